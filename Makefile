@@ -1,0 +1,44 @@
+# Two commands: `make run` opens gridtui, `make test` runs the whole suite.
+# Both create .venv on first use and reinstall when pyproject.toml changes.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEMO_SCALE ?= 1.0
+
+.PHONY: run test test-all bench bench-quick lint screenshots clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	$(BIN)/gridtui demo --if-empty --scale $(DEMO_SCALE)
+	$(BIN)/gridtui
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -n 2 -q
+
+test-all: test
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench --scale 1.0
+
+bench-quick: $(VENV)/.installed-test
+	$(BIN)/python -m bench --scale 0.1
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+screenshots: $(VENV)/.installed-test
+	$(BIN)/python scripts/screenshots.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache

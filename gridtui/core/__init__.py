@@ -1,0 +1,1 @@
+"""The headless core: database, models, the one write path, clocks, validation, catalogs."""

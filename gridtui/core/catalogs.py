@@ -1,0 +1,110 @@
+"""The community's catalogs, shipped as data in ``gridtui/data`` and mirrored into local tables.
+
+Needs (5 categories / 31 items), resources (5 / 39), register kinds, checklist templates and the
+volunteer teams are data, not code: an office can read and review them as JSON, and every laptop
+has the same stable keys, so records that point at them merge cleanly.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+CATALOG_FILES = ("needs", "resources", "registers", "checklists", "teams")
+
+
+def read_data(name: str) -> Any:
+    """A JSON file from the package's data folder."""
+    return json.loads((resources.files("gridtui") / "data" / f"{name}.json").read_text("utf-8"))
+
+
+@cache
+def raw_files() -> dict[str, Any]:
+    return {name: read_data(name) for name in CATALOG_FILES}
+
+
+def need_categories() -> list[dict]:
+    return raw_files()["needs"]["categories"]
+
+
+def need_items() -> list[dict]:
+    return [item for cat in need_categories() for item in cat["items"]]
+
+
+def resource_categories() -> list[dict]:
+    return raw_files()["resources"]["categories"]
+
+
+def resource_items() -> list[dict]:
+    return [item for cat in resource_categories() for item in cat["items"]]
+
+
+def register_kinds() -> list[dict]:
+    return raw_files()["registers"]["kinds"]
+
+
+def templates() -> list[dict]:
+    return raw_files()["checklists"]["templates"]
+
+
+@cache
+def template(key: str) -> dict:
+    for tpl in templates():
+        if tpl["key"] == key:
+            return tpl
+    raise KeyError(key)
+
+
+def teams() -> list[dict]:
+    return raw_files()["teams"]["teams"]
+
+
+ITEM_SPEC_KEYS = ("choices", "unit", "min", "max", "integer", "max_length")
+
+
+def write_tables(raw: dict[str, Any]) -> None:
+    """Replace the local catalog tables with the shipped data (inside the caller's transaction)."""
+    from gridtui.core.models import (
+        ChecklistItem,
+        ChecklistTemplate,
+        NeedCategory,
+        NeedItem,
+        RegisterKind,
+        ResourceCategory,
+        ResourceItem,
+    )
+
+    for pos, cat in enumerate(raw["needs"]["categories"]):
+        NeedCategory.replace(key=cat["key"], zh=cat["zh"], en=cat["en"], position=pos).execute()
+        for ipos, item in enumerate(cat["items"]):
+            NeedItem.replace(
+                key=item["key"], category=cat["key"], zh=item["zh"], en=item["en"],
+                urgency=item.get("urgency", "normal"), position=pos * 100 + ipos,
+            ).execute()
+    for pos, cat in enumerate(raw["resources"]["categories"]):
+        ResourceCategory.replace(key=cat["key"], zh=cat["zh"], en=cat["en"], position=pos).execute()
+        for ipos, item in enumerate(cat["items"]):
+            unit = item.get("unit") or {}
+            ResourceItem.replace(
+                key=item["key"], category=cat["key"], zh=item["zh"], en=item["en"],
+                unit_zh=unit.get("zh", ""), unit_en=unit.get("en", ""),
+                serves=item.get("serves", []), position=pos * 100 + ipos,
+            ).execute()
+    for pos, kind in enumerate(raw["registers"]["kinds"]):
+        RegisterKind.replace(
+            key=kind["key"], zh=kind["zh"], en=kind["en"], group=kind["group"],
+            target=kind["target"], flag=kind.get("flag"), position=pos,
+        ).execute()
+    for pos, tpl in enumerate(raw["checklists"]["templates"]):
+        ChecklistTemplate.replace(
+            key=tpl["key"], zh=tpl["zh"], en=tpl["en"], target=tpl["target"], position=pos
+        ).execute()
+        for ipos, item in enumerate(tpl["items"]):
+            ChecklistItem.replace(
+                id=f"{tpl['key']}:{item['key']}", template=tpl["key"], key=item["key"],
+                zh=item["zh"], en=item["en"], type=item["type"],
+                required=bool(item.get("required", False)),
+                spec={k: item[k] for k in ITEM_SPEC_KEYS if k in item}, position=ipos,
+            ).execute()

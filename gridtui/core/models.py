@@ -1,0 +1,544 @@
+"""The data model: what a community's grid work is made of.
+
+Two kinds of table:
+
+* **Synced** tables (:class:`Synced`) hold the community's records. Every row has a UUIDv7 id, a
+  ``deleted`` tombstone, the device it came from, version stamps per field and a local change
+  sequence number. ``stamp`` is the row's creation stamp and the default stamp of every field;
+  ``stamps`` holds a JSON object only for fields written since (most rows never change, so most
+  rows carry ``{}``). Rows are written only through :mod:`gridtui.core.store`; any other write
+  raises :class:`WriteOutsideStore`.
+* **Local** tables are this laptop's own: catalogs loaded from ``data/``, device identities and the
+  meta key/value table (schema version lives in ``PRAGMA user_version``).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    SqliteDatabase,
+    TextField,
+)
+
+database = SqliteDatabase(None)
+"""Declared once, initialised by :func:`gridtui.core.db.open_database`."""
+
+_store_writing: contextvars.ContextVar[bool] = contextvars.ContextVar("store_writing", default=False)
+
+
+class WriteOutsideStore(RuntimeError):
+    """A synced table was written without going through gridtui.core.store (a programming bug)."""
+
+
+class JSONField(TextField):
+    """A JSON value stored as text (compact, UTF-8 kept readable)."""
+
+    def db_value(self, value):
+        if value is None:
+            return None
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+    def python_value(self, value):
+        if value is None:
+            return None
+        return json.loads(value)
+
+
+class Base(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Synced(Base):
+    """A row that travels between laptops in sync bundles."""
+
+    id = CharField(primary_key=True, max_length=36)
+    deleted = BooleanField(default=False)
+    origin = CharField(max_length=32)
+    stamp = CharField(max_length=64)
+    stamps = JSONField(default=dict)
+    seq = IntegerField(index=True)
+
+    SYSTEM_FIELDS = ("id", "deleted", "origin", "stamp", "stamps", "seq")
+
+    # -- every write path of peewee funnels through these classmethods --------------------
+    @classmethod
+    def _guard(cls) -> None:
+        if not _store_writing.get():
+            raise WriteOutsideStore(f"{cls.__name__} must be written through gridtui.core.store")
+
+    @classmethod
+    def insert(cls, *args, **kwargs):
+        cls._guard()
+        return super().insert(*args, **kwargs)
+
+    @classmethod
+    def insert_many(cls, *args, **kwargs):
+        cls._guard()
+        return super().insert_many(*args, **kwargs)
+
+    @classmethod
+    def insert_from(cls, *args, **kwargs):
+        cls._guard()
+        return super().insert_from(*args, **kwargs)
+
+    @classmethod
+    def replace(cls, *args, **kwargs):
+        cls._guard()
+        return super().replace(*args, **kwargs)
+
+    @classmethod
+    def replace_many(cls, *args, **kwargs):
+        cls._guard()
+        return super().replace_many(*args, **kwargs)
+
+    @classmethod
+    def update(cls, *args, **kwargs):
+        cls._guard()
+        return super().update(*args, **kwargs)
+
+    @classmethod
+    def delete(cls):
+        raise WriteOutsideStore(f"{cls.__name__} rows are tombstoned by store.delete, never removed")
+
+    @classmethod
+    def data_fields(cls) -> list[str]:
+        """The fields that carry the record's content (everything but the sync bookkeeping)."""
+        return [n for n in cls._meta.sorted_field_names if n not in cls.SYSTEM_FIELDS]
+
+    def field_stamp(self, name: str) -> str:
+        return (self.stamps or {}).get(name, self.stamp)
+
+
+# ---------------------------------------------------------------------------------------------
+# Local tables
+# ---------------------------------------------------------------------------------------------
+
+
+class Meta(Base):
+    """This database's own key/values: device id, clock, change sequence, demo seed."""
+
+    key = CharField(primary_key=True)
+    value = TextField()
+
+
+class Device(Base):
+    """A laptop known to this one: itself (is_self) or a trusted peer."""
+
+    id = CharField(primary_key=True, max_length=32)
+    name = CharField()
+    sign_public = TextField(null=True)
+    enc_public = TextField(null=True)
+    is_self = BooleanField(default=False)
+    trusted = BooleanField(default=False)
+    revoked = BooleanField(default=False)
+    added_at = DateTimeField()
+
+
+class NeedCategory(Base):
+    key = CharField(primary_key=True)
+    zh = CharField()
+    en = CharField()
+    position = IntegerField()
+
+
+class NeedItem(Base):
+    key = CharField(primary_key=True)
+    category = ForeignKeyField(NeedCategory, backref="items")
+    zh = CharField()
+    en = CharField()
+    urgency = CharField(default="normal")
+    position = IntegerField()
+
+
+class ResourceCategory(Base):
+    key = CharField(primary_key=True)
+    zh = CharField()
+    en = CharField()
+    position = IntegerField()
+
+
+class ResourceItem(Base):
+    key = CharField(primary_key=True)
+    category = ForeignKeyField(ResourceCategory, backref="items")
+    zh = CharField()
+    en = CharField()
+    unit_zh = CharField(default="")
+    unit_en = CharField(default="")
+    serves = JSONField(default=list)
+    position = IntegerField()
+
+
+class RegisterKind(Base):
+    """The office's registers (台账) and the care groups."""
+
+    key = CharField(primary_key=True)
+    zh = CharField()
+    en = CharField()
+    group = CharField()  # ledger | care
+    target = CharField()  # resident | household
+    flag = CharField(null=True)
+    position = IntegerField()
+
+
+class ChecklistTemplate(Base):
+    key = CharField(primary_key=True)
+    zh = CharField()
+    en = CharField()
+    target = CharField()  # household | business
+    position = IntegerField()
+
+
+class ChecklistItem(Base):
+    """One question of a template; ``spec`` holds choices, unit, range, length."""
+
+    id = CharField(primary_key=True)  # "<template key>:<item key>"
+    template = ForeignKeyField(ChecklistTemplate, backref="items")
+    key = CharField()
+    zh = TextField()
+    en = TextField()
+    type = CharField()  # yesno | choice | multi | number | text | date
+    required = BooleanField(default=False)
+    spec = JSONField(default=dict)
+    position = IntegerField()
+
+
+# ---------------------------------------------------------------------------------------------
+# Synced tables: places and people
+# ---------------------------------------------------------------------------------------------
+
+
+class Community(Synced):
+    name = CharField()
+    name_en = CharField(default="")
+    subdistrict = CharField(default="")
+
+
+class Grid(Synced):
+    """A grid worker's patch (网格); its buildings may lie in several compounds."""
+
+    community = ForeignKeyField(Community, backref="grids")
+    code = CharField()
+    name = CharField()
+    worker_name = CharField(default="")
+    worker_phone = CharField(default="")
+
+
+class Compound(Synced):
+    """A residential compound (小区)."""
+
+    community = ForeignKeyField(Community, backref="compounds")
+    name = CharField()
+    name_en = CharField(default="")
+
+
+class Building(Synced):
+    """A building (楼栋); belongs to one compound and one grid."""
+
+    compound = ForeignKeyField(Compound, backref="buildings")
+    grid = ForeignKeyField(Grid, backref="buildings", null=True)
+    number = CharField()
+    units = IntegerField(default=1)
+    floors = IntegerField(default=6)
+    walk_order = IntegerField(default=0)
+
+
+class Household(Synced):
+    """A household (户): unit, floor and door in a building. The unit of a visit."""
+
+    building = ForeignKeyField(Building, backref="households")
+    unit = IntegerField()
+    floor = IntegerField()
+    door = CharField()
+    address = CharField(default="")  # 凤飞园3栋2单元501, kept for search and reports
+    addr_key = CharField(default="", index=True)  # "3-2-501"
+    status = CharField(default="active")  # active | vacant | moved_away
+    note = TextField(default="")
+
+    class Meta:
+        indexes = ((("building", "unit", "floor", "door"), False),)
+
+
+class Resident(Synced):
+    household = ForeignKeyField(Household, backref="residents")
+    name = CharField()
+    name_pinyin = CharField(default="", index=True)
+    name_initials = CharField(default="", index=True)
+    sex = CharField(default="")  # M | F
+    birth_date = DateField(null=True)
+    id_number = CharField(default="", index=True)
+    phone = CharField(default="")
+    relation = CharField(default="head")  # head | spouse | child | parent | grandchild | sibling | other
+    is_head = BooleanField(default=False)
+    party_member = BooleanField(default=False)
+    status = CharField(default="present")  # present | moved_out | deceased
+    note = TextField(default="")
+
+
+class Organization(Synced):
+    """Co-building units (共建单位), resident units and enterprises, social organisations."""
+
+    kind = CharField()  # cobuilding | resident_unit | social_org
+    name = CharField()
+    name_en = CharField(default="")
+    contact = CharField(default="")
+    phone = CharField(default="")
+    agreement_date = DateField(null=True)
+    projects = JSONField(default=list)
+    members = IntegerField(default=0)
+
+
+class Business(Synced):
+    """An individual business (个体工商户): a target of safety-check campaigns."""
+
+    name = CharField()
+    kind = CharField()
+    owner_name = CharField(default="")
+    phone = CharField(default="")
+    address = CharField(default="")
+    license_no = CharField(default="")
+    food = BooleanField(default=False)
+    grid = ForeignKeyField(Grid, backref="businesses", null=True)
+
+
+class RegisterEntry(Synced):
+    """A resident's or household's place in a register (台账) or care group."""
+
+    kind = ForeignKeyField(RegisterKind, backref="entries")
+    resident = ForeignKeyField(Resident, backref="registers", null=True)
+    household = ForeignKeyField(Household, backref="registers", null=True)
+    since = DateField(null=True)
+    until = DateField(null=True)
+    note = TextField(default="")
+
+
+# ---------------------------------------------------------------------------------------------
+# Synced tables: campaigns and visits
+# ---------------------------------------------------------------------------------------------
+
+
+class Campaign(Synced):
+    """A checklist template applied to a set of targets (households or businesses)."""
+
+    name = CharField()
+    name_en = CharField(default="")
+    template = ForeignKeyField(ChecklistTemplate, backref="campaigns")
+    target = CharField()  # household | business
+    starts = DateField()
+    ends = DateField(null=True)
+    active = BooleanField(default=True)
+    scope = JSONField(default=dict)  # {"grids": [...ids]} or {"business_kinds": [...]}, {} = all
+
+
+class Visit(Synced):
+    """One call at a door: appended, never rewritten except its outcome while it is open."""
+
+    campaign = ForeignKeyField(Campaign, backref="visits")
+    household = ForeignKeyField(Household, backref="visits", null=True)
+    business = ForeignKeyField(Business, backref="visits", null=True)
+    worker = CharField(default="")
+    visited_at = DateTimeField()
+    outcome = CharField(default="in_progress")  # in_progress | done | nobody_home | refused | moved_away
+    revisit_due = DateField(null=True)
+    note = TextField(default="")
+
+    class Meta:
+        indexes = (
+            (("campaign", "household", "visited_at"), False),
+            (("campaign", "business", "visited_at"), False),
+        )
+
+
+class Answer(Synced):
+    """The answer to one checklist item in one visit."""
+
+    visit = ForeignKeyField(Visit, backref="answers")
+    item = ForeignKeyField(ChecklistItem)
+    value = JSONField(null=True)
+    answered_at = DateTimeField()
+
+
+# ---------------------------------------------------------------------------------------------
+# Synced tables: needs, resources, volunteers, dispatch
+# ---------------------------------------------------------------------------------------------
+
+
+class CollectiveIssue(Synced):
+    """A shared problem (a compound's parking) grouping many needs, with its deliberation meeting."""
+
+    title = CharField()
+    compound = ForeignKeyField(Compound, null=True)
+    building = ForeignKeyField(Building, null=True)
+    meeting_date = DateField(null=True)
+    attendees = TextField(default="")
+    decision = TextField(default="")
+    status = CharField(default="open")  # open | decided | done
+    done_at = DateField(null=True)
+
+
+class Need(Synced):
+    household = ForeignKeyField(Household, backref="needs", null=True)
+    resident = ForeignKeyField(Resident, backref="needs", null=True)
+    item = ForeignKeyField(NeedItem)
+    source = CharField(default="visit")  # visit | phone | platform | walk_in | meeting
+    urgency = CharField(default="normal")  # urgent | high | normal | low
+    status = CharField(default="open")  # open | assigned | in_progress | done | followed_up | closed
+    opened_at = DateTimeField()
+    due_at = DateTimeField(null=True)
+    note = TextField(default="")
+    visit = ForeignKeyField(Visit, null=True)
+    collective = ForeignKeyField(CollectiveIssue, backref="needs", null=True)
+    satisfaction = CharField(null=True)  # satisfied | basically | unsatisfied
+    closed_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("status", "due_at"), False),)
+
+
+class NeedEvent(Synced):
+    """One step in a need's life: who moved it, when, from what to what, and why."""
+
+    need = ForeignKeyField(Need, backref="events")
+    from_status = CharField(null=True)
+    to_status = CharField()
+    at = DateTimeField()
+    actor = CharField(default="")
+    note = TextField(default="")
+
+
+class Team(Synced):
+    key = CharField(default="")
+    name = CharField()
+    name_en = CharField(default="")
+    note = TextField(default="")
+
+
+class Volunteer(Synced):
+    """A resident volunteer or an in-service party member who reported to the community (双报到)."""
+
+    resident = ForeignKeyField(Resident, null=True, backref="volunteering")
+    name = CharField()
+    phone = CharField(default="")
+    kind = CharField(default="resident")  # resident | in_service_party | party_volunteer | unit_staff
+    work_unit = CharField(default="")
+    organization = ForeignKeyField(Organization, null=True)
+    team = ForeignKeyField(Team, backref="members", null=True)
+    available = BooleanField(default=True)
+    availability = CharField(default="")
+    note = TextField(default="")
+
+
+class VolunteerSkill(Synced):
+    volunteer = ForeignKeyField(Volunteer, backref="skills")
+    item = ForeignKeyField(NeedItem)
+
+
+class Pairing(Synced):
+    """一带多帮: a party member paired with a household in difficulty."""
+
+    volunteer = ForeignKeyField(Volunteer, backref="pairings")
+    household = ForeignKeyField(Household, backref="pairings")
+    since = DateField(null=True)
+    note = TextField(default="")
+
+
+class Resource(Synced):
+    """Something a unit, business or volunteer offers, against the resource catalog."""
+
+    item = ForeignKeyField(ResourceItem)
+    provider_kind = CharField()  # organization | business | volunteer | social_org
+    organization = ForeignKeyField(Organization, null=True, backref="resources")
+    business = ForeignKeyField(Business, null=True)
+    volunteer = ForeignKeyField(Volunteer, null=True)
+    capacity = IntegerField(default=0)
+    availability = CharField(default="")
+    contact = CharField(default="")
+    note = TextField(default="")
+
+
+class Assignment(Synced):
+    """A volunteer dispatched to a need, and what they did."""
+
+    need = ForeignKeyField(Need, backref="assignments")
+    volunteer = ForeignKeyField(Volunteer, backref="assignments")
+    assigned_at = DateTimeField()
+    status = CharField(default="assigned")  # assigned | done | cancelled
+    done_at = DateTimeField(null=True)
+    hours = FloatField(default=0)
+    materials = TextField(default="")
+    note = TextField(default="")
+
+
+class ServiceLog(Synced):
+    """The service-hours ledger: one line per stint of volunteer work."""
+
+    volunteer = ForeignKeyField(Volunteer, backref="service")
+    date = DateField()
+    hours = FloatField()
+    need = ForeignKeyField(Need, null=True)
+    activity = CharField(default="")
+    note = TextField(default="")
+
+
+class AuditLog(Synced):
+    """Who revealed what and other privacy-relevant acts; travels to the office with the data."""
+
+    at = DateTimeField()
+    actor = CharField(default="")
+    action = CharField()
+    target_table = CharField(default="")
+    target_id = CharField(default="")
+    detail = TextField(default="")
+
+
+LOCAL_MODELS: tuple[type[Base], ...] = (
+    Meta,
+    Device,
+    NeedCategory,
+    NeedItem,
+    ResourceCategory,
+    ResourceItem,
+    RegisterKind,
+    ChecklistTemplate,
+    ChecklistItem,
+)
+
+SYNCED_MODELS: tuple[type[Synced], ...] = (
+    Community,
+    Grid,
+    Compound,
+    Building,
+    Household,
+    Resident,
+    Organization,
+    Business,
+    RegisterEntry,
+    Campaign,
+    Visit,
+    Answer,
+    CollectiveIssue,
+    Need,
+    NeedEvent,
+    Team,
+    Volunteer,
+    VolunteerSkill,
+    Pairing,
+    Resource,
+    Assignment,
+    ServiceLog,
+    AuditLog,
+)
+"""In dependency order: a parent always comes before the tables that point at it."""
+
+SYNCED_BY_TABLE: dict[str, type[Synced]] = {m._meta.table_name: m for m in SYNCED_MODELS}

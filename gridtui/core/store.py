@@ -1,0 +1,188 @@
+"""The one write path: every create, update and delete of a synced row goes through here.
+
+Each write is validated (:mod:`gridtui.core.validate`), stamped with this device's hybrid logical
+clock and given the next local change sequence number, inside one ``BEGIN IMMEDIATE``
+transaction. The clock and sequence are read from and written back to the meta table inside that
+transaction, so two processes on one database (the TUI and ``gridtui import``) never hand out
+the same stamp or sequence number.
+
+Models refuse writes from anywhere else (see :class:`gridtui.core.models.WriteOutsideStore`).
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from gridtui.core import hlc, validate
+from gridtui.core.ids import uuid7
+from gridtui.core.models import Base, Meta, Synced, _store_writing, database
+from gridtui.errors import GridError
+
+M = TypeVar("M", bound=Synced)
+
+BULK_CHUNK = 2000
+
+
+@dataclass
+class _Tx:
+    device: str
+    clock: int
+    seq: int
+
+    def next_stamp(self) -> str:
+        self.clock = hlc.tick(self.clock)
+        return hlc.make_stamp(self.clock, self.device)
+
+    def next_seq(self) -> int:
+        self.seq += 1
+        return self.seq
+
+
+_tx: contextvars.ContextVar[_Tx | None] = contextvars.ContextVar("store_tx", default=None)
+
+
+def _read_meta() -> dict[str, str]:
+    return {r.key: r.value for r in Meta.select().where(Meta.key.in_(("device_id", "clock", "seq")))}
+
+
+@contextmanager
+def transaction() -> Iterator[_Tx]:
+    """Group several writes into one transaction; nested calls join the outer one."""
+    current = _tx.get()
+    if current is not None:
+        yield current
+        return
+    with database.atomic("IMMEDIATE"):
+        meta = _read_meta()
+        tx = _Tx(device=meta["device_id"], clock=int(meta.get("clock", "0")), seq=int(meta.get("seq", "0")))
+        token = _tx.set(tx)
+        writing = _store_writing.set(True)
+        try:
+            yield tx
+            Meta.replace_many(
+                [{"key": "clock", "value": str(tx.clock)}, {"key": "seq", "value": str(tx.seq)}]
+            ).execute()
+        finally:
+            _store_writing.reset(writing)
+            _tx.reset(token)
+
+
+def current_seq() -> int:
+    row = Meta.get_or_none(Meta.key == "seq")
+    return int(row.value) if row else 0
+
+
+def _columns(model: type[Synced], values: dict[str, Any]) -> dict[str, Any]:
+    """Check that every name is a field of the model (a typo must not be silently dropped)."""
+    fields = model._meta.fields
+    for name in values:
+        if name not in fields or name in Synced.SYSTEM_FIELDS:
+            raise GridError("store.unknown_field", table=model._meta.table_name, field=name)
+    return values
+
+
+def create(model: type[M], *, id: str | None = None, **values: Any) -> M:
+    """Validate and insert one new row; returns it."""
+    with transaction() as tx:
+        values = validate.clean(model, _columns(model, values), None)
+        row = model(
+            id=id or uuid7(), deleted=False, origin=tx.device, stamp=tx.next_stamp(),
+            stamps={}, seq=tx.next_seq(), **values,
+        )
+        model.insert(**row.__data__).execute()
+        return row
+
+
+def update(model: type[M], id: str, **values: Any) -> list[str]:
+    """Change some fields of a row; only fields whose value really changes get a new stamp.
+
+    Returns the names of the fields that changed (empty when nothing did: nothing is written).
+    """
+    with transaction() as tx:
+        row = model.get_or_none(model.id == id)
+        if row is None or row.deleted:
+            raise GridError("store.not_found", table=model._meta.table_name, id=id)
+        values = validate.clean(model, _columns(model, values), row)
+        changed = {}
+        for name, value in values.items():
+            field = model._meta.fields[name]
+            if field.db_value(_pk(row.__data__.get(name))) != field.db_value(_pk(value)):
+                changed[name] = _pk(value)
+        if not changed:
+            return []
+        stamp = tx.next_stamp()
+        stamps = dict(row.stamps or {})
+        for name in changed:
+            stamps[name] = stamp
+        model.update(stamps=stamps, seq=tx.next_seq(), **changed).where(model.id == id).execute()
+        return list(changed)
+
+
+def delete(model: type[Synced], id: str) -> bool:
+    """Tombstone a row: it stays (so the deletion can sync) but is gone from every view."""
+    with transaction() as tx:
+        row = model.get_or_none(model.id == id)
+        if row is None:
+            raise GridError("store.not_found", table=model._meta.table_name, id=id)
+        if row.deleted:
+            return False
+        stamps = dict(row.stamps or {})
+        stamps["deleted"] = tx.next_stamp()
+        model.update(deleted=True, stamps=stamps, seq=tx.next_seq()).where(model.id == id).execute()
+        return True
+
+
+def bulk_create(model: type[Synced], rows: Iterable[dict[str, Any]], *, check: bool = True) -> int:
+    """Batch mode for large inserts (demo community, roster import): same stamps and rules.
+
+    Rows are validated one by one (``check=False`` only for data this program generated and
+    validated itself) and written with executemany in chunks. Returns the number of rows.
+    """
+    fields = [model._meta.fields[n] for n in model._meta.sorted_field_names]
+    names = [f.column_name for f in fields]
+    sql = 'INSERT INTO "{}" ({}) VALUES ({})'.format(
+        model._meta.table_name, ", ".join(f'"{n}"' for n in names), ", ".join("?" * len(names))
+    )
+    count = 0
+    with transaction() as tx:
+        stamp = tx.next_stamp()
+        cursor = database.cursor()
+        chunk: list[tuple] = []
+        for values in rows:
+            row_id = values.pop("id", None) or uuid7()
+            if check:
+                values = validate.clean(model, _columns(model, values), None)
+            record = {
+                "id": row_id, "deleted": False, "origin": tx.device, "stamp": stamp,
+                "stamps": {}, "seq": tx.next_seq(), **values,
+            }
+            chunk.append(tuple(_db_value(f, record) for f in fields))
+            if len(chunk) >= BULK_CHUNK:
+                cursor.executemany(sql, chunk)
+                count += len(chunk)
+                chunk.clear()
+        if chunk:
+            cursor.executemany(sql, chunk)
+            count += len(chunk)
+    return count
+
+
+def _db_value(field, record: dict[str, Any]) -> Any:
+    if field.name in record:
+        value = record[field.name]
+    elif field.default is not None:
+        value = field.default() if callable(field.default) else field.default
+    elif field.null:
+        value = None
+    else:
+        raise GridError("validate.required", field=field.name)
+    return field.db_value(_pk(value))
+
+
+def _pk(value: Any) -> Any:
+    """A related row given as a model instance is stored as its id."""
+    return value._pk if isinstance(value, Synced | Base) else value
