@@ -153,6 +153,7 @@ def bulk_create(model: type[Synced], rows: Iterable[dict[str, Any]], *, check: b
         cursor = database.cursor()
         chunk: list[tuple] = []
         for values in rows:
+            values = dict(values)
             row_id = values.pop("id", None) or uuid7()
             if check:
                 values = validate.clean(model, _columns(model, values), None)

@@ -1,0 +1,49 @@
+"""`gridtui demo`: fill a database with the demo community (湖光社区 at the article's scale)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from gridtui.commands import open_db
+from gridtui.config import resolve_db_path
+from gridtui.core.db import close_database
+from gridtui.domain import demo
+from gridtui.i18n import t
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("demo", help=t("demo.help"), description=t("demo.description"))
+    p.add_argument("--seed", type=int, default=2026, help=t("demo.seed"))
+    p.add_argument("--scale", type=float, default=1.0, help=t("demo.scale"))
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--force", action="store_true", help=t("demo.force"))
+    group.add_argument("--if-empty", action="store_true", help=t("demo.if_empty"))
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    path = resolve_db_path(args.db)
+    if args.force:
+        close_database()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    open_db(args)
+    if not demo.is_empty():
+        if args.if_empty:
+            return 0
+        print(t("demo.not_empty"), file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    print(t("demo.start", path=path, scale=args.scale, seed=args.seed), file=sys.stderr)
+    counts = demo.generate(
+        seed=args.seed, scale=args.scale,
+        progress=lambda stage: print("  " + t(f"demo.stage.{stage}"), file=sys.stderr),
+    )
+    print(
+        t("demo.done", households=counts.get("household", 0), residents=counts.get("resident", 0),
+          seconds=f"{time.perf_counter() - started:.1f}"),
+        file=sys.stderr,
+    )
+    return 0

@@ -1,0 +1,1 @@
+"""Domain functions: the same function whether a screen, the CLI or a test calls it."""
