@@ -57,6 +57,16 @@ def template(key: str) -> dict:
     raise KeyError(key)
 
 
+@cache
+def _checklist_items() -> dict[str, dict]:
+    return {f"{tpl['key']}:{item['key']}": item for tpl in templates() for item in tpl["items"]}
+
+
+def checklist_item(item_id: str) -> dict | None:
+    """A checklist item by its id ("<template>:<item>"), with its type and spec keys."""
+    return _checklist_items().get(item_id)
+
+
 def teams() -> list[dict]:
     return raw_files()["teams"]["teams"]
 

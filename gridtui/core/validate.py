@@ -279,6 +279,19 @@ def _clean_need(values: dict, row: Any) -> dict:
     return values
 
 
+def _clean_answer(values: dict, row: Any) -> dict:
+    """An answer is checked against its checklist item's type and spec, like any other field."""
+    if "value" in values:
+        from gridtui.core import catalogs
+
+        item_id = values.get("item", row.item_id if row is not None else None)
+        item = catalogs.checklist_item(getattr(item_id, "id", item_id) or "")
+        if item is None:
+            raise ValidationError("item", "validate.required")
+        values["value"] = answer(item["type"], item, values["value"])
+    return values
+
+
 def _clean_named(values: dict, row: Any) -> dict:
     if "name" in values or row is None:
         values["name"] = required("name", values.get("name"))
@@ -299,6 +312,7 @@ def _cleaners() -> dict[str, Any]:
         "resident": _clean_resident,
         "household": _clean_household,
         "visit": _clean_visit,
+        "answer": _clean_answer,
         "need": _clean_need,
         "grid": _chain(_clean_named, _clean_phone_fields("worker_phone")),
         "compound": _clean_named,

@@ -151,6 +151,7 @@ class _Demo:
             self.people()
             self.organizations()
             self.volunteers()
+            self.put(RegisterEntry, self.register_entries)
             self.campaigns_and_visits()
             self.needs()
             self.resources()
@@ -297,9 +298,19 @@ class _Demo:
                 self.hardship.append(hh)
                 if rng.random() < 0.4:
                     entries.append(self._entry("subsistence", household=hh["id"]))
+        # 双报到: in-service party members who live here report to the community.
+        adults = [r for r in residents if not r["party_member"] and 23 <= self.age(r) <= 58]
+        rng.shuffle(adults)
+        self.in_service = adults[: _scaled(FULL["in_service_party"], self.scale)]
+        for r in self.in_service:
+            r["party_member"] = True
+            entries.append(self._entry("party_in_service", resident=r["id"]))
         self.put(Resident, residents)
         self.residents = residents
         self.register_entries = entries
+
+    def age(self, resident: dict) -> int:
+        return (self.today - resident["birth_date"]).days // 365
 
     def _entry(self, kind: str, resident: str | None = None, household: str | None = None) -> dict:
         return {"id": self.new_id(), "kind": kind, "resident": resident, "household": household,
@@ -341,7 +352,6 @@ class _Demo:
             })
         self.put(Business, businesses)
         self.businesses = businesses
-        self.put(RegisterEntry, self.register_entries)
 
     def volunteers(self) -> None:
         """810 in-service party members (双报到) and 287 party-member volunteers in the 3 teams."""
@@ -350,13 +360,13 @@ class _Demo:
         teams = catalogs.teams()
         self.put(Team, [{"id": stable_id("team", t["key"]), "key": t["key"], "name": t["zh"], "name_en": t["en"]}
                         for t in teams])
-        pool = [r for r in self.residents if 23 <= (self.today - r["birth_date"]).days // 365 <= 70]
-        rng.shuffle(pool)
-        n_service = _scaled(FULL["in_service_party"], self.scale)
         n_team = _scaled(FULL["party_volunteers"], self.scale)
+        members = [r for r in self.party_residents if self.age(r) <= 75]
+        rng.shuffle(members)
+        n_service = len(self.in_service)
         volunteers, skills = [], []
         work_units = self.names["work_units"]
-        for i, person in enumerate(pool[: n_service + n_team]):
+        for i, person in enumerate(self.in_service + members[:n_team]):
             vid = self.new_id()
             in_service = i < n_service
             team = None if in_service and rng.random() < 0.7 else teams[i % len(teams)]
