@@ -1,0 +1,412 @@
+"""The figures of the bench table, each next to its baseline, taken as medians of alternating runs.
+
+A figure whose code has not landed yet is reported as "not built yet", never estimated. Runs
+that start the app or the CLI happen in fresh processes (what a user waits for); domain calls
+(search, walk list, dispatch) are timed in this process on a private copy of the community.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.community import ROOT, gridtui_cmd, make_demo, working_copy
+from bench.table import NOT_BUILT, Budget, Row
+
+PAGE = 50
+"""Rows in the first page of a list: more than a tall terminal shows."""
+
+ENV = {
+    **os.environ,
+    "GRIDTUI_LANG": "en",
+    "GRIDTUI_CONFIG": os.devnull,  # the user's own config.toml must not change the figures
+    "PYTHONDONTWRITEBYTECODE": "1",
+}
+
+
+class Missing(Exception):
+    """The code this figure measures does not exist yet."""
+
+
+def median_alternating(subject: Callable[[], float], baseline: Callable[[], float], runs: int) -> tuple[float, float]:
+    """Median of ``runs`` each, interleaved (baseline, subject, baseline, ...) so drift hits both."""
+    ours, theirs = [], []
+    for _ in range(runs):
+        theirs.append(baseline())
+        ours.append(subject())
+    return statistics.median(ours), statistics.median(theirs)
+
+
+def require(module: str, *names: str):
+    """Import ``module`` and check it has ``names``; Missing if it is not there yet."""
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and (module == exc.name or module.startswith(exc.name + ".")):
+            raise Missing(module) from exc
+        raise
+    for name in names:
+        if not hasattr(mod, name):
+            raise Missing(f"{module}.{name}")
+    return mod
+
+
+def has_command(name: str) -> bool:
+    from gridtui.cli import COMMAND_MODULES
+
+    return name in COMMAND_MODULES
+
+
+def guarded(row: Row, measure: Callable[[Row], None]) -> Row:
+    """Fill ``row`` by ``measure``; a missing piece or a failure is said in the row, not raised."""
+    try:
+        measure(row)
+    except Missing:
+        row.figure = row.baseline = None
+        row.note = NOT_BUILT
+    except Exception as exc:  # a figure that cannot be taken is reported, the rest still run
+        row.figure = row.baseline = None
+        row.note = f"failed: {type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
+    return row
+
+
+# -- fresh processes ------------------------------------------------------------------------------
+
+
+def run_cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    done = subprocess.run([*gridtui_cmd(), *args], capture_output=True, text=True, env=ENV, cwd=ROOT)
+    if check and done.returncode != 0:
+        raise RuntimeError(f"gridtui {' '.join(args)}: {done.stderr.strip()}")
+    return done
+
+
+def until_ready(kind: str, db: Path | None) -> tuple[float, int]:
+    """Seconds from process start to "home screen shows data", and the peak RSS (KiB) then."""
+    cmd = [sys.executable, "-m", "bench.tui_driver", "start", kind]
+    if db is not None:
+        cmd += ["--db", str(db)]
+    with tempfile.TemporaryFile("w+") as err:
+        began = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, env=ENV, cwd=ROOT)
+        line = proc.stdout.readline()
+        elapsed = time.perf_counter() - began
+        proc.stdout.read()
+        proc.wait(timeout=120)
+        if not line.startswith("READY"):
+            err.seek(0)
+            raise RuntimeError(err.read().strip() or f"{kind} app exited {proc.returncode}")
+    return elapsed, int(line.split()[1])
+
+
+def key_round_trips(kind: str, db: Path | None, presses: int) -> list[float]:
+    import json
+
+    cmd = [sys.executable, "-m", "bench.tui_driver", "keypress", kind, "--presses", str(presses)]
+    if db is not None:
+        cmd += ["--db", str(db)]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=300)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.strip() or f"driver exited {done.returncode}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# -- the rows -------------------------------------------------------------------------------------
+
+
+class Bench:
+    def __init__(self, community: Path, scale: float, seed: int, runs: int, work: Path, say=print) -> None:
+        self.community = community
+        self.scale = scale
+        self.seed = seed
+        self.runs = runs
+        self.work = work
+        self.say = say
+        self._open: Path | None = None
+
+    def copy(self, name: str) -> Path:
+        return working_copy(self.community, self.work, name)
+
+    def open_copy(self) -> None:
+        """Open a private copy of the community in this process for the domain timings."""
+        if self._open is None:
+            from gridtui.core.db import open_database
+
+            self._open = self.copy("domain.db")
+            open_database(self._open)
+
+    def rows(self) -> list[Row]:
+        steps = [
+            (self.cold_start_and_memory, "cold start and memory"),
+            (self.keypress, "keypress that saves an answer"),
+            (self.first_paint, "first paint of long lists"),
+            (self.search, "search per keystroke"),
+            (self.demo, "gridtui demo"),
+            (self.sync, "export and import"),
+            (self.dispatch, "dispatch suggestions"),
+        ]
+        out: list[Row] = []
+        for step, label in steps:
+            self.say(f"measuring {label}...")
+            out += step()
+        return out
+
+    # 1 and 8 ------------------------------------------------------------------------------------
+    def cold_start_and_memory(self) -> list[Row]:
+        start = Row("cold start to home screen, data shown", "ms", Budget(1.2, True, text="<= 1.2x bare app"))
+        memory = Row("peak memory, full community open", "MiB", Budget(1.5, True, text="<= 1.5x bare app"))
+
+        def measure(_row: Row) -> None:
+            require("gridtui.tui.app", "GridApp")
+            db = self.copy("start.db")
+            rss: dict[str, list[int]] = {"grid": [], "bare": []}
+
+            def run(kind: str) -> float:
+                seconds, kib = until_ready(kind, db if kind == "grid" else None)
+                rss[kind].append(kib)
+                return seconds * 1000
+
+            start.figure, start.baseline = median_alternating(
+                lambda: run("grid"), lambda: run("bare"), self.runs
+            )
+            memory.figure = statistics.median(rss["grid"]) / 1024
+            memory.baseline = statistics.median(rss["bare"]) / 1024
+            start.note = f"median of {self.runs} fresh processes each, alternating; headless, {PAGE}-row pages"
+            memory.note = "ru_maxrss of the same processes, read when the home screen shows data"
+
+        guarded(start, measure)
+        if start.figure is None:
+            memory.note = start.note
+        return [start, memory]
+
+    # 2 ------------------------------------------------------------------------------------------
+    def keypress(self) -> list[Row]:
+        row = Row("keypress that saves a checklist answer", "ms", Budget(1.2, True, text="<= 1.2x bare keypress"))
+
+        def measure(row: Row) -> None:
+            require("gridtui.tui.app", "GridApp")
+            require("bench.visit_keys", "answer_presses")
+            presses = 20
+            subject, baseline = [], []
+            for n in range(max(1, self.runs // 2)):
+                db = self.copy(f"keys{n}.db")
+                baseline += key_round_trips("bare", None, presses)
+                subject += key_round_trips("grid", db, presses)
+            row.figure, row.baseline = statistics.median(subject), statistics.median(baseline)
+            row.note = f"Pilot press until the answer row is committed; median of {len(subject)} presses"
+
+        return [guarded(row, measure)]
+
+    # 3 ------------------------------------------------------------------------------------------
+    def first_paint(self) -> list[Row]:
+        walk = Row("longest walk list, first page", "ms", Budget(100, False, text="<= 100 ms"))
+        residents = Row("all-residents list, first page", "ms", Budget(100, False, text="<= 100 ms"))
+        needs = Row("needs board, first page", "ms", Budget(100, False, text="<= 100 ms"))
+
+        def measure_walk(row: Row) -> None:
+            visits = require("gridtui.domain.visits", "walk_page")
+            self.open_copy()
+            grid, campaign = self._largest_grid()
+            row.figure = self._median_ms(lambda: visits.walk_page(grid, campaign, limit=PAGE))
+            row.note = f"walk_page of the largest grid, {PAGE} rows, median of {self.runs * 4} calls"
+
+        def measure_residents(row: Row) -> None:
+            search = require("gridtui.domain.search", "residents_page")
+            self.open_copy()
+            row.figure = self._median_ms(lambda: search.residents_page(limit=PAGE))
+            row.note = f"{PAGE} rows of every resident, median of {self.runs * 4} calls"
+
+        def measure_needs(row: Row) -> None:
+            needs_mod = require("gridtui.domain.needs", "list_needs", "count_needs")
+            self.open_copy()
+
+            def page() -> None:
+                needs_mod.count_needs()
+                needs_mod.list_needs(limit=PAGE)
+
+            row.figure = self._median_ms(page)
+            row.note = f"count_needs + list_needs(limit={PAGE}) over every need, median of {self.runs * 4} calls"
+
+        return [guarded(walk, measure_walk), guarded(residents, measure_residents), guarded(needs, measure_needs)]
+
+    def _largest_grid(self) -> tuple[str, str]:
+        """The grid with the most households, and the household campaign covering it."""
+        from peewee import fn
+
+        from gridtui.core.models import Building, Campaign, Household
+
+        grid = (
+            Household.select(Building.grid, fn.COUNT(Household.id).alias("n"))
+            .join(Building, on=(Household.building == Building.id))
+            .where(Household.deleted == False)  # noqa: E712
+            .group_by(Building.grid)
+            .order_by(fn.COUNT(Household.id).desc())
+            .scalar()
+        )
+        campaign = (
+            Campaign.select(Campaign.id)
+            .where((Campaign.target == "household") & (Campaign.deleted == False))  # noqa: E712
+            .order_by(Campaign.starts.desc())
+            .scalar()
+        )
+        return grid, campaign
+
+    def _median_ms(self, call: Callable[[], object], times: int | None = None) -> float:
+        call()  # the first call warms SQLite's page cache, as the app's own start does
+        samples = []
+        for _ in range(times or self.runs * 4):
+            began = time.perf_counter()
+            call()
+            samples.append((time.perf_counter() - began) * 1000)
+        return statistics.median(samples)
+
+    # 4 ------------------------------------------------------------------------------------------
+    def search(self) -> list[Row]:
+        row = Row("search per keystroke, all residents", "ms", Budget(15, False, text="<= 15 ms"))
+
+        def measure(row: Row) -> None:
+            search = require("gridtui.domain.search", "search")
+            self.open_copy()
+            queries = self._typed_queries()
+            search.search(queries[0])
+            samples = []
+            for _ in range(max(1, self.runs // 2)):
+                for query in queries:
+                    began = time.perf_counter()
+                    search.search(query)
+                    samples.append((time.perf_counter() - began) * 1000)
+            samples.sort()
+            row.figure = statistics.median(samples)
+            p90 = samples[int(len(samples) * 0.9)]
+            row.note = (
+                f"{len(queries)} prefixes typed one character at a time (names, pinyin initials, "
+                f"addresses, phone tails); p90 {p90:.1f} ms, worst {samples[-1]:.1f} ms"
+            )
+
+        return [guarded(row, measure)]
+
+    def _typed_queries(self) -> list[str]:
+        """Every prefix of a few real names, initials, addresses and phone tails, as typed."""
+        from gridtui.core.models import Household, Resident
+
+        rng = random.Random(self.seed)
+        people = list(
+            Resident.select(Resident.name, Resident.name_initials, Resident.phone, Household.address)
+            .join(Household, on=(Resident.household == Household.id))
+            .where(Resident.deleted == False)  # noqa: E712
+            .order_by(Resident.id)
+            .dicts()
+        )
+        words: list[str] = []
+        for person in rng.sample(people, min(6, len(people))):
+            words += [person["name"], person["name_initials"], person["address"]]
+            if person["phone"]:
+                words.append(person["phone"][-4:])
+        return [word[:n] for word in words if word for n in range(1, len(word) + 1)]
+
+    # 5 ------------------------------------------------------------------------------------------
+    def demo(self) -> list[Row]:
+        limit = 20 * self.scale
+        row = Row(
+            f"gridtui demo --scale {self.scale:g}, fresh file", "s",
+            Budget(limit, False, text=f"<= {limit:g} s" + ("" if self.scale == 1 else " (20 s x scale)")),
+        )
+
+        def measure(row: Row) -> None:
+            runs = 1 if self.scale >= 0.5 else 3
+            samples = []
+            for n in range(runs):
+                path = self.work / f"demo{n}.db"
+                began = time.perf_counter()
+                make_demo(path, self.scale, self.seed)
+                samples.append(time.perf_counter() - began)
+            row.figure = statistics.median(samples)
+            row.note = f"whole process, {os.cpu_count()} cores, median of {runs}"
+
+        return [guarded(row, measure)]
+
+    # 6 ------------------------------------------------------------------------------------------
+    def sync(self) -> list[Row]:
+        budget = Budget(0.5, True, at_least=True, text=">= 0.5x raw sqlite3")
+        export = Row("full export", "rows/s", budget)
+        import_ = Row("full import into an empty database", "rows/s", budget)
+
+        def measure_export(row: Row) -> None:
+            if not has_command("export"):
+                raise Missing("gridtui export")
+            from bench.sync_steps import export_full, raw_copy, synced_rows
+
+            rows = synced_rows(self.community)
+            db = self.copy("export.db")
+            bundle = self.work / "full.bundle"
+
+            def subject() -> float:
+                return rows / export_full(db, bundle)
+
+            def baseline() -> float:
+                return rows / raw_copy(self.community, self.work / "raw.db")
+
+            row.figure, row.baseline = median_alternating(subject, baseline, max(1, self.runs // 2))
+            row.note = f"{rows:,} rows; whole `gridtui export --full` process vs a process copying them with executemany"
+
+        def measure_import(row: Row) -> None:
+            if not (has_command("export") and has_command("import")):
+                raise Missing("gridtui import")
+            from bench.sync_steps import export_full, import_into_empty, raw_copy, synced_rows
+
+            rows = synced_rows(self.community)
+            bundle = self.work / "full.bundle"
+            if not bundle.exists():
+                export_full(self.copy("export.db"), bundle)
+
+            def subject() -> float:
+                return rows / import_into_empty(self.copy("export.db"), bundle, self.work / "empty.db")
+
+            def baseline() -> float:
+                return rows / raw_copy(self.community, self.work / "raw.db")
+
+            row.figure, row.baseline = median_alternating(subject, baseline, max(1, self.runs // 2))
+            row.note = f"{rows:,} rows; whole `gridtui import` process into a new database vs raw executemany"
+
+        return [guarded(export, measure_export), guarded(import_, measure_import)]
+
+    # 7 ------------------------------------------------------------------------------------------
+    def dispatch(self) -> list[Row]:
+        row = Row("dispatch suggestions for one need", "ms", Budget(100, False, text="<= 100 ms (list)"))
+
+        def measure(row: Row) -> None:
+            dispatch = require("gridtui.domain.dispatch", "suggest")
+            self.open_copy()
+            from gridtui.core.models import Need
+
+            needs = [
+                n.id for n in Need.select(Need.id)
+                .where((Need.status == "open") & (Need.deleted == False))  # noqa: E712
+                .order_by(Need.id).limit(10)
+            ]
+            if not needs:
+                raise RuntimeError("the demo community has no open need")
+            dispatch.suggest(needs[0])
+            samples = []
+            for _ in range(max(1, self.runs // 2)):
+                for need in needs:
+                    began = time.perf_counter()
+                    dispatch.suggest(need)
+                    samples.append((time.perf_counter() - began) * 1000)
+            row.figure = statistics.median(samples)
+            row.note = f"suggest() for {len(needs)} open needs, median of {len(samples)} calls"
+
+        return [guarded(row, measure)]
+
+    def close(self) -> None:
+        if self._open is not None:
+            from gridtui.core.db import close_database
+
+            close_database()
