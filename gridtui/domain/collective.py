@@ -1,0 +1,125 @@
+"""Collective issues: one shared problem (a compound's parking, heating in a building) grouping
+many households' needs, decided at a deliberation meeting (红色议事会) and then done.
+
+The office's sentence "from meeting to done in 25 days" is :func:`days_meeting_to_done`.
+Completing the issue moves each of its waiting needs to done in one step (the work was done for
+all of them at once), with an event naming the issue; the follow-up visits then close them as usual.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from peewee import fn
+
+from gridtui.core import store
+from gridtui.core.models import Building, CollectiveIssue, Compound, Need, NeedEvent
+from gridtui.core.validate import parse_date
+from gridtui.domain import needs as needs_domain
+from gridtui.errors import GridError
+
+
+def _live(model):
+    return model.deleted == False  # noqa: E712
+
+
+def create_issue(title: str, *, compound_id: str | None = None, building_id: str | None = None) -> str:
+    """A new shared problem, in a compound or a building (the building's compound is implied)."""
+    if building_id is not None:
+        building = Building.get_or_none((Building.id == building_id) & _live(Building))
+        if building is None:
+            raise GridError("collective.unknown_place", id=building_id)
+        compound_id = compound_id or building.compound_id
+    if compound_id is not None and not Compound.select().where(
+            (Compound.id == compound_id) & _live(Compound)).exists():
+        raise GridError("collective.unknown_place", id=compound_id)
+    return store.create(CollectiveIssue, title=title, compound=compound_id, building=building_id,
+                        status="open").id
+
+
+def get_issue(issue_id: str) -> CollectiveIssue:
+    found = CollectiveIssue.get_or_none((CollectiveIssue.id == issue_id) & _live(CollectiveIssue))
+    if found is None:
+        raise GridError("collective.not_found", id=issue_id)
+    return found
+
+
+def attach_needs(issue_id: str, need_ids: list[str]) -> int:
+    """Group needs under the issue; returns how many changed."""
+    get_issue(issue_id)
+    changed = 0
+    with store.transaction():
+        for need_id in need_ids:
+            needs_domain.get_need(need_id)
+            changed += bool(store.update(Need, need_id, collective=issue_id))
+    return changed
+
+
+def record_meeting(issue_id: str, meeting_date: date | str, attendees: str, decision: str) -> None:
+    """The deliberation meeting: when, who came, what was decided; the issue is then decided."""
+    issue = get_issue(issue_id)
+    if issue.status == "done":
+        raise GridError("collective.already_done", title=issue.title)
+    store.update(CollectiveIssue, issue_id, meeting_date=parse_date(meeting_date, "meeting_date"),
+                 attendees=attendees, decision=decision, status="decided")
+
+
+def complete(issue_id: str, done_date: date | str, *, actor: str = "", note: str = "") -> int:
+    """The decided work is finished: the issue is done and its waiting needs move to done.
+
+    Returns how many needs moved. Refused before the meeting, or with a done date before it.
+    """
+    issue = get_issue(issue_id)
+    if issue.status == "done":
+        raise GridError("collective.already_done", title=issue.title)
+    if issue.status != "decided" or issue.meeting_date is None:
+        raise GridError("collective.no_meeting", title=issue.title)
+    done_day = parse_date(done_date, "done_at")
+    if done_day < issue.meeting_date:
+        raise GridError("collective.done_before_meeting", done=done_day, meeting=issue.meeting_date)
+    at = datetime.combine(done_day, datetime.now().time().replace(microsecond=0))
+    moved = 0
+    with store.transaction():
+        store.update(CollectiveIssue, issue_id, status="done", done_at=done_day)
+        waiting = Need.select().where((Need.collective == issue_id) & Need.status.in_(needs_domain.ACTIVE)
+                                      & _live(Need)).order_by(Need.id)
+        for need in waiting:
+            store.update(Need, need.id, status="done")
+            store.create(NeedEvent, need=need.id, from_status=need.status, to_status="done", at=at,
+                         actor=actor, note=note or issue.title)
+            moved += 1
+    return moved
+
+
+def days_meeting_to_done(issue_id: str) -> int | None:
+    """Days from the deliberation meeting to completion (None until both are known)."""
+    issue = get_issue(issue_id)
+    if issue.meeting_date is None or issue.done_at is None:
+        return None
+    return (issue.done_at - issue.meeting_date).days
+
+
+def list_issues(status: str | None = None) -> list[dict[str, Any]]:
+    """Every collective issue with its place, meeting, need counts and meeting-to-done days."""
+    counts: dict[str, dict[str, int]] = {}
+    for cid, status_, n in (Need.select(Need.collective, Need.status, fn.COUNT(Need.id))
+                            .where(Need.collective.is_null(False) & _live(Need))
+                            .group_by(Need.collective, Need.status).tuples()):
+        counts.setdefault(cid, {})[status_] = n
+    query = CollectiveIssue.select().where(_live(CollectiveIssue))
+    if status:
+        query = query.where(CollectiveIssue.status == status)
+    compounds = dict(Compound.select(Compound.id, Compound.name).tuples())
+    out = []
+    for issue in query.order_by(CollectiveIssue.meeting_date.desc(nulls="last"), CollectiveIssue.id):
+        by_status = counts.get(issue.id, {})
+        out.append({
+            "id": issue.id, "title": issue.title, "compound": compounds.get(issue.compound_id, ""),
+            "building_id": issue.building_id, "status": issue.status, "meeting_date": issue.meeting_date,
+            "attendees": issue.attendees, "decision": issue.decision, "done_at": issue.done_at,
+            "needs": sum(by_status.values()), "needs_by_status": by_status,
+            "days_meeting_to_done": (issue.done_at - issue.meeting_date).days
+            if issue.done_at and issue.meeting_date else None,
+        })
+    return out
