@@ -53,10 +53,10 @@ def inspect_file(path: Path) -> int | None:
 
     Raises GridError for a file that is not a gridtui database or comes from a newer gridtui.
     """
-    if not path.exists() or path.stat().st_size == 0:
-        return None
     if path.is_dir():
         raise GridError("db.not_a_file", path=str(path))
+    if not path.exists() or path.stat().st_size == 0:
+        return None
     try:
         with path.open("rb") as fh:
             head = fh.read(16)
@@ -65,7 +65,10 @@ def inspect_file(path: Path) -> int | None:
     if head != SQLITE_MAGIC:
         raise GridError("db.not_gridtui", path=str(path))
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        # A read-only connection to a WAL database still creates -wal and -shm files beside
+        # it; with no -wal present there is nothing uncommitted to read, so open it immutable.
+        flags = "mode=ro" if Path(f"{path}-wal").exists() else "mode=ro&immutable=1"
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
