@@ -145,13 +145,15 @@ def get_need(need_id: str) -> Need:
 
 
 def resolve_id(text: str) -> str:
-    """A need id from a full id or a unique prefix of at least 6 characters (for the CLI)."""
+    """A need id from a full id, or a unique start or end of at least 6 characters (lists show
+    the last 8, since ids made in the same millisecond share their start)."""
     text = (text or "").strip().lower()
     if _exists(Need, text):
         return text
     if len(text) >= 6:
-        found = [n.id for n in Need.select(Need.id).where(
-            Need.id.startswith(text) & (Need.deleted == False)).limit(2)]  # noqa: E712
+        found = [n for (n,) in Need.select(Need.id).where(
+            (Need.id.startswith(text) | Need.id.endswith(text)) & (Need.deleted == False)  # noqa: E712
+        ).limit(2).tuples()]
         if len(found) == 1:
             return found[0]
     raise GridError("needs.not_found", id=text)
