@@ -1,0 +1,162 @@
+"""The ``gridtui`` command: subcommands for scripts and the office, the TUI when given none.
+
+The language is settled before the parser is built (``--lang`` anywhere in argv, else
+GRIDTUI_LANG, the config file, the locale), so every ``--help`` speaks the user's language.
+Exit codes: 0 done, 1 an error told in one sentence on stderr, 2 a usage mistake. A user's
+mistake (missing file, locked or newer database, bad flag) never ends in a traceback.
+
+Textual is imported only to open the TUI, so the headless subcommands start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from gridtui import __version__, i18n
+from gridtui.errors import GridError
+from gridtui.i18n import t
+
+COMMAND_MODULES: tuple[str, ...] = ("demo", "stats")
+"""Modules under gridtui.commands, in the order their subcommands are listed in ``--help``.
+Each exposes ``register(subparsers)``; list a module here once it exists."""
+
+
+class GridHelpFormatter(argparse.HelpFormatter):
+    """argparse's help layout with its own words ("usage:") taken from the string catalog."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        if prefix is None:
+            prefix = t("cli.usage_prefix")
+        super().add_usage(usage, actions, groups, prefix)
+
+
+class GridArgumentParser(argparse.ArgumentParser):
+    """An ArgumentParser whose help and errors are translated; subparsers inherit the class."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", GridHelpFormatter)
+        add_help = kwargs.pop("add_help", True)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = t("cli.positionals")
+        self._optionals.title = t("cli.options")
+        if add_help:
+            self.add_argument(
+                "-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help")
+            )
+
+    def error(self, message: str):
+        """One translated line on stderr and exit 2 (argparse's own words kept as the detail)."""
+        self.exit(2, t("cli.usage_error", prog=self.prog, detail=message) + "\n")
+
+
+def _scan_lang(argv: Sequence[str]) -> str | None:
+    """The value of ``--lang`` wherever it appears, read before there is a parser."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _add_common(parser: argparse.ArgumentParser, *, root: bool = False) -> None:
+    """``--db`` and ``--lang`` on a parser and every parser below it.
+
+    Below the root the defaults are suppressed, so ``gridtui --db X stats`` keeps X.
+    """
+    default = None if root else argparse.SUPPRESS
+    if "--db" not in parser._option_string_actions:
+        parser.add_argument("--db", metavar="PATH", default=default, help=t("cli.db"))
+    if "--lang" not in parser._option_string_actions:
+        parser.add_argument("--lang", choices=i18n.LANGS, default=default, help=t("cli.lang"))
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):
+                _add_common(sub)
+
+
+def build_parser() -> GridArgumentParser:
+    parser = GridArgumentParser(prog="gridtui", description=t("cli.description"), epilog=t("cli.epilog"))
+    parser.add_argument(
+        "--version", action="version", version=f"gridtui {__version__}", help=t("cli.version")
+    )
+    subparsers = parser.add_subparsers(
+        dest="command", title=t("cli.commands"), metavar=t("cli.command_metavar")
+    )
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"gridtui.commands.{name}").register(subparsers)
+    _add_common(parser, root=True)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    i18n.set_language(i18n.normalize(_scan_lang(argv)))
+    from gridtui.config import resolve_db_path
+
+    db_path = resolve_db_path(None)
+    try:
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as done:  # --help, --version, usage errors
+            return done.code if isinstance(done.code, int) else 0
+        db_path = args.db = resolve_db_path(args.db)
+        args.lang = i18n.language()
+        func = getattr(args, "func", None)
+        if func is None:
+            return open_tui(args)
+        return func(args)
+    except GridError as err:
+        return _fail(err.message(), err.exit_code)
+    except KeyboardInterrupt:
+        return _fail(t("cli.interrupted"))
+    except BrokenPipeError:
+        # the reader (head, less) went away: nothing more to say, and nowhere to say it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as exc:
+        return _fail(t("cli.os_error", path=exc.filename or db_path, detail=exc.strerror or exc))
+    except Exception as exc:
+        import peewee
+
+        if isinstance(exc, peewee.OperationalError):
+            from gridtui.core.db import translate_operational
+
+            return _fail(translate_operational(exc, db_path).message())
+        if isinstance(exc, peewee.DatabaseError):  # e.g. "file is not a database"
+            return _fail(GridError("db.error", path=str(db_path), detail=str(exc)).message())
+        raise
+    finally:
+        from gridtui.core.db import close_database
+
+        close_database()
+
+
+def open_tui(args: argparse.Namespace) -> int:
+    """No subcommand: the interactive workbench. The file is checked first, read-only, so a
+    newer or foreign database is refused in one sentence before the screen is taken over."""
+    from gridtui.core.db import inspect_file
+
+    inspect_file(args.db)
+    try:
+        from gridtui.tui import GridApp
+    except ImportError:
+        return _fail(t("cli.no_tui"))
+    GridApp(db_path=args.db, lang=args.lang).run()
+    return 0
+
+
+def _fail(sentence: str, code: int = 1) -> int:
+    print(sentence, file=sys.stderr)
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,34 @@
+"""Subcommands of ``gridtui``: one module per group, each exposing ``register(subparsers)``.
+
+``register`` adds the group's parser(s) with ``func=run``; ``run(args) -> int`` returns the exit
+code. :mod:`gridtui.cli` adds ``--db`` and ``--lang`` to every parser and resolves ``args.db`` to
+a path before calling ``run``, and turns a :class:`~gridtui.errors.GridError` into one sentence.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import peewee
+
+from gridtui.config import resolve_db_path
+
+
+def open_db(args: Any, *, create: bool = True) -> peewee.SqliteDatabase:
+    """Open the database named by ``--db`` (or GRIDTUI_DB, or the default path).
+
+    Commands that only read (stats, export, report) pass ``create=False`` so a mistyped path
+    says "there is no database" instead of silently creating an empty one.
+    """
+    from gridtui.core.db import open_database
+
+    return open_database(resolve_db_path(getattr(args, "db", None)), create=create)
+
+
+def emit_json(obj: Any) -> None:
+    """Print ``obj`` as JSON for scripts: Chinese kept readable, dates as ``2026-07-14``."""
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+

@@ -1,0 +1,111 @@
+"""Shared fixtures: a database per test, the CLI in-process and as a real subprocess.
+
+Every test runs with GRIDTUI_DB and GRIDTUI_CONFIG pointed into its own tmp_path, so nothing
+ever touches the developer's real gridtui data or settings.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from gridtui import i18n
+from gridtui.core import store
+from gridtui.core.db import close_database, open_database
+from gridtui.core.models import Building, Community, Compound, Grid, Household
+
+ROOT = Path(__file__).resolve().parents[1]
+TODAY = date(2026, 7, 14)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRIDTUI_DB", str(tmp_path / "default.db"))
+    monkeypatch.setenv("GRIDTUI_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.delenv("GRIDTUI_LANG", raising=False)
+    yield
+    i18n._current = None  # an in-process CLI run sets the language; the next test starts afresh
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "g.db"
+
+
+@pytest.fixture
+def db(db_path):
+    database = open_database(db_path)
+    yield database
+    close_database()
+
+
+@pytest.fixture
+def place(db):
+    """A community with one grid, compound, building and household: somewhere to put people."""
+    community = store.create(Community, name="湖光社区", name_en="Huguang")
+    grid = store.create(Grid, community=community.id, code="01", name="第1网格")
+    compound = store.create(Compound, community=community.id, name="凤飞园", name_en="Fengfei Garden")
+    building = store.create(Building, compound=compound.id, grid=grid.id, number="3")
+    household = store.create(
+        Household, building=building.id, unit=2, floor=5, door="501", address="凤飞园3栋2单元501"
+    )
+    return {"community": community, "grid": grid, "compound": compound, "building": building,
+            "household": household}
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run ``gridtui`` in-process: ``cli("stats", "--json") -> (exit code, stdout, stderr)``."""
+    from gridtui.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def gridtui_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
+    """An environment for a gridtui subprocess that depends on nothing in the user's home."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GRIDTUI_", "LC_"))}
+    env.update(
+        HOME=str(tmp_path / "home"),
+        XDG_DATA_HOME=str(tmp_path / "xdg-data"),
+        XDG_CONFIG_HOME=str(tmp_path / "xdg-config"),
+        GRIDTUI_DB=str(tmp_path / "default.db"),
+        GRIDTUI_CONFIG=str(tmp_path / "config.toml"),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        LANG="C.UTF-8",
+        PYTHONIOENCODING="utf-8",
+    )
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+@pytest.fixture
+def run_gridtui(tmp_path):
+    """Run ``python -m gridtui`` as a real process; ``env`` entries override (None removes)."""
+
+    def run(*args: str, env: dict[str, str | None] | None = None, timeout: float = 120):
+        return subprocess.run(
+            [sys.executable, "-m", "gridtui", *map(str, args)],
+            env=gridtui_env(tmp_path, **(env or {})), cwd=tmp_path,
+            capture_output=True, text=True, encoding="utf-8", timeout=timeout,
+        )
+
+    return run
+
+
+def has_cjk(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text)

@@ -1,0 +1,69 @@
+"""Fixtures for the reliability tests: a small demo community and the CLI as a real process."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from reliability_checks import gridtui
+
+from gridtui.core.db import close_database, open_database
+from gridtui.domain import demo
+
+TODAY = date(2026, 7, 14)
+
+
+@pytest.fixture(scope="session")
+def community_template(tmp_path_factory) -> Path:
+    """The demo community at scale 0.05, built once per test process."""
+    path = tmp_path_factory.mktemp("reliability") / "community.db"
+    open_database(path)
+    demo.generate(seed=7, scale=0.05, today=TODAY)
+    close_database()
+    return path
+
+
+@pytest.fixture
+def community_db(community_template, tmp_path) -> Path:
+    target = tmp_path / "community.db"
+    shutil.copyfile(community_template, target)
+    return target
+
+
+@pytest.fixture
+def empty_db(tmp_path) -> Path:
+    """A gridtui database with its tables and catalogs but no community yet."""
+    path = tmp_path / "empty.db"
+    open_database(path)
+    close_database()
+    return path
+
+
+@pytest.fixture
+def gridtui_run(tmp_path):
+    """Run ``gridtui`` to the end: (exit code, stdout, stderr)."""
+
+    def run(*args: str, timeout: float = 120, **popen) -> tuple[int, str, str]:
+        proc = gridtui(tmp_path, *args, **popen)
+        out, err = proc.communicate(timeout=timeout)
+        return proc.returncode, out, err
+
+    return run
+
+
+@pytest.fixture
+def run_cli():
+    """``gridtui ARGS`` in-process (the real main, fast): (exit code, stdout, stderr)."""
+    from gridtui.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main([str(a) for a in args])
+        return code, out.getvalue(), err.getvalue()
+
+    return run
