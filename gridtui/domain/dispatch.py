@@ -6,7 +6,8 @@
   (30), or their team covers it (25);
 * ``place``: lives in the same building (30), compound (20) or grid (10) as the household;
 * ``pairing``: is the household's 一带多帮 partner (15);
-* ``load``: minus 5 for each need they are already on and not done (at most minus 20);
+* ``load``: minus 10 for each need they are already on and not done (at most minus 40), so
+  work spreads once a volunteer holds a few;
 * ``available``: marked available now (10);
 * ``satisfaction``: 0-10 from residents' follow-ups of needs they did (5 with no follow-up yet).
 
@@ -17,7 +18,6 @@ so the same data always gives the same list.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -49,7 +49,7 @@ from gridtui.i18n import pick, t
 SKILL_LISTED, SKILL_RESOURCE, SKILL_TEAM = 40, 30, 25
 PLACE = {"building": 30, "compound": 20, "grid": 10}
 PAIRING = 15
-LOAD_STEP, LOAD_FLOOR = -5, -20
+LOAD_STEP, LOAD_FLOOR = -10, -40
 AVAILABLE = 10
 SATISFACTION_MAX, SATISFACTION_UNKNOWN = 10.0, 5.0
 SATISFACTION_VALUE = {"satisfied": 1.0, "basically": 0.5, "unsatisfied": 0.0}
@@ -86,11 +86,8 @@ def _place_of_need(need: Need) -> tuple[str | None, str | None, str | None]:
     return row or (None, None, None)
 
 
-def suggest(need_id: str, limit: int = 10, *, extra_load: Counter | None = None) -> list[Candidate]:
-    """The best volunteers for a need, best first, each with its score parts and reasons.
-
-    ``extra_load`` adds assignments not yet written (batch dispatch spreads the work with it).
-    """
+def suggest(need_id: str, limit: int = 10) -> list[Candidate]:
+    """The best volunteers for a need, best first, each with its score parts and reasons."""
     need = needs_domain.get_need(need_id)
     item = need.item_id
     building, compound, grid = _place_of_need(need)
@@ -118,7 +115,6 @@ def suggest(need_id: str, limit: int = 10, *, extra_load: Counter | None = None)
         (Assignment.need == need.id) & (Assignment.status == "assigned") & _live(Assignment)).tuples()}
     load = open_load()
     satisfaction = _past_satisfaction()
-    extra = extra_load or Counter()
 
     ranked: list[Candidate] = []
     why: dict[str, tuple] = {}
@@ -141,7 +137,7 @@ def suggest(need_id: str, limit: int = 10, *, extra_load: Counter | None = None)
             place_why = "grid"
         else:
             place_why = "none"
-        current = load.get(vid, 0) + extra.get(vid, 0)
+        current = load.get(vid, 0)
         rated = satisfaction.get(vid)
         parts = {
             "skill": float(skill),
@@ -253,22 +249,21 @@ def collective_needs(collective_id: str) -> list[str]:
 def batch_dispatch(need_ids: list[str], volunteer_id: str | None = None, actor: str = "") -> list[dict[str, str]]:
     """Assign many open needs at once: all to one volunteer, or each to its best candidate.
 
-    With no volunteer given, each assignment counts towards the load of the next suggestion,
-    so a campaign's needs are spread over people instead of all landing on the top one.
+    With no volunteer given, each assignment is written before the next need is ranked, so it
+    counts towards the load and a campaign's needs spread over people instead of all landing
+    on the top one.
     """
     done: list[dict[str, str]] = []
-    extra: Counter = Counter()
     with store.transaction():
         for need_id in need_ids:
             if needs_domain.get_need(need_id).status != "open":
                 continue
             chosen = volunteer_id
             if chosen is None:
-                best = suggest(need_id, limit=1, extra_load=extra)
+                best = suggest(need_id, limit=1)
                 if not best:
                     continue
                 chosen = best[0].volunteer_id
-            extra[chosen] += 1
             done.append({"need_id": need_id, "volunteer_id": chosen,
                          "assignment_id": assign(need_id, chosen, actor=actor)})
     return done

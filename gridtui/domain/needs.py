@@ -55,6 +55,19 @@ URGENCY_RANK = {u: i for i, u in enumerate(URGENCIES)}
 SORTS = ("due", "opened", "urgency", "status")
 
 
+class IllegalTransition(GridError):
+    """A move the lifecycle does not allow; the statuses are named in the reader's language."""
+
+    def __init__(self, from_status: str, to_status: str) -> None:
+        super().__init__("needs.illegal_transition", from_status=from_status, to_status=to_status)
+
+    def message(self, lang: str | None = None) -> str:
+        from gridtui.i18n import t
+
+        return t(self.key, lang=lang, from_status=status_label(self.params["from_status"], lang),
+                 to_status=status_label(self.params["to_status"], lang))
+
+
 @dataclass
 class NeedRow:
     """One line of the needs board (and of the home screen's overdue list)."""
@@ -169,8 +182,7 @@ def transition(
     with store.transaction():
         need = get_need(need_id)
         if to_status not in TRANSITIONS[need.status]:
-            raise GridError("needs.illegal_transition", id=need_id,
-                            from_status=status_label(need.status), to_status=status_label(to_status))
+            raise IllegalTransition(need.status, to_status)
         if need.status == "followed_up" and to_status == "open" and need.satisfaction != "unsatisfied":
             raise GridError("needs.reopen_only_unsatisfied")
         store.update(Need, need_id, status=to_status, **fields)
