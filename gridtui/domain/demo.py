@@ -397,19 +397,24 @@ class _Demo:
     def campaigns_and_visits(self) -> None:
         self.say("visits")
         year = self.today.year
+        chronic = list({h["id"]: h for h in self.chronic}.values())
+        # (template, name, name_en, started days ago, ended days ago, active, targets, scope, share done)
         plan = [
-            ("door_to_door", f"{year - 1}年大走访", f"Door-to-door visits {year - 1}", 330, 250, False, self.households, 0.95),
-            ("door_to_door", f"{year}年大走访", f"Door-to-door visits {year}", 60, 0, True, self.households, 0.55),
-            ("drowning_prevention", "防溺水致家长的一封信", "Drowning-prevention letter", 150, 120, True, self.with_children, 0.9),
-            ("chronic_followup", "慢病随访", "Chronic-disease follow-up", 90, 0, True, list({h["id"]: h for h in self.chronic}.values()), 0.6),
+            ("door_to_door", f"{year - 1}年大走访", f"Door-to-door visits {year - 1}", 330, 250, False,
+             self.households, {}, 0.95),
+            ("door_to_door", f"{year}年大走访", f"Door-to-door visits {year}", 60, 0, True, self.households, {}, 0.55),
+            ("drowning_prevention", "防溺水致家长的一封信", "Drowning-prevention letter", 150, 120, True,
+             self.with_children, {"households": [h["id"] for h in self.with_children]}, 0.9),
+            ("chronic_followup", "慢病随访", "Chronic-disease follow-up", 90, 0, True, chronic,
+             {"registers": ["chronic_illness"]}, 0.6),
         ]
         campaigns, visits, answers = [], [], []
         self.active_door = None
-        for template, name, name_en, start_ago, end_ago, active, targets, share in plan:
+        for template, name, name_en, start_ago, end_ago, active, targets, scope, share in plan:
             cid = self.new_id()
             starts = self.today - timedelta(days=start_ago)
             campaigns.append({"id": cid, "name": name, "name_en": name_en, "template": template,
-                              "target": "household", "starts": starts,
+                              "target": "household", "starts": starts, "scope": scope,
                               "ends": None if active else self.today - timedelta(days=end_ago), "active": active})
             if template == "door_to_door" and active:
                 self.active_door = cid
