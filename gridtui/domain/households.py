@@ -1,0 +1,286 @@
+"""One household in full: its address, residents, registers, visits and needs; resident edits.
+
+Lists show ID numbers and phones masked; :func:`reveal` gives the full values and writes an
+audit entry each time. Every edit goes through the store (validated, stamped, synced), and a
+removed resident is tombstoned with their register entries, never erased.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from gridtui.core import store
+from gridtui.core.models import (
+    Building,
+    Compound,
+    Grid,
+    Household,
+    Need,
+    NeedItem,
+    RegisterEntry,
+    RegisterKind,
+    Resident,
+)
+from gridtui.domain import privacy
+from gridtui.domain.visits import VisitInfo, visit_history
+from gridtui.errors import GridError, ValidationError
+from gridtui.i18n import pick
+
+EDITABLE = ("name", "sex", "birth_date", "id_number", "phone", "relation", "is_head",
+            "party_member", "status", "note")
+"""Resident fields a person may set from the household screen (pinyin keys follow the name)."""
+
+
+@dataclass(frozen=True)
+class RegisterInfo:
+    """A place on a register (台账) or in a care group."""
+
+    kind: str
+    zh: str
+    en: str
+    since: date | None
+
+    @property
+    def label(self) -> str:
+        return pick(self.zh, self.en)
+
+
+@dataclass(frozen=True)
+class ResidentInfo:
+    id: str
+    name: str
+    sex: str
+    birth_date: date | None
+    age: int | None
+    relation: str
+    is_head: bool
+    party_member: bool
+    status: str
+    id_masked: str
+    phone_masked: str
+    registers: tuple[RegisterInfo, ...]
+
+
+@dataclass(frozen=True)
+class NeedInfo:
+    id: str
+    item: str  # catalog key
+    zh: str
+    en: str
+    status: str
+    urgency: str
+    opened_at: datetime
+    due_at: datetime | None
+    note: str
+
+    @property
+    def label(self) -> str:
+        return pick(self.zh, self.en)
+
+
+@dataclass(frozen=True)
+class HouseholdDetail:
+    id: str
+    address: str
+    addr_key: str
+    compound: str
+    building: str
+    unit: int
+    floor: int
+    door: str
+    grid_code: str
+    grid_name: str
+    status: str
+    note: str
+    residents: tuple[ResidentInfo, ...]  # head first, then by age
+    registers: tuple[RegisterInfo, ...]  # the household's own (hardship, subsistence)
+    visits: tuple[VisitInfo, ...]  # newest first
+    needs: tuple[NeedInfo, ...]  # newest first
+
+
+def _live(model):
+    return model.deleted == False  # noqa: E712
+
+
+def _household(household_id: str) -> Household:
+    found = Household.get_or_none((Household.id == household_id) & _live(Household))
+    if found is None:
+        raise GridError("store.not_found", table="household", id=household_id)
+    return found
+
+
+def _resident(resident_id: str) -> Resident:
+    found = Resident.get_or_none((Resident.id == resident_id) & _live(Resident))
+    if found is None:
+        raise GridError("store.not_found", table="resident", id=resident_id)
+    return found
+
+
+def age(born: date | None, today: date | None = None) -> int | None:
+    if born is None:
+        return None
+    today = today or date.today()
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def detail(household_id: str, today: date | None = None) -> HouseholdDetail:
+    """Everything the household screen shows, with personal numbers masked."""
+    h = _household(household_id)
+    building = Building.get_by_id(h.building_id)
+    compound = Compound.get_by_id(building.compound_id)
+    grid = Grid.get_or_none((Grid.id == building.grid_id) & _live(Grid)) if building.grid_id else None
+    residents = list(
+        Resident.select().where((Resident.household == household_id) & _live(Resident))
+        .order_by(Resident.is_head.desc(), Resident.birth_date, Resident.id)
+    )
+    by_resident: dict[str, list[RegisterInfo]] = {}
+    own: list[RegisterInfo] = []
+    entries = (
+        RegisterEntry.select(RegisterEntry, RegisterKind)
+        .join(RegisterKind)
+        .where(_live(RegisterEntry) & (
+            (RegisterEntry.household == household_id)
+            | RegisterEntry.resident.in_([r.id for r in residents])
+        ))
+        .order_by(RegisterKind.position)
+    )
+    for e in entries:
+        info = RegisterInfo(e.kind.key, e.kind.zh, e.kind.en, e.since)
+        if e.resident_id:
+            by_resident.setdefault(e.resident_id, []).append(info)
+        else:
+            own.append(info)
+    needs = (
+        Need.select(Need, NeedItem)
+        .join(NeedItem)
+        .where(_live(Need) & ((Need.household == household_id) | Need.resident.in_([r.id for r in residents])))
+        .order_by(Need.opened_at.desc(), Need.id.desc())
+    )
+    return HouseholdDetail(
+        id=h.id, address=h.address, addr_key=h.addr_key, compound=pick(compound.name, compound.name_en),
+        building=building.number, unit=h.unit, floor=h.floor, door=h.door,
+        grid_code=grid.code if grid else "", grid_name=grid.name if grid else "",
+        status=h.status, note=h.note,
+        residents=tuple(
+            ResidentInfo(
+                id=r.id, name=r.name, sex=r.sex, birth_date=r.birth_date, age=age(r.birth_date, today),
+                relation=r.relation, is_head=r.is_head, party_member=r.party_member, status=r.status,
+                id_masked=privacy.mask_id(r.id_number), phone_masked=privacy.mask_phone(r.phone),
+                registers=tuple(by_resident.get(r.id, ())),
+            )
+            for r in residents
+        ),
+        registers=tuple(own),
+        visits=tuple(visit_history(household_id)),
+        needs=tuple(
+            NeedInfo(n.id, n.item.key, n.item.zh, n.item.en, n.status, n.urgency, n.opened_at, n.due_at, n.note)
+            for n in needs
+        ),
+    )
+
+
+def _check_fields(fields: dict[str, Any]) -> None:
+    for name in fields:
+        if name not in EDITABLE:
+            raise ValidationError(name, "households.not_editable")
+
+
+def _check_id_unique(number: Any, resident_id: str | None) -> None:
+    """One ID number, one person: refuse a number already on a live resident (on this laptop)."""
+    from gridtui.core.validate import id_number
+
+    clean = id_number(number or "")
+    if not clean:
+        return
+    query = Resident.select().where((Resident.id_number == clean) & _live(Resident))
+    if resident_id:
+        query = query.where(Resident.id != resident_id)
+    other = query.first()
+    if other is not None:
+        raise ValidationError("id_number", "households.id_duplicate", name=other.name,
+                              address=Household.get_by_id(other.household_id).address)
+
+
+def _one_head(household_id: str, resident_id: str) -> None:
+    """A household has one head: making someone head makes the others not."""
+    for other in Resident.select(Resident.id).where(
+        (Resident.household == household_id) & (Resident.id != resident_id) & Resident.is_head & _live(Resident)
+    ):
+        store.update(Resident, other.id, is_head=False)
+
+
+def add_resident(household_id: str, **fields: Any) -> str:
+    """Add a resident to a household; ValidationError on a bad field, nothing written."""
+    _household(household_id)
+    _check_fields(fields)
+    _check_id_unique(fields.get("id_number"), None)
+    with store.transaction():
+        row = store.create(Resident, household=household_id, **fields)
+        if row.is_head:
+            _one_head(household_id, row.id)
+    return row.id
+
+
+def update_resident(resident_id: str, **fields: Any) -> list[str]:
+    """Change a resident's fields; returns the names of the fields that really changed."""
+    row = _resident(resident_id)
+    _check_fields(fields)
+    if "id_number" in fields:
+        _check_id_unique(fields["id_number"], resident_id)
+    with store.transaction():
+        changed = store.update(Resident, resident_id, **fields)
+        if fields.get("is_head"):
+            _one_head(row.household_id, resident_id)
+    return changed
+
+
+def remove_resident(resident_id: str) -> None:
+    """Tombstone a resident (and their register entries): the removal syncs like any edit."""
+    _resident(resident_id)
+    with store.transaction():
+        for entry in RegisterEntry.select(RegisterEntry.id).where(
+            (RegisterEntry.resident == resident_id) & _live(RegisterEntry)
+        ):
+            store.delete(RegisterEntry, entry.id)
+        store.delete(Resident, resident_id)
+
+
+def set_register(kind_key: str, *, resident_id: str | None = None, household_id: str | None = None,
+                 on: bool) -> None:
+    """Put a resident or household on a register (台账) or care group, or take them off.
+
+    Idempotent: on when already on, or off when already off, writes nothing.
+    """
+    kind = RegisterKind.get_or_none(RegisterKind.key == kind_key)
+    if kind is None:
+        raise ValidationError("kind", "households.unknown_register", kind=kind_key)
+    label = pick(kind.zh, kind.en)
+    if kind.target == "resident":
+        if resident_id is None:
+            raise ValidationError("kind", "households.register_for_resident", kind=label)
+        _resident(resident_id)
+        where = RegisterEntry.resident == resident_id
+    else:
+        if household_id is None:
+            raise ValidationError("kind", "households.register_for_household", kind=label)
+        _household(household_id)
+        where = RegisterEntry.household == household_id
+    with store.transaction():
+        live = list(RegisterEntry.select(RegisterEntry.id).where(
+            where & (RegisterEntry.kind == kind_key) & _live(RegisterEntry)
+        ))
+        if on and not live:
+            store.create(RegisterEntry, kind=kind_key, resident=resident_id if kind.target == "resident" else None,
+                         household=household_id if kind.target == "household" else None, since=date.today())
+        elif not on:
+            for entry in live:
+                store.delete(RegisterEntry, entry.id)
+
+
+def reveal(resident_id: str, actor: str = "") -> tuple[str, str]:
+    """The full ID number and phone of a resident; the reveal is written to the audit log."""
+    row = _resident(resident_id)
+    privacy.record_reveal("resident", resident_id, "id_number,phone", actor=actor, where="household")
+    return row.id_number, row.phone
