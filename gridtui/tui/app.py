@@ -1,0 +1,233 @@
+"""GridApp: the grid worker's all-day app.
+
+Adding a screen
+---------------
+Top-level screens are listed once, in ``NAV``. Each entry is
+``(name, key, label key in tui.json, "module:factory")``; the app turns it into a binding with
+id ``app.<name>`` (remappable in config.toml, shown in the footer, the ``?`` key map and the
+command palette) and an ``action_nav("<name>")`` that imports the module only when the key is
+first pressed. A later screen (needs board, sync, reports, dashboard) is one line here, e.g.::
+
+    ("needs", "b", "nav.needs", "gridtui.tui.screens.needs:NeedsBoard"),
+
+The factory is called with no arguments and returns a ``Screen``; it reaches the app through
+``self.app`` (``app.campaign_id``, ``app.settings``, ``app.today``).
+
+Start-up
+--------
+Start-up shows the home screen at once and opens the database in a thread worker
+(:meth:`GridApp.ensure_db`); screens read and write through gridtui.domain functions, reads in
+thread workers that post typed messages back. Nothing heavy is imported here: domain modules
+(peewee) are imported inside the workers, pypinyin only when a name is written.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from functools import partial, wraps
+from importlib import import_module
+from pathlib import Path
+from typing import Any, TypeVar
+
+from textual import work
+from textual.app import App
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from gridtui import config, i18n
+from gridtui.errors import GridError
+from gridtui.i18n import t
+from gridtui.tui.keys import bind, translate
+
+NAV: list[tuple[str, str, str, str]] = [
+    ("home", "h", "nav.home", "gridtui.tui.screens.home:HomeScreen"),
+    ("search", "slash", "nav.search", "gridtui.tui.screens.search:SearchScreen"),
+    ("campaigns", "c", "nav.campaigns", "gridtui.tui.screens.dialogs:CampaignPicker"),
+]
+"""(name, key, label key, "module:factory") of every top-level screen: one line per screen."""
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def db_work(method: F | None = None, *, exclusive: bool = True, group: str = "db") -> Any:
+    """A thread worker that opens the database first and reports a failure as a notice.
+
+    A GridError becomes its one sentence; anything else is a short generic sentence (and kept
+    in ``app.errors`` for tests): no traceback reaches the screen.
+    """
+
+    def decorate(fn: F) -> F:
+        @wraps(fn)
+        def run(self, *args, **kwargs):
+            app = self.app
+            try:
+                app.ensure_db()
+                return fn(self, *args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - shown to the user as one sentence
+                app.report(exc)
+                return None
+
+        return work(thread=True, exclusive=exclusive, group=group, exit_on_error=False)(run)
+
+    return decorate(method) if method is not None else decorate
+
+
+class ScreenActions(Provider):
+    """Every action of the current screen and the app in the command palette (ctrl+p)."""
+
+    def _commands(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
+        seen: set[str] = set()
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if not binding.id or binding.id in seen or not active.enabled:
+                continue
+            seen.add(binding.id)
+            label = f"{binding.description}  [{self.app.get_key_display(binding)}]"
+            yield label, binding.tooltip, partial(self.app.run_action, binding.action, active.node)
+
+    async def discover(self) -> Hits:
+        for label, help_text, command in self._commands():
+            yield DiscoveryHit(label, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, help_text, command in self._commands():
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), command, help=help_text)
+
+
+class GridApp(App):
+    """Home, walk list, visit, search, household detail and campaign picker over one database."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "gridtui"
+    COMMANDS = App.COMMANDS | {ScreenActions}
+    BINDINGS = [
+        *(bind(key, f"nav('{name}')", f"app.{name}", show=name != "home") for name, key, _, _ in NAV),
+        bind("question_mark", "keys", "app.keys"),
+        bind("ctrl+p", "command_palette", "app.palette", show=False),
+        bind("ctrl+q", "quit", "app.quit", priority=True),
+    ]
+    ENABLE_COMMAND_PALETTE = True
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+
+    campaign_id: reactive[str] = reactive("", init=False)
+    """The active campaign; screens watch it and reload when the picker changes it."""
+
+    def __init__(
+        self,
+        db_path: str | Path | None = None,
+        lang: str | None = None,
+        config_path: str | Path | None = None,
+        today: date | None = None,
+    ) -> None:
+        self.settings = config.load_settings(Path(config_path) if config_path else None)
+        self.lang = i18n.set_language(lang or self.settings.language)
+        super().__init__()
+        self._bindings = translate(self._bindings)
+        self.db_path = config.resolve_db_path(db_path)
+        self.today = today
+        self.errors: list[Exception] = []
+        self._db_lock = threading.Lock()
+        self._db_ready = False
+        self.title = t("tui.app.title")
+        self.set_keymap(self.settings.keymap)
+
+    # -- database ------------------------------------------------------------------------------
+    def ensure_db(self) -> None:
+        """Open the database once (from whichever thread gets here first)."""
+        if self._db_ready:
+            return
+        with self._db_lock:
+            if self._db_ready:
+                return
+            from gridtui.core.db import open_database
+            from gridtui.domain import visits
+
+            open_database(self.db_path)
+            # Set without firing watchers: the screen that asked is about to read it anyway.
+            self.set_reactive(GridApp.campaign_id, visits.active_campaign_id() or "")
+            self._db_ready = True
+
+    def _in_thread(self) -> bool:
+        return threading.get_ident() != self._thread_id
+
+    def on_mount(self) -> None:
+        from gridtui.tui.screens.home import HomeScreen
+
+        # A connection left open in this thread by an earlier app points at another file.
+        from gridtui.core.db import close_database
+
+        close_database()
+        self.push_screen(HomeScreen())
+
+    def on_unmount(self) -> None:
+        from gridtui.core.db import close_database
+
+        close_database()
+
+    # -- errors --------------------------------------------------------------------------------
+    def report(self, exc: Exception) -> None:
+        """Show a failure as one sentence (safe from any thread)."""
+        if isinstance(exc, GridError):
+            message = exc.message()
+        else:
+            self.errors.append(exc)
+            self.log.error(repr(exc))
+            message = t("tui.app.unexpected", detail=type(exc).__name__)
+        if self._in_thread():
+            self.call_from_thread(self.notify, message, severity="error")
+        else:
+            self.notify(message, severity="error")
+
+    @contextmanager
+    def guarded(self) -> Iterator[None]:
+        """Around a write on the main thread: a GridError becomes a notice, nothing more."""
+        try:
+            yield
+        except Exception as exc:  # noqa: BLE001 - shown to the user as one sentence
+            self.report(exc)
+
+    # -- navigation ----------------------------------------------------------------------------
+    def action_nav(self, name: str) -> None:
+        for entry, _key, _label, target in NAV:
+            if entry == name:
+                break
+        else:
+            return
+        if name == "home":
+            while len(self.screen_stack) > 2:
+                self.pop_screen()
+            return
+        module, _, factory = target.partition(":")
+        screen = getattr(import_module(module), factory)()
+        if type(self.screen) is type(screen):
+            return
+        self.push_screen(screen)
+
+    def action_keys(self) -> None:
+        from gridtui.tui.screens.dialogs import KeymapScreen
+
+        if not isinstance(self.screen, KeymapScreen):
+            self.push_screen(KeymapScreen(self.screen))
+
+    def open_household(self, household_id: str) -> None:
+        from gridtui.tui.screens.household import HouseholdScreen
+
+        self.push_screen(HouseholdScreen(household_id))
+
+    def open_visit(self, household_ids: list[str], index: int = 0) -> None:
+        from gridtui.tui.screens.visit import VisitScreen
+
+        if not self.campaign_id:
+            self.notify(t("tui.app.no_campaign"), severity="warning")
+            return
+        self.push_screen(VisitScreen(household_ids, index))
+
+    def active_screen_of(self, kind: type[Screen]) -> Screen | None:
+        return next((s for s in reversed(self.screen_stack) if isinstance(s, kind)), None)

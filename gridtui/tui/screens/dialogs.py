@@ -1,0 +1,281 @@
+"""Dialogs over the current screen: campaign picker, key map, a need, a resident."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Checkbox, Input, Label, OptionList, RadioButton, RadioSet, SelectionList, Static
+from textual.widgets.option_list import Option
+
+from gridtui.errors import ValidationError
+from gridtui.i18n import pick, t
+from gridtui.tui.app import db_work
+from gridtui.tui.keys import bind
+from gridtui.tui.screens.base import GridModal
+from gridtui.tui.widgets import columns
+
+URGENCIES = ("urgent", "high", "normal", "low")
+
+
+class CampaignPicker(GridModal):
+    """Switch the active campaign; home and walk lists follow it."""
+
+    BINDINGS = [bind("escape", "dismiss", "dialog.close")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(t("tui.campaigns.title"), classes="dialog-title")
+            yield OptionList(id="campaign-list")
+            yield Static(t("tui.campaigns.hint"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+        self.load()
+
+    @db_work
+    def load(self) -> None:
+        from gridtui.domain import visits
+
+        campaigns = visits.campaigns(active_only=True)
+        self.app.call_from_thread(self.show, campaigns)
+
+    def show(self, campaigns: list) -> None:
+        options = self.query_one(OptionList)
+        for campaign in campaigns:
+            mark = "● " if campaign.id == self.app.campaign_id else "  "
+            options.add_option(Option(mark + campaign.label, id=campaign.id))
+        current = next((i for i, c in enumerate(campaigns) if c.id == self.app.campaign_id), 0)
+        options.highlighted = current
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        from gridtui.domain import visits
+
+        with self.app.guarded():
+            visits.set_active_campaign(event.option.id)
+            self.app.campaign_id = event.option.id
+            self.notify(t("tui.campaigns.switched", name=str(event.option.prompt).strip("● ")))
+        self.dismiss()
+
+
+class KeymapScreen(GridModal):
+    """Every key of the screen below, with its binding id (the name to remap it in config.toml)."""
+
+    BINDINGS = [bind("escape,question_mark", "dismiss", "dialog.close")]
+
+    def __init__(self, below: Screen) -> None:
+        super().__init__()
+        self.below = below
+
+    def compose(self) -> ComposeResult:
+        rows = []
+        seen = set()
+        for key, active in self.below.active_bindings.items():
+            binding = active.binding
+            ident = binding.id or ""
+            if (ident, key) in seen:
+                continue
+            seen.add((ident, key))
+            rows.append((self.app.get_key_display(binding), binding.description, ident))
+        rows.sort(key=lambda r: r[2])
+        text = Text()
+        text.append_text(columns.row([(t("tui.keys.col.key"), 12, "bold"), (t("tui.keys.col.action"), 24, "bold"),
+                                      (t("tui.keys.col.id"), 24, "bold")]))
+        text.append("\n")
+        for key, description, ident in rows:
+            text.append_text(columns.row([(key, 12, "cyan"), (description, 24), (ident, 24, "dim")]))
+            text.append("\n")
+        with Vertical(classes="dialog wide"):
+            yield Static(t("tui.keys.title"), classes="dialog-title")
+            with VerticalScroll():
+                yield Static(text, id="keymap-table")
+            yield Static(t("tui.keys.hint"), classes="dialog-hint")
+
+
+class NeedDialog(GridModal):
+    """Record a need for this household on the spot: item by type-ahead, urgency, note."""
+
+    BINDINGS = [
+        bind("escape", "dismiss", "dialog.close"),
+        bind("ctrl+s", "save", "need.save"),
+    ]
+
+    def __init__(self, household_id: str, visit_id: str | None) -> None:
+        super().__init__()
+        self.household_id, self.visit_id = household_id, visit_id
+        from gridtui.core.catalogs import need_items
+
+        self.items = need_items()
+        self.chosen: dict | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(t("tui.need.title"), classes="dialog-title")
+            yield Input(placeholder=t("tui.need.item_placeholder"), id="need-item")
+            yield OptionList(*self._options(""), id="need-items")
+            with RadioSet(id="need-urgency"):
+                for urgency in URGENCIES:
+                    yield RadioButton(t(f"tui.urgency.{urgency}"), value=urgency == "normal", name=urgency)
+            yield Input(placeholder=t("tui.need.note_placeholder"), id="need-note")
+            yield Static("", id="need-error", classes="item-error")
+            yield Static(t("tui.need.hint"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#need-item", Input).focus()
+        self.query_one("#need-error", Static).display = False
+
+    def _options(self, query: str) -> list[Option]:
+        q = query.strip().lower()
+        return [
+            Option(pick(item["zh"], item["en"]), id=item["key"])
+            for item in self.items
+            if not q or q in item["zh"] or q in item["en"].lower() or q in item["key"]
+        ]
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "need-item":
+            options = self.query_one("#need-items", OptionList)
+            options.clear_options()
+            options.add_options(self._options(event.value))
+            if options.option_count:
+                options.highlighted = 0
+
+    def on_key(self, event) -> None:
+        """Up and down in the item box move through the matching items."""
+        if self.focused is self.query_one("#need-item", Input) and event.key in ("up", "down"):
+            options = self.query_one("#need-items", OptionList)
+            options.action_cursor_down() if event.key == "down" else options.action_cursor_up()
+            event.stop()
+
+    def _pick(self, key: str | None) -> None:
+        self.chosen = next((i for i in self.items if i["key"] == key), None)
+        if self.chosen:
+            self.query_one("#need-item", Input).value = pick(self.chosen["zh"], self.chosen["en"])
+            urgency = self.chosen.get("urgency", "normal")
+            for button in self.query(RadioButton):
+                button.value = button.name == urgency
+            self.query_one("#need-urgency", RadioSet).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "need-item":
+            options = self.query_one("#need-items", OptionList)
+            if options.highlighted is not None and options.option_count:
+                self._pick(options.get_option_at_index(options.highlighted).id)
+        else:
+            self.action_save()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self._pick(event.option.id)
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        self.query_one("#need-note", Input).focus()
+
+    def action_save(self) -> None:
+        from gridtui.domain import needs
+
+        error = self.query_one("#need-error", Static)
+        if self.chosen is None:
+            error.update(t("tui.need.choose_item"))
+            error.display = True
+            self.query_one("#need-item", Input).focus()
+            return
+        pressed = self.query_one("#need-urgency", RadioSet).pressed_button
+        try:
+            needs.open_need(
+                self.household_id, self.chosen["key"], urgency=pressed.name if pressed else None,
+                note=self.query_one("#need-note", Input).value, source="visit", visit_id=self.visit_id,
+                actor=self.app.settings.worker_name,
+            )
+        except ValidationError as exc:
+            error.update(exc.message())
+            error.display = True
+            return
+        except Exception as exc:  # noqa: BLE001 - one sentence, never a traceback
+            self.app.report(exc)
+            return
+        self.notify(t("tui.need.saved", item=pick(self.chosen["zh"], self.chosen["en"])))
+        self.dismiss(True)
+
+
+class ResidentDialog(GridModal):
+    """Add or edit a resident and their register tags. ID and phone stay masked: type to replace."""
+
+    BINDINGS = [
+        bind("escape", "dismiss", "dialog.close"),
+        bind("ctrl+s", "save", "resident.save"),
+    ]
+    FIELDS = ("name", "relation", "sex", "birth_date", "id_number", "phone")
+    MASKED = {"id_number": "id_masked", "phone": "phone_masked"}
+
+    def __init__(self, household_id: str, resident: Any | None) -> None:
+        super().__init__()
+        self.household_id, self.resident = household_id, resident
+        self.held = {reg.kind for reg in resident.registers} if resident else set()
+
+    def compose(self) -> ComposeResult:
+        r = self.resident
+        with Vertical(classes="dialog wide"):
+            yield Static(t("tui.resident.edit_title" if r else "tui.resident.add_title"), classes="dialog-title")
+            for name in self.FIELDS:
+                with Horizontal(classes="form-row"):
+                    yield Label(t(f"field.{name}"), classes="form-label")
+                    if name in self.MASKED:  # never put the full number on screen to edit it
+                        value, placeholder = "", getattr(r, self.MASKED[name], "") if r else ""
+                    else:
+                        value = str(getattr(r, name, None) or "") if r else ""
+                        placeholder = t(f"tui.resident.hint.{name}", default="")
+                    yield Input(value, placeholder=placeholder, id=f"res-{name}", classes="form-input")
+            yield Checkbox(t("tui.resident.party_member"), value=bool(r and r.party_member), id="res-party")
+            yield Static(t("tui.resident.registers"), classes="section-title")
+            yield SelectionList(id="res-registers")
+            yield Static("", id="res-error", classes="item-error")
+            yield Static(t("tui.resident.hint"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#res-error", Static).display = False
+        self.query_one("#res-name", Input).focus()
+        from gridtui.core.catalogs import register_kinds
+
+        registers = self.query_one(SelectionList)
+        for kind in register_kinds():
+            if kind.get("target", "resident") == "resident":
+                registers.add_option((pick(kind["zh"], kind["en"]), kind["key"], kind["key"] in self.held))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        from gridtui.domain import households
+
+        values: dict[str, Any] = {name: self.query_one(f"#res-{name}", Input).value.strip() for name in self.FIELDS}
+        if self.resident:  # an empty masked field means "keep what is stored"
+            values = {k: v for k, v in values.items() if v or k not in self.MASKED}
+        values["party_member"] = self.query_one("#res-party", Checkbox).value
+        values["birth_date"] = values.get("birth_date") or None
+        registers = set(self.query_one(SelectionList).selected)
+        error = self.query_one("#res-error", Static)
+        try:
+            if self.resident:
+                resident_id = self.resident.id
+                households.update_resident(resident_id, **values)
+            else:
+                resident_id = households.add_resident(self.household_id, **values)
+            for kind in registers ^ self.held:
+                households.set_register(kind, resident_id=resident_id, on=kind in registers)
+        except ValidationError as exc:
+            error.update(exc.message())
+            error.display = True
+            field = self.query(f"#res-{exc.field}")
+            if field:
+                field.first().focus()
+            return
+        except Exception as exc:  # noqa: BLE001 - one sentence, never a traceback
+            self.app.report(exc)
+            return
+        self.notify(t("tui.resident.saved", name=values.get("name") or self.resident.name))
+        self.dismiss(True)

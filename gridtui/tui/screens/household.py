@@ -1,0 +1,111 @@
+"""Household detail: address, residents, registers, visit history with answers, needs.
+
+ID numbers and phones are masked; ``r`` reveals the selected resident's, through
+``households.reveal`` which writes the audit log.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Header, Static
+
+from gridtui.i18n import t
+from gridtui.tui.app import db_work
+from gridtui.tui.keys import bind
+from gridtui.tui.screens.base import GridScreen
+from gridtui.tui.screens.visit import render_resident
+from gridtui.tui.widgets.paged_list import PagedList
+
+
+class HouseholdScreen(GridScreen):
+    """Everything known about one household."""
+
+    BINDINGS = [
+        bind("r", "reveal", "household.reveal"),
+        bind("v", "visit", "household.visit"),
+        bind("escape", "app.pop_screen", "household.back"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, detail: dict) -> None:
+            super().__init__()
+            self.detail = detail
+
+    def __init__(self, household_id: str) -> None:
+        super().__init__()
+        self.household_id = household_id
+        self.detail = None
+        self.revealed: dict[str, tuple[str, str]] = {}
+        """resident id -> (ID number, phone) the worker chose to see (each reveal audited)."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(t("tui.home.loading"), id="household-title", classes="screen-title")
+        yield Static(t("tui.visit.residents"), classes="section-title")
+        yield PagedList(render=lambda r: render_resident(r, self.revealed), empty=t("tui.visit.no_residents"), id="household-residents")
+        with VerticalScroll(id="household-more"):
+            yield Static("", id="household-history")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(PagedList).focus()
+        self.load()
+
+    @db_work
+    def load(self) -> None:
+        from gridtui.domain import households
+
+        self.post_message(self.Loaded(households.detail(self.household_id, today=self.app.today)))
+
+    def on_household_screen_loaded(self, message: Loaded) -> None:
+        self.detail = detail = message.detail
+        title = Text.assemble((detail.address, "bold"), ("  ·  ", "dim"), (f"{detail.grid_code} {detail.grid_name}", "dim"))
+        self.query_one("#household-title", Static).update(title)
+        residents = self.query_one(PagedList)
+        residents.set_rows(detail.residents)
+        residents.styles.height = max(2, len(detail.residents) + 1)
+        self.query_one("#household-history", Static).update(self.history_text(detail))
+
+    def history_text(self, detail) -> Text:
+        from gridtui.domain.needs import status_label
+
+        text = Text()
+        if detail.registers:
+            text.append(t("tui.household.registers") + "\n", "bold underline")
+            text.append("、".join(r.label for r in detail.registers) + "\n\n")
+        text.append(t("tui.household.visits") + "\n", "bold underline")
+        for visit in detail.visits:
+            text.append(f"{visit.visited_at:%Y-%m-%d %H:%M}  ", "dim")
+            text.append(f"{visit.campaign}  ")
+            text.append(t(f"tui.status.{visit.outcome}", default=visit.outcome) + "\n", "bold")
+            for line in visit.answers:
+                text.append(f"    {line.item}: ", "dim")
+                text.append(f"{line.display}\n")
+        if not detail.visits:
+            text.append(t("tui.home.none") + "\n", "dim")
+        text.append("\n" + t("tui.household.needs") + "\n", "bold underline")
+        for need in detail.needs:
+            text.append(f"{need.label}  ", "bold")
+            text.append(t(f"tui.urgency.{need.urgency}", default=need.urgency) + "  ")
+            text.append(status_label(need.status) + "\n", "italic")
+        if not detail.needs:
+            text.append(t("tui.home.none") + "\n", "dim")
+        return text
+
+    def action_reveal(self) -> None:
+        from gridtui.domain import households
+
+        residents = self.query_one(PagedList)
+        resident = residents.current
+        if resident is None:
+            return
+        with self.app.guarded():
+            self.revealed[resident.id] = households.reveal(resident.id, actor=self.app.settings.worker_name)
+            residents.refresh()
+            self.notify(t("tui.household.revealed", name=resident.name))
+
+    def action_visit(self) -> None:
+        self.app.open_visit([self.household_id])

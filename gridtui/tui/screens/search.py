@@ -1,0 +1,95 @@
+"""Search from anywhere: households and residents by name, pinyin, initials, address, phone tail.
+
+Each keystroke starts an exclusive thread worker (the previous one's result is dropped), so
+typing never waits for the database; Enter opens the highlighted household.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.widgets import Footer, Header, Input, Static
+from textual.worker import get_current_worker
+
+from gridtui.i18n import t
+from gridtui.tui.app import db_work
+from gridtui.tui.keys import bind
+from gridtui.tui.screens.base import GridScreen
+from gridtui.tui.widgets import columns
+from gridtui.tui.widgets.paged_list import PagedList
+
+KIND_STYLE = {"household": "black on #87afd7", "resident": "black on #afd787"}
+
+
+def render_hit(hit) -> Text:
+    return columns.row([
+        (t(f"tui.search.kind.{hit.kind}", default=hit.kind), 6, KIND_STYLE.get(hit.kind, "")),
+        (hit.title, 26, "bold"),
+        (hit.subtitle, 60),
+    ])
+
+
+class SearchScreen(GridScreen):
+    """A query box over a list of hits."""
+
+    BINDINGS = [
+        bind("escape", "app.pop_screen", "search.back"),
+        bind("down", "move(1)", "search.down", show=False),
+        bind("up", "move(-1)", "search.up", show=False),
+        bind("ctrl+o", "visit", "search.visit"),
+    ]
+
+    class Results(Message):
+        def __init__(self, query: str, hits: list) -> None:
+            super().__init__()
+            self.query, self.hits = query, hits
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder=t("tui.search.placeholder"), id="search-input")
+        yield Static(t("tui.search.hint"), id="search-status", classes="list-header")
+        yield PagedList(render=render_hit, empty=t("tui.search.empty"), id="search-results")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        query = event.value.strip()
+        if not query:
+            self.query_one(PagedList).set_rows([])
+            self.query_one("#search-status", Static).update(t("tui.search.hint"))
+            return
+        self.run_search(query)
+
+    @db_work(group="search")
+    def run_search(self, query: str) -> None:
+        from gridtui.domain import search
+
+        hits = search.search(query, limit=50)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Results(query, hits))
+
+    def on_search_screen_results(self, message: Results) -> None:
+        if message.query != self.query_one(Input).value.strip():
+            return  # typed on since: a newer search is under way
+        self.query_one(PagedList).set_rows(message.hits)
+        self.query_one("#search-status", Static).update(t("tui.search.count", count=len(message.hits)))
+
+    def action_move(self, step: int) -> None:
+        self.query_one(PagedList).action_move(step)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one(PagedList).action_select()
+
+    def on_paged_list_selected(self, message: PagedList.Selected) -> None:
+        message.stop()
+        if message.row.household_id:
+            self.app.open_household(message.row.household_id)
+
+    def action_visit(self) -> None:
+        hit = self.query_one(PagedList).current
+        if hit is not None and hit.household_id:
+            self.app.open_visit([hit.household_id])

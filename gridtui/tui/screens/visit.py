@@ -1,0 +1,247 @@
+"""The visit screen: one household's residents and the campaign's checklist, keyboard only.
+
+Every answer is saved the moment it changes (``visits.answer``), so there is no save key and a
+killed terminal loses nothing already answered. The visit is opened when the screen loads the
+household: standing at the door with the screen open is the start of a visit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Footer, Header, Static
+
+from gridtui.core.validate import answer as check_answer
+from gridtui.errors import ValidationError
+from gridtui.i18n import t
+from gridtui.tui.app import db_work
+from gridtui.tui.keys import bind
+from gridtui.tui.screens.base import GridScreen
+from gridtui.tui.widgets import columns
+from gridtui.tui.widgets.checklist import TYPED, Answered, Checklist, ItemRow, TypedRow
+from gridtui.tui.widgets.paged_list import PagedList
+
+
+@dataclass
+class VisitData:
+    household_id: str
+    detail: Any
+    visit_id: str
+    items: list = field(default_factory=list)
+    answers: dict[str, Any] = field(default_factory=dict)
+
+
+def render_resident(r, revealed: dict[str, tuple[str, str]] | None = None, wide: bool = True) -> Text:
+    """A resident on one line, ID and phone masked unless this screen revealed them."""
+    id_number, phone = (revealed or {}).get(r.id, (r.id_masked, r.phone_masked))
+    tags = columns.badges([(reg.label, "black on #87afd7") for reg in r.registers])
+    cells = [
+        (r.name, 8, "bold"),
+        (t(f"tui.relation.{r.relation}", default=r.relation), 6),
+        (r.age if r.age is not None else "", 3),
+    ]
+    if wide:
+        cells.append((id_number, 18))
+    return columns.row([*cells, (phone, 13), tags])
+
+
+class VisitScreen(GridScreen):
+    """Answer the checklist for one household, then move to the next door."""
+
+    BINDINGS = [
+        bind("D", "outcome('done')", "visit.done"),
+        bind("N", "outcome('nobody_home')", "visit.nobody_home"),
+        bind("R", "outcome('refused')", "visit.refused"),
+        bind("M", "outcome('moved_away')", "visit.moved_away"),
+        bind("n", "need", "visit.need"),
+        bind("right_square_bracket", "step(1)", "visit.next"),
+        bind("left_square_bracket", "step(-1)", "visit.prev", show=False),
+        bind("u,ctrl+z", "undo", "visit.undo"),
+        bind("a", "add_resident", "visit.add_resident", show=False),
+        bind("e", "edit_resident", "visit.edit_resident"),
+        bind("i", "detail", "visit.detail", show=False),
+        bind("escape", "app.pop_screen", "visit.back", show=False),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, data: VisitData) -> None:
+            super().__init__()
+            self.data = data
+
+    def __init__(self, household_ids: list[str], index: int = 0) -> None:
+        super().__init__()
+        self.household_ids, self.index = household_ids, index
+        self.data: VisitData | None = None
+        self.undo_log = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(t("tui.home.loading"), id="visit-title", classes="screen-title")
+        with Horizontal(id="visit-body"):
+            yield Vertical(id="visit-checklist")
+            with Vertical(id="visit-side"):
+                yield Static(t("tui.visit.residents"), classes="section-title")
+                yield PagedList(render=lambda r: render_resident(r, wide=False), empty=t("tui.visit.no_residents"), id="resident-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load(self.household_ids[self.index])
+
+    @property
+    def household_id(self) -> str:
+        return self.household_ids[self.index]
+
+    @db_work
+    def load(self, household_id: str) -> None:
+        from gridtui.domain import households, visits
+
+        campaign = self.app.campaign_id
+        visit_id = visits.open_visit(campaign, household_id, worker=self.app.settings.worker_name)
+        data = VisitData(
+            household_id, households.detail(household_id, today=self.app.today), visit_id,
+            visits.checklist(campaign), visits.answers(visit_id),
+        )
+        self.post_message(self.Loaded(data))
+
+    async def on_visit_screen_loaded(self, message: Loaded) -> None:
+        from gridtui.domain import visits
+
+        self.data = message.data
+        self.undo_log = visits.UndoLog()
+        holder = self.query_one("#visit-checklist", Vertical)
+        await holder.remove_children()
+        await holder.mount(Checklist(self.data.items, self.data.answers, id="checklist"))
+        self.query_one("#resident-list", PagedList).set_rows(self.data.detail.residents)
+        self.show_title()
+        rows = list(self.query(ItemRow))
+        if rows:
+            rows[0].focus()
+
+    def show_title(self, outcome: str | None = None) -> None:
+        detail = self.data.detail
+        text = Text.assemble(
+            (detail.address, "bold"), ("  ·  ", "dim"),
+            (t("tui.visit.position", n=self.index + 1, total=len(self.household_ids)), "dim"),
+        )
+        if outcome:
+            text.append("  ·  ", "dim")
+            text.append(t(f"tui.status.{outcome}"), "bold green")
+        self.query_one("#visit-title", Static).update(text)
+
+    # -- answers -----------------------------------------------------------------------------------
+    def on_answered(self, message: Answered) -> None:
+        """Save one answer now; a bad value is explained on its line and nothing is written."""
+        from gridtui.domain import visits
+
+        row, item = message.row, message.row.item
+        if self.data is None:
+            return
+        try:
+            value = check_answer(item.type, item.spec, message.value)
+            visits.answer(self.data.visit_id, item.id, value, undo=self.undo_log)
+        except ValidationError as exc:
+            row.show_error(exc.message())
+            if isinstance(row, TypedRow):
+                row.action_edit()  # the focus stays in the field, the text as typed
+            return
+        except Exception as exc:  # noqa: BLE001 - one sentence, never a traceback
+            self.app.report(exc)
+            return
+        row.show_value(value)
+        if isinstance(row, TypedRow) and message.move:
+            row.stop_editing()
+            ItemRow.action_move(row, message.move)
+
+    def _commit_typing(self) -> bool:
+        """Before leaving the household: save text still being typed; False if it is bad."""
+        focused = self.focused
+        row = next((a for a in focused.ancestors_with_self if isinstance(a, TypedRow)), None) if focused else None
+        if row is None or not row.dirty():
+            return True
+        self.on_answered(Answered(row, row.input.value))
+        return not row.dirty()
+
+    def action_undo(self) -> None:
+        from gridtui.domain import visits
+
+        if self.data is None:
+            return
+        with self.app.guarded():
+            undone = visits.undo_last(self.data.visit_id, undo=self.undo_log)
+            if not undone:
+                self.notify(t("tui.visit.nothing_to_undo"), severity="warning")
+                return
+            answers = visits.answers(self.data.visit_id)
+            for row in self.query(ItemRow):
+                if row.item.id == undone or row.value != answers.get(row.item.id):
+                    row.show_value(answers.get(row.item.id))
+                    if row.item.type in TYPED:
+                        row.refresh_answer()
+            self.notify(t("tui.visit.undone"))
+
+    # -- outcome and moving on ------------------------------------------------------------------
+    def action_outcome(self, outcome: str) -> None:
+        from gridtui.domain import visits
+
+        if self.data is None or not self._commit_typing():
+            return
+        with self.app.guarded():
+            visits.set_outcome(self.data.visit_id, outcome, revisit_days=self.app.settings.revisit_days,
+                               today=self.app.today)
+            self.show_title(outcome)
+            if outcome == "nobody_home":
+                due = visits.visit_state(self.data.visit_id).revisit_due
+                self.notify(t("tui.visit.revisit_scheduled", date=str(due or "")))
+            else:
+                self.notify(t("tui.visit.outcome_saved", outcome=t(f"tui.status.{outcome}")))
+
+    def action_step(self, step: int) -> None:
+        index = self.index + step
+        if not 0 <= index < len(self.household_ids):
+            self.notify(t("tui.visit.end_of_list"), severity="warning")
+            return
+        if not self._commit_typing():
+            return
+        self.index = index
+        self.data = None
+        self.query_one("#visit-title", Static).update(t("tui.home.loading"))
+        self.load(self.household_id)
+
+    def action_detail(self) -> None:
+        self.app.open_household(self.household_id)
+
+    # -- needs and residents ----------------------------------------------------------------------
+    def action_need(self) -> None:
+        from gridtui.tui.screens.dialogs import NeedDialog
+
+        if self.data is not None:
+            self.app.push_screen(NeedDialog(self.household_id, self.data.visit_id))
+
+    def action_add_resident(self) -> None:
+        from gridtui.tui.screens.dialogs import ResidentDialog
+
+        if self.data is not None:
+            self.app.push_screen(ResidentDialog(self.household_id, None), self._residents_changed)
+
+    def action_edit_resident(self) -> None:
+        from gridtui.tui.screens.dialogs import ResidentDialog
+
+        resident = self.query_one("#resident-list", PagedList).current
+        if self.data is not None and resident is not None:
+            self.app.push_screen(ResidentDialog(self.household_id, resident), self._residents_changed)
+
+    def _residents_changed(self, changed: bool | None) -> None:
+        if changed:
+            self.refresh_residents()
+
+    @db_work
+    def refresh_residents(self) -> None:
+        from gridtui.domain import households
+
+        detail = households.detail(self.household_id, today=self.app.today)
+        self.app.call_from_thread(self.query_one("#resident-list", PagedList).set_rows, detail.residents)

@@ -1,0 +1,1 @@
+"""Reusable widgets: the paged list over SQLite, the checklist, column helpers."""

@@ -1,0 +1,62 @@
+"""TUI fixtures: one demo community per session, copied into each test's own directory.
+
+The demo is built with a fixed seed and a fixed ``today`` and the app is given the same
+``today``, so lists, coverage and snapshots do not change with the calendar.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from gridtui.core.db import close_database, open_database
+from gridtui.domain import demo
+
+TODAY = date(2026, 7, 14)
+SEED = 2026
+SCALE = 0.05
+SIZE = (120, 40)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("tui-demo") / "demo.db"
+    open_database(path)
+    demo.generate(seed=SEED, scale=SCALE, today=TODAY)
+    close_database()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template, tmp_path) -> Path:
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_template, path)
+    return path
+
+
+@pytest.fixture
+def make_app(demo_db):
+    """``make_app(lang="en", **kw)``: a GridApp on this test's copy of the demo."""
+    from gridtui.tui import GridApp
+
+    def make(lang: str = "zh", **kwargs) -> GridApp:
+        return GridApp(db_path=demo_db, lang=lang, today=TODAY, **kwargs)
+
+    return make
+
+
+async def settle(pilot) -> None:
+    """Let workers finish and their messages land (no sleeps)."""
+    app = pilot.app
+    for _ in range(3):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def screen_text(app) -> str:
+    """What the terminal shows now, as plain text (lines of the current screen)."""
+    return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
