@@ -1,0 +1,39 @@
+"""`gridtui report KIND --out FILE.xlsx|FILE.csv`: the office's registers and reports."""
+
+from __future__ import annotations
+
+import sys
+
+from gridtui.commands import emit_json, open_db
+from gridtui.config import load_settings
+from gridtui.i18n import t
+from gridtui.io.reports import KINDS, write_report
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("report", help=t("report.help"), description=t("report.description"))
+    p.add_argument("kind", choices=KINDS, metavar="KIND", help=t("report.kind", kinds=", ".join(KINDS)))
+    p.add_argument("--out", required=True, metavar="FILE", help=t("report.out"))
+    p.add_argument("--grid", metavar="G", help=t("report.grid"))
+    p.add_argument("--campaign", metavar="C", help=t("report.campaign"))
+    p.add_argument("--reveal-ids", action="store_true", help=t("report.reveal"))
+    p.add_argument("--json", action="store_true", help=t("report.json"))
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    open_db(args, create=False)
+    result = write_report(
+        args.kind, args.out, grid=args.grid, campaign=args.campaign, reveal=args.reveal_ids,
+        actor=load_settings().worker_name,
+    )
+    if args.json:
+        emit_json(result)
+        return 0
+    print(t("report.done", rows=result["rows"], path=result["path"]))
+    if len(result["sheets"]) > 1:
+        for sheet in result["sheets"]:
+            print(t("report.sheet_line", name=sheet["name"], rows=sheet["rows"]))
+    if result["revealed"]:
+        print(t("report.revealed"), file=sys.stderr)
+    return 0

@@ -1,0 +1,528 @@
+"""The office's reports: registers (台账), needs, resources, volunteers, visits, coverage and
+collective issues, as XLSX or CSV.
+
+Each kind is a function that reads the database (read-only; domain queries where they exist)
+and returns :class:`~gridtui.io.sheets.Sheet` objects with translated headers and real date
+values; :func:`write_report` adds the title line, writes the file and audits a reveal. ID numbers
+and phones are masked unless ``reveal``; a reveal is one audit entry describing the whole report,
+so the office can see who took which unmasked list where.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from peewee import JOIN, fn
+
+from gridtui.core.models import (
+    Building,
+    Business,
+    Campaign,
+    ChecklistItem,
+    Community,
+    Compound,
+    Grid,
+    Household,
+    Need,
+    NeedCategory,
+    RegisterEntry,
+    RegisterKind,
+    Resident,
+    ResourceCategory,
+    ResourceItem,
+    ServiceLog,
+    Team,
+    Visit,
+    Volunteer,
+)
+from gridtui.domain import privacy
+from gridtui.errors import GridError
+from gridtui.i18n import language, pick, t
+from gridtui.io.sheets import Column, Sheet, write
+
+KINDS = ("registers", "needs", "resources", "volunteers", "visits", "coverage", "collective")
+FILTERS: dict[str, tuple[str, ...]] = {
+    "registers": ("grid",), "needs": ("grid",), "resources": (), "volunteers": ("grid",),
+    "visits": ("grid", "campaign"), "coverage": ("grid", "campaign"), "collective": (),
+}
+"""Which of --grid / --campaign each kind understands; any other is refused, not ignored."""
+
+PERSONAL = ("registers", "needs", "volunteers", "visits")
+"""Kinds that carry ID numbers or phones: only these can reveal anything (and be audited)."""
+
+OUTCOMES = ("done", "nobody_home", "refused", "moved_away", "in_progress")
+
+
+@dataclass
+class Filters:
+    grid: Grid | None = None
+    campaigns: list[Campaign] | None = None
+    reveal: bool = False
+    today: date | None = None
+
+    def describe(self) -> str:
+        parts = []
+        if self.grid is not None:
+            parts.append(t("office.filter.grid", grid=_grid_label(self.grid.code, self.grid.name)))
+        if self.campaigns is not None and len(self.campaigns) == 1:
+            parts.append(t("office.filter.campaign", campaign=pick(self.campaigns[0].name, self.campaigns[0].name_en)))
+        if self.reveal:
+            parts.append(t("office.filter.revealed"))
+        return "; ".join(parts) or t("office.filter.none")
+
+
+def _live(model):
+    return model.deleted == False  # noqa: E712
+
+
+def _cols(*spec: str) -> list[Column]:
+    """Columns from "key" or "key:kind"; the header is office.col.<key> in the current language."""
+    out = []
+    for item in spec:
+        key, _, kind = item.partition(":")
+        out.append(Column(t(f"office.col.{key}"), kind or "text"))
+    return out
+
+
+def _natural(text: str | None) -> list:
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text or "~")]
+
+
+def _grid_label(code: str | None, name: str | None) -> str:
+    return " ".join(x for x in (code, name) if x)
+
+
+def _age(born: date | None, today: date) -> int | None:
+    if born is None:
+        return None
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _sex(value: str) -> str:
+    return t(f"office.sex.{value}") if value in ("M", "F") else ""
+
+
+def _days(start: date | datetime | None, end: date | datetime | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return round((end - start).total_seconds() / 86400, 1)
+
+
+# -- filters -----------------------------------------------------------------------------------
+
+
+def resolve_grid(text: str) -> Grid:
+    """A grid by code (01), name (第1网格) or id."""
+    text = text.strip()
+    for cond in (Grid.code == text, Grid.name == text, Grid.id == text):
+        found = Grid.get_or_none(cond & _live(Grid))
+        if found is not None:
+            return found
+    raise GridError("office.unknown_grid", grid=text)
+
+
+def resolve_campaign(text: str) -> Campaign:
+    """A campaign by name (Chinese or English) or id."""
+    text = text.strip()
+    for cond in (Campaign.id == text, Campaign.name == text, fn.LOWER(Campaign.name_en) == text.lower()):
+        found = Campaign.get_or_none(cond & _live(Campaign))
+        if found is not None:
+            return found
+    raise GridError("office.unknown_campaign", campaign=text)
+
+
+def _campaigns(filters: Filters) -> list[Campaign]:
+    if filters.campaigns is not None:
+        return filters.campaigns
+    return list(Campaign.select().where(_live(Campaign) & (Campaign.active == True))  # noqa: E712
+                .order_by(Campaign.starts, Campaign.name))
+
+
+# -- registers -----------------------------------------------------------------------------------
+
+
+def registers(filters: Filters) -> list[Sheet]:
+    """One sheet per register kind; a household register lists the household's head.
+
+    An entry counts while its resident (or household) is live and its ``until`` has not passed.
+    """
+    today = filters.today or date.today()
+    place = (Household.address, Household.unit, Household.floor, Household.door, Building.walk_order,
+             Grid.code.alias("grid_code"), Grid.name.alias("grid_name"))
+    person = (Resident.name, Resident.sex, Resident.birth_date, Resident.id_number, Resident.phone)
+    entry = (RegisterEntry.kind, RegisterEntry.since, RegisterEntry.note, RegisterEntry.household.alias("hh"))
+
+    def scoped(query):
+        query = (query.join(Building, on=(Household.building == Building.id))
+                 .join(Grid, JOIN.LEFT_OUTER, on=(Building.grid == Grid.id))
+                 .where(_live(RegisterEntry) & _live(Household)
+                        & (RegisterEntry.until.is_null() | (RegisterEntry.until >= today))))
+        if filters.grid is not None:
+            query = query.where(Building.grid == filters.grid.id)
+        return query
+
+    rows = list(scoped(
+        RegisterEntry.select(*entry, *person, *place)
+        .join(Resident, on=(RegisterEntry.resident == Resident.id))
+        .join(Household, on=(Resident.household == Household.id))
+    ).where(_live(Resident)).dicts())
+    by_household = list(scoped(
+        RegisterEntry.select(*entry, Household.id.alias("household_id"), *place)
+        .join(Household, on=(RegisterEntry.household == Household.id))
+    ).where(RegisterEntry.resident.is_null()).dicts())
+    heads = {
+        r["household"]: r for r in Resident.select(Resident.household, *person)
+        .where(_live(Resident) & (Resident.is_head == True)  # noqa: E712
+               & Resident.household.in_({r["household_id"] for r in by_household}))
+        .order_by(Resident.id.desc()).dicts()
+    }
+    for r in by_household:
+        head = heads.get(r["household_id"], {})
+        rows.append({**r, **{k: head.get(k) for k in ("name", "sex", "birth_date", "id_number", "phone")}})
+
+    rows.sort(key=lambda r: (_natural(r["grid_code"]), r["walk_order"], r["unit"], r["floor"], _natural(r["door"]), r["name"] or ""))
+    by_kind: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        by_kind[r["kind"]].append(r)
+    mask_id, mask_phone = _maskers(filters.reveal)
+    columns = _cols("name", "sex", "age:int", "id_number", "phone", "address", "grid", "since:date", "note")
+    sheets = []
+    for kind in RegisterKind.select().order_by(RegisterKind.position):
+        sheets.append(Sheet(pick(kind.zh, kind.en), columns, [
+            [r["name"] or "", _sex(r["sex"] or ""), _age(r["birth_date"], today), mask_id(r["id_number"]),
+             mask_phone(r["phone"]), r["address"], r["grid_name"] or "", r["since"], r["note"]]
+            for r in by_kind.get(kind.key, [])
+        ]))
+    return sheets
+
+
+def _maskers(reveal: bool):
+    if reveal:
+        return (lambda v: v or ""), (lambda v: v or "")
+    return privacy.mask_id, privacy.mask_phone
+
+
+# -- needs ---------------------------------------------------------------------------------------
+
+
+def needs(filters: Filters) -> list[Sheet]:
+    """Every live need with its whole course: opened, due, closed, days taken, satisfaction."""
+    from gridtui.domain.collective import list_issues
+    from gridtui.domain.needs import count_needs, list_needs
+
+    grid_id = filters.grid.id if filters.grid is not None else None
+    rows = list_needs(grid_id=grid_id, sort="opened", limit=count_needs(grid_id=grid_id) + 1)
+    extra = {
+        r["id"]: r for r in Need.select(Need.id, Need.closed_at, Need.satisfaction, Need.note, Resident.phone)
+        .join(Resident, JOIN.LEFT_OUTER, on=(Need.resident == Resident.id)).where(_live(Need)).dicts()
+    }
+    categories = {c.key: pick(c.zh, c.en) for c in NeedCategory.select()}
+    issues = {i["id"]: i["title"] for i in list_issues()}
+    _, mask_phone = _maskers(filters.reveal)
+    out = []
+    for n in rows:
+        x = extra[n.id]
+        out.append([
+            n.opened_at, categories.get(n.category_key, n.category_key), n.item,
+            t(f"needs.urgency.{n.urgency}", default=n.urgency), t(f"needs.status.{n.status}", default=n.status),
+            t(f"needs.source.{n.source}", default=n.source), n.address, n.grid, n.resident,
+            mask_phone(x["phone"]), n.due_at, x["closed_at"], _days(n.opened_at, x["closed_at"]),
+            t(f"needs.satisfaction.{x['satisfaction']}", default=x["satisfaction"]) if x["satisfaction"] else "",
+            issues.get(n.collective_id, ""), x["note"],
+        ])
+    columns = _cols("opened_at:datetime", "category", "need_item", "urgency", "status", "source", "address",
+                    "grid", "resident", "phone", "due_at:datetime", "closed_at:datetime", "days_to_close:float",
+                    "satisfaction", "collective", "note")
+    return [Sheet(t("office.kind.needs"), columns, out)]
+
+
+# -- resources -----------------------------------------------------------------------------------
+
+
+def resources(filters: Filters) -> list[Sheet]:
+    from gridtui.domain.resources import list_resources
+
+    categories = {c.key: pick(c.zh, c.en) for c in ResourceCategory.select()}
+    units = {i.key: pick(i.unit_zh, i.unit_en) for i in ResourceItem.select()}
+    rows = [
+        [categories.get(r["category"], r["category"]), r["item"],
+         t(f"resources.provider.{r['provider_kind']}", default=r["provider_kind"]), r["provider"],
+         r["capacity"], units.get(r["item_key"], ""), r["availability"], r["contact"], r["note"]]
+        for r in list_resources()
+    ]
+    columns = _cols("category", "resource_item", "provider_kind", "provider", "capacity:int", "unit",
+                    "availability", "contact", "note")
+    return [Sheet(t("office.kind.resources"), columns, rows)]
+
+
+# -- volunteers ----------------------------------------------------------------------------------
+
+
+def volunteers(filters: Filters) -> list[Sheet]:
+    """The registry with each volunteer's service hours, stints and last service (ServiceLog)."""
+    service = {
+        vid: (hours, stints, last) for vid, hours, stints, last in
+        ServiceLog.select(ServiceLog.volunteer, fn.SUM(ServiceLog.hours), fn.COUNT(ServiceLog.id), fn.MAX(ServiceLog.date))
+        .where(_live(ServiceLog)).group_by(ServiceLog.volunteer).tuples()
+    }
+    query = (
+        Volunteer.select(Volunteer.id, Volunteer.name, Volunteer.phone, Volunteer.kind, Volunteer.work_unit,
+                         Volunteer.available, Volunteer.availability, Team.name.alias("team_zh"),
+                         Team.name_en.alias("team_en"), Grid.name.alias("grid_name"))
+        .join(Team, JOIN.LEFT_OUTER, on=(Volunteer.team == Team.id))
+        .switch(Volunteer).join(Resident, JOIN.LEFT_OUTER, on=(Volunteer.resident == Resident.id))
+        .join(Household, JOIN.LEFT_OUTER, on=(Resident.household == Household.id))
+        .join(Building, JOIN.LEFT_OUTER, on=(Household.building == Building.id))
+        .join(Grid, JOIN.LEFT_OUTER, on=(Building.grid == Grid.id))
+        .where(_live(Volunteer)).order_by(Volunteer.name, Volunteer.id)
+    )
+    if filters.grid is not None:
+        query = query.where(Building.grid == filters.grid.id)
+    _, mask_phone = _maskers(filters.reveal)
+    rows = []
+    for v in query.dicts():
+        hours, stints, last = service.get(v["id"], (0.0, 0, None))
+        rows.append([
+            v["name"], mask_phone(v["phone"]), t(f"volunteers.kind.{v['kind']}", default=v["kind"]),
+            pick(v["team_zh"], v["team_en"]), v["work_unit"], v["grid_name"] or "",
+            t("office.yes") if v["available"] else t("office.no"), v["availability"],
+            float(hours or 0), stints, _as_date(last),
+        ])
+    columns = _cols("name", "phone", "volunteer_kind", "team", "work_unit", "grid", "available",
+                    "availability", "hours:float", "stints:int", "last_service:date")
+    return [Sheet(t("office.kind.volunteers"), columns, rows)]
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+# -- visits and coverage -------------------------------------------------------------------------
+
+
+def _latest_visits(campaign: Campaign) -> tuple[dict[str, dict], list[tuple[str, str]]]:
+    """Per target its latest visit; and every (visit id, target) in time order."""
+    target = Visit.business if campaign.target == "business" else Visit.household
+    latest: dict[str, dict] = {}
+    order = []
+    for v in (Visit.select(Visit.id, target.alias("target"), Visit.worker, Visit.visited_at, Visit.outcome,
+                           Visit.revisit_due, Visit.note)
+              .where((Visit.campaign == campaign.id) & _live(Visit) & target.is_null(False))
+              .order_by(Visit.visited_at, Visit.id).dicts()):
+        latest[v["target"]] = v
+        order.append((v["id"], v["target"]))
+    return latest, order
+
+
+def _households(ids: set[str] | None = None, grid: Grid | None = None) -> dict[str, dict]:
+    """Live households with their place, and their head's name and phone."""
+    query = (Household.select(Household.id, Household.address, Household.unit, Household.floor, Household.door,
+                              Household.status, Building.id.alias("building_id"), Building.number,
+                              Building.walk_order, Compound.name.alias("compound"), Grid.code.alias("grid_code"),
+                              Grid.name.alias("grid_name"))
+             .join(Building, on=(Household.building == Building.id))
+             .join(Compound, on=(Building.compound == Compound.id))
+             .switch(Building).join(Grid, JOIN.LEFT_OUTER, on=(Building.grid == Grid.id))
+             .where(_live(Household) & _live(Building)))
+    if grid is not None:
+        query = query.where(Building.grid == grid.id)
+    rows = {r["id"]: r for r in query.dicts() if ids is None or r["id"] in ids}
+    for hid, name, phone in (Resident.select(Resident.household, Resident.name, Resident.phone)
+                             .where(_live(Resident) & (Resident.is_head == True))  # noqa: E712
+                             .order_by(Resident.id.desc()).tuples()):
+        if hid in rows:
+            rows[hid]["head"], rows[hid]["phone"] = name, phone
+    return rows
+
+
+def _place_key(r: dict) -> tuple:
+    return (_natural(r.get("grid_code")), r.get("walk_order") or 0, r.get("unit") or 0, r.get("floor") or 0,
+            _natural(r.get("door")), r.get("head") or "")
+
+
+def visits(filters: Filters) -> list[Sheet]:
+    """One sheet per campaign: each visited household (or business) with its latest outcome and
+    the answers of its latest answered visit, one column per checklist item, in words."""
+    from gridtui.core.models import Answer
+
+    _, mask_phone = _maskers(filters.reveal)
+    sheets = []
+    for campaign in _campaigns(filters):
+        latest, order = _latest_visits(campaign)
+        items = list(ChecklistItem.select().where(ChecklistItem.template == campaign.template_id)
+                     .order_by(ChecklistItem.position))
+        answers: dict[str, dict[str, Any]] = defaultdict(dict)
+        for visit_id, item_id, value in (Answer.select(Answer.visit, Answer.item, Answer.value)
+                                         .join(Visit, on=(Answer.visit == Visit.id))
+                                         .where((Visit.campaign == campaign.id) & _live(Answer) & _live(Visit))
+                                         .order_by(Answer.answered_at, Answer.id).tuples()):
+            answers[visit_id][item_id] = value
+        answered = {tid: vid for vid, tid in order if vid in answers}  # the latest answered visit wins
+        if campaign.target == "business":
+            targets = _businesses(set(latest), filters.grid)
+        else:
+            targets = _households(set(latest), filters.grid)
+        rows = []
+        for tid, target in sorted(targets.items(), key=lambda kv: _place_key(kv[1])):
+            v = latest[tid]
+            given = answers.get(answered.get(tid, ""), {})
+            rows.append([
+                target.get("grid_name") or "", target["address"], target.get("head") or "",
+                mask_phone(target.get("phone")), t(f"visits.status.{v['outcome']}", default=v["outcome"]),
+                v["visited_at"], v["worker"], v["revisit_due"], v["note"],
+                *(_answer_cell(item, given.get(item.id)) for item in items),
+            ])
+        columns = _cols("grid", "address", "head" if campaign.target != "business" else "business", "phone",
+                        "outcome", "visited_at:datetime", "worker", "revisit_due:date", "visit_note")
+        columns += [Column(pick(i.zh, i.en), _ITEM_KINDS.get(i.type, "text")) for i in items]
+        sheets.append(Sheet(pick(campaign.name, campaign.name_en), columns, rows))
+    return sheets
+
+
+_ITEM_KINDS = {"date": "date"}
+
+
+def _businesses(ids: set[str], grid: Grid | None) -> dict[str, dict]:
+    query = (Business.select(Business.id, Business.name.alias("head"), Business.phone, Business.address,
+                             Grid.code.alias("grid_code"), Grid.name.alias("grid_name"))
+             .join(Grid, JOIN.LEFT_OUTER, on=(Business.grid == Grid.id)).where(_live(Business)))
+    if grid is not None:
+        query = query.where(Business.grid == grid.id)
+    return {r["id"]: r for r in query.dicts() if r["id"] in ids}
+
+
+def _answer_cell(item: ChecklistItem, value: Any) -> Any:
+    """An answer as the office reads it: 是/否, the choice's words, numbers as numbers, real dates."""
+    if value is None:
+        return None
+    if item.type == "yesno":
+        return t("office.yes") if value else t("office.no")
+    if item.type in ("choice", "multi"):
+        labels = {c["key"]: pick(c.get("zh"), c.get("en")) for c in (item.spec or {}).get("choices", [])}
+        values = value if isinstance(value, list) else [value]
+        return ("、" if language() == "zh" else ", ").join(labels.get(v, str(v)) for v in values)
+    if item.type == "date":
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            return str(value)
+    return value
+
+
+def coverage(filters: Filters) -> list[Sheet]:
+    """One sheet per campaign: per grid and building, how many targets the latest visit left in each
+    outcome. Sums per grid equal :func:`gridtui.domain.visits.coverage` (same rules, finer rows)."""
+    from gridtui.domain.visits import _households_on_registers
+    from gridtui.domain.visits import coverage as grid_coverage
+
+    columns = _cols("grid", "grid_name", "compound", "building", "total:int", *(f"o_{o}:int" for o in OUTCOMES),
+                    "not_visited:int", "percent_done:percent")
+    sheets = []
+    for campaign in _campaigns(filters):
+        rows = []
+        if campaign.target == "business":
+            for r in grid_coverage(campaign.id, filters.today):
+                if filters.grid is None or r["grid"] == filters.grid.code:
+                    rows.append([r["grid"] or "", r["grid_name"], "", "", r["total"], *(r[o] for o in OUTCOMES),
+                                 r["not_visited"], r["done"] / r["total"] if r["total"] else None])
+        else:
+            latest, _ = _latest_visits(campaign)
+            scope = campaign.scope or {}
+            targets = _households(grid=filters.grid)
+            targets = {k: v for k, v in targets.items() if v["status"] == "active"}
+            if scope.get("grids"):
+                inside = {b for (b,) in Building.select(Building.id).where(Building.grid.in_(scope["grids"])).tuples()}
+                targets = {k: v for k, v in targets.items() if v["building_id"] in inside}
+            if scope.get("households"):
+                targets = {k: v for k, v in targets.items() if k in set(scope["households"])}
+            if scope.get("registers"):
+                on = {h for (h,) in _households_on_registers(scope["registers"]).tuples()}
+                targets = {k: v for k, v in targets.items() if k in on}
+            per_building: dict[str, dict] = {}
+            for hid, h in targets.items():
+                b = per_building.setdefault(h["building_id"], {"place": h, "total": 0, **dict.fromkeys(OUTCOMES, 0)})
+                b["total"] += 1
+                if hid in latest:
+                    b[latest[hid]["outcome"]] += 1
+            for b in sorted(per_building.values(), key=lambda b: (_natural(b["place"]["grid_code"]), b["place"]["walk_order"])):
+                p = b["place"]
+                not_visited = b["total"] - sum(b[o] for o in OUTCOMES)
+                rows.append([p["grid_code"] or "", p["grid_name"] or "", p["compound"], p["number"], b["total"],
+                             *(b[o] for o in OUTCOMES), not_visited, b["done"] / b["total"]])
+        sheets.append(Sheet(pick(campaign.name, campaign.name_en), columns, rows))
+    return sheets
+
+
+# -- collective issues ---------------------------------------------------------------------------
+
+
+def collective(filters: Filters) -> list[Sheet]:
+    from gridtui.domain.collective import list_issues
+
+    buildings = dict(Building.select(Building.id, Building.number).tuples())
+    rows = [
+        [i["title"], i["compound"], buildings.get(i["building_id"], ""),
+         t(f"collective.status.{i['status']}", default=i["status"]), i["meeting_date"], i["attendees"],
+         i["decision"], i["done_at"], i["days_meeting_to_done"], i["needs"]]
+        for i in list_issues()
+    ]
+    columns = _cols("issue", "compound", "building", "status", "meeting_date:date", "attendees", "decision",
+                    "done_at:date", "days_meeting_to_done:int", "needs_count:int")
+    return [Sheet(t("office.kind.collective"), columns, rows)]
+
+
+BUILDERS = {
+    "registers": registers, "needs": needs, "resources": resources, "volunteers": volunteers,
+    "visits": visits, "coverage": coverage, "collective": collective,
+}
+
+
+# -- the report as a file ------------------------------------------------------------------------
+
+
+def build(kind: str, *, grid: str | None = None, campaign: str | None = None, reveal: bool = False,
+          today: date | None = None) -> tuple[list[Sheet], Filters]:
+    """The sheets of one report kind, with the filters resolved (unknown names are refused)."""
+    if kind not in KINDS:
+        raise GridError("office.unknown_kind", kind=kind, allowed=" / ".join(KINDS))
+    for name, value in (("grid", grid), ("campaign", campaign)):
+        if value and name not in FILTERS[kind]:
+            raise GridError("office.filter_not_applicable", option=f"--{name}", kind=kind)
+    filters = Filters(
+        grid=resolve_grid(grid) if grid else None,
+        campaigns=[resolve_campaign(campaign)] if campaign else None,
+        reveal=reveal and kind in PERSONAL, today=today or date.today(),
+    )
+    return BUILDERS[kind](filters), filters
+
+
+def title_line(kind: str, filters: Filters) -> str:
+    community = Community.select().where(_live(Community)).order_by(Community.id).first()
+    name = pick(community.name, community.name_en) if community else ""
+    return t("office.title", community=name, report=t(f"office.kind.{kind}"),
+             date=(filters.today or date.today()).isoformat(), filters=filters.describe())
+
+
+def write_report(kind: str, out: str | Path, *, grid: str | None = None, campaign: str | None = None,
+                 reveal: bool = False, actor: str = "", today: date | None = None) -> dict[str, Any]:
+    """Build and write one report; returns what was written (path, sheets with row counts)."""
+    path = Path(out).expanduser()
+    if path.suffix.lower() not in (".xlsx", ".csv"):
+        raise GridError("report.bad_suffix", path=str(path))
+    if not path.parent.is_dir():
+        raise GridError("report.no_folder", path=str(path.parent))
+    sheets, filters = build(kind, grid=grid, campaign=campaign, reveal=reveal, today=today)
+    write(path, sheets, title_line(kind, filters), sheet_column=t("office.col.register") if kind == "registers" else "")
+    rows = sum(len(s.rows) for s in sheets)
+    if filters.reveal:
+        privacy.record_reveal("report", kind, "id_number,phone", actor=actor,
+                              where=f"-> {path} ({filters.describe()}; {rows} rows)")
+    return {"path": str(path), "kind": kind, "rows": rows, "revealed": filters.reveal,
+            "sheets": [{"name": s.name, "rows": len(s.rows)} for s in sheets]}
