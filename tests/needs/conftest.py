@@ -67,3 +67,11 @@ def town(db):
         "other_grid": _household(b_jt1, 101, "陈静"),
         "make_household": _household,
     }
+
+
+@pytest.fixture
+def demo_file(demo_template, tmp_path):
+    """A copy of the demo database, not opened (for the CLI, which opens and closes it)."""
+    path = tmp_path / "demo-cli.db"
+    shutil.copy(demo_template, path)
+    return path
