@@ -228,6 +228,19 @@ class ItemInfo:
         return pick(self.zh, self.en)
 
 
+class AnswerError(ValidationError):
+    """A bad or missing answer. ``field`` is the item id (the screen puts the cursor there);
+    the message names the item in the reader's language."""
+
+    def __init__(self, item: ItemInfo, key: str, **params: object) -> None:
+        super().__init__(item.id, key, **params)
+        self.item = item
+
+    def message(self, lang: str | None = None) -> str:
+        label = pick(self.item.zh, self.item.en, lang)
+        return t(self.key, lang=lang, **{**self.params, "field": label, "item": label})
+
+
 @dataclass(frozen=True)
 class VisitState:
     """Where one visit stands; ``saved`` is False while nothing has been written for it yet."""
@@ -748,13 +761,16 @@ def answer(visit_id: str, item_id: str, value: Any, *, undo: UndoLog | None = No
     """Save one answer at once, in its own committed transaction; None clears it.
 
     The value is checked against the item's type and spec first: a bad value raises
-    ValidationError (naming the item) and nothing is written. The previous value goes to
+    :class:`AnswerError` (a ValidationError naming the item) and nothing is written. The previous value goes to
     ``undo`` (or this visit's own log) so :func:`undo_last` can put it back.
     """
     item = _item(item_id)
     if item.id.partition(":")[0] != _template_of_visit(visit_id):
-        raise GridError("visits.item_not_in_checklist", item=item.text)
-    clean = validate.answer(item.type, item.spec, value, field=item.text)
+        raise AnswerError(item, "visits.item_not_in_checklist")
+    try:
+        clean = validate.answer(item.type, item.spec, value)
+    except ValidationError as exc:
+        raise AnswerError(item, exc.key, **{k: v for k, v in exc.params.items() if k != "field"}) from exc
     old = _write_answer(visit_id, item.id, clean)
     if old is not _UNCHANGED:
         _undo_log(visit_id, undo).record(item.id, old)
@@ -805,7 +821,7 @@ def set_outcome(visit_id: str, outcome: str, *, revisit_days: int = 3, note: str
                 today: date | None = None) -> None:
     """Close the call: done, nobody_home (revisit due in ``revisit_days``), refused, moved_away.
 
-    "done" needs every required item answered (GridError naming the first missing one).
+    "done" needs every required item answered (AnswerError naming the first missing one).
     "moved_away" also marks the household moved away; any other outcome on a visit that had
     said moved away makes the household active again (a correction).
     """
@@ -813,7 +829,7 @@ def set_outcome(visit_id: str, outcome: str, *, revisit_days: int = 3, note: str
     if outcome == "done":
         missing = missing_required(visit_id)
         if missing:
-            raise GridError("visits.missing_required", item=missing[0].text)
+            raise AnswerError(missing[0], "visits.missing_required")
     due = (today or date.today()) + timedelta(days=revisit_days) if outcome == "nobody_home" else None
     with store.transaction():
         row = _ensure_visit(visit_id)
