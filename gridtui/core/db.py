@@ -18,10 +18,19 @@ from pathlib import Path
 import peewee
 
 from gridtui.core import catalogs
-from gridtui.core.models import LOCAL_MODELS, SYNCED_MODELS, Device, Meta, database
+from gridtui.core.models import (
+    LOCAL_MODELS,
+    SYNCED_MODELS,
+    Conflict,
+    Device,
+    HeldRow,
+    Meta,
+    SyncPeer,
+    database,
+)
 from gridtui.errors import GridError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump with a new entry in MIGRATIONS whenever the tables change."""
 
 PRAGMAS = {
@@ -42,8 +51,14 @@ def _migrate_1_to_2(db: peewee.SqliteDatabase) -> None:
     db.execute_sql('CREATE INDEX IF NOT EXISTS "resident_household_id" ON "resident" ("household_id")')
 
 
+def _migrate_2_to_3(db: peewee.SqliteDatabase) -> None:
+    """Version 3 added sync by file: conflicts (synced), peers' watermarks and held rows."""
+    db.create_tables([Conflict, SyncPeer, HeldRow])
+
+
 MIGRATIONS: dict[int, Callable[[peewee.SqliteDatabase], None]] = {
     1: _migrate_1_to_2,
+    2: _migrate_2_to_3,
 }
 """MIGRATIONS[n] takes a database from version n to n + 1."""
 

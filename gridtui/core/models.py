@@ -502,6 +502,57 @@ class AuditLog(Synced):
     detail = TextField(default="")
 
 
+# ---------------------------------------------------------------------------------------------
+# Sync by file: the conflict record travels; the peers' watermarks and held rows stay local
+# ---------------------------------------------------------------------------------------------
+
+
+class Conflict(Synced):
+    """Two devices changed one field without seeing each other's change (kept for a person).
+
+    The merge already applied the last writer (``stamp_b``, ``value_b``); ``value_a`` is the
+    losing value. The id and the row stamp come from the two field stamps, so every laptop that
+    sees the same pair records the same row; the resolution (``status``) syncs like any field.
+    Values are kept as their stored form, JSON encoded.
+    """
+
+    target_table = CharField()
+    target_id = CharField(max_length=36)
+    target_field = CharField()
+    stamp_a = CharField(max_length=64)
+    value_a = TextField(null=True)
+    stamp_b = CharField(max_length=64)
+    value_b = TextField(null=True)
+    status = CharField(default="open")  # open | kept | taken | edited
+
+    class Meta:
+        indexes = ((("target_table", "target_id"), False),)
+
+
+class SyncPeer(Base):
+    """Sync bookkeeping per device: what we have sent it, and the newest of its stamps we hold.
+
+    ``sent_seq`` is this database's change sequence up to which the device has been sent
+    everything (the ``"*"`` row stands for bundles sealed with a passphrase or not at all);
+    ``seen_clock`` is the highest clock among the device's own stamps merged here (the
+    knowledge vector that tells concurrent edits from sequential ones).
+    """
+
+    device = CharField(primary_key=True, max_length=32)
+    sent_seq = IntegerField(default=0)
+    seen_clock = IntegerField(default=0)
+
+
+class HeldRow(Base):
+    """A received row held back by the clock guard: one of its stamps is too far in the future."""
+
+    target_table = CharField()
+    target_id = CharField(max_length=36)
+    data = JSONField()  # {column: stored value}
+    sender = CharField(max_length=32)
+    received_at = DateTimeField()
+
+
 LOCAL_MODELS: tuple[type[Base], ...] = (
     Meta,
     Device,
@@ -512,6 +563,8 @@ LOCAL_MODELS: tuple[type[Base], ...] = (
     RegisterKind,
     ChecklistTemplate,
     ChecklistItem,
+    SyncPeer,
+    HeldRow,
 )
 
 SYNCED_MODELS: tuple[type[Synced], ...] = (
@@ -538,6 +591,7 @@ SYNCED_MODELS: tuple[type[Synced], ...] = (
     Assignment,
     ServiceLog,
     AuditLog,
+    Conflict,
 )
 """In dependency order: a parent always comes before the tables that point at it."""
 

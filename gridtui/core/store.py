@@ -172,6 +172,40 @@ def bulk_create(model: type[Synced], rows: Iterable[dict[str, Any]], *, check: b
     return count
 
 
+def merge_rows(model: type[Synced], columns: list[str], rows: list[tuple]) -> int:
+    """Write rows merged from other devices' bundles (:mod:`gridtui.sync.merge` chose each field).
+
+    ``rows`` are complete stored rows in ``columns`` order, every column but ``seq``, with the
+    stamps the merge settled on. Each gets the next local change sequence, so what this laptop
+    learned is passed on to its other peers. New rows are inserted and known ones overwritten in
+    place (an upsert, so rows pointing at them stay valid), with executemany. The local clock
+    moves past ``remote_clock``, the newest stamp accepted (the caller has applied the clock
+    guard). Returns the number of rows written.
+    """
+    names = [*columns, "seq"]
+    sql = 'INSERT INTO "{}" ({}) VALUES ({}) ON CONFLICT("id") DO UPDATE SET {}'.format(
+        model._meta.table_name,
+        ", ".join(f'"{n}"' for n in names),
+        ", ".join("?" * len(names)),
+        ", ".join(f'"{n}" = excluded."{n}"' for n in names if n != "id"),
+    )
+    if not rows:
+        return 0
+    with transaction() as tx:
+        first = tx.seq + 1
+        tx.seq += len(rows)
+        database.cursor().executemany(
+            sql, [(*row, seq) for row, seq in zip(rows, range(first, tx.seq + 1), strict=True)]
+        )
+    return len(rows)
+
+
+def receive_clock(remote: int) -> None:
+    """Move this device's clock past a remote stamp that was accepted (never a quarantined one)."""
+    with transaction() as tx:
+        tx.clock = hlc.receive(tx.clock, remote)
+
+
 def _db_value(field, record: dict[str, Any]) -> Any:
     if field.name in record:
         value = record[field.name]

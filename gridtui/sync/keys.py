@@ -1,0 +1,208 @@
+"""Device identities: this laptop's private keys, public cards, trusted and revoked peers.
+
+Each database has an Ed25519 signing key (bundles are signed) and an age X25519 identity
+(bundles are encrypted to it). The private halves live in a key file beside the database,
+``<db>.keys``, readable by the owner only, and never travel in a bundle; the public halves are
+in the :class:`~gridtui.core.models.Device` table and on the card a peer trusts.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pyrage
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from gridtui.core.db import self_device
+from gridtui.core.models import Device, database
+from gridtui.errors import GridError
+
+CARD_FORMAT = "gridtui-device-card/1"
+MAX_CARD_BYTES = 64 * 1024
+
+
+@dataclass
+class Identity:
+    """This laptop's private keys."""
+
+    device: Device
+    signing: Ed25519PrivateKey
+    age: pyrage.x25519.Identity
+
+
+def key_path() -> Path:
+    return Path(f"{database.database}.keys")
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def fingerprint(sign_public: str | None) -> str:
+    """A short digest of a device's signing key, for people to compare cards by eye."""
+    if not sign_public:
+        return ""
+    digest = hashlib.sha256(sign_public.encode()).hexdigest()[:16]
+    return " ".join(digest[i : i + 4] for i in range(0, 16, 4))
+
+
+def load_identity() -> Identity | None:
+    """This laptop's keys, or None before the first sync command created them."""
+    device = self_device()
+    path = key_path()
+    if not device.sign_public:
+        return None
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        signing = Ed25519PrivateKey.from_private_bytes(base64.b64decode(raw["sign_private"]))
+        age = pyrage.x25519.Identity.from_str(raw["age_identity"])
+    except FileNotFoundError as exc:
+        raise GridError("sync.keys_missing", path=str(path)) from exc
+    except (OSError, ValueError, KeyError, TypeError, pyrage.IdentityError) as exc:
+        raise GridError("sync.keys_unreadable", path=str(path)) from exc
+    if raw.get("device") != device.id or _public(signing) != device.sign_public:
+        raise GridError("sync.keys_mismatch", path=str(path))
+    return Identity(device, signing, age)
+
+
+def ensure_identity() -> Identity:
+    """This laptop's keys, created on first use (key file 0600, public halves in Device)."""
+    found = load_identity()
+    if found is not None:
+        return found
+    device = self_device()
+    path = key_path()
+    signing = Ed25519PrivateKey.generate()
+    age = pyrage.x25519.Identity.generate()
+    secret = json.dumps(
+        {"device": device.id, "sign_private": b64(signing.private_bytes_raw()), "age_identity": str(age)}
+    )
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError as exc:
+        raise GridError("sync.keys_mismatch", path=str(path)) from exc
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(secret)
+    Device.update(sign_public=_public(signing), enc_public=str(age.to_public())).where(
+        Device.id == device.id
+    ).execute()
+    device.sign_public, device.enc_public = _public(signing), str(age.to_public())
+    return Identity(device, signing, age)
+
+
+def _public(signing: Ed25519PrivateKey) -> str:
+    return b64(signing.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
+
+
+def public_key(device: Device) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(base64.b64decode(device.sign_public))
+
+
+def _canonical(card: dict) -> bytes:
+    body = {k: v for k, v in card.items() if k != "signature"}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def make_card(identity: Identity) -> dict:
+    """This device's public card, signed by itself (proves the sender holds the key)."""
+    device = identity.device
+    card = {
+        "format": CARD_FORMAT, "id": device.id, "name": device.name,
+        "sign_public": device.sign_public, "age_recipient": device.enc_public,
+    }
+    card["signature"] = b64(identity.signing.sign(_canonical(card)))
+    return card
+
+
+def read_card(path: Path) -> dict:
+    """A peer's card, checked: our format, well-formed keys, signed by its own key."""
+    try:
+        data = path.read_bytes()[: MAX_CARD_BYTES + 1]
+    except OSError as exc:
+        raise GridError("sync.file_unreadable", path=str(path), detail=exc.strerror or str(exc)) from exc
+    try:
+        if len(data) > MAX_CARD_BYTES:
+            raise ValueError("too large")
+        card = json.loads(data.decode("utf-8"))
+        if not isinstance(card, dict) or card.get("format") != CARD_FORMAT:
+            raise ValueError("format")
+        for name in ("id", "name", "sign_public", "age_recipient", "signature"):
+            if not isinstance(card.get(name), str) or not card[name]:
+                raise ValueError(name)
+        if len(card["id"]) > 32 or len(card["name"]) > 80:
+            raise ValueError("id")
+        pyrage.x25519.Recipient.from_str(card["age_recipient"])
+        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(card["sign_public"], validate=True))
+        key.verify(base64.b64decode(card["signature"], validate=True), _canonical(card))
+    except (ValueError, UnicodeDecodeError, pyrage.RecipientError, InvalidSignature) as exc:
+        raise GridError("sync.bad_card", path=str(path)) from exc
+    return card
+
+
+def trust(path: Path) -> Device:
+    """Add (or re-confirm) a peer from its card; a revoked device stays revoked."""
+    card = read_card(path)
+    me = self_device()
+    if card["id"] == me.id:
+        raise GridError("sync.trust_self")
+    found = Device.get_or_none(Device.id == card["id"])
+    if found is not None:
+        if found.revoked:
+            raise GridError("sync.trust_revoked", name=found.name)
+        if found.sign_public and found.sign_public != card["sign_public"]:
+            raise GridError("sync.trust_key_changed", name=found.name)
+    with database.atomic():
+        Device.replace(
+            id=card["id"], name=card["name"], sign_public=card["sign_public"],
+            enc_public=card["age_recipient"], is_self=False, trusted=True, revoked=False,
+            added_at=found.added_at if found else datetime.now(),
+        ).execute()
+    return Device.get(Device.id == card["id"])
+
+
+def find_peer(name: str) -> Device:
+    """A peer by id or by name (a name shared by two devices must be given as an id)."""
+    found = Device.get_or_none((Device.id == name) & (Device.is_self == False))  # noqa: E712
+    if found is not None:
+        return found
+    named = list(Device.select().where((Device.name == name) & (Device.is_self == False)))  # noqa: E712
+    if not named:
+        raise GridError("sync.unknown_device", name=name)
+    if len(named) > 1:
+        raise GridError("sync.ambiguous_device", name=name, ids=", ".join(d.id for d in named))
+    return named[0]
+
+
+def revoke(name: str) -> Device:
+    """Stop trusting a peer: its bundles are refused from now on (an accepted past stays)."""
+    device = find_peer(name)
+    Device.update(revoked=True, trusted=False).where(Device.id == device.id).execute()
+    return Device.get(Device.id == device.id)
+
+
+def recipients(names: list[str]) -> list[Device]:
+    """The trusted peers a bundle is encrypted to."""
+    peers = []
+    for name in names:
+        device = find_peer(name)
+        if device.revoked or not device.trusted or not device.enc_public:
+            raise GridError("sync.not_trusted", name=device.name)
+        if device not in peers:
+            peers.append(device)
+    return peers
+
+
+def describe(device: Device) -> dict:
+    return {
+        "id": device.id, "name": device.name, "self": device.is_self, "trusted": device.trusted,
+        "revoked": device.revoked, "sign_public": device.sign_public,
+        "age_recipient": device.enc_public, "fingerprint": fingerprint(device.sign_public),
+    }

@@ -1,0 +1,85 @@
+"""Sync throughput against raw sqlite3 executemany (DESIGN.md section 5); not a test, a script.
+
+    .venv/bin/python tests/sync/bench_sync.py [SCALE]
+
+Builds the demo community at SCALE on device A, then times ``export --full`` (to B's key) and
+the import into B's empty database, each against raw ``sqlite3`` executemany inserting the
+same rows into the same empty schema, measured in the same run. Prints ratios (>= 0.5 passes).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from gridtui.core.db import close_database, open_database
+from gridtui.core.models import SYNCED_MODELS
+from gridtui.domain import demo
+from gridtui.sync import keys, transfer
+
+
+def raw_insert_seconds(source: Path, empty: Path) -> tuple[float, int]:
+    """Raw executemany of every synced row of ``source`` into a copy of an empty database."""
+    rows_by_table = {}
+    with sqlite3.connect(source) as conn:
+        for model in SYNCED_MODELS:
+            cols = [f.column_name for f in model._meta.sorted_fields]
+            rows_by_table[model._meta.table_name] = (cols, conn.execute(
+                "SELECT {} FROM \"{}\"".format(", ".join(f'"{c}"' for c in cols), model._meta.table_name)
+            ).fetchall())
+    target = empty.with_name("raw.db")
+    shutil.copy(empty, target)
+    conn = sqlite3.connect(target)
+    conn.execute("PRAGMA journal_mode=wal")
+    conn.execute("PRAGMA synchronous=1")
+    start = time.perf_counter()
+    with conn:
+        for table, (cols, rows) in rows_by_table.items():
+            conn.executemany('INSERT INTO "{}" ({}) VALUES ({})'.format(
+                table, ", ".join(f'"{c}"' for c in cols), ", ".join("?" * len(cols))), rows)
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return elapsed, sum(len(r) for _, r in rows_by_table.values())
+
+
+def main(scale: float) -> dict:
+    work = Path(tempfile.mkdtemp(prefix="gridtui-bench-sync-"))
+    try:
+        open_database(work / "b.db")
+        card_b = keys.make_card(keys.ensure_identity())
+        close_database()
+        shutil.copy(work / "b.db", work / "empty.db")
+        open_database(work / "a.db")
+        demo.generate(seed=2026, scale=scale)
+        (work / "b.card").write_text(json.dumps(card_b))
+        keys.trust(work / "b.card")
+        card_a = keys.make_card(keys.ensure_identity())
+        start = time.perf_counter()
+        result = transfer.export_bundle(work / "full.bundle", to=[card_b["id"]], full=True)
+        export_s = time.perf_counter() - start
+        close_database()
+        open_database(work / "b.db")
+        (work / "a.card").write_text(json.dumps(card_a))
+        keys.trust(work / "a.card")
+        start = time.perf_counter()
+        summary = transfer.import_bundles([work / "full.bundle"])
+        import_s = time.perf_counter() - start
+        close_database()
+        raw_s, rows = raw_insert_seconds(work / "a.db", work / "empty.db")
+        assert summary.new == result["rows"] == rows, (summary.new, result["rows"], rows)
+        return {
+            "rows": rows, "bytes": result["bytes"], "raw_s": round(raw_s, 3),
+            "export_s": round(export_s, 3), "import_s": round(import_s, 3),
+            "export_ratio": round(raw_s / export_s, 2), "import_ratio": round(raw_s / import_s, 2),
+        }
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(float(sys.argv[1]) if len(sys.argv) > 1 else 1.0)))
