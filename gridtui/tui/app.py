@@ -81,7 +81,7 @@ class ScreenActions(Provider):
 
     def _commands(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
         seen: set[str] = set()
-        for key, active in self.screen.active_bindings.items():
+        for active in self.screen.active_bindings.values():
             binding = active.binding
             if not binding.id or binding.id in seen or not active.enabled:
                 continue
@@ -158,11 +158,10 @@ class GridApp(App):
         return threading.get_ident() != self._thread_id
 
     def on_mount(self) -> None:
+        from gridtui.core.db import close_database
         from gridtui.tui.screens.home import HomeScreen
 
         # A connection left open in this thread by an earlier app points at another file.
-        from gridtui.core.db import close_database
-
         close_database()
         self.push_screen(HomeScreen())
 
@@ -195,10 +194,8 @@ class GridApp(App):
 
     # -- navigation ----------------------------------------------------------------------------
     def action_nav(self, name: str) -> None:
-        for entry, _key, _label, target in NAV:
-            if entry == name:
-                break
-        else:
+        target = next((path for entry, _key, _label, path in NAV if entry == name), None)
+        if target is None:
             return
         if name == "home":
             while len(self.screen_stack) > 2:

@@ -8,7 +8,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, Input, Label, OptionList, RadioButton, RadioSet, SelectionList, Static
+from textual.widgets import (
+    Checkbox,
+    Input,
+    Label,
+    OptionList,
+    RadioButton,
+    RadioSet,
+    SelectionList,
+    Static,
+)
 from textual.widgets.option_list import Option
 
 from gridtui.errors import ValidationError

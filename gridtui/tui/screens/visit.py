@@ -142,7 +142,7 @@ class VisitScreen(GridScreen):
         if self.data is None:
             return
         try:
-            value = check_answer(item.type, item.spec, message.value)
+            value = check_answer(item.type, item.spec, message.value, field=item.text)
             visits.answer(self.data.visit_id, item.id, value, undo=self.undo_log)
         except ValidationError as exc:
             row.show_error(exc.message())

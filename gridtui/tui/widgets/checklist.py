@@ -181,7 +181,7 @@ class TypedRow(ItemRow, can_focus=True):
         yield Static(self.question(), classes="item-question")
         placeholder = unit_label(self.item.spec) if self.item.type == "number" else (
             "2026-07-14" if self.item.type == "date" else "")
-        field = Input(self.raw_value(), placeholder=placeholder, classes="item-input")
+        field = Input(self.raw_value(), placeholder=placeholder, select_on_focus=False, classes="item-input")
         field.can_focus = False
         yield field
         yield Static("", classes="item-error")
@@ -247,6 +247,10 @@ class TypedRow(ItemRow, can_focus=True):
             return  # the screen moves on once it is saved
         self.input.can_focus = False
         super().action_move(step)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """Escape puts back typed text only while typing; otherwise it leaves the screen."""
+        return self.editing if action == "revert" else True
 
     def action_revert(self) -> None:
         self.input.value = self.raw_value()
