@@ -11,14 +11,14 @@ NOT_BUILT = "not built yet"
 class Budget:
     """A limit from DESIGN.md §5: on the ratio to the baseline, or on the figure itself."""
 
-    limit: float
+    limit: float | None  # None: shown for information, no budget in DESIGN.md
     on_ratio: bool
     at_least: bool = False  # throughput: the figure must reach the limit, not stay under it
     text: str = ""
 
     def met(self, figure: float, ratio: float | None) -> bool:
         value = ratio if self.on_ratio else figure
-        if value is None:
+        if value is None or self.limit is None:
             return False
         return value >= self.limit if self.at_least else value <= self.limit
 
@@ -42,6 +42,8 @@ class Row:
     def verdict(self) -> str:
         if self.figure is None:
             return NOT_BUILT if self.note in ("", NOT_BUILT) else "failed (see notes)"
+        if self.budget.limit is None:
+            return "info"
         return "within" if self.budget.met(self.figure, self.ratio) else "OVER"
 
 

@@ -3,7 +3,11 @@
 ``python -m bench.tui_driver start bare|grid [--db PATH]`` prints ``READY <max rss KiB>`` the
 moment the home screen shows its data (for the bare app: when its Static is mounted); the
 parent times process start to that line, so interpreter start and imports count for both.
-``keypress bare|grid --db PATH --presses N`` prints one JSON list of key round trips in ms.
+``keypress bare|grid --db PATH --presses N`` prints one JSON list of key round trips in ms: for
+GridApp, space on a yes/no item of an open visit until the screen shows the value
+:func:`visits.answer` committed; for the bare app, a key whose binding updates a Static.
+``paint grid --db PATH --runs N`` prints JSON ms from opening a walk list to its first rows
+painted, for the largest grid and the whole community.
 
 The bare app is the baseline of DESIGN.md §5: Header, Static, Footer and nothing else.
 """
@@ -14,11 +18,12 @@ import argparse
 import asyncio
 import json
 import resource
-import sqlite3
 import sys
 import time
 
+from textual import events
 from textual.app import App, ComposeResult
+from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 SIZE = (120, 40)
@@ -54,74 +59,154 @@ def grid_app(db: str) -> App:
 
 
 def grid_ready(app: App) -> bool:
-    """The home screen shows real data (the signal GridApp exposes for tests and the bench)."""
-    return bool(getattr(app, "home_ready", False))
+    """The home screen shows real data: its grid list has been filled from the database."""
+    from gridtui.tui.screens.home import HomeScreen
+
+    screen = app.screen
+    return isinstance(screen, HomeScreen) and bool(screen.query("#grid-list")) and screen.query_one("#grid-list").count > 0
 
 
-async def wait_for(pilot, done, limit: float = 60.0) -> None:
+async def wait_for(done, limit: float = 60.0, tick: float = 0.001) -> None:
+    """Poll every ``tick`` s: Pilot's own waits sleep in 20 ms steps and would blur the figures.
+    (tick=0 spins, for sub-millisecond work on the app's own thread.)"""
     give_up = time.perf_counter() + limit
     while not done():
         if time.perf_counter() > give_up:
-            raise TimeoutError("the app never became ready")
-        await pilot.pause()
+            raise TimeoutError("the app never got there")
+        await asyncio.sleep(tick)
+
+
+def send_key(app: App, key: str) -> None:
+    """A key as the terminal driver delivers it (Pilot's press adds idle waits of its own)."""
+    event = events.Key(key, " " if key == "space" else key)
+    event.set_sender(app)
+    app._driver.send_message(event)
 
 
 async def start(kind: str, db: str | None) -> None:
     app = BareApp() if kind == "bare" else grid_app(db)
     ready = bare_ready if kind == "bare" else grid_ready
-    async with app.run_test(headless=True, size=SIZE) as pilot:
-        await wait_for(pilot, lambda: ready(app))
+    async with app.run_test(headless=True, size=SIZE):
+        await wait_for(lambda: ready(app))
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print(f"READY {rss}", flush=True)
 
 
-def answers(db: str) -> int:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return conn.execute("SELECT COUNT(*) FROM answer").fetchone()[0]
-    finally:
-        conn.close()
+async def open_visit(app: App, pilot):
+    """Open the visit screen on a household not visited yet; return its first yes/no row."""
+    from gridtui.domain import visits
+    from gridtui.tui.screens.visit import VisitScreen
+    from gridtui.tui.widgets.checklist import KeyedRow
+
+    household = visits.household_ids(app.campaign_id, filter="not_visited")[0]
+    app.open_visit([household])
+    await wait_for(lambda: isinstance(app.screen, VisitScreen) and bool(app.screen.query(KeyedRow)))
+    await pilot.pause()  # the screen focuses its first item once the checklist is mounted
+    rows = list(app.screen.query(KeyedRow))
+    row = next((r for r in rows if r.item.type == "yesno"), rows[0])
+    row.focus()
+    await wait_for(lambda: app.focused is row)
+    return row
 
 
 async def keypress(kind: str, db: str | None, presses: int) -> None:
-    """Key round trips: press, then wait until the effect is visible (bare) or committed (grid)."""
-    times: list[float] = []
-    if kind == "bare":
-        app = BareApp()
-        async with app.run_test(headless=True, size=SIZE) as pilot:
-            await wait_for(pilot, lambda: bare_ready(app))
+    """Key round trips, two ways, alternating: Pilot's press (what DESIGN §5 names; its idle
+    waits step in 20 ms) and the bare key event until the effect is visible in the widget."""
+    times: dict[str, list[float]] = {"pilot": [], "direct": []}
+    app = BareApp() if kind == "bare" else grid_app(db)
+    async with app.run_test(headless=True, size=SIZE) as pilot:
+        if kind == "bare":
+            await wait_for(lambda: bare_ready(app))
             body = app.query_one("#body", Static)
-            for n in range(1, presses + 1):
+            key, state = "x", lambda: str(body.content)
+        else:
+            await wait_for(lambda: grid_ready(app))
+            row = await open_visit(app, pilot)
+            # the row shows a new value only after visits.answer has committed it
+            key, state = "space", lambda: row.value
+        for _ in range(presses):
+            for way in ("pilot", "direct"):
+                before = state()
                 began = time.perf_counter()
-                await pilot.press("x")
-                await wait_for(pilot, lambda n=n: str(body.render()) == str(n))
-                times.append((time.perf_counter() - began) * 1000)
-    else:
-        from bench.visit_keys import answer_presses
-
-        app = grid_app(db)
-        async with app.run_test(headless=True, size=SIZE) as pilot:
-            await wait_for(pilot, lambda: grid_ready(app))
-            async for key in answer_presses(app, pilot, presses):
-                before = answers(db)
-                began = time.perf_counter()
-                await pilot.press(key)
-                await wait_for(pilot, lambda before=before: answers(db) > before)
-                times.append((time.perf_counter() - began) * 1000)
+                if way == "pilot":
+                    await pilot.press(key)
+                else:
+                    send_key(app, key)
+                await wait_for(lambda before=before: state() != before, tick=0)
+                times[way].append((time.perf_counter() - began) * 1000)
+                await pilot.pause()
+        if getattr(app, "errors", None):
+            raise RuntimeError(f"the app reported {app.errors[0]!r}")
     print(json.dumps(times), flush=True)
+
+
+class BareScreen(Screen):
+    """The baseline screen to open: Header, Static, Footer."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("bare", id="bare-body")
+        yield Footer()
+
+
+def painted(widget) -> bool:
+    return widget.is_mounted and widget.region.height > 0
+
+
+async def paint(db: str, runs: int) -> None:
+    """Open the walk list (largest grid, whole community) and a bare screen, each timed from
+    push_screen to its first rows painted (the list has fetched the rows it draws)."""
+    from gridtui.domain import visits
+    from gridtui.tui.screens.walk import WalkScreen
+    from gridtui.tui.widgets.paged_list import PagedList
+
+    app = grid_app(db)
+    out: dict[str, list[float]] = {"grid": [], "all": [], "bare": []}
+    async with app.run_test(headless=True, size=SIZE) as pilot:
+        await wait_for(lambda: grid_ready(app))
+        largest = max(visits.grids(), key=lambda g: visits.walk_count(app.campaign_id, grid_id=g.id))
+        home = app.screen
+        for _ in range(runs):
+            for name in ("bare", "grid", "all"):
+                began = time.perf_counter()
+                if name == "bare":
+                    screen = BareScreen()
+                    app.push_screen(screen)
+                    await wait_for(lambda screen=screen: screen.is_mounted and painted(screen.query_one("#bare-body")))
+                else:
+                    screen = WalkScreen(largest.id if name == "grid" else None, None, name)
+                    app.push_screen(screen)
+
+                    def shown(screen=screen) -> bool:
+                        if not screen.is_mounted:
+                            return False
+                        walk = screen.query_one(PagedList)
+                        return painted(walk) and walk.count > 0 and bool(walk._pages)
+
+                    await wait_for(shown)
+                out[name].append((time.perf_counter() - began) * 1000)
+                app.pop_screen()
+                await wait_for(lambda: app.screen is home)
+                await pilot.pause()
+        if getattr(app, "errors", None):
+            raise RuntimeError(f"the app reported {app.errors[0]!r}")
+    print(json.dumps(out), flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=("start", "keypress"))
+    parser.add_argument("mode", choices=("start", "keypress", "paint"))
     parser.add_argument("kind", choices=("bare", "grid"))
     parser.add_argument("--db")
     parser.add_argument("--presses", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     if args.mode == "start":
         asyncio.run(start(args.kind, args.db))
-    else:
+    elif args.mode == "keypress":
         asyncio.run(keypress(args.kind, args.db, args.presses))
+    else:
+        asyncio.run(paint(args.db, args.runs))
     sys.stdout.flush()
 
 
