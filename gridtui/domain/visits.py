@@ -373,16 +373,20 @@ def buildings(grid_id: str) -> list[BuildingInfo]:
 
 # -- the walk list ------------------------------------------------------------------------------
 #
-# Raw SQL for reading (writes all go through the store). The household's latest visit in the
-# campaign is joined per row through the (campaign, household, visited_at) index, so a page
-# costs the same whatever the grid's size; flags are computed for the page's rows only.
+# Raw SQL for reading (writes all go through the store), in two steps: the page's household ids
+# in walking order, with per-row EXISTS tests through the (campaign, household, visited_at)
+# index only where a filter needs them; then the latest visits and the flags of those (at most
+# ``limit``) households only. A page costs about the same whatever the grid's size.
 
-_LATEST_VISIT = """
-    LEFT JOIN visit v ON v.id = (
-        SELECT w.id FROM visit w
-        WHERE w.campaign_id = :campaign AND w.household_id = h.id AND w.deleted = 0
-        ORDER BY w.visited_at DESC, w.id DESC LIMIT 1)
-"""
+_VISITS_HERE = "FROM visit w WHERE w.campaign_id = :campaign AND w.household_id = h.id AND w.deleted = 0"
+_VISITED = f"EXISTS (SELECT 1 {_VISITS_HERE})"
+_REVISIT_DUE = (
+    f"EXISTS (SELECT 1 {_VISITS_HERE} AND w.outcome = 'nobody_home') "  # cheap test first
+    "AND (SELECT w.outcome = 'nobody_home' AND (w.revisit_due IS NULL OR w.revisit_due <= :today) "
+    f"{_VISITS_HERE} ORDER BY w.visited_at DESC LIMIT 1) = 1"
+)
+"""The latest visit found nobody home and its revisit date has come; as in coverage, a
+nobody-home visit without a date is due too, so no household drops off the list."""
 
 _LIVE_FLAG_ENTRY = """
     SELECT 1 FROM register_entry e JOIN register_kind k ON k.key = e.kind_id
@@ -400,9 +404,6 @@ _FLAGGED = f"""(
             OR EXISTS (SELECT 1 FROM need n WHERE n.resident_id = r.id AND n.deleted = 0 AND n.status != 'closed')))
 )"""
 
-_REVISIT_DUE = "(v.outcome = 'nobody_home' AND (v.revisit_due IS NULL OR v.revisit_due <= :today))"
-"""Like coverage: a nobody-home outcome with no date set is due too, so no household drops off."""
-
 
 def _walk_from(campaign_id: str, grid_id: str | None, building_id: str | None, filter: str | None,
                today: date | None) -> tuple[str, dict[str, Any]] | None:
@@ -417,7 +418,7 @@ def _walk_from(campaign_id: str, grid_id: str | None, building_id: str | None, f
     if found.target != "household":
         return None
     params: dict[str, Any] = {"campaign": campaign_id, "today": (today or date.today()).isoformat()}
-    where = ["h.deleted = 0", "b.deleted = 0", "(h.status = 'active' OR v.id IS NOT NULL)"]
+    where = ["h.deleted = 0", "b.deleted = 0", f"(h.status = 'active' OR {_VISITED})"]
     if grid_id is not None:
         where.append("b.grid_id = :grid")
         params["grid"] = grid_id
@@ -440,17 +441,12 @@ def _walk_from(campaign_id: str, grid_id: str | None, building_id: str | None, f
             f"WHERE e.deleted = 0 AND r.deleted = 0 AND e.kind_id IN ({kinds}))"
         )
     if filter == "not_visited":
-        where.append("v.id IS NULL")
+        where.append(f"NOT {_VISITED}")
     elif filter == "revisit_due":
         where.append(_REVISIT_DUE)
     elif filter == "flagged":
         where.append(_FLAGGED)
-    sql = (
-        "FROM household h JOIN building b ON b.id = h.building_id"
-        + _LATEST_VISIT
-        + " WHERE " + " AND ".join(where)
-    )
-    return sql, params
+    return "FROM household h JOIN building b ON b.id = h.building_id WHERE " + " AND ".join(where), params
 
 
 _WALK_ORDER = " ORDER BY b.walk_order, b.id, h.unit, h.floor, h.door, h.id"
@@ -480,11 +476,10 @@ def walk_page(campaign_id: str, *, grid_id: str | None = None, building_id: str 
     sql, params = found
     params.update(limit=max(0, int(limit)), offset=max(0, int(offset)))
     rows = database.execute_sql(
-        "SELECT h.id, h.address, h.addr_key, v.outcome, v.revisit_due, v.visited_at "
-        + sql + _WALK_ORDER + " LIMIT :limit OFFSET :offset",
-        params,
+        "SELECT h.id, h.address, h.addr_key " + sql + _WALK_ORDER + " LIMIT :limit OFFSET :offset", params,
     ).fetchall()
-    return _walk_rows(rows, WalkRow, today)
+    latest = _latest_visits(campaign_id, [r[0] for r in rows])
+    return _walk_rows([(*r, *latest.get(r[0], (None, None, None))) for r in rows], WalkRow, today)
 
 
 def household_ids(campaign_id: str, *, grid_id: str | None = None, building_id: str | None = None,
@@ -495,6 +490,25 @@ def household_ids(campaign_id: str, *, grid_id: str | None = None, building_id: 
         return []
     sql, params = found
     return [r[0] for r in database.execute_sql("SELECT h.id " + sql + _WALK_ORDER, params)]
+
+
+def _latest_visits(campaign_id: str, ids: list[str]) -> dict[str, tuple[str, str | None, str]]:
+    """household id -> (outcome, revisit_due, visited_at) of its latest visit in the campaign.
+
+    SQLite's bare-column MAX() takes the other columns from the latest row, as coverage does.
+    """
+    if not ids:
+        return {}
+    marks, params = _in(ids)
+    params["campaign"] = campaign_id
+    return {
+        hid: (outcome, due, at)
+        for hid, outcome, due, at in database.execute_sql(
+            "SELECT household_id, outcome, revisit_due, MAX(visited_at) FROM visit "
+            f"WHERE campaign_id = :campaign AND deleted = 0 AND household_id IN ({marks}) GROUP BY household_id",
+            params,
+        )
+    }
 
 
 def _walk_rows(rows: list[tuple], row_type: type[WalkRow], today: date | None,
@@ -587,7 +601,8 @@ def revisits_due(today: date | None = None, grid_ids: list[str] | None = None,
         "JOIN household h ON h.id = v.household_id JOIN building b ON b.id = h.building_id "
         "LEFT JOIN grid g ON g.id = b.grid_id AND g.deleted = 0 "
         "WHERE c.deleted = 0 AND c.active = 1 AND c.target = 'household' AND v.deleted = 0 "
-        "AND h.deleted = 0 AND b.deleted = 0 AND " + _REVISIT_DUE + where + " "
+        "AND h.deleted = 0 AND b.deleted = 0 AND v.outcome = 'nobody_home' "
+        "AND (v.revisit_due IS NULL OR v.revisit_due <= :today)" + where + " "
         "AND NOT EXISTS (SELECT 1 FROM visit w WHERE w.campaign_id = v.campaign_id "
         "AND w.household_id = v.household_id AND w.deleted = 0 "
         "AND (w.visited_at > v.visited_at OR (w.visited_at = v.visited_at AND w.id > v.id))) "
