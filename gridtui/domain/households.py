@@ -255,16 +255,16 @@ def set_register(kind_key: str, *, resident_id: str | None = None, household_id:
     """
     kind = RegisterKind.get_or_none(RegisterKind.key == kind_key)
     if kind is None:
-        raise ValidationError("kind", "households.unknown_register", kind=kind_key)
+        raise ValidationError("register", "households.unknown_register", kind=kind_key)
     label = pick(kind.zh, kind.en)
     if kind.target == "resident":
         if resident_id is None:
-            raise ValidationError("kind", "households.register_for_resident", kind=label)
+            raise ValidationError("register", "households.register_for_resident", kind=label)
         _resident(resident_id)
         where = RegisterEntry.resident == resident_id
     else:
         if household_id is None:
-            raise ValidationError("kind", "households.register_for_household", kind=label)
+            raise ValidationError("register", "households.register_for_household", kind=label)
         _household(household_id)
         where = RegisterEntry.household == household_id
     with store.transaction():
