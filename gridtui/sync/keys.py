@@ -181,6 +181,16 @@ def find_peer(name: str) -> Device:
     return named[0]
 
 
+def rename(name: str) -> Device:
+    """Give this device the name its peers will see (on its next card); laptops share hostnames."""
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise GridError("sync.bad_name")
+    me = self_device()
+    Device.update(name=name).where(Device.id == me.id).execute()
+    return Device.get(Device.id == me.id)
+
+
 def revoke(name: str) -> Device:
     """Stop trusting a peer: its bundles are refused from now on (an accepted past stays)."""
     device = find_peer(name)

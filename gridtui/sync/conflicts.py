@@ -1,0 +1,136 @@
+"""The conflict inbox: concurrent edits kept for a person, and possible duplicate residents.
+
+The merge has already applied the last writer everywhere, so every laptop shows the same
+value; a conflict says a second value was written without sight of the first. Resolving writes
+through the store like any edit (a new stamp, so it wins everywhere) and marks the conflict,
+and that status syncs too, so the office and the workers see the same inbox.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from peewee import BooleanField, FloatField, IntegerField, fn
+
+from gridtui.core import store
+from gridtui.core.models import SYNCED_BY_TABLE, Conflict, Household, Resident
+from gridtui.domain.privacy import mask_id
+from gridtui.errors import GridError
+
+HOW = ("mine", "theirs", "edit")
+STATUS = {"mine": "kept", "theirs": "taken", "edit": "edited"}
+
+
+def _current(conflict: Conflict) -> Any:
+    """The field's stored value as this laptop holds it now (None if the row is gone)."""
+    model = SYNCED_BY_TABLE.get(conflict.target_table)
+    if model is None or conflict.target_field not in model._meta.fields:
+        return None
+    field = model._meta.fields[conflict.target_field]
+    row = model.select(field).where(model.id == conflict.target_id).tuples().first()
+    return row[0] if row else None
+
+
+def describe(conflict: Conflict) -> dict[str, Any]:
+    """One conflict for a list: which record and field, this laptop's value and the other one."""
+    a, b = json.loads(conflict.value_a or "null"), json.loads(conflict.value_b or "null")
+    current = _current(conflict)
+    mine, theirs = (a, b) if current == a else (b, a)
+    mine_stamp, theirs_stamp = (
+        (conflict.stamp_a, conflict.stamp_b) if current == a else (conflict.stamp_b, conflict.stamp_a)
+    )
+    masked = conflict.target_field == "id_number"
+    return {
+        "id": conflict.id, "table": conflict.target_table, "row": conflict.target_id,
+        "field": conflict.target_field, "status": conflict.status,
+        "mine": mask_id(mine) if masked else mine, "mine_device": mine_stamp[17:],
+        "theirs": mask_id(theirs) if masked else theirs, "theirs_device": theirs_stamp[17:],
+    }
+
+
+def open_conflicts(include_resolved: bool = False) -> list[dict[str, Any]]:
+    query = Conflict.select().where(Conflict.deleted == False)  # noqa: E712
+    if not include_resolved:
+        query = query.where(Conflict.status == "open")
+    return [describe(c) for c in query.order_by(Conflict.stamp, Conflict.id)]
+
+
+def duplicates() -> list[dict[str, Any]]:
+    """Live residents sharing one ID number (two laptops registered the same person offline)."""
+    live = (Resident.deleted == False) & (Resident.id_number != "")  # noqa: E712
+    shared = (
+        Resident.select(Resident.id_number).where(live)
+        .group_by(Resident.id_number).having(fn.COUNT(Resident.id) > 1)
+    )
+    rows = (
+        Resident.select(Resident.id, Resident.name, Resident.id_number, Household.address)
+        .join(Household)
+        .where(live & Resident.id_number.in_(shared))
+        .order_by(Resident.id_number, Resident.id)
+        .tuples()
+    )
+    groups: dict[str, list[dict[str, str]]] = {}
+    for row_id, name, number, address in rows:
+        groups.setdefault(number, []).append({"id": row_id, "name": name, "address": address})
+    return [
+        {"id_number": mask_id(number), "residents": people}
+        for number, people in groups.items() if len(people) > 1
+    ]
+
+
+def find(conflict_id: str) -> Conflict:
+    """A conflict by id or by the first characters of its id (as the list shows them)."""
+    found = list(Conflict.select().where(Conflict.id.startswith(conflict_id)).limit(2)) if len(
+        conflict_id) >= 4 else []
+    if len(found) != 1:
+        raise GridError("sync.conflict_not_found", id=conflict_id)
+    return found[0]
+
+
+def _typed(field, text: str) -> Any:
+    """A value typed by a person, as the field's type (the store validates the rest)."""
+    try:
+        if isinstance(field, BooleanField):
+            return text.strip().lower() in ("1", "y", "yes", "true", "是")
+        if isinstance(field, IntegerField):
+            return int(text)
+        if isinstance(field, FloatField):
+            return float(text)
+    except ValueError as exc:
+        raise GridError("sync.bad_edit_value", value=text) from exc
+    return text
+
+
+def resolve(conflict_id: str, how: str, value: str | None = None) -> Conflict:
+    """Keep this laptop's value, take the other one, or write a new one; a synced change."""
+    if how not in HOW or (how == "edit") != (value is not None):
+        raise GridError("sync.resolve_how")
+    with store.transaction():
+        conflict = find(conflict_id)
+        model = SYNCED_BY_TABLE.get(conflict.target_table)
+        if model is None or conflict.target_field not in model._meta.fields:
+            raise GridError("sync.conflict_not_found", id=conflict_id)
+        field = model._meta.fields[conflict.target_field]
+        if how == "theirs":
+            stored = json.loads(conflict.value_a or "null")
+            if stored == _current(conflict):
+                stored = json.loads(conflict.value_b or "null")
+            _write(model, conflict.target_id, field, field.python_value(stored))
+        elif how == "edit":
+            _write(model, conflict.target_id, field, _typed(field, value or ""))
+        for same in Conflict.select().where(
+            (Conflict.target_table == conflict.target_table) & (Conflict.target_id == conflict.target_id)
+            & (Conflict.target_field == conflict.target_field) & (Conflict.status == "open")
+        ):
+            store.update(Conflict, same.id, status=STATUS[how])
+    return Conflict.get(Conflict.id == conflict.id)
+
+
+def _write(model, row_id: str, field, value: Any) -> None:
+    if field.name == "deleted":
+        if not value:
+            raise GridError("sync.cannot_undelete")
+        store.delete(model, row_id)
+    else:
+        store.update(model, row_id, **{field.name: value})
