@@ -702,13 +702,12 @@ def _item_info(template: str, item: dict) -> ItemInfo:
 
 def checklist(campaign_id: str) -> list[ItemInfo]:
     """The campaign's checklist items in order (from the shipped catalog, no database round trip)."""
-    template = _get_campaign(campaign_id).template_id
-    return _template_items(template)
+    return list(_template_items(_get_campaign(campaign_id).template_id))
 
 
 @cache
-def _template_items(template: str) -> list[ItemInfo]:
-    return [_item_info(template, item) for item in catalogs.template(template)["items"]]
+def _template_items(template: str) -> tuple[ItemInfo, ...]:
+    return tuple(_item_info(template, item) for item in catalogs.template(template)["items"])
 
 
 @cache
