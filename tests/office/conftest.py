@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from datetime import date
 from pathlib import Path
@@ -45,7 +44,3 @@ def office_db(office_path):
 def lang(request):
     i18n.set_language(request.param)
     return request.param
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
