@@ -47,6 +47,7 @@ NAV: list[tuple[str, str, str, str]] = [
     ("home", "h", "nav.home", "gridtui.tui.screens.home:HomeScreen"),
     ("search", "slash", "nav.search", "gridtui.tui.screens.search:SearchScreen"),
     ("campaigns", "c", "nav.campaigns", "gridtui.tui.screens.dialogs:CampaignPicker"),
+    ("needs", "b", "nav.needs", "gridtui.tui.screens.needs:NeedsBoard"),
 ]
 """(name, key, label key, "module:factory") of every top-level screen: one line per screen."""
 

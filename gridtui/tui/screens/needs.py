@@ -1,0 +1,485 @@
+"""The needs board and one need's screen: filter, open, dispatch, record, follow up, close.
+
+The board is a :class:`PagedList` over ``needs.list_needs`` / ``needs.count_needs``: each
+filter key cycles one filter and the list re-counts and re-reads one page, whatever the
+number of needs. The need screen shows the need with its history and, on ``d``, the ranked
+volunteers with the reasons for each rank; ``a`` assigns the one under the cursor. Every move
+goes through gridtui.domain (needs, dispatch), so the lifecycle's rules and events are the
+same as from the CLI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Header, Input, Static
+
+from gridtui.i18n import t
+from gridtui.tui.app import db_work
+from gridtui.tui.keys import bind
+from gridtui.tui.screens.base import GridModal, GridScreen
+from gridtui.tui.widgets import columns
+from gridtui.tui.widgets.paged_list import PagedList
+
+STATUSES = ("open", "assigned", "in_progress", "done", "followed_up", "closed")
+URGENCIES = ("urgent", "high", "normal", "low")
+SOURCES = ("visit", "phone", "platform", "walk_in", "meeting")
+SORTS = ("due", "opened", "urgency", "status")
+URGENCY_STYLE = {"urgent": "white on red", "high": "black on #d7af5f", "normal": "", "low": "dim"}
+STATUS_STYLE = {
+    "open": "black on yellow", "assigned": "black on #87afd7", "in_progress": "black on cyan",
+    "done": "black on green", "followed_up": "black on #afd7af", "closed": "dim",
+}
+BOARD_WIDTHS = (6, 20, 22, 8, 11, 10)
+CANDIDATE_WIDTHS = (3, 8, 14, 6)
+
+
+def _due(value) -> str:
+    return value.strftime("%m-%d %H:%M") if value else "-"
+
+
+def render_need(row) -> Text:
+    cells = [
+        (t(f"needs.urgency.{row.urgency}"), BOARD_WIDTHS[0], URGENCY_STYLE.get(row.urgency, "")),
+        (row.item, BOARD_WIDTHS[1], "bold"),
+        (row.address or "-", BOARD_WIDTHS[2]),
+        (t(f"needs.status.{row.status}"), BOARD_WIDTHS[3], STATUS_STYLE.get(row.status, "")),
+        (_due(row.due_at), BOARD_WIDTHS[4], "bold red" if row.overdue else ""),
+        (t(f"needs.source.{row.source}"), BOARD_WIDTHS[5], "dim"),
+    ]
+    if row.overdue:
+        cells.append(Text(t("needs.overdue_mark"), "bold red"))
+    return columns.row(cells)
+
+
+def board_header() -> Text:
+    keys = ("urgency", "item", "address", "status", "due", "source")
+    return columns.row([(t(f"needs.col.{k}"), w) for k, w in zip(keys, BOARD_WIDTHS, strict=True)])
+
+
+def render_candidate(c) -> Text:
+    return columns.row([
+        (c.rank, CANDIDATE_WIDTHS[0]), (c.name, CANDIDATE_WIDTHS[1], "bold"),
+        (c.team or "-", CANDIDATE_WIDTHS[2], "dim"), (f"{c.score:g}", CANDIDATE_WIDTHS[3], "bold"),
+        Text(" ".join(f"{t(f'dispatch.part.{k}')}{v:+g}" for k, v in c.parts.items() if v), "dim"),
+    ])
+
+
+@dataclass
+class Filters:
+    """What the board shows: every field None means all needs, soonest due first."""
+
+    status: str | None = None
+    category: str | None = None
+    grid_id: str | None = None
+    urgency: str | None = None
+    overdue: bool | None = None
+    source: str | None = None
+    sort: str = "due"
+
+    def query(self) -> dict[str, Any]:
+        return {"status": self.status, "category": self.category, "grid_id": self.grid_id,
+                "urgency": self.urgency, "overdue": self.overdue, "source": self.source}
+
+
+def _cycle(current, options: list) -> Any:
+    """The next option after ``current``; None (all) comes after the last."""
+    choices = [None, *options]
+    return choices[(choices.index(current) + 1) % len(choices)] if current in choices else None
+
+
+class NeedsBoard(GridScreen):
+    """Every need of the community (or my grids), filtered and sorted, paged from SQLite."""
+
+    BINDINGS = [
+        bind("s", "cycle('status')", "needs.status"),
+        bind("u", "cycle('urgency')", "needs.urgency"),
+        bind("t", "cycle('category')", "needs.category"),
+        bind("w", "cycle('grid')", "needs.grid"),
+        bind("f", "cycle('source')", "needs.source"),
+        bind("o", "toggle_overdue", "needs.overdue"),
+        bind("r", "cycle('sort')", "needs.sort"),
+        bind("x", "clear", "needs.clear"),
+        bind("escape", "app.pop_screen", "needs.back", show=False),
+    ]
+
+    class Ready(Message):
+        def __init__(self, grids: list) -> None:
+            super().__init__()
+            self.grids = grids
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filters = Filters()
+        self.grids: list = []
+        self.categories: list[dict] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(t("needs.board.loading"), id="needs-filters", classes="screen-title")
+        yield Static(board_header(), classes="list-header")
+        yield PagedList(render=render_need, empty=t("needs.board.empty"), id="needs-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(PagedList).focus()
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted and self.grids:
+            self.reload()
+
+    @db_work
+    def load(self) -> None:
+        from gridtui.domain import visits
+
+        self.post_message(self.Ready(visits.grids(mine=self.app.settings.my_grids or None)))
+
+    def on_needs_board_ready(self, message: Ready) -> None:
+        from gridtui.core.catalogs import need_categories
+
+        self.grids = message.grids
+        self.categories = need_categories()
+        self.reload(keep_cursor=False)
+
+    def reload(self, keep_cursor: bool = True) -> None:
+        from gridtui.domain import needs
+
+        board = self.query_one(PagedList)
+        query, sort = self.filters.query(), self.filters.sort
+        with self.app.guarded():
+            if keep_cursor:
+                board.reload()
+            else:
+                board.set_source(
+                    lambda offset, limit: needs.list_needs(**query, sort=sort, offset=offset, limit=limit),
+                    lambda: needs.count_needs(**query),
+                )
+        self.query_one("#needs-filters", Static).update(self.describe(board.count))
+
+    def describe(self, count: int) -> Text:
+        """The filters in words, then the count: what the list below is."""
+        from gridtui.i18n import pick
+
+        f = self.filters
+        parts = [
+            (t("needs.col.status"), t(f"needs.status.{f.status}") if f.status else None),
+            (t("needs.col.urgency"), t(f"needs.urgency.{f.urgency}") if f.urgency else None),
+            (t("needs.board.category"), next((pick(c["zh"], c["en"]) for c in self.categories
+                                              if c["key"] == f.category), None)),
+            (t("needs.col.grid"), next((g.name for g in self.grids if g.id == f.grid_id), None)),
+            (t("needs.col.source"), t(f"needs.source.{f.source}") if f.source else None),
+        ]
+        out = Text()
+        for label, value in parts:
+            out.append(f"{label}:", "dim")
+            out.append(f"{value or t('needs.board.all')}  ", "bold" if value else "")
+        if f.overdue:
+            out.append(t("needs.board.overdue_only") + "  ", "bold red")
+        out.append(t("needs.board.sorted", sort=t(f"needs.sort.{f.sort}")) + "  ", "italic")
+        out.append(t("needs.board.count", count=count))
+        return out
+
+    def action_cycle(self, name: str) -> None:
+        f = self.filters
+        if name == "status":
+            f.status = _cycle(f.status, list(STATUSES))
+        elif name == "urgency":
+            f.urgency = _cycle(f.urgency, list(URGENCIES))
+        elif name == "source":
+            f.source = _cycle(f.source, list(SOURCES))
+        elif name == "category":
+            f.category = _cycle(f.category, [c["key"] for c in self.categories])
+        elif name == "grid":
+            f.grid_id = _cycle(f.grid_id, [g.id for g in self.grids])
+        elif name == "sort":
+            f.sort = SORTS[(SORTS.index(f.sort) + 1) % len(SORTS)]
+        self.reload(keep_cursor=False)
+
+    def action_toggle_overdue(self) -> None:
+        self.filters.overdue = None if self.filters.overdue else True
+        self.reload(keep_cursor=False)
+
+    def action_clear(self) -> None:
+        self.filters = Filters()
+        self.reload(keep_cursor=False)
+
+    def on_paged_list_selected(self, message: PagedList.Selected) -> None:
+        message.stop()
+        self.app.push_screen(NeedScreen(message.row.id))
+
+
+@dataclass
+class Ranked:
+    """A dispatch candidate with its rank, for the candidates list."""
+
+    rank: int
+    volunteer_id: str
+    name: str
+    team: str
+    score: float
+    parts: dict[str, float]
+    reasons: list[str] = field(default_factory=list)
+
+
+class NeedScreen(GridScreen):
+    """One need: what, where, its history; dispatch, outcome, follow-up and close by key."""
+
+    BINDINGS = [
+        bind("d", "suggest", "needs.suggest"),
+        bind("a", "assign", "needs.assign"),
+        bind("p", "start", "needs.start"),
+        bind("o", "outcome", "needs.outcome"),
+        bind("1", "follow_up('satisfied')", "needs.satisfied"),
+        bind("2", "follow_up('basically')", "needs.basically"),
+        bind("3", "follow_up('unsatisfied')", "needs.unsatisfied"),
+        bind("z", "close_need", "needs.close"),
+        bind("m", "task_card", "needs.task_card"),
+        bind("escape", "app.pop_screen", "needs.back"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, detail: dict) -> None:
+            super().__init__()
+            self.detail = detail
+
+    class Suggested(Message):
+        def __init__(self, candidates: list[Ranked]) -> None:
+            super().__init__()
+            self.candidates = candidates
+
+    def __init__(self, need_id: str) -> None:
+        super().__init__()
+        self.need_id = need_id
+        self.detail: dict | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="need-body"):
+            with VerticalScroll(id="need-info"):
+                yield Static(t("needs.board.loading"), id="need-detail")
+            with Vertical(id="need-side"):
+                yield Static(t("needs.screen.candidates"), classes="section-title")
+                yield PagedList(render=render_candidate, empty=t("needs.screen.press_d"), id="need-candidates")
+                yield Static("", id="need-reasons")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(PagedList).focus()
+        self.load()
+
+    @db_work(group="need")
+    def load(self) -> None:
+        from gridtui.domain import needs
+
+        self.post_message(self.Loaded(needs.need_detail(self.need_id)))
+
+    def on_need_screen_loaded(self, message: Loaded) -> None:
+        self.detail = message.detail
+        self.query_one("#need-detail", Static).update(render_detail(message.detail))
+
+    @db_work(group="suggest")
+    def action_suggest(self) -> None:
+        from gridtui.domain import dispatch
+
+        ranked = [Ranked(i + 1, c.volunteer_id, c.name, c.team, c.score, c.parts, c.reasons)
+                  for i, c in enumerate(dispatch.suggest(self.need_id, limit=10))]
+        self.post_message(self.Suggested(ranked))
+
+    def on_need_screen_suggested(self, message: Suggested) -> None:
+        candidates = self.query_one("#need-candidates", PagedList)
+        candidates.set_rows(message.candidates)
+        candidates.focus()
+        self._show_reasons(candidates.current)
+
+    def on_paged_list_highlighted(self, message: PagedList.Highlighted) -> None:
+        message.stop()
+        self._show_reasons(message.row)
+
+    def on_paged_list_selected(self, message: PagedList.Selected) -> None:
+        message.stop()
+        self.action_assign()
+
+    def _show_reasons(self, candidate: Ranked | None) -> None:
+        text = Text()
+        if candidate is not None:
+            text.append(f"{candidate.name}\n", "bold")
+            for reason in candidate.reasons:
+                text.append(f"· {reason}\n")
+        self.query_one("#need-reasons", Static).update(text)
+
+    # -- moves ---------------------------------------------------------------------------------
+    def _done(self, message: str) -> None:
+        self.notify(message)
+        self.query_one("#need-candidates", PagedList).set_rows([])
+        self._show_reasons(None)
+        self.load()
+
+    def _active_assignment(self) -> dict | None:
+        return next((a for a in reversed((self.detail or {}).get("assignments", []))
+                     if a["status"] == "assigned"), None)
+
+    def action_assign(self) -> None:
+        from gridtui.domain import dispatch
+
+        candidate = self.query_one("#need-candidates", PagedList).current
+        if candidate is None:
+            self.notify(t("needs.screen.press_d"), severity="warning")
+            return
+        with self.app.guarded():
+            dispatch.assign(self.need_id, candidate.volunteer_id, actor=self.app.settings.worker_name)
+            self._done(t("needs.screen.assigned", name=candidate.name))
+
+    def action_start(self) -> None:
+        from gridtui.domain import needs
+
+        with self.app.guarded():
+            needs.start(self.need_id, actor=self.app.settings.worker_name)
+            self._done(t("needs.screen.moved", status=t("needs.status.in_progress")))
+
+    def action_outcome(self) -> None:
+        assignment = self._active_assignment()
+        if assignment is None:
+            self.notify(t("needs.screen.no_assignment"), severity="warning")
+            return
+        self.app.push_screen(OutcomeDialog(assignment["id"], assignment["volunteer"]), self._after_outcome)
+
+    def _after_outcome(self, saved: bool | None) -> None:
+        if saved:
+            self._done(t("needs.screen.moved", status=t("needs.status.done")))
+
+    def action_follow_up(self, satisfaction: str) -> None:
+        from gridtui.domain import needs
+
+        with self.app.guarded():
+            after = needs.follow_up(self.need_id, satisfaction, actor=self.app.settings.worker_name)
+            key = "needs.screen.reopened" if after == "open" else "needs.screen.followed_up"
+            self._done(t(key, satisfaction=t(f"needs.satisfaction.{satisfaction}")))
+
+    def action_close_need(self) -> None:
+        from gridtui.domain import needs
+
+        with self.app.guarded():
+            needs.close(self.need_id, actor=self.app.settings.worker_name)
+            self._done(t("needs.screen.moved", status=t("needs.status.closed")))
+
+    def action_task_card(self) -> None:
+        from gridtui.domain import dispatch
+
+        assignment = self._active_assignment()
+        if assignment is None:
+            self.notify(t("needs.screen.no_assignment"), severity="warning")
+            return
+        with self.app.guarded():
+            self.app.push_screen(TaskCardDialog(dispatch.task_card(assignment["id"])))
+
+
+def render_detail(d: dict) -> Text:
+    """The need, its history and its assignments as text for the left pane."""
+    out = Text()
+    out.append(f"{d['item']}\n", "bold")
+    out.append_text(columns.badges([
+        (t(f"needs.urgency.{d['urgency']}"), URGENCY_STYLE.get(d["urgency"]) or "reverse"),
+        (t(f"needs.status.{d['status']}"), STATUS_STYLE.get(d["status"], "")),
+    ]))
+    if d["overdue"]:
+        out.append(t("needs.overdue_mark"), "bold red")
+    out.append("\n\n")
+    fields = [
+        ("address", d["address"] or "-"), ("resident", f"{d['resident'] or '-'} {d['phone']}".strip()),
+        ("grid", d["grid"] or "-"), ("source", t(f"needs.source.{d['source']}")),
+        ("opened", f"{d['opened_at']:%Y-%m-%d %H:%M}"), ("due", _due(d["due_at"])),
+    ]
+    if d["satisfaction"]:
+        fields.append(("satisfaction", t(f"needs.satisfaction.{d['satisfaction']}")))
+    if d["collective"]:
+        fields.append(("collective", d["collective"]))
+    if d["note"]:
+        fields.append(("note", d["note"]))
+    for key, value in fields:
+        out.append_text(columns.row([(t(f"needs.col.{key}"), 10, "dim"), Text(str(value))]))
+        out.append("\n")
+    out.append("\n" + t("needs.cli.history") + "\n", "bold")
+    for e in d["events"]:
+        before = t(f"needs.status.{e['from_status']}") if e["from_status"] else ""
+        out.append(f"{e['at']:%m-%d %H:%M}  ", "dim")
+        out.append(f"{before} → {t('needs.status.' + e['to_status'])}", "bold")
+        out.append(f"  {e['actor']}  {e['note']}".rstrip() + "\n", "dim")
+    if d["assignments"]:
+        out.append("\n" + t("needs.cli.assignments") + "\n", "bold")
+        for a in d["assignments"]:
+            hours = "  " + t("needs.cli.hours", hours=f"{a['hours']:g}") if a["hours"] else ""
+            out.append(f"{a['volunteer']}  {t('dispatch.assignment.' + a['status'])}{hours}\n")
+    out.append("\n" + t("needs.screen.next", moves=" / ".join(t(f"needs.status.{s}") for s in d["next"])
+                        if d["next"] else t("needs.screen.no_moves")), "italic dim")
+    return out
+
+
+class OutcomeDialog(GridModal):
+    """What the volunteer did: hours, materials, a note. Saving makes the need done."""
+
+    BINDINGS = [
+        bind("escape", "dismiss", "dialog.close"),
+        bind("ctrl+s", "save", "needs.outcome_save"),
+    ]
+
+    def __init__(self, assignment_id: str, volunteer: str) -> None:
+        super().__init__()
+        self.assignment_id, self.volunteer = assignment_id, volunteer
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(t("needs.outcome.title", volunteer=self.volunteer), classes="dialog-title")
+            for name in ("hours", "materials", "note"):
+                with Horizontal(classes="form-row"):
+                    yield Static(t(f"needs.outcome.{name}"), classes="form-label")
+                    yield Input(id=f"outcome-{name}", classes="form-input")
+            yield Static("", id="outcome-error", classes="item-error")
+            yield Static(t("needs.outcome.hint"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#outcome-hours", Input).focus()
+        self.query_one("#outcome-error", Static).display = False
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "outcome-note":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def action_save(self) -> None:
+        from gridtui.domain import dispatch
+        from gridtui.errors import GridError
+
+        value = {n: self.query_one(f"#outcome-{n}", Input).value for n in ("hours", "materials", "note")}
+        try:
+            dispatch.record_outcome(self.assignment_id, value["hours"] or 0, value["materials"], value["note"],
+                                    actor=self.app.settings.worker_name)
+        except GridError as exc:
+            error = self.query_one("#outcome-error", Static)
+            error.update(exc.message())
+            error.display = True
+            return
+        self.dismiss(True)
+
+
+class TaskCardDialog(GridModal):
+    """The volunteer's task as plain text, ready to copy into a phone message."""
+
+    BINDINGS = [bind("escape,m", "dismiss", "dialog.close")]
+
+    def __init__(self, card: str) -> None:
+        super().__init__()
+        self.card = card
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(t("needs.card.title"), classes="dialog-title")
+            yield Static(Text(self.card), id="task-card")
+            yield Static(t("needs.card.hint"), classes="dialog-hint")
