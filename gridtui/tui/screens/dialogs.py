@@ -165,7 +165,8 @@ class NeedDialog(GridModal):
             self.query_one("#need-item", Input).value = pick(self.chosen["zh"], self.chosen["en"])
             urgency = self.chosen.get("urgency", "normal")
             for button in self.query(RadioButton):
-                button.value = button.name == urgency
+                if button.name == urgency:
+                    button.value = True  # the set turns the others off
             self.query_one("#need-urgency", RadioSet).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -179,9 +180,6 @@ class NeedDialog(GridModal):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self._pick(event.option.id)
-
-    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
-        self.query_one("#need-note", Input).focus()
 
     def action_save(self) -> None:
         from gridtui.domain import needs

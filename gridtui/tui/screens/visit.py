@@ -217,10 +217,12 @@ class VisitScreen(GridScreen):
 
     # -- needs and residents ----------------------------------------------------------------------
     def action_need(self) -> None:
+        from gridtui.domain import visits
         from gridtui.tui.screens.dialogs import NeedDialog
 
         if self.data is not None:
-            self.app.push_screen(NeedDialog(self.household_id, self.data.visit_id))
+            saved = visits.visit_state(self.data.visit_id).saved  # a need points at a written visit only
+            self.app.push_screen(NeedDialog(self.household_id, self.data.visit_id if saved else None))
 
     def action_add_resident(self) -> None:
         from gridtui.tui.screens.dialogs import ResidentDialog

@@ -1,0 +1,183 @@
+"""Needs from a visit, search, masking and audited reveal, both languages, remapped keys, bad input."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SIZE, screen_text, settle
+
+from gridtui.core.models import Answer, AuditLog, Household, Need, Resident
+from gridtui.domain.privacy import mask_id, mask_phone
+from gridtui.tui.screens.dialogs import NeedDialog
+from gridtui.tui.screens.household import HouseholdScreen
+from gridtui.tui.screens.search import SearchScreen
+from gridtui.tui.screens.visit import VisitScreen
+from gridtui.tui.widgets.checklist import TypedRow
+from gridtui.tui.widgets.paged_list import PagedList
+
+
+def a_resident_with_phone() -> Resident:
+    return (Resident.select().where((Resident.phone != "") & (Resident.deleted == False) & Resident.is_head)  # noqa: E712
+            .order_by(Resident.id).first())
+
+
+async def visit_household(pilot, household_id: str) -> VisitScreen:
+    pilot.app.open_visit([household_id])
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, VisitScreen)
+    return pilot.app.screen
+
+
+async def test_a_need_recorded_from_a_visit(make_app):
+    app = make_app(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        household = a_resident_with_phone().household_id
+        screen = await visit_household(pilot, household)
+        await pilot.press("down", "space")  # an answer first, so the visit is written and the need points at it
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, NeedDialog)
+        before = Need.select().count()
+        item = next(i for i in app.screen.items if i["key"] == "home_environment.plumbing")
+        await pilot.press(*item["en"].split()[0].lower())  # type-ahead over the 31 items
+        await pilot.pause()
+        await pilot.press("enter")  # pick the first match; the urgency is next
+        assert app.screen.chosen == item
+        await pilot.press("down", "space", "tab", *"3rd floor, leaking", "enter")  # urgency: one lower
+        await settle(pilot)
+        assert not isinstance(app.screen, NeedDialog)
+        need = Need.select().order_by(Need.opened_at.desc(), Need.id.desc()).first()
+        assert Need.select().count() == before + 1
+        assert need.item_id == item["key"] and need.household_id == household
+        assert need.visit_id == screen.data.visit_id and need.note == "3rd floor, leaking"
+        assert item["urgency"] == "high" and need.urgency == "normal"
+        assert not app.errors
+
+
+async def test_need_dialog_refuses_to_save_without_an_item(make_app):
+    app = make_app(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await visit_household(pilot, a_resident_with_phone().household_id)
+        await pilot.press("n")
+        await settle(pilot)
+        before = Need.select().count()
+        app.screen.query_one("#need-item").value = "zzzz no such need"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, NeedDialog)
+        assert "Choose a need" in screen_text(app)
+        assert Need.select().count() == before
+
+
+@pytest.mark.parametrize("how", ["name", "pinyin", "initials", "address", "address_key", "phone_tail"])
+async def test_search_finds_a_resident_every_way(make_app, how):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        person = a_resident_with_phone()
+        household = Household.get_by_id(person.household_id)
+        query = {
+            "name": person.name, "pinyin": person.name_pinyin, "initials": person.name_initials,
+            "address": household.address, "address_key": household.addr_key, "phone_tail": person.phone[-4:],
+        }[how]
+        await pilot.press("slash")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*query)
+        await settle(pilot)
+        results = app.screen.query_one(PagedList)
+        found = [results.row(i) for i in range(results.count)]
+        assert any(hit.household_id == household.id for hit in found), (query, found[:5])
+        index = next(i for i, hit in enumerate(found) if hit.household_id == household.id)
+        results.cursor = index
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HouseholdScreen) and app.screen.household_id == household.id
+
+
+async def test_ids_and_phones_are_masked_until_an_audited_reveal(make_app):
+    app = make_app(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        person = a_resident_with_phone()
+        app.open_household(person.household_id)
+        await settle(pilot)
+        text = screen_text(app)
+        assert mask_id(person.id_number) in text and mask_phone(person.phone) in text
+        assert person.id_number not in text and person.phone not in text
+        audits = AuditLog.select().where(AuditLog.action == "reveal").count()
+        await pilot.press("r")  # the head is the first resident, under the cursor
+        await settle(pilot)
+        text = screen_text(app)
+        assert person.id_number in text and person.phone in text
+        logged = AuditLog.select().where(AuditLog.action == "reveal").order_by(AuditLog.at.desc()).first()
+        assert AuditLog.select().where(AuditLog.action == "reveal").count() == audits + 1
+        assert logged.target_id == person.id
+
+
+@pytest.mark.parametrize(("lang", "labels"), [
+    ("zh", ["当前专项", "我的网格", "逾期需求", "今日待复访", "搜索"]),
+    ("en", ["Campaign", "My grids", "Overdue needs", "Revisits due today", "Search"]),
+])
+async def test_both_languages(make_app, lang, labels):
+    app = make_app(lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        for label in labels:
+            assert label in text
+        for _ in range(2):  # grid, whole grid: the walk list
+            await pilot.press("enter")
+            await settle(pilot)
+        text = screen_text(app)
+        assert ("户主" in text) == (lang == "zh") and ("Head" in text) == (lang == "en")
+
+
+async def test_keys_remapped_in_the_config_file(make_app, tmp_path, monkeypatch):
+    config = tmp_path / "remap.toml"
+    config.write_text('[keymap]\n"app.search" = "ctrl+f"\n"visit.next" = "ctrl+n"\n', encoding="utf-8")
+    monkeypatch.setenv("GRIDTUI_CONFIG", str(config))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")  # no longer search
+        await settle(pilot)
+        assert not isinstance(app.screen, SearchScreen)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press("escape")
+        ids = [Household.select().order_by(Household.id)[i].id for i in range(2)]
+        app.open_visit(ids)
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert screen.index == 1
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert "visit.next" in screen_text(app) and "^n" in screen_text(app)
+
+
+async def test_bad_number_shows_a_message_keeps_focus_and_writes_nothing(make_app):
+    app = make_app(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await visit_household(pilot, a_resident_with_phone().household_id)
+        row = app.focused
+        assert isinstance(row, TypedRow) and row.item.type == "number"
+        answers = Answer.select().count()
+        await pilot.press("9", "9", "enter")  # more people than the item allows
+        await pilot.pause()
+        assert "between 0 and 20" in screen_text(app)
+        assert app.focused is row.input and row.input.value == "99"
+        await pilot.press("backspace", "backspace", *"abc", "enter")
+        await pilot.pause()
+        assert "is not a number" in screen_text(app)
+        assert Answer.select().count() == answers
+        assert not screen.query(TypedRow).first().value
+        await pilot.press("ctrl+a", "ctrl+k", "4", "enter")  # corrected: saved, and on to the next item
+        await pilot.pause()
+        assert Answer.select().count() == answers + 1
+        assert "between 0 and 20" not in screen_text(app)
