@@ -19,7 +19,7 @@ TODAY = date(2026, 7, 14)
 def office_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("office-demo") / "demo.db"
     open_database(path)
-    demo.generate(seed=11, scale=0.05, today=TODAY)
+    demo.generate(seed=1, scale=0.05, today=TODAY)
     close_database()
     return path
 
