@@ -91,7 +91,8 @@ def collect(peers: list[str], full: bool) -> tuple[dict[str, Any], dict[str, Any
     """The rows a bundle for ``peers`` carries, and the header fields describing them.
 
     Incremental: rows changed here since the last bundle to those peers. A row whose every
-    stamp is the single peer's own is left out: that peer holds it already, or something newer.
+    stamp is the single peer's own is left out: that peer wrote it, so it holds it already or
+    something newer (not so a conflict row, whose stamp is taken from the edits it records).
     """
     keys = peers or [ANYONE]
     sent = {p.device: p.sent_seq for p in SyncPeer.select().where(SyncPeer.device.in_(keys))}
@@ -110,7 +111,7 @@ def collect(peers: list[str], full: bool) -> tuple[dict[str, Any], dict[str, Any
                 ),
                 (since, seq),
             ).fetchall()
-            if skip is not None:
+            if skip is not None and model is not Conflict:  # a conflict's stamp is borrowed
                 rows = [r for r in rows if not _all_from(r, skip)]
             if rows:  # column by column: checked column-wise on arrival, and packs better
                 tables[model._meta.table_name] = {"columns": cols, "values": list(zip(*rows, strict=True))}
@@ -269,6 +270,8 @@ class Merge:
         self.seen = knowledge()
         self.held: list[dict[str, Any]] = []
         self.summary = Summary()
+        self.incoming: dict[str, set[str]] = {name: set() for name in self.pending}
+        self.fresh: dict[str, set[str]] = {name: set() for name in self.pending}
         self._empty: dict[str, bool] = {}
 
     # -- planning --------------------------------------------------------------------------
@@ -340,26 +343,35 @@ class Merge:
         slots = [(f.name, cols.index(f.column_name)) for f in model._meta.sorted_fields
                  if f.name not in ("id", "origin", "stamp", "stamps", "seq")]
         detect = model is not Conflict
-        new = updated = unchanged = 0
+        fresh = self.fresh[name]
+        self.incoming[name].update(r[0] for r in rows)
         for row in rows:
             mine = existing.get(row[0])
             if mine is None:
                 pending[row[0]] = row
-                new += 1
+                fresh.add(row[0])
                 continue
             if mine == row:
-                unchanged += 1
                 continue
             merged = self._merge_row(name, slots, mine, row, knows if detect else None)
-            if merged == mine:
-                unchanged += 1
-            else:
+            if merged != mine:
                 pending[row[0]] = merged
-                updated += 1
+
+    def tally(self) -> Summary:
+        """Rows counted once each, however many bundles carried them: new to this database,
+        changed in it, or received and already known."""
         s = self.summary
-        s.new, s.updated, s.unchanged = s.new + new, s.updated + updated, s.unchanged + unchanged
-        if new or updated:
-            s.tables[name] = s.tables.get(name, 0) + new + updated
+        s.new = s.updated = s.unchanged = 0
+        s.tables = {}
+        for name, ids in self.incoming.items():
+            changed = self.pending[name].keys() & ids
+            fresh = len(self.fresh[name] & ids)
+            s.new += fresh
+            s.updated += len(changed) - fresh
+            s.unchanged += len(ids) - len(changed)
+            if changed:
+                s.tables[name] = len(changed)
+        return s
 
     def _merge_row(self, table: str, slots: list[tuple[str, int]], mine: tuple, theirs: tuple,
                    knows: dict[str, int] | None) -> tuple:

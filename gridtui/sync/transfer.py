@@ -142,6 +142,7 @@ def _plan(opened: list[bundle.Bundle], progress: Progress, done: int) -> merge.M
         progress(done + n, done + len(opened) + 1, item.path)
         plan.add(item)
     plan.check_references()
+    plan.tally()
     return plan
 
 
