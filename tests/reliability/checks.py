@@ -1,4 +1,4 @@
-"""Checks shared by the reliability tests (imported by name; fixtures live in conftest.py).
+"""Checks shared by the reliability tests (fixtures live in conftest.py).
 
 A refused input must leave the database byte for byte as it was, so tests compare sha256 of the
 file before and after; an interrupted write must leave nothing half-applied, so tests count rows

@@ -9,10 +9,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from reliability_checks import gridtui
 
 from gridtui.core.db import close_database, open_database
 from gridtui.domain import demo
+
+from .checks import gridtui
 
 TODAY = date(2026, 7, 14)
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import signal
 
 import pytest
-from reliability_checks import count, gridtui, integrity
+
+from .checks import count, gridtui, integrity
 
 
 @pytest.mark.slow

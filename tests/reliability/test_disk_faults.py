@@ -20,10 +20,11 @@ import signal
 import sqlite3
 
 import pytest
-from reliability_checks import count, gridtui, integrity, one_sentence, sha256
 
 from gridtui.core import db as core_db
 from gridtui.i18n import t
+
+from .checks import count, gridtui, integrity, one_sentence, sha256
 
 PR_CAPBSET_DROP = 24
 CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER = 1, 2, 3

@@ -12,9 +12,10 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reliability_checks import one_sentence, sha256
 
 from gridtui.core.db import SQLITE_MAGIC
+
+from .checks import one_sentence, sha256
 
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reliability_checks import integrity
+
+from .checks import integrity
 
 KEYS = [
     "space", "enter", "up", "down", "j", "k", "tab", "shift+tab", "backspace", "delete",
@@ -49,8 +50,8 @@ async def press_at_a_visit(db: Path, keys: list[str]) -> list[Exception]:
 
 
 @pytest.mark.slow
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(keys=st.lists(st.sampled_from(KEYS), min_size=10, max_size=25))
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(keys=st.lists(st.sampled_from(KEYS), min_size=8, max_size=20))
 def test_random_keys_at_a_visit_never_break_the_app(community_template, keys):
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "visit.db"

@@ -14,9 +14,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from reliability_checks import count, gridtui, integrity, one_sentence, sha256
 
 from gridtui.i18n import t
+
+from .checks import count, gridtui, integrity, one_sentence, sha256
 
 
 def hold_write_lock(db: Path) -> sqlite3.Connection:
