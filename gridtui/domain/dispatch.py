@@ -40,13 +40,15 @@ from gridtui.core.models import (
     Visit,
     Volunteer,
     VolunteerSkill,
+    database,
 )
 from gridtui.domain import needs as needs_domain
 from gridtui.domain.volunteers import _hours, get_volunteer, open_load, team_skills
 from gridtui.errors import GridError
 from gridtui.i18n import pick, t
 
-SKILL_LISTED, SKILL_RESOURCE, SKILL_TEAM = 40, 30, 25
+SKILL = {"listed": 40, "resource": 30, "team": 25, "none": 0}
+PARTS = ("skill", "place", "pairing", "load", "available", "satisfaction")
 PLACE = {"building": 30, "compound": 20, "grid": 10}
 PAIRING = 15
 LOAD_STEP, LOAD_FLOOR = -10, -40
@@ -92,15 +94,15 @@ def suggest(need_id: str, limit: int = 10) -> list[Candidate]:
     item = need.item_id
     building, compound, grid = _place_of_need(need)
 
-    volunteers = (
-        Volunteer.select(Volunteer.id, Volunteer.name, Volunteer.available, Volunteer.team,
-                         Team.name, Team.name_en, Household.building, Building.compound, Building.grid)
-        .join(Team, JOIN.LEFT_OUTER, on=(Volunteer.team == Team.id))
-        .switch(Volunteer).join(Resident, JOIN.LEFT_OUTER, on=(Volunteer.resident == Resident.id))
+    # Where every volunteer lives: one scan joined by primary keys up to the household; the
+    # building's compound and grid come from a small map (a community has ~70 buildings).
+    volunteers = _fetch(
+        Volunteer.select(Volunteer.id, Volunteer.name, Volunteer.available, Volunteer.team, Household.building)
+        .join(Resident, JOIN.LEFT_OUTER, on=(Volunteer.resident == Resident.id))
         .join(Household, JOIN.LEFT_OUTER, on=(Resident.household == Household.id))
-        .join(Building, JOIN.LEFT_OUTER, on=(Household.building == Building.id))
-        .where(_live(Volunteer)).tuples()
+        .where(_live(Volunteer))
     )
+    places = {b: (c, g) for b, c, g in _fetch(Building.select(Building.id, Building.compound, Building.grid))}
     listed = {v for (v,) in VolunteerSkill.select(VolunteerSkill.volunteer)
               .where((VolunteerSkill.item == item) & _live(VolunteerSkill)).tuples()}
     serving = [k for k, serves in ResourceItem.select(ResourceItem.key, ResourceItem.serves).tuples()
@@ -116,19 +118,19 @@ def suggest(need_id: str, limit: int = 10) -> list[Candidate]:
     load = open_load()
     satisfaction = _past_satisfaction()
 
-    ranked: list[Candidate] = []
-    why: dict[str, tuple] = {}
-    for vid, name, available, team_id, team_zh, team_en, v_building, v_compound, v_grid in volunteers:
+    scored: list[tuple[float, str, tuple]] = []
+    for vid, name, available, team_id, v_building in volunteers:
         if vid in on_it:
             continue
         if vid in listed:
-            skill, skill_why = SKILL_LISTED, "listed"
+            skill_why = "listed"
         elif vid in offering:
-            skill, skill_why = SKILL_RESOURCE, "resource"
+            skill_why = "resource"
         elif team_id in teams_covering:
-            skill, skill_why = SKILL_TEAM, "team"
+            skill_why = "team"
         else:
-            skill, skill_why = 0, "none"
+            skill_why = "none"
+        v_compound, v_grid = places.get(v_building, (None, None))
         if building and v_building == building:
             place_why = "building"
         elif compound and v_compound == compound:
@@ -139,23 +141,29 @@ def suggest(need_id: str, limit: int = 10) -> list[Candidate]:
             place_why = "none"
         current = load.get(vid, 0)
         rated = satisfaction.get(vid)
-        parts = {
-            "skill": float(skill),
-            "place": float(PLACE.get(place_why, 0)),
-            "pairing": float(PAIRING if vid in paired else 0),
-            "load": float(max(LOAD_FLOOR, LOAD_STEP * current)),
-            "available": float(AVAILABLE if available else 0),
-            "satisfaction": round(SATISFACTION_MAX * rated[0] / rated[1], 1) if rated else SATISFACTION_UNKNOWN,
-        }
-        cand = Candidate(vid, name, pick(team_zh, team_en) if team_id else "", round(sum(parts.values()), 1),
-                         parts, open_load=current, available=bool(available))
-        why[vid] = (skill_why, place_why, vid in paired, current, bool(available), rated)
-        ranked.append(cand)
-    ranked.sort(key=lambda c: (-c.score, c.volunteer_id))
-    top = ranked[: max(0, limit)]
-    for cand in top:  # words only for the few shown
-        cand.reasons = _reasons(*why[cand.volunteer_id])
+        parts = (
+            SKILL[skill_why], PLACE.get(place_why, 0), PAIRING if vid in paired else 0,
+            max(LOAD_FLOOR, LOAD_STEP * current), AVAILABLE if available else 0,
+            round(SATISFACTION_MAX * rated[0] / rated[1], 1) if rated else SATISFACTION_UNKNOWN,
+        )
+        why = (skill_why, place_why, vid in paired, current, bool(available), rated)
+        scored.append((-round(sum(parts), 1), vid, (name, team_id, parts, why)))
+    scored.sort(key=lambda s: (s[0], s[1]))
+
+    teams = {tid: pick(zh, en) for tid, zh, en in Team.select(Team.id, Team.name, Team.name_en).tuples()}
+    top = []
+    for negative, vid, (name, team_id, parts, why) in scored[: max(0, limit)]:  # words only for the few shown
+        top.append(Candidate(
+            vid, name, teams.get(team_id, ""), -negative, {k: float(v) for k, v in zip(PARTS, parts, strict=True)},
+            _reasons(*why), open_load=why[3], available=why[4],
+        ))
     return top
+
+
+def _fetch(query) -> list[tuple]:
+    """Plain tuples straight from SQLite: the volunteer scan is the one big read of a
+    suggestion, and peewee's per-row conversion would cost more than the query itself."""
+    return database.execute_sql(*query.sql()).fetchall()
 
 
 def _past_satisfaction() -> dict[str, tuple[float, int]]:
