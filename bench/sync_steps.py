@@ -1,56 +1,92 @@
-"""Export and import as a user runs them, and the raw sqlite3 baseline they are held against."""
+"""Export and import as a user runs them, and the raw sqlite3 baseline they are held against.
+
+The receiving database is a new one that trusts the sending device (``gridtui device trust``
+of its card), made once and copied for each import, so every import starts empty.
+"""
 
 from __future__ import annotations
 
-import sqlite3
+import json
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from bench.community import gridtui_cmd, settle, working_copy
+
 RAW_COPY = r'''
 import sqlite3, sys
-source, target = sys.argv[1], sys.argv[2]
+source, target, tables = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
 src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
 dst = sqlite3.connect(target)
-tables = [(n, s) for n, s in src.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
-          if any(c[1] == "seq" for c in src.execute(f'PRAGMA table_info("{n}")'))]
 with dst:
-    for name, sql in tables:
+    for name in tables:
+        (sql,) = src.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
         dst.execute(sql)
         cursor = src.execute(f'SELECT * FROM "{name}"')
         marks = ", ".join("?" * len(cursor.description))
         dst.executemany(f'INSERT INTO "{name}" VALUES ({marks})', cursor)
 '''
-"""The baseline: every synced row read from the community and written with plain executemany
-into a new file, in one transaction, by a fresh Python process (so startup counts on both sides)."""
+"""The baseline: the same rows of the same tables read from the community and written with
+plain executemany into a new file in one transaction, by a fresh Python process (so process
+start counts on both sides)."""
 
 
-def synced_tables(db: Path) -> list[str]:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        return [n for n in names if any(c[1] == "seq" for c in conn.execute(f'PRAGMA table_info("{n}")'))]
-    finally:
-        conn.close()
+def gridtui(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run([*gridtui_cmd(), "--lang", "en", *map(str, args)], capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        raise RuntimeError(f"gridtui {' '.join(map(str, args))}: {done.stderr.strip()}")
+    return done.stdout
 
 
-def synced_rows(db: Path) -> int:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return sum(conn.execute(f'SELECT COUNT(*) FROM "{n}"').fetchone()[0] for n in synced_tables(db))
-    finally:
-        conn.close()
+class SyncBench:
+    def __init__(self, community: Path, work: Path, env: dict[str, str]) -> None:
+        self.community, self.work, self.env = community, work, env
+        self.source = working_copy(community, work, "export.db")
+        card = work / "card.json"
+        gridtui(env, "--db", self.source, "device", "card", "--out", card)
+        self.receiver = work / "receiver.db"
+        gridtui(env, "--db", self.receiver, "device", "trust", card)
+        settle(self.receiver)
+        self.bundle = work / "full.bundle"
+        self.tables: list[str] = []
+        self.rows = 0
 
+    def export(self) -> float:
+        """Seconds for ``gridtui export --full`` of the whole community."""
+        self.bundle.unlink(missing_ok=True)
+        began = time.perf_counter()
+        out = gridtui(self.env, "--db", self.source, "export", "--full", "--insecure-plaintext",
+                      "--out", self.bundle, "--json")
+        seconds = time.perf_counter() - began
+        result = json.loads(out)
+        self.rows, self.tables = result["rows"], [t for t, n in result["counts"].items() if n]
+        return seconds
 
-def _fresh(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    def import_(self) -> float:
+        """Seconds for ``gridtui import`` of the full bundle into a new, empty database."""
+        if not self.bundle.exists():
+            self.export()
+        target = working_copy(self.receiver, self.work, "imported.db")
+        for keys in self.receiver.parent.glob(f"{self.receiver.name}.keys"):
+            (self.work / f"{target.name}.keys").write_bytes(keys.read_bytes())
+        began = time.perf_counter()
+        out = gridtui(self.env, "--db", target, "import", self.bundle, "--json")
+        seconds = time.perf_counter() - began
+        summary = json.loads(out)
+        if summary["new"] != self.rows:
+            raise RuntimeError(f"import applied {summary['new']} of {self.rows} rows: {summary}")
+        return seconds
 
-
-def raw_copy(source: Path, target: Path) -> float:
-    """Seconds for the raw executemany copy of every synced row."""
-    _fresh(target)
-    began = time.perf_counter()
-    subprocess.run([sys.executable, "-c", RAW_COPY, str(source), str(target)], check=True)
-    return time.perf_counter() - began
+    def raw(self) -> float:
+        """Seconds for the raw executemany copy of the same rows."""
+        if not self.tables:
+            self.export()
+        target = self.work / "raw.db"
+        for suffix in ("", "-journal"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        began = time.perf_counter()
+        subprocess.run([sys.executable, "-c", RAW_COPY, str(self.community), str(target), ",".join(self.tables)],
+                       check=True, env={**os.environ, **self.env})
+        return time.perf_counter() - began
