@@ -215,9 +215,7 @@ def cancel(assignment_id: str, actor: str = "", note: str = "") -> None:
     assignment = get_assignment(assignment_id)
     if assignment.status != "assigned":
         raise GridError("dispatch.not_active", status=t(f"dispatch.assignment.{assignment.status}"))
-    with store.transaction():
-        store.update(Assignment, assignment_id, status="cancelled")
-        needs_domain.reopen(assignment.need_id, actor=actor, note=note)
+    needs_domain.reopen(assignment.need_id, actor=actor, note=note)
 
 
 def record_outcome(assignment_id: str, hours: float, materials: str = "", note: str = "", *,
@@ -280,11 +278,11 @@ def batch_dispatch(need_ids: list[str], volunteer_id: str | None = None, actor: 
 # -- the task card -------------------------------------------------------------------------------
 
 
-def task_card(assignment_id: str, lang: str | None = None, *, reveal: bool = False) -> str:
+def task_card(assignment_id: str, lang: str | None = None, *, reveal: bool = False, actor: str = "") -> str:
     """The volunteer's task as plain text for a phone message; the resident's phone is masked
-    unless ``reveal`` (the caller records the reveal)."""
+    unless ``reveal`` (which is audited)."""
     assignment = get_assignment(assignment_id)
-    detail = needs_domain.need_detail(assignment.need_id, reveal=reveal)
+    detail = needs_domain.need_detail(assignment.need_id, reveal=reveal, actor=actor, where="task_card")
     vol = Volunteer.get(Volunteer.id == assignment.volunteer_id)
     item = NeedItem.get(NeedItem.key == detail["item_key"])
     due = detail["due_at"].strftime("%Y-%m-%d %H:%M") if detail["due_at"] else "-"

@@ -34,7 +34,7 @@ from gridtui.core.models import (
     Volunteer,
 )
 from gridtui.core.validate import NEED_SOURCES, NEED_STATUSES, SATISFACTION, URGENCIES, one_of
-from gridtui.domain.privacy import mask_phone
+from gridtui.domain.privacy import mask_phone, record_reveal
 from gridtui.errors import GridError
 from gridtui.i18n import pick
 
@@ -213,13 +213,7 @@ def follow_up(need_id: str, satisfaction: str, *, actor: str = "", note: str = "
         transition(need_id, "followed_up", actor=actor, note=note, satisfaction=satisfaction)
         if satisfaction != "unsatisfied":
             return "followed_up"
-        now = _now()
-        need = get_need(need_id)
-        transition(need_id, "open", actor=actor, note=note, due_at=due_for(need.urgency, now), at=now)
-        for assignment in Assignment.select().where(
-            (Assignment.need == need_id) & (Assignment.status == "assigned") & (Assignment.deleted == False)  # noqa: E712
-        ):
-            store.update(Assignment, assignment.id, status="cancelled")
+        reopen(need_id, actor=actor, note=note)
     return "open"
 
 
@@ -229,9 +223,16 @@ def close(need_id: str, *, actor: str = "", note: str = "") -> None:
 
 
 def reopen(need_id: str, *, actor: str = "", note: str = "") -> None:
-    """Back to open (an assignment fell through, or the resident was not satisfied)."""
-    need = get_need(need_id)
-    transition(need_id, "open", actor=actor, note=note, due_at=due_for(need.urgency, _now()))
+    """Back to open with a fresh due time (an assignment fell through, or the resident was not
+    satisfied); an assignment still running is cancelled, so dispatch starts afresh."""
+    now = _now()
+    with store.transaction():
+        need = get_need(need_id)
+        transition(need_id, "open", actor=actor, note=note, due_at=due_for(need.urgency, now), at=now)
+        for (assignment_id,) in Assignment.select(Assignment.id).where(
+            (Assignment.need == need_id) & (Assignment.status == "assigned") & (Assignment.deleted == False)  # noqa: E712
+        ).tuples():
+            store.update(Assignment, assignment_id, status="cancelled")
 
 
 # -- lists ---------------------------------------------------------------------------------------
@@ -364,15 +365,17 @@ def overdue(limit: int = 20, grid_ids: list[str] | None = None, *, now: datetime
     return _rows(_order(query, "due").limit(max(0, limit)), now)
 
 
-def need_detail(need_id: str, *, reveal: bool = False) -> dict[str, Any]:
+def need_detail(need_id: str, *, reveal: bool = False, actor: str = "", where: str = "need") -> dict[str, Any]:
     """Everything about one need: what, who, where, its history and its assignments.
 
-    The resident's phone is masked unless ``reveal`` (the caller audits the reveal).
+    The resident's phone is masked unless ``reveal``; a reveal is written to the audit log.
     """
     need = get_need(need_id)
     row = _rows(_base_query(*_ROW_COLUMNS).where(Need.id == need.id), _now())[0]
     resident = Resident.get_or_none(Resident.id == need.resident_id) if need.resident_id else None
     phone = resident.phone if resident else ""
+    if reveal and phone:
+        record_reveal("resident", resident.id, "phone", actor=actor, where=where)
     compound = ""
     if need.household_id:
         found = (Compound.select(Compound.name).join(Building, on=(Building.compound == Compound.id))

@@ -10,7 +10,7 @@ import pytest
 from gridtui import i18n
 from gridtui.core import store
 from gridtui.core.ids import stable_id
-from gridtui.core.models import Assignment, Need, ServiceLog
+from gridtui.core.models import Assignment, AuditLog, Need, ServiceLog
 from gridtui.domain import dispatch, needs, resources, volunteers
 from gridtui.errors import GridError, ValidationError
 
@@ -149,6 +149,13 @@ def test_cancel_reopens_the_need(crew, need):
     dispatch.cancel(aid, note="临时出差")
     assert Need.get_by_id(need).status == "open"
     assert Assignment.get_by_id(aid).status == "cancelled"
+    with pytest.raises(GridError):
+        dispatch.cancel(aid)
+    # reopening an assigned need directly also lets the volunteer go
+    again = dispatch.assign(need, crew["skilled_neighbour"])
+    needs.reopen(need)
+    assert Assignment.get_by_id(again).status == "cancelled"
+    assert volunteers.open_load([crew["skilled_neighbour"]]) == {}
 
 
 @pytest.mark.parametrize("hours", [-1, 25, "a lot"])
@@ -175,7 +182,10 @@ def test_task_card_masks_the_phone_and_speaks_both_languages(crew, need):
     ]
     assert "Need: Plumbing and drain repair (high)" in en and "138****5678" in en
     assert "13812345678" not in zh + en
-    assert "13812345678" in dispatch.task_card(aid, "en", reveal=True)
+    assert AuditLog.select().count() == 0
+    assert "13812345678" in dispatch.task_card(aid, "en", reveal=True, actor="网格员")
+    audit = AuditLog.get()
+    assert (audit.action, audit.actor, audit.target_table, audit.detail) == ("reveal", "网格员", "resident", "phone task_card")
 
 
 def test_batch_dispatch_spreads_a_collective_issue_over_people(town, crew):

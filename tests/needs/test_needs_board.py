@@ -68,6 +68,14 @@ async def test_board_dispatch_done_follow_up_closed(make_app):
         await pilot.press("a")  # assign with one key
         await settle(pilot)
         assert Need.get_by_id(need_id).status == "assigned"
+        await pilot.press("x")  # the volunteer cannot go after all
+        await settle(pilot)
+        assert Need.get_by_id(need_id).status == "open"
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("enter")  # Enter on a candidate assigns too
+        await settle(pilot)
+        assert Need.get_by_id(need_id).status == "assigned"
 
         await pilot.press("m")  # the task card, phone masked
         await pilot.pause()
@@ -92,7 +100,7 @@ async def test_board_dispatch_done_follow_up_closed(make_app):
         row = Need.get_by_id(need_id)
         assert (row.status, row.satisfaction) == ("closed", "satisfied")
         steps = [e.to_status for e in NeedEvent.select().where(NeedEvent.need == need_id).order_by(NeedEvent.seq)]
-        assert steps == ["open", "assigned", "in_progress", "done", "followed_up", "closed"]
+        assert steps == ["open", "assigned", "open", "assigned", "in_progress", "done", "followed_up", "closed"]
         assert "Closed; nothing more to do." in screen_text(app)
 
         await pilot.press("escape")  # back on the board, which counts again

@@ -240,6 +240,7 @@ class NeedScreen(GridScreen):
         bind("3", "follow_up('unsatisfied')", "needs.unsatisfied"),
         bind("z", "close_need", "needs.close"),
         bind("m", "task_card", "needs.task_card"),
+        bind("x", "cancel_assignment", "needs.cancel"),
         bind("escape", "app.pop_screen", "needs.back"),
     ]
 
@@ -367,6 +368,17 @@ class NeedScreen(GridScreen):
         with self.app.guarded():
             needs.close(self.need_id, actor=self.app.settings.worker_name)
             self._done(t("needs.screen.moved", status=t("needs.status.closed")))
+
+    def action_cancel_assignment(self) -> None:
+        from gridtui.domain import dispatch
+
+        assignment = self._active_assignment()
+        if assignment is None:
+            self.notify(t("needs.screen.no_assignment"), severity="warning")
+            return
+        with self.app.guarded():
+            dispatch.cancel(assignment["id"], actor=self.app.settings.worker_name)
+            self._done(t("needs.screen.cancelled", name=assignment["volunteer"]))
 
     def action_task_card(self) -> None:
         from gridtui.domain import dispatch
