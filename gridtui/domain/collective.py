@@ -3,7 +3,8 @@ many households' needs, decided at a deliberation meeting (红色议事会) and 
 
 The office's sentence "from meeting to done in 25 days" is :func:`days_meeting_to_done`.
 Completing the issue moves each of its waiting needs to done in one step (the work was done for
-all of them at once), with an event naming the issue; the follow-up visits then close them as usual.
+all of them at once), with an event naming the issue, and ends their running assignments; the
+follow-up visits then close them as usual.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from peewee import fn
 
 from gridtui.core import store
-from gridtui.core.models import Building, CollectiveIssue, Compound, Need, NeedEvent
+from gridtui.core.models import Assignment, Building, CollectiveIssue, Compound, Need, NeedEvent
 from gridtui.core.validate import parse_date
 from gridtui.domain import needs as needs_domain
 from gridtui.errors import GridError
@@ -88,6 +89,9 @@ def complete(issue_id: str, done_date: date | str, *, actor: str = "", note: str
             store.update(Need, need.id, status="done")
             store.create(NeedEvent, need=need.id, from_status=need.status, to_status="done", at=at,
                          actor=actor, note=note or issue.title)
+            for (assignment_id,) in Assignment.select(Assignment.id).where(
+                    (Assignment.need == need.id) & (Assignment.status == "assigned") & _live(Assignment)).tuples():
+                store.update(Assignment, assignment_id, status="done", done_at=at)
             moved += 1
     return moved
 

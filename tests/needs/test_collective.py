@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from gridtui.core.models import CollectiveIssue, Need, NeedEvent
-from gridtui.domain import collective, needs
+from gridtui.core.models import Assignment, CollectiveIssue, Need, NeedEvent
+from gridtui.domain import collective, dispatch, needs, volunteers
 from gridtui.errors import GridError
 
 PARKING = "home_environment.parking"
@@ -25,7 +25,8 @@ def test_from_meeting_to_done_in_25_days(parking):
     issue, ids = parking
     assert collective.attach_needs(issue, ids) == 3
     assert collective.attach_needs(issue, ids) == 0  # already attached
-    needs.transition(ids[0], "assigned")
+    volunteer = volunteers.register_volunteer("党员志愿者")
+    assignment = dispatch.assign(ids[0], volunteer)
     collective.record_meeting(issue, "2026-03-01", "业委会、业主代表、党员、共建单位", "改造现有停车位，增加车位27个")
     assert CollectiveIssue.get_by_id(issue).status == "decided"
     assert collective.days_meeting_to_done(issue) is None
@@ -37,6 +38,7 @@ def test_from_meeting_to_done_in_25_days(parking):
     assert {Need.get_by_id(n).status for n in ids} == {"done"}
     last = NeedEvent.select().where(NeedEvent.need == ids[0]).order_by(NeedEvent.seq.desc()).first()
     assert (last.from_status, last.to_status, last.actor, last.note) == ("assigned", "done", "社区", "新增车位27个")
+    assert Assignment.get_by_id(assignment).status == "done"
     # then each household's follow-up closes its need as usual
     needs.follow_up(ids[1], "satisfied")
     needs.close(ids[1])
