@@ -1,17 +1,25 @@
 """A SIGKILL in the middle of a large write loses that write whole, never half of it.
 
 `gridtui demo` writes the community in one transaction, so after a kill the database holds
-either no household or all of them, and SQLite's own check finds nothing wrong. (The TUI's
-mid-visit kill is tested with the TUI.)
+either no household or all of them; `gridtui import` verifies, then merges in one transaction,
+so a kill at its 2,000th row leaves no row of the bundle. SQLite's own check finds nothing
+wrong, and running the command again finishes the job. (The TUI's mid-visit kill is tested
+with the TUI.)
 """
 
 from __future__ import annotations
 
 import signal
+import subprocess
+import sys
 
 import pytest
 
-from .checks import count, gridtui, integrity
+from gridtui.core.models import SYNCED_MODELS
+
+from .checks import ROOT, count, env, gridtui, integrity
+
+SYNCED_TABLES = [m._meta.table_name for m in SYNCED_MODELS]
 
 
 @pytest.mark.slow
@@ -35,3 +43,36 @@ def test_demo_killed_mid_write_leaves_nothing_half_done(tmp_path, gridtui_run):
     assert code == 0, err
     assert count(db, "household") > 0
     assert integrity(db) == "ok"
+
+
+@pytest.fixture
+def bundle_and_receiver(community_db, tmp_path, run_cli):
+    """A full plaintext bundle of the small community, and a new database trusting its sender."""
+    card, bundle, receiver = tmp_path / "card.json", tmp_path / "full.bundle", tmp_path / "receiver.db"
+    for args in (
+        ("--db", community_db, "device", "card", "--out", card),
+        ("--db", receiver, "device", "trust", card),
+        ("--db", community_db, "export", "--full", "--insecure-plaintext", "--out", bundle),
+    ):
+        code, _, err = run_cli(*args)
+        assert code == 0, err
+    return bundle, receiver
+
+
+@pytest.mark.slow
+def test_import_killed_mid_write_leaves_nothing_half_applied(tmp_path, bundle_and_receiver, community_db, gridtui_run):
+    bundle, receiver = bundle_and_receiver
+    killed = subprocess.run(
+        [sys.executable, "-m", "tests.reliability.kill_driver", "2000", "--", "--db", str(receiver), "import", str(bundle)],
+        env=env(tmp_path), cwd=ROOT, capture_output=True, text=True,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+
+    assert integrity(receiver) == "ok"
+    for table in SYNCED_TABLES:
+        assert count(receiver, table) == 0, table
+
+    code, _, err = gridtui_run("--db", receiver, "import", bundle)
+    assert code == 0, err
+    for table in SYNCED_TABLES:
+        assert count(receiver, table) == count(community_db, table), table

@@ -53,10 +53,6 @@ def test_disk_full_stops_cleanly_and_writes_nothing(empty_db, run_cli, monkeypat
     assert count(empty_db, "resident") == 0
 
 
-@pytest.mark.xfail(reason=(
-    "bug (core): SQLITE_FULL rolls the transaction back itself, peewee's ROLLBACK then fails "
-    "with 'cannot rollback - no transaction is active', and that error hides 'disk is full'"
-))
 def test_disk_full_says_the_disk_is_full(empty_db, run_cli, monkeypatch):
     _, last = run_demo_on_a_nearly_full_disk(empty_db, run_cli, monkeypatch)
     assert last == t("db.disk_full", lang="en", path=empty_db)
@@ -106,10 +102,6 @@ def test_a_read_only_database_is_left_untouched(tmp_path, empty_db):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason=(
-    "bug (core): store.bulk_create writes through the raw sqlite3 cursor, so a refused write "
-    "raises sqlite3.OperationalError, which cli.main does not translate: a traceback"
-))
 def test_a_read_only_database_refuses_in_one_sentence(tmp_path, empty_db):
     os.chmod(empty_db, 0o444)
     _, _, err = run_without_root_powers(tmp_path, "--db", empty_db, "demo", "--scale", "0.02")
