@@ -12,10 +12,13 @@ Models refuse writes from anywhere else (see :class:`gridtui.core.models.WriteOu
 from __future__ import annotations
 
 import contextvars
+import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
+
+import peewee
 
 from gridtui.core import hlc, validate
 from gridtui.core.ids import uuid7
@@ -56,19 +59,29 @@ def transaction() -> Iterator[_Tx]:
     if current is not None:
         yield current
         return
-    with database.atomic("IMMEDIATE"):
-        meta = _read_meta()
-        tx = _Tx(device=meta["device_id"], clock=int(meta.get("clock", "0")), seq=int(meta.get("seq", "0")))
-        token = _tx.set(tx)
-        writing = _store_writing.set(True)
-        try:
-            yield tx
-            Meta.replace_many(
-                [{"key": "clock", "value": str(tx.clock)}, {"key": "seq", "value": str(tx.seq)}]
-            ).execute()
-        finally:
-            _store_writing.reset(writing)
-            _tx.reset(token)
+    try:
+        with database.atomic("IMMEDIATE"):
+            meta = _read_meta()
+            tx = _Tx(device=meta["device_id"], clock=int(meta.get("clock", "0")), seq=int(meta.get("seq", "0")))
+            token = _tx.set(tx)
+            writing = _store_writing.set(True)
+            try:
+                yield tx
+                Meta.replace_many(
+                    [{"key": "clock", "value": str(tx.clock)}, {"key": "seq", "value": str(tx.seq)}]
+                ).execute()
+            finally:
+                _store_writing.reset(writing)
+                _tx.reset(token)
+    except (peewee.OperationalError, sqlite3.OperationalError) as exc:
+        # SQLite rolls back by itself on a full disk or I/O error; peewee's own ROLLBACK then
+        # fails with "no transaction is active", which would hide the reason the user needs.
+        cause: BaseException | None = exc
+        while cause is not None and "no transaction is active" in str(cause):
+            cause = cause.__context__
+        if cause is not None and cause is not exc:
+            raise cause from None
+        raise
 
 
 def current_seq() -> int:
@@ -152,6 +165,9 @@ def bulk_create(model: type[Synced], rows: Iterable[dict[str, Any]], *, check: b
         stamp = tx.next_stamp()
         cursor = database.cursor()
         chunk: list[tuple] = []
+        # The raw cursor raises sqlite3 errors; peewee's wrapper turns them into peewee's own
+        # (OperationalError for locked, read-only, disk full), which every caller translates.
+        wrapper = peewee.__exception_wrapper__
         for values in rows:
             values = dict(values)
             row_id = values.pop("id", None) or uuid7()
@@ -163,11 +179,13 @@ def bulk_create(model: type[Synced], rows: Iterable[dict[str, Any]], *, check: b
             }
             chunk.append(tuple(_db_value(f, record) for f in fields))
             if len(chunk) >= BULK_CHUNK:
-                cursor.executemany(sql, chunk)
+                with wrapper:
+                    cursor.executemany(sql, chunk)
                 count += len(chunk)
                 chunk.clear()
         if chunk:
-            cursor.executemany(sql, chunk)
+            with wrapper:
+                cursor.executemany(sql, chunk)
             count += len(chunk)
     return count
 
