@@ -7,7 +7,6 @@ The demo is built with a fixed seed and a fixed ``today`` and the app is given t
 from __future__ import annotations
 
 import shutil
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,10 +14,7 @@ import pytest
 from gridtui.core.db import close_database, open_database
 from gridtui.domain import demo
 
-TODAY = date(2026, 7, 14)
-SEED = 2026
-SCALE = 0.05
-SIZE = (120, 40)
+from .tui_helpers import SCALE, SEED, TODAY
 
 
 @pytest.fixture(scope="session")
@@ -46,17 +42,3 @@ def make_app(demo_db):
         return GridApp(db_path=demo_db, lang=lang, today=TODAY, **kwargs)
 
     return make
-
-
-async def settle(pilot) -> None:
-    """Let workers finish and their messages land (no sleeps)."""
-    app = pilot.app
-    for _ in range(3):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def screen_text(app) -> str:
-    """What the terminal shows now, as plain text (lines of the current screen)."""
-    return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SIZE, screen_text, settle
 
 from gridtui.core.models import Answer, AuditLog, Household, Need, Resident
 from gridtui.domain.privacy import mask_id, mask_phone
@@ -13,6 +12,8 @@ from gridtui.tui.screens.search import SearchScreen
 from gridtui.tui.screens.visit import VisitScreen
 from gridtui.tui.widgets.checklist import TypedRow
 from gridtui.tui.widgets.paged_list import PagedList
+
+from .tui_helpers import SIZE, screen_text, settle
 
 
 def a_resident_with_phone() -> Resident:

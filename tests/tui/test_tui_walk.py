@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from conftest import SIZE, TODAY, screen_text, settle
-
 from gridtui.core import catalogs
 from gridtui.core.db import close_database, open_database
 from gridtui.core.models import Visit
@@ -13,6 +11,8 @@ from gridtui.tui.screens.visit import VisitScreen
 from gridtui.tui.screens.walk import BuildingsScreen, WalkScreen
 from gridtui.tui.widgets.checklist import ItemRow
 from gridtui.tui.widgets.paged_list import PagedList
+
+from .tui_helpers import SIZE, TODAY, screen_text, settle
 
 D2D = "door_to_door:"
 

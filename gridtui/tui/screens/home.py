@@ -7,6 +7,7 @@ arrives from one thread worker as a :class:`HomeScreen.Loaded` message.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from typing import Any
 
 from rich.text import Text
@@ -86,7 +87,8 @@ def load_home(app) -> HomeData:
         data.grids = [GridCoverage(g.id, g.code, g.name) for g in mine]
     grid_ids = [g.id for g in mine] if app.settings.my_grids else None
     data.revisits = visits.revisits_due(today=app.today, grid_ids=grid_ids, limit=8)
-    data.overdue = needs.overdue(limit=8, grid_ids=grid_ids)
+    now = datetime.combine(app.today, time(12)) if app.today else None
+    data.overdue = needs.overdue(limit=8, grid_ids=grid_ids, now=now)
     return data
 
 

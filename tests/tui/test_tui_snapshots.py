@@ -1,0 +1,56 @@
+"""Snapshots of the main screens: fixed demo seed, fixed today, fixed terminal size."""
+
+from __future__ import annotations
+
+from gridtui.core.models import Household, Resident
+
+from .tui_helpers import SIZE, settle
+
+
+async def walk_list(pilot) -> None:
+    await settle(pilot)
+    for _ in range(2):  # first grid, whole grid
+        await pilot.press("enter")
+        await settle(pilot)
+
+
+async def visit(pilot) -> None:
+    await walk_list(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.press("3", "enter", "space", "j", "j", "space", "space", "j", "2", "j")
+    await settle(pilot)
+
+
+async def search(pilot) -> None:
+    await settle(pilot)
+    person = Resident.select().where(Resident.is_head).order_by(Resident.id).first()
+    await pilot.press("slash")
+    await settle(pilot)
+    await pilot.press(*person.name_initials)
+    await settle(pilot)
+
+
+def test_home(snap_compare, make_app):
+    assert snap_compare(make_app(), run_before=settle, terminal_size=SIZE)
+
+
+def test_walk_list(snap_compare, make_app):
+    assert snap_compare(make_app(), run_before=walk_list, terminal_size=SIZE)
+
+
+def test_visit(snap_compare, make_app):
+    assert snap_compare(make_app(), run_before=visit, terminal_size=SIZE)
+
+
+def test_search_en(snap_compare, make_app):
+    assert snap_compare(make_app(lang="en"), run_before=search, terminal_size=SIZE)
+
+
+def test_household_en(snap_compare, make_app):
+    async def household(pilot) -> None:
+        await settle(pilot)
+        pilot.app.open_household(Household.select().order_by(Household.id).first().id)
+        await settle(pilot)
+
+    assert snap_compare(make_app(lang="en"), run_before=household, terminal_size=SIZE)

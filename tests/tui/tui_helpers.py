@@ -1,0 +1,24 @@
+"""Helpers for the TUI tests (a module of its own: ``conftest`` is a name every test folder has)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+TODAY = date(2026, 7, 14)
+SEED = 2026
+SCALE = 0.05
+SIZE = (120, 40)
+
+
+async def settle(pilot) -> None:
+    """Let workers finish and their messages land (no sleeps)."""
+    app = pilot.app
+    for _ in range(3):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def screen_text(app) -> str:
+    """What the terminal shows now, as plain text (lines of the current screen)."""
+    return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
