@@ -68,3 +68,17 @@ def run_cli():
         return code, out.getvalue(), err.getvalue()
 
     return run
+
+
+@pytest.fixture
+def bundle_and_receiver(community_db, tmp_path, run_cli):
+    """A full plaintext bundle of the small community, and a new database trusting its sender."""
+    card, bundle, receiver = tmp_path / "card.json", tmp_path / "full.bundle", tmp_path / "receiver.db"
+    for args in (
+        ("--db", community_db, "device", "card", "--out", card),
+        ("--db", receiver, "device", "trust", card),
+        ("--db", community_db, "export", "--full", "--insecure-plaintext", "--out", bundle),
+    ):
+        code, _, err = run_cli(*args)
+        assert code == 0, err
+    return bundle, receiver

@@ -45,20 +45,6 @@ def test_demo_killed_mid_write_leaves_nothing_half_done(tmp_path, gridtui_run):
     assert integrity(db) == "ok"
 
 
-@pytest.fixture
-def bundle_and_receiver(community_db, tmp_path, run_cli):
-    """A full plaintext bundle of the small community, and a new database trusting its sender."""
-    card, bundle, receiver = tmp_path / "card.json", tmp_path / "full.bundle", tmp_path / "receiver.db"
-    for args in (
-        ("--db", community_db, "device", "card", "--out", card),
-        ("--db", receiver, "device", "trust", card),
-        ("--db", community_db, "export", "--full", "--insecure-plaintext", "--out", bundle),
-    ):
-        code, _, err = run_cli(*args)
-        assert code == 0, err
-    return bundle, receiver
-
-
 @pytest.mark.slow
 def test_import_killed_mid_write_leaves_nothing_half_applied(tmp_path, bundle_and_receiver, community_db, gridtui_run):
     bundle, receiver = bundle_and_receiver
