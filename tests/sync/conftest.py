@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from gridtui.core.db import close_database, open_database
-from gridtui.core.models import SYNCED_MODELS, Conflict
+from gridtui.core.models import SYNCED_MODELS, Conflict, database
 from gridtui.sync import keys, transfer
 
 
@@ -24,7 +24,8 @@ class Laptop:
 
     def become(self) -> Laptop:
         """Make this laptop's database the process-wide one (closing whichever was open)."""
-        open_database(self.path)
+        if database.database != str(self.path) or database.is_closed():
+            open_database(self.path)
         return self
 
     @property
