@@ -15,10 +15,12 @@ from peewee import BooleanField, FloatField, IntegerField, fn
 
 from gridtui.core import store
 from gridtui.core.models import SYNCED_BY_TABLE, Conflict, Household, Resident
-from gridtui.domain.privacy import mask_id
+from gridtui.domain.privacy import mask_id, mask_phone
 from gridtui.errors import GridError
 
 HOW = ("mine", "theirs", "edit")
+MASKS = {"id_number": mask_id, "phone": mask_phone, "worker_phone": mask_phone}
+"""Personal numbers stay masked in the inbox, as everywhere."""
 STATUS = {"mine": "kept", "theirs": "taken", "edit": "edited"}
 
 
@@ -40,12 +42,12 @@ def describe(conflict: Conflict) -> dict[str, Any]:
     mine_stamp, theirs_stamp = (
         (conflict.stamp_a, conflict.stamp_b) if current == a else (conflict.stamp_b, conflict.stamp_a)
     )
-    masked = conflict.target_field == "id_number"
+    mask = MASKS.get(conflict.target_field, lambda value: value)
     return {
         "id": conflict.id, "table": conflict.target_table, "row": conflict.target_id,
         "field": conflict.target_field, "status": conflict.status,
-        "mine": mask_id(mine) if masked else mine, "mine_device": mine_stamp[17:],
-        "theirs": mask_id(theirs) if masked else theirs, "theirs_device": theirs_stamp[17:],
+        "mine": mask(mine), "mine_device": mine_stamp[17:],
+        "theirs": mask(theirs), "theirs_device": theirs_stamp[17:],
     }
 
 

@@ -103,3 +103,7 @@ def file_digest(path: Path) -> str:
     close_database()
     assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def has_cjk_text(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" for ch in text)
