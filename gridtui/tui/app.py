@@ -87,7 +87,7 @@ class ScreenActions(Provider):
             if not binding.id or binding.id in seen or not active.enabled:
                 continue
             seen.add(binding.id)
-            label = f"{binding.description}  [{self.app.get_key_display(binding)}]"
+            label = f"{binding.description}  ({self.app.get_key_display(binding)})"
             yield label, binding.tooltip, partial(self.app.run_action, binding.action, active.node)
 
     async def discover(self) -> Hits:
@@ -187,6 +187,10 @@ class GridApp(App):
 
     @contextmanager
     def guarded(self) -> Iterator[None]:
+    def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:
+        """Notices carry names and typed text, never markup: ``[`` in a name must not break them."""
+        super().notify(message, markup=False, **kwargs)
+
         """Around a write on the main thread: a GridError becomes a notice, nothing more."""
         try:
             yield

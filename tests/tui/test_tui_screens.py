@@ -182,3 +182,47 @@ async def test_bad_number_shows_a_message_keeps_focus_and_writes_nothing(make_ap
         await pilot.pause()
         assert Answer.select().count() == answers + 1
         assert "between 0 and 20" not in screen_text(app)
+
+
+async def test_campaign_picker_switches_home_and_walk_list(make_app):
+    from gridtui.domain import visits
+    from gridtui.tui.screens.dialogs import CampaignPicker
+
+    app = make_app(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = app.campaign_id
+        letter = next(c for c in visits.campaigns(active_only=True) if c.template == "drowning_prevention")
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CampaignPicker)
+        options = app.screen.query_one("#campaign-list")
+        while options.get_option_at_index(options.highlighted).id != letter.id:
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.campaign_id == letter.id != first
+        assert visits.active_campaign_id() == letter.id
+        assert letter.label in screen_text(app)
+        for _ in range(2):
+            await pilot.press("enter")
+            await settle(pilot)
+        walk = app.screen.query_one(PagedList)
+        assert 0 < walk.count < visits.walk_count(first, grid_id=app.screen.grid_id)
+
+
+async def test_command_palette_offers_the_screens_actions(make_app):
+    from gridtui.core.models import Visit
+
+    app = make_app(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await visit_household(pilot, a_resident_with_phone().household_id)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Nobody home")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert Visit.get_by_id(screen.data.visit_id).outcome == "nobody_home"

@@ -37,9 +37,9 @@ class CampaignPicker(GridModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(t("tui.campaigns.title"), classes="dialog-title")
+            yield Static(t("tui.campaigns.title"), classes="dialog-title", markup=False)
             yield OptionList(id="campaign-list")
-            yield Static(t("tui.campaigns.hint"), classes="dialog-hint")
+            yield Static(t("tui.campaigns.hint"), classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
@@ -80,28 +80,24 @@ class KeymapScreen(GridModal):
         self.below = below
 
     def compose(self) -> ComposeResult:
-        rows = []
-        seen = set()
-        for key, active in self.below.active_bindings.items():
+        keys: dict[str, list[str]] = {}
+        described: dict[str, str] = {}
+        for active in self.below.active_bindings.values():
             binding = active.binding
-            ident = binding.id or ""
-            if (ident, key) in seen:
-                continue
-            seen.add((ident, key))
-            rows.append((self.app.get_key_display(binding), binding.description, ident))
-        rows.sort(key=lambda r: r[2])
+            if binding.id:  # Textual's own scrolling and copy keys carry no id
+                keys.setdefault(binding.id, []).append(self.app.get_key_display(binding))
+                described[binding.id] = binding.description
         text = Text()
-        text.append_text(columns.row([(t("tui.keys.col.key"), 12, "bold"), (t("tui.keys.col.action"), 24, "bold"),
+        text.append_text(columns.row([(t("tui.keys.col.key"), 14, "bold"), (t("tui.keys.col.action"), 22, "bold"),
                                       (t("tui.keys.col.id"), 24, "bold")]))
-        text.append("\n")
-        for key, description, ident in rows:
-            text.append_text(columns.row([(key, 12, "cyan"), (description, 24), (ident, 24, "dim")]))
+        for ident in sorted(keys):
             text.append("\n")
+            text.append_text(columns.row([(" ".join(keys[ident]), 14, "cyan"), (described[ident], 22), (ident, 24, "dim")]))
         with Vertical(classes="dialog wide"):
-            yield Static(t("tui.keys.title"), classes="dialog-title")
+            yield Static(t("tui.keys.title"), classes="dialog-title", markup=False)
             with VerticalScroll():
                 yield Static(text, id="keymap-table")
-            yield Static(t("tui.keys.hint"), classes="dialog-hint")
+            yield Static(t("tui.keys.hint"), markup=False, classes="dialog-hint")
 
 
 class NeedDialog(GridModal):
@@ -122,15 +118,15 @@ class NeedDialog(GridModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(t("tui.need.title"), classes="dialog-title")
+            yield Static(t("tui.need.title"), classes="dialog-title", markup=False)
             yield Input(placeholder=t("tui.need.item_placeholder"), id="need-item")
             yield OptionList(*self._options(""), id="need-items")
             with RadioSet(id="need-urgency"):
                 for urgency in URGENCIES:
                     yield RadioButton(t(f"tui.urgency.{urgency}"), value=urgency == "normal", name=urgency)
             yield Input(placeholder=t("tui.need.note_placeholder"), id="need-note")
-            yield Static("", id="need-error", classes="item-error")
-            yield Static(t("tui.need.hint"), classes="dialog-hint")
+            yield Static("", id="need-error", classes="item-error", markup=False)
+            yield Static(t("tui.need.hint"), classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#need-item", Input).focus()
@@ -226,7 +222,7 @@ class ResidentDialog(GridModal):
     def compose(self) -> ComposeResult:
         r = self.resident
         with Vertical(classes="dialog wide"):
-            yield Static(t("tui.resident.edit_title" if r else "tui.resident.add_title"), classes="dialog-title")
+            yield Static(t("tui.resident.edit_title" if r else "tui.resident.add_title"), classes="dialog-title", markup=False)
             for name in self.FIELDS:
                 with Horizontal(classes="form-row"):
                     yield Label(t(f"field.{name}"), classes="form-label")
@@ -237,10 +233,10 @@ class ResidentDialog(GridModal):
                         placeholder = t(f"tui.resident.hint.{name}", default="")
                     yield Input(value, placeholder=placeholder, id=f"res-{name}", classes="form-input")
             yield Checkbox(t("tui.resident.party_member"), value=bool(r and r.party_member), id="res-party")
-            yield Static(t("tui.resident.registers"), classes="section-title")
+            yield Static(t("tui.resident.registers"), classes="section-title", markup=False)
             yield SelectionList(id="res-registers")
-            yield Static("", id="res-error", classes="item-error")
-            yield Static(t("tui.resident.hint"), classes="dialog-hint")
+            yield Static("", id="res-error", classes="item-error", markup=False)
+            yield Static(t("tui.resident.hint"), classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#res-error", Static).display = False

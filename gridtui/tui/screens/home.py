@@ -104,17 +104,17 @@ class HomeScreen(GridScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(t("tui.home.loading"), id="home-campaign")
+        yield Static(t("tui.home.loading"), id="home-campaign", markup=False)
         with Horizontal(id="home-body"):
             with Vertical(id="home-grids"):
-                yield Static(t("tui.home.my_grids"), classes="section-title")
+                yield Static(t("tui.home.my_grids"), classes="section-title", markup=False)
                 yield Static(grid_header(), classes="list-header")
                 yield PagedList(render=render_grid, empty=t("tui.home.no_grids"), id="grid-list")
             with Vertical(id="home-side"):
-                yield Static(t("tui.home.overdue_needs"), classes="section-title")
-                yield Static("", id="home-overdue")
-                yield Static(t("tui.home.revisits_today"), classes="section-title")
-                yield Static("", id="home-revisits")
+                yield Static(t("tui.home.overdue_needs"), classes="section-title", markup=False)
+                yield Static("", id="home-overdue", markup=False)
+                yield Static(t("tui.home.revisits_today"), classes="section-title", markup=False)
+                yield Static("", id="home-revisits", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -43,11 +43,11 @@ class HouseholdScreen(GridScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(t("tui.home.loading"), id="household-title", classes="screen-title")
-        yield Static(t("tui.visit.residents"), classes="section-title")
+        yield Static(t("tui.home.loading"), id="household-title", classes="screen-title", markup=False)
+        yield Static(t("tui.visit.residents"), classes="section-title", markup=False)
         yield PagedList(render=lambda r: render_resident(r, self.revealed), empty=t("tui.visit.no_residents"), id="household-residents")
         with VerticalScroll(id="household-more"):
-            yield Static("", id="household-history")
+            yield Static("", id="household-history", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -48,7 +48,7 @@ class SearchScreen(GridScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder=t("tui.search.placeholder"), id="search-input")
-        yield Static(t("tui.search.hint"), id="search-status", classes="list-header")
+        yield Static(t("tui.search.hint"), id="search-status", classes="list-header", markup=False)
         yield PagedList(render=render_hit, empty=t("tui.search.empty"), id="search-results")
         yield Footer()
 

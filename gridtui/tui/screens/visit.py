@@ -81,11 +81,11 @@ class VisitScreen(GridScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(t("tui.home.loading"), id="visit-title", classes="screen-title")
+        yield Static(t("tui.home.loading"), id="visit-title", classes="screen-title", markup=False)
         with Horizontal(id="visit-body"):
             yield Vertical(id="visit-checklist")
             with Vertical(id="visit-side"):
-                yield Static(t("tui.visit.residents"), classes="section-title")
+                yield Static(t("tui.visit.residents"), classes="section-title", markup=False)
                 yield PagedList(render=lambda r: render_resident(r, wide=False), empty=t("tui.visit.no_residents"), id="resident-list")
         yield Footer()
 

@@ -97,7 +97,7 @@ class WalkScreen(GridScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="walk-title", classes="screen-title")
+        yield Static("", id="walk-title", classes="screen-title", markup=False)
         yield Static(walk_header(), classes="list-header")
         yield PagedList(render=render_walk_row, empty=t("tui.walk.empty"), id="walk-list")
         yield Footer()

@@ -113,7 +113,7 @@ class KeyedRow(ItemRow, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static(self.question(), classes="item-question")
         yield Static(self.answer_text(), classes="item-answer")
-        yield Static("", classes="item-error")
+        yield Static("", classes="item-error", markup=False)
 
     def on_mount(self) -> None:
         self.show_error("")
@@ -184,7 +184,7 @@ class TypedRow(ItemRow, can_focus=True):
         field = Input(self.raw_value(), placeholder=placeholder, select_on_focus=False, classes="item-input")
         field.can_focus = False
         yield field
-        yield Static("", classes="item-error")
+        yield Static("", classes="item-error", markup=False)
 
     def on_mount(self) -> None:
         self.show_error("")
