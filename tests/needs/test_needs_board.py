@@ -3,6 +3,8 @@ closed, filters, a refused move as one sentence, and a need recorded on the visi
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 import pytest
 
 from gridtui.core.models import Need, NeedEvent, ServiceLog
@@ -135,7 +137,7 @@ async def test_filters_and_sort(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         board = await open_board(pilot)
-        now_overdue = needs.count_needs(overdue=True)
+        now_overdue = needs.count_needs(overdue=True, now=datetime.combine(TODAY, time(12)))
         await pilot.press("o")
         await settle(pilot)
         assert board.count == now_overdue and all(board.row(i).overdue for i in range(board.count))

@@ -11,6 +11,7 @@ same as from the CLI.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from typing import Any
 
 from rich.text import Text
@@ -152,6 +153,7 @@ class NeedsBoard(GridScreen):
 
         board = self.query_one(PagedList)
         query, sort = self.filters.query(), self.filters.sort
+        query["now"] = datetime.combine(self.app.today, time(12)) if self.app.today else None  # as home
         with self.app.guarded():
             if keep_cursor:
                 board.reload()
