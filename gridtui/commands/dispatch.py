@@ -1,8 +1,10 @@
-"""`gridtui dispatch suggest NEED_ID`: ranked volunteers for a need, each with its score parts."""
+"""`gridtui dispatch suggest|batch|card`: ranked volunteers for a need (each with its score
+parts), batch dispatch of a collective issue's or campaign's open needs, a volunteer's task card."""
 
 from __future__ import annotations
 
 from gridtui.commands import emit_json, open_db
+from gridtui.core.models import Assignment, Campaign, CollectiveIssue, Volunteer
 from gridtui.domain import dispatch, needs
 from gridtui.i18n import t
 from gridtui.textwidth import table
@@ -18,6 +20,17 @@ def register(subparsers) -> None:
     suggest.add_argument("--limit", type=int, default=10, metavar="N", help=t("dispatch.cli.limit"))
     suggest.add_argument("--json", action="store_true", help=t("needs.cli.json"))
     suggest.set_defaults(func=run_suggest)
+    batch = sub.add_parser("batch", help=t("dispatch.cli.batch_help"), description=t("dispatch.cli.batch_description"))
+    scope = batch.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--collective", metavar="ID", help=t("dispatch.cli.collective"))
+    scope.add_argument("--campaign", metavar="ID", help=t("dispatch.cli.campaign"))
+    batch.add_argument("--volunteer", metavar="ID", help=t("dispatch.cli.volunteer"))
+    batch.add_argument("--actor", default="", help=t("dispatch.cli.actor"))
+    batch.add_argument("--json", action="store_true", help=t("needs.cli.json"))
+    batch.set_defaults(func=run_batch)
+    card = sub.add_parser("card", help=t("dispatch.cli.card_help"), description=t("dispatch.cli.card_help"))
+    card.add_argument("assignment_id", metavar="ASSIGNMENT_ID", help=t("dispatch.cli.assignment_id"))
+    card.set_defaults(func=run_card)
     parser.set_defaults(func=lambda _args: _usage(parser))
 
 
@@ -47,4 +60,34 @@ def run_suggest(args) -> int:
     print()
     for i, c in enumerate(candidates):
         print(t("dispatch.cli.reasons", rank=i + 1, name=c.name, reasons=t("dispatch.cli.reason_sep").join(c.reasons)))
+    return 0
+
+
+def run_batch(args) -> int:
+    open_db(args, create=False)
+    if args.collective:
+        issue = needs.resolve(CollectiveIssue, args.collective, "collective.not_found")
+        need_ids = dispatch.collective_needs(issue)
+    else:
+        campaign = needs.resolve(Campaign, args.campaign, "dispatch.cli.unknown_campaign")
+        need_ids = dispatch.campaign_needs(campaign)
+    volunteer = needs.resolve(Volunteer, args.volunteer, "volunteers.not_found") if args.volunteer else None
+    made = dispatch.batch_dispatch(need_ids, volunteer_id=volunteer, actor=args.actor)
+    if args.json:
+        emit_json({"assigned": made})
+        return 0
+    names = dict(Volunteer.select(Volunteer.id, Volunteer.name).where(
+        Volunteer.id.in_([m["volunteer_id"] for m in made])).tuples())
+    for m in made:
+        detail = needs.need_detail(m["need_id"])
+        print(t("dispatch.cli.batch_line", need=m["need_id"][-8:], item=detail["item"],
+                address=detail["address"] or "-", volunteer=names.get(m["volunteer_id"], "")))
+    print(t("dispatch.cli.batch_done", count=len(made)))
+    return 0
+
+
+def run_card(args) -> int:
+    open_db(args, create=False)
+    assignment = needs.resolve(Assignment, args.assignment_id, "dispatch.assignment_not_found")
+    print(dispatch.task_card(assignment, args.lang))
     return 0

@@ -160,16 +160,21 @@ def get_need(need_id: str) -> Need:
 def resolve_id(text: str) -> str:
     """A need id from a full id, or a unique start or end of at least 6 characters (lists show
     the last 8, since ids made in the same millisecond share their start)."""
+    return resolve(Need, text, "needs.not_found")
+
+
+def resolve(model, text: str, not_found: str) -> str:
+    """The id of a live ``model`` row from its full id or a unique start or end (6+ characters)."""
     text = (text or "").strip().lower()
-    if _exists(Need, text):
+    if _exists(model, text):
         return text
     if len(text) >= 6:
-        found = [n for (n,) in Need.select(Need.id).where(
-            (Need.id.startswith(text) | Need.id.endswith(text)) & (Need.deleted == False)  # noqa: E712
+        found = [n for (n,) in model.select(model.id).where(
+            (model.id.startswith(text) | model.id.endswith(text)) & (model.deleted == False)  # noqa: E712
         ).limit(2).tuples()]
         if len(found) == 1:
             return found[0]
-    raise GridError("needs.not_found", id=text)
+    raise GridError(not_found, id=text)
 
 
 def transition(

@@ -125,3 +125,41 @@ def test_real_process_in_both_languages(run_gridtui, demo_file):
     assert (done.returncode, done.stderr.strip()) == (1, "There is no need zzzzzz.")
     done = run_gridtui("--db", demo_file, "--lang", "zh", "volunteers", "list", "--limit", "2")
     assert done.returncode == 0 and "姓名" in done.stdout
+
+
+def _open_collective(demo_file, count: int = 3) -> str:
+    """A collective issue with ``count`` open needs, written before the CLI opens the file."""
+    from gridtui.core.db import close_database, open_database
+    from gridtui.core.models import Household
+    from gridtui.domain import collective, needs
+
+    open_database(demo_file)
+    issue = collective.create_issue("凤飞园水管老化")
+    for hh in Household.select().order_by(Household.id).limit(count):
+        needs.open_need(hh.id, "home_environment.plumbing", collective_id=issue)
+    close_database()
+    return issue
+
+
+def test_dispatch_batch_and_task_card(cli, demo_file):
+    issue = _open_collective(demo_file)
+    data = _json(cli, "--db", demo_file, "dispatch", "batch", "--collective", issue[-8:])
+    assert len(data["assigned"]) == 3
+    assert set(data["assigned"][0]) == {"need_id", "volunteer_id", "assignment_id"}
+    assert _json(cli, "--db", demo_file, "dispatch", "batch", "--collective", issue) == {"assigned": []}
+    code, out, _ = cli("--db", demo_file, "--lang", "zh", "dispatch", "card", data["assigned"][0]["assignment_id"][-8:])
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("【湖光社区志愿服务任务】") and lines[1] == "需求：水管及下水道维修（较急）"
+    assert "****" in out or "电话：-" in out
+    code, _, err = cli("--db", demo_file, "--lang", "en", "dispatch", "card", "nope-nope")
+    assert (code, err.strip()) == (1, "There is no assignment nope-nope.")
+
+
+def test_dispatch_batch_text_and_scope_errors(cli, demo_file):
+    issue = _open_collective(demo_file, 2)
+    code, out, _ = cli("--db", demo_file, "--lang", "en", "dispatch", "batch", "--collective", issue)
+    assert code == 0 and out.strip().endswith("2 needs assigned.")
+    code, _, err = cli("--db", demo_file, "--lang", "en", "dispatch", "batch", "--campaign", "nope-nope")
+    assert (code, err.strip()) == (1, "There is no campaign nope-nope.")
+    assert cli("--db", demo_file, "dispatch", "batch")[0] == 2  # one scope is required
