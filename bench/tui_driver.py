@@ -6,8 +6,9 @@ parent times process start to that line, so interpreter start and imports count 
 ``keypress bare|grid --db PATH --presses N`` prints one JSON list of key round trips in ms: for
 GridApp, space on a yes/no item of an open visit until the screen shows the value
 :func:`visits.answer` committed; for the bare app, a key whose binding updates a Static.
-``paint grid --db PATH --runs N`` prints JSON ms from opening a walk list to its first rows
-painted, for the largest grid and the whole community.
+``paint grid --db PATH --runs N`` prints JSON ms from opening a long list to its first rows
+painted: the walk list of the largest grid and of the whole community, the needs board, and a
+bare Header/Static/Footer screen as the baseline.
 
 The bare app is the baseline of DESIGN.md §5: Header, Static, Footer and nothing else.
 """
@@ -153,35 +154,50 @@ def painted(widget) -> bool:
     return widget.is_mounted and widget.region.height > 0
 
 
-async def paint(db: str, runs: int) -> None:
-    """Open the walk list (largest grid, whole community) and a bare screen, each timed from
-    push_screen to its first rows painted (the list has fetched the rows it draws)."""
+def list_screens(app: App) -> dict[str, object]:
+    """The long lists to open, each a factory of a fresh screen; the needs board once it exists."""
     from gridtui.domain import visits
     from gridtui.tui.screens.walk import WalkScreen
+
+    largest = max(visits.grids(), key=lambda g: visits.walk_count(app.campaign_id, grid_id=g.id))
+    screens = {
+        "grid": lambda: WalkScreen(largest.id, None, "largest grid"),
+        "all": lambda: WalkScreen(None, None, "whole community"),
+    }
+    try:
+        from gridtui.tui.screens.needs import NeedsBoard
+    except ImportError:
+        return screens
+    return {**screens, "needs": NeedsBoard}
+
+
+async def paint(db: str, runs: int) -> None:
+    """Open each long list, and a bare screen, timed from push_screen to its first rows painted
+    (the paged list has fetched the rows it draws)."""
     from gridtui.tui.widgets.paged_list import PagedList
 
     app = grid_app(db)
-    out: dict[str, list[float]] = {"grid": [], "all": [], "bare": []}
     async with app.run_test(headless=True, size=SIZE) as pilot:
         await wait_for(lambda: grid_ready(app))
-        largest = max(visits.grids(), key=lambda g: visits.walk_count(app.campaign_id, grid_id=g.id))
+        screens = list_screens(app)
+        out: dict[str, list[float]] = {name: [] for name in ("bare", *screens)}
         home = app.screen
         for _ in range(runs):
-            for name in ("bare", "grid", "all"):
+            for name in out:
                 began = time.perf_counter()
                 if name == "bare":
                     screen = BareScreen()
                     app.push_screen(screen)
                     await wait_for(lambda screen=screen: screen.is_mounted and painted(screen.query_one("#bare-body")))
                 else:
-                    screen = WalkScreen(largest.id if name == "grid" else None, None, name)
+                    screen = screens[name]()
                     app.push_screen(screen)
 
                     def shown(screen=screen) -> bool:
-                        if not screen.is_mounted:
+                        if not screen.is_mounted or not screen.query(PagedList):
                             return False
-                        walk = screen.query_one(PagedList)
-                        return painted(walk) and walk.count > 0 and bool(walk._pages)
+                        rows = screen.query_one(PagedList)
+                        return painted(rows) and rows.count > 0 and bool(rows._pages)
 
                     await wait_for(shown)
                 out[name].append((time.perf_counter() - began) * 1000)
