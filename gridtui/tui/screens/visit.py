@@ -115,7 +115,7 @@ class VisitScreen(GridScreen):
         self.undo_log = visits.UndoLog()
         holder = self.query_one("#visit-checklist", Vertical)
         await holder.remove_children()
-        await holder.mount(Checklist(self.data.items, self.data.answers, id="checklist"))
+        await holder.mount(Checklist(self.data.items, self.data.answers, self.save_answer, id="checklist"))
         self.query_one("#resident-list", PagedList).set_rows(self.data.detail.residents)
         self.show_title()
         rows = list(self.query(ItemRow))
@@ -134,7 +134,7 @@ class VisitScreen(GridScreen):
         self.query_one("#visit-title", Static).update(text)
 
     # -- answers -----------------------------------------------------------------------------------
-    def on_answered(self, message: Answered) -> None:
+    def save_answer(self, message: Answered) -> None:
         """Save one answer now; a bad value is explained on its line and nothing is written."""
         from gridtui.domain import visits
 
@@ -163,7 +163,7 @@ class VisitScreen(GridScreen):
         row = next((a for a in focused.ancestors_with_self if isinstance(a, TypedRow)), None) if focused else None
         if row is None or not row.dirty():
             return True
-        self.on_answered(Answered(row, row.input.value))
+        self.save_answer(Answered(row, row.input.value))
         return not row.dirty()
 
     def action_undo(self) -> None:

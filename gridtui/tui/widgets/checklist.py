@@ -1,19 +1,19 @@
 """The checklist of a visit: one item per line, answered from the keyboard.
 
-A row does not write anything itself: it posts :class:`Answered` with the value (or the typed
-text) and the visit screen saves it through ``visits.answer`` at once, then tells the row what
+A row does not write anything itself: it hands an :class:`Answered` (the value, or the typed
+text) to the checklist's ``save`` callable and the visit screen saves it through ``visits.answer`` at once, then tells the row what
 was stored (:meth:`ItemRow.show_value`) or why not (:meth:`ItemRow.show_error`). Bad input keeps
 the focus where it is and writes nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
@@ -50,11 +50,10 @@ def format_value(item, value: Any) -> str:
     return str(value)
 
 
-class Answered(Message):
+class Answered:
     """A row's new value (or, for typed items, the raw text) for the screen to save."""
 
     def __init__(self, row: ItemRow, value: Any, move: int = 0) -> None:
-        super().__init__()
         self.row, self.value, self.move = row, value, move
         """move: rows to move the focus once the value is saved (typed items: Enter, arrows)."""
 
@@ -80,6 +79,12 @@ class ItemRow(Translated, Widget):
             text.append(" *", "red")
         return text
 
+    def answered(self, answer: Answered) -> None:
+        """Hand the value to the checklist's ``save`` now, not through the message queue: the
+        answer is written before the next key (``]``, ``D``) is handled, whatever the typing speed."""
+        checklist = next(a for a in self.ancestors if isinstance(a, Checklist))
+        checklist.save(answer)
+
     def show_value(self, value: Any) -> None:
         self.value = value
         self.show_error("")
@@ -87,8 +92,9 @@ class ItemRow(Translated, Widget):
 
     def show_error(self, message: str) -> None:
         error = self.query_one(".item-error", Static)
-        error.update(message)
-        error.display = bool(message)
+        if error.display or message:  # most answers have no message to clear: skip the layout
+            error.update(message)
+            error.display = bool(message)
 
     def refresh_answer(self) -> None:
         """Redraw the answer part after the value changed."""
@@ -135,11 +141,12 @@ class KeyedRow(ItemRow, can_focus=True):
         return text
 
     def refresh_answer(self) -> None:
-        self.query_one(".item-answer", Static).update(self.answer_text())
+        # The same choices, only highlighted differently: no new layout needed (a keypress saves).
+        self.query_one(".item-answer", Static).update(self.answer_text(), layout=False)
 
     def action_toggle(self) -> None:
         if self.item.type == "yesno":
-            self.post_message(Answered(self, not self.value if self.value is not None else True))
+            self.answered(Answered(self, not self.value if self.value is not None else True))
         else:
             self.action_pick(1 if self.value in (None, []) else 0)
 
@@ -147,7 +154,7 @@ class KeyedRow(ItemRow, can_focus=True):
         choices = [c["key"] for c in self.item.spec.get("choices", [])]
         if self.item.type == "yesno":
             if n in (1, 2):
-                self.post_message(Answered(self, n == 1))
+                self.answered(Answered(self, n == 1))
             return
         if not 1 <= n <= len(choices):
             self.show_error(t("tui.checklist.no_such_choice", n=n, count=len(choices)))
@@ -156,12 +163,12 @@ class KeyedRow(ItemRow, can_focus=True):
         if self.item.type == "multi":
             current = list(self.value or [])
             current = [k for k in current if k != key] if key in current else [*current, key]
-            self.post_message(Answered(self, current))
+            self.answered(Answered(self, current))
         else:
-            self.post_message(Answered(self, key))
+            self.answered(Answered(self, key))
 
     def action_clear(self) -> None:
-        self.post_message(Answered(self, None))
+        self.answered(Answered(self, None))
 
 
 class TypedRow(ItemRow, can_focus=True):
@@ -236,14 +243,14 @@ class TypedRow(ItemRow, can_focus=True):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if self.dirty():
-            self.post_message(Answered(self, self.input.value, move=1))
+            self.answered(Answered(self, self.input.value, move=1))
         else:
             self.stop_editing()
             self.action_move(1)
 
     def action_move(self, step: int) -> None:
         if self.dirty():
-            self.post_message(Answered(self, self.input.value, move=step))
+            self.answered(Answered(self, self.input.value, move=step))
             return  # the screen moves on once it is saved
         self.input.can_focus = False
         super().action_move(step)
@@ -259,7 +266,7 @@ class TypedRow(ItemRow, can_focus=True):
 
     def on_descendant_blur(self) -> None:
         if self.dirty() and self.app.is_running:
-            self.post_message(Answered(self, self.input.value))
+            self.answered(Answered(self, self.input.value))
         else:
             self.input.can_focus = False
 
@@ -267,9 +274,9 @@ class TypedRow(ItemRow, can_focus=True):
 class Checklist(VerticalScroll, can_focus=False):
     """The rows of one visit's checklist, in template order."""
 
-    def __init__(self, items: list, answers: dict[str, Any], **kwargs) -> None:
+    def __init__(self, items: list, answers: dict[str, Any], save: Callable[[Answered], None], **kwargs) -> None:
         super().__init__(**kwargs)
-        self.items, self.answers = items, answers
+        self.items, self.answers, self.save = items, answers, save
 
     def compose(self) -> ComposeResult:
         for n, item in enumerate(self.items, 1):
