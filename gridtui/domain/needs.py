@@ -36,7 +36,7 @@ from gridtui.core.models import (
 from gridtui.core.validate import NEED_SOURCES, NEED_STATUSES, SATISFACTION, URGENCIES, one_of
 from gridtui.domain.privacy import mask_phone, record_reveal
 from gridtui.errors import GridError
-from gridtui.i18n import pick
+from gridtui.i18n import pick, t
 
 ACTIVE = ("open", "assigned", "in_progress")
 """Statuses in which a need is still waiting for help (and can be overdue)."""
@@ -62,8 +62,6 @@ class IllegalTransition(GridError):
         super().__init__("needs.illegal_transition", from_status=from_status, to_status=to_status)
 
     def message(self, lang: str | None = None) -> str:
-        from gridtui.i18n import t
-
         return t(self.key, lang=lang, from_status=status_label(self.params["from_status"], lang),
                  to_status=status_label(self.params["to_status"], lang))
 
@@ -123,9 +121,11 @@ def open_need(
     urgency = urgency or item.urgency
     one_of("urgency", urgency, URGENCIES)
     one_of("source", source, NEED_SOURCES)
-    if household_id is None and resident_id:
-        resident = Resident.get_or_none(Resident.id == resident_id)
-        household_id = resident.household_id if resident else None
+    if resident_id is not None:
+        resident = Resident.get_or_none((Resident.id == resident_id) & (Resident.deleted == False))  # noqa: E712
+        if resident is None:
+            raise GridError("needs.unknown_resident", id=resident_id)
+        household_id = household_id or resident.household_id
     if household_id is not None and not _exists(Household, household_id):
         raise GridError("needs.unknown_household", id=household_id)
     if household_id is not None and resident_id is None:
@@ -134,6 +134,8 @@ def open_need(
         resident_id = head.id if head else None
     if visit_id is not None and not _exists(Visit, visit_id):
         raise GridError("needs.unknown_visit", id=visit_id)
+    if collective_id is not None and not _exists(CollectiveIssue, collective_id):
+        raise GridError("collective.not_found", id=collective_id)
     opened = at or _now()
     with store.transaction():
         need = store.create(
@@ -422,6 +424,4 @@ def need_detail(need_id: str, *, reveal: bool = False, actor: str = "", where: s
 
 
 def status_label(status: str, lang: str | None = None) -> str:
-    from gridtui.i18n import t
-
     return t(f"needs.status.{status}", lang=lang, default=status)

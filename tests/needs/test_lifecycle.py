@@ -159,8 +159,18 @@ def test_bad_inputs_are_refused(town):
     with pytest.raises(GridError):
         needs.open_need("no-such-household", ITEM)
     with pytest.raises(GridError):
+        needs.open_need(None, ITEM, resident_id="no-such-resident")
+    with pytest.raises(GridError):
+        needs.open_need(hh, ITEM, collective_id="no-such-issue")
+    with pytest.raises(GridError):
         needs.transition("no-such-need", "assigned")
     assert Need.select().count() == 0
+
+
+def test_a_need_from_a_resident_finds_the_household(town):
+    resident = town["same_grid"]["resident"]
+    nid = needs.open_need(None, ITEM, resident_id=resident.id, source="phone")
+    assert Need.get_by_id(nid).household_id == resident.household_id
 
 
 @pytest.mark.parametrize("source", ["visit", "phone", "platform", "walk_in", "meeting"])

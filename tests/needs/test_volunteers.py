@@ -98,6 +98,9 @@ def test_pairings_are_visible_from_both_sides(town):
 def test_resources_and_cobuilding_units(town):
     unit = resources.add_cobuilding_unit("市交通运输局", agreement_date="2025-03-01", projects=["public_lecture"])
     assert resources.add_project(unit, "fire_safety") == ["public_lecture", "fire_safety"]
+    resources.sign_agreement(unit, "2025-04-01")  # renewed
+    with pytest.raises(GridError):
+        resources.sign_agreement("nope", "2025-03-01")
     resources.add_resource("volunteer.plumbing", "organization", organization_id=unit, capacity=5,
                            availability="周末", contact="张科长")
     vid = volunteers.register_volunteer("陈")
@@ -111,4 +114,4 @@ def test_resources_and_cobuilding_units(town):
     assert [r["provider"] for r in resources.list_resources(provider_kind="volunteer")] == ["陈"]
     units = resources.list_cobuilding_units()
     assert units[0]["project_labels"] == [resources.project_label("public_lecture"), resources.project_label("fire_safety")]
-    assert units[0]["resources"] == 1 and units[0]["agreement_date"] == date(2025, 3, 1)
+    assert units[0]["resources"] == 1 and units[0]["agreement_date"] == date(2025, 4, 1)
