@@ -48,6 +48,8 @@ NAV: list[tuple[str, str, str, str]] = [
     ("search", "slash", "nav.search", "gridtui.tui.screens.search:SearchScreen"),
     ("campaigns", "c", "nav.campaigns", "gridtui.tui.screens.dialogs:CampaignPicker"),
     ("needs", "b", "nav.needs", "gridtui.tui.screens.needs:NeedsBoard"),
+    ("dashboard", "D", "nav.dashboard", "gridtui.tui.screens.dashboard:DashboardScreen"),
+    ("reports", "e", "nav.reports", "gridtui.tui.screens.reports:ReportsScreen"),
 ]
 """(name, key, label key, "module:factory") of every top-level screen: one line per screen."""
 
