@@ -18,7 +18,7 @@ from bench.community import gridtui_cmd, settle, working_copy
 RAW_COPY = r'''
 import sqlite3, sys
 source, target, tables = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
-src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+src = sqlite3.connect(f"file:{source}?mode=ro&immutable=1", uri=True)  # no -wal/-shm beside the cache
 dst = sqlite3.connect(target)
 with dst:
     for name in tables:

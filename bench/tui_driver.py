@@ -67,7 +67,7 @@ def grid_ready(app: App) -> bool:
     return isinstance(screen, HomeScreen) and bool(screen.query("#grid-list")) and screen.query_one("#grid-list").count > 0
 
 
-async def wait_for(done, limit: float = 60.0, tick: float = 0.001) -> None:
+async def wait_for(done, limit: float = 30.0, tick: float = 0.001) -> None:
     """Poll every ``tick`` s: Pilot's own waits sleep in 20 ms steps and would blur the figures.
     (tick=0 spins, for sub-millisecond work on the app's own thread.)"""
     give_up = time.perf_counter() + limit
