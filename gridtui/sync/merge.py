@@ -339,6 +339,12 @@ class Merge:
         name = model._meta.table_name
         pending = self.pending[name]
         existing = self._existing(model, [r[0] for r in rows])
+        if not existing and not pending:  # a table seen for the first time: all of it is new
+            ids = [r[0] for r in rows]
+            self.incoming[name].update(ids)
+            pending.update(zip(ids, rows, strict=True))
+            self.fresh[name].update(ids)
+            return
         cols = columns(model)
         slots = [(f.name, cols.index(f.column_name)) for f in model._meta.sorted_fields
                  if f.name not in ("id", "origin", "stamp", "stamps", "seq")]
@@ -453,7 +459,7 @@ class Merge:
                 owners.setdefault(row[number], set())
                 if not row[deleted]:
                     owners[row[number]].add(row[0])
-        wanted = list(owners)
+        wanted = list(owners) if not self._empty.get("resident") else []
         cursor = database.cursor()
         for start in range(0, len(wanted), LOOKUP_CHUNK):
             chunk = wanted[start : start + LOOKUP_CHUNK]
