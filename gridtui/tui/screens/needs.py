@@ -36,8 +36,10 @@ STATUS_STYLE = {
     "open": "black on yellow", "assigned": "black on #87afd7", "in_progress": "black on cyan",
     "done": "black on green", "followed_up": "black on #afd7af", "closed": "dim",
 }
-BOARD_WIDTHS = (6, 20, 22, 8, 11, 10)
-CANDIDATE_WIDTHS = (3, 8, 14, 6)
+BOARD_WIDTHS = (8, 26, 22, 12, 11, 12)
+CANDIDATE_WIDTHS = (3, 9, 14, 5)
+PART_WIDTH = 5
+PARTS = ("skill", "place", "pairing", "load", "available", "satisfaction")
 
 
 def _due(value) -> str:
@@ -63,12 +65,25 @@ def board_header() -> Text:
     return columns.row([(t(f"needs.col.{k}"), w) for k, w in zip(keys, BOARD_WIDTHS, strict=True)])
 
 
+def _number(value: float) -> int | float:
+    """40.0 shows as 40, 7.5 stays (numbers are right-aligned in their column)."""
+    return int(value) if value == int(value) else value
+
+
 def render_candidate(c) -> Text:
     return columns.row([
         (c.rank, CANDIDATE_WIDTHS[0]), (c.name, CANDIDATE_WIDTHS[1], "bold"),
-        (c.team or "-", CANDIDATE_WIDTHS[2], "dim"), (f"{c.score:g}", CANDIDATE_WIDTHS[3], "bold"),
-        Text(" ".join(f"{t(f'dispatch.part.{k}')}{v:+g}" for k, v in c.parts.items() if v), "dim"),
+        (c.team or "-", CANDIDATE_WIDTHS[2], "dim"), (_number(c.score), CANDIDATE_WIDTHS[3], "bold"),
+        *((_number(c.parts[p]), PART_WIDTH, "" if c.parts[p] else "dim") for p in PARTS),
     ])
+
+
+def candidate_header() -> Text:
+    heads = [("#", CANDIDATE_WIDTHS[0]), (t("dispatch.col.name"), CANDIDATE_WIDTHS[1]),
+             (t("dispatch.col.team"), CANDIDATE_WIDTHS[2]),
+             (columns.fit(t("dispatch.col.score"), CANDIDATE_WIDTHS[3], "right"), CANDIDATE_WIDTHS[3])]
+    return columns.row([*heads, *((columns.fit(t(f"needs.part_short.{p}"), PART_WIDTH, "right"), PART_WIDTH)
+                                  for p in PARTS)])
 
 
 @dataclass
@@ -268,6 +283,7 @@ class NeedScreen(GridScreen):
                 yield Static(t("needs.board.loading"), id="need-detail")
             with Vertical(id="need-side"):
                 yield Static(t("needs.screen.candidates"), classes="section-title")
+                yield Static(candidate_header(), classes="list-header")
                 yield PagedList(render=render_candidate, empty=t("needs.screen.press_d"), id="need-candidates")
                 yield Static("", id="need-reasons")
         yield Footer()
