@@ -372,13 +372,15 @@ def overdue(limit: int = 20, grid_ids: list[str] | None = None, *, now: datetime
     return _rows(_order(query, "due").limit(max(0, limit)), now)
 
 
-def need_detail(need_id: str, *, reveal: bool = False, actor: str = "", where: str = "need") -> dict[str, Any]:
+def need_detail(
+    need_id: str, *, reveal: bool = False, actor: str = "", where: str = "need", now: datetime | None = None
+) -> dict[str, Any]:
     """Everything about one need: what, who, where, its history and its assignments.
 
     The resident's phone is masked unless ``reveal``; a reveal is written to the audit log.
     """
     need = get_need(need_id)
-    row = _rows(_base_query(*_ROW_COLUMNS).where(Need.id == need.id), _now())[0]
+    row = _rows(_base_query(*_ROW_COLUMNS).where(Need.id == need.id), now or _now())[0]
     resident = Resident.get_or_none(Resident.id == need.resident_id) if need.resident_id else None
     phone = resident.phone if resident else ""
     if reveal and phone:

@@ -42,6 +42,11 @@ PART_WIDTH = 5
 PARTS = ("skill", "place", "pairing", "load", "available", "satisfaction")
 
 
+def app_now(app) -> datetime | None:
+    """Noon of the app's fixed day (tests, demos) as home does; None means the real clock."""
+    return datetime.combine(app.today, time(12)) if app.today else None
+
+
 def _due(value) -> str:
     return value.strftime("%m-%d %H:%M") if value else "-"
 
@@ -168,7 +173,7 @@ class NeedsBoard(GridScreen):
 
         board = self.query_one(PagedList)
         query, sort = self.filters.query(), self.filters.sort
-        query["now"] = datetime.combine(self.app.today, time(12)) if self.app.today else None  # as home
+        query["now"] = app_now(self.app)
         with self.app.guarded():
             if keep_cursor:
                 board.reload()
@@ -296,7 +301,7 @@ class NeedScreen(GridScreen):
     def load(self) -> None:
         from gridtui.domain import needs
 
-        self.post_message(self.Loaded(needs.need_detail(self.need_id)))
+        self.post_message(self.Loaded(needs.need_detail(self.need_id, now=app_now(self.app))))
 
     def on_need_screen_loaded(self, message: Loaded) -> None:
         self.detail = message.detail
