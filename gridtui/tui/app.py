@@ -50,6 +50,7 @@ NAV: list[tuple[str, str, str, str]] = [
     ("needs", "b", "nav.needs", "gridtui.tui.screens.needs:NeedsBoard"),
     ("dashboard", "D", "nav.dashboard", "gridtui.tui.screens.dashboard:DashboardScreen"),
     ("reports", "e", "nav.reports", "gridtui.tui.screens.reports:ReportsScreen"),
+    ("sync", "y", "nav.sync", "gridtui.tui.screens.sync:SyncScreen"),
 ]
 """(name, key, label key, "module:factory") of every top-level screen: one line per screen."""
 
@@ -73,6 +74,10 @@ def db_work(method: F | None = None, *, exclusive: bool = True, group: str = "db
             except Exception as exc:  # noqa: BLE001 - shown to the user as one sentence
                 app.report(exc)
                 return None
+            finally:
+                from gridtui.core.db import close_database
+
+                close_database()  # the worker's thread ends: free its connection and page cache
 
         return work(thread=True, exclusive=exclusive, group=group, exit_on_error=False)(run)
 
@@ -161,6 +166,16 @@ class GridApp(App):
         return threading.get_ident() != self._thread_id
 
     def on_mount(self) -> None:
+    def _open_early(self) -> None:
+        try:
+            self.ensure_db()
+        except Exception:  # noqa: BLE001 - the first screen's worker opens again and says why
+            pass
+        finally:
+            from gridtui.core.db import close_database
+
+            close_database()  # this thread's connection: its page cache is memory nobody uses
+
         from gridtui.core.db import close_database
         from gridtui.tui.screens.home import HomeScreen
 
@@ -187,8 +202,6 @@ class GridApp(App):
         else:
             self.notify(message, severity="error")
 
-    @contextmanager
-    def guarded(self) -> Iterator[None]:
     def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:
         """Notices carry names and typed text, never markup: ``[`` in a name must not break them."""
         super().notify(message, markup=False, **kwargs)
@@ -197,6 +210,8 @@ class GridApp(App):
         try:
             yield
         except Exception as exc:  # noqa: BLE001 - shown to the user as one sentence
+    @contextmanager
+    def guarded(self) -> Iterator[None]:
             self.report(exc)
 
     # -- navigation ----------------------------------------------------------------------------

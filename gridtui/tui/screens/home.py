@@ -120,11 +120,10 @@ class HomeScreen(GridScreen):
     def on_mount(self) -> None:
         self.query_one("#grid-list", PagedList).focus()
         self.watch(self.app, "campaign_id", self.action_reload, init=False)
-        self.action_reload()
 
     def on_screen_resume(self) -> None:
-        if self.is_mounted:  # back from a walk: coverage has moved on
-            self.load()
+        """Shown for the first time, or back from a walk (coverage has moved on): read it."""
+        self.load()
 
     def action_reload(self, *_: object) -> None:
         self.load()

@@ -108,7 +108,7 @@ class WalkScreen(GridScreen):
         self.reload(keep_cursor=False)
 
     def on_screen_resume(self) -> None:
-        if self.is_mounted:
+        if self.is_mounted and self.query_one(PagedList).count:  # back from a visit: statuses changed
             self.reload()
 
     def _scope(self) -> dict:
