@@ -10,7 +10,7 @@ from gridtui.tui.screens.dialogs import NeedDialog
 from gridtui.tui.screens.household import HouseholdScreen
 from gridtui.tui.screens.search import SearchScreen
 from gridtui.tui.screens.visit import VisitScreen
-from gridtui.tui.widgets.checklist import TypedRow
+from gridtui.tui.widgets.checklist import KeyedRow, TypedRow
 from gridtui.tui.widgets.paged_list import PagedList
 
 from .tui_helpers import SIZE, screen_text, settle
@@ -226,3 +226,74 @@ async def test_command_palette_offers_the_screens_actions(make_app):
         await settle(pilot)
         assert app.screen is screen
         assert Visit.get_by_id(screen.data.visit_id).outcome == "nobody_home"
+
+
+def valid_id(born: str, order: str = "123") -> str:
+    from stdnum.cn import ric
+
+    body = f"410402{born}{order}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+async def test_add_a_resident_with_a_register_tag_bad_id_first(make_app):
+    from gridtui.tui.screens.dialogs import ResidentDialog
+
+    app = make_app(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        household = a_resident_with_phone().household_id
+        screen = await visit_household(pilot, household)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, ResidentDialog)
+        before = Resident.select().where(Resident.household == household).count()
+        await pilot.press(*"Zhang Xiaoming", "tab", *"child", "tab", "tab", "tab", *"4104021234", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ResidentDialog)
+        assert "18 characters" in screen_text(app)
+        assert app.focused.id == "res-id_number"
+        assert Resident.select().where(Resident.household == household).count() == before
+        app.focused.value = valid_id("20150301")
+        registers = app.screen.query_one("#res-registers")
+        registers.focus()
+        await pilot.press("space")  # the first register kind
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        added = Resident.get((Resident.household == household) & (Resident.name == "Zhang Xiaoming"))
+        assert added.relation == "child" and added.birth_date.isoformat() == "2015-03-01" and added.sex == "M"
+        assert [e.kind_id for e in added.registers] == [registers.get_option_at_index(0).value]
+        assert "Zhang Xi" in screen_text(app)  # the residents panel was read again (names cut at 8 cells)
+
+
+async def test_undo_puts_back_the_last_answer(make_app):
+    from gridtui.domain import visits
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await visit_household(pilot, a_resident_with_phone().household_id)
+        await pilot.press("down", "space", "space")  # yes, then no
+        item = "door_to_door:moved_in_out"
+        assert visits.answers(screen.data.visit_id)[item] is False
+        await pilot.press("u")
+        assert visits.answers(screen.data.visit_id)[item] is True
+        await pilot.press("ctrl+z")
+        assert item not in visits.answers(screen.data.visit_id)
+        row = next(r for r in screen.query(KeyedRow) if r.item.id == item)
+        assert row.value is None and "reverse" not in str(row.answer_text().spans)
+
+
+async def test_done_with_required_items_missing_is_one_sentence(make_app):
+    from gridtui.core.models import Visit
+
+    app = make_app(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await visit_household(pilot, a_resident_with_phone().household_id)
+        await pilot.press("down", "space", "D")
+        await settle(pilot)
+        notices = [n.message for n in app._notifications]
+        assert any("A required item is not answered yet" in m for m in notices), notices
+        assert Visit.get_by_id(screen.data.visit_id).outcome == "in_progress"
+        assert not app.errors

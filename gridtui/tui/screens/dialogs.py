@@ -247,6 +247,7 @@ class ResidentDialog(GridModal):
         for kind in register_kinds():
             if kind.get("target", "resident") == "resident":
                 registers.add_option((pick(kind["zh"], kind["en"]), kind["key"], kind["key"] in self.held))
+        registers.highlighted = 0
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -257,7 +258,9 @@ class ResidentDialog(GridModal):
 
         values: dict[str, Any] = {name: self.query_one(f"#res-{name}", Input).value.strip() for name in self.FIELDS}
         if self.resident:  # an empty masked field means "keep what is stored"
-            values = {k: v for k, v in values.items() if v or k not in self.MASKED}
+            values = {k: v for k, v in values.items() if v or k not in (*self.MASKED, "relation")}
+        elif not values["relation"]:
+            values["relation"] = "other"
         values["party_member"] = self.query_one("#res-party", Checkbox).value
         values["birth_date"] = values.get("birth_date") or None
         registers = set(self.query_one(SelectionList).selected)
