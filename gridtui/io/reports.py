@@ -365,6 +365,8 @@ def visits(filters: Filters) -> list[Sheet]:
                                          .order_by(Answer.answered_at, Answer.id).tuples()):
             answers[visit_id][item_id] = value
         answered = {tid: vid for vid, tid in order if vid in answers}  # the latest answered visit wins
+        labels = {i.id: {c["key"]: pick(c.get("zh"), c.get("en")) for c in (i.spec or {}).get("choices", [])}
+                  for i in items}
         if campaign.target == "business":
             targets = _businesses(set(latest), filters.grid)
         else:
@@ -377,7 +379,7 @@ def visits(filters: Filters) -> list[Sheet]:
                 target.get("grid_name") or "", target["address"], target.get("head") or "",
                 mask_phone(target.get("phone")), t(f"visits.status.{v['outcome']}", default=v["outcome"]),
                 v["visited_at"], v["worker"], v["revisit_due"], v["note"],
-                *(_answer_cell(item, given.get(item.id)) for item in items),
+                *(_answer_cell(item, given.get(item.id), labels[item.id]) for item in items),
             ])
         columns = _cols("grid", "address", "head" if campaign.target != "business" else "business", "phone",
                         "outcome", "visited_at:datetime", "worker", "revisit_due:date", "visit_note")
@@ -398,14 +400,13 @@ def _businesses(ids: set[str], grid: Grid | None) -> dict[str, dict]:
     return {r["id"]: r for r in query.dicts() if r["id"] in ids}
 
 
-def _answer_cell(item: ChecklistItem, value: Any) -> Any:
+def _answer_cell(item: ChecklistItem, value: Any, labels: dict[str, str]) -> Any:
     """An answer as the office reads it: 是/否, the choice's words, numbers as numbers, real dates."""
     if value is None:
         return None
     if item.type == "yesno":
         return t("office.yes") if value else t("office.no")
     if item.type in ("choice", "multi"):
-        labels = {c["key"]: pick(c.get("zh"), c.get("en")) for c in (item.spec or {}).get("choices", [])}
         values = value if isinstance(value, list) else [value]
         return ("、" if language() == "zh" else ", ").join(labels.get(v, str(v)) for v in values)
     if item.type == "date":

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from gridtui.core import store, validate
+from gridtui.core.ids import uuid7
 from gridtui.core.models import (
     Building,
     Community,
@@ -400,6 +401,10 @@ def _live(model):
     return model.deleted == False  # noqa: E712
 
 
+RESIDENT_FIELDS = ("household", "name", "id_number", "phone", "sex", "birth_date", "relation", "is_head",
+                   "party_member", "note")
+
+
 class _Writer:
     """Places good rows: finds or creates compound, building, household, resident, registers."""
 
@@ -423,15 +428,24 @@ class _Writer:
                            for h in Household.select().where(_live(Household)).order_by(Household.id)}
         self.by_id: dict[str, str] = {}
         self.by_name: dict[tuple[str, str], tuple[str, str]] = {}
-        for r in Resident.select(Resident.id, Resident.household, Resident.name, Resident.id_number).where(
-                _live(Resident)).order_by(Resident.id):
-            if r.id_number:
-                self.by_id.setdefault(r.id_number, r.id)
-            self.by_name.setdefault((r.household_id, r.name), (r.id, r.id_number))
+        self.current: dict[str, dict[str, Any]] = {}
+        """Each live resident's stored values: an unchanged row is recognised without a query."""
+        for r in Resident.select(Resident.id, *(getattr(Resident, f) for f in RESIDENT_FIELDS)).where(
+                _live(Resident)).order_by(Resident.id).dicts():
+            if r["id_number"]:
+                self.by_id.setdefault(r["id_number"], r["id"])
+            self.by_name.setdefault((r["household"], r["name"]), (r["id"], r["id_number"]))
+            self.current[r["id"]] = r
         self.entries = {(e.kind_id, e.resident_id or e.household_id) for e in RegisterEntry.select().where(
             _live(RegisterEntry) & (RegisterEntry.until.is_null() | (RegisterEntry.until >= date.today())))}
+        self.new_households: list[dict[str, Any]] = []
+        self.new_residents: list[dict[str, Any]] = []
+        self.new_entries: list[dict[str, Any]] = []
+        self.updates: list[tuple[int, str, dict[str, Any]]] = []
 
     def place(self, values: dict[str, Any]) -> None:
+        """Find or make the row's place and person. New households, residents and register
+        entries are validated here (so a failure names its row) and queued for :meth:`flush`."""
         created = self.result.created
         compound = self.compounds.get(_norm(values["compound"]))
         if compound is None:
@@ -453,14 +467,19 @@ class _Writer:
         household = self.households.get(key)
         if household is None:
             number = self.building_numbers[building]
-            household = store.create(
-                Household, building=building, unit=values["unit"], floor=values["floor"], door=values["door"],
-                address=f"{self.compound_names[compound]}{number}栋{values['unit']}单元{values['door']}",
-                addr_key=f"{number}-{values['unit']}-{values['door']}",
-            ).id
+            household = self._queue(self.new_households, Household, {
+                "building": building, "unit": values["unit"], "floor": values["floor"], "door": values["door"],
+                "address": f"{self.compound_names[compound]}{number}栋{values['unit']}单元{values['door']}",
+                "addr_key": f"{number}-{values['unit']}-{values['door']}",
+            })
             self.households[key] = household
             created["households"] += 1
         self.resident(household, values)
+
+    def _queue(self, queue: list[dict], model, values: dict[str, Any]) -> str:
+        row_id = uuid7()
+        queue.append({"id": row_id, **validate.clean(model, values, None)})
+        return row_id
 
     def resident(self, household: str, values: dict[str, Any]) -> None:
         fields = {k: values[k] for k in ("name", "id_number", "phone", "sex", "birth_date", "relation", "note")
@@ -474,13 +493,16 @@ class _Writer:
             by_name, known_id = self.by_name.get((household, values["name"]), (None, ""))
             if not (known_id and values.get("id_number") and known_id != values["id_number"]):
                 found = by_name
+        fields["household"] = household
         if found is None:
-            found = store.create(Resident, household=household, **fields).id
+            found = self._queue(self.new_residents, Resident, fields)
+            self.current[found] = self.new_residents[-1]
             self.result.created["residents"] += 1
-        elif store.update(Resident, found, household=household, **fields):
-            self.result.updated += 1
+        elif all(self.current[found].get(k) == v for k, v in fields.items()):
+            self.result.unchanged += 1  # what store.update would find too, without its query
         else:
-            self.result.unchanged += 1
+            self.updates.append((values["_row"], found, fields))
+            self.current[found] = {**self.current[found], **fields}
         if fields.get("id_number"):
             self.by_id[fields["id_number"]] = found
         self.by_name[(household, values["name"])] = (found, fields.get("id_number", ""))
@@ -488,10 +510,25 @@ class _Writer:
             target = household if kind.target == "household" else found
             if (kind.key, target) in self.entries:
                 continue
-            store.create(RegisterEntry, kind=kind.key, **({"household": household} if kind.target == "household"
-                                                          else {"resident": found}))
+            self._queue(self.new_entries, RegisterEntry, {
+                "kind": kind.key, "household" if kind.target == "household" else "resident": target})
             self.entries.add((kind.key, target))
             self.result.created["registers"] += 1
+
+    def flush(self) -> None:
+        """Write what was queued, parents first, with the store's batch mode (rows validated above)."""
+        store.bulk_create(Household, self.new_households, check=False)
+        store.bulk_create(Resident, self.new_residents, check=False)
+        for number, resident_id, fields in self.updates:
+            try:
+                changed = store.update(Resident, resident_id, **fields)
+            except GridError as exc:
+                raise GridError("roster.row_failed", row=number, detail=exc.message()) from exc
+            if changed:
+                self.result.updated += 1
+            else:
+                self.result.unchanged += 1
+        store.bulk_create(RegisterEntry, self.new_entries, check=False)
 
 
 # -- the import ----------------------------------------------------------------------------------
@@ -523,8 +560,8 @@ def import_roster(path: str | Path, *, dry_run: bool = False) -> Result:
     checker = _Checker(mapping, headers)
     good: list[tuple[int, dict[str, Any]]] = []
     for number, cells in rows[index + 1:]:
-        if all(_text(c) == "" for c in cells):
-            continue
+        if all(_text(cells[col]) == "" for col in mapping if col < len(cells)):
+            continue  # blank, or only a pre-printed 序号 in an unrecognised column
         result.rows += 1
         values, problems = checker.check(number, cells)
         if problems:
@@ -537,9 +574,10 @@ def import_roster(path: str | Path, *, dry_run: bool = False) -> Result:
             writer = _Writer(result)
             for number, values in good:
                 try:
-                    writer.place(values)
+                    writer.place({**values, "_row": number})
                 except GridError as exc:  # a rule the checks above missed: nothing is kept
                     raise GridError("roster.row_failed", row=number, detail=exc.message()) from exc
+            writer.flush()
             result.buildings_without_grid = (Building.select().where(_live(Building) & Building.grid.is_null())
                                              .count())
             if dry_run:

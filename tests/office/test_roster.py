@@ -116,12 +116,13 @@ def test_xlsx_roster_imports_good_rows_and_lists_every_bad_one(office_db, tmp_pa
     existing, known = fixtures_from_db()
     rows = roster_rows(existing, known)
     id_as_number = [12, "新华苑", "1", "3", "303", "陈三", "女", 410402195001010021, "", "", "", "", ""]
-    path = write_xlsx(tmp_path / "roster.xlsx", ZH_HEADER, rows, extra_rows=[id_as_number])
+    numbered_blank = [13] + [None] * 12  # offices pre-number rows they have not filled in yet
+    path = write_xlsx(tmp_path / "roster.xlsx", ZH_HEADER, rows, extra_rows=[id_as_number, numbered_blank])
     households_before = Household.select().count()
 
     result = import_roster(path)
 
-    assert result.header_row == 3 and result.sheet == "花名册"
+    assert result.header_row == 3 and result.sheet == "花名册" and result.rows == 12
     assert result.mapping["楼号"] == "building" and result.mapping["房号"] == "door"
     assert result.ignored_columns == ["序号"]
     problems = sorted((p.row, p.column, p.key) for p in result.problems)
