@@ -57,6 +57,16 @@ SATISFACTION_MAX, SATISFACTION_UNKNOWN = 10.0, 5.0
 SATISFACTION_VALUE = {"satisfied": 1.0, "basically": 0.5, "unsatisfied": 0.0}
 
 
+class AssignmentClosed(GridError):
+    """The assignment is already done or cancelled; its status is named in the reader's language."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__("dispatch.not_active", status=status)
+
+    def message(self, lang: str | None = None) -> str:
+        return t(self.key, lang=lang, status=t(f"dispatch.assignment.{self.params['status']}", lang=lang))
+
+
 @dataclass
 class Candidate:
     """One volunteer's place in the ranking, with the parts of the score and the reasons."""
@@ -214,7 +224,7 @@ def cancel(assignment_id: str, actor: str = "", note: str = "") -> None:
     """The volunteer cannot go: the assignment is cancelled and the need is open again."""
     assignment = get_assignment(assignment_id)
     if assignment.status != "assigned":
-        raise GridError("dispatch.not_active", status=t(f"dispatch.assignment.{assignment.status}"))
+        raise AssignmentClosed(assignment.status)
     needs_domain.reopen(assignment.need_id, actor=actor, note=note)
 
 
@@ -223,7 +233,7 @@ def record_outcome(assignment_id: str, hours: float, materials: str = "", note: 
     """What the volunteer did: the need is done and the hours go into the ledger; returns the log id."""
     assignment = get_assignment(assignment_id)
     if assignment.status != "assigned":
-        raise GridError("dispatch.not_active", status=t(f"dispatch.assignment.{assignment.status}"))
+        raise AssignmentClosed(assignment.status)
     hours = _hours(hours)
     now = datetime.now()
     item = NeedItem.get(NeedItem.key == needs_domain.get_need(assignment.need_id).item_id)

@@ -332,14 +332,18 @@ def list_needs(
     *,
     household_id: str | None = None,
     collective_id: str | None = None,
+    grid_ids: list[str] | None = None,
     now: datetime | None = None,
 ) -> list[NeedRow]:
-    """One page of needs, filtered and sorted in SQL (the board pages through it)."""
+    """One page of needs, filtered and sorted in SQL (the board pages through it).
+
+    ``grid_ids`` narrows to a worker's own grids (Settings.my_grids), like the home screen.
+    """
     now = now or _now()
     query = _filtered(
         _base_query(*_ROW_COLUMNS), status=status, category=category, grid_id=grid_id,
         urgency=urgency, overdue=overdue, source=source, household_id=household_id,
-        collective_id=collective_id, now=now,
+        collective_id=collective_id, grid_ids=grid_ids, now=now,
     )
     return _rows(_order(query, sort).offset(max(0, offset)).limit(max(0, limit)), now)
 
@@ -354,13 +358,14 @@ def count_needs(
     *,
     household_id: str | None = None,
     collective_id: str | None = None,
+    grid_ids: list[str] | None = None,
     now: datetime | None = None,
 ) -> int:
     """How many needs :func:`list_needs` would page through with the same filters."""
     query = _filtered(
         _base_query(fn.COUNT(Need.id)), status=status, category=category, grid_id=grid_id,
         urgency=urgency, overdue=overdue, source=source, household_id=household_id,
-        collective_id=collective_id, now=now,
+        collective_id=collective_id, grid_ids=grid_ids, now=now,
     )
     return query.scalar() or 0
 

@@ -132,6 +132,8 @@ def test_assign_outcome_follow_up_close_and_the_ledger(town, crew, need):
     with pytest.raises(GridError) as err:
         dispatch.record_outcome(aid, 1)
     assert err.value.key == "dispatch.not_active"
+    assert err.value.message("en") == "This assignment is already done; nothing more can be done with it."
+    assert err.value.message("zh") == "这张派单已是“已完成”状态，不能再操作。"
 
 
 def test_assigning_a_need_that_is_not_open_is_refused(crew, need):

@@ -212,3 +212,11 @@ def test_resolve_id_by_unique_start_or_end(need):
     assert needs.resolve_id(need[:13]) == need
     with pytest.raises(GridError):
         needs.resolve_id("abc")
+
+
+def test_lists_narrow_to_my_grids(town):
+    mine = needs.open_need(town["other_grid"]["household"].id, ITEM)
+    needs.open_need(town["target"]["household"].id, ITEM)
+    g2 = [town["grids"][1].id]
+    assert [r.id for r in needs.list_needs(grid_ids=g2)] == [mine]
+    assert needs.count_needs(grid_ids=g2) == 1 and needs.count_needs() == 2

@@ -174,6 +174,8 @@ class NeedsBoard(GridScreen):
         board = self.query_one(PagedList)
         query, sort = self.filters.query(), self.filters.sort
         query["now"] = app_now(self.app)
+        if self.app.settings.my_grids:  # a worker's board holds their own grids, as home does
+            query["grid_ids"] = [g.id for g in self.grids]
         with self.app.guarded():
             if keep_cursor:
                 board.reload()
