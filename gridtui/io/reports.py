@@ -139,8 +139,11 @@ def resolve_campaign(text: str) -> Campaign:
 def _campaigns(filters: Filters) -> list[Campaign]:
     if filters.campaigns is not None:
         return filters.campaigns
-    return list(Campaign.select().where(_live(Campaign) & (Campaign.active == True))  # noqa: E712
-                .order_by(Campaign.starts, Campaign.name))
+    found = list(Campaign.select().where(_live(Campaign) & (Campaign.active == True))  # noqa: E712
+                 .order_by(Campaign.starts, Campaign.name))
+    if not found:
+        raise GridError("office.no_active_campaign")
+    return found
 
 
 # -- registers -----------------------------------------------------------------------------------
@@ -520,7 +523,12 @@ def write_report(kind: str, out: str | Path, *, grid: str | None = None, campaig
     if not path.parent.is_dir():
         raise GridError("report.no_folder", path=str(path.parent))
     sheets, filters = build(kind, grid=grid, campaign=campaign, reveal=reveal, today=today)
-    write(path, sheets, title_line(kind, filters), sheet_column=t("office.col.register") if kind == "registers" else "")
+    sheet_column = ""
+    if path.suffix.lower() == ".csv" and len(sheets) > 1:  # one CSV table: say which sheet each row is from
+        if len({tuple(c.header for c in s.columns) for s in sheets}) > 1:
+            raise GridError("report.csv_one_table", kind=kind)
+        sheet_column = t("office.col.register") if kind == "registers" else t("office.col.campaign")
+    write(path, sheets, title_line(kind, filters), sheet_column=sheet_column)
     rows = sum(len(s.rows) for s in sheets)
     if filters.reveal:
         privacy.record_reveal("report", kind, "id_number,phone", actor=actor,

@@ -330,7 +330,7 @@ class _Checker:
         if sex_text:
             sex = SEXES.get(sex_text)
             if sex is None:
-                bad("sex", ValidationError("sex", "validate.choice", value=sex_text, allowed="男 / 女"))
+                bad("sex", ValidationError("sex", "validate.choice", value=sex_text, allowed="男 / 女 / M / F"))
             elif id_number and validate.id_sex(id_number) != sex:
                 bad("sex", GridError("roster.sex_mismatch"))
             else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 from datetime import date, datetime
 
@@ -29,6 +30,7 @@ from gridtui.core.models import (
     Volunteer,
 )
 from gridtui.domain.visits import coverage as grid_coverage
+from gridtui.errors import GridError
 from gridtui.i18n import pick, t
 from gridtui.io import reports
 from gridtui.io.reports import KINDS, write_report
@@ -236,9 +238,10 @@ def test_column_widths_count_chinese_characters_twice(office_db):
 
 
 def test_cli_report_in_english_and_chinese(office_path, tmp_path, cli):
-    code, out, err = cli("--db", office_path, "--lang", "en", "report", "needs", "--out", tmp_path / "n.xlsx")
+    code, out, err = cli("--db", office_path, "--lang", "en", "report", "needs", "--out", tmp_path / "n.xlsx",
+                         "--json")
     assert code == 0, err
-    assert "Wrote" in out
+    assert json.loads(out)["path"] == str(tmp_path / "n.xlsx") and json.loads(out)["rows"] > 0
     ws = load_workbook(tmp_path / "n.xlsx").worksheets[0]
     assert ws.cell(2, 1).value == "Opened"
     code, out, err = cli("--db", office_path, "--lang", "zh", "report", "registers", "--out", tmp_path / "r.csv",
@@ -269,3 +272,24 @@ def test_cli_refuses_an_unknown_suffix_and_a_missing_folder(office_path, tmp_pat
     assert code == 1 and ".xlsx" in err
     code, _, err = cli("--db", office_path, "--lang", "zh", "report", "needs", "--out", tmp_path / "no" / "x.xlsx")
     assert code == 1 and "不存在" in err
+
+
+def test_csv_of_campaigns_with_different_checklists_is_refused_but_coverage_gets_a_campaign_column(
+        office_db, tmp_path):
+    with pytest.raises(GridError) as caught:
+        write_report("visits", tmp_path / "v.csv", today=TODAY)
+    assert caught.value.key == "report.csv_one_table" and not (tmp_path / "v.csv").exists()
+    write_report("coverage", tmp_path / "c.csv", today=TODAY)
+    with (tmp_path / "c.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0][0] == t("office.col.campaign")
+    assert {r[0] for r in rows[1:]} == {pick(c.name, c.name_en) for c in active_campaigns()}
+    campaign = next(c for c in active_campaigns() if c.template_id == "door_to_door")
+    write_report("visits", tmp_path / "one.csv", campaign=campaign.id, today=TODAY)
+    assert (tmp_path / "one.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_visits_without_any_active_campaign_say_so(db, tmp_path):
+    with pytest.raises(GridError) as caught:
+        write_report("coverage", tmp_path / "c.xlsx")
+    assert caught.value.key == "office.no_active_campaign"

@@ -220,6 +220,7 @@ def test_dry_run_writes_nothing_and_counts_what_an_import_would_do(office_path, 
     assert [p["row"] for p in report["problems"]] == [9, 10, 11, 12, 13, 14]
     code, out, _ = cli("--db", office_path, "--lang", "zh", "roster", "import", path)
     assert code == 0 and "导入完成" in out and "第 9 行 [身份证号码]" in out and "1 栋楼还没有分配网格" in out
+    assert "表头在“花名册”第 3 行" in out and "楼号 → 楼栋" in out and "房号 → 门牌号" in out and "序号" in out
     assert sha256(office_path) != before
 
 
