@@ -99,3 +99,15 @@ async def test_paged_list_reads_only_the_pages_it_shows(total):
         await pilot.press("up", "home")
         await pilot.pause()
         assert rows.cursor == 0 and 0 in app.fetched
+
+
+def test_the_first_screen_imports_nothing_heavy():
+    """Start-up cost: the app and its home screen load without peewee, pypinyin or openpyxl
+    (the database is opened by a thread once the app runs)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, gridtui.tui.app, gridtui.tui.screens.home; "
+            "print(sorted(m for m in ('peewee', 'pypinyin', 'openpyxl', 'stdnum') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

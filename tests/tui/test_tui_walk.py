@@ -127,3 +127,22 @@ async def test_nobody_home_schedules_a_revisit(make_app):
     due = [r.household_id for r in visits.revisits_due(today=visit.revisit_due)]
     assert screen.household_id in due
     close_database()
+
+
+async def test_walk_list_filters(make_app):
+    app = make_app(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _ in range(2):
+            await pilot.press("enter")
+            await settle(pilot)
+        walk = app.screen.query_one(PagedList)
+        total = walk.count
+        await pilot.press("f")
+        assert 0 < walk.count < total and all(walk.row(i).flags for i in range(walk.count))
+        await pilot.press("r")
+        assert 0 < walk.count < total
+        assert all(walk.row(i).status == "nobody_home" and (walk.row(i).revisit_due or TODAY) <= TODAY
+                   for i in range(walk.count))
+        await pilot.press("a")
+        assert walk.count == total and "all" in screen_text(app)
