@@ -99,6 +99,7 @@ async def test_reports_screen_reveal_is_audited_and_errors_are_one_sentence(make
         await settle(pilot)
         assert not app.errors  # a GridError: shown as a notice, not kept as unexpected
         assert any("does not exist" in n.message for n in app._notifications)
+        assert "does not exist" in screen_text(app)
 
         before = AuditLog.select().count()
         screen.query_one("#report-reveal", Checkbox).value = True

@@ -9,11 +9,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static
 
+from gridtui.errors import GridError
 from gridtui.i18n import pick, t
 from gridtui.io.reports import FILTERS, KINDS, write_report
 from gridtui.tui.app import db_work
@@ -35,9 +37,11 @@ class ReportsScreen(GridScreen):
             self.grids, self.campaigns = grids, campaigns
 
     class Written(Message):
-        def __init__(self, result: dict) -> None:
+        """The report was written (``result``), or refused in one sentence (``error``)."""
+
+        def __init__(self, result: dict | None, error: str = "") -> None:
             super().__init__()
-            self.result = result
+            self.result, self.error = result, error
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -108,11 +112,19 @@ class ReportsScreen(GridScreen):
 
     @db_work
     def write(self, kind: str, out: str, grid: str | None, campaign: str | None, reveal: bool) -> None:
-        result = write_report(kind, out, grid=grid, campaign=campaign, reveal=reveal,
-                              actor=self.app.settings.worker_name, today=self.app.today)
+        try:
+            result = write_report(kind, out, grid=grid, campaign=campaign, reveal=reveal,
+                                  actor=self.app.settings.worker_name, today=self.app.today)
+        except GridError as exc:
+            self.post_message(self.Written(None, exc.message()))
+            return
         self.post_message(self.Written(result))
 
     def on_reports_screen_written(self, message: Written) -> None:
+        if message.result is None:
+            self.query_one("#report-result", Static).update(Text(message.error, "bold red"))
+            self.notify(message.error, severity="error")
+            return
         result = message.result
         text = t("report.done", rows=result["rows"], path=result["path"])
         if result["revealed"]:
