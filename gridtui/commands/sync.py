@@ -1,7 +1,8 @@
 """`gridtui device|export|import|conflicts|quarantine`: sync by file from the command line.
 
 Every refusal is one translated sentence and exit 1 (the CLI turns a GridError into that);
-``import`` prints one summary line, or JSON with ``--json``.
+``import`` prints one summary line, or JSON with ``--json``. The sync modules (and the crypto
+libraries under them) are imported when a command runs, not when the parser is built.
 """
 
 from __future__ import annotations
@@ -9,14 +10,15 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gridtui.commands import emit_json, open_db
-from gridtui.core.models import Device
 from gridtui.errors import GridError
 from gridtui.i18n import t
-from gridtui.sync import conflicts, keys, transfer
-from gridtui.sync.merge import Summary
 from gridtui.textwidth import table
+
+if TYPE_CHECKING:
+    from gridtui.sync.merge import Summary
 
 
 def register(subparsers) -> None:
@@ -44,7 +46,7 @@ def register(subparsers) -> None:
 
     export = subparsers.add_parser("export", help=t("sync.cli.export_help"), description=t("sync.cli.export_description"))
     export.add_argument("--out", required=True, metavar="FILE", help=t("sync.cli.export_out"))
-    export.add_argument("--to", action="append", default=[], metavar="NAME", help=t("sync.cli.export_to"))
+    export.add_argument("--to", action="extend", nargs="+", default=[], metavar="NAME", help=t("sync.cli.export_to"))
     export.add_argument("--full", action="store_true", help=t("sync.cli.export_full"))
     export.add_argument("--passphrase-file", metavar="F", help=t("sync.cli.passphrase_file"))
     export.add_argument("--insecure-plaintext", action="store_true", help=t("sync.cli.plaintext"))
@@ -84,6 +86,8 @@ def register(subparsers) -> None:
 
 
 def run_show(args) -> int:
+    from gridtui.sync import keys
+
     open_db(args)
     me = keys.describe(keys.ensure_identity().device)
     if args.json:
@@ -95,6 +99,8 @@ def run_show(args) -> int:
 
 
 def run_card(args) -> int:
+    from gridtui.sync import keys
+
     open_db(args)
     card = keys.make_card(keys.ensure_identity())
     out = Path(args.out)
@@ -107,6 +113,8 @@ def run_card(args) -> int:
 
 
 def run_trust(args) -> int:
+    from gridtui.sync import keys
+
     open_db(args)
     keys.ensure_identity()
     device = keys.trust(Path(args.card))
@@ -115,6 +123,9 @@ def run_trust(args) -> int:
 
 
 def run_list(args) -> int:
+    from gridtui.core.models import Device
+    from gridtui.sync import keys
+
     open_db(args)
     devices = [keys.describe(d) for d in Device.select().order_by(Device.is_self.desc(), Device.name)]
     if args.json:
@@ -135,6 +146,8 @@ def _state(device: dict) -> str:
 
 
 def run_rename(args) -> int:
+    from gridtui.sync import keys
+
     open_db(args)
     device = keys.rename(args.name)
     print(t("sync.cli.renamed", name=device.name))
@@ -142,6 +155,8 @@ def run_rename(args) -> int:
 
 
 def run_revoke(args) -> int:
+    from gridtui.sync import keys
+
     open_db(args, create=False)
     device = keys.revoke(args.name)
     print(t("sync.cli.revoked", name=device.name, id=device.id))
@@ -152,6 +167,8 @@ def run_revoke(args) -> int:
 
 
 def run_export(args) -> int:
+    from gridtui.sync import transfer
+
     open_db(args, create=False)
     result = transfer.export_bundle(
         Path(args.out), to=args.to, full=args.full,
@@ -172,6 +189,8 @@ def summary_line(summary: Summary, dry_run: bool = False) -> str:
 
 
 def run_import(args) -> int:
+    from gridtui.sync import transfer
+
     for name in args.files:
         if not os.path.isfile(name):
             raise GridError("sync.file_unreadable", path=name, detail=t("sync.no_such_file"))
@@ -191,6 +210,8 @@ def run_import(args) -> int:
 
 
 def run_conflicts(args) -> int:
+    from gridtui.sync import conflicts
+
     open_db(args, create=False)
     found = conflicts.open_conflicts(include_resolved=args.all)
     dupes = conflicts.duplicates()
@@ -218,6 +239,8 @@ def _short(value) -> str:
 
 
 def run_resolve(args) -> int:
+    from gridtui.sync import conflicts
+
     open_db(args, create=False)
     how = "edit" if args.value is not None else args.how
     conflict = conflicts.resolve(args.id, how, args.value)
@@ -226,6 +249,8 @@ def run_resolve(args) -> int:
 
 
 def run_quarantine(args) -> int:
+    from gridtui.sync import transfer
+
     open_db(args, create=False)
     held = transfer.quarantined()
     if args.json:
@@ -245,6 +270,8 @@ def run_quarantine(args) -> int:
 
 
 def run_accept(args) -> int:
+    from gridtui.sync import transfer
+
     open_db(args, create=False)
     summary = transfer.accept_quarantined(transfer.read_passphrase(args.passphrase_file))
     print(summary_line(summary))

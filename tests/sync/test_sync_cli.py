@@ -95,3 +95,17 @@ def test_conflicts_listed_and_resolved_from_the_cli(laptops, cli, tmp_path):
     assert Household.get_by_id(ids["household"]).note == "两人核对后的备注"
     code, out, _ = cli("--db", office.path, "--lang", "en", "conflicts")
     assert "No open conflicts" in out
+
+
+def test_one_bundle_for_several_workers(laptops, cli, tmp_path):
+    office, w1, w2 = laptops("office", "w1", "w2")
+    office.become()
+    from .test_merge_flows import seed
+
+    seed(office)
+    out = tmp_path / "both.bundle"
+    code, _, _ = cli("--db", office.path, "export", "--out", out, "--to", "w1", "w2")
+    assert code == 0
+    for worker in (w1, w2):
+        code, line, _ = cli("--db", worker.path, "--lang", "en", "import", out)
+        assert code == 0 and line.startswith("5 new")
