@@ -14,13 +14,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from gridtui.i18n import t
 from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets import columns
+from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
 
 GRID_WIDTHS = (5, 12, 16, 9, 5, 5, 6)
@@ -115,7 +116,7 @@ class HomeScreen(GridScreen):
                 yield Static("", id="home-overdue", markup=False)
                 yield Static(t("tui.home.revisits_today"), classes="section-title", markup=False)
                 yield Static("", id="home-revisits", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#grid-list", PagedList).focus()

@@ -10,13 +10,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from gridtui.i18n import t
 from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.screens.visit import render_resident
+from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
 
 
@@ -48,7 +49,7 @@ class HouseholdScreen(GridScreen):
         yield PagedList(render=lambda r: render_resident(r, self.revealed), empty=t("tui.visit.no_residents"), id="household-residents")
         with VerticalScroll(id="household-more"):
             yield Static("", id="household-history", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(PagedList).focus()

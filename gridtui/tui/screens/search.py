@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
 from gridtui.i18n import t
@@ -17,6 +17,7 @@ from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets import columns
+from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
 
 KIND_STYLE = {"household": "black on #87afd7", "resident": "black on #afd787"}
@@ -50,7 +51,7 @@ class SearchScreen(GridScreen):
         yield Input(placeholder=t("tui.search.placeholder"), id="search-input")
         yield Static(t("tui.search.hint"), id="search-status", classes="list-header", markup=False)
         yield PagedList(render=render_hit, empty=t("tui.search.empty"), id="search-results")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from gridtui.core.validate import answer as check_answer
 from gridtui.errors import ValidationError
@@ -24,6 +24,7 @@ from gridtui.tui.keys import bind
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.checklist import TYPED, Answered, Checklist, ItemRow, TypedRow
+from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
 
 
@@ -87,7 +88,7 @@ class VisitScreen(GridScreen):
             with Vertical(id="visit-side"):
                 yield Static(t("tui.visit.residents"), classes="section-title", markup=False)
                 yield PagedList(render=lambda r: render_resident(r, wide=False), empty=t("tui.visit.no_residents"), id="resident-list")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.load(self.household_ids[self.index])

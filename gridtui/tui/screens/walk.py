@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from gridtui.i18n import t
 from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets import columns
+from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
 
 STATUS_STYLE = {
@@ -56,7 +57,7 @@ class BuildingsScreen(GridScreen):
         yield Header()
         yield Static(Text(self.grid_title, "bold"), classes="screen-title")
         yield PagedList(render=lambda b: Text(b[1]), empty=t("tui.walk.no_buildings"), id="building-list")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(PagedList).focus()
@@ -100,7 +101,7 @@ class WalkScreen(GridScreen):
         yield Static("", id="walk-title", classes="screen-title", markup=False)
         yield Static(walk_header(), classes="list-header")
         yield PagedList(render=render_walk_row, empty=t("tui.walk.empty"), id="walk-list")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(PagedList).focus()
