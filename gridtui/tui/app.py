@@ -145,6 +145,10 @@ class GridApp(App):
         self._db_ready = False
         self.title = t("tui.app.title")
         self.set_keymap(self.settings.keymap)
+        # Open the database (and import peewee and the domain) while Textual starts up; the
+        # home screen's worker finds it open, or waits on the lock, or on failure tries again
+        # and reports the error.
+        threading.Thread(target=self._open_early, name="gridtui-open", daemon=True).start()
 
     # -- database ------------------------------------------------------------------------------
     def ensure_db(self) -> None:
@@ -162,10 +166,6 @@ class GridApp(App):
             self.set_reactive(GridApp.campaign_id, visits.active_campaign_id() or "")
             self._db_ready = True
 
-    def _in_thread(self) -> bool:
-        return threading.get_ident() != self._thread_id
-
-    def on_mount(self) -> None:
     def _open_early(self) -> None:
         try:
             self.ensure_db()
@@ -176,6 +176,10 @@ class GridApp(App):
 
             close_database()  # this thread's connection: its page cache is memory nobody uses
 
+    def _in_thread(self) -> bool:
+        return threading.get_ident() != self._thread_id
+
+    def on_mount(self) -> None:
         from gridtui.core.db import close_database
         from gridtui.tui.screens.home import HomeScreen
 
@@ -206,12 +210,12 @@ class GridApp(App):
         """Notices carry names and typed text, never markup: ``[`` in a name must not break them."""
         super().notify(message, markup=False, **kwargs)
 
+    @contextmanager
+    def guarded(self) -> Iterator[None]:
         """Around a write on the main thread: a GridError becomes a notice, nothing more."""
         try:
             yield
         except Exception as exc:  # noqa: BLE001 - shown to the user as one sentence
-    @contextmanager
-    def guarded(self) -> Iterator[None]:
             self.report(exc)
 
     # -- navigation ----------------------------------------------------------------------------
