@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             bench.close()
     header = (
-        f"gridtui bench: scale {args.scale:g} (seed {args.seed}), {args.runs} runs a side, "
+        f"gridtui bench: scale {args.scale:g} (seed {args.seed}), {args.runs} run{'s' if args.runs != 1 else ''} a side, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{time.perf_counter() - began:.0f} s"
     )

@@ -20,9 +20,8 @@ KEYED_SOURCES = ("gridtui/domain/demo.py", "gridtui/core/models.py")
 
 
 def gridtui_cmd() -> list[str]:
-    """The installed ``gridtui`` script beside this interpreter (what a user runs), else -m."""
-    script = Path(sys.executable).parent / "gridtui"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "gridtui"]
+    """``gridtui`` from this tree (run with cwd=ROOT): an installed script may point elsewhere."""
+    return [sys.executable, "-m", "gridtui"]
 
 
 def cache_key(scale: float, seed: int) -> str:
@@ -38,7 +37,7 @@ def make_demo(path: Path, scale: float, seed: int) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     done = subprocess.run(
         [*gridtui_cmd(), "--db", str(path), "--lang", "en", "demo", "--scale", str(scale), "--seed", str(seed)],
-        capture_output=True, text=True,
+        capture_output=True, text=True, cwd=ROOT,
     )
     if done.returncode != 0:
         raise RuntimeError(f"gridtui demo failed: {done.stderr.strip()}")

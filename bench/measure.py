@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.community import ROOT, gridtui_cmd, make_demo, working_copy
+from bench.community import ROOT, make_demo, working_copy
 from bench.table import NOT_BUILT, Budget, Row
 
 PAGE = 50
@@ -86,13 +86,6 @@ def guarded(row: Row, measure: Callable[[Row], None]) -> Row:
 
 
 # -- fresh processes ------------------------------------------------------------------------------
-
-
-def run_cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    done = subprocess.run([*gridtui_cmd(), *args], capture_output=True, text=True, env=ENV, cwd=ROOT)
-    if check and done.returncode != 0:
-        raise RuntimeError(f"gridtui {' '.join(args)}: {done.stderr.strip()}")
-    return done
 
 
 def until_ready(kind: str, db: Path | None) -> tuple[float, int]:

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.community import gridtui_cmd, settle, working_copy
+from bench.community import ROOT, gridtui_cmd, settle, working_copy
 
 RAW_COPY = r'''
 import sqlite3, sys
@@ -34,7 +34,8 @@ start counts on both sides)."""
 
 
 def gridtui(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([*gridtui_cmd(), "--lang", "en", *map(str, args)], capture_output=True, text=True, env=env)
+    done = subprocess.run([*gridtui_cmd(), "--lang", "en", *map(str, args)], capture_output=True, text=True, env=env,
+                          cwd=ROOT)
     if done.returncode != 0:
         raise RuntimeError(f"gridtui {' '.join(map(str, args))}: {done.stderr.strip()}")
     return done.stdout
