@@ -320,3 +320,17 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
               + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
               + struct.pack("<I", 0) + struct.pack("<I", free) * 108)
     return header + struct.pack("<128I", *fat) + directory + b"".join(datas)
+
+
+def test_a_resident_found_by_id_at_a_new_address_moves_there(office_db, tmp_path):
+    _, known = fixtures_from_db()
+    rows = [[1, "新华苑", "5", "1", "101", known.name, "", known.id_number, "", "", "户主", "", ""]]
+    path = write_xlsx(tmp_path / "moved.xlsx", ZH_HEADER, rows)
+    residents = Resident.select().count()
+
+    result = import_roster(path)
+
+    assert result.created["households"] == 1 and result.created["residents"] == 0 and result.updated == 1
+    moved = Resident.get_by_id(known.id)
+    assert moved.household.address == "新华苑5栋1单元101" and moved.is_head
+    assert Resident.select().count() == residents
