@@ -157,6 +157,7 @@ class Bench:
             (self.demo, "gridtui demo"),
             (self.sync, "export and import"),
             (self.dispatch, "dispatch suggestions"),
+            (self.office, "office reports and dashboard"),
         ]
         out: list[Row] = []
         for step, label in steps:
@@ -400,6 +401,43 @@ class Bench:
             )
 
         return [guarded(export, measure_export), guarded(import_, measure_import)]
+
+    # office ------------------------------------------------------------------------------------
+    def office(self) -> list[Row]:
+        rows = [
+            Row(f"report {kind} to Excel, whole community", "ms", Budget(None, True, text="- (information)"))
+            for kind in ("registers", "visits")
+        ]
+        dash = Row("office dashboard numbers", "ms", Budget(None, False, text="- (information)"))
+        runs = max(1, self.runs // 2 if self.scale >= 0.5 else self.runs - 2)
+
+        def measure(row: Row, kind: str) -> None:
+            if not has_command("report"):
+                raise Missing("gridtui report")
+            from bench.office_steps import cells_of, report, write_cells
+
+            db = self.copy("office.db")
+            out, cells = self.work / f"{kind}.xlsx", self.work / f"{kind}.cells"
+            report(db, kind, out, ENV)
+            lines = cells_of(out, cells)
+            row.figure, row.baseline = median_alternating(
+                lambda: report(db, kind, out, ENV) * 1000,
+                lambda: write_cells(cells, self.work / "plain.xlsx") * 1000, runs,
+            )
+            row.note = (
+                f"whole `gridtui report {kind}` process ({lines:,} rows) vs a process writing the same cells "
+                f"with openpyxl (write-only); median of {runs}"
+            )
+
+        def measure_dashboard(row: Row) -> None:
+            dashboard = require("gridtui.io.dashboard", "dashboard")
+            self.open_copy()
+            row.figure = self._median_ms(dashboard.dashboard)
+            row.note = f"io.dashboard.dashboard() for the active campaign, median of {self.runs * 4} calls"
+
+        for row, kind in zip(rows, ("registers", "visits"), strict=True):
+            guarded(row, lambda r, kind=kind: measure(r, kind))
+        return [*rows, guarded(dash, measure_dashboard)]
 
     # 7 ------------------------------------------------------------------------------------------
     def dispatch(self) -> list[Row]:
