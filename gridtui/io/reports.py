@@ -20,6 +20,7 @@ from typing import Any
 from peewee import JOIN, fn
 
 from gridtui.core.models import (
+    Answer,
     Building,
     Business,
     Campaign,
@@ -353,8 +354,6 @@ def _place_key(r: dict) -> tuple:
 def visits(filters: Filters) -> list[Sheet]:
     """One sheet per campaign: each visited household (or business) with its latest outcome and
     the answers of its latest answered visit, one column per checklist item, in words."""
-    from gridtui.core.models import Answer
-
     _, mask_phone = _maskers(filters.reveal)
     sheets = []
     for campaign in _campaigns(filters):
@@ -386,12 +385,9 @@ def visits(filters: Filters) -> list[Sheet]:
             ])
         columns = _cols("grid", "address", "head" if campaign.target != "business" else "business", "phone",
                         "outcome", "visited_at:datetime", "worker", "revisit_due:date", "visit_note")
-        columns += [Column(pick(i.zh, i.en), _ITEM_KINDS.get(i.type, "text")) for i in items]
+        columns += [Column(pick(i.zh, i.en), "date" if i.type == "date" else "text") for i in items]
         sheets.append(Sheet(pick(campaign.name, campaign.name_en), columns, rows))
     return sheets
-
-
-_ITEM_KINDS = {"date": "date"}
 
 
 def _businesses(ids: set[str], grid: Grid | None) -> dict[str, dict]:
