@@ -23,6 +23,7 @@ thread workers that post typed messages back. Nothing heavy is imported here: do
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -145,6 +146,9 @@ class GridApp(App):
         self._db_ready = False
         self.title = t("tui.app.title")
         self.set_keymap(self.settings.keymap)
+        db = sys.modules.get("gridtui.core.db")  # not imported yet: no connection to worry about
+        if db is not None:
+            db.close_database()  # this thread's connection from an earlier app points at another file
         # Open the database (and import peewee and the domain) while Textual starts up; the
         # home screen's worker finds it open, or waits on the lock, or on failure tries again
         # and reports the error.
@@ -179,13 +183,11 @@ class GridApp(App):
     def _in_thread(self) -> bool:
         return threading.get_ident() != self._thread_id
 
-    def on_mount(self) -> None:
-        from gridtui.core.db import close_database
+    def get_default_screen(self) -> Screen:
+        """Home is the first screen itself: no blank screen is drawn before it."""
         from gridtui.tui.screens.home import HomeScreen
 
-        # A connection left open in this thread by an earlier app points at another file.
-        close_database()
-        self.push_screen(HomeScreen())
+        return HomeScreen()
 
     def on_unmount(self) -> None:
         from gridtui.core.db import close_database
@@ -224,7 +226,7 @@ class GridApp(App):
         if target is None:
             return
         if name == "home":
-            while len(self.screen_stack) > 2:
+            while len(self.screen_stack) > 1:
                 self.pop_screen()
             return
         module, _, factory = target.partition(":")
