@@ -7,8 +7,8 @@ tool opens it too. Inside::
 
 The header names the format, the schema, the sender, row counts, the payload's size and
 SHA-256; the signature covers magic and header, so it covers the payload too. The payload is
-zlib-compressed JSON: ``{"tables": {name: {"columns": [...], "values": [[...], ...]}}}``, the
-stored values column by column. There is no archive inside, so there are no member names to
+zlib-compressed JSON: ``{"tables": {name: {"columns": [...], "values": [...]}}}``, the stored
+values column by column, each column a list or, when it repeats a lot, ``{"runs": [[value, n], ...]}``. There is no archive inside, so there are no member names to
 whitelist; sizes and counts are capped before anything is decompressed, and decompression stops
 at the declared size (a decompression bomb ends there). Nothing is written to disk on reading.
 """
@@ -37,7 +37,8 @@ MAX_FILE = 1 << 30
 MAX_HEADER = 1 << 20
 MAX_RAW = 2 << 30
 MAX_RATIO = 1100  # zlib cannot do better than ~1032:1; a larger claim is a lie
-MAX_ROWS = 5_000_000
+MAX_ROWS = 1_000_000
+"""Six times the article's whole community; bounds what run-length columns may expand to."""
 SIG_SIZE = 64
 
 

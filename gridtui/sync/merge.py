@@ -27,6 +27,9 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
+from itertools import chain, compress, count, islice, repeat
+from operator import is_not, ne
 from typing import Any
 
 import peewee
@@ -113,8 +116,9 @@ def collect(peers: list[str], full: bool) -> tuple[dict[str, Any], dict[str, Any
             ).fetchall()
             if skip is not None and model is not Conflict:  # a conflict's stamp is borrowed
                 rows = [r for r in rows if not _all_from(r, skip)]
-            if rows:  # column by column: checked column-wise on arrival, and packs better
-                tables[model._meta.table_name] = {"columns": cols, "values": list(zip(*rows, strict=True))}
+            if rows:
+                values = [_pack(col) for col in zip(*rows, strict=True)]
+                tables[model._meta.table_name] = {"columns": cols, "values": values}
                 counts[model._meta.table_name] = len(rows)
         header = {
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -122,6 +126,32 @@ def collect(peers: list[str], full: bool) -> tuple[dict[str, Any], dict[str, Any
             "to": peers,
         }
     return header, tables
+
+
+def _pack(column: tuple) -> tuple | dict[str, list]:
+    """A column as a list, or as runs ``{"runs": [[value, count], ...]}`` when it repeats a lot
+    (deleted, origin, stamp, a visit's answers): less to write, read and type-check. The run
+    boundaries are found in C (map, compress), not value by value in Python."""
+    size = len(column)
+    changes = list(compress(count(1), map(ne, column, islice(column, 1, None))))
+    if (len(changes) + 1) * 4 > size:
+        return column
+    starts = [0, *changes]
+    return {"runs": [[column[a], b - a] for a, b in zip(starts, [*changes, size], strict=True)]}
+
+
+def _unpack(packed: Any, count: int) -> tuple[list, list] | None:
+    """The column and the distinct stretch of values to type-check; None if malformed."""
+    if isinstance(packed, list):
+        return (packed, packed) if len(packed) == count else None
+    runs = packed.get("runs") if isinstance(packed, dict) else None
+    if not isinstance(runs, list) or not all(
+        isinstance(r, list) and len(r) == 2 and type(r[1]) is int and r[1] > 0 for r in runs
+    ):
+        return None
+    if sum(r[1] for r in runs) != count:
+        return None
+    return list(chain.from_iterable(repeat(v, n) for v, n in runs)), [v for v, _ in runs]
 
 
 def _all_from(row: tuple, device: str) -> bool:
@@ -176,12 +206,11 @@ def _type_check(field_: peewee.Field) -> Callable[[list], bool]:
             return False
         if str not in types:
             return True
-        texts = set(col)
-        texts.discard(None)
+        texts = list(filter(partial(is_not, None), col)) if nullable else col
         if texts and max(map(len, texts)) > MAX_TEXT:
             return False
         if parse is not None:
-            for value in texts:
+            for value in set(texts):
                 try:
                     parse(value)
                 except (ValueError, TypeError, RecursionError):
@@ -219,14 +248,15 @@ def validate(bundle: Bundle) -> None:
         if unknown:
             raise GridError("sync.unknown_field", path=path, table=name, field=str(unknown[0])[:40])
         count = bundle.header["counts"][name]
-        if sorted(given) != sorted(cols) or len(values) != len(cols) or not all(
-            isinstance(v, list) and len(v) == count for v in values
-        ):
+        if sorted(given) != sorted(cols) or len(values) != len(cols):
             raise GridError("sync.malformed", path=path, detail=name)
-        values = [values[given.index(c)] for c in cols]
+        unpacked = [_unpack(values[given.index(c)], count) for c in cols]
+        if None in unpacked:
+            raise GridError("sync.malformed", path=path, detail=name)
+        values = [column for column, _sample in unpacked]
         data_fields = set(model.data_fields()) | {"deleted"}
-        for i, (column, check) in enumerate(zip(values, _checks(model), strict=True)):
-            if not check(column):
+        for i, ((_column, sample), check) in enumerate(zip(unpacked, _checks(model), strict=True)):
+            if not check(sample):
                 raise GridError("sync.bad_value", path=path, table=name, field=cols[i])
         table["columns"], table["rows"] = cols, list(zip(*values, strict=True))
         if not count:

@@ -122,6 +122,11 @@ CASES = {
         "bad_value", lambda s: forge(s, community_rows(s, stamps='{"owner":"0190000000000000-aa"}'))
     ),
     "counts that do not match": ("malformed", lambda s: forge(s, community_rows(s), header={"counts": {"community": 2}})),
+    "runs longer than the table": ("malformed", lambda s: forge(s, _runs(community_rows(s), "deleted", [[0, 5]]))),
+    "runs with a negative length": (
+        "malformed", lambda s: forge(s, _runs(community_rows(s), "deleted", [[0, 2], [0, -1]]))
+    ),
+    "runs of the wrong type": ("bad_value", lambda s: forge(s, _runs(community_rows(s), "deleted", [["yes", 1]]))),
     "deeply nested json": ("malformed", lambda s: forge(s, raw=b"[" * 100_000 + b"]" * 100_000)),
     "reference to a record we lack": ("dangling", lambda s: forge(s, _resident_of("01900000-0000-7000-8000-00000000dead"))),
 }
@@ -131,6 +136,12 @@ def _with_column(tables, name, value):
     t = tables["community"]
     t["columns"].append(name)
     t["values"].append([value])
+    return tables
+
+
+def _runs(tables, name, runs):
+    t = tables["community"]
+    t["values"][t["columns"].index(name)] = {"runs": runs}
     return tables
 
 
