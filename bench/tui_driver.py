@@ -7,8 +7,8 @@ parent times process start to that line, so interpreter start and imports count 
 GridApp, space on a yes/no item of an open visit until the screen shows the value
 :func:`visits.answer` committed; for the bare app, a key whose binding updates a Static.
 ``paint grid --db PATH --runs N`` prints JSON ms from opening a long list to its first rows
-painted: the walk list of the largest grid and of the whole community, the needs board, and a
-bare Header/Static/Footer screen as the baseline.
+painted: the walk list of the largest grid and of the whole community, the needs board, the
+all-residents list, and a bare Header/Static/Footer screen as the baseline.
 
 The bare app is the baseline of DESIGN.md §5: Header, Static, Footer and nothing else.
 """
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import json
 import resource
 import sys
@@ -155,7 +156,7 @@ def painted(widget) -> bool:
 
 
 def list_screens(app: App) -> dict[str, object]:
-    """The long lists to open, each a factory of a fresh screen; the needs board once it exists."""
+    """The long lists to open, each a factory of a fresh screen; later lists once they exist."""
     from gridtui.domain import visits
     from gridtui.tui.screens.walk import WalkScreen
 
@@ -164,11 +165,15 @@ def list_screens(app: App) -> dict[str, object]:
         "grid": lambda: WalkScreen(largest.id, None, "largest grid"),
         "all": lambda: WalkScreen(None, None, "whole community"),
     }
-    try:
-        from gridtui.tui.screens.needs import NeedsBoard
-    except ImportError:
-        return screens
-    return {**screens, "needs": NeedsBoard}
+    for name, module, factory in (
+        ("needs", "gridtui.tui.screens.needs", "NeedsBoard"),
+        ("residents", "gridtui.tui.screens.residents", "ResidentsScreen"),
+    ):
+        try:
+            screens[name] = getattr(importlib.import_module(module), factory)
+        except (ImportError, AttributeError):
+            pass  # not built yet: the bench table says so
+    return screens
 
 
 async def paint(db: str, runs: int) -> None:
