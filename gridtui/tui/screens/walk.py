@@ -23,6 +23,8 @@ STATUS_STYLE = {
     "moved_away": "white on blue",
 }
 FLAG_STYLE = {"open_needs": "white on red", "party": "white on #af0000"}
+FLAG_ORDER = ("elderly_alone", "disabled", "hardship", "party", "open_needs")
+"""Badges always in this order (a row's flags are a set, whose order changes from run to run)."""
 WALK_WIDTHS = (24, 10, 4, 8)
 
 
@@ -31,7 +33,8 @@ def status_badge(status: str) -> tuple[str, int, str]:
 
 
 def render_walk_row(row) -> Text:
-    flags = columns.badges([(t(f"tui.flag.{f}", default=f), FLAG_STYLE.get(f, "black on #87afd7")) for f in row.flags])
+    ordered = sorted(row.flags, key=lambda f: (FLAG_ORDER.index(f) if f in FLAG_ORDER else len(FLAG_ORDER), f))
+    flags = columns.badges([(t(f"tui.flag.{f}", default=f), FLAG_STYLE.get(f, "black on #87afd7")) for f in ordered])
     return columns.row([
         (row.address, WALK_WIDTHS[0]),
         (row.head_name or "", WALK_WIDTHS[1], "bold"),
