@@ -232,13 +232,15 @@ class Bench:
         whole = Row("walk list of the whole community, first paint", "ms", budget)
         needs = Row("needs board, first paint", "ms", budget)
         residents = Row("all-residents list, first paint", "ms", budget)
+        volunteers = Row("volunteers list, first paint", "ms", budget)
 
         def measure(_row: Row) -> None:
             require("gridtui.tui.screens.walk", "WalkScreen")
             visits = require("gridtui.domain.visits", "walk_page")
             times = paint_times(self.copy("paint.db"), self.runs)
             bare = statistics.median(times["bare"])
-            for row, name in ((grid, "grid"), (whole, "all"), (needs, "needs"), (residents, "residents")):
+            for row, name in ((grid, "grid"), (whole, "all"), (needs, "needs"), (residents, "residents"),
+                              (volunteers, "volunteers")):
                 if name in times:
                     row.figure, row.baseline = statistics.median(times[name]), bare
                 else:
@@ -262,13 +264,15 @@ class Bench:
                     f"the same, every present resident; residents_count + residents_page(0, {PAGE}) alone "
                     f"{domain_ms:.1f} ms"
                 )
+            if volunteers.figure is not None:
+                volunteers.note = "the same, every volunteer (in-service party members, teams, others)"
 
         guarded(grid, measure)
-        for row in (whole, needs, residents):
+        for row in (whole, needs, residents, volunteers):
             if grid.figure is None:
                 row.note = grid.note
 
-        return [grid, whole, needs, residents]
+        return [grid, whole, needs, residents, volunteers]
 
     def _largest_grid(self) -> tuple[str, str]:
         """The grid with the most households, and the household campaign covering it."""

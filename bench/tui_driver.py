@@ -8,7 +8,7 @@ GridApp, space on a yes/no item of an open visit until the screen shows the valu
 :func:`visits.answer` committed; for the bare app, a key whose binding updates a Static.
 ``paint grid --db PATH --runs N`` prints JSON ms from opening a long list to its first rows
 painted: the walk list of the largest grid and of the whole community, the needs board, the
-all-residents list, and a bare Header/Static/Footer screen as the baseline.
+all-residents list, the volunteers list, and a bare Header/Static/Footer screen as the baseline.
 
 The bare app is the baseline of DESIGN.md §5: Header, Static, Footer and nothing else.
 """
@@ -155,6 +155,14 @@ def painted(widget) -> bool:
     return widget.is_mounted and widget.region.height > 0
 
 
+LATER_LISTS = (
+    ("needs", "gridtui.tui.screens.needs", "NeedsBoard"),
+    ("residents", "gridtui.tui.screens.residents", "ResidentsScreen"),
+    ("volunteers", "gridtui.tui.screens.volunteers", "VolunteersScreen"),
+)
+"""(name, module, screen class) of the long lists beyond the walk list, taken when they exist."""
+
+
 def list_screens(app: App) -> dict[str, object]:
     """The long lists to open, each a factory of a fresh screen; later lists once they exist."""
     from gridtui.domain import visits
@@ -165,10 +173,7 @@ def list_screens(app: App) -> dict[str, object]:
         "grid": lambda: WalkScreen(largest.id, None, "largest grid"),
         "all": lambda: WalkScreen(None, None, "whole community"),
     }
-    for name, module, factory in (
-        ("needs", "gridtui.tui.screens.needs", "NeedsBoard"),
-        ("residents", "gridtui.tui.screens.residents", "ResidentsScreen"),
-    ):
+    for name, module, factory in LATER_LISTS:
         try:
             screens[name] = getattr(importlib.import_module(module), factory)
         except (ImportError, AttributeError):
