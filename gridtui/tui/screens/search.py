@@ -1,7 +1,9 @@
 """Search from anywhere: households and residents by name, pinyin, initials, address, phone tail.
 
-Each keystroke starts an exclusive thread worker (the previous one's result is dropped), so
-typing never waits for the database; Enter opens the highlighted household.
+The search runs in a thread worker, so typing never waits for the database. The debounce needs
+no timer: one search runs at a time, and keys typed while it runs are coalesced into the latest
+query, searched as soon as it finishes; a result for text no longer in the box is dropped.
+Enter opens the highlighted household.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import Header, Input, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker
 
 from gridtui.i18n import t
 from gridtui.tui.app import db_work
@@ -46,6 +48,11 @@ class SearchScreen(GridScreen):
             super().__init__()
             self.query, self.hits = query, hits
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._pending: str | None = None
+        self._searching = False
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder=t("tui.search.placeholder"), id="search-input")
@@ -59,22 +66,35 @@ class SearchScreen(GridScreen):
     def on_input_changed(self, event: Input.Changed) -> None:
         query = event.value.strip()
         if not query:
+            self._pending = None
             self.query_one(PagedList).set_rows([])
             self.query_one("#search-status", Static).update(t("tui.search.hint"))
             return
-        self.run_search(query)
+        self._pending = query
+        if not self._searching:
+            self._next_search()
+
+    def _next_search(self) -> None:
+        """At most one search runs; keys typed meanwhile are coalesced into the latest query."""
+        query, self._pending = self._pending, None
+        if query:
+            self._searching = True
+            self.run_search(query)
 
     @db_work(group="search")
     def run_search(self, query: str) -> None:
         from gridtui.domain import search
 
-        hits = search.search(query, limit=50)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.Results(query, hits))
+        self.post_message(self.Results(query, search.search(query, limit=50)))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "search" and event.worker.is_finished:
+            self._searching = False
+            self._next_search()
 
     def on_search_screen_results(self, message: Results) -> None:
         if message.query != self.query_one(Input).value.strip():
-            return  # typed on since: a newer search is under way
+            return  # typed on since: a newer search follows
         self.query_one(PagedList).set_rows(message.hits)
         self.query_one("#search-status", Static).update(t("tui.search.count", count=len(message.hits)))
 
