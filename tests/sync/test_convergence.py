@@ -3,7 +3,8 @@
 Three laptops edit one small community (creates, field edits, deletions, concurrent edits of
 one field, conflict resolutions), exchange incremental bundles in random pairs, re-import old
 bundles, and finally sync all pairs. Every database must end in the same logical state with the
-same conflict set.
+same conflict set; along the way every dry run predicts its import exactly and every replayed
+bundle changes nothing.
 """
 
 from __future__ import annotations
@@ -47,14 +48,15 @@ def apply(step, laptops, folder, sent) -> None:
             return
         out = folder / f"{len(sent)}.bundle"
         src.export(out, to=[dst])
-        dst.import_(out)
+        predicted = dst.import_(out, dry_run=True)
+        assert dst.import_(out) == predicted  # a dry run tells exactly what the import does
         sent.append((out, dst))
         return
     if kind == "replay":
         if sent:
             out, dst = sent[step[1] % len(sent)]
             again = dst.import_(out)
-            assert again.new == 0
+            assert (again.new, again.updated, again.conflicts) == (0, 0, 0)
         return
     laptops[step[1]].become()
     if kind == "create":
