@@ -297,3 +297,19 @@ async def test_done_with_required_items_missing_is_one_sentence(make_app):
         assert any("A required item is not answered yet" in m for m in notices), notices
         assert Visit.get_by_id(screen.data.visit_id).outcome == "in_progress"
         assert not app.errors
+
+
+async def test_settings_from_the_config_file_given_to_the_app(make_app, tmp_path):
+    from gridtui.core.models import Visit
+
+    config = tmp_path / "worker.toml"
+    config.write_text('[general]\nmy_grids = ["no such grid"]\nworker_name = "王芳"\nrevisit_days = 5\n',
+                      encoding="utf-8")
+    app = make_app(lang="en", config_path=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "No grids." in screen_text(app)  # home shows only my grids
+        screen = await visit_household(pilot, a_resident_with_phone().household_id)
+        await pilot.press("N")
+        visit = Visit.get_by_id(screen.data.visit_id)
+        assert visit.worker == "王芳" and (visit.revisit_due - app.today).days == 5
