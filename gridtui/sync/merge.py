@@ -285,7 +285,14 @@ def _stamps_text(stamps: dict[str, str]) -> str:
     return json.dumps(stamps, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def _row_stamps(row: tuple | list) -> Iterable[str]:
+def clock_limit(now_ms: int | None = None) -> str:
+    """The smallest stamp the clock guard holds back: more than a day ahead of ``now_ms``."""
+    now_ms = hlc.wall_ms() if now_ms is None else now_ms
+    return hlc.make_stamp(hlc.pack(now_ms + hlc.MAX_DRIFT_MS + 1, 0), "")
+
+
+def row_stamps(row: tuple | list) -> Iterable[str]:
+    """Every stamp of a stored row: its creation stamp and its per-field overrides."""
     yield row[3]
     if row[4] != "{}":
         yield from json.loads(row[4]).values()
@@ -317,7 +324,7 @@ class Merge:
                 rows = self._guard_clock(model, table, bundle.sender)
                 self._merge_table(model, rows, knows)
                 accepted = table["stamps_seen"] if rows is table["rows"] else {
-                    s for row in rows for s in _row_stamps(row)
+                    s for row in rows for s in row_stamps(row)
                 }
                 for stamp in accepted:
                     device = stamp[17:]
@@ -328,14 +335,14 @@ class Merge:
 
     def _guard_clock(self, model: type[Synced], table: dict[str, Any], sender: str) -> list:
         """Hold back rows with a stamp more than a day ahead of our clock (guarantee 6)."""
-        limit = hlc.make_stamp(hlc.pack(self.now_ms + hlc.MAX_DRIFT_MS + 1, 0), "")
+        limit = clock_limit(self.now_ms)
         rows = table["rows"]
         if max(table["stamps_seen"]) < limit:
             return rows
         kept = []
         cols = columns(model)
         for row in rows:
-            if any(s >= limit for s in _row_stamps(row)):
+            if any(s >= limit for s in row_stamps(row)):
                 self.held.append({
                     "target_table": model._meta.table_name, "target_id": row[0],
                     "data": dict(zip(cols, row, strict=True)), "sender": sender,

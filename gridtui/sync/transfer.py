@@ -151,8 +151,9 @@ def _bulk_write(first_fill: bool) -> Iterator[None]:
         database.execute_sql("PRAGMA foreign_keys = ON")
 
 
-def _plan(opened: list[bundle.Bundle], progress: Progress, done: int) -> merge.Merge:
-    plan = merge.Merge()
+def _plan(opened: list[bundle.Bundle], progress: Progress, done: int,
+          now_ms: int | None = None) -> merge.Merge:
+    plan = merge.Merge(now_ms)
     for n, item in enumerate(opened):
         progress(done + n, done + len(opened) + 1, item.path)
         plan.add(item)
@@ -179,9 +180,10 @@ def quarantined() -> list[dict[str, Any]]:
     return found
 
 
-def accept_quarantined(passphrase: str | None = None) -> merge.Summary:
+def accept_quarantined(passphrase: str | None = None, now_ms: int | None = None) -> merge.Summary:
     """Import the quarantined bundles whose signer is now trusted, and the held rows whose
-    stamps are no longer ahead of the clock; whatever still fails stays where it is."""
+    stamps are no longer ahead of the clock (``now_ms``: the wall clock unless given); whatever
+    still fails stays where it is."""
     identity = keys.load_identity()
     opened, files = [], []
     folder = quarantine_dir()
@@ -191,14 +193,11 @@ def accept_quarantined(passphrase: str | None = None) -> merge.Summary:
             files.append(path)
         except bundle.UnknownSigner:
             continue
-    held = list(HeldRow.select())
-    limit = merge.hlc.wall_ms() + merge.hlc.MAX_DRIFT_MS
-    ready = [h for h in held if max(merge._row_stamps(_held_tuple(h))) < merge.hlc.make_stamp(
-        merge.hlc.pack(limit + 1, 0), "")]
-    for h in ready:
-        opened.append(_held_bundle(h))
+    limit = merge.clock_limit(now_ms)
+    ready = [h for h in HeldRow.select() if max(merge.row_stamps(_held_tuple(h))) < limit]
+    opened += [_held_bundle(h) for h in ready]
     with store.transaction():
-        plan = _plan(opened, lambda _d, _t, _w: None, 0)
+        plan = _plan(opened, lambda _d, _t, _w: None, 0, now_ms)
         plan.summary.duplicates = plan.count_duplicates()
         plan.write()
         for h in ready:

@@ -194,6 +194,10 @@ def test_a_stamp_from_the_future_is_held_and_never_moves_our_clock(laptops, tmp_
     assert HeldRow.select().count() == 1
     transfer.accept_quarantined()  # still a day ahead: stays held
     assert HeldRow.select().count() == 1
+    three_days_later = hlc.wall_ms() + 3 * 24 * 3600 * 1000
+    assert transfer.accept_quarantined(now_ms=three_days_later).new == 1
+    assert HeldRow.select().count() == 0
+    assert Resident.select().where(Resident.name == "王五").exists()
 
 
 def test_residents_registered_twice_offline_are_flagged(laptops, tmp_path):
