@@ -87,12 +87,17 @@ def guarded(row: Row, measure: Callable[[Row], None]) -> Row:
 # -- fresh processes ------------------------------------------------------------------------------
 
 
-def until_ready(kind: str, db: Path | None) -> tuple[float, int]:
-    """Seconds from process start to "home screen shows data", and the peak RSS (KiB) then."""
+STAGES = ("Python and Textual", "own imports", "first screen", "data")
+
+
+def until_ready(kind: str, db: Path | None) -> tuple[float, int, list[float]]:
+    """Seconds from process start to "home screen shows data", the peak RSS (KiB) then, and the
+    ms spent in each of STAGES (from the driver's wall-clock stamps)."""
     cmd = [sys.executable, "-m", "bench.tui_driver", "start", kind]
     if db is not None:
         cmd += ["--db", str(db)]
     with tempfile.TemporaryFile("w+") as err:
+        spawned = time.time()
         began = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, env=ENV, cwd=ROOT)
         line = proc.stdout.readline()
@@ -102,7 +107,9 @@ def until_ready(kind: str, db: Path | None) -> tuple[float, int]:
         if not line.startswith("READY"):
             err.seek(0)
             raise RuntimeError(err.read().strip() or f"{kind} app exited {proc.returncode}")
-    return elapsed, int(line.split()[1])
+    _, rss, *stamps = line.split()
+    marks = [spawned, *map(float, stamps)]
+    return elapsed, int(rss), [(b - a) * 1000 for a, b in zip(marks, marks[1:], strict=False)]
 
 
 def key_round_trips(kind: str, db: Path | None, presses: int) -> dict[str, list[float]]:
@@ -173,15 +180,23 @@ class Bench:
             require("gridtui.tui.app", "GridApp")
             db = self.copy("start.db")
             rss: dict[str, list[int]] = {"grid": [], "bare": []}
+            stages: dict[str, list[list[float]]] = {"grid": [], "bare": []}
 
             def run(kind: str) -> float:
-                seconds, kib = until_ready(kind, db if kind == "grid" else None)
+                seconds, kib, parts = until_ready(kind, db if kind == "grid" else None)
                 rss[kind].append(kib)
+                stages[kind].append(parts)
                 return seconds * 1000
 
             for kind in ("grid", "bare"):  # untimed warm-up: modules compiled and files in the OS
                 run(kind)  # cache, as for an installed gridtui that has run before
                 rss[kind].clear()
+                stages[kind].clear()
+
+            def split(kind: str) -> str:
+                return ", ".join(
+                    f"{name} {statistics.median(run[i] for run in stages[kind]):.0f}" for i, name in enumerate(STAGES)
+                )
             start.figure, start.baseline = median_alternating(
                 lambda: run("grid"), lambda: run("bare"), self.runs
             )
@@ -189,7 +204,8 @@ class Bench:
             memory.baseline = statistics.median(rss["bare"]) / 1024
             start.note = (
                 f"process start until the home screen's grid list is filled from the database (bare app: its "
-                f"Static mounted); headless, median of {self.runs} fresh processes a side, alternating"
+                f"Static mounted); headless, median of {self.runs} fresh processes a side, alternating. "
+                f"Stages in ms, gridtui: {split('grid')}; bare app: {split('bare')}"
             )
             memory.note = "ru_maxrss of the same processes, read when the home screen shows data"
 

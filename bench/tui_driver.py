@@ -1,7 +1,7 @@
 """Runs one app headless in a fresh process and reports when it is ready, for the bench.
 
-``python -m bench.tui_driver start bare|grid [--db PATH]`` prints ``READY <max rss KiB>`` the
-moment the home screen shows its data (for the bare app: when its Static is mounted); the
+``python -m bench.tui_driver start bare|grid [--db PATH]`` prints ``READY <max rss KiB> <stamps>``
+the moment the home screen shows its data (for the bare app: when its Static is mounted); the
 parent times process start to that line, so interpreter start and imports count for both.
 ``keypress bare|grid --db PATH --presses N`` prints one JSON list of key round trips in ms: for
 GridApp, space on a yes/no item of an open visit until the screen shows the value
@@ -86,12 +86,20 @@ def send_key(app: App, key: str) -> None:
 
 
 async def start(kind: str, db: str | None) -> None:
+    """Wall-clock stamps of each stage, for the parent to split the cold start: this code running
+    (interpreter and Textual imported), the app's own imports done, its first screen mounted,
+    the home screen's data shown."""
+    stamps = [time.time()]
     app = BareApp() if kind == "bare" else grid_app(db)
     ready = bare_ready if kind == "bare" else grid_ready
+    stamps.append(time.time())
     async with app.run_test(headless=True, size=SIZE):
+        await wait_for(lambda: app.screen.is_mounted and app.screen.region.height > 0)
+        stamps.append(time.time())
         await wait_for(lambda: ready(app))
+        stamps.append(time.time())
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        print(f"READY {rss}", flush=True)
+        print(f"READY {rss} " + " ".join(f"{s:.6f}" for s in stamps), flush=True)
 
 
 async def open_visit(app: App, pilot):
