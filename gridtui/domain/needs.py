@@ -95,9 +95,10 @@ def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-def due_for(urgency: str, opened_at: datetime) -> datetime:
-    """When a need of this urgency opened at ``opened_at`` should be met (configurable hours)."""
-    hours = load_settings().due_hours.get(urgency, 168)
+def due_for(urgency: str, opened_at: datetime, due_hours: dict[str, int] | None = None) -> datetime:
+    """When a need of this urgency opened at ``opened_at`` should be met: ``due_hours`` (the
+    caller's settings, e.g. the app's own config file) or else the default config file's."""
+    hours = (due_hours if due_hours is not None else load_settings().due_hours).get(urgency, 168)
     return opened_at + timedelta(hours=hours)
 
 
@@ -113,8 +114,13 @@ def open_need(
     actor: str = "",
     collective_id: str | None = None,
     at: datetime | None = None,
+    due_hours: dict[str, int] | None = None,
 ) -> str:
-    """Record a resident's need (from a visit, phone call, the platform...); returns its id."""
+    """Record a resident's need (from a visit, phone call, the platform...); returns its id.
+
+    ``due_hours`` is the caller's Settings.due_hours (the TUI passes its own config's); without
+    it the default config file decides the due time.
+    """
     item = NeedItem.get_or_none(NeedItem.key == item_key)
     if item is None:
         raise GridError("needs.unknown_item", item=item_key)
@@ -140,7 +146,7 @@ def open_need(
     with store.transaction():
         need = store.create(
             Need, household=household_id, resident=resident_id, item=item_key, source=source,
-            urgency=urgency, status="open", opened_at=opened, due_at=due_for(urgency, opened),
+            urgency=urgency, status="open", opened_at=opened, due_at=due_for(urgency, opened, due_hours),
             note=note, visit=visit_id, collective=collective_id,
         )
         store.create(NeedEvent, need=need.id, from_status=None, to_status="open", at=opened,

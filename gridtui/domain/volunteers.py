@@ -314,3 +314,20 @@ def pairings_of_household(household_id: str) -> list[dict[str, Any]]:
         .where((Pairing.household == household_id) & _live(Pairing))
         .order_by(Volunteer.name, Pairing.id).objects()
     ]
+
+
+def assignments_of_volunteer(volunteer_id: str) -> list[dict[str, Any]]:
+    """The needs this volunteer was dispatched to, newest first, with the need's item and address."""
+    get_volunteer(volunteer_id)
+    return [
+        {"id": a.id, "need_id": a.need_id, "item": pick(a.item_zh, a.item_en), "address": a.address or "",
+         "need_status": a.need_status, "status": a.status, "assigned_at": a.assigned_at,
+         "done_at": a.done_at, "hours": a.hours}
+        for a in Assignment.select(Assignment, NeedItem.zh.alias("item_zh"), NeedItem.en.alias("item_en"),
+                                   Household.address.alias("address"), Need.status.alias("need_status"))
+        .join(Need, on=(Assignment.need == Need.id))
+        .join(NeedItem, on=(Need.item == NeedItem.key))
+        .switch(Need).join(Household, JOIN.LEFT_OUTER, on=(Need.household == Household.id))
+        .where((Assignment.volunteer == volunteer_id) & _live(Assignment))
+        .order_by(Assignment.assigned_at.desc(), Assignment.id).objects()
+    ]

@@ -52,6 +52,10 @@ NAV: list[tuple[str, str, str, str]] = [
     ("dashboard", "D", "nav.dashboard", "gridtui.tui.screens.dashboard:DashboardScreen"),
     ("reports", "e", "nav.reports", "gridtui.tui.screens.reports:ReportsScreen"),
     ("sync", "y", "nav.sync", "gridtui.tui.screens.sync:SyncScreen"),
+    ("residents", "P", "nav.residents", "gridtui.tui.screens.residents:ResidentsScreen"),
+    ("volunteers", "V", "nav.volunteers", "gridtui.tui.screens.volunteers:VolunteersScreen"),
+    ("collective", "I", "nav.collective", "gridtui.tui.screens.collective:CollectiveScreen"),
+    ("resources", "O", "nav.resources", "gridtui.tui.screens.resources:ResourcesScreen"),
 ]
 """(name, key, label key, "module:factory") of every top-level screen: one line per screen."""
 

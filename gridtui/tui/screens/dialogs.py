@@ -191,7 +191,7 @@ class NeedDialog(GridModal):
             needs.open_need(
                 self.household_id, self.chosen["key"], urgency=pressed.name if pressed else None,
                 note=self.query_one("#need-note", Input).value, source="visit", visit_id=self.visit_id,
-                actor=self.app.settings.worker_name,
+                actor=self.app.settings.worker_name, due_hours=self.app.settings.due_hours,
             )
         except ValidationError as exc:
             error.update(exc.message())

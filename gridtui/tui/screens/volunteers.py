@@ -1,0 +1,275 @@
+"""The volunteer registry and one volunteer: skills, 一带多帮 households, assignments, hours.
+
+The list is a :class:`PagedList` over ``volunteers.list_volunteers`` / ``count_volunteers`` (1,100
+people at full scale: in-service party members who reported to the community (双报到) with their
+work unit, party-member volunteers and resident volunteers). ``t`` cycles the team (the three of
+the article and any the office added), ``f`` the kind. On one volunteer, ``a`` says whether they
+are available now and ``l`` writes a line of the service-hours ledger; Enter on a paired household
+or an assignment opens it. Phones are masked.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Header, Static
+
+from gridtui.i18n import pick, t
+from gridtui.tui.app import db_work
+from gridtui.tui.keys import bind
+from gridtui.tui.screens.base import GridScreen
+from gridtui.tui.screens.forms import FormDialog, required
+from gridtui.tui.screens.residents import cycle
+from gridtui.tui.widgets import columns
+from gridtui.tui.widgets.footer import KeyFooter
+from gridtui.tui.widgets.paged_list import PagedList
+
+KINDS = ("in_service_party", "party_volunteer", "resident", "unit_staff")
+WIDTHS = (8, 14, 16, 14, 4, 4, 6)
+ASSIGNMENT_STYLE = {"assigned": "black on yellow", "done": "black on green", "cancelled": "dim"}
+
+
+def _hours(value: float) -> str:
+    return f"{value:g}"
+
+
+def render_volunteer(v: dict) -> Text:
+    return columns.row([
+        (v["name"], WIDTHS[0], "bold"),
+        (t(f"volunteers.kind.{v['kind']}", default=v["kind"]), WIDTHS[1]),
+        (v["team"] or "-", WIDTHS[2], "" if v["team"] else "dim"),
+        (v["work_unit"] or "-", WIDTHS[3], "" if v["work_unit"] else "dim"),
+        (t("volunteers.yes") if v["available"] else t("volunteers.no"), WIDTHS[4],
+         "green" if v["available"] else "dim"),
+        (v["open_load"], WIDTHS[5], "bold" if v["open_load"] else "dim"),
+        (columns.fit(_hours(v["hours"]), WIDTHS[6], "right"), WIDTHS[6]),
+    ])
+
+
+def volunteers_header() -> Text:
+    keys = ("name", "kind", "team", "work_unit", "available", "load", "hours")
+    return columns.row([(t(f"registry.vol.col.{k}"), w) for k, w in zip(keys, WIDTHS, strict=True)])
+
+
+class VolunteersScreen(GridScreen):
+    """The volunteer registry, filtered by team and kind, paged from SQLite."""
+
+    BINDINGS = [
+        bind("t", "cycle_team", "volunteers.team"),
+        bind("f", "cycle_kind", "volunteers.kind"),
+        bind("x", "clear", "volunteers.clear"),
+        bind("escape", "app.pop_screen", "volunteers.back", show=False),
+    ]
+
+    class Ready(Message):
+        def __init__(self, teams: list[dict]) -> None:
+            super().__init__()
+            self.teams = teams
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.team_id: str | None = None
+        self.kind: str | None = None
+        self.teams: list[dict] = []
+        self.ready = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(t("registry.loading"), id="volunteers-filters", classes="screen-title", markup=False)
+        yield Static(volunteers_header(), classes="list-header")
+        yield PagedList(render=render_volunteer, empty=t("registry.vol.empty"), id="volunteers-list")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.query_one(PagedList).focus()
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted and self.ready:  # back from a volunteer: hours or availability changed
+            self.reload()
+
+    @db_work
+    def load(self) -> None:
+        from gridtui.domain import volunteers
+
+        self.post_message(self.Ready(volunteers.list_teams()))
+
+    def on_volunteers_screen_ready(self, message: Ready) -> None:
+        self.teams, self.ready = message.teams, True
+        self.reload(keep_cursor=False)
+
+    def reload(self, keep_cursor: bool = True) -> None:
+        from gridtui.domain import volunteers
+
+        people = self.query_one(PagedList)
+        team_id, kind = self.team_id, self.kind
+        with self.app.guarded():
+            if keep_cursor:
+                people.reload()
+            else:
+                people.set_source(
+                    lambda offset, limit: volunteers.list_volunteers(team_id, kind, offset=offset, limit=limit),
+                    lambda: volunteers.count_volunteers(team_id, kind),
+                )
+        team = next((f"{tm['name']} ({tm['members']})" for tm in self.teams if tm["id"] == self.team_id), None)
+        out = Text()
+        for label, value in ((t("registry.vol.col.team"), team),
+                             (t("registry.vol.col.kind"), t(f"volunteers.kind.{kind}") if kind else None)):
+            out.append(f"{label}:", "dim")
+            out.append(f"{value or t('registry.all')}  ", "bold" if value else "")
+        out.append(t("registry.vol.count", count=people.count))
+        self.query_one("#volunteers-filters", Static).update(out)
+
+    def action_cycle_team(self) -> None:
+        self.team_id = cycle(self.team_id, [tm["id"] for tm in self.teams])
+        self.reload(keep_cursor=False)
+
+    def action_cycle_kind(self) -> None:
+        self.kind = cycle(self.kind, list(KINDS))
+        self.reload(keep_cursor=False)
+
+    def action_clear(self) -> None:
+        self.team_id = self.kind = None
+        self.reload(keep_cursor=False)
+
+    def on_paged_list_selected(self, message: PagedList.Selected) -> None:
+        message.stop()
+        self.app.push_screen(VolunteerScreen(message.row["id"]))
+
+
+def render_pairing(p: dict) -> Text:
+    since = f"{p['since']:%Y-%m-%d}" if p["since"] else ""
+    return columns.row([(p["address"], 26), (since, 10, "dim")])
+
+
+def render_assignment(a: dict) -> Text:
+    return columns.row([
+        (f"{a['assigned_at']:%Y-%m-%d}", 10, "dim"), (a["item"], 16, "bold"), (a["address"] or "-", 20),
+        (t(f"dispatch.assignment.{a['status']}", default=a["status"]), 8, ASSIGNMENT_STYLE.get(a["status"], "")),
+        (columns.fit(_hours(a["hours"]) if a["hours"] else "", 4, "right"), 4),
+    ])
+
+
+class VolunteerScreen(GridScreen):
+    """One volunteer: who, skills, ledger on the left; paired households and assignments on the right."""
+
+    BINDINGS = [
+        bind("a", "toggle_available", "volunteer.available"),
+        bind("l", "log_hours", "volunteer.log_hours"),
+        bind("escape", "app.pop_screen", "volunteer.back"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, detail: dict, assignments: list[dict]) -> None:
+            super().__init__()
+            self.detail, self.assignments = detail, assignments
+
+    def __init__(self, volunteer_id: str) -> None:
+        super().__init__()
+        self.volunteer_id = volunteer_id
+        self.detail: dict | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="volunteer-body"):
+            with VerticalScroll(id="volunteer-info"):
+                yield Static(t("registry.loading"), id="volunteer-detail", markup=False)
+            with Vertical(id="volunteer-side"):
+                yield Static(t("registry.vol.pairings"), classes="section-title", markup=False)
+                yield PagedList(render=render_pairing, empty=t("registry.vol.no_pairings"), id="volunteer-pairings")
+                yield Static(t("registry.vol.assignments"), classes="section-title", markup=False)
+                yield PagedList(render=render_assignment, empty=t("registry.vol.no_assignments"),
+                                id="volunteer-assignments")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#volunteer-pairings", PagedList).focus()
+        self.load()
+
+    @db_work(group="volunteer")
+    def load(self) -> None:
+        from gridtui.domain import volunteers
+
+        self.post_message(self.Loaded(volunteers.volunteer_detail(self.volunteer_id),
+                                      volunteers.assignments_of_volunteer(self.volunteer_id)))
+
+    def on_volunteer_screen_loaded(self, message: Loaded) -> None:
+        self.detail = message.detail
+        self.query_one("#volunteer-detail", Static).update(render_detail(message.detail))
+        self.query_one("#volunteer-pairings", PagedList).set_rows(message.detail["pairings"])
+        self.query_one("#volunteer-assignments", PagedList).set_rows(message.assignments)
+
+    def on_paged_list_selected(self, message: PagedList.Selected) -> None:
+        message.stop()
+        if message.paged_list.id == "volunteer-pairings":
+            self.app.open_household(message.row["household_id"])
+        else:
+            from gridtui.tui.screens.needs import NeedScreen
+
+            self.app.push_screen(NeedScreen(message.row["need_id"]))
+
+    def action_toggle_available(self) -> None:
+        from gridtui.domain import volunteers
+
+        if self.detail is None:
+            return
+        available = not self.detail["available"]
+        with self.app.guarded():
+            volunteers.set_availability(self.volunteer_id, available)
+            self.notify(t("registry.vol.now_available" if available else "registry.vol.now_away",
+                          name=self.detail["name"]))
+            self.load()
+
+    def action_log_hours(self) -> None:
+        if self.detail is None:
+            return
+        name = self.detail["name"]
+
+        def save(values: dict[str, str]) -> str:
+            from gridtui.domain import volunteers
+
+            required(values, "hours", "activity")
+            volunteers.log_service(self.volunteer_id, values["hours"], on=values["date"] or None,
+                                   activity=values["activity"])
+            return t("registry.vol.logged", hours=values["hours"], name=name)
+
+        fields = [("hours", t("field.hours"), ""), ("date", t("field.date"), f"{self.app.today or date.today()}"),
+                  ("activity", t("field.activity"), "")]
+        self.app.push_screen(FormDialog(t("registry.vol.log_title", name=name), fields, save),
+                             lambda saved: self.load() if saved else None)
+
+
+def render_detail(d: dict) -> Text:
+    """The volunteer, their skills and their ledger as text for the left pane."""
+    from gridtui.core.catalogs import need_items
+
+    labels = {i["key"]: pick(i["zh"], i["en"]) for i in need_items()}
+    out = Text()
+    out.append(f"{d['name']}\n", "bold")
+    out.append_text(columns.badges([
+        (t(f"volunteers.kind.{d['kind']}", default=d["kind"]), "black on #87afd7"),
+        (t("registry.vol.available") if d["available"] else t("registry.vol.away"),
+         "black on green" if d["available"] else "reverse"),
+    ]))
+    out.append("\n\n")
+    fields = [
+        ("team", d["team"] or "-"), ("work_unit", d["work_unit"] or "-"), ("phone", d["phone"] or "-"),
+        ("availability", d["availability"] or "-"), ("load", d["open_load"]), ("hours", _hours(d["hours"])),
+    ]
+    for key, value in fields:
+        out.append_text(columns.row([(t(f"registry.vol.col.{key}"), 10, "dim"), Text(str(value))]))
+        out.append("\n")
+    out.append("\n" + t("registry.vol.skills") + "\n", "bold")
+    out.append((t("registry.list_sep").join(labels.get(s, s) for s in d["skills"]) or t("registry.none")) + "\n")
+    out.append("\n" + t("registry.vol.ledger") + "\n", "bold")
+    for line in d["service"]:
+        out.append(f"{line['date']:%Y-%m-%d}  ", "dim")
+        out.append(columns.fit(_hours(line["hours"]), 4, "right") + "h  ", "bold")
+        out.append(f"{line['activity'] or (t('registry.vol.for_need') if line['need_id'] else '')}\n")
+    if not d["service"]:
+        out.append(t("registry.none") + "\n", "dim")
+    return out

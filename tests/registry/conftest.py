@@ -1,0 +1,59 @@
+"""Registry screens' fixtures: one demo community at scale 0.05 per session, copied per test.
+
+The demo and the app share a fixed ``today`` so ages, due times and default dates do not move
+with the calendar.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from gridtui.core.db import close_database, open_database
+from gridtui.domain import demo
+
+TODAY = date(2026, 7, 14)
+SIZE = (150, 44)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("registry-demo") / "demo.db"
+    open_database(path)
+    demo.generate(seed=11, scale=0.05, today=TODAY)
+    close_database()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template, tmp_path) -> Path:
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_template, path)
+    return path
+
+
+@pytest.fixture
+def make_app(demo_db):
+    """``make_app(lang="zh", **kw)``: a GridApp on this test's copy of the demo."""
+    from gridtui.tui import GridApp
+
+    def make(lang: str = "zh", **kwargs):
+        return GridApp(db_path=demo_db, lang=lang, today=TODAY, **kwargs)
+
+    return make
+
+
+async def settle(pilot) -> None:
+    """Let workers finish and their messages land (no sleeps)."""
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def screen_text(app) -> str:
+    """What the terminal shows now, as plain text."""
+    return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
