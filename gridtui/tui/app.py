@@ -257,6 +257,3 @@ class GridApp(App):
             self.notify(t("tui.app.no_campaign"), severity="warning")
             return
         self.push_screen(VisitScreen(household_ids, index))
-
-    def active_screen_of(self, kind: type[Screen]) -> Screen | None:
-        return next((s for s in reversed(self.screen_stack) if isinstance(s, kind)), None)

@@ -33,23 +33,6 @@ def unit_label(spec: dict) -> str:
     return pick(unit.get("zh"), unit.get("en"))
 
 
-def format_value(item, value: Any) -> str:
-    """How a stored answer reads on screen."""
-    if value is None or value == [] or value == "":
-        return "—"
-    if item.type == "yesno":
-        return t("tui.answer.yes") if value else t("tui.answer.no")
-    choices = {c["key"]: choice_label(c) for c in item.spec.get("choices", [])}
-    if item.type == "choice":
-        return choices.get(value, str(value))
-    if item.type == "multi":
-        return "、".join(choices.get(v, str(v)) for v in value)
-    if item.type == "number":
-        number = int(value) if float(value).is_integer() else value
-        return f"{number} {unit_label(item.spec)}".strip()
-    return str(value)
-
-
 class Answered:
     """A row's new value (or, for typed items, the raw text) for the screen to save."""
 
@@ -282,6 +265,3 @@ class Checklist(VerticalScroll, can_focus=False):
         for n, item in enumerate(self.items, 1):
             row_type = TypedRow if item.type in TYPED else KeyedRow
             yield row_type(item, self.answers.get(item.id), n)
-
-    def row(self, item_id: str) -> ItemRow | None:
-        return next((r for r in self.query(ItemRow) if r.item.id == item_id), None)
