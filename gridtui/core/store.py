@@ -193,7 +193,7 @@ def bulk_create(model: type[Synced], rows: Iterable[dict[str, Any]], *, check: b
 def merge_rows(model: type[Synced], columns: list[str], rows: list[tuple]) -> int:
     """Write rows merged from other devices' bundles (:mod:`gridtui.sync.merge` chose each field).
 
-    ``rows`` are complete stored rows in ``columns`` order, every column but ``seq``, with the
+    ``rows`` are complete stored rows (tuples) in ``columns`` order, every column but ``seq``, with the
     stamps the merge settled on. Each gets the next local change sequence, so what this laptop
     learned is passed on to its other peers. New rows are inserted and known ones overwritten in
     place (an upsert, so rows pointing at them stay valid), with executemany. Filling an empty
@@ -223,9 +223,7 @@ def merge_rows(model: type[Synced], columns: list[str], rows: list[tuple]) -> in
                 cursor.execute(f'DROP INDEX "{name}"')
         first = tx.seq + 1
         tx.seq += len(rows)
-        cursor.executemany(
-            sql, [(*row, seq) for row, seq in zip(rows, range(first, tx.seq + 1), strict=True)]
-        )
+        cursor.executemany(sql, map(tuple.__add__, rows, zip(range(first, tx.seq + 1))))
         for _name, create in indexes:
             cursor.execute(create)
     return len(rows)

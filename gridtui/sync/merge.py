@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
@@ -490,13 +491,9 @@ class Merge:
         """Live residents about to be written that share an ID number with another live one."""
         cols = columns(Resident)
         deleted, number = cols.index("deleted"), cols.index("id_number")
-        owners: dict[str, set[str]] = {}
-        for row in self.pending["resident"].values():
-            if row[number]:
-                owners.setdefault(row[number], set())
-                if not row[deleted]:
-                    owners[row[number]].add(row[0])
-        wanted = list(owners) if not self._empty.get("resident") else []
+        pending = self.pending["resident"]
+        counts = Counter(r[number] for r in pending.values() if r[number] and not r[deleted])
+        wanted = [] if self._empty.get("resident") else list({r[number] for r in pending.values() if r[number]})
         cursor = database.cursor()
         for start in range(0, len(wanted), LOOKUP_CHUNK):
             chunk = wanted[start : start + LOOKUP_CHUNK]
@@ -504,10 +501,9 @@ class Merge:
                 'SELECT "id", "id_number" FROM "resident" WHERE "deleted" = 0 AND "id_number" IN ({})'
                 .format(", ".join("?" * len(chunk))), chunk,
             ):
-                pending = self.pending["resident"].get(row_id)
-                if pending is None or not pending[deleted]:
-                    owners[id_number].add(row_id)
-        return sum(1 for ids in owners.values() if len(ids) > 1)
+                if row_id not in pending:  # a row being written counts as it will be
+                    counts[id_number] += 1
+        return sum(1 for n in counts.values() if n > 1)
 
     def write(self) -> None:
         """Apply the plan in the caller's store transaction."""
