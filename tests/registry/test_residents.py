@@ -104,4 +104,7 @@ async def test_residents_screen_filters_pages_and_opens_a_household(make_app, la
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ResidentsScreen)
+        await pilot.press("question_mark")  # the key map names the screen's keys and their ids
+        await settle(pilot)
+        assert "residents.register" in screen_text(app) and "app.residents" in screen_text(app)
         assert not app.errors
