@@ -23,9 +23,6 @@ from gridtui.core.models import HeldRow, database
 from gridtui.errors import GridError
 from gridtui.sync import bundle, keys, merge
 
-FIRST_FILL_ROWS = 20_000
-"""A first import at least this large skips the WAL (see :func:`_bulk_write`)."""
-
 Progress = Callable[[int, int, str], None]
 """progress(done, total, what): how far an import has got, for a progress bar."""
 
@@ -118,10 +115,7 @@ def _apply(opened: list[bundle.Bundle], dry_run: bool, progress: Progress, total
         plan = _plan(opened, progress, done)
         plan.summary.duplicates = plan.count_duplicates()
         return plan.summary
-    first_fill = store.current_seq() == 0 and sum(
-        sum(b.header["counts"].values()) for b in opened
-    ) >= FIRST_FILL_ROWS
-    with _bulk_write(first_fill):
+    with _references_checked():
         with store.transaction():
             plan = _plan(opened, progress, done)
             plan.summary.duplicates = plan.count_duplicates()
@@ -131,23 +125,14 @@ def _apply(opened: list[bundle.Bundle], dry_run: bool, progress: Progress, total
 
 
 @contextmanager
-def _bulk_write(first_fill: bool) -> Iterator[None]:
-    """The connection set up for the merge's writes, and put back after.
-
-    SQLite's per-row foreign-key lookups are off: the plan has checked every reference itself,
-    inside the same write transaction, so they would only repeat it (doubling the cost of a full
-    import). A first fill of a new database (a laptop's first full bundle) goes through a
-    rollback journal instead of the WAL, so tens of megabytes are written once, not written to
-    the WAL and copied again by the checkpoint; the transaction is just as atomic. SQLite
-    refuses the switch while another connection is open (the TUI), and then nothing changes.
-    """
+def _references_checked() -> Iterator[None]:
+    """SQLite's per-row foreign-key lookups off while the merge writes: the plan has checked
+    every reference itself, inside the same write transaction, so they would only repeat it
+    (they double the cost of a full import). The pragma is per connection and restored after."""
     database.execute_sql("PRAGMA foreign_keys = OFF")
-    switched = first_fill and database.execute_sql("PRAGMA journal_mode = TRUNCATE").fetchone()[0] == "truncate"
     try:
         yield
     finally:
-        if switched:
-            database.execute_sql("PRAGMA journal_mode = WAL")
         database.execute_sql("PRAGMA foreign_keys = ON")
 
 
