@@ -101,3 +101,28 @@ async def test_logging_hours_refuses_bad_hours_on_the_form(make_app):
         assert line.hours == 2.5 and line.activity == "stairwell clean-up" and str(line.date) == "2026-07-14"
         assert "stairwell clean-up" in screen_text(app)
         assert not app.errors
+
+
+async def test_a_new_team_joins_the_team_filter(make_app):
+    app = make_app(lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("V")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        await pilot.press("ctrl+s")  # no name
+        await settle(pilot)
+        assert app.screen is form and "队名不能为空" in screen_text(app)
+        await pilot.press(*"助老", "enter", *"Elder care", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, VolunteersScreen)
+        teams = volunteers.list_teams()
+        new = next(tm for tm in teams if tm["name"] == "助老")
+        for _ in range(teams.index(new) + 1):
+            await pilot.press("t")
+            await settle(pilot)
+        assert app.screen.team_id == new["id"] and "助老 (0)" in screen_text(app)
+        assert app.screen.query_one(PagedList).count == 0
+        assert not app.errors

@@ -62,6 +62,7 @@ class VolunteersScreen(GridScreen):
         bind("t", "cycle_team", "volunteers.team"),
         bind("f", "cycle_kind", "volunteers.kind"),
         bind("x", "clear", "volunteers.clear"),
+        bind("n", "new_team", "volunteers.new_team"),
         bind("escape", "app.pop_screen", "volunteers.back", show=False),
     ]
 
@@ -135,6 +136,18 @@ class VolunteersScreen(GridScreen):
     def action_clear(self) -> None:
         self.team_id = self.kind = None
         self.reload(keep_cursor=False)
+
+    def action_new_team(self) -> None:
+        def save(values: dict[str, str]) -> str:
+            from gridtui.domain import volunteers
+
+            required(values, "team_name")
+            volunteers.create_team(values["team_name"], name_en=values["team_name_en"])
+            return t("registry.vol.team_saved", team=values["team_name"])
+
+        fields = [("team_name", t("field.team_name"), ""), ("team_name_en", t("field.team_name_en"), "")]
+        self.app.push_screen(FormDialog(t("registry.vol.team_title"), fields, save),
+                             lambda saved: self.load() if saved else None)
 
     def on_paged_list_selected(self, message: PagedList.Selected) -> None:
         message.stop()
