@@ -239,3 +239,12 @@ def test_revoked_signer_is_refused(laptops, cli, tmp_path):
     assert file_digest(b.path) == before
     code, _, err = cli("--db", b.path, "--lang", "en", "device", "trust", a.card)
     assert code == 1 and "revoked" in err
+
+
+def test_private_keys_never_travel(scene):
+    secrets = json.loads(Path(f"{scene['a'].path}.keys").read_text())
+    header, _signed, _sig, payload = bundle.parse((scene["folder"] / "plain.bundle").read_bytes(), "plain")
+    content = json.dumps(header).encode() + zlib.decompress(payload)
+    assert secrets["sign_private"].encode() not in content
+    assert secrets["age_identity"].encode() not in content
+    assert b"AGE-SECRET-KEY" not in content
