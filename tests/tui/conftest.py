@@ -42,3 +42,15 @@ def make_app(demo_db):
         return GridApp(db_path=demo_db, lang=lang, today=TODAY, **kwargs)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _no_visits_opened_by_an_earlier_test():
+    """visits.open_visit remembers opened-but-unwritten visits per process (by campaign and
+    household); every test here starts from a copy of the same community, so one test's opened
+    visit would be resumed, with its worker name, by the next test in the same process."""
+    from gridtui.domain import visits
+
+    visits._pending.clear()
+    yield
+    visits._pending.clear()

@@ -311,5 +311,7 @@ async def test_settings_from_the_config_file_given_to_the_app(make_app, tmp_path
         assert "No grids." in screen_text(app)  # home shows only my grids
         screen = await visit_household(pilot, a_resident_with_phone().household_id)
         await pilot.press("N")
+        await settle(pilot)
+        assert not app.errors, [n.message for n in app._notifications]
         visit = Visit.get_by_id(screen.data.visit_id)
         assert visit.worker == "王芳" and (visit.revisit_due - app.today).days == 5
