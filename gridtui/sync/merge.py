@@ -408,8 +408,8 @@ class Merge:
         s.new = s.updated = s.unchanged = 0
         s.tables = {}
         for name, ids in self.incoming.items():
-            changed = self.pending[name].keys() & ids
-            fresh = len(self.fresh[name] & ids)
+            fresh = len(self.fresh[name])  # (a subset of ids, all of them pending)
+            changed = ids if fresh == len(ids) else self.pending[name].keys() & ids
             s.new += fresh
             s.updated += len(changed) - fresh
             s.unchanged += len(ids) - len(changed)
