@@ -153,10 +153,6 @@ class GridApp(App):
         db = sys.modules.get("gridtui.core.db")  # not imported yet: no connection to worry about
         if db is not None:
             db.close_database()  # this thread's connection from an earlier app points at another file
-        # Open the database (and import peewee and the domain) while Textual starts up; the
-        # home screen's worker finds it open, or waits on the lock, or on failure tries again
-        # and reports the error.
-        threading.Thread(target=self._open_early, name="gridtui-open", daemon=True).start()
 
     # -- database ------------------------------------------------------------------------------
     def ensure_db(self) -> None:
@@ -173,16 +169,6 @@ class GridApp(App):
             # Set without firing watchers: the screen that asked is about to read it anyway.
             self.set_reactive(GridApp.campaign_id, visits.active_campaign_id() or "")
             self._db_ready = True
-
-    def _open_early(self) -> None:
-        try:
-            self.ensure_db()
-        except Exception:  # noqa: BLE001 - the first screen's worker opens again and says why
-            pass
-        finally:
-            from gridtui.core.db import close_database
-
-            close_database()  # this thread's connection: its page cache is memory nobody uses
 
     def _in_thread(self) -> bool:
         return threading.get_ident() != self._thread_id
