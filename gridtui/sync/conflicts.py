@@ -82,9 +82,10 @@ def duplicates() -> list[dict[str, Any]]:
 
 
 def find(conflict_id: str) -> Conflict:
-    """A conflict by id or by the first characters of its id (as the list shows them)."""
-    found = list(Conflict.select().where(Conflict.id.startswith(conflict_id)).limit(2)) if len(
-        conflict_id) >= 4 else []
+    """A conflict by id or by the first characters of its id (at least 4, as the list shows 8)."""
+    found = []
+    if len(conflict_id) >= 4:
+        found = list(Conflict.select().where(Conflict.id.startswith(conflict_id)).limit(2))
     if len(found) != 1:
         raise GridError("sync.conflict_not_found", id=conflict_id)
     return found[0]

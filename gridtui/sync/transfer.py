@@ -81,6 +81,7 @@ def _quarantine(data: bytes, path: str, header: dict[str, Any]) -> Path:
     folder.mkdir(mode=0o700, exist_ok=True)
     name = hashlib.sha256(data).hexdigest()[:16]
     (folder / f"{name}.bundle").write_bytes(data)
+    (folder / f"{name}.bundle").chmod(0o600)
     info = {
         "id": name, "file": Path(path).name, "sender": header.get("sender"),
         "sender_name": str(header.get("sender_name", ""))[:80], "created": header.get("created"),
@@ -97,15 +98,19 @@ def import_bundles(paths: list[Path], *, dry_run: bool = False, passphrase: str 
     identity = keys.load_identity()
     total = len(paths) * 2 + 1
     opened: list[bundle.Bundle] = []
+    unknown: list[tuple[bytes, bundle.UnknownSigner]] = []
     for n, path in enumerate(paths):
         progress(n, total, str(path))
         data = bundle.read_file(path)
         try:
             opened.append(bundle.open_bundle(data, str(path), identity, passphrase))
-        except bundle.UnknownSigner as unknown:
-            if not dry_run:
-                _quarantine(data, str(path), unknown.header)
-            raise
+        except bundle.UnknownSigner as signer:
+            unknown.append((data, signer))
+    if unknown:  # every such bundle waits in quarantine; none of the files is applied
+        if not dry_run:
+            for data, signer in unknown:
+                _quarantine(data, signer.params["path"], signer.header)
+        raise unknown[0][1]
     return _apply(opened, dry_run, progress, total)
 
 
