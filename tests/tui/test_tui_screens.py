@@ -315,3 +315,20 @@ async def test_settings_from_the_config_file_given_to_the_app(make_app, tmp_path
         assert not app.errors, [n.message for n in app._notifications]
         visit = Visit.get_by_id(screen.data.visit_id)
         assert visit.worker == "王芳" and (visit.revisit_due - app.today).days == 5
+
+
+async def test_home_overdue_needs_and_revisits_open_their_household(make_app):
+    app = make_app(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        home = app.screen
+        for list_id in ("#home-overdue", "#home-revisits"):
+            rows = home.query_one(list_id, PagedList)
+            assert rows.count > 0
+            rows.focus()
+            await pilot.press("down", "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, HouseholdScreen) and app.screen.household_id == rows.row(1).household_id
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen is home

@@ -62,6 +62,14 @@ def render_grid(row: GridCoverage) -> Text:
     ])
 
 
+def render_need(need) -> Text:
+    return columns.row([(need.item, 16, "bold red"), (need.address, 24)])
+
+
+def render_revisit(row) -> Text:
+    return columns.row([(row.address, 20, "bold"), (row.head_name, 8, "dim")])
+
+
 def grid_header() -> Text:
     labels = ("tui.home.col.grid", "tui.home.col.name", "tui.home.col.coverage", "tui.home.col.done",
               "tui.home.col.nobody_home", "tui.home.col.refused", "tui.home.col.revisit_due")
@@ -113,9 +121,9 @@ class HomeScreen(GridScreen):
                 yield PagedList(render=render_grid, empty=t("tui.home.no_grids"), id="grid-list")
             with Vertical(id="home-side"):
                 yield Static(t("tui.home.overdue_needs"), classes="section-title", markup=False)
-                yield Static("", id="home-overdue", markup=False)
+                yield PagedList(render=render_need, empty=t("tui.home.none"), id="home-overdue")
                 yield Static(t("tui.home.revisits_today"), classes="section-title", markup=False)
-                yield Static("", id="home-revisits", markup=False)
+                yield PagedList(render=render_revisit, empty=t("tui.home.none"), id="home-revisits")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -140,16 +148,8 @@ class HomeScreen(GridScreen):
             Text.assemble((t("tui.home.campaign") + " ", "dim"), (title, "bold"), ("   " + t("tui.home.campaign_hint"), "dim"))
         )
         self.query_one("#grid-list", PagedList).set_rows(data.grids)
-        overdue = Text()
-        for need in data.overdue:
-            overdue.append(f"{need.item}", "bold red")
-            overdue.append(f"  {need.address}\n", "")
-        self.query_one("#home-overdue", Static).update(overdue or Text(t("tui.home.none"), "dim"))
-        revisits = Text()
-        for row in data.revisits:
-            revisits.append(f"{row.address}", "bold")
-            revisits.append(f"  {row.head_name}\n", "dim")
-        self.query_one("#home-revisits", Static).update(revisits or Text(t("tui.home.none"), "dim"))
+        self.query_one("#home-overdue", PagedList).set_rows(data.overdue)
+        self.query_one("#home-revisits", PagedList).set_rows(data.revisits)
 
     def action_open_grid(self) -> None:
         row = self.query_one("#grid-list", PagedList).current
@@ -159,5 +159,9 @@ class HomeScreen(GridScreen):
             self.app.push_screen(BuildingsScreen(row.grid_id, f"{row.code} {row.name}"))
 
     def on_paged_list_selected(self, message: PagedList.Selected) -> None:
+        """A grid opens its buildings; an overdue need or a revisit opens the household."""
         message.stop()
-        self.action_open_grid()
+        if message.paged_list.id == "grid-list":
+            self.action_open_grid()
+        elif message.row.household_id:
+            self.app.open_household(message.row.household_id)
