@@ -35,6 +35,7 @@ class VisitData:
     visit_id: str
     items: list = field(default_factory=list)
     answers: dict[str, Any] = field(default_factory=dict)
+    outcome: str = "in_progress"  # a done visit is resumed for corrections; say so in the title
 
 
 def render_resident(r, revealed: dict[str, tuple[str, str]] | None = None, wide: bool = True) -> Text:
@@ -105,7 +106,7 @@ class VisitScreen(GridScreen):
         visit_id = visits.open_visit(campaign, household_id, worker=self.app.settings.worker_name)
         data = VisitData(
             household_id, households.detail(household_id, today=self.app.today), visit_id,
-            visits.checklist(campaign), visits.answers(visit_id),
+            visits.checklist(campaign), visits.answers(visit_id), visits.visit_state(visit_id).outcome,
         )
         self.post_message(self.Loaded(data))
 
@@ -118,7 +119,7 @@ class VisitScreen(GridScreen):
         await holder.remove_children()
         await holder.mount(Checklist(self.data.items, self.data.answers, self.save_answer, id="checklist"))
         self.query_one("#resident-list", PagedList).set_rows(self.data.detail.residents)
-        self.show_title()
+        self.show_title(None if self.data.outcome == "in_progress" else self.data.outcome)
         rows = list(self.query(ItemRow))
         if rows:
             rows[0].focus()
