@@ -3,8 +3,8 @@
 Adding a screen
 ---------------
 Top-level screens are listed once, in ``NAV``. Each entry is
-``(name, key, label key in tui.json, "module:factory")``; the app turns it into a binding with
-id ``app.<name>`` (remappable in config.toml, shown in the footer, the ``?`` key map and the
+``(name, key, label key, "module:factory")``; the app turns it into a binding with id
+``app.<name>``, the label as its description and ``key.app.<name>.tip`` as its tooltip (remappable in config.toml, shown in the footer, the ``?`` key map and the
 command palette) and an ``action_nav("<name>")`` that imports the module only when the key is
 first pressed. A later screen (needs board, sync, reports, dashboard) is one line here, e.g.::
 
@@ -121,7 +121,7 @@ class GridApp(App):
     TITLE = "gridtui"
     COMMANDS = App.COMMANDS | {ScreenActions}
     BINDINGS = [
-        *(bind(key, f"nav('{name}')", f"app.{name}", show=name != "home") for name, key, _, _ in NAV),
+        *(bind(key, f"nav('{name}')", f"app.{name}", show=name != "home", label=label) for name, key, label, _ in NAV),
         bind("question_mark", "keys", "app.keys"),
         bind("ctrl+p", "command_palette", "app.palette", show=False),
         bind("ctrl+q", "quit", "app.quit", priority=True),

@@ -16,8 +16,10 @@ from textual.binding import Binding, BindingsMap
 from gridtui.i18n import t
 
 
-def bind(key: str, action: str, id: str, *, show: bool = True, priority: bool = False) -> Binding:
-    return Binding(key, action, f"key.{id}", show=show, priority=priority, tooltip=f"key.{id}.tip", id=id)
+def bind(key: str, action: str, id: str, *, show: bool = True, priority: bool = False,
+         label: str | None = None) -> Binding:
+    """A binding whose description is ``key.<id>`` (or ``label``) and tooltip ``key.<id>.tip``."""
+    return Binding(key, action, label or f"key.{id}", show=show, priority=priority, tooltip=f"key.{id}.tip", id=id)
 
 
 def translate(bindings: BindingsMap) -> BindingsMap:
@@ -26,7 +28,7 @@ def translate(bindings: BindingsMap) -> BindingsMap:
     for key, items in bindings.key_to_bindings.items():
         out.key_to_bindings[key] = [
             replace(b, description=t(b.description), tooltip=t(b.tooltip, default=""))
-            if b.description.startswith("key.")
+            if b.tooltip.startswith("key.")
             else b
             for b in items
         ]
