@@ -462,10 +462,15 @@ class Merge:
 
     # -- checking and writing -----------------------------------------------------------------
     def check_references(self) -> None:
-        """Every reference in a row to be written points at a row we hold or are about to hold."""
+        """Every reference in a row to be written points at a row we hold or are about to hold.
+
+        A row pointing at a row the clock guard held back is held back with it (parents come
+        first in SYNCED_MODELS, so a chain is followed down); any other gap refuses the import.
+        """
         cursor = database.cursor()
         for model in SYNCED_MODELS:
-            rows = self.pending[model._meta.table_name]
+            name = model._meta.table_name
+            rows = self.pending[name]
             if not rows:
                 continue
             cols = columns(model)
@@ -474,18 +479,28 @@ class Merge:
                     continue
                 i = cols.index(fk.column_name)
                 target = fk.rel_model._meta.table_name
-                wanted = {r[i] for r in rows.values() if r[i] is not None}
-                wanted -= self.pending.get(target, {}).keys()
-                wanted = list(wanted)
+                missing = {r[i] for r in rows.values() if r[i] is not None}
+                missing -= self.pending.get(target, {}).keys()
+                wanted = list(missing)
                 key = fk.rel_field.column_name
                 for start in range(0, len(wanted), LOOKUP_CHUNK):
                     chunk = wanted[start : start + LOOKUP_CHUNK]
-                    found = cursor.execute(
-                        f'SELECT COUNT(*) FROM "{target}" WHERE "{key}" IN ({", ".join("?" * len(chunk))})',
+                    missing.difference_update(r[0] for r in cursor.execute(
+                        f'SELECT "{key}" FROM "{target}" WHERE "{key}" IN ({", ".join("?" * len(chunk))})',
                         chunk,
-                    ).fetchone()[0]
-                    if found != len(chunk):
-                        raise GridError("sync.dangling", table=model._meta.table_name, target=target)
+                    ))
+                if not missing:
+                    continue
+                held = {h["target_id"]: h["sender"] for h in self.held if h["target_table"] == target}
+                if not missing <= held.keys():
+                    raise GridError("sync.dangling", table=name, target=target)
+                for row in [r for r in rows.values() if r[i] in missing]:
+                    del rows[row[0]]
+                    self.fresh[name].discard(row[0])
+                    self.incoming[name].discard(row[0])
+                    self.held.append({"target_table": name, "target_id": row[0], "sender": held[row[i]],
+                                      "data": dict(zip(cols, row, strict=True))})
+                    self.summary.quarantined += 1
 
     def count_duplicates(self) -> int:
         """Live residents about to be written that share an ID number with another live one."""

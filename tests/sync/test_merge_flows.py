@@ -214,3 +214,31 @@ def test_residents_registered_twice_offline_are_flagged(laptops, tmp_path):
     [group] = conflicts.duplicates()
     assert group["id_number"] == "4104**********0022"
     assert len(group["residents"]) == 2
+
+
+def test_a_row_pointing_at_a_held_row_is_held_with_it(laptops, tmp_path):
+    """A household stamped days ahead is held; a resident added to it with a sane stamp (a
+    laptop whose clock was put right) waits with it instead of refusing the whole bundle."""
+    import json as json_
+
+    from gridtui.core.models import Household as H
+    from gridtui.sync import bundle, keys, merge
+
+    office, w1 = laptops("office", "w1")
+    ids = seed(w1)
+    store.create(Resident, household=ids["household"], name="孙七")
+    identity = keys.load_identity()
+    header, tables = merge.collect([], True)
+    ahead = hlc.make_stamp(hlc.pack(hlc.wall_ms() + 3 * 24 * 3600 * 1000, 0), w1.id)
+    household = tables["household"]
+    stamps = household["values"][household["columns"].index("stamp")]
+    household["values"][household["columns"].index("stamp")] = [ahead] * (
+        stamps["runs"][0][1] if isinstance(stamps, dict) else len(stamps))
+    recipient = json_.loads(office.card.read_text())["age_recipient"]
+    (tmp_path / "w1.bundle").write_bytes(bundle.seal(header, tables, identity, recipients=[recipient]))
+    summary = office.import_(tmp_path / "w1.bundle")
+    assert summary.quarantined == 2  # the household and its resident
+    assert not H.select().exists() and not Resident.select().exists()
+    assert {h["table"] for h in transfer.quarantined()} == {"household", "resident"}
+    assert transfer.accept_quarantined(now_ms=hlc.wall_ms() + 3 * 24 * 3600 * 1000).new == 2
+    assert Resident.select().count() == 1
