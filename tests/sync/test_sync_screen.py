@@ -83,8 +83,9 @@ async def test_a_refused_bundle_is_one_sentence_in_a_notice(laptops, tmp_path):
     app = GridApp(db_path=office.path, lang="zh", today=date(2026, 7, 14))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        app.push_screen(SyncScreen())
+        await pilot.press("y")  # the Sync screen's key in NAV
         await settle(pilot)
+        assert isinstance(app.screen, SyncScreen)
         app.screen.query_one("#sync-files").value = str(junk)
         await pilot.press("ctrl+o")
         await settle(pilot)
