@@ -193,8 +193,8 @@ def bulk_create(model: type[Synced], rows: Iterable[dict[str, Any]], *, check: b
 def merge_rows(model: type[Synced], columns: list[str], rows: list[tuple]) -> int:
     """Write rows merged from other devices' bundles (:mod:`gridtui.sync.merge` chose each field).
 
-    ``rows`` are complete stored rows (tuples) in ``columns`` order, every column but ``seq``, with the
-    stamps the merge settled on. Each gets the next local change sequence, so what this laptop
+    ``rows`` are complete stored rows (tuples) in ``columns`` order, every column but ``seq``,
+    with the stamps the merge settled on. Each gets the next local change sequence, so what this laptop
     learned is passed on to its other peers. New rows are inserted and known ones overwritten in
     place (an upsert, so rows pointing at them stay valid), with executemany. Filling an empty
     table (a laptop's first full bundle), its indexes are dropped and built once afterwards,
@@ -211,7 +211,7 @@ def merge_rows(model: type[Synced], columns: list[str], rows: list[tuple]) -> in
         ", ".join("?" * len(names)),
         ", ".join(f'"{n}" = excluded."{n}"' for n in names if n != "id"),
     )
-    with transaction() as tx:
+    with transaction() as tx, peewee.__exception_wrapper__:  # sqlite3 errors as peewee's, as above
         cursor = database.cursor()
         indexes = []
         if len(rows) >= BULK_CHUNK and cursor.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() is None:
