@@ -332,3 +332,24 @@ async def test_home_overdue_needs_and_revisits_open_their_household(make_app):
             await pilot.press("escape")
             await settle(pilot)
             assert app.screen is home
+
+
+async def test_edit_a_resident_from_the_residents_panel(make_app):
+    from gridtui.tui.screens.dialogs import ResidentDialog
+
+    app = make_app(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        head = a_resident_with_phone()
+        await visit_household(pilot, head.household_id)
+        await pilot.press("p")
+        residents = app.screen.query_one("#resident-list", PagedList)
+        assert residents.has_focus and residents.current.id == head.id
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ResidentDialog)
+        assert app.screen.query_one("#res-id_number").value == ""  # the full number never shown to edit
+        await pilot.press("ctrl+a", "ctrl+k", *"Wang Fang", "ctrl+s")
+        await settle(pilot)
+        renamed = Resident.get_by_id(head.id)
+        assert renamed.name == "Wang Fang" and renamed.id_number == head.id_number and renamed.phone == head.phone

@@ -64,6 +64,7 @@ class VisitScreen(GridScreen):
         bind("right_square_bracket", "step(1)", "visit.next"),
         bind("left_square_bracket", "step(-1)", "visit.prev", show=False),
         bind("u,ctrl+z", "undo", "visit.undo"),
+        bind("p", "residents", "visit.residents"),
         bind("a", "add_resident", "visit.add_resident", show=False),
         bind("e", "edit_resident", "visit.edit_resident"),
         bind("i", "detail", "visit.detail", show=False),
@@ -225,6 +226,16 @@ class VisitScreen(GridScreen):
         if self.data is not None:
             saved = visits.visit_state(self.data.visit_id).saved  # a need points at a written visit only
             self.app.push_screen(NeedDialog(self.household_id, self.data.visit_id if saved else None))
+
+    def action_residents(self) -> None:
+        """Between the checklist and the residents panel (where e edits the one under the cursor)."""
+        residents = self.query_one("#resident-list", PagedList)
+        if residents.has_focus:
+            rows = list(self.query(ItemRow))
+            if rows:
+                rows[0].focus()
+        else:
+            residents.focus()
 
     def action_add_resident(self) -> None:
         from gridtui.tui.screens.dialogs import ResidentDialog
