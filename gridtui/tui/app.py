@@ -23,6 +23,7 @@ thread workers that post typed messages back. Nothing heavy is imported here: do
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -140,7 +141,9 @@ class GridApp(App):
         today: date | None = None,
     ) -> None:
         self.settings = config.load_settings(Path(config_path) if config_path else None)
-        self.lang = i18n.set_language(lang or self.settings.language)
+        # --lang, then GRIDTUI_LANG, then this app's config file, then the locale (i18n.detect).
+        chosen = (lang, os.environ.get("GRIDTUI_LANG"), self.settings.language)
+        self.lang = i18n.set_language(next((c for c in chosen if i18n.normalize(c)), None))
         super().__init__()
         self._bindings = translate(self._bindings)
         self.db_path = config.resolve_db_path(db_path)

@@ -353,3 +353,12 @@ async def test_edit_a_resident_from_the_residents_panel(make_app):
         await settle(pilot)
         renamed = Resident.get_by_id(head.id)
         assert renamed.name == "Wang Fang" and renamed.id_number == head.id_number and renamed.phone == head.phone
+
+
+def test_language_order_flag_then_environment_then_config(make_app, tmp_path, monkeypatch):
+    config = tmp_path / "en.toml"
+    config.write_text('[general]\nlanguage = "en"\n', encoding="utf-8")
+    assert make_app(lang=None, config_path=config).lang == "en"
+    monkeypatch.setenv("GRIDTUI_LANG", "zh_CN.UTF-8")
+    assert make_app(lang=None, config_path=config).lang == "zh"
+    assert make_app(lang="en", config_path=config).lang == "en"
