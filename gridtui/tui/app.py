@@ -4,9 +4,9 @@ Adding a screen
 ---------------
 Top-level screens are listed once, in ``NAV``. Each entry is
 ``(name, key, label key, "module:factory")``; the app turns it into a binding with id
-``app.<name>``, the label as its description and ``key.app.<name>.tip`` as its tooltip (remappable in config.toml, shown in the footer, the ``?`` key map and the
-command palette) and an ``action_nav("<name>")`` that imports the module only when the key is
-first pressed. A later screen (needs board, sync, reports, dashboard) is one line here, e.g.::
+``app.<name>`` (remappable in config.toml), the label as its description (footer, ``?`` key map,
+command palette), ``key.app.<name>.tip`` as its tooltip, and an ``action_nav("<name>")`` that
+imports the module only when the key is first pressed. A later screen is one line, e.g.::
 
     ("needs", "b", "nav.needs", "gridtui.tui.screens.needs:NeedsBoard"),
 
@@ -15,10 +15,11 @@ The factory is called with no arguments and returns a ``Screen``; it reaches the
 
 Start-up
 --------
-Start-up shows the home screen at once and opens the database in a thread worker
-(:meth:`GridApp.ensure_db`); screens read and write through gridtui.domain functions, reads in
-thread workers that post typed messages back. Nothing heavy is imported here: domain modules
-(peewee) are imported inside the workers, pypinyin only when a name is written.
+Home is the default screen and is drawn at once; its data comes from a thread worker
+(:func:`db_work`) that opens the database on first use (:meth:`GridApp.ensure_db`) and posts a
+typed message back. Nothing heavy is imported here: domain modules (peewee) are imported inside
+the workers, pypinyin only when a name is written. Each worker closes its thread's connection
+when it ends, so no page cache outlives the read it served.
 """
 
 from __future__ import annotations
