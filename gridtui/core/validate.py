@@ -243,17 +243,31 @@ def _clean_phone_fields(*names: str):
 def _clean_household(values: dict, row: Any) -> dict:
     for name in ("unit", "floor"):
         if name in values:
-            try:
-                values[name] = int(values[name])
-            except (TypeError, ValueError) as exc:
-                raise ValidationError(name, "validate.number", value=values[name]) from exc
-            if not -5 <= values[name] <= 200:
-                raise ValidationError(name, "validate.range", low=-5, high=200, unit="")
+            values[name] = _bounded_int(name, values[name], -5, 200)
     if "door" in values or row is None:
         values["door"] = str(required("door", values.get("door")))
     if "status" in values:
         one_of("status", values["status"], ("active", "vacant", "moved_away"))
     return values
+
+
+def _clean_building(values: dict, row: Any) -> dict:
+    for name in ("units", "floors"):
+        if name in values:
+            values[name] = _bounded_int(name, values[name], 1, 200)
+    if "number" in values or row is None:
+        values["number"] = str(required("number", values.get("number")))
+    return values
+
+
+def _bounded_int(field: str, value: Any, low: int, high: int) -> int:
+    try:
+        number_ = int(value)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ValidationError(field, "validate.number", value=value) from exc
+    if not low <= number_ <= high:
+        raise ValidationError(field, "validate.range", low=low, high=high, unit="")
+    return number_
 
 
 def _clean_visit(values: dict, row: Any) -> dict:
@@ -311,6 +325,7 @@ def _cleaners() -> dict[str, Any]:
     return {
         "resident": _clean_resident,
         "household": _clean_household,
+        "building": _clean_building,
         "visit": _clean_visit,
         "answer": _clean_answer,
         "need": _clean_need,

@@ -62,6 +62,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "note": ("备注", "备注说明", "说明", "note", "notes", "remarks", "remark"),
 }
 FIELDS = tuple(ALIASES)
+MAX_UNIT, MAX_FLOOR = 99, 200
+"""Past these a cell is a typo (or a stray number), not a stairwell or a storey."""
+
 REQUIRED_COLUMNS = ("name", "compound", "building", "unit", "door")
 """Without these columns no row could be placed; a file lacking one is refused as a whole."""
 
@@ -298,13 +301,15 @@ class _Checker:
             values["door"] = _door(values["door"])
         if values["unit"]:
             unit = _number(values["unit"])
-            if unit is None:
+            if unit is None or not 1 <= unit <= MAX_UNIT:
                 bad("unit", GridError("roster.bad_number", part=t("roster.field.unit"), value=values["unit"]))
+                unit = None
             values["unit"] = unit
         floor_text = _text(self.cell(cells, "floor"))
         values["floor"] = _number(floor_text) if floor_text else _floor_from_door(values["door"] or "")
-        if values["floor"] is None:
-            bad("floor", GridError("roster.bad_number", part=t("roster.field.floor"), value=floor_text))
+        if values["floor"] is None or not 1 <= values["floor"] <= MAX_FLOOR:
+            bad("floor", GridError("roster.bad_number", part=t("roster.field.floor"), value=floor_text or values["door"]))
+            values["floor"] = None
 
         raw_id = self.cell(cells, "id_number")
         id_number = ""

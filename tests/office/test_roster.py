@@ -13,9 +13,10 @@ from openpyxl import Workbook
 from stdnum.cn import ric
 
 from gridtui import i18n
-from gridtui.core import store
+from gridtui.core import store, validate
 from gridtui.core.db import close_database, open_database
 from gridtui.core.models import Building, Compound, Household, RegisterEntry, Resident
+from gridtui.errors import ValidationError
 from gridtui.io.roster import find_header, import_roster
 
 ZH_HEADER = ["序号", "小区", "楼号", "单元", "房号", "姓名", "性别", "身份证号码", "出生日期", "联系电话",
@@ -224,11 +225,20 @@ def test_dry_run_writes_nothing_and_counts_what_an_import_would_do(office_path, 
     assert sha256(office_path) != before
 
 
-def test_a_row_the_store_refuses_leaves_nothing_half_written(office_db, tmp_path):
-    header = [*ZH_HEADER, "楼层"]
-    rows = [[*r, ""] for r in roster_rows(*fixtures_from_db())[:3]]
-    rows[2][-1] = "300"  # passes the row checks, refused by the household rules in the store
-    path = write_xlsx(tmp_path / "roster.xlsx", header, rows)
+def test_a_row_the_store_refuses_leaves_nothing_half_written(office_db, tmp_path, monkeypatch):
+    rows = roster_rows(*fixtures_from_db())[:3]
+    path = write_xlsx(tmp_path / "roster.xlsx", ZH_HEADER, rows)
+    # Fault injection: the store's own rules refuse the third row's household, after the first
+    # rows were written in the same transaction.
+    refused_door = str(rows[2][ZH_HEADER.index(next(h for h in ZH_HEADER if h in ("门牌号", "房号")))])
+    household_rules = validate.CLEANERS["household"]
+
+    def refuse_one(values, row):
+        if str(values.get("door", "")).startswith(refused_door.rstrip("室号户")):
+            raise ValidationError("door", "validate.required")
+        return household_rules(values, row)
+
+    monkeypatch.setitem(validate.CLEANERS, "household", refuse_one)
     seq = store.current_seq()
     with pytest.raises(Exception) as caught:
         import_roster(path)
