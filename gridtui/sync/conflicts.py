@@ -13,7 +13,8 @@ from typing import Any
 
 from peewee import BooleanField, FloatField, IntegerField, fn
 
-from gridtui.core import store
+from gridtui.core import hlc, store
+from gridtui.core.db import meta_get
 from gridtui.core.models import SYNCED_BY_TABLE, Conflict, Household, Resident
 from gridtui.domain.privacy import mask_id, mask_phone
 from gridtui.errors import GridError
@@ -34,20 +35,29 @@ def _current(conflict: Conflict) -> Any:
     return row[0] if row else None
 
 
+def _sides(conflict: Conflict) -> tuple[tuple[Any, str], tuple[Any, str]]:
+    """(mine, theirs) as (stored value, stamp): mine is what this laptop wrote, if it wrote one
+    of the two; on a laptop that wrote neither (the office between two workers), the value in force."""
+    a = (json.loads(conflict.value_a or "null"), conflict.stamp_a)
+    b = (json.loads(conflict.value_b or "null"), conflict.stamp_b)
+    me = meta_get("device_id")
+    if hlc.stamp_device(a[1]) == me:
+        return a, b
+    if hlc.stamp_device(b[1]) == me:
+        return b, a
+    return (a, b) if _current(conflict) == a[0] else (b, a)
+
+
 def describe(conflict: Conflict) -> dict[str, Any]:
     """One conflict for a list: which record and field, this laptop's value and the other one."""
-    a, b = json.loads(conflict.value_a or "null"), json.loads(conflict.value_b or "null")
-    current = _current(conflict)
-    mine, theirs = (a, b) if current == a else (b, a)
-    mine_stamp, theirs_stamp = (
-        (conflict.stamp_a, conflict.stamp_b) if current == a else (conflict.stamp_b, conflict.stamp_a)
-    )
+    (mine, mine_stamp), (theirs, theirs_stamp) = _sides(conflict)
     mask = MASKS.get(conflict.target_field, lambda value: value)
     return {
         "id": conflict.id, "table": conflict.target_table, "row": conflict.target_id,
         "field": conflict.target_field, "status": conflict.status,
-        "mine": mask(mine), "mine_device": mine_stamp[17:],
-        "theirs": mask(theirs), "theirs_device": theirs_stamp[17:],
+        "mine": mask(mine), "mine_device": hlc.stamp_device(mine_stamp),
+        "theirs": mask(theirs), "theirs_device": hlc.stamp_device(theirs_stamp),
+        "in_force": "mine" if _current(conflict) == mine else "theirs",
     }
 
 
@@ -115,11 +125,11 @@ def resolve(conflict_id: str, how: str, value: str | None = None) -> Conflict:
         if model is None or conflict.target_field not in model._meta.fields:
             raise GridError("sync.conflict_not_found", id=conflict_id)
         field = model._meta.fields[conflict.target_field]
-        if how == "theirs":
-            stored = json.loads(conflict.value_a or "null")
-            if stored == _current(conflict):
-                stored = json.loads(conflict.value_b or "null")
-            _write(model, conflict.target_id, field, field.python_value(stored))
+        if how in ("mine", "theirs"):
+            (mine, _), (theirs, _) = _sides(conflict)
+            stored = mine if how == "mine" else theirs
+            if stored != _current(conflict):
+                _write(model, conflict.target_id, field, field.python_value(stored))
         elif how == "edit":
             _write(model, conflict.target_id, field, _typed(field, value or ""))
         for same in Conflict.select().where(

@@ -93,6 +93,28 @@ def test_concurrent_edits_of_one_field_are_one_conflict_everywhere(laptops, tmp_
         assert [c.status for c in Conflict.select()] == ["taken"]
 
 
+def test_keep_mine_on_the_laptop_whose_edit_lost_restores_its_value(laptops, tmp_path):
+    office, w1, w2 = laptops("office", "w1", "w2")
+    ids = seed(office)
+    everyone_has_everything(tmp_path, office, [w1, w2])
+    w1.become()
+    store.update(Household, ids["household"], note="独居老人，需每周探访")
+    w2.become()
+    store.update(Household, ids["household"], note="老人已搬去女儿家")  # later: the LWW winner
+    everyone_has_everything(tmp_path, office, [w1, w2])
+    w1.become()
+    [listed] = conflicts.open_conflicts()
+    # On w1, "mine" is what w1 wrote, even though w2's value is the one in force.
+    assert (listed["mine"], listed["theirs"], listed["in_force"]) == (
+        "独居老人，需每周探访", "老人已搬去女儿家", "theirs")
+    conflicts.resolve(listed["id"], "mine")
+    everyone_has_everything(tmp_path, office, [w1, w2])
+    for laptop in (office, w1, w2):
+        laptop.become()
+        assert Household.get_by_id(ids["household"]).note == "独居老人，需每周探访"
+        assert [c.status for c in Conflict.select()] == ["kept"]
+
+
 def test_sequential_edits_are_not_conflicts(laptops, tmp_path):
     office, w1, w2 = laptops("office", "w1", "w2")
     ids = seed(office)
