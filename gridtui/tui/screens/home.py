@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import Header, Static
 
 from gridtui.i18n import t
+from gridtui.tui import home_cache
 from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
 from gridtui.tui.screens.base import GridScreen
@@ -129,6 +130,22 @@ class HomeScreen(GridScreen):
     def on_mount(self) -> None:
         self.query_one("#grid-list", PagedList).focus()
         self.watch(self.app, "campaign_id", self.action_reload, init=False)
+        self.show_cached()
+
+    def show_cached(self) -> None:
+        """Draw the figures stored by the last start, if the database has not changed since;
+        the worker's fresh figures follow (see :mod:`gridtui.tui.home_cache`)."""
+        cached = home_cache.read(self.app)
+        if cached is None:
+            return
+        if not self.app.campaign_id:
+            self.app.set_reactive(type(self.app).campaign_id, cached["campaign_id"] or "")
+        self.on_home_screen_loaded(self.Loaded(HomeData(
+            campaign=cached["campaign"],
+            grids=[GridCoverage(**g) for g in cached["grids"]],
+            overdue=[home_cache.CachedRow(**r) for r in cached["overdue"]],
+            revisits=[home_cache.CachedRow(**r) for r in cached["revisits"]],
+        )))
 
     def on_screen_resume(self) -> None:
         """Shown for the first time, or back from a walk (coverage has moved on): read it."""
@@ -139,7 +156,10 @@ class HomeScreen(GridScreen):
 
     @db_work
     def load(self) -> None:
-        self.post_message(self.Loaded(load_home(self.app)))
+        meta = home_cache.meta_now()
+        data = load_home(self.app)
+        self.post_message(self.Loaded(data))
+        home_cache.write(meta, self.app, data)
 
     def on_home_screen_loaded(self, message: Loaded) -> None:
         data = message.data

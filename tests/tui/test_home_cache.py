@@ -1,0 +1,59 @@
+"""Home's figures from the last start are shown at once, and only while they are still true."""
+
+from __future__ import annotations
+
+from gridtui.core import store
+from gridtui.core.db import close_database, open_database
+from gridtui.core.models import Household
+from gridtui.tui import home_cache
+from gridtui.tui.screens import home
+from gridtui.tui.screens.home import HomeScreen
+from gridtui.tui.widgets.paged_list import PagedList
+
+from .tui_helpers import SIZE, settle
+
+
+async def grids_shown(app) -> list:
+    grid_list = app.screen.query_one("#grid-list", PagedList)
+    return [grid_list.row(i) for i in range(grid_list.count)]
+
+
+async def test_second_start_shows_the_stored_figures_before_any_query(make_app, demo_db, monkeypatch):
+    first = make_app()
+    async with first.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        fresh = await grids_shown(first)
+    assert fresh and home_cache.read(first) is not None
+
+    def no_queries(app):
+        raise RuntimeError("home read the database")
+
+    monkeypatch.setattr(home, "load_home", no_queries)  # only the cache can fill home now
+    second = make_app()
+    async with second.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(second.screen, HomeScreen)
+        shown = await grids_shown(second)
+    assert [str(e) for e in second.errors] == ["home read the database"]
+    assert [(g.code, g.done, g.total) for g in shown] == [(g.code, g.done, g.total) for g in fresh]
+
+
+async def test_any_change_to_the_data_makes_the_stored_figures_unusable(make_app, demo_db):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+    assert home_cache.read(app) is not None
+
+    open_database(demo_db)  # another process (an import, the CLI) writes through the store
+    household = Household.select().first()
+    store.update(Household, household.id, note="楼道堆物已清理")
+    close_database()
+    assert home_cache.read(make_app()) is None
+
+
+async def test_another_language_or_day_does_not_reuse_them(make_app, demo_db):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+    assert home_cache.read(app) is not None
+    assert home_cache.read(make_app(lang="en" if app.lang == "zh" else "zh")) is None
