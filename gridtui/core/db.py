@@ -38,7 +38,7 @@ PRAGMAS = {
     "foreign_keys": 1,
     "synchronous": 1,  # NORMAL: durable at each checkpoint, safe with WAL
     "busy_timeout": 5000,
-    "cache_size": -32000,
+    "cache_size": -4000,
     "temp_store": "memory",
 }
 

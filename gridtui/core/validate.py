@@ -11,9 +11,6 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from stdnum.cn import ric
-from stdnum.exceptions import ValidationError as StdnumError
-
 from gridtui.errors import ValidationError
 
 PROVINCE_CODES = frozenset(
@@ -43,6 +40,14 @@ def one_of(field: str, value: Any, allowed: tuple[str, ...]) -> Any:
     return value
 
 
+def _ric():
+    """python-stdnum's module, imported on first use: it pulls in pydoc (~3 MB, ~15 ms),
+    which the app's start-up and read-only paths never need."""
+    from stdnum.cn import ric
+
+    return ric
+
+
 def id_number(value: str, field: str = "id_number") -> str:
     """An 18-digit resident ID (GB 11643): length, digits, province, birth date, check digit.
 
@@ -50,6 +55,7 @@ def id_number(value: str, field: str = "id_number") -> str:
     rejects real numbers whose county code is younger than the holder (codes are assigned at
     registration, not at birth).
     """
+    ric = _ric()
     number = ric.compact(value or "").upper()
     if not number:
         return ""
@@ -61,7 +67,7 @@ def id_number(value: str, field: str = "id_number") -> str:
         raise ValidationError(field, "validate.id_region")
     try:
         born = ric.get_birth_date(number)
-    except StdnumError as exc:
+    except ValueError as exc:  # stdnum's ValidationError is a ValueError
         raise ValidationError(field, "validate.id_birth") from exc
     if born > date.today() or born.year < 1890:
         raise ValidationError(field, "validate.id_birth")
@@ -71,7 +77,7 @@ def id_number(value: str, field: str = "id_number") -> str:
 
 
 def id_birth_date(number: str) -> date:
-    return ric.get_birth_date(number)
+    return _ric().get_birth_date(number)
 
 
 def id_sex(number: str) -> str:
