@@ -1,8 +1,9 @@
 """Runs one app headless in a fresh process and reports when it is ready, for the bench.
 
-``python -m bench.tui_driver start bare|grid [--db PATH]`` prints ``READY <max rss KiB> <stamps>``
-the moment the home screen shows its data (for the bare app: when its Static is mounted); the
-parent times process start to that line, so interpreter start and imports count for both.
+``python -m bench.tui_driver start bare|grid [--db PATH]`` prints ``READY <max rss KiB> <stamps>``:
+wall-clock stamps up to the moment the home screen shows its data (for the bare app: when its
+Static is mounted), so the parent can time from process start (interpreter start and imports
+count for both), and the peak memory once the app has settled after that.
 ``keypress bare|grid --db PATH --presses N`` prints one JSON list of key round trips in ms: for
 GridApp, space on a yes/no item of an open visit until the screen shows the value
 :func:`visits.answer` committed; for the bare app, a key whose binding updates a Static.
@@ -93,11 +94,14 @@ async def start(kind: str, db: str | None) -> None:
     app = BareApp() if kind == "bare" else grid_app(db)
     ready = bare_ready if kind == "bare" else grid_ready
     stamps.append(time.time())
-    async with app.run_test(headless=True, size=SIZE):
+    async with app.run_test(headless=True, size=SIZE) as pilot:
         await wait_for(lambda: app.screen.is_mounted and app.screen.region.height > 0)
         stamps.append(time.time())
         await wait_for(lambda: ready(app))
         stamps.append(time.time())
+        # memory once the app has settled: the database open and home's own reads done
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print(f"READY {rss} " + " ".join(f"{s:.6f}" for s in stamps), flush=True)
 
