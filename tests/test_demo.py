@@ -69,6 +69,14 @@ def test_full_scale_matches_the_article(full_scale):
 
 
 @pytest.mark.slow
+def test_the_articles_resident_is_found_by_her_initials(full_scale):
+    from gridtui.domain import search
+
+    hits = [h for h in search.search("zaq") if h.title.startswith("张爱琴")]
+    assert hits and "九天庄园" in hits[0].subtitle
+
+
+@pytest.mark.slow
 def test_every_demo_id_number_is_valid_and_matches_birth_date(full_scale):
     from gridtui.core import validate
 

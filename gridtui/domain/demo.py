@@ -298,6 +298,11 @@ class _Demo:
                 self.hardship.append(hh)
                 if rng.random() < 0.4:
                     entries.append(self._entry("subsistence", household=hh["id"]))
+        # The article's 张爱琴 lives in 九天庄园 (she likes the community's public classes).
+        jiutian = next((h["id"] for h in self.households if h["address"].startswith("九天庄园")), None)
+        head = next((r for r in residents if r["household"] == jiutian and r["is_head"]), None)
+        if head is not None:
+            head.update(self.person("张", "F", 67), name="张爱琴")
         # 双报到: in-service party members who live here report to the community.
         adults = [r for r in residents if not r["party_member"] and 23 <= self.age(r) <= 58]
         rng.shuffle(adults)

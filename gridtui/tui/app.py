@@ -61,6 +61,10 @@ NAV: list[tuple[str, str, str, str]] = [
 ]
 """(name, key, label key, "module:factory") of every top-level screen: one line per screen."""
 
+FOOTER_NAV = {"search", "campaigns", "needs", "sync"}
+"""The screens a grid worker reaches for all day keep their key in the footer; the office's
+screens (dashboard, reports, residents, volunteers...) are one `?` or ctrl+p away."""
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -123,7 +127,7 @@ class GridApp(App):
     TITLE = "gridtui"
     COMMANDS = App.COMMANDS | {ScreenActions}
     BINDINGS = [
-        *(bind(key, f"nav('{name}')", f"app.{name}", show=name != "home", label=label) for name, key, label, _ in NAV),
+        *(bind(key, f"nav('{name}')", f"app.{name}", show=name in FOOTER_NAV, label=label) for name, key, label, _ in NAV),
         bind("question_mark", "keys", "app.keys"),
         bind("ctrl+p", "command_palette", "app.palette", show=False),
         bind("ctrl+q", "quit", "app.quit", priority=True),
