@@ -482,7 +482,7 @@ class Bench:
 
     # 7 ------------------------------------------------------------------------------------------
     def dispatch(self) -> list[Row]:
-        row = Row("dispatch suggestions for one need", "ms", Budget(100, False, text="<= 100 ms (list)"))
+        row = Row("dispatch suggestions for one need", "ms", Budget(50, False, text="<= 50 ms (issue 4)"))
 
         def measure(row: Row) -> None:
             dispatch = require("gridtui.domain.dispatch", "suggest")
