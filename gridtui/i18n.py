@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 from functools import cache
-from importlib import resources
 
 LANGS = ("zh", "en")
 _current: str | None = None
@@ -63,8 +62,9 @@ def language() -> str:
 @cache
 def catalog() -> dict[str, dict[str, str]]:
     merged: dict[str, dict[str, str]] = {}
-    folder = resources.files("gridtui") / "data" / "strings"
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+    from gridtui import DATA_DIR
+
+    for entry in sorted((DATA_DIR / "strings").iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".json"):
             merged.update(json.loads(entry.read_text(encoding="utf-8")))
     return merged

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
 from typing import Any
+
+from gridtui import DATA_DIR
 
 CATALOG_FILES = ("needs", "resources", "registers", "checklists", "teams")
 
 
 def read_data(name: str) -> Any:
     """A JSON file from the package's data folder."""
-    return json.loads((resources.files("gridtui") / "data" / f"{name}.json").read_text("utf-8"))
+    return json.loads((DATA_DIR / f"{name}.json").read_text("utf-8"))
 
 
 @cache
