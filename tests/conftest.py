@@ -32,6 +32,26 @@ def _isolated_environment(tmp_path, monkeypatch):
     i18n._current = None  # an in-process CLI run sets the language; the next test starts afresh
 
 
+@pytest.fixture(scope="session")
+def demo_community(tmp_path_factory):
+    """``demo_community(seed, scale=0.05)``: the path of a demo database built once per test
+    process for that seed and scale (dated TODAY). Tests copy it; nobody writes to it."""
+    from gridtui.domain import demo
+
+    built: dict[tuple[int, float], Path] = {}
+
+    def build(seed: int, scale: float = 0.05) -> Path:
+        if (seed, scale) not in built:
+            path = tmp_path_factory.mktemp(f"demo-{seed}-{scale}") / "demo.db"
+            open_database(path)
+            demo.generate(seed=seed, scale=scale, today=TODAY)
+            close_database()
+            built[(seed, scale)] = path
+        return built[(seed, scale)]
+
+    return build
+
+
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "g.db"

@@ -23,19 +23,14 @@ from gridtui.core.models import (
     RegisterEntry,
     Resident,
 )
-from gridtui.domain import demo
 
 TODAY = date(2026, 7, 14)
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory):
+def demo_template(demo_community):
     """The demo community at scale 0.05, made once; tests get a copy."""
-    path = tmp_path_factory.mktemp("domain-demo") / "template.db"
-    open_database(path)
-    demo.generate(seed=2026, scale=0.05, today=TODAY)
-    close_database()
-    return path
+    return demo_community(seed=2026, scale=0.05)
 
 
 @pytest.fixture

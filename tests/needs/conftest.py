@@ -11,19 +11,15 @@ import pytest
 from gridtui.core import store
 from gridtui.core.db import close_database, open_database
 from gridtui.core.models import Building, Community, Compound, Grid, Household, Resident
-from gridtui.domain import demo, volunteers
+from gridtui.domain import volunteers
 
 TODAY = date(2026, 7, 14)
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory):
+def demo_template(demo_community):
     """A demo community at scale 0.05, made once; tests get a copy."""
-    path = tmp_path_factory.mktemp("needs-demo") / "template.db"
-    open_database(path)
-    demo.generate(seed=7, scale=0.05, today=TODAY)
-    close_database()
-    return path
+    return demo_community(seed=7, scale=0.05)
 
 
 @pytest.fixture

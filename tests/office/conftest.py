@@ -10,18 +10,14 @@ import pytest
 
 from gridtui import i18n
 from gridtui.core.db import close_database, open_database
-from gridtui.domain import demo
 
 TODAY = date(2026, 7, 14)
 
 
 @pytest.fixture(scope="session")
-def office_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("office-demo") / "demo.db"
-    open_database(path)
-    demo.generate(seed=1, scale=0.05, today=TODAY)
-    close_database()
-    return path
+def office_template(demo_community) -> Path:
+    """The demo community for these tests, built once per test process; tests copy it."""
+    return demo_community(seed=1, scale=0.05)
 
 
 @pytest.fixture

@@ -12,20 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from gridtui.core.db import close_database, open_database
-from gridtui.domain import demo
-
 TODAY = date(2026, 7, 14)
 SIZE = (150, 44)
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("registry-demo") / "demo.db"
-    open_database(path)
-    demo.generate(seed=11, scale=0.05, today=TODAY)
-    close_database()
-    return path
+def demo_template(demo_community) -> Path:
+    """The demo community for these tests, built once per test process; tests copy it."""
+    return demo_community(seed=11, scale=0.05)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from gridtui.core.db import close_database, open_database
-from gridtui.domain import demo
 
 from .checks import gridtui
 
@@ -19,13 +18,9 @@ TODAY = date(2026, 7, 14)
 
 
 @pytest.fixture(scope="session")
-def community_template(tmp_path_factory) -> Path:
+def community_template(demo_community) -> Path:
     """The demo community at scale 0.05, built once per test process."""
-    path = tmp_path_factory.mktemp("reliability") / "community.db"
-    open_database(path)
-    demo.generate(seed=7, scale=0.05, today=TODAY)
-    close_database()
-    return path
+    return demo_community(seed=7, scale=0.05)
 
 
 @pytest.fixture

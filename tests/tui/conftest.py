@@ -11,19 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from gridtui.core.db import close_database, open_database
-from gridtui.domain import demo
-
 from .tui_helpers import SCALE, SEED, TODAY
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("tui-demo") / "demo.db"
-    open_database(path)
-    demo.generate(seed=SEED, scale=SCALE, today=TODAY)
-    close_database()
-    return path
+def demo_template(demo_community) -> Path:
+    """The demo community for these tests, built once per test process; tests copy it."""
+    return demo_community(seed=SEED, scale=SCALE)
 
 
 @pytest.fixture
