@@ -216,17 +216,19 @@ def mark_done(need_id: str, *, actor: str = "", note: str = "") -> None:
         transition(need_id, "done", actor=actor, note=note)
 
 
-def follow_up(need_id: str, satisfaction: str, *, actor: str = "", note: str = "") -> str:
+def follow_up(need_id: str, satisfaction: str, *, actor: str = "", note: str = "",
+              due_hours: dict[str, int] | None = None) -> str:
     """Record the follow-up visit (回访); an unsatisfied resident reopens the need.
 
-    Returns the need's status afterwards (``followed_up``, or ``open`` when reopened).
+    Returns the need's status afterwards (``followed_up``, or ``open`` when reopened, due again
+    by ``due_hours`` as in :func:`open_need`).
     """
     one_of("satisfaction", satisfaction, SATISFACTION)
     with store.transaction():
         transition(need_id, "followed_up", actor=actor, note=note, satisfaction=satisfaction)
         if satisfaction != "unsatisfied":
             return "followed_up"
-        reopen(need_id, actor=actor, note=note)
+        reopen(need_id, actor=actor, note=note, due_hours=due_hours)
     return "open"
 
 
@@ -235,13 +237,13 @@ def close(need_id: str, *, actor: str = "", note: str = "") -> None:
     transition(need_id, "closed", actor=actor, note=note, closed_at=_now())
 
 
-def reopen(need_id: str, *, actor: str = "", note: str = "") -> None:
+def reopen(need_id: str, *, actor: str = "", note: str = "", due_hours: dict[str, int] | None = None) -> None:
     """Back to open with a fresh due time (an assignment fell through, or the resident was not
     satisfied); an assignment still running is cancelled, so dispatch starts afresh."""
     now = _now()
     with store.transaction():
         need = get_need(need_id)
-        transition(need_id, "open", actor=actor, note=note, due_at=due_for(need.urgency, now), at=now)
+        transition(need_id, "open", actor=actor, note=note, due_at=due_for(need.urgency, now, due_hours), at=now)
         for (assignment_id,) in Assignment.select(Assignment.id).where(
             (Assignment.need == need_id) & (Assignment.status == "assigned") & (Assignment.deleted == False)  # noqa: E712
         ).tuples():

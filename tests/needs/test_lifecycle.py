@@ -87,6 +87,15 @@ def test_unsatisfied_follow_up_reopens_with_a_new_due_time(need):
     assert events(need)[-2:] == [("done", "followed_up", "回访人", "还在漏"), ("followed_up", "open", "回访人", "还在漏")]
 
 
+def test_a_reopened_need_is_due_by_the_callers_hours(need):
+    for step in ("assigned", "in_progress", "done"):
+        needs.transition(need, step)
+    before = datetime.now().replace(microsecond=0)
+    needs.follow_up(need, "unsatisfied", due_hours={"urgent": 2, "high": 2, "normal": 2, "low": 2})
+    due = Need.get_by_id(need).due_at
+    assert before + timedelta(hours=2) <= due <= datetime.now() + timedelta(hours=2)
+
+
 @pytest.mark.parametrize("satisfaction", ["satisfied", "basically"])
 def test_a_content_resident_leaves_it_followed_up_until_closed(need, satisfaction):
     for step in ("assigned", "in_progress", "done"):

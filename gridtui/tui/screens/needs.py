@@ -383,7 +383,8 @@ class NeedScreen(GridScreen):
         from gridtui.domain import needs
 
         with self.app.guarded():
-            after = needs.follow_up(self.need_id, satisfaction, actor=self.app.settings.worker_name)
+            after = needs.follow_up(self.need_id, satisfaction, actor=self.app.settings.worker_name,
+                                    due_hours=self.app.settings.due_hours)
             key = "needs.screen.reopened" if after == "open" else "needs.screen.followed_up"
             self._done(t(key, satisfaction=t(f"needs.satisfaction.{satisfaction}")))
 
