@@ -70,7 +70,8 @@ def list_resources(
     query = (
         Resource.select(Resource, ResourceItem.zh.alias("item_zh"), ResourceItem.en.alias("item_en"),
                         ResourceItem.category.alias("category"), ResourceItem.serves.alias("serves"),
-                        Organization.name.alias("org"), Business.name.alias("biz"), Volunteer.name.alias("vol"))
+                        Organization.name.alias("org"), Organization.name_en.alias("org_en"),
+                        Business.name.alias("biz"), Volunteer.name.alias("vol"))
         .join(ResourceItem, on=(Resource.item == ResourceItem.key))
         .switch(Resource).join(Organization, JOIN.LEFT_OUTER, on=(Resource.organization == Organization.id))
         .switch(Resource).join(Business, JOIN.LEFT_OUTER, on=(Resource.business == Business.id))
@@ -91,7 +92,8 @@ def list_resources(
         out.append({
             "id": r["id"], "item_key": r["item"], "item": pick(r["item_zh"], r["item_en"]),
             "category": r["category"], "provider_kind": r["provider_kind"],
-            "provider": r["org"] or r["biz"] or r["vol"] or "", "capacity": r["capacity"],
+            "provider": pick(r["org"], r["org_en"]) if r["org"] else r["biz"] or r["vol"] or "",
+            "capacity": r["capacity"],
             "availability": r["availability"], "contact": r["contact"], "note": r["note"],
         })
     return out
