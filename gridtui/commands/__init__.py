@@ -32,3 +32,12 @@ def emit_json(obj: Any) -> None:
     json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
 
+
+def help_when_bare(parser: Any) -> None:
+    """A command group run without one of its subcommands shows its help and exits 2 (usage)."""
+
+    def show(_args: Any) -> int:
+        parser.print_help()
+        return 2
+
+    parser.set_defaults(func=show)

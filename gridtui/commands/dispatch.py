@@ -3,7 +3,7 @@ parts), batch dispatch of a collective issue's or campaign's open needs, a volun
 
 from __future__ import annotations
 
-from gridtui.commands import emit_json, open_db
+from gridtui.commands import emit_json, help_when_bare, open_db
 from gridtui.core.models import Assignment, Campaign, CollectiveIssue, Volunteer
 from gridtui.domain import dispatch, needs
 from gridtui.i18n import t
@@ -31,12 +31,8 @@ def register(subparsers) -> None:
     card = sub.add_parser("card", help=t("dispatch.cli.card_help"), description=t("dispatch.cli.card_help"))
     card.add_argument("assignment_id", metavar="ASSIGNMENT_ID", help=t("dispatch.cli.assignment_id"))
     card.set_defaults(func=run_card)
-    parser.set_defaults(func=lambda _args: _usage(parser))
+    help_when_bare(parser)
 
-
-def _usage(parser) -> int:
-    parser.print_help()
-    return 2
 
 
 def run_suggest(args) -> int:

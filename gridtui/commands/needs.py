@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gridtui.commands import emit_json, open_db
+from gridtui.commands import emit_json, help_when_bare, open_db
 from gridtui.core.models import Grid
 from gridtui.core.validate import NEED_STATUSES
 from gridtui.domain import needs
@@ -27,12 +27,8 @@ def register(subparsers) -> None:
     show.add_argument("id", metavar="ID", help=t("needs.cli.id"))
     show.add_argument("--json", action="store_true", help=t("needs.cli.json"))
     show.set_defaults(func=run_show)
-    parser.set_defaults(func=lambda _args: _usage(parser))
+    help_when_bare(parser)
 
-
-def _usage(parser) -> int:
-    parser.print_help()
-    return 2
 
 
 def resolve_grid(text: str) -> str:

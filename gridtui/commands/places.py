@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gridtui.commands import emit_json, open_db
+from gridtui.commands import emit_json, help_when_bare, open_db
 from gridtui.domain import places, visits
 from gridtui.i18n import t
 from gridtui.textwidth import table
@@ -17,7 +17,7 @@ def register(subparsers) -> None:
     setter.add_argument("--en", metavar="NAME", help=t("places.community.en"))
     setter.add_argument("--subdistrict", metavar="NAME", help=t("places.community.subdistrict"))
     setter.set_defaults(func=run_set_community)
-    community.set_defaults(func=lambda _args: _usage(community))
+    help_when_bare(community)
 
     grid = subparsers.add_parser("grid", help=t("places.grid.help"), description=t("places.grid.description"))
     sub = grid.add_subparsers(dest="grid_command", title=t("cli.commands"), metavar=t("cli.command_metavar"))
@@ -34,12 +34,8 @@ def register(subparsers) -> None:
     assign.add_argument("grid", metavar="GRID", help=t("places.grid.grid"))
     assign.add_argument("buildings", metavar="BUILDING", nargs="+", help=t("places.grid.buildings"))
     assign.set_defaults(func=run_assign)
-    grid.set_defaults(func=lambda _args: _usage(grid))
+    help_when_bare(grid)
 
-
-def _usage(parser) -> int:
-    parser.print_help()
-    return 2
 
 
 def run_set_community(args) -> int:

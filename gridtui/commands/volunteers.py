@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gridtui.commands import emit_json, open_db
+from gridtui.commands import emit_json, help_when_bare, open_db
 from gridtui.domain import volunteers
 from gridtui.i18n import t
 from gridtui.textwidth import table
@@ -16,12 +16,8 @@ def register(subparsers) -> None:
     listing.add_argument("--limit", type=int, default=100, metavar="N", help=t("needs.cli.limit"))
     listing.add_argument("--json", action="store_true", help=t("needs.cli.json"))
     listing.set_defaults(func=run_list)
-    parser.set_defaults(func=lambda _args: _usage(parser))
+    help_when_bare(parser)
 
-
-def _usage(parser) -> int:
-    parser.print_help()
-    return 2
 
 
 def run_list(args) -> int:
