@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 import pytest
+from tui.tui_helpers import screen_text, settle
 
 from gridtui.core.models import Need, NeedEvent, ServiceLog
 from gridtui.domain import needs
@@ -26,16 +27,6 @@ def make_app(demo_file):
 
     return make
 
-
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
 
 
 async def open_board(pilot) -> PagedList:

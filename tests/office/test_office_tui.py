@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 from textual.widgets import Checkbox, Input, Select
+from tui.tui_helpers import screen_text, settle
 
 from gridtui.core.models import AuditLog, Grid
 from gridtui.tui.screens.dashboard import DashboardScreen
@@ -25,17 +26,6 @@ def make_app(office_path):
 
     return make
 
-
-async def settle(pilot) -> None:
-    """Let workers finish and their messages land (no sleeps)."""
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
 
 
 @pytest.mark.parametrize("lang, words", [

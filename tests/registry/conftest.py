@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from tui.tui_helpers import screen_text, settle  # noqa: F401 (used by this folder's tests)
 
 TODAY = date(2026, 7, 14)
 SIZE = (150, 44)
@@ -39,15 +40,3 @@ def make_app(demo_db):
 
     return make
 
-
-async def settle(pilot) -> None:
-    """Let workers finish and their messages land (no sleeps)."""
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def screen_text(app) -> str:
-    """What the terminal shows now, as plain text."""
-    return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
