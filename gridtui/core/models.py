@@ -71,6 +71,9 @@ class Synced(Base):
     seq = IntegerField(index=True)
 
     SYSTEM_FIELDS = ("id", "deleted", "origin", "stamp", "stamps", "seq")
+    DERIVED_FIELDS: tuple[str, ...] = ()
+    """Fields the store computes from others (a name's pinyin): written with them, under the
+    same stamp, so they merge with them and are never a conflict of their own."""
 
     # -- every write path of peewee funnels through these classmethods --------------------
     @classmethod
@@ -284,6 +287,8 @@ class Resident(Synced):
     party_member = BooleanField(default=False)
     status = CharField(default="present")  # present | moved_out | deceased
     note = TextField(default="")
+
+    DERIVED_FIELDS = ("name_pinyin", "name_initials")
 
 
 class Organization(Synced):

@@ -422,6 +422,7 @@ class Merge:
         """Field by field, the greater stamp wins; the row's stamps are rewritten to match."""
         mine_stamps = json.loads(mine[4]) if mine[4] != "{}" else {}
         their_stamps = json.loads(theirs[4]) if theirs[4] != "{}" else {}
+        derived = SYNCED_BY_TABLE[table].DERIVED_FIELDS
         out = list(mine)
         base = max(mine[3], theirs[3])
         if theirs[3] > mine[3]:
@@ -433,7 +434,7 @@ class Merge:
             if b > a:
                 out[i] = theirs[i]
             won[name] = max(a, b)
-            if knows is not None and a != b and mine[i] != theirs[i]:
+            if knows is not None and a != b and mine[i] != theirs[i] and name not in derived:
                 self._maybe_conflict(table, mine[0], name, (a, mine[i]), (b, theirs[i]), knows)
         out[3] = base
         out[4] = _stamps_text({n: s for n, s in won.items() if s != base})

@@ -115,6 +115,24 @@ def test_keep_mine_on_the_laptop_whose_edit_lost_restores_its_value(laptops, tmp
         assert [c.status for c in Conflict.select()] == ["kept"]
 
 
+def test_a_concurrent_rename_is_one_conflict_and_resolving_it_keeps_search_right(laptops, tmp_path):
+    office, w1, w2 = laptops("office", "w1", "w2")
+    ids = seed(office)
+    resident = store.create(Resident, household=ids["household"], name="张山").id
+    everyone_has_everything(tmp_path, office, [w1, w2])
+    w1.become()
+    store.update(Resident, resident, name="张三")
+    w2.become()
+    store.update(Resident, resident, name="李四")
+    everyone_has_everything(tmp_path, office, [w1, w2])
+    w1.become()
+    [listed] = conflicts.open_conflicts()  # the name only: its pinyin keys follow it
+    assert (listed["field"], listed["mine"], listed["theirs"]) == ("name", "张三", "李四")
+    conflicts.resolve(listed["id"], "mine")
+    row = Resident.get_by_id(resident)
+    assert (row.name, row.name_pinyin, row.name_initials) == ("张三", "zhangsan", "zs")
+
+
 def test_sequential_edits_are_not_conflicts(laptops, tmp_path):
     office, w1, w2 = laptops("office", "w1", "w2")
     ids = seed(office)
