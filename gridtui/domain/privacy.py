@@ -6,6 +6,7 @@ explicit reveal, and each reveal is written to the audit log (which syncs to the
 
 from __future__ import annotations
 
+import getpass
 from datetime import datetime
 
 from gridtui.core import store
@@ -34,7 +35,18 @@ def mask_phone(phone: str | None) -> str:
 
 
 def record_reveal(table: str, row_id: str, fields: str, actor: str = "", where: str = "") -> None:
-    """Write one audit entry for a reveal of personal data (screen, report or export)."""
+    """Write one audit entry for a reveal of personal data (screen, report or export).
+
+    Without a worker name in the settings, the entry names this laptop and its user, so the
+    office can still tell who saw the numbers."""
+    if not actor:
+        from gridtui.core.db import self_device
+
+        try:
+            user = getpass.getuser()
+        except (KeyError, OSError):  # no login name in a bare container
+            user = "?"
+        actor = f"{self_device().name}/{user}"
     store.create(
         AuditLog, at=datetime.now(), actor=actor, action="reveal", target_table=table,
         target_id=row_id, detail=f"{fields} {where}".strip(),

@@ -590,7 +590,9 @@ def revisits_due(today: date | None = None, grid_ids: list[str] | None = None,
     """
     params: dict[str, Any] = {"today": (today or date.today()).isoformat(), "limit": int(limit)}
     where = ""
-    if grid_ids:
+    if grid_ids is not None:  # a worker's grids that match nothing show nothing, not everything
+        if not grid_ids:
+            return []
         marks, ids = _in(list(grid_ids), "grid")
         params.update(ids)
         where = f" AND b.grid_id IN ({marks})"

@@ -107,9 +107,11 @@ def import_bundles(paths: list[Path], *, dry_run: bool = False, passphrase: str 
         except bundle.UnknownSigner as signer:
             unknown.append((data, signer))
     if unknown:  # every such bundle waits in quarantine; none of the files is applied
-        if not dry_run:
-            for data, signer in unknown:
-                _quarantine(data, signer.params["path"], signer.header)
+        if dry_run:
+            first = unknown[0][1]
+            raise GridError("sync.unknown_signer_dry_run", **first.params)
+        for data, signer in unknown:
+            _quarantine(data, signer.params["path"], signer.header)
         raise unknown[0][1]
     return _apply(opened, dry_run, progress, total)
 

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from gridtui import i18n
+from gridtui.core.db import self_device
 from gridtui.core.models import AuditLog, RegisterEntry, Resident
 from gridtui.domain import households, visits
 from gridtui.domain.households import age
@@ -132,8 +133,10 @@ def test_reveal_gives_full_numbers_and_is_audited(street):
     [entry] = AuditLog.select()
     assert (entry.actor, entry.action, entry.target_table, entry.target_id) == (
         "刘敏", "reveal", "resident", street["zhang"])
-    households.reveal(street["zhang"])
+    households.reveal(street["zhang"])  # no worker name set: the laptop and its user instead
     assert AuditLog.select().count() == 2
+    unnamed = AuditLog.select().order_by(AuditLog.seq.desc()).first()
+    assert unnamed.actor.startswith(self_device().name + "/")
 
 
 def test_age_counts_birthdays():

@@ -194,6 +194,7 @@ def test_revisits_due_across_active_campaigns(street):
     assert due[0].flags == {"elderly_alone", "open_needs"}
     assert ids(visits.revisits_due(today=TODAY + timedelta(days=4), grid_ids=[street["grids"][1].id])) == [street["hb9"]]
     assert len(visits.revisits_due(today=TODAY, limit=1)) == 1
+    assert visits.revisits_due(today=TODAY, grid_ids=[]) == []  # my grids match none: none of theirs
     # the revisit itself takes the household off the list
     visits.set_outcome(visits.open_visit(cid, street["h101"]), "refused")
     assert ids(visits.revisits_due(today=TODAY)) == [street["h102"]]

@@ -215,6 +215,10 @@ def test_unknown_signer_is_quarantined_until_trusted(laptops, cli, tmp_path):
 
     Device.delete().where(Device.id == stranger.id).execute()
     before = file_digest(b.path)
+    code, _, err = cli("--db", b.path, "--lang", "en", "import", out, "--dry-run")
+    assert code == 1 and "dry run wrote nothing" in err  # not "it was put in quarantine"
+    code, listing, _ = cli("--db", b.path, "quarantine", "--json")
+    assert json.loads(listing) == []
     code, _, err = cli("--db", b.path, "--lang", "en", "import", out)
     assert code == 1 and "quarantine" in err
     assert file_digest(b.path) == before
