@@ -56,3 +56,12 @@ def test_refusals_are_one_sentence_and_change_nothing(cli, db_path):
     assert code == 1 and err.strip() == t("places.no_building", lang="en", building="nowhere 9")
     code, _, err = cli("--db", db_path, "--lang", "en", "grid", "add", "02", "x", "--phone", "12345")
     assert code == 1 and "12345" in err and len(err.strip().splitlines()) == 1
+
+
+def test_one_grid_lookup_for_every_command(cli, db_path, tmp_path):
+    assert cli("--db", db_path, "community", "set", "湖光社区")[0] == 0
+    assert cli("--db", db_path, "grid", "add", "01", "第1网格")[0] == 0
+    for ref in ("01", "1", "第1网格"):
+        assert cli("--db", db_path, "needs", "list", "--grid", ref)[0] == 0
+        assert cli("--db", db_path, "report", "needs", "--grid", ref, "--out", tmp_path / "n.csv")[0] == 0
+

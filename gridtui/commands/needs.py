@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from gridtui.commands import emit_json, help_when_bare, open_db
-from gridtui.core.models import Grid
 from gridtui.core.validate import NEED_STATUSES
-from gridtui.domain import needs
-from gridtui.errors import GridError
+from gridtui.domain import needs, places
 from gridtui.i18n import t
 from gridtui.textwidth import table
 
@@ -31,21 +29,9 @@ def register(subparsers) -> None:
 
 
 
-def resolve_grid(text: str) -> str:
-    """A grid id from its code (01 or 1), name (第1网格) or id."""
-    text = text.strip()
-    live = Grid.deleted == False  # noqa: E712
-    found = Grid.get_or_none(((Grid.id == text) | (Grid.code == text) | (Grid.name == text)) & live)
-    if found is None and text.isdigit():
-        found = Grid.get_or_none((Grid.code == f"{int(text):02d}") & live)
-    if found is None:
-        raise GridError("needs.cli.unknown_grid", grid=text)
-    return found.id
-
-
 def run_list(args) -> int:
     open_db(args, create=False)
-    grid_id = resolve_grid(args.grid) if args.grid else None
+    grid_id = places.find_grid(args.grid).id if args.grid else None
     filters: dict[str, Any] = {"status": args.status, "grid_id": grid_id, "overdue": True if args.overdue else None}
     rows = needs.list_needs(**filters, limit=max(0, args.limit))
     total = needs.count_needs(**filters)

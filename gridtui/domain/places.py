@@ -36,9 +36,13 @@ def set_community(name: str, name_en: str | None = None, subdistrict: str | None
 
 
 def find_grid(ref: str) -> Grid:
-    """A grid by its code or its name."""
+    """A grid by its code (01, or 1 for 01), its name (第1网格) or its id: the one lookup every
+    command and report uses, so ``--grid`` means the same everywhere."""
     ref = ref.strip()
-    grid = Grid.select().where(_live(Grid) & ((Grid.code == ref) | (Grid.name == ref))).first()
+    match = (Grid.code == ref) | (Grid.name == ref) | (Grid.id == ref)
+    if ref.isdigit():
+        match |= Grid.code == f"{int(ref):02d}"
+    grid = Grid.select().where(_live(Grid) & match).order_by(Grid.code != ref, Grid.code).first()
     if grid is None:
         raise GridError("places.no_grid", grid=ref)
     return grid

@@ -41,7 +41,7 @@ from gridtui.core.models import (
     Visit,
     Volunteer,
 )
-from gridtui.domain import privacy
+from gridtui.domain import places, privacy
 from gridtui.errors import GridError
 from gridtui.i18n import language, pick, t
 from gridtui.io.sheets import Column, Sheet, write
@@ -115,16 +115,6 @@ def _days(start: date | datetime | None, end: date | datetime | None) -> float |
 
 
 # -- filters -----------------------------------------------------------------------------------
-
-
-def resolve_grid(text: str) -> Grid:
-    """A grid by code (01), name (第1网格) or id."""
-    text = text.strip()
-    for cond in (Grid.code == text, Grid.name == text, Grid.id == text):
-        found = Grid.get_or_none(cond & _live(Grid))
-        if found is not None:
-            return found
-    raise GridError("office.unknown_grid", grid=text)
 
 
 def resolve_campaign(text: str) -> Campaign:
@@ -496,7 +486,7 @@ def build(kind: str, *, grid: str | None = None, campaign: str | None = None, re
         if value and name not in FILTERS[kind]:
             raise GridError("office.filter_not_applicable", option=f"--{name}", kind=kind)
     filters = Filters(
-        grid=resolve_grid(grid) if grid else None,
+        grid=places.find_grid(grid) if grid else None,
         campaigns=[resolve_campaign(campaign)] if campaign else None,
         reveal=reveal and kind in PERSONAL, today=today or date.today(),
     )

@@ -77,7 +77,7 @@ def test_unknown_need_is_one_sentence_and_exit_1(cli, demo_file, lang, sentence)
 
 def test_unknown_grid_and_team(cli, demo_file):
     code, _, err = cli("--db", demo_file, "--lang", "en", "needs", "list", "--grid", "99")
-    assert code == 1 and err.strip() == "There is no grid '99'."
+    assert code == 1 and err.strip() == "There is no grid with the code or name '99'."
     code, _, err = cli("--db", demo_file, "--lang", "zh", "volunteers", "list", "--team", "无此队")
     assert code == 1 and err.strip() == "没有名为“无此队”的志愿队。"
 

@@ -257,7 +257,7 @@ def test_cli_report_in_english_and_chinese(office_path, tmp_path, cli):
 
 @pytest.mark.parametrize("args, key", [
     (["resources", "--grid", "01"], "office.filter_not_applicable"),
-    (["registers", "--grid", "没有这个网格"], "office.unknown_grid"),
+    (["registers", "--grid", "没有这个网格"], "places.no_grid"),
     (["visits", "--campaign", "nope"], "office.unknown_campaign"),
 ])
 def test_cli_refuses_bad_filters_in_one_sentence(office_path, tmp_path, cli, args, key):
