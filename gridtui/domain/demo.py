@@ -160,7 +160,9 @@ class _Demo:
     def places(self) -> None:
         self.say("places")
         s = self.scale
-        self.community = self.new_id()
+        from gridtui.domain.places import COMMUNITY_ID
+
+        self.community = COMMUNITY_ID
         self.put(Community, [{"id": self.community, "name": "湖光社区", "name_en": "Huguang Community",
                               "subdistrict": "湖滨路街道"}])
         n_compounds = min(_scaled(FULL["compounds"], s), len(self.names["compounds"]))

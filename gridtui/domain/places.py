@@ -9,8 +9,13 @@ from __future__ import annotations
 import re
 
 from gridtui.core import store
+from gridtui.core.ids import stable_id
 from gridtui.core.models import Building, Community, Compound, Grid
 from gridtui.errors import GridError
+
+COMMUNITY_ID = stable_id("community", "the community")
+"""Every laptop's community row has this id, so a laptop that named its community before its
+first import merges with the office's row instead of holding two communities."""
 
 
 def _live(model):
@@ -30,7 +35,7 @@ def set_community(name: str, name_en: str | None = None, subdistrict: str | None
         values["subdistrict"] = subdistrict
     found = community()
     if found is None:
-        return store.create(Community, **values).id
+        return store.create(Community, id=COMMUNITY_ID, **values).id
     store.update(Community, found.id, **values)
     return found.id
 

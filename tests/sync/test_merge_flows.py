@@ -14,6 +14,7 @@ from gridtui.core.models import (
     Household,
     Resident,
 )
+from gridtui.domain import places
 from gridtui.sync import conflicts, transfer
 
 from .conftest import conflict_set, dump, send
@@ -131,6 +132,19 @@ def test_a_concurrent_rename_is_one_conflict_and_resolving_it_keeps_search_right
     conflicts.resolve(listed["id"], "mine")
     row = Resident.get_by_id(resident)
     assert (row.name, row.name_pinyin, row.name_initials) == ("张三", "zhangsan", "zs")
+
+
+def test_a_laptop_that_named_its_community_first_still_has_one_community(laptops, tmp_path):
+    office, w1 = laptops("office", "w1")
+    office.become()
+    places.set_community("湖光社区", subdistrict="湖滨路街道")
+    w1.become()
+    places.set_community("湖光")  # before its first bundle from the office
+    send(office, w1, tmp_path)
+    send(w1, office, tmp_path)
+    for laptop in (office, w1):
+        laptop.become()
+        assert [c.name for c in Community.select().where(Community.deleted == False)] == ["湖光"]  # noqa: E712
 
 
 def test_sequential_edits_are_not_conflicts(laptops, tmp_path):
