@@ -207,17 +207,29 @@ def _check_id_unique(number: Any, resident_id: str | None) -> None:
 
 
 def _one_head(household_id: str, resident_id: str) -> None:
-    """A household has one head: making someone head makes the others not."""
-    for other in Resident.select(Resident.id).where(
-        (Resident.household == household_id) & (Resident.id != resident_id) & Resident.is_head & _live(Resident)
+    """A household has one head: making someone head makes the others not (and a former
+    head's relation, unknown now, becomes "other")."""
+    for other in Resident.select(Resident.id, Resident.relation).where(
+        (Resident.household == household_id) & (Resident.id != resident_id)
+        & (Resident.is_head | (Resident.relation == "head")) & _live(Resident)
     ):
-        store.update(Resident, other.id, is_head=False)
+        store.update(Resident, other.id, is_head=False,
+                     **({"relation": "other"} if other.relation == "head" else {}))
+
+
+def _head_agrees(fields: dict[str, Any]) -> dict[str, Any]:
+    """The relation "head" and the head flag say the same thing: either one sets the other."""
+    if "relation" in fields and "is_head" not in fields:
+        fields["is_head"] = fields["relation"] == "head"
+    elif fields.get("is_head") and "relation" not in fields:
+        fields["relation"] = "head"
+    return fields
 
 
 def add_resident(household_id: str, **fields: Any) -> str:
     """Add a resident to a household; ValidationError on a bad field, nothing written."""
     _household(household_id)
-    _check_fields(fields)
+    _check_fields(_head_agrees(fields))
     _check_id_unique(fields.get("id_number"), None)
     with store.transaction():
         row = store.create(Resident, household=household_id, **fields)
@@ -229,7 +241,7 @@ def add_resident(household_id: str, **fields: Any) -> str:
 def update_resident(resident_id: str, **fields: Any) -> list[str]:
     """Change a resident's fields; returns the names of the fields that really changed."""
     row = _resident(resident_id)
-    _check_fields(fields)
+    _check_fields(_head_agrees(fields))
     if "id_number" in fields:
         _check_id_unique(fields["id_number"], resident_id)
     with store.transaction():

@@ -676,7 +676,8 @@ def _ensure_visit(visit_id: str) -> Visit:
 
 def _written(visit_id: str) -> None:
     """The visit's row is committed: it is no longer only opened."""
-    _pending.pop(visit_id, None)
+    with _opening:  # open_visit iterates _pending under this lock, from another thread perhaps
+        _pending.pop(visit_id, None)
 
 
 def _visit_row(visit_id: str) -> Visit | None:

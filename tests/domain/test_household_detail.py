@@ -90,6 +90,13 @@ def test_update_resident_returns_changed_fields_and_keeps_one_head(street):
     households.update_resident(street["li_wife"], is_head=True)
     heads = [r.name for r in households.detail(street["h102"]).residents if r.is_head]
     assert heads == ["周美"]
+    assert {r.relation for r in Resident.select().where(Resident.household == street["h102"],
+                                                         Resident.is_head == True)} == {"head"}  # noqa: E712
+    assert Resident.select().where(Resident.household == street["h102"], Resident.relation == "head").count() == 1
+    # the relation alone makes a head, too, and still only one
+    newcomer = households.add_resident(street["h102"], name="周小", relation="head")
+    assert [r.name for r in households.detail(street["h102"]).residents if r.is_head] == ["周小"]
+    assert Resident.get_by_id(newcomer).is_head
     with pytest.raises(ValidationError):
         households.update_resident(street["li"], phone="call me")
     with pytest.raises(ValidationError):
