@@ -35,7 +35,7 @@ def _current(conflict: Conflict) -> Any:
     return row[0] if row else None
 
 
-def _sides(conflict: Conflict) -> tuple[tuple[Any, str], tuple[Any, str]]:
+def _sides(conflict: Conflict, current: Any) -> tuple[tuple[Any, str], tuple[Any, str]]:
     """(mine, theirs) as (stored value, stamp): mine is what this laptop wrote, if it wrote one
     of the two; on a laptop that wrote neither (the office between two workers), the value in force."""
     a = (json.loads(conflict.value_a or "null"), conflict.stamp_a)
@@ -45,19 +45,20 @@ def _sides(conflict: Conflict) -> tuple[tuple[Any, str], tuple[Any, str]]:
         return a, b
     if hlc.stamp_device(b[1]) == me:
         return b, a
-    return (a, b) if _current(conflict) == a[0] else (b, a)
+    return (a, b) if current == a[0] else (b, a)
 
 
 def describe(conflict: Conflict) -> dict[str, Any]:
     """One conflict for a list: which record and field, this laptop's value and the other one."""
-    (mine, mine_stamp), (theirs, theirs_stamp) = _sides(conflict)
+    current = _current(conflict)
+    (mine, mine_stamp), (theirs, theirs_stamp) = _sides(conflict, current)
     mask = MASKS.get(conflict.target_field, lambda value: value)
     return {
         "id": conflict.id, "table": conflict.target_table, "row": conflict.target_id,
         "field": conflict.target_field, "status": conflict.status,
         "mine": mask(mine), "mine_device": hlc.stamp_device(mine_stamp),
         "theirs": mask(theirs), "theirs_device": hlc.stamp_device(theirs_stamp),
-        "in_force": "mine" if _current(conflict) == mine else "theirs",
+        "in_force": "mine" if current == mine else "theirs",
     }
 
 
@@ -126,9 +127,10 @@ def resolve(conflict_id: str, how: str, value: str | None = None) -> Conflict:
             raise GridError("sync.conflict_not_found", id=conflict_id)
         field = model._meta.fields[conflict.target_field]
         if how in ("mine", "theirs"):
-            (mine, _), (theirs, _) = _sides(conflict)
+            current = _current(conflict)
+            (mine, _), (theirs, _) = _sides(conflict, current)
             stored = mine if how == "mine" else theirs
-            if stored != _current(conflict):
+            if stored != current:
                 _write(model, conflict.target_id, field, field.python_value(stored))
         elif how == "edit":
             _write(model, conflict.target_id, field, _typed(field, value or ""))
