@@ -114,6 +114,8 @@ class VisitScreen(GridScreen):
     async def on_visit_screen_loaded(self, message: Loaded) -> None:
         from gridtui.domain import visits
 
+        if message.data.household_id != self.household_id:
+            return  # a load overtaken by ] or [ (its thread ran on): the screen is for another door
         self.data = message.data
         self.undo_log = visits.UndoLog()
         holder = self.query_one("#visit-checklist", Vertical)

@@ -132,6 +132,11 @@ class WalkScreen(GridScreen):
                     lambda offset, limit: visits.walk_page(campaign, offset=offset, limit=limit, **self._scope()),
                     lambda: visits.walk_count(campaign, **self._scope()),
                 )
+        if campaign and not walk.count and visits.campaign(campaign).target != "household":
+            walk.empty = t("tui.walk.business_campaign")  # its targets are shops, not doors here
+            walk.refresh()
+        else:
+            walk.empty = t("tui.walk.empty")
         name = t(f"tui.walk.filter.{self.filter or 'all'}")
         self.query_one("#walk-title", Static).update(Text.assemble(
             (self.walk_title, "bold"), ("  ·  ", "dim"), (name, "italic"), ("  ·  ", "dim"),
