@@ -371,6 +371,27 @@ async def test_edit_a_resident_from_the_residents_panel(make_app):
         assert renamed.name == "Wang Fang" and renamed.id_number == head.id_number and renamed.phone == head.phone
 
 
+async def test_the_resident_dialog_speaks_chinese_for_relation_and_sex(make_app):
+    from gridtui.tui.screens.dialogs import ResidentDialog
+
+    app = make_app(lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        head = a_resident_with_phone()
+        await visit_household(pilot, head.household_id)
+        await pilot.press("p", "e")
+        await settle(pilot)
+        assert isinstance(app.screen, ResidentDialog)
+        assert app.screen.query_one("#res-relation").value == "户主"
+        assert app.screen.query_one("#res-sex").value == {"M": "男", "F": "女"}[head.sex]
+        app.screen.query_one("#res-relation").value = "配偶"
+        app.screen.query_one("#res-sex").value = "女"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        edited = Resident.get_by_id(head.id)
+        assert (edited.relation, edited.sex, edited.is_head) == ("spouse", "F", False)
+
+
 def test_language_order_flag_then_environment_then_config(make_app, tmp_path, monkeypatch):
     config = tmp_path / "en.toml"
     config.write_text('[general]\nlanguage = "en"\n', encoding="utf-8")

@@ -20,6 +20,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from gridtui.core.validate import RELATIONS
 from gridtui.errors import ValidationError
 from gridtui.i18n import pick, t
 from gridtui.tui.app import db_work
@@ -204,6 +205,16 @@ class NeedDialog(GridModal):
         self.dismiss(True)
 
 
+def _choice_key(text: str, keys: tuple[str, ...], label_key: str) -> str:
+    """A relation or sex typed as its key or as its label in either language (户主, head, 男, M)."""
+    wanted = text.strip().lower()
+    for key in keys:
+        labels = {key.lower(), *(t(f"{label_key}.{key}", lang=lang).lower() for lang in ("zh", "en"))}
+        if wanted in labels:
+            return key
+    return text.strip()  # the store's rules say what is allowed
+
+
 class ResidentDialog(GridModal):
     """Add or edit a resident and their register tags. ID and phone stay masked: type to replace."""
 
@@ -213,6 +224,7 @@ class ResidentDialog(GridModal):
     ]
     FIELDS = ("name", "relation", "sex", "birth_date", "id_number", "phone")
     MASKED = {"id_number": "id_masked", "phone": "phone_masked"}
+    LABELLED = {"relation": "tui.relation", "sex": "tui.sex"}
 
     def __init__(self, household_id: str, resident: Any | None) -> None:
         super().__init__()
@@ -230,6 +242,8 @@ class ResidentDialog(GridModal):
                         value, placeholder = "", getattr(r, self.MASKED[name], "") if r else ""
                     else:
                         value = str(getattr(r, name, None) or "") if r else ""
+                        if value and name in self.LABELLED:  # shown in words: 户主, not head
+                            value = t(f"{self.LABELLED[name]}.{value}")
                         placeholder = t(f"tui.resident.hint.{name}", default="")
                     yield Input(value, placeholder=placeholder, id=f"res-{name}", classes="form-input")
             yield Checkbox(t("tui.resident.party_member"), value=bool(r and r.party_member), id="res-party")
@@ -261,6 +275,10 @@ class ResidentDialog(GridModal):
             values = {k: v for k, v in values.items() if v or k not in (*self.MASKED, "relation")}
         elif not values["relation"]:
             values["relation"] = "other"
+        if values.get("relation"):
+            values["relation"] = _choice_key(values["relation"], RELATIONS, "tui.relation")
+        if values.get("sex"):
+            values["sex"] = _choice_key(values["sex"], ("M", "F"), "tui.sex")
         values["party_member"] = self.query_one("#res-party", Checkbox).value
         values["birth_date"] = values.get("birth_date") or None
         registers = set(self.query_one(SelectionList).selected)
