@@ -83,6 +83,15 @@ def newer_gridtui_db(path):
     conn.close()
 
 
+def negative_version_db(path):
+    """A damaged header: the 4 bytes of user_version read as a negative number."""
+    open_database(path)
+    close_database()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = -2147483645")
+    conn.close()
+
+
 def random_bytes(path):
     path.write_bytes(os.urandom(4096))
 
@@ -108,9 +117,10 @@ def side_files(path):
     [
         (newer_gridtui_db, "db.newer_schema", {"zh": "更新版本", "en": "newer gridtui"}),
         (random_bytes, "db.not_gridtui", {"zh": "不是 gridtui 数据库", "en": "not a gridtui database"}),
+        (negative_version_db, "db.not_gridtui", {"zh": "不是 gridtui 数据库", "en": "not a gridtui database"}),
         (foreign_sqlite, "db.not_gridtui", {"zh": "不是 gridtui 数据库", "en": "not a gridtui database"}),
     ],
-    ids=["newer-schema", "random-bytes", "foreign-sqlite"],
+    ids=["newer-schema", "random-bytes", "negative-version", "foreign-sqlite"],
 )
 def test_refused_files_are_left_untouched(tmp_path, run_gridtui, make, key, words):
     path = tmp_path / "files" / "their.db"

@@ -93,6 +93,8 @@ def inspect_file(path: Path) -> int | None:
         raise GridError("db.corrupt", path=str(path), detail=str(exc)) from exc
     if version > SCHEMA_VERSION:
         raise GridError("db.newer_schema", path=str(path), found=version, supported=SCHEMA_VERSION)
+    if version < 0:  # gridtui never writes one: a damaged header
+        raise GridError("db.not_gridtui", path=str(path))
     if version == 0:
         if tables:
             raise GridError("db.not_gridtui", path=str(path))
