@@ -7,6 +7,7 @@ ever touches the developer's real gridtui data or settings.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -50,6 +51,19 @@ def demo_community(tmp_path_factory):
         return built[(seed, scale)]
 
     return build
+
+
+@pytest.fixture
+def demo_copy(demo_community, tmp_path):
+    """``demo_copy(seed, scale=0.05, name="demo.db")``: this test's own copy of a demo community
+    (closed), so it may write to it freely."""
+
+    def copy(seed: int, scale: float = 0.05, name: str = "demo.db") -> Path:
+        path = tmp_path / name
+        shutil.copyfile(demo_community(seed, scale), path)
+        return path
+
+    return copy
 
 
 @pytest.fixture

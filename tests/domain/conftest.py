@@ -4,7 +4,6 @@ and people are known exactly."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -27,16 +26,10 @@ from gridtui.core.models import (
 TODAY = date(2026, 7, 14)
 
 
-@pytest.fixture(scope="session")
-def demo_template(demo_community):
-    """The demo community at scale 0.05, made once; tests get a copy."""
-    return demo_community(seed=2026, scale=0.05)
-
-
 @pytest.fixture
-def demo_db(demo_template, tmp_path):
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_template, path)
+def demo_db(demo_copy):
+    """A copy of the demo community (seed 2026, scale 0.05), open in this process."""
+    path = demo_copy(seed=2026)
     open_database(path)
     yield path
     close_database()

@@ -3,7 +3,6 @@ community built once per session and copied for each test that needs it."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 
 import pytest
@@ -16,16 +15,10 @@ from gridtui.domain import volunteers
 TODAY = date(2026, 7, 14)
 
 
-@pytest.fixture(scope="session")
-def demo_template(demo_community):
-    """A demo community at scale 0.05, made once; tests get a copy."""
-    return demo_community(seed=7, scale=0.05)
-
-
 @pytest.fixture
-def demo_db(demo_template, tmp_path):
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_template, path)
+def demo_db(demo_copy):
+    """A copy of the demo community (seed 7, scale 0.05), open in this process."""
+    path = demo_copy(seed=7)
     open_database(path)
     yield path
     close_database()
@@ -66,8 +59,6 @@ def town(db):
 
 
 @pytest.fixture
-def demo_file(demo_template, tmp_path):
+def demo_file(demo_copy):
     """A copy of the demo database, not opened (for the CLI, which opens and closes it)."""
-    path = tmp_path / "demo-cli.db"
-    shutil.copy(demo_template, path)
-    return path
+    return demo_copy(seed=7, name="demo-cli.db")

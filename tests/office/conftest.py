@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -14,18 +13,10 @@ from gridtui.core.db import close_database, open_database
 TODAY = date(2026, 7, 14)
 
 
-@pytest.fixture(scope="session")
-def office_template(demo_community) -> Path:
-    """The demo community for these tests, built once per test process; tests copy it."""
-    return demo_community(seed=1, scale=0.05)
-
-
 @pytest.fixture
-def office_path(office_template, tmp_path) -> Path:
+def office_path(demo_copy) -> Path:
     """A fresh copy of the demo database (closed: for the CLI)."""
-    path = tmp_path / "office.db"
-    shutil.copy(office_template, path)
-    return path
+    return demo_copy(seed=1, name="office.db")
 
 
 @pytest.fixture

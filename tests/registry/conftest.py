@@ -6,7 +6,6 @@ with the calendar.
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -17,17 +16,9 @@ TODAY = date(2026, 7, 14)
 SIZE = (150, 44)
 
 
-@pytest.fixture(scope="session")
-def demo_template(demo_community) -> Path:
-    """The demo community for these tests, built once per test process; tests copy it."""
-    return demo_community(seed=11, scale=0.05)
-
-
 @pytest.fixture
-def demo_db(demo_template, tmp_path) -> Path:
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_template, path)
-    return path
+def demo_db(demo_copy) -> Path:
+    return demo_copy(seed=11)
 
 
 @pytest.fixture

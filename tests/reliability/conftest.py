@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -24,10 +23,8 @@ def community_template(demo_community) -> Path:
 
 
 @pytest.fixture
-def community_db(community_template, tmp_path) -> Path:
-    target = tmp_path / "community.db"
-    shutil.copyfile(community_template, target)
-    return target
+def community_db(demo_copy) -> Path:
+    return demo_copy(seed=7, name="community.db")
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ The demo is built with a fixed seed and a fixed ``today`` and the app is given t
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,17 +13,9 @@ import pytest
 from .tui_helpers import SCALE, SEED, TODAY
 
 
-@pytest.fixture(scope="session")
-def demo_template(demo_community) -> Path:
-    """The demo community for these tests, built once per test process; tests copy it."""
-    return demo_community(seed=SEED, scale=SCALE)
-
-
 @pytest.fixture
-def demo_db(demo_template, tmp_path) -> Path:
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_template, path)
-    return path
+def demo_db(demo_copy) -> Path:
+    return demo_copy(seed=SEED, scale=SCALE)
 
 
 @pytest.fixture
