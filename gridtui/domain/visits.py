@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
@@ -117,7 +117,7 @@ def coverage(campaign_id: str, today: date | None = None) -> list[dict[str, Any]
     for row in query.dicts():
         row["not_visited"] = row["total"] - row.pop("visited")
         rows.append({"grid": row["grid"], "grid_name": row["grid_name"] or "", **{k: row[k] for k in COVERAGE_KEYS}})
-    rows.sort(key=lambda r: (r["grid"] is None, _natural(r["grid"] or "")))
+    rows.sort(key=lambda r: (r["grid"] is None, natural_key(r["grid"] or "")))
     return rows
 
 
@@ -134,7 +134,7 @@ def _households_on_registers(kinds: list[str]):
     return direct | via_resident
 
 
-def _natural(code: str) -> list:
+def natural_key(code: str) -> list:
     """Sort G2 before G10."""
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", code)]
 
@@ -154,6 +154,9 @@ FLAGS = ("elderly_alone", "disabled", "hardship", "party", "open_needs")
 FILTERS = ("not_visited", "revisit_due", "flagged")
 FINAL_OUTCOMES = ("done", "nobody_home", "refused", "moved_away")
 
+TARGETS = {"household": Household, "business": Business}
+"""A campaign's target -> the table its visits call on (the Visit field has the same name)."""
+
 
 @dataclass(frozen=True)
 class CampaignInfo:
@@ -165,6 +168,7 @@ class CampaignInfo:
     starts: date
     ends: date | None
     active: bool
+    scope: dict = field(default_factory=dict, compare=False)  # see coverage()
 
     @property
     def label(self) -> str:
@@ -252,6 +256,7 @@ class VisitState:
     revisit_due: date | None
     note: str
     saved: bool
+    business_id: str = ""  # in a business campaign, instead of household_id
 
 
 @dataclass(frozen=True)
@@ -294,7 +299,7 @@ def _live(model):
 def _campaign_info(c: Campaign) -> CampaignInfo:
     return CampaignInfo(
         id=c.id, name=c.name, name_en=c.name_en, template=c.template_id, target=c.target,
-        starts=c.starts, ends=c.ends, active=c.active,
+        starts=c.starts, ends=c.ends, active=c.active, scope=c.scope or {},
     )
 
 
@@ -352,7 +357,7 @@ def grids(mine: list[str] | None = None) -> list[GridInfo]:
     if mine:
         wanted = {m.strip() for m in mine}
         rows = [g for g in rows if g.code in wanted or g.name in wanted]
-    return sorted(rows, key=lambda g: (_natural(g.code), g.id))
+    return sorted(rows, key=lambda g: (natural_key(g.code), g.id))
 
 
 def buildings(grid_id: str) -> list[BuildingInfo]:
@@ -478,11 +483,11 @@ def walk_page(campaign_id: str, *, grid_id: str | None = None, building_id: str 
     rows = database.execute_sql(
         "SELECT h.id, h.address, h.addr_key " + sql + _WALK_ORDER + " LIMIT :limit OFFSET :offset", params,
     ).fetchall()
-    latest = _latest_visits(campaign_id, [r[0] for r in rows])
+    latest = latest_visits(campaign_id, [r[0] for r in rows])
     return _walk_rows([(*r, *latest.get(r[0], (None, None, None))) for r in rows], WalkRow, today)
 
 
-def household_ids(campaign_id: str, *, grid_id: str | None = None, building_id: str | None = None,
+def walk_ids(campaign_id: str, *, grid_id: str | None = None, building_id: str | None = None,
                   filter: str | None = None, today: date | None = None) -> list[str]:
     """The whole walk list's household ids, in order (for next / previous household)."""
     found = _walk_from(campaign_id, grid_id, building_id, filter, today)
@@ -492,20 +497,21 @@ def household_ids(campaign_id: str, *, grid_id: str | None = None, building_id: 
     return [r[0] for r in database.execute_sql("SELECT h.id " + sql + _WALK_ORDER, params)]
 
 
-def _latest_visits(campaign_id: str, ids: list[str]) -> dict[str, tuple[str, str | None, str]]:
-    """household id -> (outcome, revisit_due, visited_at) of its latest visit in the campaign.
+def latest_visits(campaign_id: str, ids: list[str], target: str = "household") -> dict[str, tuple[str, str | None, str]]:
+    """household (or business) id -> (outcome, revisit_due, visited_at) of its latest visit in the campaign.
 
     SQLite's bare-column MAX() takes the other columns from the latest row, as coverage does.
     """
     if not ids:
         return {}
+    column = f"{one_of('target', target, tuple(TARGETS))}_id"
     marks, params = _in(ids)
     params["campaign"] = campaign_id
     return {
-        hid: (outcome, due, at)
-        for hid, outcome, due, at in database.execute_sql(
-            "SELECT household_id, outcome, revisit_due, MAX(visited_at) FROM visit "
-            f"WHERE campaign_id = :campaign AND deleted = 0 AND household_id IN ({marks}) GROUP BY household_id",
+        tid: (outcome, due, at)
+        for tid, outcome, due, at in database.execute_sql(
+            f"SELECT {column}, outcome, revisit_due, MAX(visited_at) FROM visit "
+            f"WHERE campaign_id = :campaign AND deleted = 0 AND {column} IN ({marks}) GROUP BY {column}",
             params,
         )
     }
@@ -622,39 +628,39 @@ def revisits_due(today: date | None = None, grid_ids: list[str] | None = None,
 # or outcome. Paging through the walk list with ] and [ therefore leaves no half-started visits
 # behind, and a household only turns "in progress" once something was actually recorded.
 
-_pending: dict[str, tuple[str, str, str, datetime]] = {}
-"""visit id -> (campaign, household, worker, opened at) for visits opened but not yet written."""
+_pending: dict[str, tuple[str, str, str, str, datetime]] = {}
+"""visit id -> (campaign, target, target id, worker, opened at) for visits opened but not yet
+written; target is the campaign's, "household" or "business" (the Visit field it fills)."""
 _opening = threading.Lock()
 
+def open_visit(campaign_id: str, target_id: str, worker: str = "") -> str:
+    """The visit to record this household's (or, in a business campaign, this business's) call in.
 
-def open_visit(campaign_id: str, household_id: str, worker: str = "") -> str:
-    """The visit to record this household's call in, for this campaign.
-
-    Resumes the household's latest visit when it is still in progress, or when it is done
-    (answers can be corrected; a done household is not reopened by merely looking at it).
-    Otherwise (never visited, nobody home, refused, moved away) a new visit begins: its id is
-    returned at once and its row written, with outcome "in_progress" and visited_at the time
-    it was opened, together with the first answer or outcome.
+    Resumes the latest visit when it is still in progress, or when it is done (answers can be
+    corrected; a done household is not reopened by merely looking at it). Otherwise (never
+    visited, nobody home, refused, moved away) a new visit begins: its id is returned at once
+    and its row written, with outcome "in_progress" and visited_at the time it was opened,
+    together with the first answer or outcome.
     """
-    found = _get_campaign(campaign_id)
-    if found.target != "household":
-        raise GridError("visits.not_household_campaign")
-    if not Household.select().where((Household.id == household_id) & _live(Household)).exists():
-        raise GridError("store.not_found", table="household", id=household_id)
+    target = _get_campaign(campaign_id).target
+    model = TARGETS[target]
+    if not model.select().where((model.id == target_id) & _live(model)).exists():
+        raise GridError("store.not_found", table=target, id=target_id)
+    column = getattr(Visit, target)
     latest = (
         Visit.select(Visit.id, Visit.outcome)
-        .where((Visit.campaign == campaign_id) & (Visit.household == household_id) & _live(Visit))
+        .where((Visit.campaign == campaign_id) & (column == target_id) & _live(Visit))
         .order_by(Visit.visited_at.desc(), Visit.id.desc())
         .first()
     )
     if latest is not None and latest.outcome in ("in_progress", "done"):
         return latest.id
     with _opening:
-        for visit_id, (c, h, _w, _at) in _pending.items():
-            if c == campaign_id and h == household_id:
+        for visit_id, (c, _target, opened, _w, _at) in _pending.items():
+            if c == campaign_id and opened == target_id:
                 return visit_id
         visit_id = uuid7()
-        _pending[visit_id] = (campaign_id, household_id, worker, datetime.now())
+        _pending[visit_id] = (campaign_id, target, target_id, worker, datetime.now())
         return visit_id
 
 
@@ -666,9 +672,9 @@ def _ensure_visit(visit_id: str) -> Visit:
     """
     row = Visit.get_or_none(Visit.id == visit_id)
     if row is None and visit_id in _pending:
-        campaign_id, household_id, worker, at = _pending[visit_id]
-        row = store.create(Visit, id=visit_id, campaign=campaign_id, household=household_id,
-                           worker=worker, visited_at=at, outcome="in_progress")
+        campaign_id, target, target_id, worker, at = _pending[visit_id]
+        row = store.create(Visit, id=visit_id, campaign=campaign_id, worker=worker, visited_at=at,
+                           outcome="in_progress", **{target: target_id})
     if row is None or row.deleted:
         raise GridError("store.not_found", table="visit", id=visit_id)
     return row
@@ -688,11 +694,13 @@ def visit_state(visit_id: str) -> VisitState:
     row = _visit_row(visit_id)
     if row is not None:
         return VisitState(row.id, row.campaign_id, row.household_id or "", row.outcome,
-                          row.revisit_due, row.note, saved=True)
+                          row.revisit_due, row.note, saved=True, business_id=row.business_id or "")
     opened = _pending.get(visit_id)
     if opened is None:
         raise GridError("store.not_found", table="visit", id=visit_id)
-    return VisitState(visit_id, opened[0], opened[1], "in_progress", None, "", saved=False)
+    campaign_id, target, target_id = opened[:3]
+    return VisitState(visit_id, campaign_id, target_id if target == "household" else "", "in_progress",
+                      None, "", saved=False, business_id=target_id if target == "business" else "")
 
 
 def _item_info(template: str, item: dict) -> ItemInfo:
@@ -881,12 +889,12 @@ def display_value(item: ItemInfo, value: Any, lang: str | None = None) -> str:
     return str(value)
 
 
-def visit_history(household_id: str) -> list[VisitInfo]:
-    """Every visit to a household, newest first, with its answers in checklist order."""
+def visit_history(target_id: str, target: str = "household") -> list[VisitInfo]:
+    """Every visit to a household (or a business), newest first, with its answers in checklist order."""
     visits = list(
         Visit.select(Visit, Campaign.id, Campaign.name, Campaign.name_en, Campaign.template)
         .join(Campaign, on=(Visit.campaign == Campaign.id))
-        .where((Visit.household == household_id) & _live(Visit))
+        .where((getattr(Visit, one_of("target", target, tuple(TARGETS))) == target_id) & _live(Visit))
         .order_by(Visit.visited_at.desc(), Visit.id.desc())
     )
     given: dict[str, dict[str, Any]] = {}

@@ -153,7 +153,7 @@ def test_age_counts_birthdays():
 
 
 def test_demo_household_detail(demo_db):
-    hid = visits.household_ids(visits.active_campaign_id())[0]
+    hid = visits.walk_ids(visits.active_campaign_id())[0]
     d = households.detail(hid)
     assert d.residents and d.address
     assert all("*" in r.id_masked for r in d.residents if r.id_masked)

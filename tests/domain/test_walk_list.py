@@ -24,7 +24,7 @@ def test_walk_order_is_building_unit_floor_door(street):
     rows = visits.walk_page(street["campaign"], grid_id=g1, today=TODAY)
     assert ids(rows) == street["walk"]
     assert [r.addr_key for r in rows] == ["3-1-101", "3-1-102", "3-1-201", "3-2-101", "1-1-101"]
-    assert visits.household_ids(street["campaign"], grid_id=g1) == street["walk"]
+    assert visits.walk_ids(street["campaign"], grid_id=g1) == street["walk"]
     assert visits.walk_count(street["campaign"], grid_id=g1) == 5
 
 
@@ -39,7 +39,7 @@ def test_building_and_whole_community_scopes(street):
     cid = street["campaign"]
     b3 = street["buildings"][0].id
     assert ids(visits.walk_page(cid, building_id=b3)) == street["walk"][:4]
-    everyone = visits.household_ids(cid)
+    everyone = visits.walk_ids(cid)
     assert everyone == [*street["walk"], street["hb9"]]
     assert visits.walk_count(cid) == 6
 
@@ -118,7 +118,7 @@ def test_filters(street):
     later = {"grid_id": g1, "today": TODAY + timedelta(days=5)}
     assert ids(visits.walk_page(cid, filter="revisit_due", **later)) == [street["h101"], street["h102"]]
     assert ids(visits.walk_page(cid, filter="flagged", **kw)) == [street["h101"], street["h102"], street["h201"]]
-    assert visits.household_ids(cid, filter="flagged", grid_id=g1) == [street["h101"], street["h102"], street["h201"]]
+    assert visits.walk_ids(cid, filter="flagged", grid_id=g1) == [street["h101"], street["h102"], street["h201"]]
     with pytest.raises(ValidationError):
         visits.walk_page(cid, filter="everything")
 
@@ -133,19 +133,19 @@ def test_campaign_scope_narrows_the_walk(street):
     g2 = street["grids"][1].id
     scoped = store.create(Campaign, name="专项", template="door_to_door", target="household",
                           starts=TODAY, scope={"grids": [g2]})
-    assert visits.household_ids(scoped.id) == [street["hb9"]]
+    assert visits.walk_ids(scoped.id) == [street["hb9"]]
     by_register = store.create(Campaign, name="困难户回访", template="door_to_door", target="household",
                                starts=TODAY, scope={"registers": ["hardship", "elderly_alone"]})
-    assert visits.household_ids(by_register.id) == [street["h101"], street["h201"]]
+    assert visits.walk_ids(by_register.id) == [street["h101"], street["h201"]]
 
 
 def test_vacant_households_and_deleted_buildings_are_not_walked(street):
     store.update(Household, street["h2101"], status="vacant")
     store.delete(Building, street["buildings"][1].id)
-    assert visits.household_ids(street["campaign"], grid_id=street["grids"][0].id) == street["walk"][:3]
+    assert visits.walk_ids(street["campaign"], grid_id=street["grids"][0].id) == street["walk"][:3]
 
 
-def test_business_campaign_has_no_walk_list(street):
+def test_business_campaign_has_no_household_walk_list(street):
     shops = store.create(Campaign, name="安全检查", template="business_safety", target="business", starts=TODAY)
     assert visits.walk_page(shops.id) == []
     assert visits.walk_count(shops.id) == 0
@@ -207,7 +207,7 @@ def test_demo_walk_pages_agree_with_coverage(demo_db):
     assert cid is not None
     grid = visits.grids()[0]
     total = visits.walk_count(cid, grid_id=grid.id)
-    walked = visits.household_ids(cid, grid_id=grid.id)
+    walked = visits.walk_ids(cid, grid_id=grid.id)
     assert len(walked) == total and len(set(walked)) == total
     pages = []
     for offset in range(0, total, 100):

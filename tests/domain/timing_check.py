@@ -49,7 +49,7 @@ def main(path: str) -> None:
     for name in visits.FILTERS:
         timed(f"walk_page filter={name}", lambda name=name: visits.walk_page(cid, grid_id=grid.id, filter=name))
     timed("walk_page last 100 (whole community)", lambda: visits.walk_page(cid, offset=visits.walk_count(cid) - 100))
-    timed("household_ids (largest grid)", lambda: visits.household_ids(cid, grid_id=grid.id))
+    timed("walk_ids (largest grid)", lambda: visits.walk_ids(cid, grid_id=grid.id))
     if hasattr(visits, "coverage"):
         timed("coverage", lambda: visits.coverage(cid))
     timed("revisits_due (first 50)", lambda: visits.revisits_due(limit=50))

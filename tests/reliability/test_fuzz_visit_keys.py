@@ -36,7 +36,7 @@ async def press_at_a_visit(db: Path, keys: list[str]) -> list[Exception]:
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        household = visits.household_ids(app.campaign_id)[0]
+        household = visits.walk_ids(app.campaign_id)[0]
         app.open_visit([household])
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -211,22 +211,6 @@ async def test_campaign_picker_switches_home_and_walk_list(make_app):
         assert 0 < walk.count < visits.walk_count(first, grid_id=app.screen.grid_id)
 
 
-async def test_a_business_campaign_says_why_the_walk_list_is_empty(make_app):
-    from gridtui.domain import visits
-
-    app = make_app(lang="en")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        shops = next(c for c in visits.campaigns(active_only=True) if c.target == "business")
-        app.campaign_id = shops.id
-        await settle(pilot)
-        for _ in range(2):  # the first grid, then all its buildings
-            await pilot.press("enter")
-            await settle(pilot)
-        assert app.screen.query_one(PagedList).count == 0
-        assert "checks individual businesses" in screen_text(app)
-
-
 async def test_command_palette_offers_the_screens_actions(make_app):
     from gridtui.core.models import Visit
 

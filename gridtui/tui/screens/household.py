@@ -21,6 +21,22 @@ from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
 
 
+def visits_text(visits) -> Text:
+    """A household's or a shop's visits, newest first, each with its answers."""
+    text = Text()
+    text.append(t("tui.household.visits") + "\n", "bold underline")
+    for visit in visits:
+        text.append(f"{visit.visited_at:%Y-%m-%d %H:%M}  ", "dim")
+        text.append(f"{visit.campaign}  ")
+        text.append(t(f"tui.status.{visit.outcome}", default=visit.outcome) + "\n", "bold")
+        for line in visit.answers:
+            text.append(f"    {line.item}: ", "dim")
+            text.append(f"{line.display}\n")
+    if not visits:
+        text.append(t("tui.home.none") + "\n", "dim")
+    return text
+
+
 class HouseholdScreen(GridScreen):
     """Everything known about one household."""
 
@@ -77,16 +93,7 @@ class HouseholdScreen(GridScreen):
         if detail.registers:
             text.append(t("tui.household.registers") + "\n", "bold underline")
             text.append("、".join(r.label for r in detail.registers) + "\n\n")
-        text.append(t("tui.household.visits") + "\n", "bold underline")
-        for visit in detail.visits:
-            text.append(f"{visit.visited_at:%Y-%m-%d %H:%M}  ", "dim")
-            text.append(f"{visit.campaign}  ")
-            text.append(t(f"tui.status.{visit.outcome}", default=visit.outcome) + "\n", "bold")
-            for line in visit.answers:
-                text.append(f"    {line.item}: ", "dim")
-                text.append(f"{line.display}\n")
-        if not detail.visits:
-            text.append(t("tui.home.none") + "\n", "dim")
+        text.append_text(visits_text(detail.visits))
         text.append("\n" + t("tui.household.needs") + "\n", "bold underline")
         for need in detail.needs:
             text.append(f"{need.label}  ", "bold")

@@ -30,12 +30,13 @@ from gridtui.tui.widgets.paged_list import PagedList
 
 @dataclass
 class VisitData:
-    household_id: str
-    detail: Any
+    target_id: str  # the household, or in a business campaign the shop
+    detail: Any  # households.HouseholdDetail or businesses.BusinessDetail
     visit_id: str
     items: list = field(default_factory=list)
     answers: dict[str, Any] = field(default_factory=dict)
     outcome: str = "in_progress"  # a done visit is resumed for corrections; say so in the title
+    shop: bool = False
 
 
 def render_resident(r, revealed: dict[str, tuple[str, str]] | None = None, wide: bool = True) -> Text:
@@ -53,7 +54,7 @@ def render_resident(r, revealed: dict[str, tuple[str, str]] | None = None, wide:
 
 
 class VisitScreen(GridScreen):
-    """Answer the checklist for one household, then move to the next door."""
+    """Answer the checklist for one household (or shop), then move to the next door."""
 
     BINDINGS = [
         bind("D", "outcome('done')", "visit.done"),
@@ -76,9 +77,15 @@ class VisitScreen(GridScreen):
             super().__init__()
             self.data = data
 
-    def __init__(self, household_ids: list[str], index: int = 0) -> None:
+    RESIDENT_ACTIONS = frozenset({"need", "residents", "add_resident", "edit_resident"})
+    """Household matters: not offered at a shop's door."""
+
+    def __init__(self, target_ids: list[str], index: int = 0) -> None:
         super().__init__()
-        self.household_ids, self.index = household_ids, index
+        self.target_ids, self.index = target_ids, index
+        self.campaign_id = ""
+        """The campaign the walk list was for, fixed when the screen opens."""
+        self.shop = False
         self.data: VisitData | None = None
         self.undo_log = None
 
@@ -88,40 +95,61 @@ class VisitScreen(GridScreen):
         with Horizontal(id="visit-body"):
             yield Vertical(id="visit-checklist")
             with Vertical(id="visit-side"):
-                yield Static(t("tui.visit.residents"), classes="section-title", markup=False)
+                yield Static(t("tui.visit.residents"), id="visit-side-title", classes="section-title", markup=False)
                 yield PagedList(render=lambda r: render_resident(r, wide=False), empty=t("tui.visit.no_residents"), id="resident-list")
+                yield Static("", id="visit-shop", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.load(self.household_ids[self.index])
+        from gridtui.domain import visits
+
+        self.campaign_id = self.app.campaign_id
+        with self.app.guarded():
+            self.shop = visits.campaign(self.campaign_id).target == "business"
+        self.query_one("#visit-shop").display = self.shop
+        self.query_one("#resident-list").display = not self.shop
+        if self.shop:
+            self.query_one("#visit-side-title", Static).update(t("businesses.visit.side"))
+        self.load(self.target_id)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        return not (self.shop and action in self.RESIDENT_ACTIONS)
 
     @property
-    def household_id(self) -> str:
-        return self.household_ids[self.index]
+    def target_id(self) -> str:
+        return self.target_ids[self.index]
+
+    household_id = target_id  # in a household campaign; resident and need actions are off at a shop
 
     @db_work
-    def load(self, household_id: str) -> None:
-        from gridtui.domain import households, visits
+    def load(self, target_id: str) -> None:
+        from gridtui.domain import businesses, households, visits
 
-        campaign = self.app.campaign_id
-        visit_id = visits.open_visit(campaign, household_id, worker=self.app.settings.worker_name)
+        campaign = self.campaign_id
+        visit_id = visits.open_visit(campaign, target_id, worker=self.app.settings.worker_name)
+        detail = businesses.detail(target_id) if self.shop else households.detail(target_id, today=self.app.today)
         data = VisitData(
-            household_id, households.detail(household_id, today=self.app.today), visit_id,
-            visits.checklist(campaign), visits.answers(visit_id), visits.visit_state(visit_id).outcome,
+            target_id, detail, visit_id, visits.checklist(campaign), visits.answers(visit_id),
+            visits.visit_state(visit_id).outcome, shop=self.shop,
         )
         self.post_message(self.Loaded(data))
 
     async def on_visit_screen_loaded(self, message: Loaded) -> None:
         from gridtui.domain import visits
 
-        if message.data.household_id != self.household_id:
+        if message.data.target_id != self.target_id:
             return  # a load overtaken by ] or [ (its thread ran on): the screen is for another door
         self.data = message.data
         self.undo_log = visits.UndoLog()
         holder = self.query_one("#visit-checklist", Vertical)
         await holder.remove_children()
         await holder.mount(Checklist(self.data.items, self.data.answers, self.save_answer, id="checklist"))
-        self.query_one("#resident-list", PagedList).set_rows(self.data.detail.residents)
+        if self.data.shop:
+            from gridtui.tui.screens.business import business_card
+
+            self.query_one("#visit-shop", Static).update(business_card(self.data.detail))
+        else:
+            self.query_one("#resident-list", PagedList).set_rows(self.data.detail.residents)
         self.show_title(None if self.data.outcome == "in_progress" else self.data.outcome)
         rows = list(self.query(ItemRow))
         if rows:
@@ -129,10 +157,14 @@ class VisitScreen(GridScreen):
 
     def show_title(self, outcome: str | None = None) -> None:
         detail = self.data.detail
-        text = Text.assemble(
-            (detail.address, "bold"), ("  ·  ", "dim"),
-            (t("tui.visit.position", n=self.index + 1, total=len(self.household_ids)), "dim"),
-        )
+        text = Text()
+        if self.data.shop:
+            text.append(detail.name, "bold")
+            text.append("  ·  ", "dim")
+        text.append_text(Text.assemble(
+            (detail.address, "" if self.data.shop else "bold"), ("  ·  ", "dim"),
+            (t("tui.visit.position", n=self.index + 1, total=len(self.target_ids)), "dim"),
+        ))
         if outcome:
             text.append("  ·  ", "dim")
             text.append(t(f"tui.status.{outcome}"), "bold green")
@@ -207,7 +239,7 @@ class VisitScreen(GridScreen):
 
     def action_step(self, step: int) -> None:
         index = self.index + step
-        if not 0 <= index < len(self.household_ids):
+        if not 0 <= index < len(self.target_ids):
             self.notify(t("tui.visit.end_of_list"), severity="warning")
             return
         if not self._commit_typing():
@@ -215,10 +247,15 @@ class VisitScreen(GridScreen):
         self.index = index
         self.data = None
         self.query_one("#visit-title", Static).update(t("tui.home.loading"))
-        self.load(self.household_id)
+        self.load(self.target_id)
 
     def action_detail(self) -> None:
-        self.app.open_household(self.household_id)
+        if self.shop:
+            from gridtui.tui.screens.business import BusinessScreen
+
+            self.app.push_screen(BusinessScreen(self.target_id))
+        else:
+            self.app.open_household(self.household_id)
 
     # -- needs and residents ----------------------------------------------------------------------
     def action_need(self) -> None:

@@ -22,31 +22,63 @@ STATUS_STYLE = {
     "refused": "white on red",
     "moved_away": "white on blue",
 }
-FLAG_STYLE = {"open_needs": "white on red", "party": "white on #af0000"}
-FLAG_ORDER = ("elderly_alone", "disabled", "hardship", "party", "open_needs")
+FLAG_STYLE = {"open_needs": "white on red", "party": "white on #af0000", "rectification": "white on red",
+              "food": "black on #87d787"}
+FLAG_ORDER = ("elderly_alone", "disabled", "hardship", "party", "open_needs", "rectification", "food")
 """Badges always in this order (a row's flags are a set, whose order changes from run to run)."""
 WALK_WIDTHS = (24, 10, 4, 8)
+SHOP_WIDTHS = (18, 10, 16, 8, 8)
+"""A business campaign's walk list: name, kind, address, owner, status."""
 
 
 def status_badge(status: str) -> tuple[str, int, str]:
     return (t(f"tui.status.{status}", default=status), WALK_WIDTHS[3], STATUS_STYLE.get(status, ""))
 
 
+def flag_badges(flags) -> Text:
+    ordered = sorted(flags, key=lambda f: (FLAG_ORDER.index(f) if f in FLAG_ORDER else len(FLAG_ORDER), f))
+    return columns.badges([(t(f"tui.flag.{f}", default=f), FLAG_STYLE.get(f, "black on #87afd7")) for f in ordered])
+
+
 def render_walk_row(row) -> Text:
-    ordered = sorted(row.flags, key=lambda f: (FLAG_ORDER.index(f) if f in FLAG_ORDER else len(FLAG_ORDER), f))
-    flags = columns.badges([(t(f"tui.flag.{f}", default=f), FLAG_STYLE.get(f, "black on #87afd7")) for f in ordered])
+    """A household on the walk list, or a shop on a business campaign's."""
+    if hasattr(row, "business_id"):
+        return columns.row([
+            (row.name, SHOP_WIDTHS[0], "bold"),
+            (row.kind_label, SHOP_WIDTHS[1]),
+            (row.address, SHOP_WIDTHS[2]),
+            (row.owner_name, SHOP_WIDTHS[3]),
+            (t(f"tui.status.{row.status}", default=row.status), SHOP_WIDTHS[4], STATUS_STYLE.get(row.status, "")),
+            flag_badges(row.flags),
+        ])
     return columns.row([
         (row.address, WALK_WIDTHS[0]),
         (row.head_name or "", WALK_WIDTHS[1], "bold"),
         (row.size, WALK_WIDTHS[2]),
         status_badge(row.status),
-        flags,
+        flag_badges(row.flags),
     ])
 
 
-def walk_header() -> Text:
+def walk_header(shops: bool = False) -> Text:
+    if shops:
+        labels = ("businesses.col.name", "businesses.col.kind", "businesses.col.address",
+                  "businesses.col.owner", "tui.walk.col.status")
+        return columns.row([*((t(k), w) for k, w in zip(labels, SHOP_WIDTHS, strict=True)),
+                            (t("tui.walk.col.flags"), 20)])
     labels = ("tui.walk.col.address", "tui.walk.col.head", "tui.walk.col.size", "tui.walk.col.status")
     return columns.row([*((t(k), w) for k, w in zip(labels, WALK_WIDTHS, strict=True)), (t("tui.walk.col.flags"), 20)])
+
+
+def open_grid(app, grid_id: str, title: str) -> None:
+    """A grid opens its buildings; in a business campaign (shops have no stairwells) its shops."""
+    from gridtui.domain import visits
+
+    with app.guarded():
+        if app.campaign_id and visits.campaign(app.campaign_id).target == "business":
+            app.push_screen(WalkScreen(grid_id, None, title))
+        else:
+            app.push_screen(BuildingsScreen(grid_id, title))
 
 
 class BuildingsScreen(GridScreen):
@@ -102,7 +134,7 @@ class WalkScreen(GridScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="walk-title", classes="screen-title", markup=False)
-        yield Static(walk_header(), classes="list-header")
+        yield Static(walk_header(), id="walk-header", classes="list-header")
         yield PagedList(render=render_walk_row, empty=t("tui.walk.empty"), id="walk-list")
         yield KeyFooter()
 
@@ -115,28 +147,33 @@ class WalkScreen(GridScreen):
         if self.is_mounted and self.query_one(PagedList).count:  # back from a visit: statuses changed
             self.reload()
 
-    def _scope(self) -> dict:
-        return {"grid_id": self.grid_id, "building_id": self.building_id, "filter": self.filter or None,
-                "today": self.app.today}
+    def _source(self):
+        """The domain module that walks this campaign's targets (households, or shops: both
+        offer walk_page, walk_count and walk_ids) and the scope it takes."""
+        from gridtui.domain import businesses, visits
+
+        scope = {"grid_id": self.grid_id, "filter": self.filter or None, "today": self.app.today}
+        if self.app.campaign_id and visits.campaign(self.app.campaign_id).target == "business":
+            return businesses, scope  # shops belong to a grid, not to a building
+        return visits, {**scope, "building_id": self.building_id}
 
     def reload(self, keep_cursor: bool = True) -> None:
-        from gridtui.domain import visits
+        from gridtui.domain import businesses
 
         campaign = self.app.campaign_id
         walk = self.query_one(PagedList)
         with self.app.guarded():
+            source, scope = self._source()
             if keep_cursor:
                 walk.reload()
             else:
                 walk.set_source(
-                    lambda offset, limit: visits.walk_page(campaign, offset=offset, limit=limit, **self._scope()),
-                    lambda: visits.walk_count(campaign, **self._scope()),
+                    lambda offset, limit: source.walk_page(campaign, offset=offset, limit=limit, **scope),
+                    lambda: source.walk_count(campaign, **scope),
                 )
-        if campaign and not walk.count and visits.campaign(campaign).target != "household":
-            walk.empty = t("tui.walk.business_campaign")  # its targets are shops, not doors here
-            walk.refresh()
-        else:
-            walk.empty = t("tui.walk.empty")
+            shops = source is businesses
+            self.query_one("#walk-header", Static).update(walk_header(shops))
+            walk.empty = t("businesses.walk.empty" if shops else "tui.walk.empty")
         name = t(f"tui.walk.filter.{self.filter or 'all'}")
         self.query_one("#walk-title", Static).update(Text.assemble(
             (self.walk_title, "bold"), ("  ·  ", "dim"), (name, "italic"), ("  ·  ", "dim"),
@@ -149,14 +186,24 @@ class WalkScreen(GridScreen):
 
     def on_paged_list_selected(self, message: PagedList.Selected) -> None:
         message.stop()
-        from gridtui.domain import visits
-
         with self.app.guarded():
-            ids = visits.household_ids(self.app.campaign_id, **self._scope())
-            index = ids.index(message.row.household_id) if message.row.household_id in ids else 0
-            self.app.open_visit(ids, index)
+            source, scope = self._source()
+            ids = source.walk_ids(self.app.campaign_id, **scope)
+            chosen = target_id(message.row)
+            self.app.open_visit(ids, ids.index(chosen) if chosen in ids else 0)
 
     def action_detail(self) -> None:
         row = self.query_one(PagedList).current
-        if row is not None:
+        if row is None:
+            return
+        if hasattr(row, "business_id"):
+            from gridtui.tui.screens.business import BusinessScreen
+
+            self.app.push_screen(BusinessScreen(row.business_id))
+        else:
             self.app.open_household(row.household_id)
+
+
+def target_id(row) -> str:
+    """The household or the shop a walk-list row stands for."""
+    return getattr(row, "business_id", None) or row.household_id

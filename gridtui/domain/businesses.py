@@ -1,0 +1,179 @@
+"""Individual businesses (个体工商户): the walk list of a safety-check campaign, and one shop in full.
+
+A business campaign is walked street by street, not stairwell by stairwell: its walk list is
+the campaign's businesses (live, in its scope and the chosen grid) in street order (street name,
+then house number as a number, so 凤凰大道29号 comes before 凤凰大道284号). A community has a few
+hundred of them, so the list is read whole and ordered here; a page is a slice of it.
+
+The owner's phone is personal data: masked in every row, revealed only through :func:`reveal`,
+which writes the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from gridtui.core.models import Business, Grid, database
+from gridtui.domain import privacy
+from gridtui.domain.visits import (
+    FILTERS,
+    VisitInfo,
+    campaign,
+    latest_visits,
+    natural_key,
+    visit_history,
+)
+from gridtui.errors import GridError, ValidationError
+from gridtui.i18n import t
+
+FLAGS = ("food", "rectification")
+"""A shop's flags: it handles food; the last check that asked issued a rectification notice."""
+
+RECTIFICATION_ITEM = "business_safety:rectification_issued"
+
+
+@dataclass(frozen=True)
+class BusinessRow:
+    """One business on a campaign's walk list, with its state in the campaign."""
+
+    business_id: str
+    name: str
+    kind: str
+    owner_name: str
+    address: str
+    status: str  # one of visits.STATUSES
+    revisit_due: date | None
+    flags: frozenset[str]
+    visited_at: datetime | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return kind_label(self.kind)
+
+
+@dataclass(frozen=True)
+class BusinessDetail:
+    id: str
+    name: str
+    kind: str
+    owner_name: str
+    phone_masked: str
+    address: str
+    license_no: str
+    food: bool
+    grid_code: str
+    grid_name: str
+    rectification: bool
+    visits: tuple[VisitInfo, ...]
+
+    @property
+    def kind_label(self) -> str:
+        return kind_label(self.kind)
+
+
+def kind_label(kind: str) -> str:
+    """超市便利店 / Grocery store; a kind this version does not know shows as written."""
+    return t(f"businesses.kind.{kind}", default=kind)
+
+
+def _rectifications(ids: list[str]) -> set[str]:
+    """The businesses whose latest answer to "rectification notice issued" was yes (any campaign)."""
+    if not ids:
+        return set()
+    found = set()
+    for start in range(0, len(ids), 500):  # SQLite's variable limit, with room to spare
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        found |= {bid for bid, value, _at in database.execute_sql(
+            "SELECT v.business_id, a.value, MAX(v.visited_at) FROM answer a JOIN visit v ON v.id = a.visit_id "
+            f"WHERE a.item_id = ? AND a.deleted = 0 AND a.value IS NOT NULL AND v.deleted = 0 "
+            f"AND v.business_id IN ({marks}) GROUP BY v.business_id",
+            [RECTIFICATION_ITEM, *chunk],
+        ) if value == "true"}
+    return found
+
+
+def _walk(campaign_id: str, grid_id: str | None, filter: str | None, today: date | None) -> list[BusinessRow]:
+    """The whole walk list of a business campaign, filtered, in street order."""
+    if filter is not None and filter not in FILTERS:
+        raise ValidationError("filter", "validate.choice", value=filter, allowed=" / ".join(FILTERS))
+    found = campaign(campaign_id)
+    if found.target != "business":
+        return []
+    query = Business.select(Business.id, Business.name, Business.kind, Business.owner_name, Business.address,
+                            Business.food).where(Business.deleted == False)  # noqa: E712
+    if grid_id is not None:
+        query = query.where(Business.grid == grid_id)
+    if found.scope.get("grids"):
+        query = query.where(Business.grid.in_(found.scope["grids"]))
+    if found.scope.get("business_kinds"):
+        query = query.where(Business.kind.in_(found.scope["business_kinds"]))
+    shops = list(query.tuples())
+    ids = [s[0] for s in shops]
+    latest = {}
+    for start in range(0, len(ids), 500):
+        latest.update(latest_visits(campaign_id, ids[start:start + 500], target="business"))
+    rectified = _rectifications(ids)
+    today = today or date.today()
+    rows = []
+    for bid, name, kind, owner, address, food in shops:
+        outcome, due, at = latest.get(bid, (None, None, None))
+        due_date = date.fromisoformat(due) if due else None
+        flags = frozenset(f for f, on in (("food", food), ("rectification", bid in rectified)) if on)
+        row = BusinessRow(bid, name, kind, owner, address, outcome or "not_visited", due_date, flags,
+                          datetime.fromisoformat(at) if at else None)
+        if filter == "not_visited" and outcome is not None:
+            continue
+        if filter == "revisit_due" and not (outcome == "nobody_home" and (due_date is None or due_date <= today)):
+            continue
+        if filter == "flagged" and not flags:
+            continue
+        rows.append(row)
+    rows.sort(key=lambda r: (natural_key(r.address), r.name, r.business_id))
+    return rows
+
+
+def walk_count(campaign_id: str, *, grid_id: str | None = None, filter: str | None = None,
+               today: date | None = None) -> int:
+    return len(_walk(campaign_id, grid_id, filter, today))
+
+
+def walk_page(campaign_id: str, *, grid_id: str | None = None, filter: str | None = None, offset: int = 0,
+              limit: int = 100, today: date | None = None) -> list[BusinessRow]:
+    """One page of a business campaign's walk list; filters as for households ("flagged": any flag)."""
+    offset, limit = max(0, int(offset)), max(0, int(limit))
+    return _walk(campaign_id, grid_id, filter, today)[offset:offset + limit]
+
+
+def walk_ids(campaign_id: str, *, grid_id: str | None = None, filter: str | None = None,
+             today: date | None = None) -> list[str]:
+    """The whole walk list's business ids, in order (for next / previous shop)."""
+    return [r.business_id for r in _walk(campaign_id, grid_id, filter, today)]
+
+
+def _business(business_id: str) -> Business:
+    row = Business.get_or_none((Business.id == business_id) & (Business.deleted == False))  # noqa: E712
+    if row is None:
+        raise GridError("store.not_found", table="business", id=business_id)
+    return row
+
+
+def detail(business_id: str) -> BusinessDetail:
+    """A business with its owner (phone masked), licence, grid, and every visit with its answers."""
+    row = _business(business_id)
+    grid = Grid.get_or_none((Grid.id == row.grid_id) & (Grid.deleted == False)) if row.grid_id else None  # noqa: E712
+    return BusinessDetail(
+        id=row.id, name=row.name, kind=row.kind, owner_name=row.owner_name,
+        phone_masked=privacy.mask_phone(row.phone), address=row.address, license_no=row.license_no,
+        food=row.food, grid_code=grid.code if grid else "", grid_name=grid.name if grid else "",
+        rectification=business_id in _rectifications([business_id]),
+        visits=tuple(visit_history(business_id, target="business")),
+    )
+
+
+def reveal(business_id: str, actor: str = "") -> str:
+    """The owner's full phone number; the reveal is written to the audit log."""
+    row = _business(business_id)
+    privacy.record_reveal("business", business_id, "phone", actor=actor, where="business")
+    return row.phone

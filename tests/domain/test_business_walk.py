@@ -1,0 +1,136 @@
+"""A business safety campaign: its walk list of shops in street order, filters, flags, one
+shop's visit written against the shop, its detail and the audited reveal of the owner's phone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from gridtui.core import store
+from gridtui.core.models import AuditLog, Business, Campaign, Visit
+from gridtui.domain import businesses, visits
+from gridtui.errors import GridError, ValidationError
+
+from .conftest import TODAY
+
+
+@pytest.fixture
+def shops(street):
+    """Four shops of grid 01 added out of street order, one of grid 02, one deleted, and a check."""
+    g1, g2 = street["grids"]
+
+    def shop(name, kind, address, grid=g1, food=False):
+        return store.create(Business, name=name, kind=kind, owner_name="马" + name[:1], phone="13700001234",
+                            address=address, license_no="92410400MA00000001", food=food, grid=grid.id).id
+
+    ids = {
+        "mill": shop("麦香面粉厂", "flour_mill", "湖光路284号", food=True),
+        "barber": shop("新潮理发店", "barber", "凤凰大道79号"),
+        "grocery": shop("家乐超市", "grocery", "凤凰大道29号", food=True),
+        "laundry": shop("洁丽干洗店", "laundry", "湖光路3号"),
+        "other_grid": shop("银杏药店", "pharmacy", "银杏街1号", grid=g2),
+    }
+    gone = shop("已注销小店", "barber", "凤凰大道1号")
+    store.delete(Business, gone)
+    check = store.create(Campaign, name="商户安全检查", name_en="Business safety checks", template="business_safety",
+                         target="business", starts=TODAY - timedelta(days=10))
+    return {**street, **ids, "check": check.id, "gone": gone}
+
+
+def names(rows):
+    return [r.name for r in rows]
+
+
+def test_walk_list_is_the_grids_shops_in_street_order(shops):
+    g1 = shops["grids"][0].id
+    rows = businesses.walk_page(shops["check"], grid_id=g1, today=TODAY)
+    # street name, then the house number as a number: 29 before 79, 3 before 284
+    assert names(rows) == ["家乐超市", "新潮理发店", "洁丽干洗店", "麦香面粉厂"]
+    assert {r.status for r in rows} == {"not_visited"}
+    assert businesses.walk_count(shops["check"], grid_id=g1) == 4
+    assert businesses.walk_ids(shops["check"], grid_id=g1) == [r.business_id for r in rows]
+    assert businesses.walk_count(shops["check"]) == 5  # the whole community; the deleted shop never
+    pages = [businesses.walk_page(shops["check"], grid_id=g1, offset=o, limit=3) for o in (0, 3, 6)]
+    assert [len(p) for p in pages] == [3, 1, 0]
+
+
+def test_rows_carry_kind_owner_and_flags(shops):
+    rows = {r.business_id: r for r in businesses.walk_page(shops["check"], today=TODAY)}
+    mill = rows[shops["mill"]]
+    assert (mill.kind, mill.owner_name, mill.flags) == ("flour_mill", "马麦", {"food"})
+    assert mill.kind_label in ("面粉作坊", "Flour mill")
+    assert rows[shops["barber"]].flags == frozenset()
+
+
+def test_scope_by_kind_narrows_walk_and_coverage_alike(shops):
+    food_only = store.create(Campaign, name="食品安全", template="business_safety", target="business",
+                             starts=TODAY, scope={"business_kinds": ["grocery", "flour_mill"]})
+    assert set(businesses.walk_ids(food_only.id)) == {shops["mill"], shops["grocery"]}
+    assert sum(row["total"] for row in visits.coverage(food_only.id, today=TODAY)) == 2
+
+
+def test_a_shop_visit_is_written_against_the_shop(shops):
+    visit_id = visits.open_visit(shops["check"], shops["grocery"], worker="刘敏")
+    state = visits.visit_state(visit_id)
+    assert (state.business_id, state.household_id, state.saved) == (shops["grocery"], "", False)
+    visits.answer(visit_id, "business_safety:license_displayed", True)
+    row = Visit.get_by_id(visit_id)
+    assert (row.business_id, row.household_id, row.worker) == (shops["grocery"], None, "刘敏")
+    assert visits.visit_state(visit_id).business_id == shops["grocery"]
+    assert visits.open_visit(shops["check"], shops["grocery"]) == visit_id  # resumed, not a second visit
+    visits.set_outcome(visit_id, "refused", today=TODAY)
+    status = {r.business_id: r.status for r in businesses.walk_page(shops["check"], today=TODAY)}
+    assert status[shops["grocery"]] == "refused"
+    assert visits.coverage(shops["check"], today=TODAY)[0]["refused"] == 1
+
+
+def test_a_shop_in_a_household_campaign_and_a_door_in_a_shop_campaign_are_not_found(shops):
+    with pytest.raises(GridError):
+        visits.open_visit(shops["campaign"], shops["grocery"])
+    with pytest.raises(GridError):
+        visits.open_visit(shops["check"], shops["h101"])
+    with pytest.raises(GridError):
+        visits.open_visit(shops["check"], shops["gone"])
+    assert businesses.walk_page(shops["campaign"]) == []  # a household campaign has no shops
+
+
+def test_filters_not_visited_revisit_due_and_flagged(shops):
+    cid, g1 = shops["check"], shops["grids"][0].id
+    closed = visits.open_visit(cid, shops["barber"])
+    visits.set_outcome(closed, "nobody_home", revisit_days=2, today=TODAY - timedelta(days=3))
+    checked = visits.open_visit(cid, shops["laundry"])
+    visits.answer(checked, "business_safety:rectification_issued", True)
+
+    def walk(name, today=TODAY):
+        return set(businesses.walk_ids(cid, grid_id=g1, filter=name, today=today))
+
+    assert walk("not_visited") == {shops["mill"], shops["grocery"]}
+    assert walk("revisit_due") == {shops["barber"]}
+    assert walk("revisit_due", today=TODAY - timedelta(days=2)) == set()  # not due yet then
+    assert walk("flagged") == {shops["mill"], shops["grocery"], shops["laundry"]}  # food, or a notice issued
+    rows = {r.business_id: r for r in businesses.walk_page(cid, grid_id=g1, today=TODAY)}
+    assert rows[shops["laundry"]].flags == {"rectification"}
+    visits.answer(checked, "business_safety:rectification_issued", False)  # corrected: no notice
+    assert walk("flagged") == {shops["mill"], shops["grocery"]}
+    with pytest.raises(ValidationError):
+        businesses.walk_page(cid, filter="closed")
+
+
+def test_detail_has_history_and_a_masked_phone_revealed_with_an_audit(shops):
+    visit_id = visits.open_visit(shops["check"], shops["mill"])
+    visits.answer(visit_id, "business_safety:extinguisher_count", 2)
+    visits.answer(visit_id, "business_safety:rectification_issued", True)
+    found = businesses.detail(shops["mill"])
+    assert found.phone_masked == "137****1234" and "13700001234" not in repr(found)
+    assert (found.grid_code, found.food, found.rectification) == ("01", True, True)
+    assert [v.id for v in found.visits] == [visit_id]
+    assert {line.item_id for line in found.visits[0].answers} == {
+        "business_safety:extinguisher_count", "business_safety:rectification_issued"}
+    before = AuditLog.select().count()
+    assert businesses.reveal(shops["mill"], actor="刘敏") == "13700001234"
+    entry = AuditLog.select().order_by(AuditLog.at.desc()).first()
+    assert AuditLog.select().count() == before + 1
+    assert (entry.target_table, entry.target_id, entry.actor) == ("business", shops["mill"], "刘敏")
+    with pytest.raises(GridError):
+        businesses.detail(shops["gone"])
