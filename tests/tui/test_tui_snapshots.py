@@ -54,3 +54,19 @@ def test_household_en(snap_compare, make_app):
         await settle(pilot)
 
     assert snap_compare(make_app(lang="en"), run_before=household, terminal_size=SIZE)
+
+
+def test_shop_visit_en(snap_compare, make_app):
+    async def shop_visit(pilot) -> None:
+        from gridtui.domain import visits
+
+        await settle(pilot)
+        pilot.app.campaign_id = next(c.id for c in visits.campaigns() if c.target == "business")
+        await settle(pilot)
+        for _ in range(2):  # the first grid's shops, the first shop
+            await pilot.press("enter")
+            await settle(pilot)
+        await pilot.press("space", "j", "space", "j", "1", "j")
+        await settle(pilot)
+
+    assert snap_compare(make_app(lang="en"), run_before=shop_visit, terminal_size=SIZE)

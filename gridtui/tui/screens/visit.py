@@ -163,7 +163,8 @@ class VisitScreen(GridScreen):
             text.append("  ·  ", "dim")
         text.append_text(Text.assemble(
             (detail.address, "" if self.data.shop else "bold"), ("  ·  ", "dim"),
-            (t("tui.visit.position", n=self.index + 1, total=len(self.target_ids)), "dim"),
+            (t("businesses.visit.position" if self.data.shop else "tui.visit.position",
+               n=self.index + 1, total=len(self.target_ids)), "dim"),
         ))
         if outcome:
             text.append("  ·  ", "dim")

@@ -27,7 +27,7 @@ FLAG_STYLE = {"open_needs": "white on red", "party": "white on #af0000", "rectif
 FLAG_ORDER = ("elderly_alone", "disabled", "hardship", "party", "open_needs", "rectification", "food")
 """Badges always in this order (a row's flags are a set, whose order changes from run to run)."""
 WALK_WIDTHS = (24, 10, 4, 8)
-SHOP_WIDTHS = (18, 10, 16, 8, 8)
+SHOP_WIDTHS = (16, 12, 16, 8, 8)
 """A business campaign's walk list: name, kind, address, owner, status."""
 
 
@@ -177,7 +177,7 @@ class WalkScreen(GridScreen):
         name = t(f"tui.walk.filter.{self.filter or 'all'}")
         self.query_one("#walk-title", Static).update(Text.assemble(
             (self.walk_title, "bold"), ("  ·  ", "dim"), (name, "italic"), ("  ·  ", "dim"),
-            (t("tui.walk.count", count=walk.count), ""),
+            (t("businesses.walk.count" if shops else "tui.walk.count", count=walk.count), ""),
         ))
 
     def action_filter(self, name: str) -> None:
