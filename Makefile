@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_SCALE ?= 1.0
 
-.PHONY: run test test-all bench bench-quick lint screenshots clean
+.PHONY: run test test-all fuzz bench bench-quick lint screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n 2 -q
 
 test-all: test
+
+# The hypothesis tests with fresh random examples (make test replays a fixed set).
+fuzz: $(VENV)/.installed-test
+	GRIDTUI_HYPOTHESIS=explore $(BIN)/python -m pytest -n 2 -q tests/reliability tests/sync
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench --scale 1.0

@@ -29,6 +29,7 @@ from gridtui.core.models import (
     database,
 )
 from gridtui.errors import GridError
+from gridtui.i18n import t
 
 SCHEMA_VERSION = 3
 """Bump with a new entry in MIGRATIONS whenever the tables change."""
@@ -74,11 +75,13 @@ def inspect_file(path: Path) -> int | None:
         return None
     try:
         with path.open("rb") as fh:
-            head = fh.read(16)
+            head = fh.read(100)
     except OSError as exc:
         raise GridError("db.unreadable", path=str(path), detail=exc.strerror or str(exc)) from exc
-    if head != SQLITE_MAGIC:
+    if head[:16] != SQLITE_MAGIC:
         raise GridError("db.not_gridtui", path=str(path))
+    if not Path(f"{path}-wal").exists() and not _header_whole(head, path.stat().st_size):
+        raise GridError("db.corrupt", path=str(path), detail=t("db.header_mismatch"))
     try:
         # A read-only connection to a WAL database still creates -wal and -shm files beside
         # it; with no -wal present there is nothing uncommitted to read, so open it immutable.
@@ -100,6 +103,22 @@ def inspect_file(path: Path) -> int | None:
             raise GridError("db.not_gridtui", path=str(path))
         return None
     return version
+
+
+def _header_whole(head: bytes, size: int) -> bool:
+    """Whether a closed database file (no -wal beside it) looks as SQLite leaves one.
+
+    A file of whole pages whose header vouches for its own page count (change counter equal to
+    "version valid for"). Otherwise SQLite trusts the file size instead and rewrites the header
+    at the first commit, so a damaged file would be changed before the damage is found.
+    """
+    if len(head) < 100:
+        return False
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1) or size % page_size:
+        return False
+    return head[24:28] == head[92:96]
 
 
 def open_database(path: str | os.PathLike, *, create: bool = True) -> peewee.SqliteDatabase:
