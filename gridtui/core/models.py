@@ -60,6 +60,12 @@ class Base(Model):
         legacy_table_names = False
 
 
+def live(model):
+    """The rows of ``model`` (or its alias) that are not tombstoned: deletes travel as
+    ``deleted = 1`` and must be skipped by every read."""
+    return model.deleted == False  # noqa: E712
+
+
 class Synced(Base):
     """A row that travels between laptops in sync bundles."""
 

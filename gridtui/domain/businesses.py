@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from gridtui.core.models import Business, Grid, database
+from gridtui.core.models import Business, Grid, database, live
 from gridtui.domain import privacy
 from gridtui.domain.visits import (
     FILTERS,
@@ -102,7 +102,7 @@ def _walk(campaign_id: str, grid_id: str | None, filter: str | None, today: date
     if found.target != "business":
         return []
     query = Business.select(Business.id, Business.name, Business.kind, Business.owner_name, Business.address,
-                            Business.food).where(Business.deleted == False)  # noqa: E712
+                            Business.food).where(live(Business))
     if grid_id is not None:
         query = query.where(Business.grid == grid_id)
     if found.scope.get("grids"):
@@ -153,7 +153,7 @@ def walk_ids(campaign_id: str, *, grid_id: str | None = None, filter: str | None
 
 
 def _business(business_id: str) -> Business:
-    row = Business.get_or_none((Business.id == business_id) & (Business.deleted == False))  # noqa: E712
+    row = Business.get_or_none((Business.id == business_id) & live(Business))
     if row is None:
         raise GridError("store.not_found", table="business", id=business_id)
     return row
@@ -162,7 +162,7 @@ def _business(business_id: str) -> Business:
 def detail(business_id: str) -> BusinessDetail:
     """A business with its owner (phone masked), licence, grid, and every visit with its answers."""
     row = _business(business_id)
-    grid = Grid.get_or_none((Grid.id == row.grid_id) & (Grid.deleted == False)) if row.grid_id else None  # noqa: E712
+    grid = Grid.get_or_none((Grid.id == row.grid_id) & live(Grid)) if row.grid_id else None
     return BusinessDetail(
         id=row.id, name=row.name, kind=row.kind, owner_name=row.owner_name,
         phone_masked=privacy.mask_phone(row.phone), address=row.address, license_no=row.license_no,

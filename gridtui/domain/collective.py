@@ -15,32 +15,36 @@ from typing import Any
 from peewee import fn
 
 from gridtui.core import store
-from gridtui.core.models import Assignment, Building, CollectiveIssue, Compound, Need, NeedEvent
+from gridtui.core.models import (
+    Assignment,
+    Building,
+    CollectiveIssue,
+    Compound,
+    Need,
+    NeedEvent,
+    live,
+)
 from gridtui.core.validate import parse_date
 from gridtui.domain import needs as needs_domain
 from gridtui.errors import GridError
 
 
-def _live(model):
-    return model.deleted == False  # noqa: E712
-
-
 def create_issue(title: str, *, compound_id: str | None = None, building_id: str | None = None) -> str:
     """A new shared problem, in a compound or a building (the building's compound is implied)."""
     if building_id is not None:
-        building = Building.get_or_none((Building.id == building_id) & _live(Building))
+        building = Building.get_or_none((Building.id == building_id) & live(Building))
         if building is None:
             raise GridError("collective.unknown_place", id=building_id)
         compound_id = compound_id or building.compound_id
     if compound_id is not None and not Compound.select().where(
-            (Compound.id == compound_id) & _live(Compound)).exists():
+            (Compound.id == compound_id) & live(Compound)).exists():
         raise GridError("collective.unknown_place", id=compound_id)
     return store.create(CollectiveIssue, title=title, compound=compound_id, building=building_id,
                         status="open").id
 
 
 def get_issue(issue_id: str) -> CollectiveIssue:
-    found = CollectiveIssue.get_or_none((CollectiveIssue.id == issue_id) & _live(CollectiveIssue))
+    found = CollectiveIssue.get_or_none((CollectiveIssue.id == issue_id) & live(CollectiveIssue))
     if found is None:
         raise GridError("collective.not_found", id=issue_id)
     return found
@@ -84,13 +88,13 @@ def complete(issue_id: str, done_date: date | str, *, actor: str = "", note: str
     with store.transaction():
         store.update(CollectiveIssue, issue_id, status="done", done_at=done_day)
         waiting = Need.select().where((Need.collective == issue_id) & Need.status.in_(needs_domain.ACTIVE)
-                                      & _live(Need)).order_by(Need.id)
+                                      & live(Need)).order_by(Need.id)
         for need in waiting:
             store.update(Need, need.id, status="done")
             store.create(NeedEvent, need=need.id, from_status=need.status, to_status="done", at=at,
                          actor=actor, note=note or issue.title)
             for (assignment_id,) in Assignment.select(Assignment.id).where(
-                    (Assignment.need == need.id) & (Assignment.status == "assigned") & _live(Assignment)).tuples():
+                    (Assignment.need == need.id) & (Assignment.status == "assigned") & live(Assignment)).tuples():
                 store.update(Assignment, assignment_id, status="done", done_at=at)
             moved += 1
     return moved
@@ -108,10 +112,10 @@ def list_issues(status: str | None = None) -> list[dict[str, Any]]:
     """Every collective issue with its place, meeting, need counts and meeting-to-done days."""
     counts: dict[str, dict[str, int]] = {}
     for cid, status_, n in (Need.select(Need.collective, Need.status, fn.COUNT(Need.id))
-                            .where(Need.collective.is_null(False) & _live(Need))
+                            .where(Need.collective.is_null(False) & live(Need))
                             .group_by(Need.collective, Need.status).tuples()):
         counts.setdefault(cid, {})[status_] = n
-    query = CollectiveIssue.select().where(_live(CollectiveIssue))
+    query = CollectiveIssue.select().where(live(CollectiveIssue))
     if status:
         query = query.where(CollectiveIssue.status == status)
     compounds = dict(Compound.select(Compound.id, Compound.name).tuples())

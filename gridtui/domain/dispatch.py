@@ -41,6 +41,7 @@ from gridtui.core.models import (
     Volunteer,
     VolunteerSkill,
     database,
+    live,
 )
 from gridtui.domain import needs as needs_domain
 from gridtui.domain.volunteers import _hours, get_volunteer, open_load, team_skills
@@ -84,9 +85,6 @@ class Candidate:
         return asdict(self)
 
 
-def _live(model):
-    return model.deleted == False  # noqa: E712
-
 
 def _place_of_need(need: Need) -> tuple[str | None, str | None, str | None]:
     """(building, compound, grid) of the need's household."""
@@ -110,21 +108,21 @@ def suggest(need_id: str, limit: int = 10) -> list[Candidate]:
         Volunteer.select(Volunteer.id, Volunteer.name, Volunteer.available, Volunteer.team, Household.building)
         .join(Resident, JOIN.LEFT_OUTER, on=(Volunteer.resident == Resident.id))
         .join(Household, JOIN.LEFT_OUTER, on=(Resident.household == Household.id))
-        .where(_live(Volunteer))
+        .where(live(Volunteer))
     )
     places = {b: (c, g) for b, c, g in _fetch(Building.select(Building.id, Building.compound, Building.grid))}
     listed = {v for (v,) in VolunteerSkill.select(VolunteerSkill.volunteer)
-              .where((VolunteerSkill.item == item) & _live(VolunteerSkill)).tuples()}
+              .where((VolunteerSkill.item == item) & live(VolunteerSkill)).tuples()}
     serving = [k for k, serves in ResourceItem.select(ResourceItem.key, ResourceItem.serves).tuples()
                if item in (serves or [])]
     offering = {v for (v,) in Resource.select(Resource.volunteer).where(
-        (Resource.provider_kind == "volunteer") & Resource.item.in_(serving) & _live(Resource)
+        (Resource.provider_kind == "volunteer") & Resource.item.in_(serving) & live(Resource)
         & Resource.volunteer.is_null(False)).tuples()} if serving else set()
     teams_covering = {tid for tid, skills in team_skills().items() if item in skills}
     paired = {v for (v,) in Pairing.select(Pairing.volunteer).where(
-        (Pairing.household == need.household_id) & _live(Pairing)).tuples()} if need.household_id else set()
+        (Pairing.household == need.household_id) & live(Pairing)).tuples()} if need.household_id else set()
     on_it = {v for (v,) in Assignment.select(Assignment.volunteer).where(
-        (Assignment.need == need.id) & (Assignment.status == "assigned") & _live(Assignment)).tuples()}
+        (Assignment.need == need.id) & (Assignment.status == "assigned") & live(Assignment)).tuples()}
     load = open_load()
     satisfaction = _past_satisfaction()
 
@@ -181,7 +179,7 @@ def _past_satisfaction() -> dict[str, tuple[float, int]]:
     value = fn.SUM(Case(Need.satisfaction, list(SATISFACTION_VALUE.items()), 0.0))
     rows = (Assignment.select(Assignment.volunteer, value, fn.COUNT(Assignment.id))
             .join(Need, on=(Assignment.need == Need.id))
-            .where((Assignment.status == "done") & _live(Assignment) & Need.satisfaction.is_null(False))
+            .where((Assignment.status == "done") & live(Assignment) & Need.satisfaction.is_null(False))
             .group_by(Assignment.volunteer).tuples())
     return {vid: (float(total), int(n)) for vid, total, n in rows}
 
@@ -214,7 +212,7 @@ def assign(need_id: str, volunteer_id: str, actor: str = "", note: str = "") -> 
 
 
 def get_assignment(assignment_id: str) -> Assignment:
-    found = Assignment.get_or_none((Assignment.id == assignment_id) & _live(Assignment))
+    found = Assignment.get_or_none((Assignment.id == assignment_id) & live(Assignment))
     if found is None:
         raise GridError("dispatch.assignment_not_found", id=assignment_id)
     return found
@@ -251,14 +249,14 @@ def record_outcome(assignment_id: str, hours: float, materials: str = "", note: 
 def campaign_needs(campaign_id: str) -> list[str]:
     """Open needs recorded on a campaign's visits (oldest due first)."""
     return [n for (n,) in Need.select(Need.id).join(Visit, on=(Need.visit == Visit.id))
-            .where((Visit.campaign == campaign_id) & (Need.status == "open") & _live(Need))
+            .where((Visit.campaign == campaign_id) & (Need.status == "open") & live(Need))
             .order_by(Need.due_at, Need.id).tuples()]
 
 
 def collective_needs(collective_id: str) -> list[str]:
     """Open needs grouped under a collective issue (oldest due first)."""
     return [n for (n,) in Need.select(Need.id)
-            .where((Need.collective == collective_id) & (Need.status == "open") & _live(Need))
+            .where((Need.collective == collective_id) & (Need.status == "open") & live(Need))
             .order_by(Need.due_at, Need.id).tuples()]
 
 

@@ -25,6 +25,7 @@ from gridtui.core.models import (
     RegisterKind,
     Resident,
     database,
+    live,
 )
 from gridtui.domain import privacy
 from gridtui.domain.visits import VisitInfo, visit_history
@@ -103,19 +104,16 @@ class HouseholdDetail:
     needs: tuple[NeedInfo, ...]  # newest first
 
 
-def _live(model):
-    return model.deleted == False  # noqa: E712
-
 
 def _household(household_id: str) -> Household:
-    found = Household.get_or_none((Household.id == household_id) & _live(Household))
+    found = Household.get_or_none((Household.id == household_id) & live(Household))
     if found is None:
         raise GridError("store.not_found", table="household", id=household_id)
     return found
 
 
 def _resident(resident_id: str) -> Resident:
-    found = Resident.get_or_none((Resident.id == resident_id) & _live(Resident))
+    found = Resident.get_or_none((Resident.id == resident_id) & live(Resident))
     if found is None:
         raise GridError("store.not_found", table="resident", id=resident_id)
     return found
@@ -133,9 +131,9 @@ def detail(household_id: str, today: date | None = None) -> HouseholdDetail:
     h = _household(household_id)
     building = Building.get_by_id(h.building_id)
     compound = Compound.get_by_id(building.compound_id)
-    grid = Grid.get_or_none((Grid.id == building.grid_id) & _live(Grid)) if building.grid_id else None
+    grid = Grid.get_or_none((Grid.id == building.grid_id) & live(Grid)) if building.grid_id else None
     residents = list(
-        Resident.select().where((Resident.household == household_id) & _live(Resident))
+        Resident.select().where((Resident.household == household_id) & live(Resident))
         .order_by(Resident.is_head.desc(), Resident.birth_date, Resident.id)
     )
     by_resident: dict[str, list[RegisterInfo]] = {}
@@ -143,7 +141,7 @@ def detail(household_id: str, today: date | None = None) -> HouseholdDetail:
     entries = (
         RegisterEntry.select(RegisterEntry, RegisterKind)
         .join(RegisterKind)
-        .where(_live(RegisterEntry) & (
+        .where(live(RegisterEntry) & (
             (RegisterEntry.household == household_id)
             | RegisterEntry.resident.in_([r.id for r in residents])
         ))
@@ -158,7 +156,7 @@ def detail(household_id: str, today: date | None = None) -> HouseholdDetail:
     needs = (
         Need.select(Need, NeedItem)
         .join(NeedItem)
-        .where(_live(Need) & ((Need.household == household_id) | Need.resident.in_([r.id for r in residents])))
+        .where(live(Need) & ((Need.household == household_id) | Need.resident.in_([r.id for r in residents])))
         .order_by(Need.opened_at.desc(), Need.id.desc())
     )
     return HouseholdDetail(
@@ -197,7 +195,7 @@ def _check_id_unique(number: Any, resident_id: str | None) -> None:
     clean = id_number(number or "")
     if not clean:
         return
-    query = Resident.select().where((Resident.id_number == clean) & _live(Resident))
+    query = Resident.select().where((Resident.id_number == clean) & live(Resident))
     if resident_id:
         query = query.where(Resident.id != resident_id)
     other = query.first()
@@ -211,7 +209,7 @@ def _one_head(household_id: str, resident_id: str) -> None:
     head's relation, unknown now, becomes "other")."""
     for other in Resident.select(Resident.id, Resident.relation).where(
         (Resident.household == household_id) & (Resident.id != resident_id)
-        & (Resident.is_head | (Resident.relation == "head")) & _live(Resident)
+        & (Resident.is_head | (Resident.relation == "head")) & live(Resident)
     ):
         store.update(Resident, other.id, is_head=False,
                      **({"relation": "other"} if other.relation == "head" else {}))
@@ -256,7 +254,7 @@ def remove_resident(resident_id: str) -> None:
     _resident(resident_id)
     with store.transaction():
         for entry in RegisterEntry.select(RegisterEntry.id).where(
-            (RegisterEntry.resident == resident_id) & _live(RegisterEntry)
+            (RegisterEntry.resident == resident_id) & live(RegisterEntry)
         ):
             store.delete(RegisterEntry, entry.id)
         store.delete(Resident, resident_id)
@@ -283,14 +281,14 @@ def set_register(kind_key: str, *, resident_id: str | None = None, household_id:
         _household(household_id)
         where = RegisterEntry.household == household_id
     with store.transaction():
-        live = list(RegisterEntry.select(RegisterEntry.id).where(
-            where & (RegisterEntry.kind == kind_key) & _live(RegisterEntry)
+        entries = list(RegisterEntry.select(RegisterEntry.id).where(
+            where & (RegisterEntry.kind == kind_key) & live(RegisterEntry)
         ))
-        if on and not live:
+        if on and not entries:
             store.create(RegisterEntry, kind=kind_key, resident=resident_id if kind.target == "resident" else None,
                          household=household_id if kind.target == "household" else None, since=date.today())
         elif not on:
-            for entry in live:
+            for entry in entries:
                 store.delete(RegisterEntry, entry.id)
 
 
@@ -398,7 +396,7 @@ def _registers_of(resident_ids: list[str], household_ids: list[str]) -> dict[str
     for owner, kind in (
         RegisterEntry.select(fn.COALESCE(RegisterEntry.resident, RegisterEntry.household), RegisterEntry.kind)
         .join(RegisterKind)
-        .where(_live(RegisterEntry) & (RegisterEntry.resident.in_(resident_ids)
+        .where(live(RegisterEntry) & (RegisterEntry.resident.in_(resident_ids)
                                        | RegisterEntry.household.in_(household_ids)))
         .order_by(RegisterKind.position).tuples()
     ):

@@ -10,7 +10,7 @@ import re
 
 from gridtui.core import store
 from gridtui.core.ids import stable_id
-from gridtui.core.models import Building, Community, Compound, Grid
+from gridtui.core.models import Building, Community, Compound, Grid, live
 from gridtui.errors import GridError
 
 COMMUNITY_ID = stable_id("community", "the community")
@@ -18,12 +18,9 @@ COMMUNITY_ID = stable_id("community", "the community")
 first import merges with the office's row instead of holding two communities."""
 
 
-def _live(model):
-    return model.deleted == False  # noqa: E712
-
 
 def community() -> Community | None:
-    return Community.select().where(_live(Community)).order_by(Community.id).first()
+    return Community.select().where(live(Community)).order_by(Community.id).first()
 
 
 def set_community(name: str, name_en: str | None = None, subdistrict: str | None = None) -> str:
@@ -47,7 +44,7 @@ def find_grid(ref: str) -> Grid:
     match = (Grid.code == ref) | (Grid.name == ref) | (Grid.id == ref)
     if ref.isdigit():
         match |= Grid.code == f"{int(ref):02d}"
-    grid = Grid.select().where(_live(Grid) & match).order_by(Grid.code != ref, Grid.code).first()
+    grid = Grid.select().where(live(Grid) & match).order_by(Grid.code != ref, Grid.code).first()
     if grid is None:
         raise GridError("places.no_grid", grid=ref)
     return grid
@@ -59,7 +56,7 @@ def add_grid(code: str, name: str, worker_name: str = "", worker_phone: str = ""
     if found is None:
         raise GridError("places.no_community")
     code = code.strip()
-    if Grid.select().where(_live(Grid) & (Grid.code == code)).exists():
+    if Grid.select().where(live(Grid) & (Grid.code == code)).exists():
         raise GridError("places.grid_exists", grid=code)
     return store.create(Grid, community=found.id, code=code, name=name, worker_name=worker_name,
                         worker_phone=worker_phone).id
@@ -75,7 +72,7 @@ def find_building(ref: str) -> Building:
         raise GridError("places.no_building", building=ref)
     building = (
         Building.select().join(Compound, on=(Building.compound == Compound.id))
-        .where(_live(Building) & (Compound.name == match["compound"].strip()) & (Building.number == match["number"]))
+        .where(live(Building) & (Compound.name == match["compound"].strip()) & (Building.number == match["number"]))
         .first()
     )
     if building is None:
@@ -95,6 +92,6 @@ def unassigned_buildings() -> list[str]:
     """Buildings in no grid yet (a roster import creates them so), as 凤飞园3栋."""
     rows = (
         Building.select(Compound.name, Building.number).join(Compound, on=(Building.compound == Compound.id))
-        .where(_live(Building) & Building.grid.is_null()).order_by(Compound.name, Building.number).tuples()
+        .where(live(Building) & Building.grid.is_null()).order_by(Compound.name, Building.number).tuples()
     )
     return [f"{compound}{number}栋" for compound, number in rows]

@@ -14,7 +14,7 @@ from typing import Any
 from peewee import JOIN
 
 from gridtui.core import store
-from gridtui.core.models import Business, Organization, Resource, ResourceItem, Volunteer
+from gridtui.core.models import Business, Organization, Resource, ResourceItem, Volunteer, live
 from gridtui.core.validate import parse_date
 from gridtui.errors import GridError, ValidationError
 from gridtui.i18n import pick, t
@@ -23,9 +23,6 @@ PROVIDER_KINDS = ("organization", "business", "volunteer", "social_org")
 PROJECTS = ("public_lecture", "fire_safety", "policy_talk", "environment_cleanup", "first_aid", "culture_show")
 """The usual co-building projects; an office may record others as free text."""
 
-
-def _live(model):
-    return model.deleted == False  # noqa: E712
 
 
 def add_resource(
@@ -50,7 +47,7 @@ def add_resource(
                 "business": business_id, "volunteer": volunteer_id}[provider_kind]
     model = {"organization": Organization, "social_org": Organization, "business": Business,
              "volunteer": Volunteer}[provider_kind]
-    if provider is None or not model.select().where((model.id == provider) & _live(model)).exists():
+    if provider is None or not model.select().where((model.id == provider) & live(model)).exists():
         raise GridError("resources.unknown_provider", kind=t(f"resources.provider.{provider_kind}"))
     if int(capacity) < 0:
         raise ValidationError("capacity", "validate.range", low=0, high=100000, unit="")
@@ -76,7 +73,7 @@ def list_resources(
         .switch(Resource).join(Organization, JOIN.LEFT_OUTER, on=(Resource.organization == Organization.id))
         .switch(Resource).join(Business, JOIN.LEFT_OUTER, on=(Resource.business == Business.id))
         .switch(Resource).join(Volunteer, JOIN.LEFT_OUTER, on=(Resource.volunteer == Volunteer.id))
-        .where(_live(Resource))
+        .where(live(Resource))
     )
     if item_key:
         query = query.where(Resource.item == item_key)
@@ -115,7 +112,7 @@ def add_cobuilding_unit(
 
 
 def _unit(org_id: str) -> Organization:
-    org = Organization.get_or_none((Organization.id == org_id) & _live(Organization))
+    org = Organization.get_or_none((Organization.id == org_id) & live(Organization))
     if org is None or org.kind != "cobuilding":
         raise GridError("resources.unknown_unit", id=org_id)
     return org
@@ -144,12 +141,12 @@ def list_cobuilding_units() -> list[dict[str, Any]]:
     """Co-building units with their agreement date, projects and how many resources they offer."""
     offered: dict[str, int] = {}
     for (org,) in Resource.select(Resource.organization).where(
-            Resource.organization.is_null(False) & _live(Resource)).tuples():
+            Resource.organization.is_null(False) & live(Resource)).tuples():
         offered[org] = offered.get(org, 0) + 1
     return [
         {"id": o.id, "name": pick(o.name, o.name_en), "contact": o.contact, "agreement_date": o.agreement_date,
          "projects": list(o.projects or []), "project_labels": [project_label(p) for p in o.projects or []],
          "resources": offered.get(o.id, 0)}
-        for o in Organization.select().where((Organization.kind == "cobuilding") & _live(Organization))
+        for o in Organization.select().where((Organization.kind == "cobuilding") & live(Organization))
         .order_by(Organization.agreement_date, Organization.id)
     ]

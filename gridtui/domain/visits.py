@@ -34,6 +34,7 @@ from gridtui.core.models import (
     Resident,
     Visit,
     database,
+    live,
 )
 from gridtui.core.validate import one_of
 from gridtui.errors import GridError, ValidationError
@@ -292,9 +293,6 @@ class VisitInfo:
         return pick(self.campaign_name, self.campaign_name_en)
 
 
-def _live(model):
-    return model.deleted == False  # noqa: E712
-
 
 def _campaign_info(c: Campaign) -> CampaignInfo:
     return CampaignInfo(
@@ -305,7 +303,7 @@ def _campaign_info(c: Campaign) -> CampaignInfo:
 
 def campaigns(active_only: bool = False) -> list[CampaignInfo]:
     """Campaigns, active ones first, newest first."""
-    query = Campaign.select().where(_live(Campaign))
+    query = Campaign.select().where(live(Campaign))
     if active_only:
         query = query.where(Campaign.active == True)  # noqa: E712
     rows = query.order_by(Campaign.active.desc(), Campaign.starts.desc(), Campaign.name, Campaign.id)
@@ -317,7 +315,7 @@ def campaign(campaign_id: str) -> CampaignInfo:
 
 
 def _get_campaign(campaign_id: str) -> Campaign:
-    found = Campaign.get_or_none((Campaign.id == campaign_id) & _live(Campaign))
+    found = Campaign.get_or_none((Campaign.id == campaign_id) & live(Campaign))
     if found is None:
         raise GridError("store.not_found", table="campaign", id=campaign_id)
     return found
@@ -329,11 +327,11 @@ def active_campaign_id() -> str | None:
     The choice is local (the meta table does not sync): each worker picks their own.
     """
     chosen = meta_get(ACTIVE_CAMPAIGN_KEY)
-    if chosen and Campaign.select().where((Campaign.id == chosen) & _live(Campaign)).exists():
+    if chosen and Campaign.select().where((Campaign.id == chosen) & live(Campaign)).exists():
         return chosen
     newest = (
         Campaign.select(Campaign.id)
-        .where(_live(Campaign) & (Campaign.active == True) & (Campaign.target == "household"))  # noqa: E712
+        .where(live(Campaign) & (Campaign.active == True) & (Campaign.target == "household"))  # noqa: E712
         .order_by(Campaign.starts.desc(), Campaign.id.desc())
         .first()
     )
@@ -352,7 +350,7 @@ def grids(mine: list[str] | None = None) -> list[GridInfo]:
     """Grids in code order; ``mine`` (codes or names, from Settings.my_grids) narrows them."""
     rows = [
         GridInfo(id=g.id, code=g.code, name=g.name, worker_name=g.worker_name)
-        for g in Grid.select().where(_live(Grid))
+        for g in Grid.select().where(live(Grid))
     ]
     if mine:
         wanted = {m.strip() for m in mine}
@@ -367,8 +365,8 @@ def buildings(grid_id: str) -> list[BuildingInfo]:
         Building.select(Building.id, Building.number, Compound.name.alias("compound"), count.alias("n"))
         .join(Compound, on=(Building.compound == Compound.id))
         .switch(Building)
-        .join(Household, JOIN.LEFT_OUTER, on=((Household.building == Building.id) & _live(Household)))
-        .where((Building.grid == grid_id) & _live(Building))
+        .join(Household, JOIN.LEFT_OUTER, on=((Household.building == Building.id) & live(Household)))
+        .where((Building.grid == grid_id) & live(Building))
         .group_by(Building.id)
         .order_by(Building.walk_order, Building.id)
     )
@@ -644,12 +642,12 @@ def open_visit(campaign_id: str, target_id: str, worker: str = "") -> str:
     """
     target = _get_campaign(campaign_id).target
     model = TARGETS[target]
-    if not model.select().where((model.id == target_id) & _live(model)).exists():
+    if not model.select().where((model.id == target_id) & live(model)).exists():
         raise GridError("store.not_found", table=target, id=target_id)
     column = getattr(Visit, target)
     latest = (
         Visit.select(Visit.id, Visit.outcome)
-        .where((Visit.campaign == campaign_id) & (column == target_id) & _live(Visit))
+        .where((Visit.campaign == campaign_id) & (column == target_id) & live(Visit))
         .order_by(Visit.visited_at.desc(), Visit.id.desc())
         .first()
     )
@@ -687,7 +685,7 @@ def _written(visit_id: str) -> None:
 
 
 def _visit_row(visit_id: str) -> Visit | None:
-    return Visit.get_or_none((Visit.id == visit_id) & _live(Visit))
+    return Visit.get_or_none((Visit.id == visit_id) & live(Visit))
 
 
 def visit_state(visit_id: str) -> VisitState:
@@ -748,7 +746,7 @@ def _template_of_visit(visit_id: str) -> str:
 def answers(visit_id: str) -> dict[str, Any]:
     """item id -> value for the visit's answered items (cleared items are left out)."""
     query = Answer.select(Answer.item, Answer.value).where(
-        (Answer.visit == visit_id) & _live(Answer) & Answer.value.is_null(False)
+        (Answer.visit == visit_id) & live(Answer) & Answer.value.is_null(False)
     )
     return {row.item_id: row.value for row in query}
 
@@ -894,13 +892,13 @@ def visit_history(target_id: str, target: str = "household") -> list[VisitInfo]:
     visits = list(
         Visit.select(Visit, Campaign.id, Campaign.name, Campaign.name_en, Campaign.template)
         .join(Campaign, on=(Visit.campaign == Campaign.id))
-        .where((getattr(Visit, one_of("target", target, tuple(TARGETS))) == target_id) & _live(Visit))
+        .where((getattr(Visit, one_of("target", target, tuple(TARGETS))) == target_id) & live(Visit))
         .order_by(Visit.visited_at.desc(), Visit.id.desc())
     )
     given: dict[str, dict[str, Any]] = {}
     if visits:
         for row in Answer.select(Answer.visit, Answer.item, Answer.value).where(
-            Answer.visit.in_([v.id for v in visits]) & _live(Answer) & Answer.value.is_null(False)
+            Answer.visit.in_([v.id for v in visits]) & live(Answer) & Answer.value.is_null(False)
         ):
             given.setdefault(row.visit_id, {})[row.item_id] = row.value
     history = []

@@ -25,6 +25,7 @@ from gridtui.core.models import (
     Team,
     Volunteer,
     VolunteerSkill,
+    live,
 )
 from gridtui.core.validate import parse_date
 from gridtui.domain.privacy import mask_phone
@@ -34,9 +35,6 @@ from gridtui.i18n import pick
 KINDS = ("resident", "in_service_party", "party_volunteer", "unit_staff")
 ACTIVE_NEED = ("open", "assigned", "in_progress")
 
-
-def _live(model):
-    return model.deleted == False  # noqa: E712
 
 
 # -- teams -------------------------------------------------------------------------------------
@@ -61,7 +59,7 @@ def team_skills() -> dict[str, list[str]]:
 
 def create_team(name: str, *, name_en: str = "", key: str = "", note: str = "") -> str:
     """A new volunteer team (a 50th activity needs a new team now and then)."""
-    if key and Team.select().where((Team.key == key) & _live(Team)).exists():
+    if key and Team.select().where((Team.key == key) & live(Team)).exists():
         raise GridError("volunteers.team_exists", team=key)
     return store.create(Team, key=key, name=name, name_en=name_en, note=note).id
 
@@ -69,14 +67,14 @@ def create_team(name: str, *, name_en: str = "", key: str = "", note: str = "") 
 def list_teams() -> list[dict[str, Any]]:
     """Teams with their member counts and total service hours."""
     members = dict(
-        Volunteer.select(Volunteer.team, fn.COUNT(Volunteer.id)).where(_live(Volunteer))
+        Volunteer.select(Volunteer.team, fn.COUNT(Volunteer.id)).where(live(Volunteer))
         .group_by(Volunteer.team).tuples()
     )
     hours = hours_by_team()
     return [
         {"id": t.id, "key": t.key, "name": pick(t.name, t.name_en), "members": members.get(t.id, 0),
          "hours": hours.get(t.id, 0.0)}
-        for t in Team.select().where(_live(Team)).order_by(Team.name, Team.id)
+        for t in Team.select().where(live(Team)).order_by(Team.name, Team.id)
     ]
 
 
@@ -85,7 +83,7 @@ def resolve_team(text: str) -> str:
     text = (text or "").strip()
     team = Team.get_or_none(
         ((Team.id == text) | (Team.key == text) | (Team.name == text) | (fn.LOWER(Team.name_en) == text.lower()))
-        & _live(Team)
+        & live(Team)
     )
     if team is None:
         raise GridError("volunteers.unknown_team", team=text)
@@ -114,7 +112,7 @@ def register_volunteer(
         raise ValidationError("kind", "validate.choice", value=kind, allowed=" / ".join(KINDS))
     if kind == "in_service_party" and not work_unit.strip():
         raise ValidationError("work_unit", "validate.required")
-    if team_id is not None and not Team.select().where((Team.id == team_id) & _live(Team)).exists():
+    if team_id is not None and not Team.select().where((Team.id == team_id) & live(Team)).exists():
         raise GridError("volunteers.unknown_team", team=team_id)
     with store.transaction():
         vid = store.create(
@@ -127,7 +125,7 @@ def register_volunteer(
 
 
 def get_volunteer(volunteer_id: str) -> Volunteer:
-    found = Volunteer.get_or_none((Volunteer.id == volunteer_id) & _live(Volunteer))
+    found = Volunteer.get_or_none((Volunteer.id == volunteer_id) & live(Volunteer))
     if found is None:
         raise GridError("volunteers.not_found", id=volunteer_id)
     return found
@@ -142,7 +140,7 @@ def set_skills(volunteer_id: str, item_keys: list[str] | tuple[str, ...]) -> Non
             raise GridError("needs.unknown_item", item=key)
     with store.transaction():
         current = {s.item_id: s.id for s in VolunteerSkill.select().where(
-            (VolunteerSkill.volunteer == volunteer_id) & _live(VolunteerSkill))}
+            (VolunteerSkill.volunteer == volunteer_id) & live(VolunteerSkill))}
         for key in wanted:
             if key not in current:
                 store.create(VolunteerSkill, volunteer=volunteer_id, item=key)
@@ -161,7 +159,7 @@ def set_availability(volunteer_id: str, available: bool, availability: str | Non
 
 
 def _filter(query, team_id: str | None, kind: str | None):
-    query = query.where(_live(Volunteer))
+    query = query.where(live(Volunteer))
     if team_id:
         query = query.where(Volunteer.team == team_id)
     if kind:
@@ -185,7 +183,7 @@ def list_volunteers(
     ids = [r["id"] for r in rows]
     skills: dict[str, list[str]] = {}
     for vid, item in (VolunteerSkill.select(VolunteerSkill.volunteer, VolunteerSkill.item)
-                      .where(VolunteerSkill.volunteer.in_(ids) & _live(VolunteerSkill))
+                      .where(VolunteerSkill.volunteer.in_(ids) & live(VolunteerSkill))
                       .order_by(VolunteerSkill.item).tuples()):
         skills.setdefault(vid, []).append(item)
     load = open_load(ids)
@@ -203,7 +201,7 @@ def open_load(volunteer_ids: list[str] | None = None) -> dict[str, int]:
     """Volunteer id -> how many needs they are assigned to that are not done yet."""
     query = (Assignment.select(Assignment.volunteer, fn.COUNT(Assignment.id))
              .join(Need, on=(Assignment.need == Need.id))
-             .where((Assignment.status == "assigned") & _live(Assignment) & Need.status.in_(ACTIVE_NEED)))
+             .where((Assignment.status == "assigned") & live(Assignment) & Need.status.in_(ACTIVE_NEED)))
     if volunteer_ids is not None:
         query = query.where(Assignment.volunteer.in_(volunteer_ids))
     return dict(query.group_by(Assignment.volunteer).tuples())
@@ -219,13 +217,13 @@ def volunteer_detail(volunteer_id: str, *, reveal: bool = False) -> dict[str, An
         "team": pick(team.name, team.name_en) if team else "", "available": vol.available,
         "availability": vol.availability, "resident_id": vol.resident_id,
         "skills": [s for (s,) in VolunteerSkill.select(VolunteerSkill.item).where(
-            (VolunteerSkill.volunteer == vol.id) & _live(VolunteerSkill)).order_by(VolunteerSkill.item).tuples()],
+            (VolunteerSkill.volunteer == vol.id) & live(VolunteerSkill)).order_by(VolunteerSkill.item).tuples()],
         "hours": hours_by_volunteer([vol.id]).get(vol.id, 0.0),
         "open_load": open_load([vol.id]).get(vol.id, 0),
         "pairings": pairings_of_volunteer(vol.id),
         "service": [
             {"date": s.date, "hours": s.hours, "need_id": s.need_id, "activity": s.activity, "note": s.note}
-            for s in ServiceLog.select().where((ServiceLog.volunteer == vol.id) & _live(ServiceLog))
+            for s in ServiceLog.select().where((ServiceLog.volunteer == vol.id) & live(ServiceLog))
             .order_by(ServiceLog.date.desc(), ServiceLog.id)
         ],
     }
@@ -258,7 +256,7 @@ def _hours(value: Any) -> float:
 
 def hours_by_volunteer(volunteer_ids: list[str] | None = None) -> dict[str, float]:
     """Volunteer id -> total service hours in the ledger."""
-    query = ServiceLog.select(ServiceLog.volunteer, fn.SUM(ServiceLog.hours)).where(_live(ServiceLog))
+    query = ServiceLog.select(ServiceLog.volunteer, fn.SUM(ServiceLog.hours)).where(live(ServiceLog))
     if volunteer_ids is not None:
         query = query.where(ServiceLog.volunteer.in_(volunteer_ids))
     return {vid: float(total or 0) for vid, total in query.group_by(ServiceLog.volunteer).tuples()}
@@ -268,7 +266,7 @@ def hours_by_team() -> dict[str, float]:
     """Team id -> total service hours of its members."""
     query = (ServiceLog.select(Volunteer.team, fn.SUM(ServiceLog.hours))
              .join(Volunteer, on=(ServiceLog.volunteer == Volunteer.id))
-             .where(_live(ServiceLog) & Volunteer.team.is_null(False))
+             .where(live(ServiceLog) & Volunteer.team.is_null(False))
              .group_by(Volunteer.team))
     return {tid: float(total or 0) for tid, total in query.tuples()}
 
@@ -279,10 +277,10 @@ def hours_by_team() -> dict[str, float]:
 def pair(volunteer_id: str, household_id: str, *, since: date | str | None = None, note: str = "") -> str:
     """Pair a party member with a household in difficulty (one member helps several)."""
     get_volunteer(volunteer_id)
-    if not Household.select().where((Household.id == household_id) & _live(Household)).exists():
+    if not Household.select().where((Household.id == household_id) & live(Household)).exists():
         raise GridError("needs.unknown_household", id=household_id)
     existing = Pairing.get_or_none((Pairing.volunteer == volunteer_id) & (Pairing.household == household_id)
-                                   & _live(Pairing))
+                                   & live(Pairing))
     if existing:
         return existing.id
     return store.create(Pairing, volunteer=volunteer_id, household=household_id,
@@ -299,7 +297,7 @@ def pairings_of_volunteer(volunteer_id: str) -> list[dict[str, Any]]:
         {"id": p.id, "household_id": p.household_id, "address": p.address, "since": p.since}
         for p in Pairing.select(Pairing, Household.address.alias("address"))
         .join(Household, on=(Pairing.household == Household.id))
-        .where((Pairing.volunteer == volunteer_id) & _live(Pairing))
+        .where((Pairing.volunteer == volunteer_id) & live(Pairing))
         .order_by(Household.address, Pairing.id).objects()
     ]
 
@@ -311,7 +309,7 @@ def pairings_of_household(household_id: str) -> list[dict[str, Any]]:
          "since": p.since}
         for p in Pairing.select(Pairing, Volunteer.name.alias("vname"), Volunteer.phone.alias("vphone"))
         .join(Volunteer, on=(Pairing.volunteer == Volunteer.id))
-        .where((Pairing.household == household_id) & _live(Pairing))
+        .where((Pairing.household == household_id) & live(Pairing))
         .order_by(Volunteer.name, Pairing.id).objects()
     ]
 
@@ -328,6 +326,6 @@ def assignments_of_volunteer(volunteer_id: str) -> list[dict[str, Any]]:
         .join(Need, on=(Assignment.need == Need.id))
         .join(NeedItem, on=(Need.item == NeedItem.key))
         .switch(Need).join(Household, JOIN.LEFT_OUTER, on=(Need.household == Household.id))
-        .where((Assignment.volunteer == volunteer_id) & _live(Assignment))
+        .where((Assignment.volunteer == volunteer_id) & live(Assignment))
         .order_by(Assignment.assigned_at.desc(), Assignment.id).objects()
     ]

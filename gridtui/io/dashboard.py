@@ -18,7 +18,16 @@ from typing import Any
 
 from peewee import JOIN, fn
 
-from gridtui.core.models import Need, NeedCategory, NeedEvent, NeedItem, ServiceLog, Team, Volunteer
+from gridtui.core.models import (
+    Need,
+    NeedCategory,
+    NeedEvent,
+    NeedItem,
+    ServiceLog,
+    Team,
+    Volunteer,
+    live,
+)
 from gridtui.core.validate import NEED_STATUSES, SATISFACTION
 from gridtui.i18n import pick, t
 
@@ -50,9 +59,6 @@ class Dashboard:
         return (self.satisfaction.get("satisfied", 0) + self.satisfaction.get("basically", 0)) / total
 
 
-def _live(model):
-    return model.deleted == False  # noqa: E712
-
 
 def dashboard(campaign_id: str | None = None, today: date | None = None, weeks: int = 12) -> Dashboard:
     """Every number of the dashboard in one read-only pass."""
@@ -72,7 +78,7 @@ def dashboard(campaign_id: str | None = None, today: date | None = None, weeks: 
 
     counts: dict[str, dict[str, int]] = {}
     for category, status, n in (Need.select(NeedItem.category, Need.status, fn.COUNT(Need.id))
-                                .join(NeedItem, on=(Need.item == NeedItem.key)).where(_live(Need))
+                                .join(NeedItem, on=(Need.item == NeedItem.key)).where(live(Need))
                                 .group_by(NeedItem.category, Need.status).tuples()):
         counts.setdefault(category, {})[status] = n
     for cat in NeedCategory.select().order_by(NeedCategory.position):
@@ -82,14 +88,14 @@ def dashboard(campaign_id: str | None = None, today: date | None = None, weeks: 
 
     spans = [(closed - opened).total_seconds() / 86400 for opened, closed in
              Need.select(Need.opened_at, Need.closed_at)
-             .where(_live(Need) & (Need.closed_at >= since_at) & Need.opened_at.is_null(False)).tuples()]
+             .where(live(Need) & (Need.closed_at >= since_at) & Need.opened_at.is_null(False)).tuples()]
     board.closed = len(spans)
     board.median_days = round(median(spans), 1) if spans else None
 
     board.satisfaction = dict.fromkeys(SATISFACTION, 0)
     for value, n in (Need.select(Need.satisfaction, fn.COUNT(Need.id.distinct()))
                      .join(NeedEvent, on=(NeedEvent.need == Need.id))
-                     .where(_live(Need) & _live(NeedEvent) & (NeedEvent.to_status == "followed_up")
+                     .where(live(Need) & live(NeedEvent) & (NeedEvent.to_status == "followed_up")
                             & (NeedEvent.at >= since_at) & Need.satisfaction.is_null(False))
                      .group_by(Need.satisfaction).tuples()):
         board.satisfaction[value] = n
@@ -100,13 +106,13 @@ def dashboard(campaign_id: str | None = None, today: date | None = None, weeks: 
             ServiceLog.select(ServiceLog.date, ServiceLog.hours, Volunteer.team, Team.name, Team.name_en)
             .join(Volunteer, on=(ServiceLog.volunteer == Volunteer.id))
             .join(Team, JOIN.LEFT_OUTER, on=(Volunteer.team == Team.id))
-            .where(_live(ServiceLog) & (ServiceLog.date >= since) & (ServiceLog.date <= today)).tuples()):
+            .where(live(ServiceLog) & (ServiceLog.date >= since) & (ServiceLog.date <= today)).tuples()):
         day = day if isinstance(day, date) else date.fromisoformat(str(day))
         week = (day - since).days // 7
         per_team.setdefault(team_id, [0.0] * weeks)[week] += float(hours or 0)
         if team_id is not None:
             names[team_id] = pick(zh, en)
-    for team in Team.select().where(_live(Team)).order_by(Team.key, Team.name):
+    for team in Team.select().where(live(Team)).order_by(Team.key, Team.name):
         per_team.setdefault(team.id, [0.0] * weeks)
         names[team.id] = pick(team.name, team.name_en)
     order = sorted(per_team, key=lambda k: (k is None, names[k]))

@@ -40,6 +40,7 @@ from gridtui.core.models import (
     Team,
     Visit,
     Volunteer,
+    live,
 )
 from gridtui.domain import places, privacy
 from gridtui.errors import GridError
@@ -76,9 +77,6 @@ class Filters:
             parts.append(t("office.filter.revealed"))
         return "; ".join(parts) or t("office.filter.none")
 
-
-def _live(model):
-    return model.deleted == False  # noqa: E712
 
 
 def _cols(*spec: str) -> list[Column]:
@@ -121,7 +119,7 @@ def resolve_campaign(text: str) -> Campaign:
     """A campaign by name (Chinese or English) or id."""
     text = text.strip()
     for cond in (Campaign.id == text, Campaign.name == text, fn.LOWER(Campaign.name_en) == text.lower()):
-        found = Campaign.get_or_none(cond & _live(Campaign))
+        found = Campaign.get_or_none(cond & live(Campaign))
         if found is not None:
             return found
     raise GridError("office.unknown_campaign", campaign=text)
@@ -130,7 +128,7 @@ def resolve_campaign(text: str) -> Campaign:
 def _campaigns(filters: Filters) -> list[Campaign]:
     if filters.campaigns is not None:
         return filters.campaigns
-    found = list(Campaign.select().where(_live(Campaign) & (Campaign.active == True))  # noqa: E712
+    found = list(Campaign.select().where(live(Campaign) & (Campaign.active == True))  # noqa: E712
                  .order_by(Campaign.starts, Campaign.name))
     if not found:
         raise GridError("office.no_active_campaign")
@@ -154,7 +152,7 @@ def registers(filters: Filters) -> list[Sheet]:
     def scoped(query):
         query = (query.join(Building, on=(Household.building == Building.id))
                  .join(Grid, JOIN.LEFT_OUTER, on=(Building.grid == Grid.id))
-                 .where(_live(RegisterEntry) & _live(Household)
+                 .where(live(RegisterEntry) & live(Household)
                         & (RegisterEntry.until.is_null() | (RegisterEntry.until >= today))))
         if filters.grid is not None:
             query = query.where(Building.grid == filters.grid.id)
@@ -164,14 +162,14 @@ def registers(filters: Filters) -> list[Sheet]:
         RegisterEntry.select(*entry, *person, *place)
         .join(Resident, on=(RegisterEntry.resident == Resident.id))
         .join(Household, on=(Resident.household == Household.id))
-    ).where(_live(Resident)).dicts())
+    ).where(live(Resident)).dicts())
     by_household = list(scoped(
         RegisterEntry.select(*entry, Household.id.alias("household_id"), *place)
         .join(Household, on=(RegisterEntry.household == Household.id))
     ).where(RegisterEntry.resident.is_null()).dicts())
     heads = {
         r["household"]: r for r in Resident.select(Resident.household, *person)
-        .where(_live(Resident) & (Resident.is_head == True)  # noqa: E712
+        .where(live(Resident) & (Resident.is_head == True)  # noqa: E712
                & Resident.household.in_({r["household_id"] for r in by_household}))
         .order_by(Resident.id.desc()).dicts()
     }
@@ -213,7 +211,7 @@ def needs(filters: Filters) -> list[Sheet]:
     rows = list_needs(grid_id=grid_id, sort="opened", limit=count_needs(grid_id=grid_id) + 1)
     extra = {
         r["id"]: r for r in Need.select(Need.id, Need.closed_at, Need.satisfaction, Need.note, Resident.phone)
-        .join(Resident, JOIN.LEFT_OUTER, on=(Need.resident == Resident.id)).where(_live(Need)).dicts()
+        .join(Resident, JOIN.LEFT_OUTER, on=(Need.resident == Resident.id)).where(live(Need)).dicts()
     }
     categories = {c.key: pick(c.zh, c.en) for c in NeedCategory.select()}
     issues = {i["id"]: i["title"] for i in list_issues()}
@@ -262,7 +260,7 @@ def volunteers(filters: Filters) -> list[Sheet]:
     service = {
         vid: (hours, stints, last) for vid, hours, stints, last in
         ServiceLog.select(ServiceLog.volunteer, fn.SUM(ServiceLog.hours), fn.COUNT(ServiceLog.id), fn.MAX(ServiceLog.date))
-        .where(_live(ServiceLog)).group_by(ServiceLog.volunteer).tuples()
+        .where(live(ServiceLog)).group_by(ServiceLog.volunteer).tuples()
     }
     query = (
         Volunteer.select(Volunteer.id, Volunteer.name, Volunteer.phone, Volunteer.kind, Volunteer.work_unit,
@@ -273,7 +271,7 @@ def volunteers(filters: Filters) -> list[Sheet]:
         .join(Household, JOIN.LEFT_OUTER, on=(Resident.household == Household.id))
         .join(Building, JOIN.LEFT_OUTER, on=(Household.building == Building.id))
         .join(Grid, JOIN.LEFT_OUTER, on=(Building.grid == Grid.id))
-        .where(_live(Volunteer)).order_by(Volunteer.name, Volunteer.id)
+        .where(live(Volunteer)).order_by(Volunteer.name, Volunteer.id)
     )
     if filters.grid is not None:
         query = query.where(Building.grid == filters.grid.id)
@@ -308,7 +306,7 @@ def _latest_visits(campaign: Campaign) -> tuple[dict[str, dict], list[tuple[str,
     order = []
     for v in (Visit.select(Visit.id, target.alias("target"), Visit.worker, Visit.visited_at, Visit.outcome,
                            Visit.revisit_due, Visit.note)
-              .where((Visit.campaign == campaign.id) & _live(Visit) & target.is_null(False))
+              .where((Visit.campaign == campaign.id) & live(Visit) & target.is_null(False))
               .order_by(Visit.visited_at, Visit.id).dicts()):
         latest[v["target"]] = v
         order.append((v["id"], v["target"]))
@@ -324,12 +322,12 @@ def _households(ids: set[str] | None = None, grid: Grid | None = None) -> dict[s
              .join(Building, on=(Household.building == Building.id))
              .join(Compound, on=(Building.compound == Compound.id))
              .switch(Building).join(Grid, JOIN.LEFT_OUTER, on=(Building.grid == Grid.id))
-             .where(_live(Household) & _live(Building)))
+             .where(live(Household) & live(Building)))
     if grid is not None:
         query = query.where(Building.grid == grid.id)
     rows = {r["id"]: r for r in query.dicts() if ids is None or r["id"] in ids}
     for hid, name, phone in (Resident.select(Resident.household, Resident.name, Resident.phone)
-                             .where(_live(Resident) & (Resident.is_head == True))  # noqa: E712
+                             .where(live(Resident) & (Resident.is_head == True))  # noqa: E712
                              .order_by(Resident.id.desc()).tuples()):
         if hid in rows:
             rows[hid]["head"], rows[hid]["phone"] = name, phone
@@ -353,7 +351,7 @@ def visits(filters: Filters) -> list[Sheet]:
         answers: dict[str, dict[str, Any]] = defaultdict(dict)
         for visit_id, item_id, value in (Answer.select(Answer.visit, Answer.item, Answer.value)
                                          .join(Visit, on=(Answer.visit == Visit.id))
-                                         .where((Visit.campaign == campaign.id) & _live(Answer) & _live(Visit))
+                                         .where((Visit.campaign == campaign.id) & live(Answer) & live(Visit))
                                          .order_by(Answer.answered_at, Answer.id).tuples()):
             answers[visit_id][item_id] = value
         answered = {tid: vid for vid, tid in order if vid in answers}  # the latest answered visit wins
@@ -383,7 +381,7 @@ def visits(filters: Filters) -> list[Sheet]:
 def _businesses(ids: set[str], grid: Grid | None) -> dict[str, dict]:
     query = (Business.select(Business.id, Business.name.alias("head"), Business.phone, Business.address,
                              Grid.code.alias("grid_code"), Grid.name.alias("grid_name"))
-             .join(Grid, JOIN.LEFT_OUTER, on=(Business.grid == Grid.id)).where(_live(Business)))
+             .join(Grid, JOIN.LEFT_OUTER, on=(Business.grid == Grid.id)).where(live(Business)))
     if grid is not None:
         query = query.where(Business.grid == grid.id)
     return {r["id"]: r for r in query.dicts() if r["id"] in ids}
@@ -494,7 +492,7 @@ def build(kind: str, *, grid: str | None = None, campaign: str | None = None, re
 
 
 def title_line(kind: str, filters: Filters) -> str:
-    community = Community.select().where(_live(Community)).order_by(Community.id).first()
+    community = Community.select().where(live(Community)).order_by(Community.id).first()
     name = pick(community.name, community.name_en) if community else ""
     return t("office.title", community=name, report=t(f"office.kind.{kind}"),
              date=(filters.today or date.today()).isoformat(), filters=filters.describe())

@@ -32,6 +32,7 @@ from gridtui.core.models import (
     RegisterEntry,
     RegisterKind,
     Resident,
+    live,
 )
 from gridtui.errors import GridError, ValidationError
 from gridtui.i18n import t
@@ -402,9 +403,6 @@ class _DryRun(Exception):
     """Raised at the end of a dry run to roll the whole transaction back."""
 
 
-def _live(model):
-    return model.deleted == False  # noqa: E712
-
 
 RESIDENT_FIELDS = ("household", "name", "id_number", "phone", "sex", "birth_date", "relation", "is_head",
                    "party_member", "note")
@@ -415,34 +413,34 @@ class _Writer:
 
     def __init__(self, result: Result) -> None:
         self.result = result
-        community = Community.select().where(_live(Community)).order_by(Community.id).first()
+        community = Community.select().where(live(Community)).order_by(Community.id).first()
         if community is None:
             raise GridError("roster.no_community")
         self.community = community.id
         self.compounds: dict[str, str] = {}
-        for c in Compound.select().where(_live(Compound)).order_by(Compound.id):
+        for c in Compound.select().where(live(Compound)).order_by(Compound.id):
             for label in (c.name_en, c.name):
                 if label:
                     self.compounds[_norm(label)] = c.id
         self.compound_names = {c.id: c.name for c in Compound.select(Compound.id, Compound.name)}
         self.buildings = {(b.compound_id, _norm(b.number)): b.id
-                          for b in Building.select().where(_live(Building)).order_by(Building.id)}
+                          for b in Building.select().where(live(Building)).order_by(Building.id)}
         self.building_numbers = {b.id: b.number for b in Building.select(Building.id, Building.number)}
         self.walk = Building.select(Building.walk_order).order_by(Building.walk_order.desc()).scalar() or 0
         self.households = {(h.building_id, h.unit, _norm(h.door)): h.id
-                           for h in Household.select().where(_live(Household)).order_by(Household.id)}
+                           for h in Household.select().where(live(Household)).order_by(Household.id)}
         self.by_id: dict[str, str] = {}
         self.by_name: dict[tuple[str, str], tuple[str, str]] = {}
         self.current: dict[str, dict[str, Any]] = {}
         """Each live resident's stored values: an unchanged row is recognised without a query."""
         for r in Resident.select(Resident.id, *(getattr(Resident, f) for f in RESIDENT_FIELDS)).where(
-                _live(Resident)).order_by(Resident.id).dicts():
+                live(Resident)).order_by(Resident.id).dicts():
             if r["id_number"]:
                 self.by_id.setdefault(r["id_number"], r["id"])
             self.by_name.setdefault((r["household"], r["name"]), (r["id"], r["id_number"]))
             self.current[r["id"]] = r
         self.entries = {(e.kind_id, e.resident_id or e.household_id) for e in RegisterEntry.select().where(
-            _live(RegisterEntry) & (RegisterEntry.until.is_null() | (RegisterEntry.until >= date.today())))}
+            live(RegisterEntry) & (RegisterEntry.until.is_null() | (RegisterEntry.until >= date.today())))}
         self.new_households: list[dict[str, Any]] = []
         self.new_residents: list[dict[str, Any]] = []
         self.new_entries: list[dict[str, Any]] = []
@@ -583,7 +581,7 @@ def import_roster(path: str | Path, *, dry_run: bool = False) -> Result:
                 except GridError as exc:  # a rule the checks above missed: nothing is kept
                     raise GridError("roster.row_failed", row=number, detail=exc.message()) from exc
             writer.flush()
-            result.buildings_without_grid = (Building.select().where(_live(Building) & Building.grid.is_null())
+            result.buildings_without_grid = (Building.select().where(live(Building) & Building.grid.is_null())
                                              .count())
             if dry_run:
                 raise _DryRun
