@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from functools import cache
 
 LANGS = ("zh", "en")
@@ -80,10 +81,21 @@ def t(key: str, lang: str | None = None, default: str | None = None, **params: o
         text = entry.get(lang) or entry.get("en") or key
     if params:
         try:
-            return text.format(**params)
+            return _PLURAL.sub(lambda m: _counted(m, params), text).format(**params)
         except (KeyError, IndexError, ValueError):
             return text
     return text
+
+
+_PLURAL = re.compile(r"\{(\w+)\|([^|{}]+)(?:\|([^|{}]+))?\}")
+"""``{count|household}`` -> "1 household", "5 households"; ``{n|business|businesses}`` names
+the plural itself. For English; a Chinese sentence counts with a measure word instead."""
+
+
+def _counted(match: re.Match, params: dict) -> str:
+    name, one, many = match.groups()
+    count = params[name]
+    return f"{count} {one if count == 1 else many or one + 's'}"
 
 
 def pick(zh: str | None, en: str | None, lang: str | None = None) -> str:

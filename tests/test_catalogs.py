@@ -88,7 +88,8 @@ def merged_catalog() -> dict[str, dict]:
 
 
 def placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    """Field names; an English plural ``{count|household}`` counts as ``count``."""
+    return {name.split("|")[0] for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 def test_every_string_has_zh_and_en_with_the_same_placeholders():
@@ -97,6 +98,18 @@ def test_every_string_has_zh_and_en_with_the_same_placeholders():
             assert isinstance(entry.get("zh"), str) and entry["zh"].strip(), f"{name}: {key} zh"
             assert isinstance(entry.get("en"), str) and entry["en"].strip(), f"{name}: {key} en"
             assert placeholders(entry["zh"]) == placeholders(entry["en"]), f"{name}: {key}"
+
+
+def test_english_counts_agree_with_their_number():
+    from gridtui.i18n import t
+
+    assert t("needs.board.count", lang="en", count=1) == "1 need"
+    assert t("needs.board.count", lang="en", count=0) == "0 needs"
+    assert t("businesses.walk.count", lang="en", count=2) == "2 businesses"
+    summary = t("roster.summary", lang="en", rows=1, good=1, bad=0, compounds=1, buildings=2, households=1,
+                residents=3, registers=1, updated=0, unchanged=0)
+    assert "Created 1 compound, 2 buildings, 1 household, 3 residents, 1 register entry;" in summary
+    assert t("needs.board.count", lang="zh", count=1) == "共 1 条"
 
 
 def test_no_key_is_defined_in_two_string_files():

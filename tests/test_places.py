@@ -34,7 +34,7 @@ def test_from_an_empty_database_to_grids(cli, db_path, tmp_path):
     assert json.loads(out)["unassigned_buildings"] == ["新华苑1栋", "新华苑2栋"]
 
     code, out, _ = cli("--db", db_path, "--lang", "en", "grid", "assign", "第1网格", "新华苑1栋", "新华苑 2")
-    assert code == 0 and "2 building(s)" in out
+    assert code == 0 and "2 buildings put in grid" in out
     code, out, _ = cli("--db", db_path, "grid", "list", "--json")
     listed = json.loads(out)
     assert listed["unassigned_buildings"] == [] and listed["grids"][0]["buildings"] == 2

@@ -107,7 +107,7 @@ def test_open_load_and_past_satisfaction_move_the_rank(town, crew):
     assert neighbour.score == 65.0 and compound.score == 65.0
     i18n.set_language("en")
     again = {c.volunteer_id: c for c in dispatch.suggest(target)}
-    assert again[crew["team_compound"]].reasons[-1] == "100% satisfaction over 1 follow-ups"
+    assert again[crew["team_compound"]].reasons[-1] == "100% satisfaction over 1 follow-up"
     assert again[crew["skilled_neighbour"]].reasons[2] == "unfinished needs at hand: 2"
 
 

@@ -159,7 +159,7 @@ def test_dispatch_batch_and_task_card(cli, demo_file):
 def test_dispatch_batch_text_and_scope_errors(cli, demo_file):
     issue = _open_collective(demo_file, 2)
     code, out, _ = cli("--db", demo_file, "--lang", "en", "dispatch", "batch", "--collective", issue)
-    assert code == 0 and out.strip().endswith("2 needs assigned.")
+    assert code == 0 and out.strip().endswith("Assigned: 2 needs.")
     code, _, err = cli("--db", demo_file, "--lang", "en", "dispatch", "batch", "--campaign", "nope-nope")
     assert (code, err.strip()) == (1, "There is no campaign nope-nope.")
     assert cli("--db", demo_file, "dispatch", "batch")[0] == 2  # one scope is required

@@ -82,7 +82,7 @@ def test_conflicts_listed_and_resolved_from_the_cli(laptops, cli, tmp_path):
     store.update(Household, ids["household"], note="社区的备注")
     w1.export(tmp_path / "2.bundle", to=[office])
     code, out, _ = cli("--db", office.path, "--lang", "en", "import", tmp_path / "2.bundle")
-    assert code == 0 and "1 conflicts" in out
+    assert code == 0 and "1 conflict," in out
     code, out, _ = cli("--db", office.path, "conflicts", "--json")
     [conflict] = json.loads(out)["conflicts"]
     assert {conflict["mine"], conflict["theirs"]} == {"w1 的备注", "社区的备注"}
