@@ -10,6 +10,9 @@ GridApp, space on a yes/no item of an open visit until the screen shows the valu
 ``paint grid --db PATH --runs N`` prints JSON ms from opening a long list to its first rows
 painted: the walk list of the largest grid and of the whole community, the needs board, the
 all-residents list, the volunteers list, and a bare Header/Static/Footer screen as the baseline.
+``move bare|grid --db PATH --presses N`` prints one JSON list of ms from a key event to its effect
+drawn: for GridApp, down on the visit's checklist until the cursor is on the next row and the
+screen has drawn it (at the last row, up); for the bare app, its key until the Static is drawn.
 
 The bare app is the baseline of DESIGN.md §5: Header, Static, Footer and nothing else.
 """
@@ -112,14 +115,15 @@ async def open_visit(app: App, pilot):
     from gridtui.tui.screens.visit import VisitScreen
     from gridtui.tui.widgets.checklist import KeyedRow
 
-    household = visits.household_ids(app.campaign_id, filter="not_visited")[0]
+    app.ensure_db()  # home may show its figures before the database is open in this thread
+    household = visits.walk_ids(app.campaign_id, filter="not_visited")[0]
     app.open_visit([household])
     await wait_for(lambda: isinstance(app.screen, VisitScreen) and bool(app.screen.query(KeyedRow)))
     await pilot.pause()  # the screen focuses its first item once the checklist is mounted
     rows = list(app.screen.query(KeyedRow))
     row = next((r for r in rows if r.item.type == "yesno"), rows[0])
-    row.focus()
-    await wait_for(lambda: app.focused is row)
+    row.focus()  # the checklist keeps the focus and puts its cursor on the row
+    await wait_for(lambda: app.focused is row.checklist and row.checklist.current is row)
     return row
 
 
@@ -149,6 +153,74 @@ async def keypress(kind: str, db: str | None, presses: int) -> None:
                 await wait_for(lambda before=before: state() != before, tick=0)
                 times[way].append((time.perf_counter() - began) * 1000)
                 await pilot.pause()
+        if getattr(app, "errors", None):
+            raise RuntimeError(f"the app reported {app.errors[0]!r}")
+    print(json.dumps(times), flush=True)
+
+
+class Paints:
+    """Counts the screen updates the app writes out, to time a key until its effect is drawn."""
+
+    def __init__(self, app: App) -> None:
+        self.count = 0
+        self.last = time.perf_counter()
+        display = app._display
+
+        def counted(*args, **kwargs):
+            self.count += 1
+            self.last = time.perf_counter()
+            return display(*args, **kwargs)
+
+        app._display = counted
+
+    async def next_frame(self) -> None:
+        """Wait until a frame has passed since the last update: Textual draws at most once a frame
+        (1/60 s), so a key sent sooner would also time the wait for the frame, not the app."""
+        frame = 1 / 60 + 0.002
+        while (wait := self.last + frame - time.perf_counter()) > 0:
+            await asyncio.sleep(wait)
+
+    def settled(self, screen: Screen, since: int) -> bool:
+        """Drawn at least once since ``since`` and nothing left to lay out or draw."""
+        return self.count > since and not (
+            screen._layout_required or screen._repaint_required or screen._dirty_widgets
+        )
+
+
+async def move(kind: str, db: str | None, presses: int) -> None:
+    """Moving between checklist items: down until the cursor is on the next row and the screen
+    has drawn it (at the last row, up again); the bare app's key until its Static is drawn."""
+    times: list[float] = []
+    app = BareApp() if kind == "bare" else grid_app(db)
+    async with app.run_test(headless=True, size=SIZE) as pilot:
+        paints = Paints(app)
+        if kind == "bare":
+            await wait_for(lambda: bare_ready(app))
+            body = app.query_one("#body", Static)
+        else:
+            await wait_for(lambda: grid_ready(app))
+            checklist = (await open_visit(app, pilot)).checklist
+            rows = checklist.rows
+            rows[0].focus()
+            await wait_for(lambda: checklist.current is rows[0])
+            step = 1
+        await pilot.pause()
+        for _ in range(presses):
+            await paints.next_frame()
+            since = paints.count
+            if kind == "bare":
+                before = str(body.content)
+                key, done = "x", lambda before=before: str(body.content) != before
+            else:
+                if not 0 <= checklist.cursor + step < len(rows):
+                    step = -step
+                target = rows[checklist.cursor + step]
+                key, done = ("down" if step > 0 else "up"), lambda target=target: checklist.current is target
+            began = time.perf_counter()
+            send_key(app, key)
+            await wait_for(lambda done=done, since=since: done() and paints.settled(app.screen, since), tick=0)
+            times.append((time.perf_counter() - began) * 1000)
+            await pilot.pause()
         if getattr(app, "errors", None):
             raise RuntimeError(f"the app reported {app.errors[0]!r}")
     print(json.dumps(times), flush=True)
@@ -233,7 +305,7 @@ async def paint(db: str, runs: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=("start", "keypress", "paint"))
+    parser.add_argument("mode", choices=("start", "keypress", "paint", "move"))
     parser.add_argument("kind", choices=("bare", "grid"))
     parser.add_argument("--db")
     parser.add_argument("--presses", type=int, default=20)
@@ -243,6 +315,8 @@ def main() -> None:
         asyncio.run(start(args.kind, args.db))
     elif args.mode == "keypress":
         asyncio.run(keypress(args.kind, args.db, args.presses))
+    elif args.mode == "move":
+        asyncio.run(move(args.kind, args.db, args.presses))
     else:
         asyncio.run(paint(args.db, args.runs))
     sys.stdout.flush()

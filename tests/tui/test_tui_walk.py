@@ -9,7 +9,7 @@ from gridtui.domain import visits
 from gridtui.tui.screens.home import HomeScreen
 from gridtui.tui.screens.visit import VisitScreen
 from gridtui.tui.screens.walk import BuildingsScreen, WalkScreen
-from gridtui.tui.widgets.checklist import ItemRow
+from gridtui.tui.widgets.checklist import Checklist
 from gridtui.tui.widgets.paged_list import PagedList
 
 from .tui_helpers import SIZE, TODAY, screen_text, settle
@@ -46,8 +46,10 @@ async def open_first_unvisited(pilot) -> VisitScreen:
 
 
 def focused_item(app) -> str:
-    row = next(a for a in app.focused.ancestors_with_self if isinstance(a, ItemRow))
-    return row.item.key
+    """The item under the checklist's cursor (the checklist keeps the focus; its rows take none)."""
+    checklist = app.screen.query_one(Checklist)
+    assert checklist.has_focus_within
+    return checklist.current.item.key
 
 
 async def test_full_walk_answers_every_item_type_and_coverage_follows(make_app):

@@ -4,6 +4,21 @@ A row does not write anything itself: it hands an :class:`Answered` (the value, 
 text) to the checklist's ``save`` callable and the visit screen saves it through ``visits.answer`` at once, then tells the row what
 was stored (:meth:`ItemRow.show_value`) or why not (:meth:`ItemRow.show_error`). Bad input keeps
 the focus where it is and writes nothing.
+
+Moving between items must cost no more than any other key. A focus change in Textual repaints the
+whole screen and restyles the widgets it leaves and enters, so the rows take no focus: the
+:class:`Checklist` keeps it, holds every checklist key, and draws its cursor on the current row
+with a class (two rows repainted a move, no layout). Only a number, date or text line being
+typed into hands the focus to its input.
+
+Typing on a number, date or text line that is not being edited yet, like a spreadsheet cell
+whose letter keys stay commands: a key that can begin the line's answer starts typing it, with
+that key in it. On a number line that is a digit, ``-`` or ``.``; on a date line a digit (a
+letter can never begin either, so letters there are always keys); on a text line any key that is
+not one of the screen's keys (the ``?`` key map lists them, as remapped): Chinese from the input
+method, digits, punctuation, unbound letters. Enter or space starts typing with nothing in it,
+so a text beginning with a key letter (``n`` a need, ``D`` done, ``j``/``k`` move...) starts
+with Enter. The screen's keys are never stolen for an answer: ``n`` and ``D`` work on every line.
 """
 
 from __future__ import annotations
@@ -12,6 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widget import Widget
@@ -22,6 +38,9 @@ from gridtui.tui.keys import Translated, bind
 
 TYPED = ("number", "text", "date")
 """Item types answered by typing into an input; the others by single keys."""
+
+KEYED_ACTIONS = frozenset({"toggle", "pick", "clear"})
+"""The checklist's actions for yes/no and choice lines; off on a typed line, so its keys type."""
 
 
 def choice_label(choice: dict) -> str:
@@ -38,21 +57,21 @@ class Answered:
 
     def __init__(self, row: ItemRow, value: Any, move: int = 0) -> None:
         self.row, self.value, self.move = row, value, move
-        """move: rows to move the focus once the value is saved (typed items: Enter, arrows)."""
+        """move: rows to move the cursor once the value is saved (typed items: Enter, arrows)."""
 
 
-class ItemRow(Translated, Widget):
+class ItemRow(Widget):
     """One checklist item: its question, its answer, and a line for a validation message."""
-
-    BINDINGS = [
-        bind("up,k", "move(-1)", "checklist.up", show=False),
-        bind("down,j", "move(1)", "checklist.down", show=False),
-    ]
 
     def __init__(self, item, value: Any, number: int) -> None:
         super().__init__(classes=f"item-row item-{item.type}")
-        self._translate_bindings()
         self.item, self.value, self.number = item, value, number
+        self.heading = Static(self.question(), classes="item-question")
+        """The question's line, where the checklist draws its cursor."""
+
+    @property
+    def checklist(self) -> Checklist:
+        return self.parent  # type: ignore[return-value]
 
     def question(self) -> Text:
         text = Text()
@@ -62,11 +81,21 @@ class ItemRow(Translated, Widget):
             text.append(" *", "red")
         return text
 
+    def focus(self, scroll_visible: bool = True) -> ItemRow:
+        """Put the checklist's cursor on this row (the checklist keeps the focus)."""
+        checklist = self.checklist
+        checklist.move_to(self)
+        if not checklist.has_focus:
+            checklist.focus(scroll_visible=False)
+        return self
+
+    def on_click(self) -> None:
+        self.focus()
+
     def answered(self, answer: Answered) -> None:
         """Hand the value to the checklist's ``save`` now, not through the message queue: the
         answer is written before the next key (``]``, ``D``) is handled, whatever the typing speed."""
-        checklist = next(a for a in self.ancestors if isinstance(a, Checklist))
-        checklist.save(answer)
+        self.checklist.save(answer)
 
     def show_value(self, value: Any) -> None:
         self.value = value
@@ -84,23 +113,14 @@ class ItemRow(Translated, Widget):
 
     def action_move(self, step: int) -> None:
         """Leave this row up or down (a typed item saves first, and stays if the text is bad)."""
-        rows = list(self.parent.query(ItemRow)) if self.parent else [self]
-        index = rows.index(self) + step
-        if 0 <= index < len(rows):
-            rows[index].focus()
+        self.checklist.move_from(self, step)
 
 
-class KeyedRow(ItemRow, can_focus=True):
+class KeyedRow(ItemRow):
     """yes/no, single and multiple choice: space/enter toggles, digits pick, 0 clears."""
 
-    BINDINGS = [
-        bind("space,enter", "toggle", "checklist.toggle"),
-        *(bind(str(n), f"pick({n})", f"checklist.pick{n}", show=False) for n in range(1, 10)),
-        bind("0,backspace,delete", "clear", "checklist.clear", show=False),
-    ]
-
     def compose(self) -> ComposeResult:
-        yield Static(self.question(), classes="item-question")
+        yield self.heading
         yield Static(self.answer_text(), classes="item-answer")
         yield Static("", classes="item-error", markup=False)
 
@@ -154,21 +174,16 @@ class KeyedRow(ItemRow, can_focus=True):
         self.answered(Answered(self, None))
 
 
-class TypedRow(ItemRow, can_focus=True):
-    """number, text and date. Typing on the line (a digit, a Chinese character from the input
-    method, or Enter) starts editing; Enter or leaving the line saves; Escape puts it back.
+class TypedRow(ItemRow):
+    """number, text and date. A key that can begin the answer (the module's rule), Enter or space
+    starts typing; Enter or leaving the line saves; Escape puts it back.
 
     The input takes the focus only while editing, so the visit's single-letter keys (D, N, ]...)
     keep working on the line and show in the footer.
     """
 
-    BINDINGS = [
-        bind("enter", "edit", "checklist.edit"),
-        bind("escape", "revert", "checklist.revert", show=False),
-    ]
-
     def compose(self) -> ComposeResult:
-        yield Static(self.question(), classes="item-question")
+        yield self.heading
         placeholder = unit_label(self.item.spec) if self.item.type == "number" else (
             "2026-07-14" if self.item.type == "date" else "")
         field = Input(self.raw_value(), placeholder=placeholder, select_on_focus=False, classes="item-input")
@@ -186,6 +201,12 @@ class TypedRow(ItemRow, can_focus=True):
     @property
     def editing(self) -> bool:
         return self.input.has_focus
+
+    def starts_typing(self, character: str) -> bool:
+        """Whether ``character`` can begin this line's answer (the screen's keys aside)."""
+        if self.item.type == "text":
+            return True
+        return character.isdecimal() or (self.item.type == "number" and character in "-.")
 
     def raw_value(self) -> str:
         if self.value is None:
@@ -215,14 +236,6 @@ class TypedRow(ItemRow, can_focus=True):
             self.focus()
         self.input.can_focus = False
 
-    def on_key(self, event) -> None:
-        """An unbound printable key on the line starts typing the answer."""
-        if self.editing or not event.is_printable or event.key in self.screen.active_bindings:
-            return
-        event.stop()
-        event.prevent_default()
-        self.action_edit(event.character or "")
-
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if self.dirty():
@@ -235,12 +248,8 @@ class TypedRow(ItemRow, can_focus=True):
         if self.dirty():
             self.answered(Answered(self, self.input.value, move=step))
             return  # the screen moves on once it is saved
-        self.input.can_focus = False
+        self.stop_editing()
         super().action_move(step)
-
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
-        """Escape puts back typed text only while typing; otherwise it leaves the screen."""
-        return self.editing if action == "revert" else True
 
     def action_revert(self) -> None:
         self.input.value = self.raw_value()
@@ -254,14 +263,135 @@ class TypedRow(ItemRow, can_focus=True):
             self.input.can_focus = False
 
 
-class Checklist(VerticalScroll, can_focus=False):
-    """The rows of one visit's checklist, in template order."""
+class Checklist(Translated, VerticalScroll, can_focus=True):
+    """The rows of one visit's checklist, in template order, and the cursor that moves over them.
+
+    Every checklist key is bound here and acts on the current row; :meth:`check_action` turns
+    off the keys the current row has no use for, so the footer and the ``?`` key map show the
+    row's own keys, and on a typed line its digits type instead of picking a choice.
+    """
+
+    COMPONENT_CLASSES = {"checklist--cursor"}
+
+    BINDINGS = [
+        bind("up,k", "move(-1)", "checklist.up", show=False),
+        bind("down,j", "move(1)", "checklist.down", show=False),
+        bind("space,enter", "toggle", "checklist.toggle"),
+        *(bind(str(n), f"pick({n})", f"checklist.pick{n}", show=False) for n in range(1, 10)),
+        bind("0,backspace,delete", "clear", "checklist.clear", show=False),
+        bind("enter,space", "edit", "checklist.edit"),
+        bind("escape", "revert", "checklist.revert", show=False),
+    ]
 
     def __init__(self, items: list, answers: dict[str, Any], save: Callable[[Answered], None], **kwargs) -> None:
         super().__init__(**kwargs)
+        self._translate_bindings()
         self.items, self.answers, self.save = items, answers, save
+        self.rows: list[ItemRow] = [
+            (TypedRow if item.type in TYPED else KeyedRow)(item, answers.get(item.id), n)
+            for n, item in enumerate(items, 1)
+        ]
+        self.cursor = 0
+        self._drawn: ItemRow | None = None
+        """The row showing the cursor: the current one while the checklist (or its input) has focus."""
 
     def compose(self) -> ComposeResult:
-        for n, item in enumerate(self.items, 1):
-            row_type = TypedRow if item.type in TYPED else KeyedRow
-            yield row_type(item, self.answers.get(item.id), n)
+        yield from self.rows
+
+    @property
+    def current(self) -> ItemRow | None:
+        return self.rows[self.cursor] if self.rows else None
+
+    # -- the cursor ---------------------------------------------------------------------------
+    def move_to(self, row: ItemRow) -> None:
+        """Put the cursor on ``row``: two rows restyled and repainted, no layout, no focus change."""
+        before = self.current
+        self.cursor = row.number - 1
+        self._draw_cursor()
+        if type(before) is not type(row) and self.has_focus:
+            self.screen.refresh_bindings()  # a typed line has other keys than a yes/no line
+        if not self.can_view_entire(row):
+            self.call_later(self._scroll_to_cursor)
+
+    def move_from(self, row: ItemRow, step: int) -> None:
+        index = row.number - 1 + step
+        if 0 <= index < len(self.rows):
+            self.move_to(self.rows[index])
+
+    def _draw_cursor(self) -> None:
+        """An inline background on one question line: restyling a row by a class or a pseudo-class
+        would match the stylesheet for it and its children, and repaint all its lines."""
+        shown = self.current if self.has_focus_within else None
+        if shown is self._drawn:
+            return
+        if self._drawn is not None:
+            self._drawn.heading.styles.background = None
+        if shown is not None:
+            shown.heading.styles.background = self.get_component_styles("checklist--cursor").background
+        self._drawn = shown
+
+    def _scroll_to_cursor(self) -> None:
+        """As Textual scrolls to a newly focused widget: centred, once laid out."""
+        row = self.current
+        if row is not None and not self.can_view_entire(row):
+            self.scroll_to_center(row, animate=False, origin_visible=True)
+
+    def on_focus(self) -> None:
+        self._draw_cursor()
+
+    def on_blur(self) -> None:
+        self._draw_cursor()
+
+    def on_descendant_focus(self) -> None:
+        self._draw_cursor()
+
+    def on_descendant_blur(self) -> None:
+        self._draw_cursor()
+
+    # -- keys ---------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        row = self.current
+        if action in KEYED_ACTIONS:
+            return isinstance(row, KeyedRow)
+        if action == "edit":
+            return isinstance(row, TypedRow) and not row.editing
+        if action == "revert":  # Escape puts back typed text only while typing; otherwise it leaves the screen
+            return isinstance(row, TypedRow) and row.editing
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        """On a typed line, a key that can begin its answer starts typing it (unless it is bound)."""
+        row = self.current
+        if not isinstance(row, TypedRow) or row.editing or not event.is_printable or not event.character:
+            return
+        if not row.starts_typing(event.character) or event.key in self.screen.active_bindings:
+            return
+        event.stop()
+        event.prevent_default()
+        row.action_edit(event.character)
+
+    def on_paste(self, event: events.Paste) -> None:
+        """Pasted text on a typed line becomes its answer, to check and save with Enter."""
+        row = self.current
+        if isinstance(row, TypedRow) and not row.editing and event.text.strip():
+            event.stop()
+            row.action_edit(event.text.strip())
+
+    def action_move(self, step: int) -> None:
+        if self.current is not None:
+            self.current.action_move(step)
+
+    def action_toggle(self) -> None:
+        self.current.action_toggle()
+
+    def action_pick(self, n: int) -> None:
+        self.current.action_pick(n)
+
+    def action_clear(self) -> None:
+        self.current.action_clear()
+
+    def action_edit(self) -> None:
+        self.current.action_edit()
+
+    def action_revert(self) -> None:
+        self.current.action_revert()
