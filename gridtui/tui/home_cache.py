@@ -14,29 +14,38 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 META_KEY = "home_cache"
 KEY_PARTS = ("seq", "active_campaign", "catalog_digest")
 
 
-@dataclass
-class CachedRow:
-    """What the home lists draw and open, for an overdue need or a revisit."""
+FORMAT = 2
+"""Bumped when the stored figures change shape: figures stored by an older gridtui are not used."""
+
+
+class CachedNeed(NamedTuple):
+    """What home draws and opens for an overdue need."""
 
     household_id: str | None
     address: str
-    item: str = ""
-    head_name: str = ""
+    item: str
+
+
+class CachedRevisit(NamedTuple):
+    """What home draws and opens for a revisit due."""
+
+    household_id: str | None
+    address: str
+    head_name: str
 
 
 def cache_key(meta: dict[str, str], app) -> list[Any]:
     """Everything the home figures depend on besides the database's content itself."""
     today = app.today or date.today()
-    return [*(meta.get(part, "") for part in KEY_PARTS), today.isoformat(),
+    return [FORMAT, *(meta.get(part, "") for part in KEY_PARTS), today.isoformat(),
             sorted(app.settings.my_grids), app.lang]
 
 
@@ -78,9 +87,9 @@ def write(meta: dict[str, str], app, data) -> None:
         "key": cache_key(meta, app),
         "campaign_id": app.campaign_id,
         "campaign": data.campaign,
-        "grids": [vars(g) for g in data.grids],
-        "overdue": [vars(CachedRow(n.household_id, n.address, item=n.item)) for n in data.overdue],
-        "revisits": [vars(CachedRow(r.household_id, r.address, head_name=r.head_name)) for r in data.revisits],
+        "grids": [g._asdict() for g in data.grids],
+        "overdue": [CachedNeed(n.household_id, n.address, n.item)._asdict() for n in data.overdue],
+        "revisits": [CachedRevisit(r.household_id, r.address, r.head_name)._asdict() for r in data.revisits],
     }
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
     try:

@@ -318,17 +318,20 @@ async def test_settings_from_the_config_file_given_to_the_app(make_app, tmp_path
 
 
 async def test_home_overdue_needs_and_revisits_open_their_household(make_app):
+    from gridtui.tui.screens.home import DueList
+
     app = make_app(lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         home = app.screen
-        for list_id in ("#home-overdue", "#home-revisits"):
-            rows = home.query_one(list_id, PagedList)
-            assert rows.count > 0
-            rows.focus()
-            await pilot.press("down", "enter")
+        due = home.query_one("#home-due", DueList)
+        assert len(due.overdue) > 1 and len(due.revisits) > 1
+        due.focus()
+        # down to the second overdue need; then on, over the revisits' heading, to the second revisit
+        for presses, row in ((1, due.overdue[1]), (len(due.overdue), due.revisits[1])):
+            await pilot.press(*["down"] * presses, "enter")
             await settle(pilot)
-            assert isinstance(app.screen, HouseholdScreen) and app.screen.household_id == rows.row(1).household_id
+            assert isinstance(app.screen, HouseholdScreen) and app.screen.household_id == row.household_id
             await pilot.press("escape")
             await settle(pilot)
             assert app.screen is home

@@ -1,35 +1,39 @@
 """Home: the active campaign, my grids with their coverage, overdue needs, revisits due today.
 
-Kept light on purpose (it is the first screen): no domain import at module level; the data
-arrives from one thread worker as a :class:`HomeScreen.Loaded` message.
+Kept light on purpose (it is the first screen, and every widget it mounts is paid for at each
+start): no domain import at module level, four widgets between header and footer laid out by
+one grid (no containers), and the overdue needs and revisits due today share one list. The
+data arrives from one thread worker as a :class:`HomeScreen.Loaded` message.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, time
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.events import Click
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Header, Static
 
 from gridtui.i18n import t
 from gridtui.tui import home_cache
 from gridtui.tui.app import db_work
-from gridtui.tui.keys import bind
+from gridtui.tui.keys import Translated, bind
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
 
 GRID_WIDTHS = (5, 12, 16, 9, 5, 5, 6)
+COUNTS = ("total", "done", "nobody_home", "refused", "revisit_due")
+"""The coverage figures of a grid, in GridCoverage's order."""
 
 
-@dataclass
-class GridCoverage:
+class GridCoverage(NamedTuple):
     """One line of the home screen: a grid and how far the active campaign has got there."""
 
     grid_id: str | None
@@ -42,12 +46,14 @@ class GridCoverage:
     revisit_due: int = 0
 
 
-@dataclass
-class HomeData:
-    campaign: str = ""
-    grids: list[GridCoverage] = field(default_factory=list)
-    overdue: list[Any] = field(default_factory=list)
-    revisits: list[Any] = field(default_factory=list)
+class HomeData(NamedTuple):
+    """Everything home shows. (Named tuples, not dataclasses: a dataclass costs a quarter of
+    a millisecond to define, paid at every start because home is the first screen.)"""
+
+    campaign: str
+    grids: list[GridCoverage]
+    overdue: list[Any]
+    revisits: list[Any]
 
 
 def render_grid(row: GridCoverage) -> Text:
@@ -77,35 +83,130 @@ def grid_header() -> Text:
     return columns.row([(t(k), w) for k, w in zip(labels, GRID_WIDTHS, strict=True)])
 
 
+def grids_title() -> Content:
+    """"My grids" over the column names: one widget where two Statics were."""
+    return Content.assemble(
+        (t("tui.home.my_grids"), "$text-accent bold"), "\n", (grid_header().plain, "$text-muted bold")
+    )
+
+
 def load_home(app) -> HomeData:
     """Everything the home screen shows, read in one go (runs in a worker thread)."""
     from gridtui.domain import needs, visits
 
-    data = HomeData()
     campaign_id = app.campaign_id
-    mine = [g for g in visits.grids(mine=app.settings.my_grids or None)]
+    mine = list(visits.grids(mine=app.settings.my_grids or None))
+    campaign, grids = "", [GridCoverage(g.id, g.code, g.name) for g in mine]
     if campaign_id:
-        data.campaign = visits.campaign(campaign_id).label
+        campaign = visits.campaign(campaign_id).label
         by_code = {row["grid"]: row for row in visits.coverage(campaign_id, today=app.today)}
-        for grid in mine:
-            row = by_code.get(grid.code, {})
-            data.grids.append(GridCoverage(
-                grid.id, grid.code, grid.name, row.get("total", 0), row.get("done", 0),
-                row.get("nobody_home", 0), row.get("refused", 0), row.get("revisit_due", 0),
-            ))
-    else:
-        data.grids = [GridCoverage(g.id, g.code, g.name) for g in mine]
+        grids = [
+            GridCoverage(g.id, g.code, g.name, *(by_code.get(g.code, {}).get(k, 0) for k in COUNTS))
+            for g in mine
+        ]
     grid_ids = [g.id for g in mine] if app.settings.my_grids else None
-    data.revisits = visits.revisits_due(today=app.today, grid_ids=grid_ids, limit=8)
+    revisits = visits.revisits_due(today=app.today, grid_ids=grid_ids, limit=8)
     now = datetime.combine(app.today, time(12)) if app.today else None
-    data.overdue = needs.overdue(limit=8, grid_ids=grid_ids, now=now)
-    return data
+    return HomeData(campaign, grids, needs.overdue(limit=8, grid_ids=grid_ids, now=now), revisits)
+
+
+class Heading(str):
+    """A section's title in the due list."""
+
+
+class DueList(Translated, Widget, can_focus=True):
+    """Overdue needs, then revisits due today, each under its heading, with a cursor over the
+    rows: Enter on one opens its household.
+
+    At most 8 + 8 rows, so the whole list is one block of text drawn at once: no paging and no
+    scrolling, which makes it far cheaper to mount on the first screen than two PagedLists.
+    """
+
+    COMPONENT_CLASSES = {"due-list--heading", "due-list--none", "due-list--cursor"}
+    BINDINGS = [
+        bind("up,k", "move(-1)", "list.up", show=False),
+        bind("down,j", "move(1)", "list.down", show=False),
+        bind("enter", "select", "list.select"),
+    ]
+
+    class Selected(Message):
+        """Enter (or a double click) on an overdue need or a revisit."""
+
+        def __init__(self, row: Any) -> None:
+            super().__init__()
+            self.row = row
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._translate_bindings()
+        self.overdue: list[Any] = []
+        self.revisits: list[Any] = []
+        self._lines: list[Any] = []  # headings and "none" are strings; the rest are rows
+        self._rows: list[int] = []  # the lines the cursor can be on
+        self.cursor = 0  # into _rows
+
+    def show(self, overdue: list[Any], revisits: list[Any]) -> None:
+        self.overdue, self.revisits = list(overdue), list(revisits)
+        none = t("tui.home.none")
+        self._lines = [
+            Heading(t("tui.home.overdue_needs")), *(self.overdue or [none]), "",
+            Heading(t("tui.home.revisits_today")), *(self.revisits or [none]),
+        ]
+        self._rows = [i for i, line in enumerate(self._lines) if not isinstance(line, str)]
+        self.cursor = min(self.cursor, max(0, len(self._rows) - 1))
+        self.refresh()
+
+    @property
+    def current(self) -> Any:
+        return self._lines[self._rows[self.cursor]] if self._rows else None
+
+    def render(self) -> Text:
+        style = self.get_component_rich_style
+        at = self._rows[self.cursor] if self._rows else -1
+        out = Text(no_wrap=True, overflow="crop", end="")
+        for i, line in enumerate(self._lines):
+            if i:
+                out.append("\n")
+            if isinstance(line, Heading):
+                out.append(line, style("due-list--heading"))
+            elif isinstance(line, str):
+                out.append(line, style("due-list--none"))
+            else:
+                text = render_need(line) if hasattr(line, "item") else render_revisit(line)
+                if i == at:  # the cursor's colours under the row's own, across the whole width
+                    text.style = style("due-list--cursor")
+                    text.pad_right(self.content_size.width - text.cell_len)
+                out.append_text(text)
+        return out
+
+    def action_move(self, step: int) -> None:
+        self.cursor = max(0, min(self.cursor + step, len(self._rows) - 1))
+        self.refresh()
+
+    def action_select(self) -> None:
+        if self._rows:
+            self.post_message(self.Selected(self.current))
+
+    def on_click(self, event: Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None and offset.y in self._rows:
+            self.cursor = self._rows.index(offset.y)
+            self.refresh()
+            if event.chain > 1:
+                self.action_select()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
 
 
 class HomeScreen(GridScreen):
     """The first screen of the day."""
 
     BINDINGS = [bind("r", "reload", "home.reload")]
+    AUTO_FOCUS = "#grid-list"
 
     class Loaded(Message):
         def __init__(self, data: HomeData) -> None:
@@ -115,20 +216,12 @@ class HomeScreen(GridScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(t("tui.home.loading"), id="home-campaign", markup=False)
-        with Horizontal(id="home-body"):
-            with Vertical(id="home-grids"):
-                yield Static(t("tui.home.my_grids"), classes="section-title", markup=False)
-                yield Static(grid_header(), classes="list-header")
-                yield PagedList(render=render_grid, empty=t("tui.home.no_grids"), id="grid-list")
-            with Vertical(id="home-side"):
-                yield Static(t("tui.home.overdue_needs"), classes="section-title", markup=False)
-                yield PagedList(render=render_need, empty=t("tui.home.none"), id="home-overdue")
-                yield Static(t("tui.home.revisits_today"), classes="section-title", markup=False)
-                yield PagedList(render=render_revisit, empty=t("tui.home.none"), id="home-revisits")
+        yield Static(grids_title(), id="home-grids-title")
+        yield DueList(id="home-due")  # the right column, both rows; the grid layout fills cells in order
+        yield PagedList(render=render_grid, empty=t("tui.home.no_grids"), id="grid-list")
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#grid-list", PagedList).focus()
         self.watch(self.app, "campaign_id", self.action_reload, init=False)
         self.show_cached()
 
@@ -141,10 +234,10 @@ class HomeScreen(GridScreen):
         if not self.app.campaign_id:
             self.app.set_reactive(type(self.app).campaign_id, cached["campaign_id"] or "")
         self.on_home_screen_loaded(self.Loaded(HomeData(
-            campaign=cached["campaign"],
-            grids=[GridCoverage(**g) for g in cached["grids"]],
-            overdue=[home_cache.CachedRow(**r) for r in cached["overdue"]],
-            revisits=[home_cache.CachedRow(**r) for r in cached["revisits"]],
+            cached["campaign"],
+            [GridCoverage(**g) for g in cached["grids"]],
+            [home_cache.CachedNeed(**r) for r in cached["overdue"]],
+            [home_cache.CachedRevisit(**r) for r in cached["revisits"]],
         )))
 
     def on_screen_resume(self) -> None:
@@ -168,20 +261,22 @@ class HomeScreen(GridScreen):
             Text.assemble((t("tui.home.campaign") + " ", "dim"), (title, "bold"), ("   " + t("tui.home.campaign_hint"), "dim"))
         )
         self.query_one("#grid-list", PagedList).set_rows(data.grids)
-        self.query_one("#home-overdue", PagedList).set_rows(data.overdue)
-        self.query_one("#home-revisits", PagedList).set_rows(data.revisits)
+        self.query_one("#home-due", DueList).show(data.overdue, data.revisits)
 
     def action_open_grid(self) -> None:
         row = self.query_one("#grid-list", PagedList).current
         if row is not None and row.grid_id:
-            from gridtui.tui.screens.walk import BuildingsScreen
+            from gridtui.tui.screens.walk import open_grid
 
-            self.app.push_screen(BuildingsScreen(row.grid_id, f"{row.code} {row.name}"))
+            open_grid(self.app, row.grid_id, f"{row.code} {row.name}")
 
     def on_paged_list_selected(self, message: PagedList.Selected) -> None:
-        """A grid opens its buildings; an overdue need or a revisit opens the household."""
+        """Enter on a grid opens its buildings."""
         message.stop()
-        if message.paged_list.id == "grid-list":
-            self.action_open_grid()
-        elif message.row.household_id:
+        self.action_open_grid()
+
+    def on_due_list_selected(self, message: DueList.Selected) -> None:
+        """Enter on an overdue need or a revisit opens the household."""
+        message.stop()
+        if message.row.household_id:
             self.app.open_household(message.row.household_id)

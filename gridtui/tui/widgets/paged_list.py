@@ -81,6 +81,7 @@ class PagedList(Translated, ScrollView, can_focus=True):
         self.page_size = page_size
         self.cached_pages = cached_pages
         self._pages: OrderedDict[int, Sequence[Any]] = OrderedDict()
+        self._line_style: Style | None = None
         self.count = 0
 
     # -- data ----------------------------------------------------------------------------------
@@ -129,10 +130,19 @@ class PagedList(Translated, ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self.count)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Work out the list's own style once for all the lines drawn now, not once a line:
+        ``rich_style`` combines the styles of every ancestor up to the app each time."""
+        self._line_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._line_style = None
+
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
         width = self.size.width
-        base = self.rich_style
+        base = self.rich_style if self._line_style is None else self._line_style
         if self.count == 0:
             if y == 0 and self.empty:
                 style = base + self.get_component_rich_style("paged-list--empty")
