@@ -65,3 +65,14 @@ def test_one_grid_lookup_for_every_command(cli, db_path, tmp_path):
         assert cli("--db", db_path, "needs", "list", "--grid", ref)[0] == 0
         assert cli("--db", db_path, "report", "needs", "--grid", ref, "--out", tmp_path / "n.csv")[0] == 0
 
+
+
+def test_a_grid_needs_a_code_and_a_name_each_named_in_the_message(cli, tmp_path):
+    db = str(tmp_path / "g.db")
+    assert cli("--db", db, "community", "set", "湖光社区")[0] == 0
+    code, _, err = cli("--db", db, "--lang", "zh", "grid", "add", "07", " ")
+    assert code == 1 and err.strip() == "网格名称不能为空。"
+    code, _, err = cli("--db", db, "--lang", "en", "grid", "add", "", "第7网格")
+    assert code == 1 and err.strip() == "Grid code is required."
+    code, out, _ = cli("--db", db, "--lang", "en", "grid", "add", " 07", "第7网格")
+    assert code == 0 and "Grid 07 第7网格 added." in out

@@ -48,7 +48,7 @@ def run_set_community(args) -> int:
 def run_add_grid(args) -> int:
     open_db(args, create=False)
     places.add_grid(args.code, args.name, args.worker, args.phone)
-    print(t("places.grid.added", grid=args.code, name=args.name))
+    print(t("places.grid.added", grid=args.code.strip(), name=args.name.strip()))
     return 0
 
 

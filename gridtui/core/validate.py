@@ -312,10 +312,17 @@ def _clean_answer(values: dict, row: Any) -> dict:
     return values
 
 
-def _clean_named(values: dict, row: Any) -> dict:
-    if "name" in values or row is None:
-        values["name"] = required("name", values.get("name"))
-    return values
+def _named(*fields: str):
+    """Required text fields, each labelled in messages by its own field name ("grid_name": 网格名称,
+    not a person's 姓名), which the store keeps under ``name`` / ``code``."""
+    def clean(values: dict, row: Any) -> dict:
+        for field in fields:
+            column = field.rpartition("_")[2]
+            if column in values or row is None:
+                values[column] = required(field, values.get(column))
+        return values
+
+    return clean
 
 
 def _chain(*cleaners):
@@ -335,14 +342,14 @@ def _cleaners() -> dict[str, Any]:
         "visit": _clean_visit,
         "answer": _clean_answer,
         "need": _clean_need,
-        "grid": _chain(_clean_named, _clean_phone_fields("worker_phone")),
-        "compound": _clean_named,
-        "community": _clean_named,
-        "business": _chain(_clean_named, _clean_phone_fields("phone")),
-        "organization": _chain(_clean_named, _clean_phone_fields("phone")),
-        "volunteer": _chain(_clean_named, _clean_phone_fields("phone")),
-        "team": _clean_named,
-        "campaign": _clean_named,
+        "grid": _chain(_named("grid_code", "grid_name"), _clean_phone_fields("worker_phone")),
+        "compound": _named("compound_name"),
+        "community": _named("community_name"),
+        "business": _chain(_named("business_name"), _clean_phone_fields("phone")),
+        "organization": _chain(_named("organization_name"), _clean_phone_fields("phone")),
+        "volunteer": _chain(_named("name"), _clean_phone_fields("phone")),
+        "team": _named("team_name"),
+        "campaign": _named("campaign_name"),
     }
 
 
