@@ -98,6 +98,10 @@ class KeymapScreen(GridModal):
             yield Static(t("tui.keys.title"), classes="dialog-title", markup=False)
             with VerticalScroll():
                 yield Static(text, id="keymap-table")
+            focused = self.below.focused  # a widget can say more about its keys (the checklist: typing)
+            helper = next((w for w in focused.ancestors_with_self if hasattr(w, "key_help")), None) if focused else None
+            if helper is not None:
+                yield Static(helper.key_help(), markup=False, classes="dialog-hint")
             yield Static(t("tui.keys.hint"), markup=False, classes="dialog-hint")
 
 

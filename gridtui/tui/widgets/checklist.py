@@ -349,6 +349,10 @@ class Checklist(Translated, VerticalScroll, can_focus=True):
         self._draw_cursor()
 
     # -- keys ---------------------------------------------------------------------------------
+    def key_help(self) -> str:
+        """The typing rule, under the ``?`` key map (which lists the keys that are not typed)."""
+        return t("checklist.typing_rule")
+
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         row = self.current
         if action in KEYED_ACTIONS:

@@ -1,0 +1,177 @@
+"""The visit's checklist: a cursor that moves without moving the focus, and typing that starts on
+the key that can begin an answer while the screen's keys stay commands on every line."""
+
+from __future__ import annotations
+
+from gridtui.core.models import Answer, Household
+from gridtui.domain import visits
+from gridtui.tui.screens.dialogs import KeymapScreen, NeedDialog
+from gridtui.tui.screens.visit import VisitScreen
+from gridtui.tui.widgets.checklist import Checklist, KeyedRow, TypedRow
+
+from .tui_helpers import SIZE, screen_text, settle
+
+D2D = "door_to_door:"
+
+
+async def open_visit(pilot) -> tuple[VisitScreen, Checklist]:
+    await settle(pilot)
+    pilot.app.open_visit([Household.select().order_by(Household.id).first().id])
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, VisitScreen)
+    return screen, screen.query_one(Checklist)
+
+
+async def cursor_to(pilot, checklist: Checklist, key: str) -> TypedRow | KeyedRow:
+    row = next(r for r in checklist.rows if r.item.key == key)
+    row.focus()
+    await pilot.pause()
+    assert checklist.current is row
+    return row
+
+
+def footer_keys(app) -> set[str]:
+    return {binding.id for _, binding, enabled, _ in app.screen.active_bindings.values() if binding.show and enabled}
+
+
+def cursor_drawn_on(checklist: Checklist) -> list[str]:
+    return [r.item.key for r in checklist.rows if r.heading.styles.inline.has_rule("background")]
+
+
+async def test_moving_keeps_the_focus_on_the_checklist_and_draws_the_cursor_on_one_row(make_app):
+    app = make_app(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        _, checklist = await open_visit(pilot)
+        assert app.focused is checklist and checklist.current.item.key == "residents_present"
+        assert cursor_drawn_on(checklist) == ["residents_present"]
+        assert "checklist.edit" in footer_keys(app)  # a number line: Enter types
+
+        await pilot.press("down")
+        assert app.focused is checklist and checklist.current.item.key == "moved_in_out"
+        assert cursor_drawn_on(checklist) == ["moved_in_out"]
+        assert "checklist.toggle" in footer_keys(app) and "checklist.edit" not in footer_keys(app)
+
+        await pilot.press("j", "j", "k")
+        assert checklist.current.item.key == "move_details" and cursor_drawn_on(checklist) == ["move_details"]
+        await pilot.press("up", "up", "up")  # stops at the first item
+        assert checklist.current.item.key == "residents_present"
+
+        for _ in checklist.rows:
+            await pilot.press("down")
+        await pilot.pause()
+        last = checklist.rows[-1]
+        assert checklist.current is last and checklist.can_view_entire(last)  # scrolled into view
+
+        await pilot.press("p")  # the residents panel: no cursor left on the checklist
+        await pilot.pause()
+        assert cursor_drawn_on(checklist) == []
+        await pilot.press("p")  # back to the checklist, on its first item
+        await pilot.pause()
+        assert app.focused is checklist and cursor_drawn_on(checklist) == ["residents_present"]
+        assert not app.errors
+
+
+async def test_a_number_line_types_digits_and_leaves_letters_to_the_screen(make_app):
+    app = make_app(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        screen, checklist = await open_visit(pilot)
+        row = await cursor_to(pilot, checklist, "residents_present")
+
+        await pilot.press("x")  # no number begins with a letter: nothing happens
+        assert not row.editing and row.input.value == ""
+        await pilot.press("4")
+        assert row.editing and app.focused is row.input and row.input.value == "4"
+        assert cursor_drawn_on(checklist) == ["residents_present"]  # still marked while typing
+        await pilot.press("enter")
+        await settle(pilot)
+        assert visits.answers(screen.data.visit_id)[D2D + "residents_present"] == 4
+        assert app.focused is checklist and checklist.current.item.key == "moved_in_out"
+
+        await cursor_to(pilot, checklist, "residents_present")
+        await pilot.press("-")  # a negative number starts too, and is refused inline
+        assert row.editing and row.input.value == "-"
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        assert row.editing and visits.answers(screen.data.visit_id)[D2D + "residents_present"] == 4
+        await pilot.press("escape")  # puts back the saved answer; a second Escape leaves the visit
+        assert not row.editing and row.input.value == "4" and app.screen is screen
+        await pilot.press("n")  # a letter on a number line is the screen's key: record a need
+        await settle(pilot)
+        assert isinstance(app.screen, NeedDialog)
+        assert not app.errors
+
+
+async def test_a_date_line_types_digits_only(make_app):
+    app = make_app(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        screen, checklist = await open_visit(pilot)
+        row = await cursor_to(pilot, checklist, "next_visit")
+        await pilot.press("-", "x")
+        assert not row.editing
+        await pilot.press(*"2026-08-01", "down")  # saved by leaving the line
+        await settle(pilot)
+        assert visits.answers(screen.data.visit_id)[D2D + "next_visit"] == "2026-08-01"
+        assert checklist.current.item.key == "note" and app.focused is checklist
+
+
+async def test_a_text_line_types_any_key_the_screen_does_not_use(make_app):
+    app = make_app(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        screen, checklist = await open_visit(pilot)
+        row = await cursor_to(pilot, checklist, "move_details")
+
+        await pilot.press("儿")  # Chinese from the input method starts the answer
+        assert row.editing and row.input.value == "儿"
+        await pilot.press(*"子搬入", "enter")
+        await settle(pilot)
+        assert visits.answers(screen.data.visit_id)[D2D + "move_details"] == "儿子搬入"
+
+        row = await cursor_to(pilot, checklist, "note")
+        await pilot.press(*"grandson moved in", "enter")  # g is no key of the visit: typed at once
+        await settle(pilot)
+        assert visits.answers(screen.data.visit_id)[D2D + "note"] == "grandson moved in"
+
+        await cursor_to(pilot, checklist, "note")
+        await pilot.press("space")  # starts typing, nothing inserted (Enter does the same)
+        assert row.editing and row.input.value == "grandson moved in"
+        await pilot.press("ctrl+a", "ctrl+k", *"need a ramp", "enter")  # n typed once typing
+        await settle(pilot)
+        assert visits.answers(screen.data.visit_id)[D2D + "note"] == "need a ramp"
+
+        await cursor_to(pilot, checklist, "note")
+        await pilot.press("n")  # n on a text line that is not being typed into: a need
+        await settle(pilot)
+        assert isinstance(app.screen, NeedDialog) and not row.editing
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("N")  # and N (nobody home) is an outcome from a text line
+        await settle(pilot)
+        assert visits.visit_state(screen.data.visit_id).outcome == "nobody_home"
+        assert not app.errors
+
+
+async def test_keys_of_a_yes_no_line_do_not_type_and_digits_pick(make_app):
+    app = make_app(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        screen, checklist = await open_visit(pilot)
+        await cursor_to(pilot, checklist, "care_situation")
+        await pilot.press("2")
+        await pilot.pause()
+        answers = visits.answers(screen.data.visit_id)
+        assert answers[D2D + "care_situation"] == checklist.current.item.spec["choices"][1]["key"]
+        before = Answer.select().count()
+        await pilot.press("9")  # no such choice: said on the line, nothing written
+        await pilot.pause()
+        assert "There is no choice 9" in screen_text(app) and Answer.select().count() == before
+
+
+async def test_the_key_map_says_how_typing_starts(make_app):
+    app = make_app(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_visit(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, KeymapScreen)
+        text = screen_text(app)
+        assert "checklist.edit" in text and "on a number line a digit" in text
