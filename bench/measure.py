@@ -120,6 +120,16 @@ def key_round_trips(kind: str, db: Path | None, presses: int) -> dict[str, list[
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def move_times(kind: str, db: Path | None, presses: int) -> list[float]:
+    cmd = [sys.executable, "-m", "bench.tui_driver", "move", kind, "--presses", str(presses)]
+    if db is not None:
+        cmd += ["--db", str(db)]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=300)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.strip() or f"driver exited {done.returncode}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def paint_times(db: Path, runs: int) -> dict[str, list[float]]:
     cmd = [sys.executable, "-m", "bench.tui_driver", "paint", "grid", "--db", str(db), "--runs", str(runs)]
     done = subprocess.run(cmd, capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=300)
@@ -256,7 +266,21 @@ class Bench:
         guarded(pilot, measure)
         if pilot.figure is None:
             direct.note = pilot.note
-        return [pilot, direct]
+        return [pilot, direct, guarded(Row("move between checklist items", "ms", Budget(None, True, text="- (information)")),
+                                       self._checklist_moves)]
+
+    def _checklist_moves(self, row: Row) -> None:
+        require("gridtui.tui.widgets.checklist", "Checklist")
+        presses, ours, theirs = 30, [], []
+        for n in range(max(1, self.runs // 2)):
+            theirs += move_times("bare", None, presses)
+            ours += move_times("grid", self.copy(f"moves{n}.db"), presses)
+        row.figure, row.baseline = statistics.median(ours), statistics.median(theirs)
+        row.note = (
+            f"down (up at the end) on an open visit's checklist until the cursor is on the next item and the "
+            f"screen has drawn it, vs the bare app's key until its Static is drawn; each key sent a frame "
+            f"after the last update; median of {len(ours)} moves in {max(1, self.runs // 2)} processes a side"
+        )
 
     # 3 ------------------------------------------------------------------------------------------
     def first_paint(self) -> list[Row]:
