@@ -9,6 +9,8 @@ The query's shape picks what is searched, so each keystroke costs one or two pla
   by the store, so pypinyin is never imported here.
 * Digits: 4 or more match the tail of a phone or ID number (an ID may end in X); any number
   also matches a door (501). 3-2-501 and 3-2 are address keys.
+* Shops (个体工商户) by their name, their owner's name, their street address (凤凰大道29号)
+  or the tail of the owner's phone; a community has a few hundred, so a scan is nothing.
 
 Results are ranked exact name > name prefix > name substring > pinyin > initials > address >
 phone/ID tail > door, and within a rank by pinyin or walking order, so the order is stable.
@@ -21,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 from gridtui.core.models import database
+from gridtui.domain.businesses import kind_label
 from gridtui.domain.privacy import mask_id, mask_phone
 from gridtui.domain.visits import household_heads
 from gridtui.i18n import t
@@ -30,6 +33,7 @@ DIGITS = re.compile(r"\d+")
 TAIL = re.compile(r"\d{4,}|\d{3,}X")
 ADDRESS_KEY = re.compile(r"\d+(?:-\d+){1,2}")
 
+RANK_SHOP = 2  # a shop's name holds the query: as good as a resident's name holding it
 RANK_TAIL = 7
 RANK_ADDRESS = 6
 RANK_DOOR = 8
@@ -39,14 +43,15 @@ RANK_DOOR = 8
 class Hit:
     """One search result; ``resident_id`` is None for a household found by its address."""
 
-    kind: str  # resident | household
-    household_id: str
+    kind: str  # resident | household | business
+    household_id: str  # "" for a shop
     resident_id: str | None
-    title: str  # the resident's name, or the household's address
-    subtitle: str  # the address, or the household's head and size
+    title: str  # the resident's name, the household's address, or the shop's name
+    subtitle: str  # the address, or the household's head and size, or the shop's kind and address
     id_masked: str = ""
     phone_masked: str = ""
     rank: int = 0
+    business_id: str | None = None
 
 
 def _like(text: str) -> str:
@@ -66,16 +71,22 @@ def search(query: str, limit: int = 50) -> list[Hit]:
         tail = q.upper()
         if TAIL.fullmatch(tail):
             hits += _residents(_tail_ranks(tail), limit)
+            hits += _businesses("substr(b.phone, -:n) = :q", {"q": tail, "n": len(tail)}, RANK_TAIL, limit)
         if q.isdigit():
             hits += _households("h.addr_key LIKE :door ESCAPE '\\'", {"door": f"%-{_like(q)}"}, RANK_DOOR, limit)
     else:
         if CJK.search(q) and not DIGITS.search(q):
             hits += _residents(_name_ranks(q), limit)
+            hits += _businesses("(instr(b.name, :q) > 0 OR b.owner_name = :q)", {"q": q}, RANK_SHOP, limit)
         found = _address_condition(q)
         if found:
             hits += _households(*found, RANK_ADDRESS, limit)
+        if CJK.search(q):
+            hits += _businesses("instr(b.address, :q) > 0", {"q": q}, RANK_ADDRESS, limit)
     hits.sort(key=lambda h: (h[0], h[1]))
-    return [h[2] for h in hits[:limit]]
+    seen: set[str] = set()  # a shop found by its name and by its street is one hit, the better one
+    unique = [h[2] for h in hits if not h[2].business_id or not (h[2].business_id in seen or seen.add(h[2].business_id))]
+    return unique[:limit]
 
 
 def _name_ranks(q: str) -> tuple[str, str, dict]:
@@ -159,3 +170,16 @@ def _households(condition: str, params: dict, rank: int, limit: int) -> list[tup
         subtitle = t("search.household_subtitle", head=head, size=size) if head else ""
         hits.append((rank, i, Hit("household", hid, None, address, subtitle, rank=rank)))
     return hits
+
+
+def _businesses(condition: str, params: dict, rank: int, limit: int) -> list[tuple[int, int, Hit]]:
+    rows = database.execute_sql(
+        "SELECT b.id, b.name, b.kind, b.address, b.owner_name, b.phone FROM business b "
+        f"WHERE b.deleted = 0 AND {condition} ORDER BY b.address, b.name, b.id LIMIT :limit",
+        {**params, "limit": limit},
+    ).fetchall()
+    return [
+        (rank, i, Hit("business", "", None, name, f"{kind_label(kind)} · {address} · {owner}",
+                      phone_masked=mask_phone(phone), rank=rank, business_id=bid))
+        for i, (bid, name, kind, address, owner, phone) in enumerate(rows)
+    ]

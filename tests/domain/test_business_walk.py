@@ -134,3 +134,18 @@ def test_detail_has_history_and_a_masked_phone_revealed_with_an_audit(shops):
     assert (entry.target_table, entry.target_id, entry.actor) == ("business", shops["mill"], "刘敏")
     with pytest.raises(GridError):
         businesses.detail(shops["gone"])
+
+
+def test_search_finds_a_shop_by_name_owner_street_and_phone_tail(shops):
+    from gridtui.domain import search
+
+    by_name = search.search("家乐")
+    assert [(h.kind, h.business_id) for h in by_name] == [("business", shops["grocery"])]
+    assert by_name[0].phone_masked == "137****1234" and by_name[0].household_id == ""
+    assert search.search("马家")[0].business_id == shops["grocery"]  # the owner's name
+    street = [h.business_id for h in search.search("凤凰大道")]
+    assert street == [shops["grocery"], shops["barber"]]  # each shop once, in street order
+    assert search.search("凤凰大道29号")[0].business_id == shops["grocery"]
+    assert {h.business_id for h in search.search("1234") if h.kind == "business"} == {
+        shops["mill"], shops["barber"], shops["grocery"], shops["laundry"], shops["other_grid"]}
+    assert search.search("已注销") == []  # a deleted shop is not found

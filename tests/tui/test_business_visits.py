@@ -119,3 +119,31 @@ async def test_shop_walk_list_and_visit_speak_chinese(make_app):
         await settle(pilot)
         assert "执照号" in screen_text(app)
         assert not app.errors
+
+
+async def test_search_finds_a_shop_and_opens_or_checks_it(make_app):
+    from gridtui.domain import visits
+
+    app = make_app(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shop = Business.select().order_by(Business.id).first()
+        await pilot.press("slash")
+        await settle(pilot)
+        await pilot.press(*shop.name)
+        await settle(pilot)
+        hits = app.screen.query_one(PagedList)
+        assert hits.current.business_id == shop.id and "shop" in screen_text(app)
+        await pilot.press("ctrl+o")  # a household campaign is active: it says so and stays
+        await settle(pilot)
+        assert not isinstance(app.screen, VisitScreen)
+        app.campaign_id = next(c.id for c in visits.campaigns(active_only=True) if c.target == "business")
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, VisitScreen) and app.screen.target_id == shop.id
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BusinessScreen) and app.screen.business_id == shop.id
+        assert not app.errors

@@ -1,9 +1,10 @@
-"""Search from anywhere: households and residents by name, pinyin, initials, address, phone tail.
+"""Search from anywhere: households and residents by name, pinyin, initials, address, phone tail;
+shops by name, owner, street address or phone tail.
 
 The search runs in a thread worker, so typing never waits for the database. The debounce needs
 no timer: one search runs at a time, and keys typed while it runs are coalesced into the latest
 query, searched as soon as it finishes; a result for text no longer in the box is dropped.
-Enter opens the highlighted household.
+Enter opens the highlighted household (or shop).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
 
-KIND_STYLE = {"household": "black on #87afd7", "resident": "black on #afd787"}
+KIND_STYLE = {"household": "black on #87afd7", "resident": "black on #afd787", "business": "black on #d7af87"}
 
 
 def render_hit(hit) -> Text:
@@ -107,10 +108,24 @@ class SearchScreen(GridScreen):
 
     def on_paged_list_selected(self, message: PagedList.Selected) -> None:
         message.stop()
-        if message.row.household_id:
+        if message.row.business_id:
+            from gridtui.tui.screens.business import BusinessScreen
+
+            self.app.push_screen(BusinessScreen(message.row.business_id))
+        elif message.row.household_id:
             self.app.open_household(message.row.household_id)
 
     def action_visit(self) -> None:
+        """Visit the household, or check the shop (when the active campaign checks shops)."""
+        from gridtui.domain import visits
+
         hit = self.query_one(PagedList).current
-        if hit is not None and hit.household_id:
-            self.app.open_visit([hit.household_id])
+        if hit is None:
+            return
+        with self.app.guarded():
+            target = visits.campaign(self.app.campaign_id).target if self.app.campaign_id else "household"
+            if (target == "business") != bool(hit.business_id):
+                self.notify(t("businesses.needs_business_campaign" if hit.business_id
+                              else "tui.walk.business_campaign"), severity="warning")
+                return
+        self.app.open_visit([hit.business_id or hit.household_id])
