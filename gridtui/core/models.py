@@ -66,6 +66,16 @@ def live(model):
     return model.deleted == False  # noqa: E712
 
 
+def live_row(model, row_id: str):
+    """The live row with this id, or the one sentence saying it is not there (store.not_found)."""
+    from gridtui.errors import GridError
+
+    found = model.get_or_none((model.id == row_id) & live(model))
+    if found is None:
+        raise GridError("store.not_found", table=model._meta.table_name, id=row_id)
+    return found
+
+
 class Synced(Base):
     """A row that travels between laptops in sync bundles."""
 

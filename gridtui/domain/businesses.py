@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from gridtui.core.models import Business, Grid, database, live
+from gridtui.core.models import Business, Grid, database, live, live_row
 from gridtui.domain import privacy
 from gridtui.domain.visits import (
     FILTERS,
@@ -24,7 +24,7 @@ from gridtui.domain.visits import (
     natural_key,
     visit_history,
 )
-from gridtui.errors import GridError, ValidationError
+from gridtui.errors import ValidationError
 from gridtui.i18n import t
 
 FLAGS = ("food", "rectification")
@@ -153,10 +153,7 @@ def walk_ids(campaign_id: str, *, grid_id: str | None = None, filter: str | None
 
 
 def _business(business_id: str) -> Business:
-    row = Business.get_or_none((Business.id == business_id) & live(Business))
-    if row is None:
-        raise GridError("store.not_found", table="business", id=business_id)
-    return row
+    return live_row(Business, business_id)
 
 
 def detail(business_id: str) -> BusinessDetail:

@@ -26,10 +26,11 @@ from gridtui.core.models import (
     Resident,
     database,
     live,
+    live_row,
 )
 from gridtui.domain import privacy
 from gridtui.domain.visits import VisitInfo, visit_history
-from gridtui.errors import GridError, ValidationError
+from gridtui.errors import ValidationError
 from gridtui.i18n import pick
 
 EDITABLE = ("name", "sex", "birth_date", "id_number", "phone", "relation", "is_head",
@@ -106,17 +107,11 @@ class HouseholdDetail:
 
 
 def _household(household_id: str) -> Household:
-    found = Household.get_or_none((Household.id == household_id) & live(Household))
-    if found is None:
-        raise GridError("store.not_found", table="household", id=household_id)
-    return found
+    return live_row(Household, household_id)
 
 
 def _resident(resident_id: str) -> Resident:
-    found = Resident.get_or_none((Resident.id == resident_id) & live(Resident))
-    if found is None:
-        raise GridError("store.not_found", table="resident", id=resident_id)
-    return found
+    return live_row(Resident, resident_id)
 
 
 def age(born: date | None, today: date | None = None) -> int | None:

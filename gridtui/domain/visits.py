@@ -35,6 +35,7 @@ from gridtui.core.models import (
     Visit,
     database,
     live,
+    live_row,
 )
 from gridtui.core.validate import one_of
 from gridtui.errors import GridError, ValidationError
@@ -56,9 +57,7 @@ def coverage(campaign_id: str, today: date | None = None) -> list[dict[str, Any]
     its date has come or was never set (so no household drops off the list). Targets outside
     any grid come last, with ``grid`` None.
     """
-    campaign = Campaign.get_or_none((Campaign.id == campaign_id) & (Campaign.deleted == False))  # noqa: E712
-    if campaign is None:
-        raise GridError("store.not_found", table="campaign", id=campaign_id)
+    campaign = _get_campaign(campaign_id)
     today_text = (today or date.today()).isoformat()
     scope = campaign.scope or {}
     by_household = campaign.target != "business"
@@ -315,10 +314,7 @@ def campaign(campaign_id: str) -> CampaignInfo:
 
 
 def _get_campaign(campaign_id: str) -> Campaign:
-    found = Campaign.get_or_none((Campaign.id == campaign_id) & live(Campaign))
-    if found is None:
-        raise GridError("store.not_found", table="campaign", id=campaign_id)
-    return found
+    return live_row(Campaign, campaign_id)
 
 
 def active_campaign_id() -> str | None:
