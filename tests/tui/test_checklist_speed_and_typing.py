@@ -175,3 +175,21 @@ async def test_the_key_map_says_how_typing_starts(make_app):
         assert isinstance(app.screen, KeymapScreen)
         text = screen_text(app)
         assert "checklist.edit" in text and "on a number line a digit" in text
+
+
+async def test_a_click_puts_the_cursor_on_its_row_and_a_paste_types_into_a_typed_line(make_app):
+    from textual import events
+
+    app = make_app(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        _, checklist = await open_visit(pilot)
+        target = next(r for r in checklist.rows if r.item.key == "gas_safety")
+        await pilot.click(target.heading)
+        await pilot.pause()
+        assert checklist.current is target and app.focused is checklist
+        assert cursor_drawn_on(checklist) == ["gas_safety"]
+
+        row = await cursor_to(pilot, checklist, "move_details")
+        checklist.post_message(events.Paste("son moved in"))
+        await pilot.pause()
+        assert row.editing and row.input.value == "son moved in"
