@@ -7,9 +7,9 @@ the focus where it is and writes nothing.
 
 Moving between items must cost no more than any other key. A focus change in Textual repaints the
 whole screen and restyles the widgets it leaves and enters, so the rows take no focus: the
-:class:`Checklist` keeps it, holds every checklist key, and draws its cursor on the current row
-with a class (two rows repainted a move, no layout). Only a number, date or text line being
-typed into hands the focus to its input.
+:class:`Checklist` keeps it, holds every checklist key, and draws its cursor as the background of
+the current item's question line (two lines repainted a move, no layout, no restyle). Only a
+number, date or text line being typed into hands the focus to its input.
 
 Typing on a number, date or text line that is not being edited yet, like a spreadsheet cell
 whose letter keys stay commands: a key that can begin the line's answer starts typing it, with
@@ -304,7 +304,7 @@ class Checklist(Translated, VerticalScroll, can_focus=True):
 
     # -- the cursor ---------------------------------------------------------------------------
     def move_to(self, row: ItemRow) -> None:
-        """Put the cursor on ``row``: two rows restyled and repainted, no layout, no focus change."""
+        """Put the cursor on ``row``: two question lines repainted, no layout, no focus change."""
         before = self.current
         self.cursor = row.number - 1
         self._draw_cursor()
