@@ -90,6 +90,13 @@ def grids_title() -> Content:
     )
 
 
+def campaign_line(campaign: str) -> Text:
+    return Text.assemble(
+        (t("tui.home.campaign") + " ", "dim"), (campaign or t("tui.home.no_campaign"), "bold"),
+        ("   " + t("tui.home.campaign_hint"), "dim"),
+    )
+
+
 def load_home(app) -> HomeData:
     """Everything the home screen shows, read in one go (runs in a worker thread)."""
     from gridtui.domain import needs, visits
@@ -207,6 +214,7 @@ class HomeScreen(GridScreen):
 
     BINDINGS = [bind("r", "reload", "home.reload")]
     AUTO_FOCUS = "#grid-list"
+    _cached_unpainted = False
 
     class Loaded(Message):
         def __init__(self, data: HomeData) -> None:
@@ -214,8 +222,10 @@ class HomeScreen(GridScreen):
             self.data = data
 
     def compose(self) -> ComposeResult:
+        self._stored = self.stored_figures()
         yield Header()
-        yield Static(t("tui.home.loading"), id="home-campaign", markup=False)
+        campaign = campaign_line(self._stored.campaign) if self._stored else t("tui.home.loading")
+        yield Static(campaign, id="home-campaign", markup=False)
         yield Static(grids_title(), id="home-grids-title")
         yield DueList(id="home-due")  # the right column, both rows; the grid layout fills cells in order
         yield PagedList(render=render_grid, empty=t("tui.home.no_grids"), id="grid-list")
@@ -223,26 +233,36 @@ class HomeScreen(GridScreen):
 
     def on_mount(self) -> None:
         self.watch(self.app, "campaign_id", self.action_reload, init=False)
-        self.show_cached()
+        if self._stored is not None:
+            self.show_lists(self._stored)
 
-    def show_cached(self) -> None:
-        """Draw the figures stored by the last start, if the database has not changed since;
-        the worker's fresh figures follow (see :mod:`gridtui.tui.home_cache`)."""
+    def stored_figures(self) -> HomeData | None:
+        """The figures stored by the last start, if the database has not changed since: drawn
+        at once, the worker's fresh figures follow (see :mod:`gridtui.tui.home_cache`)."""
         cached = home_cache.read(self.app)
         if cached is None:
-            return
+            return None
+        self._cached_unpainted = True
         if not self.app.campaign_id:
             self.app.set_reactive(type(self.app).campaign_id, cached["campaign_id"] or "")
-        self.on_home_screen_loaded(self.Loaded(HomeData(
+        return HomeData(
             cached["campaign"],
             [GridCoverage(**g) for g in cached["grids"]],
             [home_cache.CachedNeed(**r) for r in cached["overdue"]],
             [home_cache.CachedRevisit(**r) for r in cached["revisits"]],
-        )))
+        )
 
     def on_screen_resume(self) -> None:
-        """Shown for the first time, or back from a walk (coverage has moved on): read it."""
-        self.load()
+        """Shown for the first time, or back from a walk (coverage has moved on): read it.
+
+        With the stored figures on screen, the first read waits until they are painted:
+        starting the worker's thread hands it the GIL for up to a switch interval (5 ms) while
+        it imports the domain, and the first frame would wait for that."""
+        if self._cached_unpainted:
+            self._cached_unpainted = False
+            self.call_after_refresh(self.load)
+        else:
+            self.load()
 
     def action_reload(self, *_: object) -> None:
         self.load()
@@ -255,11 +275,10 @@ class HomeScreen(GridScreen):
         home_cache.write(meta, self.app, data)
 
     def on_home_screen_loaded(self, message: Loaded) -> None:
-        data = message.data
-        title = data.campaign or t("tui.home.no_campaign")
-        self.query_one("#home-campaign", Static).update(
-            Text.assemble((t("tui.home.campaign") + " ", "dim"), (title, "bold"), ("   " + t("tui.home.campaign_hint"), "dim"))
-        )
+        self.query_one("#home-campaign", Static).update(campaign_line(message.data.campaign), layout=False)
+        self.show_lists(message.data)
+
+    def show_lists(self, data: HomeData) -> None:
         self.query_one("#grid-list", PagedList).set_rows(data.grids)
         self.query_one("#home-due", DueList).show(data.overdue, data.revisits)
 
