@@ -11,11 +11,15 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Any, NamedTuple
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.events import Click
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Header, Static
 
@@ -26,7 +30,7 @@ from gridtui.tui.keys import Translated, bind
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.footer import KeyFooter
-from gridtui.tui.widgets.paged_list import PagedList
+from gridtui.tui.widgets.paged_list import Cells, PagedList
 
 GRID_WIDTHS = (5, 12, 16, 9, 5, 5, 6)
 COUNTS = ("total", "done", "nobody_home", "refused", "revisit_due")
@@ -56,25 +60,40 @@ class HomeData(NamedTuple):
     revisits: list[Any]
 
 
-def render_grid(row: GridCoverage) -> Text:
-    share = f"{row.done}/{row.total}"
-    return columns.row([
-        (row.code, GRID_WIDTHS[0], "bold"),
-        (row.name, GRID_WIDTHS[1]),
-        columns.bar(row.done, row.total, GRID_WIDTHS[2]),
-        (share, GRID_WIDTHS[3]),
-        (row.nobody_home, GRID_WIDTHS[4], "yellow"),
-        (row.refused, GRID_WIDTHS[5], "red"),
-        (row.revisit_due, GRID_WIDTHS[6], "magenta"),
-    ])
+GAP: tuple[str, None] = (" ", None)
+BOLD, BOLD_RED, DIM, GREEN, YELLOW, RED, MAGENTA = map(
+    Style.parse, ("bold", "bold red", "dim", "green", "yellow", "red", "magenta")
+)
 
 
-def render_need(need) -> Text:
-    return columns.row([(need.item, 16, "bold red"), (need.address, 24)])
+def cells(*columns_: tuple[object, int, Style | None]) -> list[tuple[str, Style | None]]:
+    """What :func:`columns.row` lays out, as PagedList cells: every row of home is drawn at each
+    start, and cells paint in about half the time of a Text."""
+    out: list[tuple[str, Style | None]] = []
+    for value, width, style in columns_:
+        if out:
+            out.append(GAP)
+        out.append((columns.fit(value, width, "right" if isinstance(value, int) else "left"), style))
+    return out
 
 
-def render_revisit(row) -> Text:
-    return columns.row([(row.address, 20, "bold"), (row.head_name, 8, "dim")])
+def render_grid(row: GridCoverage) -> Cells:
+    code, name, bar, share, *figures = GRID_WIDTHS
+    filled = round(bar * row.done / row.total) if row.total else 0
+    return [
+        *cells((row.code, code, BOLD), (row.name, name, None)), GAP,
+        ("█" * filled, GREEN), ("░" * (bar - filled), DIM), GAP,
+        *cells((f"{row.done}/{row.total}", share, None), *zip(
+            (row.nobody_home, row.refused, row.revisit_due), figures, (YELLOW, RED, MAGENTA), strict=True)),
+    ]
+
+
+def render_need(need) -> Cells:
+    return cells((need.item, 16, BOLD_RED), (need.address, 24, None))
+
+
+def render_revisit(row) -> Cells:
+    return cells((row.address, 20, BOLD), (row.head_name, 8, DIM))
 
 
 def grid_header() -> Text:
@@ -125,7 +144,7 @@ class DueList(Translated, Widget, can_focus=True):
     """Overdue needs, then revisits due today, each under its heading, with a cursor over the
     rows: Enter on one opens its household.
 
-    At most 8 + 8 rows, so the whole list is one block of text drawn at once: no paging and no
+    At most 8 + 8 rows, drawn line by line from cells like a PagedList but with no paging and no
     scrolling, which makes it far cheaper to mount on the first screen than two PagedLists.
     """
 
@@ -151,6 +170,7 @@ class DueList(Translated, Widget, can_focus=True):
         self._lines: list[Any] = []  # headings and "none" are strings; the rest are rows
         self._rows: list[int] = []  # the lines the cursor can be on
         self.cursor = 0  # into _rows
+        self._line_style: Style | None = None
 
     def show(self, overdue: list[Any], revisits: list[Any]) -> None:
         self.overdue, self.revisits = list(overdue), list(revisits)
@@ -167,24 +187,23 @@ class DueList(Translated, Widget, can_focus=True):
     def current(self) -> Any:
         return self._lines[self._rows[self.cursor]] if self._rows else None
 
-    def render(self) -> Text:
-        style = self.get_component_rich_style
-        at = self._rows[self.cursor] if self._rows else -1
-        out = Text(no_wrap=True, overflow="crop", end="")
-        for i, line in enumerate(self._lines):
-            if i:
-                out.append("\n")
-            if isinstance(line, Heading):
-                out.append(line, style("due-list--heading"))
-            elif isinstance(line, str):
-                out.append(line, style("due-list--none"))
-            else:
-                text = render_need(line) if hasattr(line, "item") else render_revisit(line)
-                if i == at:  # the cursor's colours under the row's own, across the whole width
-                    text.style = style("due-list--cursor")
-                    text.pad_right(self.content_size.width - text.cell_len)
-                out.append_text(text)
-        return out
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._line_style = self.rich_style  # once for all lines, as in PagedList
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        base = self._line_style or self.rich_style
+        line = self._lines[y] if y < len(self._lines) else ""
+        if y == (self._rows[self.cursor] if self._rows else -1):
+            base += self.get_component_rich_style("due-list--cursor")
+        if isinstance(line, Heading):
+            row = [(line, self.get_component_rich_style("due-list--heading"))]
+        elif isinstance(line, str):
+            row = [(line, self.get_component_rich_style("due-list--none"))]
+        else:
+            row = render_need(line) if hasattr(line, "item") else render_revisit(line)
+        segments = [Segment(text, base + own if own else base) for text, own in row]
+        return Strip(segments).crop_extend(0, self.size.width, base)
 
     def action_move(self, step: int) -> None:
         self.cursor = max(0, min(self.cursor + step, len(self._rows) - 1))

@@ -8,7 +8,7 @@ a few milliseconds, so it is fetched in place rather than in a worker: the row u
 is then always real, which keeps keyboard navigation and tests simple.
 
 The needs board, search results and every other long list reuse it: give it
-``fetch(offset, limit) -> rows``, ``count() -> int`` and ``render(row) -> Text``.
+``fetch(offset, limit) -> rows``, ``count() -> int`` and ``render(row) -> Text`` (or :data:`Cells`).
 """
 
 from __future__ import annotations
@@ -30,6 +30,10 @@ from textual.strip import Strip
 from gridtui.tui.keys import Translated, bind
 
 Fetch = Callable[[int, int], Sequence[Any]]
+Cells = Sequence[tuple[str, Style | None]]
+"""A row as pieces of text already cut to their columns, each with its style (or None): what a
+``render`` may return instead of a Text, to paint without Rich laying the Text out (about half
+the cost, which counts where many rows are drawn at start-up)."""
 
 
 class PagedList(Translated, ScrollView, can_focus=True):
@@ -64,7 +68,7 @@ class PagedList(Translated, ScrollView, can_focus=True):
         self,
         fetch: Fetch | None = None,
         count: Callable[[], int] | None = None,
-        render: Callable[[Any], Text] | None = None,
+        render: Callable[[Any], Text | Cells] | None = None,
         *,
         empty: str = "",
         page_size: int = 100,
@@ -85,7 +89,7 @@ class PagedList(Translated, ScrollView, can_focus=True):
         self.count = 0
 
     # -- data ----------------------------------------------------------------------------------
-    def set_source(self, fetch: Fetch, count: Callable[[], int], render: Callable[[Any], Text] | None = None) -> None:
+    def set_source(self, fetch: Fetch, count: Callable[[], int], render: Callable[[Any], Text | Cells] | None = None) -> None:
         self._fetch, self._count_rows = fetch, count
         if render is not None:
             self._render = render
@@ -151,15 +155,14 @@ class PagedList(Translated, ScrollView, can_focus=True):
         row = self.row(index)
         if row is None:
             return Strip.blank(width, base)
-        text = self._render(row)
-        text.no_wrap = True
+        cells = self._render(row)
+        if isinstance(cells, Text):
+            cells.no_wrap = True
+            cells = cells.render(self.app.console, end="")
         style = base
         if index == self.cursor:
             style = base + self.get_component_rich_style("paged-list--cursor")
-        segments = [
-            Segment(s.text, style + s.style if s.style else style)
-            for s in text.render(self.app.console, end="")
-        ]
+        segments = [Segment(text, style + own if own else style) for text, own, *_ in cells]
         if index == self.cursor:  # the cursor's colours win over a cell's own
             cursor = self.get_component_rich_style("paged-list--cursor")
             segments = [Segment(s.text, s.style + Style(bgcolor=cursor.bgcolor)) for s in segments]
