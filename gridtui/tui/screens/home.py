@@ -67,11 +67,11 @@ BOLD, BOLD_RED, DIM, GREEN, YELLOW, RED, MAGENTA = map(
 )
 
 
-def cells(*columns_: tuple[object, int, Style | None]) -> list[tuple[str, Style | None]]:
+def cells(*spec: tuple[object, int, Style | None]) -> list[tuple[str, Style | None]]:
     """What :func:`columns.row` lays out, as PagedList cells: every row of home is drawn at each
     start, and cells paint in about half the time of a Text."""
     out: list[tuple[str, Style | None]] = []
-    for value, width, style in columns_:
+    for value, width, style in spec:
         if out:
             out.append(GAP)
         out.append((columns.fit(value, width, "right" if isinstance(value, int) else "left"), style))
@@ -190,10 +190,13 @@ class DueList(Translated, Widget, can_focus=True):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._line_style = self.rich_style  # once for all lines, as in PagedList
-        return super().render_lines(crop)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._line_style = None
 
     def render_line(self, y: int) -> Strip:
-        base = self._line_style or self.rich_style
+        base = self.rich_style if self._line_style is None else self._line_style
         line = self._lines[y] if y < len(self._lines) else ""
         if y == (self._rows[self.cursor] if self._rows else -1):
             base += self.get_component_rich_style("due-list--cursor")
