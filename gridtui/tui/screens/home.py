@@ -246,10 +246,10 @@ class HomeScreen(GridScreen):
             self.data = data
 
     def compose(self) -> ComposeResult:
+        self._stored = self.stored_figures()
         if gc.isenabled():  # see on_mount
             gc.disable()
             self._gc_paused = True
-        self._stored = self.stored_figures()
         yield Header()
         campaign = campaign_line(self._stored.campaign) if self._stored else t("tui.home.loading")
         yield Static(campaign, id="home-campaign", markup=False)
@@ -282,15 +282,20 @@ class HomeScreen(GridScreen):
         cached = home_cache.read(self.app)
         if cached is None:
             return None
-        self._cached_unpainted = True
+        try:
+            stored = HomeData(
+                cached["campaign"],
+                [GridCoverage(**g) for g in cached["grids"]],
+                [home_cache.CachedNeed(**r) for r in cached["overdue"]],
+                [home_cache.CachedRevisit(**r) for r in cached["revisits"]],
+            )
+            campaign_id = cached["campaign_id"] or ""
+        except (KeyError, TypeError):  # figures of another shape: the worker's read will do
+            return None
         if not self.app.campaign_id:
-            self.app.set_reactive(type(self.app).campaign_id, cached["campaign_id"] or "")
-        return HomeData(
-            cached["campaign"],
-            [GridCoverage(**g) for g in cached["grids"]],
-            [home_cache.CachedNeed(**r) for r in cached["overdue"]],
-            [home_cache.CachedRevisit(**r) for r in cached["revisits"]],
-        )
+            self.app.set_reactive(type(self.app).campaign_id, campaign_id)
+        self._cached_unpainted = True
+        return stored
 
     def on_screen_resume(self) -> None:
         """Shown for the first time, or back from a walk (coverage has moved on): read it.
