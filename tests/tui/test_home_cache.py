@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 from gridtui.core import store
-from gridtui.core.db import close_database, open_database
+from gridtui.core.db import close_database, meta_get, meta_set, open_database
 from gridtui.core.models import Household
 from gridtui.tui import home_cache
 from gridtui.tui.screens import home
@@ -57,3 +59,20 @@ async def test_another_language_or_day_does_not_reuse_them(make_app, demo_db):
         await settle(pilot)
     assert home_cache.read(app) is not None
     assert home_cache.read(make_app(lang="en" if app.lang == "zh" else "zh")) is None
+
+
+async def test_stored_figures_of_another_shape_do_not_stop_the_start(make_app, demo_db):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+    open_database(demo_db)  # figures stored by a gridtui whose grid lines had other fields
+    stored = json.loads(meta_get(home_cache.META_KEY))
+    stored["grids"][0]["finished"] = stored["grids"][0].pop("done")
+    meta_set(home_cache.META_KEY, json.dumps(stored, ensure_ascii=False))
+    close_database()
+    second = make_app()
+    assert home_cache.read(second) is not None  # still keyed as current
+    async with second.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert await grids_shown(second)  # from the worker's own read
+    assert not second.errors
