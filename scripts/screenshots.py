@@ -29,6 +29,7 @@ async def settle(pilot) -> None:
 
 async def shoot(db: Path, lang: str) -> list[Path]:
     from gridtui.core.models import Household, Resident
+    from gridtui.domain import visits
     from gridtui.tui import GridApp
 
     app = GridApp(db_path=db, lang=lang, today=TODAY, config_path=db.with_name("none.toml"))
@@ -71,6 +72,13 @@ async def shoot(db: Path, lang: str) -> list[Path]:
         await pilot.press("question_mark")
         await settle(pilot)
         save("keys")
+        await pilot.press("escape", "h")
+        app.campaign_id = next(c.id for c in visits.campaigns(active_only=True) if c.target == "business")
+        await settle(pilot)
+        for _ in range(2):  # the first grid's shops, the first shop
+            await pilot.press("enter")
+            await settle(pilot)
+        save("shop")
     return saved
 
 
