@@ -53,6 +53,17 @@ class BusinessRow:
 
 
 @dataclass(frozen=True)
+class ShopRevisit:
+    """A shop to call on again (it was closed), for home's revisits due today beside the doors."""
+
+    business_id: str
+    address: str  # what the worker knows the shop by: its name
+    head_name: str  # its owner
+    revisit_due: date | None
+    household_id: str | None = None  # (home opens a household row's household)
+
+
+@dataclass(frozen=True)
 class BusinessDetail:
     id: str
     name: str
@@ -174,3 +185,27 @@ def reveal(business_id: str, actor: str = "") -> str:
     row = _business(business_id)
     privacy.record_reveal("business", business_id, "phone", actor=actor, where="business")
     return row.phone
+
+
+def revisits_due(today: date | None = None, grid_ids: list[str] | None = None, limit: int = -1) -> list[ShopRevisit]:
+    """Shops found closed (nobody there) in an active campaign whose revisit date has come,
+    oldest date first (no date first of all), as :func:`visits.revisits_due` lists doors."""
+    params: list = [(today or date.today()).isoformat()]
+    where = ""
+    if grid_ids is not None:
+        if not grid_ids:
+            return []
+        where = f" AND b.grid_id IN ({', '.join('?' * len(grid_ids))})"
+        params += list(grid_ids)
+    rows = database.execute_sql(
+        "SELECT b.id, b.name, b.owner_name, v.revisit_due FROM visit v JOIN campaign c ON c.id = v.campaign_id "
+        "JOIN business b ON b.id = v.business_id "
+        "WHERE c.deleted = 0 AND c.active = 1 AND c.target = 'business' AND v.deleted = 0 AND b.deleted = 0 "
+        "AND v.outcome = 'nobody_home' AND (v.revisit_due IS NULL OR v.revisit_due <= ?)" + where + " "
+        "AND NOT EXISTS (SELECT 1 FROM visit w WHERE w.campaign_id = v.campaign_id "
+        "AND w.business_id = v.business_id AND w.deleted = 0 "
+        "AND (w.visited_at > v.visited_at OR (w.visited_at = v.visited_at AND w.id > v.id))) "
+        "ORDER BY v.revisit_due IS NOT NULL, v.revisit_due, b.address, b.id LIMIT ?",
+        [*params, int(limit)],
+    ).fetchall()
+    return [ShopRevisit(bid, name, owner, date.fromisoformat(due) if due else None) for bid, name, owner, due in rows]

@@ -22,7 +22,7 @@ META_KEY = "home_cache"
 KEY_PARTS = ("seq", "active_campaign", "catalog_digest")
 
 
-FORMAT = 2
+FORMAT = 3
 """Bumped when the stored figures change shape: figures stored by an older gridtui are not used."""
 
 
@@ -35,11 +35,12 @@ class CachedNeed(NamedTuple):
 
 
 class CachedRevisit(NamedTuple):
-    """What home draws and opens for a revisit due."""
+    """What home draws and opens for a revisit due: a household, or a shop."""
 
     household_id: str | None
     address: str
     head_name: str
+    business_id: str | None = None
 
 
 def cache_key(meta: dict[str, str], app) -> list[Any]:
@@ -89,7 +90,8 @@ def write(meta: dict[str, str], app, data) -> None:
         "campaign": data.campaign,
         "grids": [g._asdict() for g in data.grids],
         "overdue": [CachedNeed(n.household_id, n.address, n.item)._asdict() for n in data.overdue],
-        "revisits": [CachedRevisit(r.household_id, r.address, r.head_name)._asdict() for r in data.revisits],
+        "revisits": [CachedRevisit(r.household_id, r.address, r.head_name, getattr(r, "business_id", None))._asdict()
+                     for r in data.revisits],
     }
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
     try:

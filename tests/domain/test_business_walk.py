@@ -149,3 +149,20 @@ def test_search_finds_a_shop_by_name_owner_street_and_phone_tail(shops):
     assert {h.business_id for h in search.search("1234") if h.kind == "business"} == {
         shops["mill"], shops["barber"], shops["grocery"], shops["laundry"], shops["other_grid"]}
     assert search.search("已注销") == []  # a deleted shop is not found
+
+
+def test_shops_found_closed_are_due_again_on_their_date(shops):
+    cid, g1, g2 = shops["check"], shops["grids"][0].id, shops["grids"][1].id
+    closed = visits.open_visit(cid, shops["barber"])
+    visits.set_outcome(closed, "nobody_home", revisit_days=2, today=TODAY - timedelta(days=2))
+    again = visits.open_visit(cid, shops["mill"])
+    visits.set_outcome(again, "nobody_home", revisit_days=1, today=TODAY)  # due tomorrow
+    due = businesses.revisits_due(today=TODAY)
+    assert [(r.business_id, r.address, r.head_name, r.revisit_due) for r in due] == [
+        (shops["barber"], "新潮理发店", "马新", TODAY)]
+    assert businesses.revisits_due(today=TODAY, grid_ids=[g2]) == []
+    assert businesses.revisits_due(today=TODAY, grid_ids=[]) == []
+    assert {r.business_id for r in businesses.revisits_due(today=TODAY + timedelta(days=1), grid_ids=[g1])} == {
+        shops["barber"], shops["mill"]}
+    visits.set_outcome(visits.open_visit(cid, shops["barber"]), "refused", today=TODAY)
+    assert businesses.revisits_due(today=TODAY) == []  # the latest call counts

@@ -147,3 +147,28 @@ async def test_search_finds_a_shop_and_opens_or_checks_it(make_app):
         await settle(pilot)
         assert isinstance(app.screen, BusinessScreen) and app.screen.business_id == shop.id
         assert not app.errors
+
+
+async def test_a_shop_found_closed_is_on_homes_revisits_and_opens(demo_db):
+
+    from gridtui.core.db import close_database, open_database
+    from gridtui.domain import visits
+    from gridtui.tui import GridApp
+    from gridtui.tui.screens.home import DueList
+
+    open_database(demo_db)
+    shops = next(c for c in visits.campaigns(active_only=True) if c.target == "business")
+    shop = Business.select().order_by(Business.id).first()
+    closed = visits.open_visit(shops.id, shop.id)
+    visits.set_outcome(closed, "nobody_home", revisit_days=-3650, today=TODAY)  # long overdue: listed first
+    close_database()
+    app = GridApp(db_path=demo_db, lang="en", today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        due = app.screen.query_one("#home-due", DueList)
+        assert due.revisits[0].business_id == shop.id and shop.name in screen_text(app)
+        due.focus()
+        await pilot.press(*["down"] * len(due.overdue), "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BusinessScreen) and app.screen.business_id == shop.id
+        assert not app.errors

@@ -1,4 +1,5 @@
-"""Home: the active campaign, my grids with their coverage, overdue needs, revisits due today.
+"""Home: the active campaign, my grids with their coverage, overdue needs, revisits due today
+(doors and shops).
 
 Kept light on purpose (it is the first screen, and every widget it mounts is paid for at each
 start): no domain import at module level, four widgets between header and footer laid out by
@@ -9,7 +10,7 @@ data arrives from one thread worker as a :class:`HomeScreen.Loaded` message.
 from __future__ import annotations
 
 import gc
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any, NamedTuple
 
 from rich.segment import Segment
@@ -119,7 +120,7 @@ def campaign_line(campaign: str) -> Text:
 
 def load_home(app) -> HomeData:
     """Everything the home screen shows, read in one go (runs in a worker thread)."""
-    from gridtui.domain import needs, visits
+    from gridtui.domain import businesses, needs, visits
 
     campaign_id = app.campaign_id
     mine = list(visits.grids(mine=app.settings.my_grids or None))
@@ -132,7 +133,11 @@ def load_home(app) -> HomeData:
             for g in mine
         ]
     grid_ids = [g.id for g in mine] if app.settings.my_grids else None
-    revisits = visits.revisits_due(today=app.today, grid_ids=grid_ids, limit=8)
+    revisits = sorted(  # doors and shops, oldest revisit date first (none at all first of all)
+        [*visits.revisits_due(today=app.today, grid_ids=grid_ids, limit=8),
+         *businesses.revisits_due(today=app.today, grid_ids=grid_ids, limit=8)],
+        key=lambda r: (r.revisit_due is not None, r.revisit_due or date.min),
+    )[:8]
     now = datetime.combine(app.today, time(12)) if app.today else None
     return HomeData(campaign, grids, needs.overdue(limit=8, grid_ids=grid_ids, now=now), revisits)
 
@@ -340,7 +345,11 @@ class HomeScreen(GridScreen):
         self.action_open_grid()
 
     def on_due_list_selected(self, message: DueList.Selected) -> None:
-        """Enter on an overdue need or a revisit opens the household."""
+        """Enter on an overdue need or a revisit opens the household (or the shop)."""
         message.stop()
-        if message.row.household_id:
+        if getattr(message.row, "business_id", None):
+            from gridtui.tui.screens.business import BusinessScreen
+
+            self.app.push_screen(BusinessScreen(message.row.business_id))
+        elif message.row.household_id:
             self.app.open_household(message.row.household_id)
