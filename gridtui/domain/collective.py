@@ -22,10 +22,12 @@ from gridtui.core.models import (
     Compound,
     Need,
     NeedEvent,
+    ServiceLog,
     live,
 )
 from gridtui.core.validate import parse_date
 from gridtui.domain import needs as needs_domain
+from gridtui.domain.volunteers import _hours
 from gridtui.errors import GridError
 
 
@@ -70,10 +72,13 @@ def record_meeting(issue_id: str, meeting_date: date | str, attendees: str, deci
                  attendees=attendees, decision=decision, status="decided")
 
 
-def complete(issue_id: str, done_date: date | str, *, actor: str = "", note: str = "") -> int:
+def complete(issue_id: str, done_date: date | str, *, actor: str = "", note: str = "",
+             hours: float | str = 0) -> int:
     """The decided work is finished: the issue is done and its waiting needs move to done.
 
-    Returns how many needs moved. Refused before the meeting, or with a done date before it.
+    Volunteers still assigned to those needs are done too; ``hours`` is what each of them gave,
+    written to their hours ledger as a finished task's are (0: nothing to log). Returns how
+    many needs moved. Refused before the meeting, or with a done date before it.
     """
     issue = get_issue(issue_id)
     if issue.status == "done":
@@ -83,6 +88,7 @@ def complete(issue_id: str, done_date: date | str, *, actor: str = "", note: str
     done_day = parse_date(done_date, "done_at")
     if done_day < issue.meeting_date:
         raise GridError("collective.done_before_meeting", done=done_day, meeting=issue.meeting_date)
+    given = _hours(hours or 0)
     at = datetime.combine(done_day, datetime.now().time().replace(microsecond=0))
     moved = 0
     with store.transaction():
@@ -93,9 +99,12 @@ def complete(issue_id: str, done_date: date | str, *, actor: str = "", note: str
             store.update(Need, need.id, status="done")
             store.create(NeedEvent, need=need.id, from_status=need.status, to_status="done", at=at,
                          actor=actor, note=note or issue.title)
-            for (assignment_id,) in Assignment.select(Assignment.id).where(
+            for assignment_id, volunteer_id in Assignment.select(Assignment.id, Assignment.volunteer).where(
                     (Assignment.need == need.id) & (Assignment.status == "assigned") & live(Assignment)).tuples():
-                store.update(Assignment, assignment_id, status="done", done_at=at)
+                store.update(Assignment, assignment_id, status="done", done_at=at, hours=given)
+                if given:
+                    store.create(ServiceLog, volunteer=volunteer_id, date=done_day, hours=given, need=need.id,
+                                 activity=issue.title, note=note)
             moved += 1
     return moved
 

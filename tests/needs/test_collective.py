@@ -48,6 +48,27 @@ def test_from_meeting_to_done_in_25_days(parking):
     assert listed["compound"] == "凤飞园"
 
 
+def test_volunteers_still_at_work_get_their_hours_logged(parking):
+    from gridtui.core.models import ServiceLog
+    from gridtui.errors import ValidationError
+
+    issue, ids = parking
+    collective.attach_needs(issue, ids)
+    first, second = volunteers.register_volunteer("党员甲"), volunteers.register_volunteer("党员乙")
+    a1, a2 = dispatch.assign(ids[0], first), dispatch.assign(ids[1], second)
+    collective.record_meeting(issue, "2026-03-01", "业主代表", "改造车位")
+    before = volunteers.hours_by_volunteer([first, second])
+    with pytest.raises(ValidationError):
+        collective.complete(issue, "2026-03-26", hours=30)  # more than a day: refused, nothing done
+    assert CollectiveIssue.get_by_id(issue).status == "decided"
+    collective.complete(issue, "2026-03-26", hours="2.5")
+    assert [Assignment.get_by_id(a).hours for a in (a1, a2)] == [2.5, 2.5]
+    after = volunteers.hours_by_volunteer([first, second])
+    assert {v: after.get(v, 0) - before.get(v, 0) for v in (first, second)} == {first: 2.5, second: 2.5}
+    log = ServiceLog.get((ServiceLog.volunteer == first) & (ServiceLog.need == ids[0]))
+    assert (log.date, log.activity) == (date(2026, 3, 26), "凤飞园停车位改造")
+
+
 def test_completion_needs_a_meeting_first_and_a_sensible_date(parking):
     issue, _ids = parking
     with pytest.raises(GridError) as err:

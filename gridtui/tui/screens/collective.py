@@ -213,10 +213,12 @@ class IssueScreen(GridScreen):
             from gridtui.domain import collective
 
             required(values, "done_at")
-            moved = collective.complete(self.issue_id, values["done_at"], actor=actor, note=values["note"])
+            moved = collective.complete(self.issue_id, values["done_at"], actor=actor, note=values["note"],
+                                        hours=values["hours"])
             return t("registry.col.done_saved", title=issue["title"], count=moved)
 
-        fields = [("done_at", t("field.done_at"), self._today()), ("note", t("field.note"), "")]
+        fields = [("done_at", t("field.done_at"), self._today()), ("hours", t("registry.col.hours_each"), "0"),
+                  ("note", t("field.note"), "")]
         self.app.push_screen(FormDialog(t("registry.col.done_title", title=issue["title"]), fields, save),
                              lambda saved: self.load() if saved else None)
 
