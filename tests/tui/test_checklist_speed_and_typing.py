@@ -45,12 +45,12 @@ async def test_moving_keeps_the_focus_on_the_checklist_and_draws_the_cursor_on_o
         _, checklist = await open_visit(pilot)
         assert app.focused is checklist and checklist.current.item.key == "residents_present"
         assert cursor_drawn_on(checklist) == ["residents_present"]
-        assert "checklist.edit" in footer_keys(app)  # a number line: Enter types
+        assert "checklist.toggle" in footer_keys(app)  # a number line: Enter (or space) starts typing
 
         await pilot.press("down")
         assert app.focused is checklist and checklist.current.item.key == "moved_in_out"
         assert cursor_drawn_on(checklist) == ["moved_in_out"]
-        assert "checklist.toggle" in footer_keys(app) and "checklist.edit" not in footer_keys(app)
+        assert "checklist.toggle" in footer_keys(app)  # a yes/no line: Enter (or space) answers
 
         await pilot.press("j", "j", "k")
         assert checklist.current.item.key == "move_details" and cursor_drawn_on(checklist) == ["move_details"]
@@ -174,7 +174,7 @@ async def test_the_key_map_says_how_typing_starts(make_app):
         await settle(pilot)
         assert isinstance(app.screen, KeymapScreen)
         text = screen_text(app)
-        assert "checklist.edit" in text and "on a number line a digit" in text
+        assert "checklist.toggle" in text and "on a number line a digit" in text
 
 
 async def test_a_click_puts_the_cursor_on_its_row_and_a_paste_types_into_a_typed_line(make_app):
@@ -193,3 +193,41 @@ async def test_a_click_puts_the_cursor_on_its_row_and_a_paste_types_into_a_typed
         checklist.post_message(events.Paste("son moved in"))
         await pilot.pause()
         assert row.editing and row.input.value == "son moved in"
+
+
+async def test_a_burst_of_keys_is_typed_whole(make_app):
+    """An input method commits 情况良好 as four keys at once, and a fast typist's 123 can arrive
+    before the field has the focus: every key must land in the field, in order."""
+    from textual import events
+
+    app = make_app(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        _, checklist = await open_visit(pilot)
+        for key, burst in (("move_details", "情况良好"), ("residents_present", "123")):
+            row = await cursor_to(pilot, checklist, key)
+            for character in burst:  # queued together, as a terminal delivers one read
+                app.post_message(events.Key(character, character))
+            await settle(pilot)
+            assert row.editing and row.input.value == burst
+            await pilot.press("escape")
+            await settle(pilot)
+
+
+async def test_remapping_the_answer_key_moves_space_and_enter_together(make_app, tmp_path, monkeypatch):
+    config = tmp_path / "remap.toml"
+    config.write_text('[keymap]\n"checklist.toggle" = "t"\n', encoding="utf-8")
+    monkeypatch.setenv("GRIDTUI_CONFIG", str(config))
+    app = make_app(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        _, checklist = await open_visit(pilot)
+        yes_no = await cursor_to(pilot, checklist, "moved_in_out")
+        await pilot.press("t")
+        await settle(pilot)
+        assert yes_no.value is True
+        number = await cursor_to(pilot, checklist, "residents_present")
+        await pilot.press("t")  # starts typing a number line, as Enter did
+        await settle(pilot)
+        assert number.editing
+        await pilot.press("4", "enter")
+        await settle(pilot)
+        assert number.value == 4 and not app.errors

@@ -39,7 +39,7 @@ from gridtui.tui.keys import Translated, bind
 TYPED = ("number", "text", "date")
 """Item types answered by typing into an input; the others by single keys."""
 
-KEYED_ACTIONS = frozenset({"toggle", "pick", "clear"})
+KEYED_ACTIONS = frozenset({"pick", "clear"})
 """The checklist's actions for yes/no and choice lines; off on a typed line, so its keys type."""
 
 
@@ -191,6 +191,10 @@ class TypedRow(ItemRow):
         yield field
         yield Static("", classes="item-error", markup=False)
 
+    starting = False
+    """Typing has begun but the input has not got the focus yet (it comes a tick later): the
+    keys of a burst (an input method's commit, a fast typist) go on into the field meanwhile."""
+
     def on_mount(self) -> None:
         self.show_error("")
 
@@ -227,11 +231,20 @@ class TypedRow(ItemRow):
         field = self.input
         field.can_focus = True
         field.focus()
+        self.starting = not field.has_focus
         if first:
             field.value = first
         field.cursor_position = len(field.value)
 
+    def type_on(self, character: str) -> None:
+        """A key that came before the focus reached the input: typed in after the others."""
+        self.input.insert_text_at_cursor(character)
+
+    def on_descendant_focus(self) -> None:
+        self.starting = False
+
     def stop_editing(self) -> None:
+        self.starting = False
         if self.editing:
             self.focus()
         self.input.can_focus = False
@@ -257,6 +270,7 @@ class TypedRow(ItemRow):
         self.stop_editing()
 
     def on_descendant_blur(self) -> None:
+        self.starting = False
         if self.dirty() and self.app.is_running:
             self.answered(Answered(self, self.input.value))
         else:
@@ -276,10 +290,9 @@ class Checklist(Translated, VerticalScroll, can_focus=True):
     BINDINGS = [
         bind("up,k", "move(-1)", "checklist.up", show=False),
         bind("down,j", "move(1)", "checklist.down", show=False),
-        bind("space,enter", "toggle", "checklist.toggle"),
+        bind("space,enter", "answer", "checklist.toggle"),
         *(bind(str(n), f"pick({n})", f"checklist.pick{n}", show=False) for n in range(1, 10)),
         bind("0,backspace,delete", "clear", "checklist.clear", show=False),
-        bind("enter,space", "edit", "checklist.edit"),
         bind("escape", "revert", "checklist.revert", show=False),
     ]
 
@@ -357,8 +370,8 @@ class Checklist(Translated, VerticalScroll, can_focus=True):
         row = self.current
         if action in KEYED_ACTIONS:
             return isinstance(row, KeyedRow)
-        if action == "edit":
-            return isinstance(row, TypedRow) and not row.editing
+        if action == "answer":  # toggles a yes/no or choice line, starts typing a typed one
+            return isinstance(row, KeyedRow) or (isinstance(row, TypedRow) and not row.editing)
         if action == "revert":  # Escape puts back typed text only while typing; otherwise it leaves the screen
             return isinstance(row, TypedRow) and row.editing
         return True
@@ -367,6 +380,11 @@ class Checklist(Translated, VerticalScroll, can_focus=True):
         """On a typed line, a key that can begin its answer starts typing it (unless it is bound)."""
         row = self.current
         if not isinstance(row, TypedRow) or row.editing or not event.is_printable or not event.character:
+            return
+        if row.starting:  # the rest of a burst that started typing: it all goes in
+            event.stop()
+            event.prevent_default()
+            row.type_on(event.character)
             return
         if not row.starts_typing(event.character) or event.key in self.screen.active_bindings:
             return
@@ -385,17 +403,19 @@ class Checklist(Translated, VerticalScroll, can_focus=True):
         if self.current is not None:
             self.current.action_move(step)
 
-    def action_toggle(self) -> None:
-        self.current.action_toggle()
+    def action_answer(self) -> None:
+        """Space and Enter, one binding (a [keymap] remap of one key must not unbind the other)."""
+        row = self.current
+        if isinstance(row, TypedRow):
+            row.action_edit()
+        else:
+            row.action_toggle()
 
     def action_pick(self, n: int) -> None:
         self.current.action_pick(n)
 
     def action_clear(self) -> None:
         self.current.action_clear()
-
-    def action_edit(self) -> None:
-        self.current.action_edit()
 
     def action_revert(self) -> None:
         self.current.action_revert()
