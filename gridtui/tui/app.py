@@ -257,10 +257,22 @@ class GridApp(App):
 
         self.push_screen(HouseholdScreen(household_id))
 
-    def open_visit(self, household_ids: list[str], index: int = 0) -> None:
+    def open_visit(self, target_ids: list[str], index: int = 0, target: str = "household") -> None:
+        """Visit households (or, with ``target="business"``, check shops) in the active campaign;
+        a campaign that calls on the other kind says which to pick instead of a dead screen."""
+        from gridtui.domain import visits
         from gridtui.tui.screens.visit import VisitScreen
 
         if not self.campaign_id:
             self.notify(t("tui.app.no_campaign"), severity="warning")
             return
-        self.push_screen(VisitScreen(household_ids, index))
+        try:
+            active = visits.campaign(self.campaign_id).target
+        except Exception as exc:  # noqa: BLE001 - e.g. the campaign was deleted by an import
+            self.report(exc)
+            return
+        if active != target:
+            wrong = "businesses.needs_business_campaign" if target == "business" else "tui.walk.business_campaign"
+            self.notify(t(wrong), severity="warning")
+            return
+        self.push_screen(VisitScreen(target_ids, index))

@@ -172,3 +172,21 @@ async def test_a_shop_found_closed_is_on_homes_revisits_and_opens(demo_db):
         await settle(pilot)
         assert isinstance(app.screen, BusinessScreen) and app.screen.business_id == shop.id
         assert not app.errors
+
+
+async def test_visiting_a_household_while_shops_are_checked_says_which_campaign(make_app):
+    from gridtui.core.models import Household
+    from gridtui.domain import visits
+    from gridtui.tui.screens.household import HouseholdScreen
+
+    app = make_app(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.campaign_id = next(c.id for c in visits.campaigns(active_only=True) if c.target == "business")
+        app.open_household(Household.select().order_by(Household.id).first().id)
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, HouseholdScreen)  # no visit screen stuck loading a shop that is a door
+        assert any("checks individual businesses" in n.message for n in app._notifications)
+        assert not app.errors

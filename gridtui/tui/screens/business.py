@@ -99,11 +99,5 @@ class BusinessScreen(GridScreen):
             self.notify(t("businesses.revealed", name=self.detail.owner_name))
 
     def action_visit(self) -> None:
-        """Check this shop now, when the active campaign is one that checks shops."""
-        from gridtui.domain import visits
-
-        with self.app.guarded():
-            if not self.app.campaign_id or visits.campaign(self.app.campaign_id).target != "business":
-                self.notify(t("businesses.needs_business_campaign"), severity="warning")
-                return
-        self.app.open_visit([self.business_id])
+        """Check this shop now (when the active campaign is one that checks shops)."""
+        self.app.open_visit([self.business_id], target="business")

@@ -117,15 +117,8 @@ class SearchScreen(GridScreen):
 
     def action_visit(self) -> None:
         """Visit the household, or check the shop (when the active campaign checks shops)."""
-        from gridtui.domain import visits
-
         hit = self.query_one(PagedList).current
-        if hit is None:
-            return
-        with self.app.guarded():
-            target = visits.campaign(self.app.campaign_id).target if self.app.campaign_id else "household"
-            if (target == "business") != bool(hit.business_id):
-                self.notify(t("businesses.needs_business_campaign" if hit.business_id
-                              else "tui.walk.business_campaign"), severity="warning")
-                return
-        self.app.open_visit([hit.business_id or hit.household_id])
+        if hit is not None and hit.business_id:
+            self.app.open_visit([hit.business_id], target="business")
+        elif hit is not None and hit.household_id:
+            self.app.open_visit([hit.household_id])

@@ -190,7 +190,8 @@ class WalkScreen(GridScreen):
             source, scope = self._source()
             ids = source.walk_ids(self.app.campaign_id, **scope)
             chosen = target_id(message.row)
-            self.app.open_visit(ids, ids.index(chosen) if chosen in ids else 0)
+            shop = hasattr(message.row, "business_id")
+            self.app.open_visit(ids, ids.index(chosen) if chosen in ids else 0, "business" if shop else "household")
 
     def action_detail(self) -> None:
         row = self.query_one(PagedList).current
