@@ -95,7 +95,11 @@ the plural itself. For English; a Chinese sentence counts with a measure word in
 def _counted(match: re.Match, params: dict) -> str:
     name, one, many = match.groups()
     count = params[name]
-    return f"{count} {one if count == 1 else many or one + 's'}"
+    try:
+        single = float(str(count).replace(",", "")) == 1
+    except ValueError:
+        single = False
+    return f"{count} {one if single else many or one + 's'}"
 
 
 def pick(zh: str | None, en: str | None, lang: str | None = None) -> str:

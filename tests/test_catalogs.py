@@ -110,6 +110,8 @@ def test_english_counts_agree_with_their_number():
                 residents=3, registers=1, updated=0, unchanged=0)
     assert "Created 1 compound, 2 buildings, 1 household, 3 residents, 1 register entry;" in summary
     assert t("needs.board.count", lang="zh", count=1) == "共 1 条"
+    assert t("office.dashboard.days", lang="en", days="1") == "1 day"  # a number already formatted
+    assert t("office.dashboard.days", lang="en", days="1,000") == "1,000 days"
 
 
 def test_no_key_is_defined_in_two_string_files():

@@ -76,9 +76,10 @@ def complete(issue_id: str, done_date: date | str, *, actor: str = "", note: str
              hours: float | str = 0) -> int:
     """The decided work is finished: the issue is done and its waiting needs move to done.
 
-    Volunteers still assigned to those needs are done too; ``hours`` is what each of them gave,
-    written to their hours ledger as a finished task's are (0: nothing to log). Returns how
-    many needs moved. Refused before the meeting, or with a done date before it.
+    Volunteers still assigned to those needs are done too; ``hours`` is what each of them gave
+    to the issue, written once to each one's hours ledger however many of its needs they held
+    (0: nothing to log). Returns how many needs moved. Refused before the meeting, or with a
+    done date before it.
     """
     issue = get_issue(issue_id)
     if issue.status == "done":
@@ -91,6 +92,7 @@ def complete(issue_id: str, done_date: date | str, *, actor: str = "", note: str
     given = _hours(hours or 0)
     at = datetime.combine(done_day, datetime.now().time().replace(microsecond=0))
     moved = 0
+    logged: set[str] = set()  # volunteers whose hours for the issue are written
     with store.transaction():
         store.update(CollectiveIssue, issue_id, status="done", done_at=done_day)
         waiting = Need.select().where((Need.collective == issue_id) & Need.status.in_(needs_domain.ACTIVE)
@@ -101,8 +103,10 @@ def complete(issue_id: str, done_date: date | str, *, actor: str = "", note: str
                          actor=actor, note=note or issue.title)
             for assignment_id, volunteer_id in Assignment.select(Assignment.id, Assignment.volunteer).where(
                     (Assignment.need == need.id) & (Assignment.status == "assigned") & live(Assignment)).tuples():
-                store.update(Assignment, assignment_id, status="done", done_at=at, hours=given)
-                if given:
+                first = volunteer_id not in logged
+                store.update(Assignment, assignment_id, status="done", done_at=at, hours=given if first else 0)
+                if given and first:
+                    logged.add(volunteer_id)
                     store.create(ServiceLog, volunteer=volunteer_id, date=done_day, hours=given, need=need.id,
                                  activity=issue.title, note=note)
             moved += 1

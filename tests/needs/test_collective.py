@@ -56,6 +56,7 @@ def test_volunteers_still_at_work_get_their_hours_logged(parking):
     collective.attach_needs(issue, ids)
     first, second = volunteers.register_volunteer("党员甲"), volunteers.register_volunteer("党员乙")
     a1, a2 = dispatch.assign(ids[0], first), dispatch.assign(ids[1], second)
+    dispatch.assign(ids[2], second)  # two of the issue's needs in one volunteer's hands: logged once
     collective.record_meeting(issue, "2026-03-01", "业主代表", "改造车位")
     before = volunteers.hours_by_volunteer([first, second])
     with pytest.raises(ValidationError):
@@ -63,6 +64,7 @@ def test_volunteers_still_at_work_get_their_hours_logged(parking):
     assert CollectiveIssue.get_by_id(issue).status == "decided"
     collective.complete(issue, "2026-03-26", hours="2.5")
     assert [Assignment.get_by_id(a).hours for a in (a1, a2)] == [2.5, 2.5]
+    assert ServiceLog.select().where(ServiceLog.volunteer == second).count() == 1
     after = volunteers.hours_by_volunteer([first, second])
     assert {v: after.get(v, 0) - before.get(v, 0) for v in (first, second)} == {first: 2.5, second: 2.5}
     log = ServiceLog.get((ServiceLog.volunteer == first) & (ServiceLog.need == ids[0]))
