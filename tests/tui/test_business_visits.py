@@ -190,3 +190,18 @@ async def test_visiting_a_household_while_shops_are_checked_says_which_campaign(
         assert isinstance(app.screen, HouseholdScreen)  # no visit screen stuck loading a shop that is a door
         assert any("checks individual businesses" in n.message for n in app._notifications)
         assert not app.errors
+
+
+async def test_a_buildings_walk_list_turned_to_shops_says_they_are_the_grids(make_app):
+    from gridtui.domain import visits
+
+    app = make_app(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "down", "enter")  # the first grid, its first building
+        await settle(pilot)
+        assert isinstance(app.screen, WalkScreen) and app.screen.building_id is not None
+        app.campaign_id = next(c.id for c in visits.campaigns(active_only=True) if c.target == "business")
+        await settle(pilot)
+        assert "shops have no buildings" in screen_text(app)
+        assert app.screen.query_one(PagedList).current.business_id

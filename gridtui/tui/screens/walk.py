@@ -175,10 +175,13 @@ class WalkScreen(GridScreen):
             self.query_one("#walk-header", Static).update(walk_header(shops))
             walk.empty = t("businesses.walk.empty" if shops else "tui.walk.empty")
         name = t(f"tui.walk.filter.{self.filter or 'all'}")
-        self.query_one("#walk-title", Static).update(Text.assemble(
+        title = Text.assemble(
             (self.walk_title, "bold"), ("  ·  ", "dim"), (name, "italic"), ("  ·  ", "dim"),
             (t("businesses.walk.count" if shops else "tui.walk.count", count=walk.count), ""),
-        ))
+        )
+        if shops and self.building_id is not None:  # opened on a building, then the campaign changed
+            title.append("  ·  " + t("businesses.walk.by_grid"), "dim")
+        self.query_one("#walk-title", Static).update(title)
 
     def action_filter(self, name: str) -> None:
         self.filter = name
