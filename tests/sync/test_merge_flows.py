@@ -296,3 +296,39 @@ def test_a_row_pointing_at_a_held_row_is_held_with_it(laptops, tmp_path):
     assert {h["table"] for h in transfer.quarantined()} == {"household", "resident"}
     assert transfer.accept_quarantined(now_ms=hlc.wall_ms() + 3 * 24 * 3600 * 1000).new == 2
     assert Resident.select().count() == 1
+
+
+def test_a_shop_check_travels_to_the_office_against_the_shop(laptops, tmp_path):
+    """Two workers check two shops of one business campaign; the office ends with both visits
+    written against their shops (not households), every answer, and the coverage they give."""
+    from datetime import date
+
+    from gridtui.core.models import Answer, Business, Campaign, Visit
+    from gridtui.domain import businesses, visits
+
+    office, w1, w2 = laptops("office", "w1", "w2")
+    seed(office)
+    office.become()
+    grid = Grid.get().id
+    shops = [store.create(Business, name=name, kind="grocery", address=address, grid=grid, phone="13700001234").id
+             for name, address in (("家乐超市", "凤凰大道29号"), ("新潮理发店", "凤凰大道79号"))]
+    check = store.create(Campaign, name="商户安全检查", template="business_safety", target="business",
+                         starts=date(2026, 7, 1)).id
+    everyone_has_everything(tmp_path, office, [w1, w2])
+    for laptop, shop, outcome in ((w1, shops[0], "refused"), (w2, shops[1], "nobody_home")):
+        laptop.become()
+        visit = visits.open_visit(check, shop, worker=laptop.name)
+        visits.answer(visit, "business_safety:license_displayed", True)
+        visits.answer(visit, "business_safety:extinguisher_count", 3)
+        visits.set_outcome(visit, outcome, today=date(2026, 7, 14))
+    everyone_has_everything(tmp_path, office, [w1, w2])
+    found = states([office, w1, w2])
+    assert found[0] == found[1] == found[2]
+    office.become()
+    written = {v.business_id: v for v in Visit.select().where(Visit.campaign == check)}
+    assert set(written) == set(shops) and all(v.household_id is None for v in written.values())
+    assert {written[s].worker for s in shops} == {"w1", "w2"}
+    assert Answer.select().where(Answer.visit.in_([v.id for v in written.values()])).count() == 4
+    status = {r.business_id: r.status for r in businesses.walk_page(check, today=date(2026, 7, 14))}
+    assert status == {shops[0]: "refused", shops[1]: "nobody_home"}
+    assert visits.coverage(check, today=date(2026, 7, 14))[0]["refused"] == 1
