@@ -110,18 +110,9 @@ def until_ready(kind: str, db: Path | None) -> tuple[float, int, list[float]]:
     return marks[-1] - spawned, int(rss), [(b - a) * 1000 for a, b in zip(marks, marks[1:], strict=False)]
 
 
-def key_round_trips(kind: str, db: Path | None, presses: int) -> dict[str, list[float]]:
-    cmd = [sys.executable, "-m", "bench.tui_driver", "keypress", kind, "--presses", str(presses)]
-    if db is not None:
-        cmd += ["--db", str(db)]
-    done = subprocess.run(cmd, capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=300)
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr.strip() or f"driver exited {done.returncode}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def move_times(kind: str, db: Path | None, presses: int) -> list[float]:
-    cmd = [sys.executable, "-m", "bench.tui_driver", "move", kind, "--presses", str(presses)]
+def driver_keys(mode: str, kind: str, db: Path | None, presses: int):
+    """The JSON the driver prints for ``keypress`` (round trips by kind) or ``move`` (ms a move)."""
+    cmd = [sys.executable, "-m", "bench.tui_driver", mode, kind, "--presses", str(presses)]
     if db is not None:
         cmd += ["--db", str(db)]
     done = subprocess.run(cmd, capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=300)
@@ -250,9 +241,9 @@ class Bench:
             ours: dict[str, list[float]] = {"pilot": [], "direct": []}
             theirs: dict[str, list[float]] = {"pilot": [], "direct": []}
             for n in range(max(1, self.runs // 2)):
-                for way, ms in key_round_trips("bare", None, presses).items():
+                for way, ms in driver_keys("keypress", "bare", None, presses).items():
                     theirs[way] += ms
-                for way, ms in key_round_trips("grid", self.copy(f"keys{n}.db"), presses).items():
+                for way, ms in driver_keys("keypress", "grid", self.copy(f"keys{n}.db"), presses).items():
                     ours[way] += ms
             for row, way in ((pilot, "pilot"), (direct, "direct")):
                 row.figure, row.baseline = statistics.median(ours[way]), statistics.median(theirs[way])
@@ -273,8 +264,8 @@ class Bench:
         require("gridtui.tui.widgets.checklist", "Checklist")
         presses, ours, theirs = 30, [], []
         for n in range(max(1, self.runs // 2)):
-            theirs += move_times("bare", None, presses)
-            ours += move_times("grid", self.copy(f"moves{n}.db"), presses)
+            theirs += driver_keys("move", "bare", None, presses)
+            ours += driver_keys("move", "grid", self.copy(f"moves{n}.db"), presses)
         row.figure, row.baseline = statistics.median(ours), statistics.median(theirs)
         row.note = (
             f"down (up at the end) on an open visit's checklist until the cursor is on the next item and the "

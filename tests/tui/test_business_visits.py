@@ -13,10 +13,15 @@ from gridtui.tui.widgets.paged_list import PagedList
 from .tui_helpers import SIZE, TODAY, screen_text, settle
 
 
-async def open_shops_of_first_grid(app, pilot):
+def shop_campaign():
+    """The demo's active business safety campaign."""
     from gridtui.domain import visits
 
-    shops = next(c for c in visits.campaigns(active_only=True) if c.target == "business")
+    return next(c for c in visits.campaigns(active_only=True) if c.target == "business")
+
+
+async def open_shops_of_first_grid(app, pilot):
+    shops = shop_campaign()
     app.campaign_id = shops.id
     await settle(pilot)
     await pilot.press("enter")  # the first grid: its shops at once (shops have no stairwells)
@@ -122,7 +127,6 @@ async def test_shop_walk_list_and_visit_speak_chinese(make_app):
 
 
 async def test_search_finds_a_shop_and_opens_or_checks_it(make_app):
-    from gridtui.domain import visits
 
     app = make_app(lang="en")
     async with app.run_test(size=SIZE) as pilot:
@@ -137,7 +141,7 @@ async def test_search_finds_a_shop_and_opens_or_checks_it(make_app):
         await pilot.press("ctrl+o")  # a household campaign is active: it says so and stays
         await settle(pilot)
         assert not isinstance(app.screen, VisitScreen)
-        app.campaign_id = next(c.id for c in visits.campaigns(active_only=True) if c.target == "business")
+        app.campaign_id = shop_campaign().id
         await pilot.press("ctrl+o")
         await settle(pilot)
         assert isinstance(app.screen, VisitScreen) and app.screen.target_id == shop.id
@@ -150,14 +154,13 @@ async def test_search_finds_a_shop_and_opens_or_checks_it(make_app):
 
 
 async def test_a_shop_found_closed_is_on_homes_revisits_and_opens(demo_db):
-
     from gridtui.core.db import close_database, open_database
     from gridtui.domain import visits
     from gridtui.tui import GridApp
     from gridtui.tui.screens.home import DueList
 
     open_database(demo_db)
-    shops = next(c for c in visits.campaigns(active_only=True) if c.target == "business")
+    shops = shop_campaign()
     shop = Business.select().order_by(Business.id).first()
     closed = visits.open_visit(shops.id, shop.id)
     visits.set_outcome(closed, "nobody_home", revisit_days=-3650, today=TODAY)  # long overdue: listed first
@@ -176,13 +179,12 @@ async def test_a_shop_found_closed_is_on_homes_revisits_and_opens(demo_db):
 
 async def test_visiting_a_household_while_shops_are_checked_says_which_campaign(make_app):
     from gridtui.core.models import Household
-    from gridtui.domain import visits
     from gridtui.tui.screens.household import HouseholdScreen
 
     app = make_app(lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.campaign_id = next(c.id for c in visits.campaigns(active_only=True) if c.target == "business")
+        app.campaign_id = shop_campaign().id
         app.open_household(Household.select().order_by(Household.id).first().id)
         await settle(pilot)
         await pilot.press("v")
@@ -193,7 +195,6 @@ async def test_visiting_a_household_while_shops_are_checked_says_which_campaign(
 
 
 async def test_a_buildings_walk_list_turned_to_shops_says_they_are_the_grids(make_app):
-    from gridtui.domain import visits
 
     app = make_app(lang="en")
     async with app.run_test(size=SIZE) as pilot:
@@ -201,7 +202,7 @@ async def test_a_buildings_walk_list_turned_to_shops_says_they_are_the_grids(mak
         await pilot.press("enter", "down", "enter")  # the first grid, its first building
         await settle(pilot)
         assert isinstance(app.screen, WalkScreen) and app.screen.building_id is not None
-        app.campaign_id = next(c.id for c in visits.campaigns(active_only=True) if c.target == "business")
+        app.campaign_id = shop_campaign().id
         await settle(pilot)
         assert "shops have no buildings" in screen_text(app)
         assert app.screen.query_one(PagedList).current.business_id
