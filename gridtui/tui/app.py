@@ -36,7 +36,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any, TypeVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.reactive import reactive
@@ -46,6 +46,7 @@ from gridtui import config, i18n
 from gridtui.errors import GridError
 from gridtui.i18n import t
 from gridtui.tui.keys import bind, translate
+from gridtui.tui.typeahead import TypeAhead
 
 NAV: list[tuple[str, str, str, str]] = [
     ("home", "h", "nav.home", "gridtui.tui.screens.home:HomeScreen"),
@@ -69,11 +70,13 @@ screens (dashboard, reports, residents, volunteers...) are one `?` or ctrl+p awa
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def db_work(method: F | None = None, *, exclusive: bool = True, group: str = "db") -> Any:
+def db_work(method: F | None = None, *, exclusive: bool = True, group: str = "db", load: bool = False) -> Any:
     """A thread worker that opens the database first and reports a failure as a notice.
 
     A GridError becomes its one sentence; anything else is a short generic sentence (and kept
-    in ``app.errors`` for tests): no traceback reaches the screen.
+    in ``app.errors`` for tests): no traceback reaches the screen. A screen's ``load`` (what its
+    keys act on: the rows of a list, the household at the door) holds the keys typed meanwhile
+    until it has been shown (:mod:`gridtui.tui.typeahead`).
     """
 
     def decorate(fn: F) -> F:
@@ -91,7 +94,17 @@ def db_work(method: F | None = None, *, exclusive: bool = True, group: str = "db
 
                 close_database()  # the worker's thread ends: free its connection and page cache
 
-        return work(thread=True, exclusive=exclusive, group=group, exit_on_error=False)(run)
+        start = work(thread=True, exclusive=exclusive, group=group, exit_on_error=False)(run)
+        if not load:
+            return start
+
+        @wraps(fn)
+        def start_load(self, *args, **kwargs):
+            worker = start(self, *args, **kwargs)
+            self.app.typeahead.hold(worker)
+            return worker
+
+        return start_load  # type: ignore[return-value]
 
     return decorate(method) if method is not None else decorate
 
@@ -166,6 +179,7 @@ class GridApp(App):
         self.db_path = config.resolve_db_path(db_path)
         self.today = today
         self.errors: list[Exception] = []
+        self.typeahead = TypeAhead(self)
         self._db_lock = threading.Lock()
         self._db_ready = False
         self.title = t("tui.app.title")
@@ -174,6 +188,12 @@ class GridApp(App):
         if db is not None:
             db.close_database()  # this thread's connection from an earlier app points at another file
         freeze_startup_objects()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys (and pastes) one at a time, in the order typed: see :mod:`gridtui.tui.typeahead`."""
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded and not self.typeahead.admit(event):
+            return
+        await super().on_event(event)
 
     # -- database ------------------------------------------------------------------------------
     def ensure_db(self) -> None:

@@ -11,11 +11,12 @@ SIZE = (120, 40)
 
 
 async def settle(pilot) -> None:
-    """Let workers finish and their messages land (no sleeps)."""
+    """Let workers finish, keys held for them go on, and their messages land (no sleeps)."""
     app = pilot.app
     for _ in range(3):
         await pilot.pause()
         await app.workers.wait_for_complete()
+        await app.typeahead.wait()
     await pilot.pause()
 
 

@@ -74,7 +74,7 @@ class BusinessScreen(GridScreen):
     def on_mount(self) -> None:
         self.load()
 
-    @db_work
+    @db_work(load=True)
     def load(self) -> None:
         from gridtui.domain import businesses
 

@@ -85,7 +85,7 @@ class CollectiveScreen(GridScreen):
         if self.is_mounted and self.query_one(PagedList).count:  # back from an issue: its row changed
             self.load()
 
-    @db_work
+    @db_work(load=True)
     def load(self) -> None:
         from gridtui.domain import collective
 
@@ -149,7 +149,7 @@ class IssueScreen(GridScreen):
         if self.is_mounted and self.issue:
             self.load()
 
-    @db_work(group="issue")
+    @db_work(group="issue", load=True)
     def load(self) -> None:
         from gridtui.domain import collective
 

@@ -46,7 +46,7 @@ class CampaignPicker(GridModal):
         self.query_one(OptionList).focus()
         self.load()
 
-    @db_work
+    @db_work(load=True)
     def load(self) -> None:
         from gridtui.domain import visits
 

@@ -317,7 +317,7 @@ class HomeScreen(GridScreen):
     def action_reload(self, *_: object) -> None:
         self.load()
 
-    @db_work
+    @db_work(load=True)
     def load(self) -> None:
         meta = home_cache.meta_now()
         data = load_home(self.app)

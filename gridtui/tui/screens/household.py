@@ -71,7 +71,7 @@ class HouseholdScreen(GridScreen):
         self.query_one(PagedList).focus()
         self.load()
 
-    @db_work
+    @db_work(load=True)
     def load(self) -> None:
         from gridtui.domain import households
 

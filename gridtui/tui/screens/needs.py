@@ -155,7 +155,7 @@ class NeedsBoard(GridScreen):
         if self.is_mounted and self.grids:
             self.reload()
 
-    @db_work
+    @db_work(load=True)
     def load(self) -> None:
         from gridtui.domain import visits
 
@@ -299,7 +299,7 @@ class NeedScreen(GridScreen):
         self.query_one(PagedList).focus()
         self.load()
 
-    @db_work(group="need")
+    @db_work(group="need", load=True)
     def load(self) -> None:
         from gridtui.domain import needs
 
@@ -309,7 +309,7 @@ class NeedScreen(GridScreen):
         self.detail = message.detail
         self.query_one("#need-detail", Static).update(render_detail(message.detail))
 
-    @db_work(group="suggest")
+    @db_work(group="suggest", load=True)
     def action_suggest(self) -> None:
         from gridtui.domain import dispatch
 

@@ -74,7 +74,7 @@ class ReportsScreen(GridScreen):
         self._sync_filters("registers")
         self.load_choices()
 
-    @db_work
+    @db_work(load=True)
     def load_choices(self) -> None:
         from gridtui.domain import visits
 

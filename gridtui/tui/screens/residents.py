@@ -83,7 +83,7 @@ class ResidentsScreen(GridScreen):
         if self.is_mounted and self.grids:  # back from a household: a resident may have moved
             self.reload()
 
-    @db_work
+    @db_work(load=True)
     def load(self) -> None:
         from gridtui.domain import visits
 

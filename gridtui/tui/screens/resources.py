@@ -93,7 +93,7 @@ class ResourcesScreen(GridScreen):
         self.query_one("#resources-list", PagedList).focus()
         self.load()
 
-    @db_work
+    @db_work(load=True)
     def load(self) -> None:
         from gridtui.domain import resources
 

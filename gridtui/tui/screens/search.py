@@ -82,7 +82,7 @@ class SearchScreen(GridScreen):
             self._searching = True
             self.run_search(query)
 
-    @db_work(group="search")
+    @db_work(group="search", load=True)
     def run_search(self, query: str) -> None:
         from gridtui.domain import search
 

@@ -146,7 +146,7 @@ class ConflictInbox(GridScreen):
         self.query_one("#inbox-edit", Input).display = False
         self.load()
 
-    @db_work
+    @db_work(load=True)
     def load(self) -> None:
         from gridtui.sync import conflicts
 

@@ -121,7 +121,7 @@ class VisitScreen(GridScreen):
 
     household_id = target_id  # in a household campaign; resident and need actions are off at a shop
 
-    @db_work
+    @db_work(load=True)
     def load(self, target_id: str) -> None:
         from gridtui.domain import businesses, households, visits
 
@@ -294,7 +294,7 @@ class VisitScreen(GridScreen):
         if changed:
             self.refresh_residents()
 
-    @db_work
+    @db_work(load=True)
     def refresh_residents(self) -> None:
         from gridtui.domain import households
 

@@ -93,7 +93,7 @@ class VolunteersScreen(GridScreen):
         if self.is_mounted and self.ready:  # back from a volunteer: hours or availability changed
             self.reload()
 
-    @db_work
+    @db_work(load=True)
     def load(self) -> None:
         from gridtui.domain import volunteers
 
@@ -203,7 +203,7 @@ class VolunteerScreen(GridScreen):
         self.query_one("#volunteer-pairings", PagedList).focus()
         self.load()
 
-    @db_work(group="volunteer")
+    @db_work(group="volunteer", load=True)
     def load(self) -> None:
         from gridtui.domain import volunteers
 

@@ -98,7 +98,7 @@ class BuildingsScreen(GridScreen):
         self.query_one(PagedList).focus()
         self.load()
 
-    @db_work
+    @db_work(load=True)
     def load(self) -> None:
         from gridtui.domain import visits
 

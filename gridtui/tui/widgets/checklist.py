@@ -191,10 +191,6 @@ class TypedRow(ItemRow):
         yield field
         yield Static("", classes="item-error", markup=False)
 
-    starting = False
-    """Typing has begun but the input has not got the focus yet (it comes a tick later): the
-    keys of a burst (an input method's commit, a fast typist) go on into the field meanwhile."""
-
     def on_mount(self) -> None:
         self.show_error("")
 
@@ -230,29 +226,20 @@ class TypedRow(ItemRow):
         """Give the input the focus, with ``first`` (the key that started it) typed in."""
         field = self.input
         field.can_focus = True
-        field.focus()
-        self.starting = not field.has_focus
+        field.focus()  # the keys typed after this one wait until it has the focus (typeahead)
         if first:
             field.value = first
         field.cursor_position = len(field.value)
 
-    def type_on(self, character: str) -> None:
-        """A key that came before the focus reached the input: typed in after the others."""
-        self.input.insert_text_at_cursor(character)
-
-    def on_descendant_focus(self) -> None:
-        self.starting = False
-
     def stop_editing(self) -> None:
-        self.starting = False
         if self.editing:
             self.focus()
         self.input.can_focus = False
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.dirty():
-            self.answered(Answered(self, self.input.value, move=1))
+        if event.value.strip() != self.raw_value():  # the text as it was when Enter was pressed
+            self.answered(Answered(self, event.value, move=1))
         else:
             self.stop_editing()
             self.action_move(1)
@@ -270,7 +257,6 @@ class TypedRow(ItemRow):
         self.stop_editing()
 
     def on_descendant_blur(self) -> None:
-        self.starting = False
         if self.dirty() and self.app.is_running:
             self.answered(Answered(self, self.input.value))
         else:
@@ -380,11 +366,6 @@ class Checklist(Translated, VerticalScroll, can_focus=True):
         """On a typed line, a key that can begin its answer starts typing it (unless it is bound)."""
         row = self.current
         if not isinstance(row, TypedRow) or row.editing or not event.is_printable or not event.character:
-            return
-        if row.starting:  # the rest of a burst that started typing: it all goes in
-            event.stop()
-            event.prevent_default()
-            row.type_on(event.character)
             return
         if not row.starts_typing(event.character) or event.key in self.screen.active_bindings:
             return
