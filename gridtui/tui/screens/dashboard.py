@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from gridtui.core.validate import NEED_STATUSES
 from gridtui.i18n import t
@@ -20,6 +20,7 @@ from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets.columns import fit
+from gridtui.tui.widgets.footer import KeyFooter
 
 STATUS_STYLE = {"open": "red", "assigned": "dark_orange", "in_progress": "yellow", "done": "green",
                 "followed_up": "cyan", "closed": "blue"}
@@ -120,7 +121,7 @@ class DashboardScreen(GridScreen):
                 with Vertical(classes="dash-panel"):
                     yield Static(t("office.dashboard.hours"), classes="section-title")
                     yield Static("", id="dash-hours")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "campaign_id", self.action_reload, init=False)

@@ -18,13 +18,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from gridtui.i18n import t
 from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
 from gridtui.tui.screens.base import GridModal, GridScreen
 from gridtui.tui.widgets import columns
+from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
 
 STATUSES = ("open", "assigned", "in_progress", "done", "followed_up", "closed")
@@ -145,7 +146,7 @@ class NeedsBoard(GridScreen):
         yield Static(t("needs.board.loading"), id="needs-filters", classes="screen-title")
         yield Static(board_header(), classes="list-header")
         yield PagedList(render=render_need, empty=t("needs.board.empty"), id="needs-list")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(PagedList).focus()
@@ -293,7 +294,7 @@ class NeedScreen(GridScreen):
                 yield Static(candidate_header(), classes="list-header")
                 yield PagedList(render=render_candidate, empty=t("needs.screen.press_d"), id="need-candidates")
                 yield Static("", id="need-reasons")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(PagedList).focus()

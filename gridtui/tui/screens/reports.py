@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Checkbox, Header, Input, Label, Select, Static
 
 from gridtui.errors import GridError
 from gridtui.i18n import pick, t
@@ -21,6 +21,7 @@ from gridtui.io.reports import FILTERS, KINDS, write_report
 from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
 from gridtui.tui.screens.base import GridScreen
+from gridtui.tui.widgets.footer import KeyFooter
 
 
 class ReportsScreen(GridScreen):
@@ -63,7 +64,7 @@ class ReportsScreen(GridScreen):
                 yield Input(self.default_path("registers"), id="report-out", classes="form-input")
             yield Static(t("office.tui.hint"), classes="dialog-hint")
             yield Static("", id="report-result")
-        yield Footer()
+        yield KeyFooter()
 
     def default_path(self, kind: str) -> str:
         today = self.app.today or date.today()

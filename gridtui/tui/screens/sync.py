@@ -13,13 +13,14 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Checkbox, Footer, Header, Input, Label, OptionList, ProgressBar, Static
+from textual.widgets import Checkbox, Header, Input, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from gridtui.i18n import t
 from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
 from gridtui.tui.screens.base import GridScreen
+from gridtui.tui.widgets.footer import KeyFooter
 
 
 def _row(label: str, widget) -> Horizontal:
@@ -60,7 +61,7 @@ class SyncScreen(GridScreen):
             yield _row("sync.tui.to", Input(id="sync-to", classes="form-input"))
             yield Checkbox(t("sync.tui.full"), id="sync-full")
             yield Static("", id="sync-result")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#sync-files", Input).focus()
@@ -140,7 +141,7 @@ class ConflictInbox(GridScreen):
         yield OptionList(id="inbox-list")
         yield Static("", id="inbox-duplicates")
         yield Input(placeholder=t("sync.tui.edit_placeholder"), id="inbox-edit", classes="form-input")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#inbox-edit", Input).display = False

@@ -52,6 +52,15 @@ def unit_label(spec: dict) -> str:
     return pick(unit.get("zh"), unit.get("en"))
 
 
+class AnswerInput(Input):
+    """A typed answer's field. The visit screen outlives every household's checklist, and an
+    Input subscribes itself to its screen's text-selection signal without ever leaving it: the
+    subscription would keep each household's fields alive all day."""
+
+    def on_unmount(self) -> None:
+        self.screen.text_selection_started_signal.unsubscribe(self)
+
+
 class Answered:
     """A row's new value (or, for typed items, the raw text) for the screen to save."""
 
@@ -186,7 +195,7 @@ class TypedRow(ItemRow):
         yield self.heading
         placeholder = unit_label(self.item.spec) if self.item.type == "number" else (
             "2026-07-14" if self.item.type == "date" else "")
-        field = Input(self.raw_value(), placeholder=placeholder, select_on_focus=False, classes="item-input")
+        field = AnswerInput(self.raw_value(), placeholder=placeholder, select_on_focus=False, classes="item-input")
         field.can_focus = False
         yield field
         yield Static("", classes="item-error", markup=False)
