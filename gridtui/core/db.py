@@ -11,7 +11,8 @@ import json
 import os
 import socket
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -162,9 +163,28 @@ def translate_operational(exc: Exception, path: Path | str) -> GridError:
         return GridError("db.readonly", path=str(path))
     if "full" in text:
         return GridError("db.disk_full", path=str(path))
+    if "malformed" in text or "not a database" in text:
+        return GridError("db.corrupt", path=str(path), detail=str(exc))
     if "unable to open" in text:
         return GridError("db.unwritable", path=str(path), detail=str(exc))
     return GridError("db.error", path=str(path), detail=str(exc))
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` says another connection holds the write lock (try again later)."""
+    text = str(exc).lower()
+    return isinstance(exc, peewee.OperationalError | sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
+@contextmanager
+def brief_busy_wait(ms: int) -> Iterator[None]:
+    """This thread's writes wait at most ``ms`` for another program's lock (the screen's writes:
+    a frozen screen is worse than a write queued for later)."""
+    database.execute_sql(f"PRAGMA busy_timeout = {int(ms)}")
+    try:
+        yield
+    finally:
+        database.execute_sql(f"PRAGMA busy_timeout = {PRAGMAS['busy_timeout']}")
 
 
 def close_database() -> None:

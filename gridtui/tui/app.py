@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -47,6 +48,7 @@ from gridtui.errors import GridError
 from gridtui.i18n import t
 from gridtui.tui.keys import bind, translate
 from gridtui.tui.typeahead import TypeAhead
+from gridtui.tui.writes import Writes
 
 NAV: list[tuple[str, str, str, str]] = [
     ("home", "h", "nav.home", "gridtui.tui.screens.home:HomeScreen"),
@@ -180,6 +182,9 @@ class GridApp(App):
         self.today = today
         self.errors: list[Exception] = []
         self.typeahead = TypeAhead(self)
+        self.writes = Writes(self)
+        self.quitting = False
+        """ctrl+q was pressed while writes waited for the database: quit once they are saved."""
         self._db_lock = threading.Lock()
         self._db_ready = False
         self.title = t("tui.app.title")
@@ -227,7 +232,9 @@ class GridApp(App):
 
     # -- errors --------------------------------------------------------------------------------
     def report(self, exc: Exception) -> None:
-        """Show a failure as one sentence (safe from any thread)."""
+        """Show a failure as one sentence (safe from any thread): the database's own troubles
+        (locked, read-only, full, damaged) in the same words as the CLI."""
+        exc = self._database_trouble(exc) or exc
         if isinstance(exc, GridError):
             message = exc.message()
         else:
@@ -238,6 +245,23 @@ class GridApp(App):
             self.call_from_thread(self.notify, message, severity="error")
         else:
             self.notify(message, severity="error")
+
+    def _database_trouble(self, exc: Exception) -> GridError | None:
+        peewee = sys.modules.get("peewee")
+        if peewee is None or not isinstance(exc, peewee.DatabaseError | sqlite3.DatabaseError):
+            return None
+        from gridtui.core.db import translate_operational
+
+        return translate_operational(exc, self.db_path)
+
+    async def action_quit(self) -> None:
+        """Quit, unless answers still wait for another program's lock: then quit once they are
+        saved (and say so); a second ctrl+q quits at once."""
+        if self.writes.waiting and not self.quitting:
+            self.quitting = True
+            self.notify(t("tui.writes.quit_waits", count=self.writes.waiting), severity="warning", timeout=10)
+            return
+        await super().action_quit()
 
     def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:
         """Notices carry names and typed text, never markup: ``[`` in a name must not break them."""

@@ -192,12 +192,13 @@ class NeedDialog(GridModal):
             self.query_one("#need-item", Input).focus()
             return
         pressed = self.query_one("#need-urgency", RadioSet).pressed_button
+        settings, household_id, visit_id, item = self.app.settings, self.household_id, self.visit_id, self.chosen["key"]
+        urgency, note = pressed.name if pressed else None, self.query_one("#need-note", Input).value
         try:
-            needs.open_need(
-                self.household_id, self.chosen["key"], urgency=pressed.name if pressed else None,
-                note=self.query_one("#need-note", Input).value, source="visit", visit_id=self.visit_id,
-                actor=self.app.settings.worker_name, due_hours=self.app.settings.due_hours,
-            )
+            self.app.writes.save(lambda: needs.open_need(
+                household_id, item, urgency=urgency, note=note, source="visit", visit_id=visit_id,
+                actor=settings.worker_name, due_hours=settings.due_hours,
+            ))
         except ValidationError as exc:
             error.update(exc.message())
             error.display = True
@@ -287,14 +288,19 @@ class ResidentDialog(GridModal):
         values["birth_date"] = values.get("birth_date") or None
         registers = set(self.query_one(SelectionList).selected)
         error = self.query_one("#res-error", Static)
-        try:
-            if self.resident:
-                resident_id = self.resident.id
+        resident, household_id, held = self.resident, self.household_id, self.held
+
+        def write() -> None:
+            if resident:
+                resident_id = resident.id
                 households.update_resident(resident_id, **values)
             else:
-                resident_id = households.add_resident(self.household_id, **values)
-            for kind in registers ^ self.held:
+                resident_id = households.add_resident(household_id, **values)
+            for kind in registers ^ held:
                 households.set_register(kind, resident_id=resident_id, on=kind in registers)
+
+        try:
+            self.app.writes.save(write)
         except ValidationError as exc:
             error.update(exc.message())
             error.display = True

@@ -179,9 +179,10 @@ class VisitScreen(GridScreen):
         row, item = message.row, message.row.item
         if self.data is None:
             return
+        visit_id, undo = self.data.visit_id, self.undo_log
         try:
             value = check_answer(item.type, item.spec, message.value, field=item.text)
-            visits.answer(self.data.visit_id, item.id, value, undo=self.undo_log)
+            self.app.writes.save(lambda: visits.answer(visit_id, item.id, value, undo=undo))
         except ValidationError as exc:
             row.show_error(exc.message())
             if isinstance(row, TypedRow):
@@ -190,7 +191,7 @@ class VisitScreen(GridScreen):
         except Exception as exc:  # noqa: BLE001 - one sentence, never a traceback
             self.app.report(exc)
             return
-        row.show_value(value)
+        row.show_value(value)  # stored, or kept on screen while it waits for the database
         if isinstance(row, TypedRow) and message.move:
             row.stop_editing()
             ItemRow.action_move(row, message.move)
@@ -209,18 +210,23 @@ class VisitScreen(GridScreen):
 
         if self.data is None:
             return
+        visit_id, undo = self.data.visit_id, self.undo_log
         with self.app.guarded():
-            undone = visits.undo_last(self.data.visit_id, undo=self.undo_log)
-            if not undone:
-                self.notify(t("tui.visit.nothing_to_undo"), severity="warning")
-                return
-            answers = visits.answers(self.data.visit_id)
-            for row in self.query(ItemRow):
-                if row.item.id == undone or row.value != answers.get(row.item.id):
-                    row.show_value(answers.get(row.item.id))
-                    if row.item.type in TYPED:
-                        row.refresh_answer()
-            self.notify(t("tui.visit.undone"))
+            self.app.writes.save(lambda: (visits.undo_last(visit_id, undo=undo), visits.answers(visit_id)),
+                                 shown=lambda done: self._undone(visit_id, *done))
+
+    def _undone(self, visit_id: str, undone: str | None, answers: dict[str, Any]) -> None:
+        if self.data is None or self.data.visit_id != visit_id:
+            return  # undone while it waited for the database, and the worker has moved on since
+        if not undone:
+            self.notify(t("tui.visit.nothing_to_undo"), severity="warning")
+            return
+        for row in self.query(ItemRow):
+            if row.item.id == undone or row.value != answers.get(row.item.id):
+                row.show_value(answers.get(row.item.id))
+                if row.item.type in TYPED:
+                    row.refresh_answer()
+        self.notify(t("tui.visit.undone"))
 
     # -- outcome and moving on ------------------------------------------------------------------
     def action_outcome(self, outcome: str) -> None:
@@ -228,15 +234,22 @@ class VisitScreen(GridScreen):
 
         if self.data is None or not self._commit_typing():
             return
+        visit_id, settings = self.data.visit_id, self.app.settings
+
+        def close_call() -> Any:
+            visits.set_outcome(visit_id, outcome, revisit_days=settings.revisit_days, today=self.app.today)
+            return visits.visit_state(visit_id).revisit_due
+
         with self.app.guarded():
-            visits.set_outcome(self.data.visit_id, outcome, revisit_days=self.app.settings.revisit_days,
-                               today=self.app.today)
-            self.show_title(outcome)
-            if outcome == "nobody_home":
-                due = visits.visit_state(self.data.visit_id).revisit_due
-                self.notify(t("tui.visit.revisit_scheduled", date=str(due or "")))
-            else:
-                self.notify(t("tui.visit.outcome_saved", outcome=t(f"tui.status.{outcome}")))
+            self.app.writes.save(close_call, shown=lambda due: self._outcome_saved(outcome, due))
+            if self.data is not None:
+                self.show_title(outcome)
+
+    def _outcome_saved(self, outcome: str, due: Any) -> None:
+        if outcome == "nobody_home":
+            self.notify(t("tui.visit.revisit_scheduled", date=str(due or "")))
+        else:
+            self.notify(t("tui.visit.outcome_saved", outcome=t(f"tui.status.{outcome}")))
 
     def action_step(self, step: int) -> None:
         index = self.index + step
