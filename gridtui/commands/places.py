@@ -39,7 +39,7 @@ def register(subparsers) -> None:
 
 
 def run_set_community(args) -> int:
-    open_db(args)
+    open_db(args, create=True)
     places.set_community(args.name, args.en, args.subdistrict)
     print(t("places.community.done", name=args.name))
     return 0

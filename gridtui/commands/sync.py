@@ -101,7 +101,7 @@ def run_show(args) -> int:
 def run_card(args) -> int:
     from gridtui.sync import keys
 
-    open_db(args)
+    open_db(args, create=True)  # a new laptop's first step: its card
     card = keys.make_card(keys.ensure_identity())
     out = Path(args.out)
     try:
@@ -115,7 +115,7 @@ def run_card(args) -> int:
 def run_trust(args) -> int:
     from gridtui.sync import keys
 
-    open_db(args)
+    open_db(args, create=True)
     keys.ensure_identity()
     device = keys.trust(Path(args.card))
     print(t("sync.cli.trusted", name=device.name, id=device.id, fingerprint=keys.fingerprint(device.sign_public)))
@@ -148,7 +148,7 @@ def _state(device: dict) -> str:
 def run_rename(args) -> int:
     from gridtui.sync import keys
 
-    open_db(args)
+    open_db(args, create=True)
     device = keys.rename(args.name)
     print(t("sync.cli.renamed", name=device.name))
     return 0
@@ -194,7 +194,7 @@ def run_import(args) -> int:
     for name in args.files:
         if not os.path.isfile(name):
             raise GridError("sync.file_unreadable", path=name, detail=t("sync.no_such_file"))
-    open_db(args, create=False)
+    open_db(args, create=not args.dry_run)
     summary = transfer.import_bundles(
         [Path(f) for f in args.files], dry_run=args.dry_run,
         passphrase=transfer.read_passphrase(args.passphrase_file),

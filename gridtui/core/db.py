@@ -1,7 +1,8 @@
 """Opening the database: one obvious way, with the pragmas, the version check and migrations.
 
 The order matters for "file untouched": before anything that could write (WAL, migrations),
-the file is inspected read-only. A database written by a newer gridtui is refused as it is.
+the file is inspected read-only. A database written by a newer gridtui is refused as it is, and
+so is a zero-byte file: it is a mistake (a typo, an aborted copy), never a database to fill.
 """
 
 from __future__ import annotations
@@ -67,12 +68,16 @@ MIGRATIONS: dict[int, Callable[[peewee.SqliteDatabase], None]] = {
 def inspect_file(path: Path) -> int | None:
     """The schema version of an existing file, read without writing; None for a new file.
 
-    Raises GridError for a file that is not a gridtui database or comes from a newer gridtui.
+    Raises GridError for a folder, a zero-byte file, or a file that is not a gridtui database
+    or comes from a newer gridtui.
     """
+    path = Path(path)
     if path.is_dir():
         raise GridError("db.not_a_file", path=str(path))
-    if not path.exists() or path.stat().st_size == 0:
+    if not path.exists():
         return None
+    if path.stat().st_size == 0:
+        raise GridError("db.empty_file", path=str(path))
     try:
         with path.open("rb") as fh:
             head = fh.read(100)
@@ -121,11 +126,17 @@ def _header_whole(head: bytes, size: int) -> bool:
     return head[24:28] == head[92:96]
 
 
-def open_database(path: str | os.PathLike, *, create: bool = True) -> peewee.SqliteDatabase:
-    """Open (and if needed create or migrate) the gridtui database at ``path``."""
+def open_database(
+    path: str | os.PathLike, *, create: bool = True, on_create: Callable[[Path], None] | None = None
+) -> peewee.SqliteDatabase:
+    """Open (and if needed create or migrate) the gridtui database at ``path``.
+
+    ``create=False``: a path with no database is an error, not a new empty database.
+    ``on_create`` is called with the path once a new database has been made, so the command
+    that made it can say so.
+    """
     path = Path(path)
-    if database.database is not None and not database.is_closed():
-        database.close()
+    close_database()
     version = inspect_file(path)
     if version is None and not create:
         raise GridError("db.missing", path=str(path))
@@ -150,6 +161,8 @@ def open_database(path: str | os.PathLike, *, create: bool = True) -> peewee.Sql
     except peewee.OperationalError as exc:
         database.close()
         raise translate_operational(exc, path) from exc
+    if version is None and on_create is not None:
+        on_create(path)
     return database
 
 
@@ -168,6 +181,7 @@ def translate_operational(exc: Exception, path: Path | str) -> GridError:
 
 
 def close_database() -> None:
+    """Close this thread's connection, if it has one."""
     if database.database is not None and not database.is_closed():
         database.close()
 

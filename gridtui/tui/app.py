@@ -177,7 +177,7 @@ class GridApp(App):
 
     # -- database ------------------------------------------------------------------------------
     def ensure_db(self) -> None:
-        """Open the database once (from whichever thread gets here first)."""
+        """Open the database once (from whichever thread gets here first); never make one."""
         if self._db_ready:
             return
         with self._db_lock:
@@ -186,7 +186,7 @@ class GridApp(App):
             from gridtui.core.db import open_database
             from gridtui.domain import visits
 
-            open_database(self.db_path)
+            open_database(self.db_path, create=False)
             # Set without firing watchers: the screen that asked is about to read it anyway.
             self.set_reactive(GridApp.campaign_id, visits.active_campaign_id() or "")
             self._db_ready = True
