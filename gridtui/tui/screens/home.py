@@ -324,18 +324,27 @@ class HomeScreen(GridScreen):
         meta = home_cache.meta_now()
         data = load_home(self.app)
         self.post_message(self.Loaded(data))
-        home_cache.write(meta, self.app, data)
+        if not self.app.read_only:
+            home_cache.write(meta, self.app, data)
         return True
 
     def on_home_screen_loaded(self, message: Loaded) -> None:
         self.query_one("#home-campaign", Static).update(campaign_line(message.data.campaign), layout=False)
         self.show_lists(message.data)
+        if self.app.read_only and not self.has_class("-read-only"):
+            self.show_read_only()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A first read that failed (its notice says why) must not leave "Loading…" up for good."""
         worker = event.worker
         if worker.name == "load" and event.state is WorkerState.SUCCESS and worker.result is None and not self._shown:
             self.query_one("#home-campaign", Static).update(t("tui.home.unreadable"), layout=False)
+
+    def show_read_only(self) -> None:
+        """A line above the campaign: this database cannot be written, so nothing will be saved."""
+        banner = Static(t("tui.home.read_only", path=self.app.db_path), id="home-read-only", markup=False)
+        self.add_class("-read-only")
+        self.mount(banner, before="#home-campaign")
 
     def show_lists(self, data: HomeData) -> None:
         self._shown = True
