@@ -141,10 +141,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def open_tui(args: argparse.Namespace) -> int:
     """No subcommand: the interactive workbench. The file is checked first, read-only, so a
-    newer or foreign database is refused in one sentence before the screen is taken over."""
+    missing, empty, newer or foreign database is refused in one sentence before the screen is
+    taken over: the app never makes a database (``demo`` and ``community set`` do)."""
     from gridtui.core.db import inspect_file
 
-    inspect_file(args.db)
+    if inspect_file(args.db) is None:
+        raise GridError("db.missing", path=str(args.db))
     try:
         from gridtui.tui import GridApp
     except ImportError:

@@ -100,6 +100,25 @@ def place(db):
 
 
 @pytest.fixture
+def immutable():
+    """``immutable(path)``: ``chattr +i`` for this test, so that even root may not write the file
+    (or make files in the folder); the flag is taken off again afterwards. Skips where the file
+    system or the sandbox has no such flag."""
+    flagged: list[Path] = []
+
+    def make(path: Path) -> Path:
+        done = shutil.which("chattr") and subprocess.run(["chattr", "+i", str(path)], capture_output=True)
+        if not done or done.returncode != 0:
+            pytest.skip("chattr +i is not available here")
+        flagged.append(path)
+        return path
+
+    yield make
+    for path in reversed(flagged):
+        subprocess.run(["chattr", "-i", str(path)], check=False)
+
+
+@pytest.fixture
 def cli(capsys):
     """Run ``gridtui`` in-process: ``cli("stats", "--json") -> (exit code, stdout, stderr)``."""
     from gridtui.cli import main

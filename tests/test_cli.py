@@ -222,6 +222,8 @@ def test_failures_during_a_command_are_one_sentence(cli, db_path, monkeypatch, f
 
 
 def test_no_command_without_the_tui_says_so(cli, monkeypatch, db_path):
+    open_database(db_path)
+    close_database()
     monkeypatch.setitem(sys.modules, "gridtui.tui", None)  # as if the TUI were not installed
     code, out, err = cli("--db", db_path, "--lang", "en")
     assert code == 1 and one_sentence(err) and "not installed" in err

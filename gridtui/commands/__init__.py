@@ -9,22 +9,36 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import peewee
 
 from gridtui.config import resolve_db_path
+from gridtui.errors import GridError
+from gridtui.i18n import t
 
 
-def open_db(args: Any, *, create: bool = True) -> peewee.SqliteDatabase:
+def open_db(args: Any, *, create: bool = False, write: bool = False) -> peewee.SqliteDatabase:
     """Open the database named by ``--db`` (or GRIDTUI_DB, or the default path).
 
-    Commands that only read (stats, export, report) pass ``create=False`` so a mistyped path
-    says "there is no database" instead of silently creating an empty one.
+    Only the commands that start a database pass ``create=True`` (demo, community set, import,
+    and the device commands a new laptop begins with); they say in one line on stderr that they
+    made one. For any other command a mistyped path is "there is no database", never a new
+    empty one. ``write=True``: a read-only database is refused before the command does any work.
     """
-    from gridtui.core.db import open_database
+    from gridtui.core.db import open_database, read_only
 
-    return open_database(resolve_db_path(getattr(args, "db", None)), create=create)
+    path = resolve_db_path(getattr(args, "db", None))
+    database = open_database(path, create=create, on_create=say_created)
+    if write and read_only():
+        raise GridError("db.readonly", path=str(path))
+    return database
+
+
+def say_created(path: Path) -> None:
+    """One line on stderr (stdout may be JSON for a script): a new database was made here."""
+    print(t("db.created", path=path), file=sys.stderr)
 
 
 def emit_json(obj: Any) -> None:

@@ -60,7 +60,7 @@ def run_suggest(args) -> int:
 
 
 def run_batch(args) -> int:
-    open_db(args, create=False)
+    open_db(args, write=True)
     if args.collective:
         issue = needs.resolve(CollectiveIssue, args.collective, "collective.not_found")
         need_ids = dispatch.collective_needs(issue)

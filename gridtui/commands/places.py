@@ -39,14 +39,14 @@ def register(subparsers) -> None:
 
 
 def run_set_community(args) -> int:
-    open_db(args)
+    open_db(args, create=True, write=True)
     places.set_community(args.name, args.en, args.subdistrict)
     print(t("places.community.done", name=args.name))
     return 0
 
 
 def run_add_grid(args) -> int:
-    open_db(args, create=False)
+    open_db(args, write=True)
     places.add_grid(args.code, args.name, args.worker, args.phone)
     print(t("places.grid.added", grid=args.code.strip(), name=args.name.strip()))
     return 0
@@ -69,7 +69,7 @@ def run_list_grids(args) -> int:
 
 
 def run_assign(args) -> int:
-    open_db(args, create=False)
+    open_db(args, write=True)
     changed = places.assign_buildings(args.grid, args.buildings)
     print(t("places.grid.assigned", count=changed, grid=args.grid))
     return 0

@@ -22,7 +22,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    open_db(args, create=False)
+    open_db(args, write=args.reveal_ids)  # a reveal is written to the audit log
     result = write_report(
         args.kind, args.out, grid=args.grid, campaign=args.campaign, reveal=args.reveal_ids,
         actor=load_settings().worker_name,

@@ -18,7 +18,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    open_db(args, create=False)
+    open_db(args, write=True)  # a dry run too: it imports and rolls back
     result = import_roster(args.file, dry_run=args.dry_run)
     if args.json:
         emit_json(result.as_dict())

@@ -101,7 +101,7 @@ def run_show(args) -> int:
 def run_card(args) -> int:
     from gridtui.sync import keys
 
-    open_db(args)
+    open_db(args, create=True)  # a new laptop's first step: its card
     card = keys.make_card(keys.ensure_identity())
     out = Path(args.out)
     try:
@@ -115,7 +115,7 @@ def run_card(args) -> int:
 def run_trust(args) -> int:
     from gridtui.sync import keys
 
-    open_db(args)
+    open_db(args, create=True, write=True)
     keys.ensure_identity()
     device = keys.trust(Path(args.card))
     print(t("sync.cli.trusted", name=device.name, id=device.id, fingerprint=keys.fingerprint(device.sign_public)))
@@ -148,7 +148,7 @@ def _state(device: dict) -> str:
 def run_rename(args) -> int:
     from gridtui.sync import keys
 
-    open_db(args)
+    open_db(args, create=True, write=True)
     device = keys.rename(args.name)
     print(t("sync.cli.renamed", name=device.name))
     return 0
@@ -157,7 +157,7 @@ def run_rename(args) -> int:
 def run_revoke(args) -> int:
     from gridtui.sync import keys
 
-    open_db(args, create=False)
+    open_db(args, write=True)
     device = keys.revoke(args.name)
     print(t("sync.cli.revoked", name=device.name, id=device.id))
     return 0
@@ -169,7 +169,7 @@ def run_revoke(args) -> int:
 def run_export(args) -> int:
     from gridtui.sync import transfer
 
-    open_db(args, create=False)
+    open_db(args, write=True)  # it records what each peer was sent
     result = transfer.export_bundle(
         Path(args.out), to=args.to, full=args.full,
         passphrase=transfer.read_passphrase(args.passphrase_file), plaintext=args.insecure_plaintext,
@@ -194,7 +194,7 @@ def run_import(args) -> int:
     for name in args.files:
         if not os.path.isfile(name):
             raise GridError("sync.file_unreadable", path=name, detail=t("sync.no_such_file"))
-    open_db(args, create=False)
+    open_db(args, create=not args.dry_run, write=not args.dry_run)
     summary = transfer.import_bundles(
         [Path(f) for f in args.files], dry_run=args.dry_run,
         passphrase=transfer.read_passphrase(args.passphrase_file),
@@ -241,7 +241,7 @@ def _short(value) -> str:
 def run_resolve(args) -> int:
     from gridtui.sync import conflicts
 
-    open_db(args, create=False)
+    open_db(args, write=True)
     how = "edit" if args.value is not None else args.how
     conflict = conflicts.resolve(args.id, how, args.value)
     print(t("sync.cli.resolved", id=conflict.id[:8], status=t(f"sync.status.{conflict.status}")))
@@ -272,7 +272,7 @@ def run_quarantine(args) -> int:
 def run_accept(args) -> int:
     from gridtui.sync import transfer
 
-    open_db(args, create=False)
+    open_db(args, write=True)
     summary = transfer.accept_quarantined(transfer.read_passphrase(args.passphrase_file))
     print(summary_line(summary))
     return 0

@@ -1,7 +1,10 @@
 """Opening the database: one obvious way, with the pragmas, the version check and migrations.
 
 The order matters for "file untouched": before anything that could write (WAL, migrations),
-the file is inspected read-only. A database written by a newer gridtui is refused as it is.
+the file is inspected read-only. A database written by a newer gridtui is refused as it is, and
+so is a zero-byte file: it is a mistake (a typo, an aborted copy), never a database to fill.
+A database this process may not write (the file, or the folder its -wal and -shm live in) is
+opened read-only, so that SQLite writes nothing at all; :func:`read_only` tells callers.
 """
 
 from __future__ import annotations
@@ -44,6 +47,15 @@ PRAGMAS = {
     "temp_store": "memory",
 }
 
+READ_ONLY_PRAGMAS = {
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+    "cache_size": -4000,
+    "temp_store": "memory",
+    "query_only": 1,
+}
+"""A read-only connection sets no journal mode (setting one is a write) and refuses writes."""
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -68,12 +80,16 @@ MIGRATIONS: dict[int, Callable[[peewee.SqliteDatabase], None]] = {
 def inspect_file(path: Path) -> int | None:
     """The schema version of an existing file, read without writing; None for a new file.
 
-    Raises GridError for a file that is not a gridtui database or comes from a newer gridtui.
+    Raises GridError for a folder, a zero-byte file, a file that is not a gridtui database or
+    comes from a newer gridtui, and one that cannot be read without writing beside it.
     """
+    path = Path(path)
     if path.is_dir():
         raise GridError("db.not_a_file", path=str(path))
-    if not path.exists() or path.stat().st_size == 0:
+    if not path.exists():
         return None
+    if path.stat().st_size == 0:
+        raise GridError("db.empty_file", path=str(path))
     try:
         with path.open("rb") as fh:
             head = fh.read(100)
@@ -84,10 +100,7 @@ def inspect_file(path: Path) -> int | None:
     if not Path(f"{path}-wal").exists() and not _header_whole(head, path.stat().st_size):
         raise GridError("db.corrupt", path=str(path), detail=t("db.header_mismatch"))
     try:
-        # A read-only connection to a WAL database still creates -wal and -shm files beside
-        # it; with no -wal present there is nothing uncommitted to read, so open it immutable.
-        flags = "mode=ro" if Path(f"{path}-wal").exists() else "mode=ro&immutable=1"
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{read_flags(path)}", uri=True)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -106,6 +119,29 @@ def inspect_file(path: Path) -> int | None:
     return version
 
 
+def writable(path: Path) -> bool:
+    """Whether this process may write the database, its -wal and -shm (or make them beside it)."""
+    sidecars = [p for p in (Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()]
+    return os.access(path.parent, os.W_OK | os.X_OK) and all(os.access(p, os.W_OK) for p in (path, *sidecars))
+
+
+def read_flags(path: Path) -> str:
+    """SQLite URI flags that read an existing database without writing a byte anywhere.
+
+    With no -wal beside it there is nothing uncommitted to read, so the file is opened
+    immutable: no -wal or -shm is made, which is the only way to read a WAL database in a folder
+    where they cannot be made. With a -wal, SQLite reads it through the -shm; in a read-only
+    folder that -shm must already be there, or the committed rows in the -wal cannot be read
+    (and the file is refused rather than shown without them).
+    """
+    wal = Path(f"{path}-wal")
+    if not wal.exists():
+        return "mode=ro&immutable=1"
+    if not Path(f"{path}-shm").exists() and not os.access(path.parent, os.W_OK | os.X_OK):
+        raise GridError("db.readonly_wal", path=str(path))
+    return "mode=ro"
+
+
 def _header_whole(head: bytes, size: int) -> bool:
     """Whether a closed database file (no -wal beside it) looks as SQLite leaves one.
 
@@ -122,19 +158,28 @@ def _header_whole(head: bytes, size: int) -> bool:
     return head[24:28] == head[92:96]
 
 
-def open_database(path: str | os.PathLike, *, create: bool = True) -> peewee.SqliteDatabase:
-    """Open (and if needed create or migrate) the gridtui database at ``path``."""
+def open_database(
+    path: str | os.PathLike, *, create: bool = True, on_create: Callable[[Path], None] | None = None
+) -> peewee.SqliteDatabase:
+    """Open (and if needed create or migrate) the gridtui database at ``path``.
+
+    ``create=False``: a path with no database is an error, not a new empty database.
+    ``on_create`` is called with the path once a new database has been made, so the command
+    that made it can say so. A database this process may not write is opened read-only.
+    """
     path = Path(path)
-    if database.database is not None and not database.is_closed():
-        database.close()
+    close_database()
     version = inspect_file(path)
     if version is None and not create:
         raise GridError("db.missing", path=str(path))
+    if version is not None and not writable(path):
+        return _open_read_only(path, version)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise GridError("db.unwritable", path=str(path), detail=exc.strerror or str(exc)) from exc
     database.init(str(path), pragmas=PRAGMAS, check_same_thread=False)
+    database.uri_flags = ""
     try:
         database.connect(reuse_if_open=True)
         with database.atomic("IMMEDIATE"):
@@ -151,7 +196,34 @@ def open_database(path: str | os.PathLike, *, create: bool = True) -> peewee.Sql
     except peewee.OperationalError as exc:
         database.close()
         raise translate_operational(exc, path) from exc
+    if version is None and on_create is not None:
+        on_create(path)
     return database
+
+
+def _open_read_only(path: Path, version: int) -> peewee.SqliteDatabase:
+    """Open a database this process may read but not write, so that SQLite writes nothing.
+
+    No -wal or -shm is left beside a protected file either: they would keep the mode of the
+    file, and so stop writes once the file itself is made writable again. Bringing an older
+    database up to date is a write, so that one is refused; the catalogs are used as stored.
+    """
+    if version < SCHEMA_VERSION:
+        raise GridError("db.readonly_outdated", path=str(path))
+    database.init(str(path), pragmas=READ_ONLY_PRAGMAS, check_same_thread=False)
+    database.uri_flags = read_flags(path)
+    try:
+        database.connect(reuse_if_open=True)
+        database.execute_sql("SELECT 1 FROM meta LIMIT 1")  # SQLite opens the file at the first read
+    except peewee.OperationalError as exc:
+        database.close()
+        raise translate_operational(exc, path) from exc
+    return database
+
+
+def read_only() -> bool:
+    """Whether the open database is read-only: a caller about to write says so instead."""
+    return database.read_only
 
 
 def translate_operational(exc: Exception, path: Path | str) -> GridError:
@@ -188,6 +260,7 @@ def brief_busy_wait(ms: int) -> Iterator[None]:
 
 
 def close_database() -> None:
+    """Close this thread's connection, if it has one."""
     if database.database is not None and not database.is_closed():
         database.close()
 

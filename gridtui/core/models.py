@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import contextvars
 import json
+import sqlite3
+from pathlib import Path
 
 from peewee import (
     BooleanField,
@@ -26,11 +28,52 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     Model,
+    OperationalError,
     SqliteDatabase,
     TextField,
 )
 
-database = SqliteDatabase(None)
+
+class GridDatabase(SqliteDatabase):
+    """Peewee's SQLite database, able to open its file through SQLite URI flags (``mode=ro``).
+
+    ``database`` stays the plain path, since the key file and the quarantine folder are named
+    after it; only the connection is made from the URI.
+    """
+
+    uri_flags = ""
+    """SQLite URI parameters for every connection, e.g. ``mode=ro``; empty: read-write."""
+
+    @property
+    def read_only(self) -> bool:
+        return "mode=ro" in self.uri_flags
+
+    def execute_sql(self, sql, params=None):
+        """SQLite's refusal to write a read-only file, as the one sentence users get for it
+        (whichever table, the store's or a local one, the write was meant for)."""
+        try:
+            return super().execute_sql(sql, params)
+        except OperationalError as exc:
+            if self.read_only and "readonly" in str(exc):
+                from gridtui.errors import GridError
+
+                raise GridError("db.readonly", path=str(self.database)) from exc
+            raise
+
+    def _connect(self):
+        if not self.uri_flags:
+            return super()._connect()
+        uri = f"{Path(self.database).resolve().as_uri()}?{self.uri_flags}"
+        conn = sqlite3.connect(uri, timeout=self._timeout, isolation_level=None, uri=True, **self.connect_params)
+        try:
+            self._add_conn_hooks(conn)
+        except Exception:
+            conn.close()
+            raise
+        return conn
+
+
+database = GridDatabase(None)
 """Declared once, initialised by :func:`gridtui.core.db.open_database`."""
 
 _store_writing: contextvars.ContextVar[bool] = contextvars.ContextVar("store_writing", default=False)

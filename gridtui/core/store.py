@@ -59,6 +59,8 @@ def transaction() -> Iterator[_Tx]:
     if current is not None:
         yield current
         return
+    if database.read_only:  # said before any work, not by SQLite halfway through it
+        raise GridError("db.readonly", path=str(database.database))
     try:
         with database.atomic("IMMEDIATE"):
             meta = _read_meta()

@@ -512,10 +512,13 @@ def write_report(kind: str, out: str | Path, *, grid: str | None = None, campaig
         if len({tuple(c.header for c in s.columns) for s in sheets}) > 1:
             raise GridError("report.csv_one_table", kind=kind)
         sheet_column = t("office.col.register") if kind == "registers" else t("office.col.campaign")
-    write(path, sheets, title_line(kind, filters), sheet_column=sheet_column)
     rows = sum(len(s.rows) for s in sheets)
-    if filters.reveal:
+
+    def audit() -> None:  # before the file takes its name: no unmasked file goes unaudited
         privacy.record_reveal("report", kind, "id_number,phone", actor=actor,
                               where=f"-> {path} ({filters.describe()}; {rows} rows)")
+
+    write(path, sheets, title_line(kind, filters), sheet_column=sheet_column,
+          before_publish=audit if filters.reveal else None)
     return {"path": str(path), "kind": kind, "rows": rows, "revealed": filters.reveal,
             "sheets": [{"name": s.name, "rows": len(s.rows)} for s in sheets]}

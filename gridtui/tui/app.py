@@ -201,17 +201,21 @@ class GridApp(App):
         await super().on_event(event)
 
     # -- database ------------------------------------------------------------------------------
+    read_only = False
+    """The database could not be written when it was opened: home says so, writes refuse."""
+
     def ensure_db(self) -> None:
-        """Open the database once (from whichever thread gets here first)."""
+        """Open the database once (from whichever thread gets here first); never make one."""
         if self._db_ready:
             return
         with self._db_lock:
             if self._db_ready:
                 return
-            from gridtui.core.db import open_database
+            from gridtui.core.db import open_database, read_only
             from gridtui.domain import visits
 
-            open_database(self.db_path)
+            open_database(self.db_path, create=False)
+            self.read_only = read_only()
             # Set without firing watchers: the screen that asked is about to read it anyway.
             self.set_reactive(GridApp.campaign_id, visits.active_campaign_id() or "")
             self._db_ready = True
@@ -309,6 +313,9 @@ class GridApp(App):
 
         if not self.campaign_id:
             self.notify(t("tui.app.no_campaign"), severity="warning")
+            return
+        if self.read_only:  # a visit is recorded from its first moment: say why before it opens
+            self.report(GridError("db.readonly", path=str(self.db_path)))
             return
         try:
             active = visits.campaign(self.campaign_id).target

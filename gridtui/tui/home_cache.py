@@ -55,8 +55,11 @@ def read(app) -> dict[str, Any] | None:
     path = Path(app.db_path)
     if not path.is_file():
         return None
+    # With no -wal there is nothing uncommitted to read: immutable, so that no -wal or -shm is
+    # made beside the file (beside a read-only file they would be read-only too, for good).
+    flags = "mode=ro" if Path(f"{path}-wal").exists() else "mode=ro&immutable=1"
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.05)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True, timeout=0.05)
         try:
             rows = conn.execute(
                 "SELECT key, value FROM meta WHERE key IN (?, ?, ?, ?)", (*KEY_PARTS, META_KEY)

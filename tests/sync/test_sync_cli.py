@@ -38,6 +38,10 @@ def test_round_trip_gives_equal_stats_and_reimport_changes_nothing(cli, tmp_path
 
 def test_device_commands_in_both_languages(cli, tmp_path):
     db = tmp_path / "g.db"
+    code, _, err = cli("--db", db, "--lang", "en", "device", "show")
+    assert code == 1 and "There is no database" in err and not db.exists()  # a read makes none
+    code, _, err = cli("--db", db, "--lang", "en", "device", "rename", "g")  # a new laptop's first step
+    assert code == 0 and err == f"Created a new database at {db}.\n"
     code, out, _ = cli("--db", db, "--lang", "zh", "device", "show")
     assert code == 0 and "设备编号" in out and "age1" in out
     code, out, _ = cli("--db", db, "--lang", "en", "device", "show", "--json")
@@ -59,7 +63,7 @@ def test_device_commands_in_both_languages(cli, tmp_path):
 
 def test_export_needs_to_say_who_may_read_it(cli, tmp_path):
     db = tmp_path / "g.db"
-    cli("--db", db, "device", "show")
+    cli("--db", db, "device", "rename", "g")
     code, _, err = cli("--db", db, "--lang", "zh", "export", "--out", tmp_path / "x.bundle")
     assert code == 1 and "--insecure-plaintext" in err and has_cjk_text(err)
     assert not (tmp_path / "x.bundle").exists()

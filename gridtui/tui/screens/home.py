@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Header, Static
+from textual.worker import Worker, WorkerState
 
 from gridtui.i18n import t
 from gridtui.tui import home_cache
@@ -244,6 +245,7 @@ class HomeScreen(GridScreen):
     AUTO_FOCUS = "#grid-list"
     _cached_unpainted = False
     _gc_paused = False
+    _shown = False
 
     class Loaded(Message):
         def __init__(self, data: HomeData) -> None:
@@ -318,17 +320,34 @@ class HomeScreen(GridScreen):
         self.load()
 
     @db_work(load=True)
-    def load(self) -> None:
+    def load(self) -> bool:
         meta = home_cache.meta_now()
         data = load_home(self.app)
         self.post_message(self.Loaded(data))
-        home_cache.write(meta, self.app, data)
+        if not self.app.read_only:
+            home_cache.write(meta, self.app, data)
+        return True
 
     def on_home_screen_loaded(self, message: Loaded) -> None:
         self.query_one("#home-campaign", Static).update(campaign_line(message.data.campaign), layout=False)
         self.show_lists(message.data)
+        if self.app.read_only and not self.has_class("-read-only"):
+            self.show_read_only()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A first read that failed (its notice says why) must not leave "Loading…" up for good."""
+        worker = event.worker
+        if worker.name == "load" and event.state is WorkerState.SUCCESS and worker.result is None and not self._shown:
+            self.query_one("#home-campaign", Static).update(t("tui.home.unreadable"), layout=False)
+
+    def show_read_only(self) -> None:
+        """A line above the campaign: this database cannot be written, so nothing will be saved."""
+        banner = Static(t("tui.home.read_only", path=self.app.db_path), id="home-read-only", markup=False)
+        self.add_class("-read-only")
+        self.mount(banner, before="#home-campaign")
 
     def show_lists(self, data: HomeData) -> None:
+        self._shown = True
         self.query_one("#grid-list", PagedList).set_rows(data.grids)
         self.query_one("#home-due", DueList).show(data.overdue, data.revisits)
 

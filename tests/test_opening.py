@@ -1,0 +1,121 @@
+"""Opening a database: a mistyped path or an empty file never becomes a new database.
+
+Only the commands that start a database (demo, community set, import, and the device commands
+a new laptop begins with: card, trust, rename) create one, and they say so in one line; every
+other command, and the app, refuse in one sentence and leave the path as it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_cli import all_commands, one_sentence
+
+from gridtui.core.db import close_database, open_database
+from gridtui.i18n import t
+
+GROUPS = {("community",), ("grid",), ("needs",), ("dispatch",), ("volunteers",), ("roster",)}
+"""Command groups that, bare, only print their help: they open nothing."""
+
+CREATORS = {("demo",), ("community", "set"), ("import",), ("device", "card"), ("device", "trust"),
+            ("device", "rename")}
+
+
+def arguments(tmp: Path) -> dict[tuple[str, ...], list[object]]:
+    """Every command that opens the database, with arguments that take it that far."""
+    some_file = tmp / "some.file"  # exists; never read, the database is refused first
+    some_file.write_text("x")
+    return {
+        (): [],
+        ("demo",): ["--scale", "0.01"],
+        ("stats",): [],
+        ("community", "set"): ["湖光社区"],
+        ("grid", "add"): ["01", "第1网格"],
+        ("grid", "list"): [],
+        ("grid", "assign"): ["01", "1栋"],
+        ("needs", "list"): [],
+        ("needs", "show"): ["x"],
+        ("dispatch", "suggest"): ["x"],
+        ("dispatch", "batch"): ["--campaign", "x"],
+        ("dispatch", "card"): ["x"],
+        ("volunteers", "list"): [],
+        ("report",): ["coverage", "--out", tmp / "r.xlsx"],
+        ("roster", "import"): [some_file],
+        ("device",): [],
+        ("device", "show"): [],
+        ("device", "card"): ["--out", tmp / "me.card"],
+        ("device", "trust"): [some_file],
+        ("device", "list"): [],
+        ("device", "revoke"): ["x"],
+        ("device", "rename"): ["x"],
+        ("export",): ["--insecure-plaintext", "--out", tmp / "x.bundle"],
+        ("import",): [some_file],
+        ("conflicts",): [],
+        ("conflicts", "resolve"): ["x", "--mine"],
+        ("quarantine",): [],
+        ("quarantine", "accept"): [],
+    }
+
+
+def run(cli, tmp: Path, command: tuple[str, ...], db: Path, lang: str = "en"):
+    return cli(*command, *arguments(tmp)[command], "--db", db, "--lang", lang)
+
+
+def opening_commands() -> list[tuple[str, ...]]:
+    return [c for c in all_commands() if c not in GROUPS]
+
+
+def test_every_command_is_listed_here_with_arguments(tmp_path):
+    """A new command belongs in ``arguments`` (and in CREATORS if it may start a database)."""
+    assert set(opening_commands()) == set(arguments(tmp_path))
+
+
+@pytest.mark.parametrize("command", [c for c in opening_commands() if c not in CREATORS],
+                         ids=lambda c: " ".join(c) or "gridtui")
+def test_a_missing_path_is_never_made_into_a_database(cli, tmp_path, command):
+    db = tmp_path / "nowhere" / "g.db"  # a typo in a folder that does not exist either
+    code, out, err = run(cli, tmp_path, command, db)
+    assert code == 1 and out == ""
+    assert err.strip() == t("db.missing", lang="en", path=db)
+    assert not db.parent.exists()
+
+
+@pytest.mark.parametrize("command", opening_commands(), ids=lambda c: " ".join(c) or "gridtui")
+def test_a_zero_byte_file_is_refused_by_every_command(cli, tmp_path, command):
+    db = tmp_path / "empty.db"
+    db.touch()
+    code, out, err = run(cli, tmp_path, command, db, lang="zh")
+    assert code == 1 and out == ""
+    assert one_sentence(err) and err.strip() == t("db.empty_file", lang="zh", path=db)
+    assert db.stat().st_size == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.db", "some.file"]
+
+
+@pytest.mark.parametrize("command", sorted(CREATORS), ids=" ".join)
+def test_commands_that_start_a_database_say_so_once(cli, tmp_path, command):
+    db = tmp_path / "new.db"
+    _, _, err = run(cli, tmp_path, command, db)
+    assert err.splitlines()[0] == t("db.created", lang="en", path=db)
+    close_database()
+    open_database(db, create=False)  # a gridtui database, whatever the command did next
+    close_database()
+    _, _, err = run(cli, tmp_path, command, db)
+    assert t("db.created", lang="en", path=db) not in err
+
+
+async def test_the_app_never_makes_a_database_and_home_says_it_could_not_read(tmp_path):
+    from gridtui.tui import GridApp
+
+    db = tmp_path / "nowhere" / "g.db"
+    app = GridApp(db_path=db, lang="en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(3):
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+        campaign = str(app.screen.query_one("#home-campaign").render())
+        notices = [n.message for n in app._notifications]
+    assert not db.parent.exists()
+    assert t("db.missing", lang="en", path=db) in notices
+    assert campaign == t("tui.home.unreadable", lang="en")
+    assert not app.errors
