@@ -157,6 +157,7 @@ class Bench:
         steps = [
             (self.cold_start_and_memory, "cold start and memory"),
             (self.keypress, "keypress that saves an answer"),
+            (self.day, "a day's walk"),
             (self.first_paint, "first paint of long lists"),
             (self.search, "search per keystroke"),
             (self.demo, "gridtui demo"),
@@ -272,6 +273,25 @@ class Bench:
             f"screen has drawn it, vs the bare app's key until its Static is drawn; each key sent a frame "
             f"after the last update; median of {len(ours)} moves in {max(1, self.runs // 2)} processes a side"
         )
+
+    def day(self) -> list[Row]:
+        """Memory over a day of visits (issue 17): flat, not growing with every household."""
+        households = 100
+        row = Row(f"RSS growth per household over {households} households", "kB",
+                  Budget(30, False, text="<= 30 kB"))
+
+        def measure(row: Row) -> None:
+            require("gridtui.tui.typeahead", "TypeAhead")
+            done = driver_keys("walk", "grid", self.copy("walk.db"), households)
+            before, after = done["rss_kib"]
+            row.figure = (after - before) * 1.024 / households  # KiB -> kB
+            row.note = (
+                f"VmRSS after {households} households, each answered by one burst of keys and left with ], "
+                f"less VmRSS after 20 households of warm-up ({before / 1024:.1f} -> {after / 1024:.1f} MiB); "
+                f"live widgets {done['widgets'][0]} -> {done['widgets'][1]}"
+            )
+
+        return [guarded(row, measure)]
 
     # 3 ------------------------------------------------------------------------------------------
     def first_paint(self) -> list[Row]:

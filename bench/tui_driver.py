@@ -10,6 +10,9 @@ GridApp, space on a yes/no item of an open visit until the screen shows the valu
 ``paint grid --db PATH --runs N`` prints JSON ms from opening a long list to its first rows
 painted: the walk list of the largest grid and of the whole community, the needs board, the
 all-residents list, the volunteers list, and a bare Header/Static/Footer screen as the baseline.
+``walk grid --db PATH --presses N`` walks N households after twenty of warm-up, each answered by a
+burst of keys as a practised worker types them, then ``]``; it prints JSON with the resident
+memory (VmRSS, KiB) after the warm-up and after the walk, and the live widgets at both points.
 ``move bare|grid --db PATH --presses N`` prints one JSON list of ms from a key event to its effect
 drawn: for GridApp, down on the visit's checklist until the cursor is on the next row and the
 screen has drawn it (at the last row, up); for the bare app, its key until the Static is drawn.
@@ -82,9 +85,12 @@ async def wait_for(done, limit: float = 30.0, tick: float = 0.001) -> None:
         await asyncio.sleep(tick)
 
 
+CHARACTERS = {"space": " ", "enter": "\r", "right_square_bracket": "]"}
+
+
 def send_key(app: App, key: str) -> None:
     """A key as the terminal driver delivers it (Pilot's press adds idle waits of its own)."""
-    event = events.Key(key, " " if key == "space" else key)
+    event = events.Key(key, CHARACTERS.get(key, key))
     event.set_sender(app)
     app._driver.send_message(event)
 
@@ -226,6 +232,56 @@ async def move(kind: str, db: str | None, presses: int) -> None:
     print(json.dumps(times), flush=True)
 
 
+def resident_kib() -> int:
+    """Memory the process holds now (VmRSS), unlike ru_maxrss which only ever grows."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+
+
+def live_widgets() -> int:
+    import gc
+
+    from textual.widget import Widget
+
+    gc.collect()
+    return sum(isinstance(o, Widget) for o in gc.get_objects())
+
+
+WARM_UP = 20
+"""Households walked before the first reading: the first visits load modules and fill bounded
+caches (SQLite's page cache, Textual's and Rich's render caches) that then stay their size."""
+
+ANSWER = ("3", "enter", "space", "j", "j", "1", "j", "2", "j", "1")
+"""A household's answers as one burst: a number, yes/no, choices (the door-to-door checklist)."""
+
+
+async def walk(db: str, households: int) -> None:
+    """A day's walk: each household answered by a burst of keys, then ], memory read twice."""
+    from gridtui.domain import visits
+    from gridtui.tui.screens.visit import VisitScreen
+
+    app = grid_app(db)
+    readings: dict[str, list[int]] = {"rss_kib": [], "widgets": []}
+    async with app.run_test(headless=True, size=SIZE) as pilot:
+        await wait_for(lambda: grid_ready(app))
+        app.ensure_db()
+        ids = visits.walk_ids(app.campaign_id, filter="not_visited")[: WARM_UP + households + 1]
+        app.open_visit(ids)
+        await wait_for(lambda: isinstance(app.screen, VisitScreen) and app.screen.data is not None)
+        screen = app.screen
+        for n in range(WARM_UP + households):
+            if n in (WARM_UP, WARM_UP + households - 1):
+                await pilot.pause()
+                readings["widgets"].append(live_widgets())
+                readings["rss_kib"].append(resident_kib())
+            for key in (*ANSWER, "right_square_bracket"):
+                send_key(app, key)
+            await wait_for(lambda n=n: screen.index == n + 1 and screen.data is not None and app.typeahead.idle)
+        if getattr(app, "errors", None):
+            raise RuntimeError(f"the app reported {app.errors[0]!r}")
+    print(json.dumps(readings), flush=True)
+
+
 class BareScreen(Screen):
     """The baseline screen to open: Header, Static, Footer."""
 
@@ -305,7 +361,7 @@ async def paint(db: str, runs: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=("start", "keypress", "paint", "move"))
+    parser.add_argument("mode", choices=("start", "keypress", "paint", "move", "walk"))
     parser.add_argument("kind", choices=("bare", "grid"))
     parser.add_argument("--db")
     parser.add_argument("--presses", type=int, default=20)
@@ -317,6 +373,8 @@ def main() -> None:
         asyncio.run(keypress(args.kind, args.db, args.presses))
     elif args.mode == "move":
         asyncio.run(move(args.kind, args.db, args.presses))
+    elif args.mode == "walk":
+        asyncio.run(walk(args.db, args.presses))
     else:
         asyncio.run(paint(args.db, args.runs))
     sys.stdout.flush()

@@ -10,8 +10,8 @@ So the app lets a key through only when the one before it has *settled*: the app
 and the focused widget have handled it and every message it set off (a focus change, a mount,
 a row's answer), and no screen load that decides what the keys mean is still running
 (:meth:`TypeAhead.hold`). Keys that come sooner wait here, in order, and each is sent on as the
-one before it settles. A key that finds nothing in flight goes straight through, so keys typed
-at a human pace cost nothing.
+one before it settles. A key that finds nothing in flight (no key, no load, no message waiting
+on the screen) goes straight through, so keys typed at a human pace cost nothing.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class TypeAhead:
         if event is self._released:
             self._released = None
             return True
-        if self._drain is None and not self._holding():
+        if self._drain is None and not self._holding() and not self._busy():
             self._drain = asyncio.create_task(self._send_on())
             return True  # nothing before it: at once, and the next one waits for it to settle
         self.waiting.append(event)
@@ -113,8 +113,12 @@ class TypeAhead:
                 await asyncio.sleep(HOLD_POLL)
                 continue
             await self._round(self._pumps())
-            if not self._holding() and not any(node.message_queue_size for node in self._nodes()):
+            if not self._holding() and not self._busy():
                 return
+
+    def _busy(self) -> bool:
+        """Messages still waiting somewhere on the screen (a load being shown, a focus change)."""
+        return any(node.message_queue_size for node in self._nodes())
 
     def _nodes(self) -> list[MessagePump]:
         screen = self.app.screen

@@ -1,0 +1,99 @@
+"""A worker's day in one session: many households answered at typing speed, with outcomes and
+needs. Nothing may pile up (live widgets stay flat) and every answer given is in the database.
+
+Keys are sent as bursts (all queued before the app handles any), as a practised worker types.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections import Counter
+
+from textual import events
+from textual.widget import Widget
+
+from gridtui.core.models import Need
+from gridtui.domain import visits
+from gridtui.tui.screens.visit import VisitScreen
+
+from .tui_helpers import SIZE, settle
+
+D2D = "door_to_door:"
+HOUSEHOLDS = 50
+CHARACTERS = {"space": " ", "enter": "\r", "right_square_bracket": "]", "ctrl+s": None}
+
+ANSWERS = ("3", "enter", "space", "j", "j", "1", "j", "2", "j", "1")
+"""residents 3, moved in or out yes, (past the move details) needs care yes, care situation 2,
+gas safety 1: the door-to-door checklist's first six items as one burst."""
+
+
+def burst(app, keys) -> None:
+    for key in keys:
+        app.post_message(events.Key(key, CHARACTERS.get(key, key)))
+
+
+def live_widgets() -> Counter:
+    """Widgets alive, by kind; notices (toasts) come and go with their timers, so not counted."""
+    gc.collect()
+    alive = Counter(type(o).__name__ for o in gc.get_objects() if isinstance(o, Widget))
+    return Counter({kind: n for kind, n in alive.items() if not kind.startswith("Toast")})
+
+
+def expected_answers(screen: VisitScreen) -> dict:
+    rows = {row.item.key: row for row in screen.query("ItemRow")}
+    choice = {key: [c["key"] for c in rows[key].item.spec["choices"]] for key in ("care_situation", "gas_safety")}
+    return {
+        D2D + "residents_present": 3, D2D + "moved_in_out": True, D2D + "needs_care": True,
+        D2D + "care_situation": choice["care_situation"][1], D2D + "gas_safety": choice["gas_safety"][0],
+    }
+
+
+async def typed(pilot) -> None:
+    """Until the burst has been handled: the keys let through, the next household shown."""
+    app = pilot.app
+    await pilot.pause()
+    await app.typeahead.wait()
+    await app.workers.wait_for_complete()
+    await app.typeahead.wait()
+
+
+async def test_a_day_of_visits_keeps_every_answer_and_no_widget_piles_up(make_app):
+    app = make_app(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ids = visits.walk_ids(app.campaign_id, filter="not_visited")[: HOUSEHOLDS + 1]
+        app.open_visit(ids)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, VisitScreen)
+        given: dict[str, dict] = {}
+        outcomes: dict[str, str] = {}
+        needs_for: list[str] = []
+        widgets_at: dict[int, Counter] = {}
+        for n in range(HOUSEHOLDS):
+            if n in (10, HOUSEHOLDS - 1):
+                widgets_at[n] = live_widgets()
+            keys = list(ANSWERS)
+            if n % 3 == 0:
+                keys.append("N")  # nobody home after all: a revisit is due
+                outcomes[screen.target_id] = "nobody_home"
+            elif n % 3 == 1:
+                keys.append("R")
+                outcomes[screen.target_id] = "refused"
+            if n % 10 == 5:
+                keys += ["n", "m", "e", "a", "l", "enter", "ctrl+s"]  # a need, typed ahead too
+                needs_for.append(screen.target_id)
+            given[screen.data.visit_id] = expected_answers(screen)
+            if screen.target_id in outcomes:
+                outcomes[screen.data.visit_id] = outcomes.pop(screen.target_id)
+            burst(app, [*keys, "right_square_bracket"])
+            await typed(pilot)
+            assert screen.index == n + 1 and isinstance(app.screen, VisitScreen), app.errors
+        assert not app.errors
+        assert widgets_at[HOUSEHOLDS - 1] == widgets_at[10]
+        for visit, answers in given.items():
+            assert visits.answers(visit) == answers, visit
+            assert visits.visit_state(visit).outcome == outcomes.get(visit, "in_progress")
+        for household in needs_for:
+            need = Need.get(Need.household == household)
+            assert need.item_id == "daily_living.meal_delivery" and need.source == "visit"
