@@ -10,6 +10,9 @@ GridApp, space on a yes/no item of an open visit until the screen shows the valu
 ``paint grid --db PATH --runs N`` prints JSON ms from opening a long list to its first rows
 painted: the walk list of the largest grid and of the whole community, the needs board, the
 all-residents list, the volunteers list, and a bare Header/Static/Footer screen as the baseline.
+``import-keys grid --db PATH --bundle FILE --presses N`` prints JSON key round trips (as
+``keypress``'s direct way) with the database to itself, then while another process runs
+``gridtui import FILE`` on it.
 ``walk grid --db PATH --presses N`` walks N households after twenty of warm-up, each answered by a
 burst of keys as a practised worker types them, then ``]``; it prints JSON with the resident
 memory (VmRSS, KiB) after the warm-up and after the walk, and the live widgets at both points.
@@ -131,6 +134,41 @@ async def open_visit(app: App, pilot):
     row.focus()  # the checklist keeps the focus and puts its cursor on the row
     await wait_for(lambda: app.focused is row.checklist and row.checklist.current is row)
     return row
+
+
+async def keypress_during_import(db: str, bundle: str, presses: int) -> None:
+    """Space on a yes/no item, key event until the row shows the new value, first with the
+    database to itself, then while another process imports ``bundle`` into it (the office's
+    evening, or a worker's laptop taking in the office's bundle while a visit is open)."""
+    import subprocess
+
+    app = grid_app(db)
+    times: dict[str, list[float]] = {"alone": [], "importing": []}
+    async with app.run_test(headless=True, size=SIZE) as pilot:
+        await wait_for(lambda: grid_ready(app))
+        row = await open_visit(app, pilot)
+
+        async def press(into: list[float]) -> None:
+            before = row.value
+            began = time.perf_counter()
+            send_key(app, "space")
+            await wait_for(lambda: row.value != before, tick=0)
+            into.append((time.perf_counter() - began) * 1000)
+            await asyncio.sleep(0.05)  # a worker's pace, so the import gets the lock between keys
+
+        for _ in range(presses):
+            await press(times["alone"])
+        importer = subprocess.Popen([sys.executable, "-m", "gridtui", "--db", db, "import", bundle],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        while importer.poll() is None and len(times["importing"]) < presses * 20:
+            await press(times["importing"])
+        _, err = importer.communicate()
+        if importer.returncode != 0:
+            raise RuntimeError(f"the import failed: {err.strip()}")
+        await asyncio.to_thread(app.writes.join, 60)
+        if getattr(app, "errors", None):
+            raise RuntimeError(f"the app reported {app.errors[0]!r}")
+    print(json.dumps(times), flush=True)
 
 
 async def keypress(kind: str, db: str | None, presses: int) -> None:
@@ -361,11 +399,12 @@ async def paint(db: str, runs: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=("start", "keypress", "paint", "move", "walk"))
+    parser.add_argument("mode", choices=("start", "keypress", "paint", "move", "walk", "import-keys"))
     parser.add_argument("kind", choices=("bare", "grid"))
     parser.add_argument("--db")
     parser.add_argument("--presses", type=int, default=20)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--bundle", help="import-keys: the bundle another process imports meanwhile")
     args = parser.parse_args()
     if args.mode == "start":
         asyncio.run(start(args.kind, args.db))
@@ -373,6 +412,8 @@ def main() -> None:
         asyncio.run(keypress(args.kind, args.db, args.presses))
     elif args.mode == "move":
         asyncio.run(move(args.kind, args.db, args.presses))
+    elif args.mode == "import-keys":
+        asyncio.run(keypress_during_import(args.db, args.bundle, args.presses))
     elif args.mode == "walk":
         asyncio.run(walk(args.db, args.presses))
     else:
