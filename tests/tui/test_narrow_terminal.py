@@ -1,0 +1,101 @@
+"""A narrow terminal (60×20, 80×24): checklist titles wrap under their text, lists say which
+columns they left out, and notices keep every Chinese character."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from gridtui.core.models import Household
+from gridtui.tui.widgets.checklist import Checklist, ItemRow, KeyedRow
+
+from .tui_helpers import settle
+
+SIZES = [(60, 20), (80, 24)]
+
+
+def region_lines(app, region) -> list[str]:
+    """The screen's text inside ``region``, one string a line, cut by cells (not characters)."""
+    strips = app.screen._compositor.render_strips()
+    return [strips[y].crop(region.x, region.right).text.replace("\u00a0", " ")
+            for y in range(region.y, region.bottom)]
+
+
+async def open_first_visit(pilot):
+    await settle(pilot)
+    pilot.app.open_visit([Household.select().order_by(Household.id).first().id])
+    await settle(pilot)
+    return pilot.app.screen.query_one(Checklist)
+
+
+def shown_rows(checklist: Checklist) -> list[ItemRow]:
+    return [row for row in checklist.rows if checklist.region.contains_region(row.region)]
+
+
+async def scroll_through(pilot, checklist: Checklist):
+    """Every row of the checklist, each seen while it is wholly on screen."""
+    for _ in range(len(checklist.rows)):
+        for row in shown_rows(checklist):
+            yield row
+        await pilot.press("j")
+        await pilot.pause()
+
+
+def words(lang: str, lines: list[str]) -> str:
+    """Wrapped lines put back together: Chinese joins directly, English with a space."""
+    parts = [line.strip() for line in lines]
+    return ("" if lang == "zh" else " ").join(p for p in parts if p)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_long_question_wraps_under_its_text(make_app, size, lang):
+    app = make_app(lang=lang)
+    async with app.run_test(size=size) as pilot:
+        checklist = await open_first_visit(pilot)
+        wrapped = set()
+        async for row in scroll_through(pilot, checklist):
+            lines = region_lines(app, row.heading.region)
+            first, *rest = [line.rstrip() for line in lines]
+            assert re.match(rf"^ ?{row.number}\. \S", first), lines  # never the number alone
+            assert all(line.startswith("    ") and line[4] != " " for line in rest), lines
+            question = row.item.zh if lang == "zh" else row.item.en
+            assert words(lang, [first[4:], *rest]) == question + (" *" if row.item.required else ""), lines
+            if rest:
+                wrapped.add(row.number)
+        if size == (60, 20):  # 迁入迁出情况说明（姓名、时间、去向） / Move details (name, date, where from/to)
+            assert 3 in wrapped
+        assert wrapped or lang == "zh"  # in English some question is longer than 80 columns can hold
+        assert not app.errors
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_long_choice_wraps_under_its_label(make_app, size):
+    app = make_app(lang="en")
+    async with app.run_test(size=size) as pilot:
+        checklist = await open_first_visit(pilot)
+        labels = []
+        async for row in scroll_through(pilot, checklist):
+            if not isinstance(row, KeyedRow) or row.item.type == "yesno":
+                continue
+            answer = row.query_one(".item-answer")
+            lines = [line.rstrip() for line in region_lines(app, answer.region)]
+            for line in lines:  # a choice begins with its digit; its label's next line is under the label
+                assert re.match(r"^    \d\.\S", line) or re.match(r"^      \S", line), lines
+            labels += re.split(r"\s+(?=\d\.)", " ".join(line.strip() for line in lines))
+        assert "3.Bedridden or unable to care for self" in labels  # longer than a 60-column line
+
+
+def test_flow_pieces_follow_one_another_and_a_long_one_hangs_under_its_body():
+    from textual.content import Content
+
+    from gridtui.tui.widgets.flow import Flow
+
+    flow = Flow([(Content("1."), Content("Living alone")), (Content("2."), Content("Bedridden or unable to care for self")),
+                 (Content("3."), Content("Other")), (Content("4."), Content("None"))])
+    assert [line.plain for line in flow.lines(30)] == [
+        "1.Living alone", "2.Bedridden or unable to care", "  for self", "3.Other  4.None"]
+    assert flow.get_height({}, 30) == 4 and flow.get_height({}, 80) == 1
+    question = Flow.one(Content(" 3. "), Content("迁入迁出情况说明（姓名、时间、去向）"))
+    assert [line.plain for line in question.lines(20)] == [" 3. 迁入迁出情况说明", "    （姓名、时间、去", "    向）"]
