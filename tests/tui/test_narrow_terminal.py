@@ -99,3 +99,22 @@ def test_flow_pieces_follow_one_another_and_a_long_one_hangs_under_its_body():
     assert flow.get_height({}, 30) == 4 and flow.get_height({}, 80) == 1
     question = Flow.one(Content(" 3. "), Content("迁入迁出情况说明（姓名、时间、去向）"))
     assert [line.plain for line in question.lines(20)] == [" 3. 迁入迁出情况说明", "    （姓名、时间、去", "    向）"]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_notice_keeps_every_chinese_character(make_app, size):
+    """Drawn over the visit's two panels, a notice lost the characters lying across their edges."""
+    from gridtui.i18n import t
+
+    app = make_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        checklist = await open_first_visit(pilot)
+        await pilot.press(*"jjjjjj")  # the cursor low on the screen, where the notice goes
+        sentence = t("tui.writes.queued")  # 另一个程序正在写入数据库（可能在导入），你的回答已记下……
+        app.notify(sentence, timeout=60)
+        await settle(pilot)
+        toast = app.screen.query_one("Toast")
+        shown = "".join(line.replace("▌", "").strip() for line in region_lines(app, toast.region))
+        assert shown == sentence
+        assert not toast.region.overlaps(checklist.region)  # the screen made room for it
+        assert checklist.can_view_entire(checklist.current)

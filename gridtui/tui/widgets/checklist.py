@@ -342,6 +342,15 @@ class Checklist(Translated, VerticalScroll, can_focus=True):
         if row is not None and not self.can_view_entire(row):
             self.scroll_to_center(row, animate=False, origin_visible=True)
 
+    def on_resize(self) -> None:
+        """A notice above the footer takes lines from the checklist: the cursor's row stays in view."""
+        self.call_after_refresh(self._keep_cursor_in_view)
+
+    def _keep_cursor_in_view(self) -> None:
+        row = self.current
+        if row is not None and not self.can_view_entire(row):
+            self.scroll_to_widget(row, animate=False)
+
     def on_focus(self) -> None:
         self._draw_cursor()
 
