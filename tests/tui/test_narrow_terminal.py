@@ -116,5 +116,6 @@ async def test_a_notice_keeps_every_chinese_character(make_app, size):
         toast = app.screen.query_one("Toast")
         shown = "".join(line.replace("▌", "").strip() for line in region_lines(app, toast.region))
         assert shown == sentence
+        checklist = app.screen.query_one(Checklist)
         assert not toast.region.overlaps(checklist.region)  # the screen made room for it
-        assert checklist.can_view_entire(checklist.current)
+        assert checklist.can_view_entire(checklist.current), (checklist.current.region, checklist.region)

@@ -349,7 +349,7 @@ class Checklist(Translated, VerticalScroll, can_focus=True):
     def _keep_cursor_in_view(self) -> None:
         row = self.current
         if row is not None and not self.can_view_entire(row):
-            self.scroll_to_widget(row, animate=False)
+            self.scroll_to_widget(row, animate=False, immediate=True)  # laid out already
 
     def on_focus(self) -> None:
         self._draw_cursor()
