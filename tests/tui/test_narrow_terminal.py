@@ -87,6 +87,37 @@ async def test_a_long_choice_wraps_under_its_label(make_app, size):
         assert "3.Bedridden or unable to care for self" in labels  # longer than a 60-column line
 
 
+MARK = re.compile(r"…(?:另有(\d+)列| \+(\d+) columns?|\+(\d+))$")
+
+
+def mark_count(line: str) -> int:
+    """How many columns a header line says were left out (0: it says nothing)."""
+    found = MARK.search(line.rstrip())
+    return int(next(g for g in found.groups() if g)) if found else 0
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", [*SIZES, (120, 40)])
+async def test_home_says_how_many_grid_columns_a_narrow_terminal_left_out(make_app, size, lang):
+    from gridtui.tui.widgets.paged_list import PagedList
+
+    app = make_app(lang=lang)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        title, names = region_lines(app, app.screen.query_one("#home-grids-title").content_region)
+        grid = app.screen.query_one("#grid-list", PagedList)
+        first = region_lines(app, grid.content_region)[0].rstrip()
+        shown = len(names.split())
+        assert mark_count(title) == 7 - shown  # 网格 名称 进度 已完成 无人 拒访 待复访, one word each
+        assert title.startswith("我的网格" if lang == "zh" else "My grids")
+        if size == (60, 20):  # code, name and a bar that narrowed; the done/total figure left out
+            assert shown == 3 and re.fullmatch(r"01 +\S+ +[█░]+", first), first
+        elif size == (80, 24):  # … up to done/total, the three counts left out
+            assert shown == 4 and re.fullmatch(r"01 +\S+ +[█░]{16} \d+/\d+", first), first
+        else:
+            assert shown == 7 and not mark_count(title) and re.search(r"\d+/\d+ +\d+ +\d+ +\d+$", first), first
+
+
 def test_flow_pieces_follow_one_another_and_a_long_one_hangs_under_its_body():
     from textual.content import Content
 
