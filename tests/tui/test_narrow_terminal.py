@@ -118,6 +118,60 @@ async def test_home_says_how_many_grid_columns_a_narrow_terminal_left_out(make_a
             assert shown == 7 and not mark_count(title) and re.search(r"\d+/\d+ +\d+ +\d+ +\d+$", first), first
 
 
+def list_screens() -> dict:
+    """The lists with fixed columns, by name; "shops" is the walk list of a business campaign."""
+    from gridtui.domain import visits
+    from gridtui.tui.screens.needs import NeedsBoard
+    from gridtui.tui.screens.residents import ResidentsScreen
+    from gridtui.tui.screens.volunteers import VolunteersScreen
+    from gridtui.tui.screens.walk import WalkScreen
+
+    grid = visits.grids()[0]
+    walk = lambda: WalkScreen(grid.id, None, grid.name)  # noqa: E731
+    return {"needs": NeedsBoard, "residents": ResidentsScreen, "volunteers": VolunteersScreen,
+            "households": walk, "shops": walk}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", SIZES)
+async def test_lists_say_how_many_columns_they_left_out_and_show_none_in_part(make_app, size, lang):
+    """The header names the columns shown and counts the others; no row shows a piece of a
+    column left out."""
+    from gridtui.domain import visits
+    from gridtui.tui.widgets.columns import ColumnHeader, fit, visible_width
+    from gridtui.tui.widgets.paged_list import PagedList
+
+    app = make_app(lang=lang)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        left_out = {}
+        for name, screen in list_screens().items():
+            if name == "shops":
+                app.campaign_id = next(c.id for c in visits.campaigns() if c.target == "business")
+                await settle(pilot)
+            app.push_screen(screen())
+            await settle(pilot)
+            header, rows = app.screen.query_one(ColumnHeader), app.screen.query_one(PagedList)
+            columns, width = header.columns, visible_width(rows)
+            line = region_lines(app, header.content_region)[0]
+            named = [head for head, size in columns.heads if fit(head, size).strip() in line]
+            tail = bool(columns.tail) and columns.tail in line
+            left_out[name] = len(columns.heads) + bool(columns.tail) - len(named) - tail
+            assert mark_count(line) == left_out[name], line
+            shown = columns.fitted(width)
+            assert len(named) == len(shown.widths), line
+            if not tail:  # past the last column shown, nothing: no part of a column left out
+                end = sum(shown.widths) + columns.gap * (len(shown.widths) - 1)
+                area = rows.scrollable_content_region
+                assert not "".join(region_lines(app, area._replace(x=area.x + end, width=width - end))).strip()
+            app.pop_screen()
+            await settle(pilot)
+        if size == (60, 20):  # these lists hold more than 60 columns; a walk list of households fits
+            assert all(left_out[name] for name in ("needs", "residents", "volunteers", "shops"))
+            assert not left_out["households"]
+        assert not app.errors
+
+
 def test_flow_pieces_follow_one_another_and_a_long_one_hangs_under_its_body():
     from textual.content import Content
 
