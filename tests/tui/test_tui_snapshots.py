@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from gridtui.core.models import Household, Resident
 
 from .tui_helpers import SIZE, settle
@@ -14,10 +16,14 @@ async def walk_list(pilot) -> None:
         await settle(pilot)
 
 
-async def visit(pilot) -> None:
+async def visit_opened(pilot) -> None:
     await walk_list(pilot)
     await pilot.press("enter")
     await settle(pilot)
+
+
+async def visit(pilot) -> None:
+    await visit_opened(pilot)
     await pilot.press("3", "enter", "space", "j", "j", "space", "space", "j", "2", "j")
     await settle(pilot)
 
@@ -33,6 +39,24 @@ async def search(pilot) -> None:
 
 def test_home(snap_compare, make_app):
     assert snap_compare(make_app(), run_before=settle, terminal_size=SIZE)
+
+
+NARROW = pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=["80x24", "60x20"])
+BOTH_LANGUAGES = pytest.mark.parametrize("lang", ["zh", "en"])
+
+
+@BOTH_LANGUAGES
+@NARROW
+def test_home_narrow(snap_compare, make_app, size, lang):
+    """The figures a narrow terminal leaves out, counted on the "My grids" line."""
+    assert snap_compare(make_app(lang=lang), run_before=settle, terminal_size=size)
+
+
+@BOTH_LANGUAGES
+@NARROW
+def test_visit_narrow(snap_compare, make_app, size, lang):
+    """Long questions and choices wrapped under their text."""
+    assert snap_compare(make_app(lang=lang), run_before=visit_opened, terminal_size=size)
 
 
 def test_walk_list(snap_compare, make_app):

@@ -17,7 +17,6 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.content import Content
 from textual.events import Click
 from textual.geometry import Region
 from textual.message import Message
@@ -32,10 +31,12 @@ from gridtui.tui.app import db_work
 from gridtui.tui.keys import Translated, bind
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets import columns
+from gridtui.tui.widgets.columns import ColumnHeader, Columns, visible_width
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import Cells, PagedList
 
 GRID_WIDTHS = (5, 12, 16, 9, 5, 5, 6)
+"""Code, name, coverage bar, done/total, nobody home, refused, revisit due."""
 COUNTS = ("total", "done", "nobody_home", "refused", "revisit_due")
 """The coverage figures of a grid, in GridCoverage's order."""
 
@@ -67,6 +68,7 @@ GAP: tuple[str, None] = (" ", None)
 BOLD, BOLD_RED, DIM, GREEN, YELLOW, RED, MAGENTA = map(
     Style.parse, ("bold", "bold red", "dim", "green", "yellow", "red", "magenta")
 )
+GRID_STYLES = (BOLD, None, None, None, YELLOW, RED, MAGENTA)
 
 
 def cells(*spec: tuple[object, int, Style | None]) -> list[tuple[str, Style | None]]:
@@ -80,15 +82,20 @@ def cells(*spec: tuple[object, int, Style | None]) -> list[tuple[str, Style | No
     return out
 
 
-def render_grid(row: GridCoverage) -> Cells:
-    code, name, bar, share, *figures = GRID_WIDTHS
-    filled = round(bar * row.done / row.total) if row.total else 0
-    return [
-        *cells((row.code, code, BOLD), (row.name, name, None)), GAP,
-        ("█" * filled, GREEN), ("░" * (bar - filled), DIM), GAP,
-        *cells((f"{row.done}/{row.total}", share, None), *zip(
-            (row.nobody_home, row.refused, row.revisit_due), figures, (YELLOW, RED, MAGENTA), strict=True)),
-    ]
+def render_grid(row: GridCoverage, widths: tuple[int, ...] = GRID_WIDTHS) -> Cells:
+    """A grid's line in the columns the list's width holds (``widths``, see :func:`grid_columns`):
+    a narrow terminal leaves out the figures on the right and may narrow the bar."""
+    values = (row.code, row.name, None, f"{row.done}/{row.total}", row.nobody_home, row.refused, row.revisit_due)
+    out: list[tuple[str, Style | None]] = []
+    for value, width, style in zip(values, widths, GRID_STYLES, strict=False):  # the shown ones
+        if out:
+            out.append(GAP)
+        if value is None:  # the coverage bar
+            filled = round(width * row.done / row.total) if row.total else 0
+            out += [("█" * filled, GREEN), ("░" * (width - filled), DIM)]
+        else:
+            out.append((columns.fit(value, width, "right" if isinstance(value, int) else "left"), style))
+    return out
 
 
 def render_need(need) -> Cells:
@@ -99,17 +106,12 @@ def render_revisit(row) -> Cells:
     return cells((row.address, 20, BOLD), (row.head_name, 8, DIM))
 
 
-def grid_header() -> Text:
+def grid_columns() -> Columns:
+    """My grids' columns; the bar narrows before a figure is left out, and the count of those
+    left out goes on the "My grids" line (see :class:`ColumnHeader`)."""
     labels = ("tui.home.col.grid", "tui.home.col.name", "tui.home.col.coverage", "tui.home.col.done",
               "tui.home.col.nobody_home", "tui.home.col.refused", "tui.home.col.revisit_due")
-    return columns.row([(t(k), w) for k, w in zip(labels, GRID_WIDTHS, strict=True)])
-
-
-def grids_title() -> Content:
-    """"My grids" over the column names: one widget where two Statics were."""
-    return Content.assemble(
-        (t("tui.home.my_grids"), "$text-accent bold"), "\n", (grid_header().plain, "$text-muted bold")
-    )
+    return Columns([(t(k), w) for k, w in zip(labels, GRID_WIDTHS, strict=True)], elastic=2, mark_in_header=False)
 
 
 def campaign_line(campaign: str) -> Text:
@@ -260,9 +262,12 @@ class HomeScreen(GridScreen):
         yield Header()
         campaign = campaign_line(self._stored.campaign) if self._stored else t("tui.home.loading")
         yield Static(campaign, id="home-campaign", markup=False)
-        yield Static(grids_title(), id="home-grids-title")
+        grid = grid_columns()
+        grids = PagedList(render=lambda row: render_grid(row, grid.fitted(visible_width(grids)).widths),
+                          empty=t("tui.home.no_grids"), id="grid-list")
+        yield ColumnHeader(grid, grids, title=t("tui.home.my_grids"), id="home-grids-title")  # one widget, two lines
         yield DueList(id="home-due")  # the right column, both rows; the grid layout fills cells in order
-        yield PagedList(render=render_grid, empty=t("tui.home.no_grids"), id="grid-list")
+        yield grids
         yield KeyFooter()
 
     def on_mount(self) -> None:

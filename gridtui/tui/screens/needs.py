@@ -25,6 +25,7 @@ from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
 from gridtui.tui.screens.base import GridModal, GridScreen
 from gridtui.tui.widgets import columns
+from gridtui.tui.widgets.columns import ColumnHeader, Columns, visible_width
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
 
@@ -52,7 +53,8 @@ def _due(value) -> str:
     return value.strftime("%m-%d %H:%M") if value else "-"
 
 
-def render_need(row) -> Text:
+def need_cells(row) -> list:
+    """A need's columns on the board; the overdue mark, on overdue needs only, last."""
     cells = [
         (t(f"needs.urgency.{row.urgency}"), BOARD_WIDTHS[0], URGENCY_STYLE.get(row.urgency, "")),
         (row.item, BOARD_WIDTHS[1], "bold"),
@@ -63,12 +65,20 @@ def render_need(row) -> Text:
     ]
     if row.overdue:
         cells.append(Text(t("needs.overdue_mark"), "bold red"))
-    return columns.row(cells)
+    return cells
+
+
+def render_need(row) -> Text:
+    return columns.row(need_cells(row))
 
 
 def board_header() -> Text:
+    return columns.row(board_columns().heads)
+
+
+def board_columns() -> Columns:
     keys = ("urgency", "item", "address", "status", "due", "source")
-    return columns.row([(t(f"needs.col.{k}"), w) for k, w in zip(keys, BOARD_WIDTHS, strict=True)])
+    return Columns([(t(f"needs.col.{k}"), w) for k, w in zip(keys, BOARD_WIDTHS, strict=True)], tail="")
 
 
 def _number(value: float) -> int | float:
@@ -140,13 +150,18 @@ class NeedsBoard(GridScreen):
         self.filters = Filters()
         self.grids: list = []
         self.categories: list[dict] = []
+        self.columns = board_columns()
+        self.board = PagedList(render=self.render_row, empty=t("needs.board.empty"), id="needs-list")
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(t("needs.board.loading"), id="needs-filters", classes="screen-title")
-        yield Static(board_header(), classes="list-header")
-        yield PagedList(render=render_need, empty=t("needs.board.empty"), id="needs-list")
+        yield ColumnHeader(self.columns, self.board, classes="list-header")
+        yield self.board
         yield KeyFooter()
+
+    def render_row(self, row) -> Text:
+        return self.columns.row(need_cells(row), visible_width(self.board))
 
     def on_mount(self) -> None:
         self.query_one(PagedList).focus()

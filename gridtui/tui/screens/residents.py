@@ -18,6 +18,7 @@ from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets import columns
+from gridtui.tui.widgets.columns import ColumnHeader, Columns, visible_width
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
 
@@ -37,10 +38,10 @@ def register_badges(keys, groups: dict[str, str]) -> Text:
                            for k in keys])
 
 
-def residents_header() -> Text:
+def residents_columns() -> Columns:
     keys = ("name", "sex", "age", "id", "phone", "address")
-    return columns.row([*((t(f"registry.res.col.{k}"), w) for k, w in zip(keys, WIDTHS, strict=True)),
-                        (t("registry.res.col.registers"), 20)])
+    return Columns([(t(f"registry.res.col.{k}"), w) for k, w in zip(keys, WIDTHS, strict=True)],
+                   tail=t("registry.res.col.registers"))
 
 
 class ResidentsScreen(GridScreen):
@@ -67,12 +68,14 @@ class ResidentsScreen(GridScreen):
         self.register: str | None = None
         self.grid_id: str | None = None
         self.grids: list = []
+        self.columns = residents_columns()
+        self.people = PagedList(render=self.render_row, empty=t("registry.res.empty"), id="residents-list")
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(t("registry.loading"), id="residents-filters", classes="screen-title", markup=False)
-        yield Static(residents_header(), classes="list-header")
-        yield PagedList(render=self.render_row, empty=t("registry.res.empty"), id="residents-list")
+        yield ColumnHeader(self.columns, self.people, classes="list-header")
+        yield self.people
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -94,7 +97,7 @@ class ResidentsScreen(GridScreen):
         self.reload(keep_cursor=False)
 
     def render_row(self, row) -> Text:
-        return columns.row([
+        return self.columns.row([
             (row.name, WIDTHS[0], "bold"),
             (t(f"registry.sex.{row.sex}", default=row.sex), WIDTHS[1]),
             (row.age if row.age is not None else "", WIDTHS[2]),
@@ -102,7 +105,7 @@ class ResidentsScreen(GridScreen):
             (row.phone_masked, WIDTHS[4], "dim"),
             (row.address, WIDTHS[5]),
             register_badges(row.registers, self.groups),
-        ])
+        ], visible_width(self.people))
 
     def reload(self, keep_cursor: bool = True) -> None:
         from gridtui.domain import households

@@ -25,6 +25,7 @@ from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.screens.forms import FormDialog, required
 from gridtui.tui.screens.residents import cycle
 from gridtui.tui.widgets import columns
+from gridtui.tui.widgets.columns import ColumnHeader, Columns, visible_width
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
 
@@ -37,8 +38,8 @@ def _hours(value: float) -> str:
     return f"{value:g}"
 
 
-def render_volunteer(v: dict) -> Text:
-    return columns.row([
+def volunteer_cells(v: dict) -> list:
+    return [
         (v["name"], WIDTHS[0], "bold"),
         (t(f"volunteers.kind.{v['kind']}", default=v["kind"]), WIDTHS[1]),
         (v["team"] or "-", WIDTHS[2], "" if v["team"] else "dim"),
@@ -47,12 +48,12 @@ def render_volunteer(v: dict) -> Text:
          "green" if v["available"] else "dim"),
         (v["open_load"], WIDTHS[5], "bold" if v["open_load"] else "dim"),
         (columns.fit(_hours(v["hours"]), WIDTHS[6], "right"), WIDTHS[6]),
-    ])
+    ]
 
 
-def volunteers_header() -> Text:
+def volunteers_columns() -> Columns:
     keys = ("name", "kind", "team", "work_unit", "available", "load", "hours")
-    return columns.row([(t(f"registry.vol.col.{k}"), w) for k, w in zip(keys, WIDTHS, strict=True)])
+    return Columns([(t(f"registry.vol.col.{k}"), w) for k, w in zip(keys, WIDTHS, strict=True)])
 
 
 class VolunteersScreen(GridScreen):
@@ -77,13 +78,18 @@ class VolunteersScreen(GridScreen):
         self.kind: str | None = None
         self.teams: list[dict] = []
         self.ready = False
+        self.columns = volunteers_columns()
+        self.people = PagedList(render=self.render_row, empty=t("registry.vol.empty"), id="volunteers-list")
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(t("registry.loading"), id="volunteers-filters", classes="screen-title", markup=False)
-        yield Static(volunteers_header(), classes="list-header")
-        yield PagedList(render=render_volunteer, empty=t("registry.vol.empty"), id="volunteers-list")
+        yield ColumnHeader(self.columns, self.people, classes="list-header")
+        yield self.people
         yield KeyFooter()
+
+    def render_row(self, v: dict) -> Text:
+        return self.columns.row(volunteer_cells(v), visible_width(self.people))
 
     def on_mount(self) -> None:
         self.query_one(PagedList).focus()

@@ -11,6 +11,7 @@ from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets import columns
+from gridtui.tui.widgets.columns import ColumnHeader, Columns, visible_width
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
 
@@ -40,34 +41,33 @@ def flag_badges(flags) -> Text:
     return columns.badges([(t(f"tui.flag.{f}", default=f), FLAG_STYLE.get(f, "black on #87afd7")) for f in ordered])
 
 
-def render_walk_row(row) -> Text:
-    """A household on the walk list, or a shop on a business campaign's."""
+def walk_cells(row) -> list:
+    """A household on the walk list, or a shop on a business campaign's: its columns' cells."""
     if hasattr(row, "business_id"):
-        return columns.row([
+        return [
             (row.name, SHOP_WIDTHS[0], "bold"),
             (row.kind_label, SHOP_WIDTHS[1]),
             (row.address, SHOP_WIDTHS[2]),
             (row.owner_name, SHOP_WIDTHS[3]),
             (t(f"tui.status.{row.status}", default=row.status), SHOP_WIDTHS[4], STATUS_STYLE.get(row.status, "")),
             flag_badges(row.flags),
-        ])
-    return columns.row([
+        ]
+    return [
         (row.address, WALK_WIDTHS[0]),
         (row.head_name or "", WALK_WIDTHS[1], "bold"),
         (row.size, WALK_WIDTHS[2]),
         status_badge(row.status),
         flag_badges(row.flags),
-    ])
+    ]
 
 
-def walk_header(shops: bool = False) -> Text:
+def walk_columns(shops: bool = False) -> Columns:
     if shops:
         labels = ("businesses.col.name", "businesses.col.kind", "businesses.col.address",
                   "businesses.col.owner", "tui.walk.col.status")
-        return columns.row([*((t(k), w) for k, w in zip(labels, SHOP_WIDTHS, strict=True)),
-                            (t("tui.walk.col.flags"), 20)])
+        return Columns([(t(k), w) for k, w in zip(labels, SHOP_WIDTHS, strict=True)], tail=t("tui.walk.col.flags"))
     labels = ("tui.walk.col.address", "tui.walk.col.head", "tui.walk.col.size", "tui.walk.col.status")
-    return columns.row([*((t(k), w) for k, w in zip(labels, WALK_WIDTHS, strict=True)), (t("tui.walk.col.flags"), 20)])
+    return Columns([(t(k), w) for k, w in zip(labels, WALK_WIDTHS, strict=True)], tail=t("tui.walk.col.flags"))
 
 
 def open_grid(app, grid_id: str, title: str) -> None:
@@ -130,13 +130,20 @@ class WalkScreen(GridScreen):
         super().__init__()
         self.grid_id, self.building_id, self.walk_title = grid_id, building_id, title
         self.filter = ""
+        self.columns = {False: walk_columns(), True: walk_columns(shops=True)}
+        """By whether the rows are shops: a walk list turns to shops when the campaign does."""
+        self.walk_list = PagedList(render=self.render_row, empty=t("tui.walk.empty"), id="walk-list")
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="walk-title", classes="screen-title", markup=False)
-        yield Static(walk_header(), id="walk-header", classes="list-header")
-        yield PagedList(render=render_walk_row, empty=t("tui.walk.empty"), id="walk-list")
+        yield ColumnHeader(self.columns[False], self.walk_list, id="walk-header", classes="list-header")
+        yield self.walk_list
         yield KeyFooter()
+
+    def render_row(self, row) -> Text:
+        shop = hasattr(row, "business_id")
+        return self.columns[shop].row(walk_cells(row), visible_width(self.walk_list))
 
     def on_mount(self) -> None:
         self.query_one(PagedList).focus()
@@ -172,7 +179,7 @@ class WalkScreen(GridScreen):
                     lambda: source.walk_count(campaign, **scope),
                 )
             shops = source is businesses
-            self.query_one("#walk-header", Static).update(walk_header(shops))
+            self.query_one("#walk-header", ColumnHeader).show(self.columns[shops])
             walk.empty = t("businesses.walk.empty" if shops else "tui.walk.empty")
         name = t(f"tui.walk.filter.{self.filter or 'all'}")
         title = Text.assemble(

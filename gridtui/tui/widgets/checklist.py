@@ -26,15 +26,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from gridtui.i18n import pick, t
 from gridtui.tui.keys import Translated, bind
+from gridtui.tui.widgets.flow import Flow
 
 TYPED = ("number", "text", "date")
 """Item types answered by typing into an input; the others by single keys."""
@@ -82,13 +83,12 @@ class ItemRow(Widget):
     def checklist(self) -> Checklist:
         return self.parent  # type: ignore[return-value]
 
-    def question(self) -> Text:
-        text = Text()
-        text.append(f"{self.number:>2}. ", "dim")
-        text.append(pick(self.item.zh, self.item.en), "bold")
+    def question(self) -> Flow:
+        """``NN. `` and the question; a long one wraps under its first word, not under the number."""
+        body = Content.styled(pick(self.item.zh, self.item.en), "bold")
         if self.item.required:
-            text.append(" *", "red")
-        return text
+            body += Content.styled("\u00a0*", "ansi_red")  # the mark stays with the last word
+        return Flow.one(Content.styled(f"{self.number:>2}. ", "dim"), body)
 
     def focus(self, scroll_visible: bool = True) -> ItemRow:
         """Put the checklist's cursor on this row (the checklist keeps the focus)."""
@@ -136,21 +136,19 @@ class KeyedRow(ItemRow):
     def on_mount(self) -> None:
         self.show_error("")
 
-    def answer_text(self) -> Text:
+    def answer_text(self) -> Flow:
+        """Yes and no, or the numbered choices: a choice too long for the line wraps under its label."""
         if self.item.type == "yesno":
-            text = Text()
-            for label, on in ((t("tui.answer.yes"), True), (t("tui.answer.no"), False)):
-                text.append(f" {label} ", "reverse bold" if self.value is on else "dim")
-                text.append(" ")
-            return text
+            return Flow([
+                (Content(), Content.styled(f" {label} ", "reverse bold" if self.value is on else "dim"))
+                for label, on in ((t("tui.answer.yes"), True), (t("tui.answer.no"), False))
+            ], gap=1)
         chosen = self.value if isinstance(self.value, list) else [self.value]
-        text = Text()
-        for n, choice in enumerate(self.item.spec.get("choices", []), 1):
-            picked = choice["key"] in chosen
-            text.append(f"{n}.", "bold cyan")
-            text.append(choice_label(choice).replace(" ", "\u00a0"), "reverse bold" if picked else "")
-            text.append("  ")
-        return text
+        return Flow([
+            (Content.styled(f"{n}.", "bold ansi_cyan"),
+             Content.styled(choice_label(choice), "reverse bold" if choice["key"] in chosen else ""))
+            for n, choice in enumerate(self.item.spec.get("choices", []), 1)
+        ])
 
     def refresh_answer(self) -> None:
         # The same choices, only highlighted differently: no new layout needed (a keypress saves).
@@ -343,6 +341,15 @@ class Checklist(Translated, VerticalScroll, can_focus=True):
         row = self.current
         if row is not None and not self.can_view_entire(row):
             self.scroll_to_center(row, animate=False, origin_visible=True)
+
+    def on_resize(self) -> None:
+        """A notice above the footer takes lines from the checklist: the cursor's row stays in view."""
+        self.call_after_refresh(self._keep_cursor_in_view)
+
+    def _keep_cursor_in_view(self) -> None:
+        row = self.current
+        if row is not None and not self.can_view_entire(row):
+            self.scroll_to_widget(row, animate=False, immediate=True)  # laid out already
 
     def on_focus(self) -> None:
         self._draw_cursor()
