@@ -44,7 +44,11 @@ def make_demo(path: Path, scale: float, seed: int) -> None:
 
 
 def settle(path: Path) -> None:
-    """Fold the WAL into the main file so one file copy is the whole database."""
+    """Fold the WAL into the main file so one file copy is the whole database (an encrypted
+    one, which sqlite3 cannot open, was folded by its last connection closing)."""
+    with path.open("rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            return
     conn = sqlite3.connect(path)
     try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

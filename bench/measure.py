@@ -90,7 +90,7 @@ def guarded(row: Row, measure: Callable[[Row], None]) -> Row:
 STAGES = ("Python and Textual", "own imports", "first screen", "data")
 
 
-def until_ready(kind: str, db: Path | None) -> tuple[float, int, list[float]]:
+def until_ready(kind: str, db: Path | None, env: dict[str, str] = ENV) -> tuple[float, int, list[float]]:
     """Seconds from process start to "home screen shows data", the peak RSS (KiB) once the app
     has settled, and the ms spent in each of STAGES (all from the driver's wall-clock stamps)."""
     cmd = [sys.executable, "-m", "bench.tui_driver", "start", kind]
@@ -98,7 +98,7 @@ def until_ready(kind: str, db: Path | None) -> tuple[float, int, list[float]]:
         cmd += ["--db", str(db)]
     with tempfile.TemporaryFile("w+") as err:
         spawned = time.time()
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, env=ENV, cwd=ROOT)
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, env=env, cwd=ROOT)
         line = proc.stdout.readline()
         proc.stdout.read()
         proc.wait(timeout=120)
@@ -110,20 +110,20 @@ def until_ready(kind: str, db: Path | None) -> tuple[float, int, list[float]]:
     return marks[-1] - spawned, int(rss), [(b - a) * 1000 for a, b in zip(marks, marks[1:], strict=False)]
 
 
-def driver_keys(mode: str, kind: str, db: Path | None, presses: int):
+def driver_keys(mode: str, kind: str, db: Path | None, presses: int, env: dict[str, str] = ENV):
     """The JSON the driver prints for ``keypress`` (round trips by kind) or ``move`` (ms a move)."""
     cmd = [sys.executable, "-m", "bench.tui_driver", mode, kind, "--presses", str(presses)]
     if db is not None:
         cmd += ["--db", str(db)]
-    done = subprocess.run(cmd, capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=300)
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
     if done.returncode != 0:
         raise RuntimeError(done.stderr.strip() or f"driver exited {done.returncode}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def paint_times(db: Path, runs: int) -> dict[str, list[float]]:
+def paint_times(db: Path, runs: int, env: dict[str, str] = ENV) -> dict[str, list[float]]:
     cmd = [sys.executable, "-m", "bench.tui_driver", "paint", "grid", "--db", str(db), "--runs", str(runs)]
-    done = subprocess.run(cmd, capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=300)
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
     if done.returncode != 0:
         raise RuntimeError(done.stderr.strip() or f"driver exited {done.returncode}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -164,6 +164,7 @@ class Bench:
             (self.sync, "export and import"),
             (self.dispatch, "dispatch suggestions"),
             (self.office, "office reports and dashboard"),
+            (self.cipher, "encrypted against plain"),
         ]
         out: list[Row] = []
         for step, label in steps:
@@ -573,6 +574,110 @@ class Bench:
             row.note = f"suggest() for {len(needs)} open needs, median of {len(samples)} calls"
 
         return [guarded(row, measure)]
+
+    # encryption at rest (issue 14) --------------------------------------------------------------
+    def cipher(self) -> list[Row]:
+        """The same paths on an encrypted copy of the community and on the plain one."""
+        budget = Budget(1.15, True, text="<= 1.15x plain")
+        start = Row("encrypted: cold start to home, data shown", "ms", budget)
+        keys = Row("encrypted: keypress saving an answer, key event to saved", "ms", budget)
+        paint = Row("encrypted: walk list of the largest grid, first paint", "ms", budget)
+        search = Row("encrypted: search per keystroke", "ms", budget)
+        imports = Row("encrypted: full import into an empty database", "rows/s",
+                      Budget(1 / 1.15, True, at_least=True, text=">= plain / 1.15"))
+        stretch = Row("unlock: the passphrase stretched into the key", "ms", Budget(None, False, text="- (information)"))
+        state: dict[str, object] = {}
+
+        def sealed() -> tuple[Path, Path, dict[str, str]]:
+            if "db" not in state:
+                require("gridtui.core.unlock", "encrypt_file")
+                from bench.sync_steps import gridtui
+
+                phrase = self.work / "phrase.txt"
+                phrase.write_text("bench passphrase, not a secret\n", encoding="utf-8")
+                env = {**ENV, "GRIDTUI_PASSPHRASE_FILE": str(phrase)}
+                db = self.copy("sealed.db")
+                gridtui(env, "--db", db, "db", "encrypt")
+                state.update(db=db, plain=self.copy("plain.db"), env=env)
+            return state["plain"], state["db"], state["env"]
+
+        def measure_start(row: Row) -> None:
+            plain, db, env = sealed()
+            for target, e in ((plain, ENV), (db, env)):  # untimed: modules compiled, files cached
+                until_ready("grid", target, e)
+            row.figure, row.baseline = median_alternating(
+                lambda: until_ready("grid", db, env)[0] * 1000, lambda: until_ready("grid", plain)[0] * 1000,
+                self.runs)
+            row.note = (f"as the cold start above, on an encrypted copy opened by its passphrase file vs the plain "
+                        f"one, less the passphrase's stretch (its own line); median of {self.runs}")
+
+        def measure_keys(row: Row) -> None:
+            plain, db, env = sealed()
+            ours = driver_keys("keypress", "grid", db, 10, env)["direct"]
+            theirs = driver_keys("keypress", "grid", plain, 10)["direct"]
+            row.figure, row.baseline = statistics.median(ours), statistics.median(theirs)
+            row.note = "the key event to saved line above, on the encrypted copy vs the plain one (10 presses each)"
+
+        def measure_paint(row: Row) -> None:
+            plain, db, env = sealed()
+            row.figure = statistics.median(paint_times(db, self.runs, env)["grid"])
+            row.baseline = statistics.median(paint_times(plain, self.runs)["grid"])
+            row.note = f"the walk list's first paint above, encrypted vs plain, median of {self.runs}"
+
+        def measure_search(row: Row) -> None:
+            from gridtui.core import unlock
+            from gridtui.core.db import close_database, open_database
+            from gridtui.domain import search as searching
+
+            plain, db, env = sealed()
+            self.open_copy()
+            queries = self._typed_queries()
+            timed = {}
+            for name, target, cipher in (("plain", plain, None), ("sealed", db, "yes")):
+                close_database()
+                key = unlock.key_for(target, "bench passphrase, not a secret") if cipher else None
+                open_database(target, create=False, cipher=key)
+                timed[name] = statistics.median(
+                    self._median_ms(lambda q=q: searching.search(q), times=3) for q in queries)
+            close_database()
+            self._open = None
+            row.figure, row.baseline = timed["sealed"], timed["plain"]
+            row.note = f"the search line above ({len(queries)} prefixes), on the encrypted copy vs the plain one"
+
+        def measure_import(row: Row) -> None:
+            if not (has_command("export") and has_command("import")):
+                raise Missing("gridtui export / import")
+            from bench.sync_steps import SyncBench
+
+            _, _, env = sealed()
+            plain = SyncBench(self.community, self.work / "cipher-plain", ENV)
+            sealed_sync = SyncBench(self.community, self.work / "cipher-sealed", env, sender=plain)
+            plain.export()
+            sealed_sync.bundle, sealed_sync.rows = plain.bundle, plain.rows
+            runs = max(1, self.runs // 2)
+            stretch_s = stretch_ms() / 1000
+            row.figure, row.baseline = median_alternating(
+                lambda: sealed_sync.rows / (sealed_sync.import_() - stretch_s), lambda: plain.rows / plain.import_(),
+                runs)
+            row.note = (f"`gridtui import` of the full bundle into a new encrypted database vs a new plain one "
+                        f"({plain.rows:,} rows), the encrypted process less its passphrase's stretch "
+                        f"({stretch_s * 1000:.0f} ms, its own line); median of {runs}")
+
+        def stretch_ms() -> float:
+            if "stretch" not in state:
+                from gridtui.core import unlock
+
+                state["stretch"] = self._median_ms(lambda: unlock.stretch("bench passphrase", b"0123456789abcdef"),
+                                                   times=3)
+            return state["stretch"]
+
+        def measure_stretch(row: Row) -> None:
+            row.figure = stretch_ms()
+            row.note = ("PBKDF2-HMAC-SHA512, 256,000 rounds (SQLCipher 4's own), once per process at unlock; "
+                        "every connection after it is keyed with the raw key")
+
+        return [guarded(start, measure_start), guarded(keys, measure_keys), guarded(paint, measure_paint),
+                guarded(search, measure_search), guarded(imports, measure_import), guarded(stretch, measure_stretch)]
 
     def close(self) -> None:
         if self._open is not None:

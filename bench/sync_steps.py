@@ -47,11 +47,16 @@ def gridtui(env: dict[str, str], *args: str) -> str:
 
 
 class SyncBench:
-    def __init__(self, community: Path, work: Path, env: dict[str, str]) -> None:
+    def __init__(self, community: Path, work: Path, env: dict[str, str], sender: SyncBench | None = None) -> None:
+        """``sender``: receive that bench's bundles (another receiver, e.g. an encrypted one)."""
         self.community, self.work, self.env = community, work, env
-        self.source = working_copy(community, work, "export.db")
-        card = work / "card.json"
-        gridtui(env, "--db", self.source, "device", "card", "--out", card)
+        work.mkdir(parents=True, exist_ok=True)
+        if sender is None:
+            self.source = working_copy(community, work, "export.db")
+            card = work / "card.json"
+            gridtui(env, "--db", self.source, "device", "card", "--out", card)
+        else:
+            self.source, card = sender.source, sender.work / "card.json"
         self.receiver = work / "receiver.db"
         gridtui(env, "--db", self.receiver, "device", "trust", card)
         settle(self.receiver)

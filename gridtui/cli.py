@@ -20,7 +20,7 @@ from gridtui import __version__, i18n
 from gridtui.errors import GridError
 from gridtui.i18n import t
 
-COMMAND_MODULES: tuple[str, ...] = ("demo", "stats", "places", "needs", "dispatch", "volunteers", "report", "roster", "sync")
+COMMAND_MODULES: tuple[str, ...] = ("demo", "stats", "places", "needs", "dispatch", "volunteers", "report", "roster", "sync", "database")
 """Modules under gridtui.commands, in the order their subcommands are listed in ``--help``.
 Each exposes ``register(subparsers)``; list a module here once it exists."""
 
@@ -75,6 +75,8 @@ def _add_common(parser: argparse.ArgumentParser, *, root: bool = False) -> None:
         parser.add_argument("--db", metavar="PATH", default=default, help=t("cli.db"))
     if "--lang" not in parser._option_string_actions:
         parser.add_argument("--lang", choices=i18n.LANGS, default=default, help=t("cli.lang"))
+    if "--passphrase-file" not in parser._option_string_actions:
+        parser.add_argument("--passphrase-file", metavar="FILE", default=default, help=t("cli.passphrase_file"))
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for sub in dict.fromkeys(action.choices.values()):
@@ -143,15 +145,17 @@ def open_tui(args: argparse.Namespace) -> int:
     """No subcommand: the interactive workbench. The file is checked first, read-only, so a
     missing, empty, newer or foreign database is refused in one sentence before the screen is
     taken over: the app never makes a database (``demo`` and ``community set`` do)."""
+    from gridtui.core import unlock
     from gridtui.core.db import inspect_file
 
-    if inspect_file(args.db) is None:
+    # an encrypted file is checked once its passphrase opens it, on the app's first screen
+    if not unlock.encrypted(args.db) and inspect_file(args.db) is None:
         raise GridError("db.missing", path=str(args.db))
     try:
         from gridtui.tui import GridApp
     except ImportError:
         return _fail(t("cli.no_tui"))
-    GridApp(db_path=args.db, lang=args.lang).run()
+    GridApp(db_path=args.db, lang=args.lang, passphrase_file=args.passphrase_file).run()
     return 0
 
 

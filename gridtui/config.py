@@ -65,6 +65,9 @@ class Settings:
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id -> keys, e.g. ``"visit.next" = "ctrl+n"``: remaps any key in the app."""
 
+    lock_minutes: int = 10
+    """An encrypted database's screen locks after this many idle minutes; 0: never."""
+
 
 def load_settings(path: Path | None = None) -> Settings:
     """Read the config file; a missing or empty file gives the defaults. The TOML parser is
@@ -93,6 +96,8 @@ def load_settings(path: Path | None = None) -> Settings:
         settings.worker_name = general["worker_name"]
     if isinstance(general.get("revisit_days"), int):
         settings.revisit_days = general["revisit_days"]
+    if isinstance(general.get("lock_minutes"), int | float) and general["lock_minutes"] >= 0:
+        settings.lock_minutes = general["lock_minutes"]
     due = raw.get("due_hours")
     if isinstance(due, dict):
         settings.due_hours.update({k: int(v) for k, v in due.items() if isinstance(v, int)})

@@ -15,7 +15,7 @@ from test_cli import all_commands, one_sentence
 from gridtui.core.db import close_database, open_database
 from gridtui.i18n import t
 
-GROUPS = {("community",), ("grid",), ("needs",), ("dispatch",), ("volunteers",), ("roster",)}
+GROUPS = {("community",), ("grid",), ("needs",), ("dispatch",), ("volunteers",), ("roster",), ("db",)}
 """Command groups that, bare, only print their help: they open nothing."""
 
 CREATORS = {("demo",), ("community", "set"), ("import",), ("device", "card"), ("device", "trust"),
@@ -55,6 +55,8 @@ def arguments(tmp: Path) -> dict[tuple[str, ...], list[object]]:
         ("conflicts", "resolve"): ["x", "--mine"],
         ("quarantine",): [],
         ("quarantine", "accept"): [],
+        ("db", "encrypt"): [],
+        ("db", "passphrase"): [],
     }
 
 
@@ -94,9 +96,11 @@ def test_a_zero_byte_file_is_refused_by_every_command(cli, tmp_path, command):
 
 @pytest.mark.parametrize("command", sorted(CREATORS), ids=" ".join)
 def test_commands_that_start_a_database_say_so_once(cli, tmp_path, command):
+    """With no passphrase (a script), a new database is plain and says so; the demo's always is."""
     db = tmp_path / "new.db"
     _, _, err = run(cli, tmp_path, command, db)
-    assert err.splitlines()[0] == t("db.created", lang="en", path=db)
+    said = "db.created" if command == ("demo",) else "unlock.created_plain"
+    assert err.splitlines()[0] == t(said, lang="en", path=db)
     close_database()
     open_database(db, create=False)  # a gridtui database, whatever the command did next
     close_database()

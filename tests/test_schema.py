@@ -93,6 +93,11 @@ def negative_version_db(path):
 
 
 def random_bytes(path):
+    path.write_bytes(os.urandom(4000))
+
+
+def random_pages(path):
+    """Whole pages of random bytes: to anyone without a passphrase, an encrypted database."""
     path.write_bytes(os.urandom(4096))
 
 
@@ -117,10 +122,11 @@ def side_files(path):
     [
         (newer_gridtui_db, "db.newer_schema", {"zh": "更新版本", "en": "newer gridtui"}),
         (random_bytes, "db.not_gridtui", {"zh": "不是 gridtui 数据库", "en": "not a gridtui database"}),
+        (random_pages, "unlock.needed", {"zh": "不是未加密的 gridtui 数据库", "en": "not a plain gridtui database"}),
         (negative_version_db, "db.not_gridtui", {"zh": "不是 gridtui 数据库", "en": "not a gridtui database"}),
         (foreign_sqlite, "db.not_gridtui", {"zh": "不是 gridtui 数据库", "en": "not a gridtui database"}),
     ],
-    ids=["newer-schema", "random-bytes", "negative-version", "foreign-sqlite"],
+    ids=["newer-schema", "random-bytes", "random-pages", "negative-version", "foreign-sqlite"],
 )
 def test_refused_files_are_left_untouched(tmp_path, run_gridtui, make, key, words):
     path = tmp_path / "files" / "their.db"

@@ -19,26 +19,73 @@ from gridtui.errors import GridError
 from gridtui.i18n import t
 
 
-def open_db(args: Any, *, create: bool = False, write: bool = False) -> peewee.SqliteDatabase:
+def open_db(args: Any, *, create: bool = False, write: bool = False, plain: bool = False) -> peewee.SqliteDatabase:
     """Open the database named by ``--db`` (or GRIDTUI_DB, or the default path).
 
     Only the commands that start a database pass ``create=True`` (demo, community set, import,
     and the device commands a new laptop begins with); they say in one line on stderr that they
     made one. For any other command a mistyped path is "there is no database", never a new
     empty one. ``write=True``: a read-only database is refused before the command does any work.
+
+    An encrypted database is opened with the passphrase from ``--passphrase-file`` (or
+    GRIDTUI_PASSPHRASE_FILE), else asked on the terminal. A new one is encrypted the same way
+    (asked twice on a terminal); ``plain=True`` (the demo) or no passphrase and no terminal
+    makes a plain one, and says so.
     """
+    from gridtui.core import unlock
     from gridtui.core.db import open_database, read_only
 
     path = resolve_db_path(getattr(args, "db", None))
-    database = open_database(path, create=create, on_create=say_created)
+    cipher = None
+    if unlock.encrypted(path):
+        cipher = unlock.key_for(path, passphrase(args, path))
+    elif create and not plain and not path.exists():
+        phrase = passphrase(args, path, new=True)
+        cipher = unlock.new_key(phrase) if phrase else None
+    database = open_database(path, create=create, cipher=cipher,
+                             on_create=say_created if cipher or plain else say_created_plain)
     if write and read_only():
         raise GridError("db.readonly", path=str(path))
     return database
 
 
+def passphrase(args: Any, path: Path, *, new: bool = False) -> str | None:
+    """From the passphrase file, else asked on the terminal (twice for a new database).
+
+    None only for a new database when there is neither (a script): it is then made plain.
+    """
+    import getpass
+
+    from gridtui.core import unlock
+
+    given = unlock.passphrase_from_file(getattr(args, "passphrase_file", None))
+    if given is not None:
+        if new:
+            unlock.check_strength(given)
+        return given
+    if not sys.stdin.isatty():
+        if new:
+            return None
+        raise GridError("unlock.needed", path=str(path))
+    try:
+        phrase = getpass.getpass(t("unlock.ask_new" if new else "unlock.ask", path=path))
+        if new:
+            unlock.check_strength(phrase)
+            if getpass.getpass(t("unlock.ask_again")) != phrase:
+                raise GridError("unlock.mismatch")
+    except EOFError as exc:
+        raise GridError("unlock.needed", path=str(path)) from exc
+    return phrase
+
+
 def say_created(path: Path) -> None:
     """One line on stderr (stdout may be JSON for a script): a new database was made here."""
     print(t("db.created", path=path), file=sys.stderr)
+
+
+def say_created_plain(path: Path) -> None:
+    """A new database with no passphrase (a script gave none): said, with what to do."""
+    print(t("unlock.created_plain", path=path), file=sys.stderr)
 
 
 def emit_json(obj: Any) -> None:

@@ -29,7 +29,7 @@ def run(args) -> int:
         close_database()
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-    open_db(args, create=True, write=not args.if_empty)
+    open_db(args, create=True, write=not args.if_empty, plain=True)  # a demo holds no real people
     if not demo.is_empty():
         if args.if_empty:
             return 0

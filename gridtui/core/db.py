@@ -18,10 +18,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import peewee
 
-from gridtui.core import catalogs
+from gridtui.core import catalogs, unlock
 from gridtui.core.models import (
     LOCAL_MODELS,
     SYNCED_MODELS,
@@ -77,11 +78,12 @@ MIGRATIONS: dict[int, Callable[[peewee.SqliteDatabase], None]] = {
 """MIGRATIONS[n] takes a database from version n to n + 1."""
 
 
-def inspect_file(path: Path) -> int | None:
+def inspect_file(path: Path, cipher: unlock.CipherKey | None = None) -> int | None:
     """The schema version of an existing file, read without writing; None for a new file.
 
     Raises GridError for a folder, a zero-byte file, a file that is not a gridtui database or
-    comes from a newer gridtui, and one that cannot be read without writing beside it.
+    comes from a newer gridtui, and one that cannot be read without writing beside it; for an
+    encrypted file, without its key (``cipher``) or with a wrong one.
     """
     path = Path(path)
     if path.is_dir():
@@ -96,18 +98,15 @@ def inspect_file(path: Path) -> int | None:
     except OSError as exc:
         raise GridError("db.unreadable", path=str(path), detail=exc.strerror or str(exc)) from exc
     if head[:16] != SQLITE_MAGIC:
-        raise GridError("db.not_gridtui", path=str(path))
-    if not Path(f"{path}-wal").exists() and not _header_whole(head, path.stat().st_size):
-        raise GridError("db.corrupt", path=str(path), detail=t("db.header_mismatch"))
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{read_flags(path)}", uri=True)
-        try:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise GridError("db.corrupt", path=str(path), detail=str(exc)) from exc
+        if not unlock.encrypted(path):
+            raise GridError("db.not_gridtui", path=str(path))
+        if cipher is None:  # SQLCipher leaves no header: ours if the passphrase opens it
+            raise GridError("unlock.needed", path=str(path))
+        version, tables = _read_version(path, cipher)
+    else:
+        if not Path(f"{path}-wal").exists() and not _header_whole(head, path.stat().st_size):
+            raise GridError("db.corrupt", path=str(path), detail=t("db.header_mismatch"))
+        version, tables = _read_version(path, None)
     if version > SCHEMA_VERSION:
         raise GridError("db.newer_schema", path=str(path), found=version, supported=SCHEMA_VERSION)
     if version < 0:  # gridtui never writes one: a damaged header
@@ -117,6 +116,29 @@ def inspect_file(path: Path) -> int | None:
             raise GridError("db.not_gridtui", path=str(path))
         return None
     return version
+
+
+def _read_version(path: Path, cipher: unlock.CipherKey | None) -> tuple[int, set[str]]:
+    """user_version and table names, read without writing a byte (a wrong key: one sentence)."""
+    if cipher is None:
+        driver: Any = sqlite3
+    else:
+        from sqlcipher3 import dbapi2 as driver
+    try:
+        conn = driver.connect(f"{path.resolve().as_uri()}?{read_flags(path)}", uri=True)
+        try:
+            if cipher is not None:
+                conn.execute("PRAGMA cipher_log_level = NONE")
+                conn.execute(f"PRAGMA key = {cipher.pragma()}")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            conn.close()
+    except driver.DatabaseError as exc:
+        if cipher is not None and "not a database" in str(exc):
+            raise GridError("unlock.wrong", path=str(path)) from exc
+        raise GridError("db.corrupt", path=str(path), detail=str(exc)) from exc
+    return version, tables
 
 
 def writable(path: Path) -> bool:
@@ -159,19 +181,25 @@ def _header_whole(head: bytes, size: int) -> bool:
 
 
 def open_database(
-    path: str | os.PathLike, *, create: bool = True, on_create: Callable[[Path], None] | None = None
+    path: str | os.PathLike, *, create: bool = True, on_create: Callable[[Path], None] | None = None,
+    cipher: unlock.CipherKey | None = None,
 ) -> peewee.SqliteDatabase:
     """Open (and if needed create or migrate) the gridtui database at ``path``.
 
     ``create=False``: a path with no database is an error, not a new empty database.
     ``on_create`` is called with the path once a new database has been made, so the command
     that made it can say so. A database this process may not write is opened read-only.
+    ``cipher``: the key of an encrypted database (:mod:`gridtui.core.unlock`); a new database
+    made with one is encrypted.
     """
     path = Path(path)
     close_database()
-    version = inspect_file(path)
+    version = inspect_file(path, cipher)
     if version is None and not create:
         raise GridError("db.missing", path=str(path))
+    if version is not None and not unlock.encrypted(path):
+        cipher = None  # a plain file opened with a key to spare: it stays plain
+    database.cipher = cipher
     if version is not None and not writable(path):
         return _open_read_only(path, version)
     try:
@@ -219,6 +247,18 @@ def _open_read_only(path: Path, version: int) -> peewee.SqliteDatabase:
         database.close()
         raise translate_operational(exc, path) from exc
     return database
+
+
+DEMO_MARK = "demo_seed"
+"""Meta key: this database was filled by ``gridtui demo`` (its people are made up)."""
+
+
+def at_rest() -> str:
+    """How the open database lies on disk: ``encrypted``, ``demo`` (plain, made-up people) or
+    ``plain`` (real people readable by anyone who copies the file: home says so)."""
+    if database.cipher is not None:
+        return "encrypted"
+    return "demo" if meta_get(DEMO_MARK) is not None else "plain"
 
 
 def read_only() -> bool:

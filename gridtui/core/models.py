@@ -18,6 +18,7 @@ import contextvars
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from peewee import (
     BooleanField,
@@ -44,6 +45,9 @@ class GridDatabase(SqliteDatabase):
     uri_flags = ""
     """SQLite URI parameters for every connection, e.g. ``mode=ro``; empty: read-write."""
 
+    cipher: Any = None
+    """An encrypted database's :class:`~gridtui.core.unlock.CipherKey`; None: a plain file."""
+
     @property
     def read_only(self) -> bool:
         return "mode=ro" in self.uri_flags
@@ -61,11 +65,18 @@ class GridDatabase(SqliteDatabase):
             raise
 
     def _connect(self):
-        if not self.uri_flags:
+        if not self.uri_flags and self.cipher is None:
             return super()._connect()
-        uri = f"{Path(self.database).resolve().as_uri()}?{self.uri_flags}"
-        conn = sqlite3.connect(uri, timeout=self._timeout, isolation_level=None, uri=True, **self.connect_params)
+        driver: Any = sqlite3
+        if self.cipher is not None:  # only for an encrypted file: sqlcipher3 is not on every start
+            from sqlcipher3 import dbapi2 as driver
+        flags = self.uri_flags or "mode=rwc"
+        uri = f"{Path(self.database).resolve().as_uri()}?{flags}"
+        conn = driver.connect(uri, timeout=self._timeout, isolation_level=None, uri=True, **self.connect_params)
         try:
+            if self.cipher is not None:  # before anything else reads the file; SQLCipher says nothing
+                conn.execute("PRAGMA cipher_log_level = NONE")
+                conn.execute(f"PRAGMA key = {self.cipher.pragma()}")
             self._add_conn_hooks(conn)
         except Exception:
             conn.close()

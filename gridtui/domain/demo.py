@@ -19,6 +19,7 @@ from typing import Any
 
 from gridtui.core import catalogs, store
 from gridtui.core.catalogs import read_data
+from gridtui.core.db import DEMO_MARK, meta_set
 from gridtui.core.ids import stable_id, uuid7
 from gridtui.core.models import (
     Answer,
@@ -90,7 +91,9 @@ def generate(
         raise GridError("demo.bad_scale", scale=scale)
     if not is_empty():
         raise GridError("demo.not_empty")
-    return _Demo(seed, scale, today or date.today(), progress or (lambda _s: None)).run()
+    counts = _Demo(seed, scale, today or date.today(), progress or (lambda _s: None)).run()
+    meta_set(DEMO_MARK, str(seed))  # home says this community is the demo's (its people made up)
+    return counts
 
 
 class _Demo:

@@ -21,6 +21,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from gridtui.core import unlock
 from gridtui.core.db import self_device
 from gridtui.core.models import Device, database
 from gridtui.errors import GridError
@@ -61,7 +62,7 @@ def load_identity() -> Identity | None:
     if not device.sign_public:
         return None
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(_read_secret(path))
         signing = Ed25519PrivateKey.from_private_bytes(base64.b64decode(raw["sign_private"]))
         age = pyrage.x25519.Identity.from_str(raw["age_identity"])
     except FileNotFoundError as exc:
@@ -89,13 +90,61 @@ def ensure_identity() -> Identity:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError as exc:
         raise GridError("sync.keys_mismatch", path=str(path)) from exc
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(secret)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(_sealed_if_encrypted(secret.encode()))
     Device.update(sign_public=_public(signing), enc_public=str(age.to_public())).where(
         Device.id == device.id
     ).execute()
     device.sign_public, device.enc_public = _public(signing), str(age.to_public())
     return Identity(device, signing, age)
+
+
+KEYS_PURPOSE = "device-keys"
+
+
+def _sealed_if_encrypted(secret: bytes) -> bytes:
+    """The key file's contents: sealed under the database's own key when it is encrypted."""
+    cipher = database.cipher
+    return unlock.seal(cipher, KEYS_PURPOSE, secret) if cipher is not None else secret
+
+
+def _read_secret(path: Path) -> bytes:
+    """The key file's secret. A plain key file beside an encrypted database (keys made before
+    ``db encrypt``, or one interrupted) is sealed now, in place."""
+    blob = path.read_bytes()
+    cipher = database.cipher
+    if unlock.is_sealed(blob):
+        if cipher is None:
+            raise ValueError("sealed keys beside a plain database")
+        return unlock.unseal(cipher, KEYS_PURPOSE, blob)
+    if cipher is not None:
+        write_secret(path, blob)
+    return blob
+
+
+def reseal(old: unlock.CipherKey | None = None) -> None:
+    """After ``db encrypt`` or ``db passphrase``: the key file sealed under the database's key
+    now (it was plain, or sealed under ``old``). No key file yet: nothing to do."""
+    path = key_path()
+    if not path.exists():
+        return
+    blob = path.read_bytes()
+    if unlock.is_sealed(blob):
+        if old is None:
+            return  # already sealed under the current key
+        blob = unlock.unseal(old, KEYS_PURPOSE, blob)
+    write_secret(path, blob)
+
+
+def write_secret(path: Path, secret: bytes) -> None:
+    """Replace the key file whole (owner-only), sealed if the database is encrypted."""
+    tmp = path.with_name(f".{path.name}.part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(_sealed_if_encrypted(secret))
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
 
 
 def _public(signing: Ed25519PrivateKey) -> str:

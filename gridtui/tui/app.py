@@ -29,6 +29,7 @@ import os
 import sqlite3
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -71,8 +72,12 @@ screens (dashboard, reports, residents, volunteers...) are one `?` or ctrl+p awa
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+IDLE_CHECK = 15.0
+"""Seconds between looks at how long the keyboard has been idle (for the idle lock)."""
 
-def db_work(method: F | None = None, *, exclusive: bool = True, group: str = "db", load: bool = False) -> Any:
+
+def db_work(method: F | None = None, *, exclusive: bool = True, group: str = "db", load: bool = False,
+            open_first: bool = True) -> Any:
     """A thread worker that opens the database first and reports a failure as a notice.
 
     A GridError becomes its one sentence; anything else is a short generic sentence (and kept
@@ -86,7 +91,8 @@ def db_work(method: F | None = None, *, exclusive: bool = True, group: str = "db
         def run(self, *args, **kwargs):
             app = self.app
             try:
-                app.ensure_db()
+                if open_first:  # the unlock screen's worker opens it itself, with the key
+                    app.ensure_db()
                 return fn(self, *args, **kwargs)
             except Exception as exc:  # noqa: BLE001 - shown to the user as one sentence
                 app.report(exc)
@@ -171,6 +177,7 @@ class GridApp(App):
         lang: str | None = None,
         config_path: str | Path | None = None,
         today: date | None = None,
+        passphrase_file: str | Path | None = None,
     ) -> None:
         self.settings = config.load_settings(Path(config_path) if config_path else None)
         # --lang, then GRIDTUI_LANG, then this app's config file, then the locale (i18n.detect).
@@ -181,6 +188,12 @@ class GridApp(App):
         self.db_path = config.resolve_db_path(db_path)
         self.today = today
         self.errors: list[Exception] = []
+        self.passphrase_file = passphrase_file
+        self.cipher: Any = None
+        """An encrypted database's key, once its passphrase has opened it (core.unlock)."""
+        self.at_rest = ""
+        """How the database lies on disk: encrypted, demo or plain (core.db.at_rest)."""
+        self._last_input = time.monotonic()
         self.typeahead = TypeAhead(self)
         self.writes = Writes(self)
         self.quitting = False
@@ -196,6 +209,8 @@ class GridApp(App):
 
     async def on_event(self, event: events.Event) -> None:
         """Keys (and pastes) one at a time, in the order typed: see :mod:`gridtui.tui.typeahead`."""
+        if isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self._last_input = time.monotonic()
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded and not self.typeahead.admit(event):
             return
         await super().on_event(event)
@@ -211,11 +226,12 @@ class GridApp(App):
         with self._db_lock:
             if self._db_ready:
                 return
-            from gridtui.core.db import open_database, read_only
+            from gridtui.core.db import at_rest, open_database, read_only
             from gridtui.domain import visits
 
-            open_database(self.db_path, create=False)
+            open_database(self.db_path, create=False, cipher=self.cipher)
             self.read_only = read_only()
+            self.at_rest = at_rest()
             # Set without firing watchers: the screen that asked is about to read it anyway.
             self.set_reactive(GridApp.campaign_id, visits.active_campaign_id() or "")
             self._db_ready = True
@@ -228,6 +244,62 @@ class GridApp(App):
         from gridtui.tui.screens.home import HomeScreen
 
         return HomeScreen()
+
+    def on_mount(self) -> None:
+        """An encrypted database: the passphrase screen over home, before home reads anything."""
+        if self.locked:
+            from gridtui.core import unlock
+            from gridtui.tui.screens.unlock import UnlockScreen
+
+            self.push_screen(UnlockScreen(passphrase=unlock.passphrase_from_file(self.passphrase_file)))
+
+    @property
+    def locked(self) -> bool:
+        """An encrypted database not opened yet: nothing may read it before its passphrase."""
+        if self.cipher is not None or self._db_ready:
+            return False
+        from gridtui.core import unlock
+
+        return unlock.encrypted(self.db_path)
+
+    # -- encryption at rest -------------------------------------------------------------------
+    def unlock(self, passphrase: str) -> None:
+        """Open the encrypted database with ``passphrase`` (in a worker: stretching takes time)."""
+        from gridtui.core import unlock
+
+        self.cipher = unlock.key_for(self.db_path, passphrase)
+        try:
+            self.ensure_db()
+        except Exception:
+            self.cipher = None
+            raise
+
+    def check_passphrase(self, passphrase: str) -> None:
+        """The idle lock: the passphrase must be the one that opened the database."""
+        from gridtui.core import unlock
+
+        if self.cipher is None or unlock.key_for(self.db_path, passphrase).key != self.cipher.key:
+            raise GridError("unlock.wrong", path=str(self.db_path))
+
+    def unlocked(self, screen: Screen) -> None:
+        """The passphrase was right: home at start, or back to the screen the lock covered."""
+        self.pop_screen()  # home reads the database as it comes back into view
+        if not getattr(screen, "locking", False):
+            self._last_input = time.monotonic()
+            self.set_interval(IDLE_CHECK, self.lock_if_idle)
+
+    def lock_if_idle(self, now: float | None = None) -> None:
+        """The idle lock: after `lock_minutes` with no key or mouse, the passphrase screen
+        covers everything until the passphrase is given again."""
+        from gridtui.tui.screens.unlock import UnlockScreen
+
+        minutes = self.settings.lock_minutes
+        idle = (now or time.monotonic()) - self._last_input
+        if minutes and idle >= minutes * 60 and not isinstance(self.screen, UnlockScreen):
+            save_typing = getattr(self.screen, "save_typing", None)
+            if save_typing is not None:
+                save_typing()  # a killed process while locked must not lose it
+            self.push_screen(UnlockScreen(locking=True))
 
     def on_unmount(self) -> None:
         from gridtui.core.db import close_database

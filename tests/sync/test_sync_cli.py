@@ -6,6 +6,7 @@ import json
 
 from gridtui.core import store
 from gridtui.core.models import Household
+from gridtui.i18n import t
 
 from .conftest import has_cjk_text
 
@@ -41,7 +42,7 @@ def test_device_commands_in_both_languages(cli, tmp_path):
     code, _, err = cli("--db", db, "--lang", "en", "device", "show")
     assert code == 1 and "There is no database" in err and not db.exists()  # a read makes none
     code, _, err = cli("--db", db, "--lang", "en", "device", "rename", "g")  # a new laptop's first step
-    assert code == 0 and err == f"Created a new database at {db}.\n"
+    assert code == 0 and err == t("unlock.created_plain", lang="en", path=db) + "\n"
     code, out, _ = cli("--db", db, "--lang", "zh", "device", "show")
     assert code == 0 and "设备编号" in out and "age1" in out
     code, out, _ = cli("--db", db, "--lang", "en", "device", "show", "--json")

@@ -45,7 +45,7 @@ async def test_home_shows_its_figures_under_a_read_only_banner(shelved):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         text = screen_text(app)
-        banner = str(app.screen.query_one("#home-read-only").render())
+        banner = str(app.screen.query_one("#home-banner").render())
     assert app.read_only
     assert banner == t("tui.home.read_only", lang="en", path=shelved)
     assert text.splitlines()[1].strip().startswith("Read-only: nothing can be saved")  # under the header

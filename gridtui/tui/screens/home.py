@@ -315,6 +315,8 @@ class HomeScreen(GridScreen):
         With the stored figures on screen, the first read waits until they are painted:
         starting the worker's thread hands it the GIL for up to a switch interval (5 ms) while
         it imports the domain, and the first frame would wait for that."""
+        if self.app.locked:  # encrypted: read once the passphrase has opened it
+            return
         if self._cached_unpainted:
             self._cached_unpainted = False
             self.call_after_refresh(self.load)
@@ -336,8 +338,8 @@ class HomeScreen(GridScreen):
     def on_home_screen_loaded(self, message: Loaded) -> None:
         self.query_one("#home-campaign", Static).update(campaign_line(message.data.campaign), layout=False)
         self.show_lists(message.data)
-        if self.app.read_only and not self.has_class("-read-only"):
-            self.show_read_only()
+        if not self.has_class("-banner"):
+            self.show_banner()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A first read that failed (its notice says why) must not leave "Loading…" up for good."""
@@ -345,11 +347,19 @@ class HomeScreen(GridScreen):
         if worker.name == "load" and event.state is WorkerState.SUCCESS and worker.result is None and not self._shown:
             self.query_one("#home-campaign", Static).update(t("tui.home.unreadable"), layout=False)
 
-    def show_read_only(self) -> None:
-        """A line above the campaign: this database cannot be written, so nothing will be saved."""
-        banner = Static(t("tui.home.read_only", path=self.app.db_path), id="home-read-only", markup=False)
-        self.add_class("-read-only")
-        self.mount(banner, before="#home-campaign")
+    def show_banner(self) -> None:
+        """A line above the campaign when the database needs a word: it cannot be written (so
+        nothing will be saved), or it is not encrypted (real people, or the demo's made-up ones)."""
+        if self.app.read_only:
+            sentence, kind = t("tui.home.read_only", path=self.app.db_path), "-warning"
+        elif self.app.at_rest == "plain":
+            sentence, kind = t("tui.home.plain"), "-warning"
+        elif self.app.at_rest == "demo":
+            sentence, kind = t("tui.home.demo"), "-info"
+        else:
+            return
+        self.add_class("-banner")
+        self.mount(Static(sentence, id="home-banner", classes=kind, markup=False), before="#home-campaign")
 
     def show_lists(self, data: HomeData) -> None:
         self._shown = True

@@ -196,7 +196,7 @@ class VisitScreen(GridScreen):
             row.stop_editing()
             ItemRow.action_move(row, message.move)
 
-    def _commit_typing(self) -> bool:
+    def save_typing(self) -> bool:
         """Before leaving the household: save text still being typed; False if it is bad."""
         focused = self.focused
         row = next((a for a in focused.ancestors_with_self if isinstance(a, TypedRow)), None) if focused else None
@@ -232,7 +232,7 @@ class VisitScreen(GridScreen):
     def action_outcome(self, outcome: str) -> None:
         from gridtui.domain import visits
 
-        if self.data is None or not self._commit_typing():
+        if self.data is None or not self.save_typing():
             return
         visit_id, settings = self.data.visit_id, self.app.settings
 
@@ -256,7 +256,7 @@ class VisitScreen(GridScreen):
         if not 0 <= index < len(self.target_ids):
             self.notify(t("tui.visit.end_of_list"), severity="warning")
             return
-        if not self._commit_typing():
+        if not self.save_typing():
             return
         self.index = index
         self.data = None
