@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import peewee
 
-from gridtui.core import hlc, validate
+from gridtui.core import hlc, stored, validate
 from gridtui.core.ids import uuid7
 from gridtui.core.models import Base, Meta, Synced, _store_writing, database
 from gridtui.errors import GridError
@@ -102,6 +102,7 @@ def create(model: type[M], *, id: str | None = None, **values: Any) -> M:
     """Validate and insert one new row; returns it."""
     with transaction() as tx:
         values = validate.clean(model, _columns(model, values), None)
+        stored.check_record(model, values)
         row = model(
             id=id or uuid7(), deleted=False, origin=tx.device, stamp=tx.next_stamp(),
             stamps={}, seq=tx.next_seq(), **values,
@@ -127,6 +128,7 @@ def update(model: type[M], id: str, **values: Any) -> list[str]:
                 changed[name] = _pk(value)
         if not changed:
             return []
+        stored.check_record(model, changed)
         stamp = tx.next_stamp()
         stamps = dict(row.stamps or {})
         for name in changed:
@@ -152,8 +154,9 @@ def delete(model: type[Synced], id: str) -> bool:
 def bulk_create(model: type[Synced], rows: Iterable[dict[str, Any]], *, check: bool = True) -> int:
     """Batch mode for large inserts (demo community, roster import): same stamps and rules.
 
-    Rows are validated one by one (``check=False`` only for data this program generated and
-    validated itself) and written with executemany in chunks. Returns the number of rows.
+    Rows are validated one by one, and each chunk's stored values column by column
+    (``check=False`` only for data this program generated and validated itself), and written
+    with executemany in chunks. Returns the number of rows.
     """
     fields = [model._meta.fields[n] for n in model._meta.sorted_field_names]
     names = [f.column_name for f in fields]
@@ -163,11 +166,7 @@ def bulk_create(model: type[Synced], rows: Iterable[dict[str, Any]], *, check: b
     count = 0
     with transaction() as tx:
         stamp = tx.next_stamp()
-        cursor = database.cursor()
         chunk: list[tuple] = []
-        # The raw cursor raises sqlite3 errors; peewee's wrapper turns them into peewee's own
-        # (OperationalError for locked, read-only, disk full), which every caller translates.
-        wrapper = peewee.__exception_wrapper__
         for values in rows:
             values = dict(values)
             row_id = values.pop("id", None) or uuid7()
@@ -179,15 +178,27 @@ def bulk_create(model: type[Synced], rows: Iterable[dict[str, Any]], *, check: b
             }
             chunk.append(tuple(_db_value(f, record) for f in fields))
             if len(chunk) >= BULK_CHUNK:
-                with wrapper:
-                    cursor.executemany(sql, chunk)
-                count += len(chunk)
-                chunk.clear()
+                count += _write_chunk(model, names, sql, chunk, check)
         if chunk:
-            with wrapper:
-                cursor.executemany(sql, chunk)
-            count += len(chunk)
+            count += _write_chunk(model, names, sql, chunk, check)
     return count
+
+
+def _write_chunk(model: type[Synced], names: list[str], sql: str, chunk: list[tuple], check: bool) -> int:
+    """One executemany of bulk rows, their stored form checked first; the chunk is emptied."""
+    if check:
+        columns = [list(column) for column in zip(*chunk, strict=True)]
+        try:
+            stored.check_types(model, names, columns)
+        except stored.BadValue as bad:
+            raise bad.reason from None
+    # The raw cursor raises sqlite3 errors; peewee's wrapper turns them into peewee's own
+    # (OperationalError for locked, read-only, disk full), which every caller translates.
+    with peewee.__exception_wrapper__:
+        database.cursor().executemany(sql, chunk)
+    written = len(chunk)
+    chunk.clear()
+    return written
 
 
 def merge_rows(model: type[Synced], columns: list[str], rows: list[tuple]) -> int:
@@ -244,7 +255,7 @@ def _db_value(field, record: dict[str, Any]) -> Any:
         value = None
     else:
         raise GridError("validate.required", field=field.name)
-    return field.db_value(_pk(value))
+    return stored.as_stored(field.db_value(_pk(value)))
 
 
 def _pk(value: Any) -> Any:
