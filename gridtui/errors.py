@@ -6,18 +6,18 @@ user's language and exits 1, the TUI shows it as a notification.
 
 from __future__ import annotations
 
-import re
+import unicodedata
 
 SHOWN_LIMIT = 240
-UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
-"""Control characters, line breaks and lone surrogates: a value quoted in a sentence (a name
-from a bundle, a typed word) must keep it one printable line, whatever the value holds."""
 
 
 def shown(value: object, limit: int = SHOWN_LIMIT) -> str:
-    """A value as it may appear inside a sentence: printable, on one line, not too long."""
-    text = UNPRINTABLE.sub("\ufffd", str(value))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """A value as it may appear inside a sentence (a name from a bundle, a typed word): one
+    printable line, not too long. Control characters, line breaks, lone surrogates and
+    unassigned code points become U+FFFD; spaces (a full-width one too) stay."""
+    text = str(value)
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return "".join(c if c.isprintable() or unicodedata.category(c) == "Zs" else "\ufffd" for c in text)
 
 
 def _shown_params(params: dict[str, object], lang: str | None) -> dict[str, object]:

@@ -182,10 +182,21 @@ def run_export(args) -> int:
 
 
 def summary_line(summary: Summary, dry_run: bool = False) -> str:
-    line = t("sync.summary", **{k: v for k, v in summary.as_dict().items() if k != "tables"})
+    """The counts on one line, then one sentence per bundle that found something missing."""
+    line = t("sync.summary", **{k: v for k, v in summary.as_dict().items() if k not in ("tables", "gaps")})
     if summary.duplicates:
         line += t("sync.summary_duplicates", duplicates=summary.duplicates)
-    return t("sync.dry_run_prefix") + line if dry_run else line
+    line = t("sync.dry_run_prefix") + line if dry_run else line
+    return "\n".join([line, *map(gap_sentence, summary.gaps)])
+
+
+def gap_sentence(gap: dict) -> str:
+    """What a bundle assumed this laptop holds and it does not, and from whom it will come; a
+    laptop missing its own changes is an older copy of itself, which wants a new identity."""
+    from gridtui.sync import keys
+
+    sender = keys.name_of(gap["sender"])
+    return t("sync.gap_self" if gap["older_copy"] else "sync.gap", sender=sender)
 
 
 def run_import(args) -> int:
@@ -261,7 +272,8 @@ def run_quarantine(args) -> int:
         return 0
     for item in held:
         if item["kind"] == "bundle":
-            print(t("sync.cli.held_bundle", id=item["id"], file=item["file"], sender=item["sender"],
+            print(t(f"sync.cli.held_{item['state']}", id=item.get("id", ""), file=item.get("file", ""),
+                    rows=item.get("rows", 0), fingerprint=item.get("key", ""), sender=item.get("sender", ""),
                     name=item.get("sender_name", "")))
         else:
             print(t("sync.cli.held_row", id=item["id"], table=item["table"], row=item["row"][:8],

@@ -31,7 +31,7 @@ from gridtui.core.models import (
 from gridtui.errors import GridError
 from gridtui.i18n import t
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bump with a new entry in MIGRATIONS whenever the tables change."""
 
 PRAGMAS = {
@@ -57,9 +57,19 @@ def _migrate_2_to_3(db: peewee.SqliteDatabase) -> None:
     db.create_tables([Conflict, SyncPeer, HeldRow])
 
 
+def _migrate_3_to_4(db: peewee.SqliteDatabase) -> None:
+    """Version 4 syncs by acknowledgement: ``sync_peer`` keeps what each device acknowledged and
+    a knowledge vector that only counts changes held without a hole. Version 3's columns meant
+    something else (what was sent; the newest clock seen), so the table starts afresh: the next
+    bundle to each peer carries everything it cannot be shown to hold, and nothing is lost."""
+    db.execute_sql('DROP TABLE "sync_peer"')
+    db.create_tables([SyncPeer])
+
+
 MIGRATIONS: dict[int, Callable[[peewee.SqliteDatabase], None]] = {
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
+    3: _migrate_3_to_4,
 }
 """MIGRATIONS[n] takes a database from version n to n + 1."""
 

@@ -21,6 +21,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from gridtui.core import hlc
 from gridtui.core.db import self_device
 from gridtui.core.models import Device, database
 from gridtui.errors import GridError
@@ -79,27 +80,35 @@ def ensure_identity() -> Identity:
     if found is not None:
         return found
     device = self_device()
-    path = key_path()
-    signing = Ed25519PrivateKey.generate()
-    age = pyrage.x25519.Identity.generate()
-    secret = json.dumps(
-        {"device": device.id, "sign_private": b64(signing.private_bytes_raw()), "age_identity": str(age)}
-    )
+    signing, age = Ed25519PrivateKey.generate(), pyrage.x25519.Identity.generate()
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(key_path(), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError as exc:
-        raise GridError("sync.keys_mismatch", path=str(path)) from exc
+        raise GridError("sync.keys_mismatch", path=str(key_path())) from exc
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(secret)
-    Device.update(sign_public=_public(signing), enc_public=str(age.to_public())).where(
-        Device.id == device.id
-    ).execute()
+        fh.write(_secret(device.id, signing, age))
+    return _publish(device, signing, age)
+
+
+def _secret(device_id: str, signing: Ed25519PrivateKey, age: pyrage.x25519.Identity) -> str:
+    return json.dumps({"device": device_id, "sign_private": b64(signing.private_bytes_raw()), "age_identity": str(age)})
+
+
+def _publish(device: Device, signing: Ed25519PrivateKey, age: pyrage.x25519.Identity) -> Identity:
+    """The public halves into this device's row (what its card shows)."""
+    Device.update(sign_public=_public(signing), enc_public=str(age.to_public())).where(Device.id == device.id).execute()
     device.sign_public, device.enc_public = _public(signing), str(age.to_public())
     return Identity(device, signing, age)
 
 
+def raw_public(key: Ed25519PrivateKey | Ed25519PublicKey) -> bytes:
+    """The 32 bytes of a signing key's public half, as a bundle's prefix carries them."""
+    public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
+    return public.public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
 def _public(signing: Ed25519PrivateKey) -> str:
-    return b64(signing.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
+    return b64(raw_public(signing))
 
 
 def public_key(device: Device) -> Ed25519PublicKey:
@@ -137,7 +146,7 @@ def read_card(path: Path) -> dict:
         for name in ("id", "name", "sign_public", "age_recipient", "signature"):
             if not isinstance(card.get(name), str) or not card[name]:
                 raise ValueError(name)
-        if len(card["id"]) > 32 or len(card["name"]) > 80:
+        if not hlc.is_device_id(card["id"]) or len(card["name"]) > 80:
             raise ValueError("id")
         pyrage.x25519.Recipient.from_str(card["age_recipient"])
         key = Ed25519PublicKey.from_public_bytes(base64.b64decode(card["sign_public"], validate=True))
@@ -208,6 +217,12 @@ def recipients(names: list[str]) -> list[Device]:
         if device not in peers:
             peers.append(device)
     return peers
+
+
+def name_of(device_id: str) -> str:
+    """A device as people know it: its name if this laptop knows it, else its id."""
+    found = Device.get_or_none(Device.id == device_id)
+    return found.name if found is not None else device_id
 
 
 def describe(device: Device) -> dict:
