@@ -42,6 +42,10 @@ def register(subparsers) -> None:
     rename = sub.add_parser("rename", help=t("sync.cli.rename_help"), description=t("sync.cli.rename_help"))
     rename.add_argument("name", metavar="NAME", help=t("sync.cli.rename_name"))
     rename.set_defaults(func=run_rename)
+    fresh = sub.add_parser("new-identity", help=t("sync.cli.new_identity_help"),
+                           description=t("sync.cli.new_identity_description"))
+    fresh.add_argument("--name", metavar="NAME", help=t("sync.cli.new_identity_name"))
+    fresh.set_defaults(func=run_new_identity)
     device.set_defaults(func=run_show, json=False)
 
     export = subparsers.add_parser("export", help=t("sync.cli.export_help"), description=t("sync.cli.export_description"))
@@ -151,6 +155,17 @@ def run_rename(args) -> int:
     open_db(args)
     device = keys.rename(args.name)
     print(t("sync.cli.renamed", name=device.name))
+    return 0
+
+
+def run_new_identity(args) -> int:
+    from gridtui.sync import keys
+
+    open_db(args, create=False)
+    identity, original = keys.new_identity(args.name)
+    device = identity.device
+    print(t("sync.cli.new_identity_done", name=device.name, id=device.id, original=original.name,
+            original_id=original.id, fingerprint=keys.fingerprint(device.sign_public)))
     return 0
 
 

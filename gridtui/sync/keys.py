@@ -12,6 +12,7 @@ import base64
 import hashlib
 import json
 import os
+import socket
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,8 +23,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from gridtui.core import hlc
-from gridtui.core.db import self_device
-from gridtui.core.models import Device, database
+from gridtui.core.db import meta_get, meta_set, self_device
+from gridtui.core.models import Device, SyncPeer, database
 from gridtui.errors import GridError
 
 CARD_FORMAT = "gridtui-device-card/1"
@@ -99,6 +100,63 @@ def _publish(device: Device, signing: Ed25519PrivateKey, age: pyrage.x25519.Iden
     Device.update(sign_public=_public(signing), enc_public=str(age.to_public())).where(Device.id == device.id).execute()
     device.sign_public, device.enc_public = _public(signing), str(age.to_public())
     return Identity(device, signing, age)
+
+
+def new_identity(name: str | None = None) -> tuple[Identity, Device]:
+    """Give a copied database (or one restored from a backup) a device id and keys of its own,
+    keeping all its data, so it can sync with the laptop it was copied from.
+
+    Two databases with one id stamp their changes alike and refuse each other's card as their
+    own. The copy gets a new id and new keys; the original stays as a trusted peer (its public
+    key is the one the copy had, so nothing new is trusted), and this laptop is known to hold
+    the original's changes up to the copy. What peers acknowledged was said to the original,
+    so it is forgotten: the copy's first bundles carry everything. Returns the new identity
+    and the original device.
+    """
+    original, path = self_device(), key_path()
+    signing, age = Ed25519PrivateKey.generate(), pyrage.x25519.Identity.generate()
+    device_id = os.urandom(8).hex()
+    name = (name or "").strip() or _copy_name(original.name)
+    if len(name) > 80:
+        raise GridError("sync.bad_name")
+    tmp = path.with_name(f".{path.name}.new")
+    _write_secret(tmp, _secret(device_id, signing, age))
+    try:
+        with database.atomic("IMMEDIATE"):
+            device = _become(original, device_id, name)
+            identity = _publish(device, signing, age)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return identity, Device.get(Device.id == original.id)
+
+
+def _copy_name(original: str) -> str:
+    """The copy's name: this computer's, or the original's marked as another one."""
+    host = (socket.gethostname() or "").split(".")[0][:40]
+    return host if host and host != original else f"{original}-2"[:80]
+
+
+def _write_secret(path: Path, text: str) -> None:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise GridError("sync.cannot_write", path=str(path), detail=exc.strerror or str(exc)) from exc
+
+
+def _become(original: Device, device_id: str, name: str) -> Device:
+    """The database's rows for its new identity (inside the caller's transaction)."""
+    Device.update(is_self=False, trusted=bool(original.sign_public), revoked=False).where(
+        Device.id == original.id).execute()
+    device = Device.create(id=device_id, name=name, is_self=True, trusted=True, added_at=datetime.now())
+    meta_set("device_id", device_id)
+    SyncPeer.update(received_seq=0, acked_seq=0, echo=[]).execute()
+    clock = int(meta_get("clock", "0"))
+    if SyncPeer.update(known_clock=clock).where(SyncPeer.device == original.id).execute() == 0:
+        SyncPeer.create(device=original.id, known_clock=clock)
+    return device
 
 
 def raw_public(key: Ed25519PrivateKey | Ed25519PublicKey) -> bytes:

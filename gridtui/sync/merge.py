@@ -20,8 +20,8 @@ restored from a backup or copied), the import has a **gap**: it applies what it 
 row whose parent is missing for the next bundle, acknowledges only what it holds, and says what
 is missing and from whom; the reply to its next bundle brings the rest. A peer that holds more
 of this laptop's own sequence than this laptop does has found an older copy of it: the import
-says so, and moves this laptop's sequence past what the peer holds, so no number means two
-changes.
+says so (it wants an identity of its own: ``gridtui device new-identity``) and moves this
+laptop's sequence past what the peer holds, so no number means two changes.
 
 Concurrent edits (guarantee 4) are told apart from sequential ones with knowledge vectors (per
 device, the clock up to which every change made there is held here: ``knows``): an incoming
