@@ -10,7 +10,15 @@ import pytest
 from stdnum.cn import ric
 
 from gridtui.core import store, stored, validate
-from gridtui.core.models import Answer, Campaign, Community, Household, Resident, Visit
+from gridtui.core.models import (
+    Answer,
+    Campaign,
+    Community,
+    Household,
+    Organization,
+    Resident,
+    Visit,
+)
 from gridtui.core.stored import columns as stored_columns
 from gridtui.errors import ValidationError
 from gridtui.i18n import t
@@ -113,7 +121,7 @@ def test_every_validation_key_is_covered():
     keys = set()
     for module in (validate, stored):
         keys |= set(re.findall(r'"(validate\.[a-z_]+)"', open(module.__file__, encoding="utf-8").read()))
-    covered = {case[3] for case in CASES} | {case[3] for case in STORED_CASES}
+    covered = {case[3] for case in (*CASES, *STORED_CASES, *SHAPE_CASES)}
     assert keys - {"validate.unknown_type"} <= covered
 
 
@@ -135,11 +143,27 @@ def test_a_bad_stored_value_names_its_row_column_and_reason(db, model, changes, 
         assert not re.search(r"\{[a-z_]+\}", sentence) and "validate." not in sentence and sentence.isprintable()
 
 
-def test_a_value_that_cannot_be_stored_as_json_is_refused(place):
+SHAPE_CASES = [
+    (Campaign, {"name": "走访", "template": "door_to_door", "target": "household", "starts": date(2026, 7, 1),
+                "scope": {"streets": ["凤凰大道"]}}, "scope", "validate.scope"),
+    (Organization, {"kind": "cobuilding", "name": "消防站", "projects": "消防"}, "projects", "validate.words"),
+]
+"""JSON values the app reads by their shape (a campaign's scope, a unit's projects)."""
+
+
+@pytest.mark.parametrize(("model", "values", "field", "key"), SHAPE_CASES, ids=lambda v: getattr(v, "__name__", None))
+def test_a_json_value_has_the_shape_the_app_reads(place, model, values, field, key):
+    with pytest.raises(ValidationError) as err:
+        store.create(model, **values)
+    assert (err.value.key, err.value.field) == (key, field)
+    assert t(f"field.{field}", lang="zh") in err.value.message("zh")
+
+
+def test_a_lone_surrogate_inside_a_json_value_is_refused(place):
     with pytest.raises(ValidationError) as err:
         store.create(Campaign, name="走访", template="door_to_door", target="household", starts=date(2026, 7, 1),
-                     scope={"grids": {1, 2}})
-    assert (err.value.key, err.value.field) == ("validate.json", "scope")
+                     scope={"grids": ["\ud800"]})
+    assert (err.value.key, err.value.field) == ("validate.encoding", "scope")
 
 
 @pytest.mark.parametrize(("model", "values", "field", "key"), CASES, ids=lambda v: getattr(v, "__name__", None))

@@ -245,6 +245,26 @@ def text(limit: int | None = None) -> Rule:
     return rule
 
 
+SCOPE_KEYS = ("grids", "households", "registers", "business_kinds")
+"""What a campaign's scope may narrow it by (see gridtui.domain.visits.coverage); {} is all."""
+
+
+def _scope(label: str, value: Any) -> dict:
+    if not isinstance(value, dict) or not set(value) <= set(SCOPE_KEYS) or not all(map(_words, value.values())):
+        raise ValidationError(label, "validate.scope", allowed=" / ".join(SCOPE_KEYS))
+    return value
+
+
+def _word_list(label: str, value: Any) -> list:
+    if not _words(value):
+        raise ValidationError(label, "validate.words")
+    return value
+
+
+def _words(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
 def _door(label: str, value: Any) -> str:
     return str(required(label, value))
 
@@ -295,10 +315,10 @@ def _field_rules() -> dict[str, dict[str, tuple[str, Rule]]]:
         "compound": {"name": ("compound_name", text())},
         "community": {"name": ("community_name", text())},
         "business": {"name": ("business_name", text()), "phone": phone_},
-        "organization": {"name": ("organization_name", text()), "phone": phone_},
+        "organization": {"name": ("organization_name", text()), "phone": phone_, "projects": ("projects", _word_list)},
         "volunteer": {"name": ("name", text()), "phone": phone_},
         "team": {"name": ("team_name", text())},
-        "campaign": {"name": ("campaign_name", text())},
+        "campaign": {"name": ("campaign_name", text()), "scope": ("scope", _scope)},
     }
 
 
