@@ -272,11 +272,7 @@ class Merge:
         for n, model in enumerate(SYNCED_MODELS):
             if progress is not None:
                 progress(n, model._meta.table_name)
-            with store.Loading(model) as loading:
-                for i, stream in enumerate(streams):
-                    for _table, names, columns in stream.take(model._meta.table_name):
-                        self._chunk(i, model, names, columns, loading)
-            self._write_conflicts()
+            self._table(model, streams)
         for stream, source in zip(streams, self.sources, strict=True):
             if stream.next is not None:
                 raise GridError("sync.malformed", path=source.path, detail="order")
@@ -284,6 +280,14 @@ class Merge:
         self.summary.duplicates = duplicates(self.start_seq)
         self._remember()
         return self.summary
+
+    def _table(self, model: type[Synced], streams: list[_Stream]) -> None:
+        """One table from every source in turn, then the conflicts its merge found."""
+        with store.Loading(model) as loading:
+            for i, stream in enumerate(streams):
+                for _table, names, columns in stream.take(model._meta.table_name):
+                    self._chunk(i, model, names, columns, loading)
+        self._write_conflicts()
 
     # -- one chunk --------------------------------------------------------------------------
     def _chunk(self, i: int, model: type[Synced], names: list[str], columns: list[list], loading: store.Loading) -> None:
@@ -513,32 +517,36 @@ class Merge:
         return learned
 
     def _acknowledgements(self) -> dict[str, dict[str, Any]]:
-        """Per sender: how far we hold its sequence, and what it holds of ours, from its newest
-        bundle here, as it says (a lower figure than before only means more is sent: a late
-        bundle, or a sender put back to a copy); a bundle with a gap teaches neither, since it
-        was cut against what is not here. Then the stretches of our sequence that came as it sent
-        them, less what it has acknowledged; all of them forgotten when it now holds less of ours
-        than it said before (it may have lost what it sent as well)."""
+        """Per sender: how far we hold its sequence and what it holds of ours, then which of our
+        sequence came as it sent it."""
         peers = {p.device: p for p in SyncPeer.select()}
-        out: dict[str, dict[str, Any]] = {}
+        out = {sender: {"received_seq": max(header["seq"], peers[sender].received_seq if sender in peers else 0),
+                        "acked_seq": (header.get("have") or {}).get(self.me, 0)}
+               for sender, header in self._newest_headers().items()}
+        for sender in {*self.echo, *out}:
+            values = out.setdefault(sender, {})
+            values["echo"] = self._echo_kept(sender, peers.get(sender), values)
+        return out
+
+    def _newest_headers(self) -> dict[str, dict[str, Any]]:
+        """Per sender, its newest bundle here, taken as it says (a lower figure than before only
+        means more is sent: a late bundle, a sender put back to a copy). A bundle with a gap
+        teaches nothing of the kind: it was cut against what is not here."""
         newest: dict[str, dict[str, Any]] = {}
         for source, gap in zip(self.sources, self.gaps, strict=True):
             header = source.header
-            if "seq" not in header or source.sender == self.me or gap is not None:
-                continue
-            if header["seq"] >= newest.get(source.sender, {}).get("seq", -1):
-                newest[source.sender] = header
-        for sender, header in newest.items():
-            peer = peers.get(sender)
-            out[sender] = {"received_seq": max(header["seq"], peer.received_seq if peer else 0),
-                           "acked_seq": (header.get("have") or {}).get(self.me, 0)}
-        for sender in {*self.echo, *out}:
-            peer = peers.get(sender)
-            acked = out.get(sender, {}).get("acked_seq", peer.acked_seq if peer else 0)
-            before = peer.echo if peer and acked >= peer.acked_seq else []  # it may have lost those too
-            kept = [r for r in before + self.echo.get(sender, []) if r[1] > acked]
-            out.setdefault(sender, {})["echo"] = kept[-ECHO_RANGES:]
-        return out
+            if "seq" in header and source.sender != self.me and gap is None:
+                if header["seq"] >= newest.get(source.sender, {}).get("seq", -1):
+                    newest[source.sender] = header
+        return newest
+
+    def _echo_kept(self, sender: str, peer: SyncPeer | None, values: dict[str, Any]) -> list[list[int]]:
+        """The stretches of our sequence that came as ``sender`` sent them and it has not
+        acknowledged yet; none from before when it now holds less of ours than it said (it may
+        have lost what it sent as well)."""
+        acked = values.get("acked_seq", peer.acked_seq if peer else 0)
+        before = peer.echo if peer and acked >= peer.acked_seq else []
+        return [r for r in before + self.echo.get(sender, []) if r[1] > acked][-ECHO_RANGES:]
 
 
 ECHO_RANGES = 256
