@@ -58,12 +58,15 @@ def _migrate_2_to_3(db: peewee.SqliteDatabase) -> None:
 
 
 def _migrate_3_to_4(db: peewee.SqliteDatabase) -> None:
-    """Version 4 syncs by acknowledgement: ``sync_peer`` keeps what each device acknowledged and
-    a knowledge vector that only counts changes held without a hole. Version 3's columns meant
-    something else (what was sent; the newest clock seen), so the table starts afresh: the next
-    bundle to each peer carries everything it cannot be shown to hold, and nothing is lost."""
+    """Version 4 syncs by acknowledgement: ``sync_peer`` keeps what each device acknowledged.
+    Version 3 kept what was sent, which says nothing of what arrived, so that starts afresh (the
+    next bundle to each peer carries everything); the newest clock seen of each device is kept
+    as its knowledge, which now only tells concurrent edits from sequential ones."""
+    seen = db.execute_sql('SELECT "device", "seen_clock" FROM "sync_peer"').fetchall()
     db.execute_sql('DROP TABLE "sync_peer"')
     db.create_tables([SyncPeer])
+    for device, clock in seen:
+        SyncPeer.insert(device=device, known_clock=clock).execute()
 
 
 MIGRATIONS: dict[int, Callable[[peewee.SqliteDatabase], None]] = {

@@ -53,9 +53,9 @@ def test_a_version_2_database_gains_them(tmp_path):
     assert "conflict_target_table_target_id" in indexes
 
 
-def test_a_version_3_database_starts_its_sync_bookkeeping_afresh(tmp_path):
-    """Version 3 kept what was sent and the newest clock seen; neither says what a peer holds,
-    so the table is rebuilt empty: the next bundles carry everything, nothing is lost."""
+def test_a_version_3_database_starts_its_acknowledgements_afresh(tmp_path):
+    """Version 3 kept what was sent, which says nothing of what arrived: that starts afresh, so
+    the next bundles carry everything; the newest clock seen of a device stays its knowledge."""
     path = tmp_path / "v3.db"
     open_database(path)
     close_database()
@@ -71,4 +71,5 @@ def test_a_version_3_database_starts_its_sync_bookkeeping_afresh(tmp_path):
     close_database()
     assert version(path) == SCHEMA_VERSION and peer_columns(path) == PEER_COLUMNS
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM sync_peer").fetchone()[0] == 0
+        assert conn.execute("SELECT device, known_clock, received_seq, acked_seq, echo FROM sync_peer").fetchall() == [
+            ("ab12", 99, 0, 0, "[]")]
