@@ -90,6 +90,31 @@ class SyncBench:
             raise RuntimeError(f"import applied {summary['new']} of {self.rows} rows: {summary}")
         return seconds
 
+    def validation(self) -> float:
+        """Seconds to hold every row of the community to the store's rules alone, chunk by chunk
+        as an import does (:func:`gridtui.core.stored.check_merged`): the validation's share."""
+        import sqlite3
+
+        from gridtui.core import stored
+        from gridtui.core.models import SYNCED_MODELS
+        from gridtui.sync.bundle import CHUNK_ROWS
+
+        conn = sqlite3.connect(f"file:{self.community}?mode=ro&immutable=1", uri=True)
+        seconds = 0.0
+        try:
+            for model in SYNCED_MODELS:
+                names = stored.columns(model)
+                query = conn.execute('SELECT {} FROM "{}"'.format(", ".join(f'"{n}"' for n in names),
+                                                                  model._meta.table_name))
+                while rows := query.fetchmany(CHUNK_ROWS):
+                    columns = [list(column) for column in zip(*rows, strict=True)]
+                    began = time.perf_counter()
+                    stored.check_merged(model, names, columns)
+                    seconds += time.perf_counter() - began
+        finally:
+            conn.close()
+        return seconds
+
     def raw(self) -> float:
         """Seconds for the raw executemany copy of the same rows."""
         if not self.tables:

@@ -6,6 +6,28 @@ user's language and exits 1, the TUI shows it as a notification.
 
 from __future__ import annotations
 
+import unicodedata
+
+SHOWN_LIMIT = 240
+
+
+def shown(value: object, limit: int = SHOWN_LIMIT) -> str:
+    """A value as it may appear inside a sentence (a name from a bundle, a typed word): one
+    printable line, not too long. Control characters, line breaks, lone surrogates and
+    unassigned code points become U+FFFD; spaces (a full-width one too) stay."""
+    text = str(value)
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return "".join(c if c.isprintable() or unicodedata.category(c) == "Zs" else "\ufffd" for c in text)
+
+
+def _shown_params(params: dict[str, object], lang: str | None) -> dict[str, object]:
+    """Numbers as they are (a plural rule reads them), a nested error as its own sentence in the
+    same language, anything else shown()."""
+    return {
+        k: v.message(lang) if isinstance(v, GridError) else v if isinstance(v, int | float) else shown(v)
+        for k, v in params.items()
+    }
+
 
 class GridError(Exception):
     """A failure with one clear, translated sentence for the user."""
@@ -20,7 +42,7 @@ class GridError(Exception):
     def message(self, lang: str | None = None) -> str:
         from gridtui.i18n import t
 
-        return t(self.key, lang=lang, **self.params)
+        return t(self.key, lang=lang, **_shown_params(self.params, lang))
 
     def __str__(self) -> str:
         return self.message()
@@ -37,4 +59,4 @@ class ValidationError(GridError):
         from gridtui.i18n import t
 
         label = t(f"field.{self.field}", lang=lang, default=self.field)
-        return t(self.key, lang=lang, **{**self.params, "field": label})
+        return t(self.key, lang=lang, **{**_shown_params(self.params, lang), "field": shown(label)})

@@ -158,11 +158,10 @@ def test_every_validated_field_has_a_label():
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "ValidationError":
             if node.args and isinstance(node.args[0], ast.Constant):
                 fields.add(node.args[0].value)
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("_clean_phone_fields", "_named"):
-            fields |= {a.value for a in node.args if isinstance(a, ast.Constant)}
         if isinstance(node, ast.arguments):  # def phone(value, field="phone")
             names = [a.arg for a in node.args[-len(node.defaults):]] if node.defaults else []
             fields |= {d.value for n, d in zip(names, node.defaults, strict=True)
                        if n == "field" and isinstance(d, ast.Constant)}
+    fields |= {label for rules in validate.FIELD_RULES.values() for label, _rule in rules.values()}
     catalog = merged_catalog()
     assert sorted(f for f in fields if f"field.{f}" not in catalog) == []

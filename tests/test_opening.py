@@ -49,6 +49,7 @@ def arguments(tmp: Path) -> dict[tuple[str, ...], list[object]]:
         ("device", "list"): [],
         ("device", "revoke"): ["x"],
         ("device", "rename"): ["x"],
+        ("device", "new-identity"): [],
         ("export",): ["--insecure-plaintext", "--out", tmp / "x.bundle"],
         ("import",): [some_file],
         ("conflicts",): [],

@@ -9,8 +9,17 @@ from datetime import date, datetime
 import pytest
 from stdnum.cn import ric
 
-from gridtui.core import store, validate
-from gridtui.core.models import Answer, Campaign, Household, Resident, Visit
+from gridtui.core import store, stored, validate
+from gridtui.core.models import (
+    Answer,
+    Campaign,
+    Community,
+    Household,
+    Organization,
+    Resident,
+    Visit,
+)
+from gridtui.core.stored import columns as stored_columns
 from gridtui.errors import ValidationError
 from gridtui.i18n import t
 
@@ -56,13 +65,105 @@ CASES = [
     (Answer, {"item": "door_to_door:gas_safety", "value": "exploded"}, "answer", "validate.choice"),
     (Answer, {"item": "door_to_door:move_details", "value": "字" * 501}, "answer", "validate.too_long"),
     (Answer, {"item": "door_to_door:next_visit", "value": "next week"}, "answer", "validate.date"),
+    (Resident, resident(name="张\ud800"), "name", "validate.encoding"),
 ]
+
+GOOD_COMMUNITY = {
+    "id": "01900000-0000-7000-8000-000000000001", "deleted": 0, "origin": "a" * 16,
+    "stamp": "0190000000000000-" + "a" * 16, "stamps": "{}", "name": "光明社区", "name_en": "", "subdistrict": "",
+}
+STORED_CASES = [
+    # (model, stored values replaced in a good row, column, catalog key): rows another laptop sent
+    (Community, {"name": 12345}, "name", "validate.text"),
+    (Community, {"name": "  "}, "name", "validate.required"),
+    (Community, {"name": None}, "name", "validate.required"),
+    (Community, {"deleted": [1]}, "deleted", "validate.yesno"),
+    (Community, {"deleted": True}, "deleted", "validate.yesno"),
+    (Community, {"stamp": "yesterday"}, "stamp", "validate.stamp"),
+    (Community, {"origin": "../../etc"}, "origin", "validate.stamp"),
+    (Community, {"stamps": '{"owner":"0190000000000000-aa"}'}, "stamps", "validate.stamp"),
+    (Community, {"stamps": "[" * 5000}, "stamps", "validate.json"),
+    (Community, {"stamps": '{"name":NaN}'}, "stamps", "validate.json"),
+    (Community, {"subdistrict": "\udc80"}, "subdistrict", "validate.encoding"),
+    (Community, {"id": "x" * 37}, "id", "validate.too_long"),
+    (Community, {"name_en": "x" * (stored.MAX_TEXT + 1)}, "name_en", "validate.too_long"),
+    (Household, {"floor": 1 << 64}, "floor", "validate.range"),
+    (Household, {"floor": 2.5}, "floor", "validate.integer"),
+    (Household, {"floor": 300}, "floor", "validate.range"),
+    (Household, {"status": "demolished"}, "status", "validate.choice"),
+    (Household, {"door": " 501"}, "door", "validate.not_stored_form"),
+    (Household, {"building_id": ["b"]}, "building_id", "validate.text"),
+    (Resident, {"phone": "138 1234 5678"}, "phone", "validate.not_stored_form"),
+    (Resident, {"birth_date": "20260714"}, "birth_date", "validate.date"),
+    (Resident, {"id_number": WRONG_CHECK}, "id_number", "validate.id_checksum"),
+    (Answer, {"value": "[1,2]"}, "value", "validate.yesno"),
+    (Answer, {"value": "1e400"}, "value", "validate.yesno"),
+    (Answer, {"answered_at": "2026-07-14T10:00:00+08:00"}, "answered_at", "validate.date"),
+]
+"""The same rules on the stored form: what the merge checks in every row a bundle brings."""
+
+
+def stored_row(model, **changes) -> tuple[list[str], list[list]]:
+    """A good stored row of ``model`` (column by column), with some values replaced."""
+    row = {**GOOD_COMMUNITY, "building_id": "b", "unit": 2, "floor": 5, "door": "501", "address": "",
+           "addr_key": "", "status": "active", "note": "", "household_id": "h", "name_pinyin": "", "name_initials": "",
+           "sex": "", "birth_date": None, "id_number": "", "phone": "", "relation": "head", "is_head": 0,
+           "party_member": 0, "visit_id": "v", "item_id": "door_to_door:moved_in_out", "value": "true",
+           "answered_at": "2026-07-14 10:00:00"}
+    if model is Resident:
+        row["status"] = "present"
+    row.update(changes)
+    names = stored_columns(model)
+    return names, [[row[n]] for n in names]
 
 
 def test_every_validation_key_is_covered():
-    source = open(validate.__file__, encoding="utf-8").read()
-    keys = set(re.findall(r'"(validate\.[a-z_]+)"', source)) - {"validate.unknown_type"}
-    assert keys <= {case[3] for case in CASES}
+    keys = set()
+    for module in (validate, stored):
+        keys |= set(re.findall(r'"(validate\.[a-z_]+)"', open(module.__file__, encoding="utf-8").read()))
+    covered = {case[3] for case in (*CASES, *STORED_CASES, *SHAPE_CASES)}
+    assert keys - {"validate.unknown_type"} <= covered
+
+
+@pytest.mark.parametrize("model", [Community, Household, Resident, Answer], ids=lambda m: m.__name__)
+def test_good_stored_rows_pass(db, model):
+    stored.check_merged(model, *stored_row(model))
+
+
+@pytest.mark.parametrize(("model", "changes", "column", "key"), STORED_CASES,
+                         ids=lambda v: getattr(v, "__name__", None))
+def test_a_bad_stored_value_names_its_row_column_and_reason(db, model, changes, column, key):
+    with pytest.raises(stored.BadValue) as err:
+        stored.check_merged(model, *stored_row(model, **changes))
+    bad = err.value
+    assert (bad.table, bad.row_id, bad.column, bad.reason.key) == (
+        model._meta.table_name, changes.get("id", GOOD_COMMUNITY["id"]), column, key)
+    for lang in ("zh", "en"):
+        sentence = bad.reason.message(lang)
+        assert not re.search(r"\{[a-z_]+\}", sentence) and "validate." not in sentence and sentence.isprintable()
+
+
+SHAPE_CASES = [
+    (Campaign, {"name": "走访", "template": "door_to_door", "target": "household", "starts": date(2026, 7, 1),
+                "scope": {"streets": ["凤凰大道"]}}, "scope", "validate.scope"),
+    (Organization, {"kind": "cobuilding", "name": "消防站", "projects": "消防"}, "projects", "validate.words"),
+]
+"""JSON values the app reads by their shape (a campaign's scope, a unit's projects)."""
+
+
+@pytest.mark.parametrize(("model", "values", "field", "key"), SHAPE_CASES, ids=lambda v: getattr(v, "__name__", None))
+def test_a_json_value_has_the_shape_the_app_reads(place, model, values, field, key):
+    with pytest.raises(ValidationError) as err:
+        store.create(model, **values)
+    assert (err.value.key, err.value.field) == (key, field)
+    assert t(f"field.{field}", lang="zh") in err.value.message("zh")
+
+
+def test_a_lone_surrogate_inside_a_json_value_is_refused(place):
+    with pytest.raises(ValidationError) as err:
+        store.create(Campaign, name="走访", template="door_to_door", target="household", starts=date(2026, 7, 1),
+                     scope={"grids": ["\ud800"]})
+    assert (err.value.key, err.value.field) == ("validate.encoding", "scope")
 
 
 @pytest.mark.parametrize(("model", "values", "field", "key"), CASES, ids=lambda v: getattr(v, "__name__", None))

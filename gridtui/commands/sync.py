@@ -42,6 +42,10 @@ def register(subparsers) -> None:
     rename = sub.add_parser("rename", help=t("sync.cli.rename_help"), description=t("sync.cli.rename_help"))
     rename.add_argument("name", metavar="NAME", help=t("sync.cli.rename_name"))
     rename.set_defaults(func=run_rename)
+    fresh = sub.add_parser("new-identity", help=t("sync.cli.new_identity_help"),
+                           description=t("sync.cli.new_identity_description"))
+    fresh.add_argument("--name", metavar="NAME", help=t("sync.cli.new_identity_name"))
+    fresh.set_defaults(func=run_new_identity)
     device.set_defaults(func=run_show, json=False)
 
     export = subparsers.add_parser("export", help=t("sync.cli.export_help"), description=t("sync.cli.export_description"))
@@ -154,6 +158,17 @@ def run_rename(args) -> int:
     return 0
 
 
+def run_new_identity(args) -> int:
+    from gridtui.sync import keys
+
+    open_db(args, create=False)
+    identity, original = keys.new_identity(args.name)
+    device = identity.device
+    print(t("sync.cli.new_identity_done", name=device.name, id=device.id, original=original.name,
+            original_id=original.id, fingerprint=keys.fingerprint(device.sign_public)))
+    return 0
+
+
 def run_revoke(args) -> int:
     from gridtui.sync import keys
 
@@ -182,10 +197,21 @@ def run_export(args) -> int:
 
 
 def summary_line(summary: Summary, dry_run: bool = False) -> str:
-    line = t("sync.summary", **{k: v for k, v in summary.as_dict().items() if k != "tables"})
+    """The counts on one line, then one sentence per bundle that found something missing."""
+    line = t("sync.summary", **{k: v for k, v in summary.as_dict().items() if k not in ("tables", "gaps")})
     if summary.duplicates:
         line += t("sync.summary_duplicates", duplicates=summary.duplicates)
-    return t("sync.dry_run_prefix") + line if dry_run else line
+    line = t("sync.dry_run_prefix") + line if dry_run else line
+    return "\n".join([line, *map(gap_sentence, summary.gaps)])
+
+
+def gap_sentence(gap: dict) -> str:
+    """What a bundle assumed this laptop holds and it does not, and from whom it will come; a
+    laptop missing its own changes is an older copy of itself, which wants a new identity."""
+    from gridtui.sync import keys
+
+    sender = keys.name_of(gap["sender"])
+    return t("sync.gap_self" if gap["older_copy"] else "sync.gap", sender=sender)
 
 
 def run_import(args) -> int:
@@ -261,7 +287,8 @@ def run_quarantine(args) -> int:
         return 0
     for item in held:
         if item["kind"] == "bundle":
-            print(t("sync.cli.held_bundle", id=item["id"], file=item["file"], sender=item["sender"],
+            print(t(f"sync.cli.held_{item['state']}", id=item.get("id", ""), file=item.get("file", ""),
+                    rows=item.get("rows", 0), fingerprint=item.get("key", ""), sender=item.get("sender", ""),
                     name=item.get("sender_name", "")))
         else:
             print(t("sync.cli.held_row", id=item["id"], table=item["table"], row=item["row"][:8],

@@ -36,7 +36,7 @@ from gridtui.core.models import (
 from gridtui.errors import GridError
 from gridtui.i18n import t
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bump with a new entry in MIGRATIONS whenever the tables change."""
 
 PRAGMAS = {
@@ -71,9 +71,22 @@ def _migrate_2_to_3(db: peewee.SqliteDatabase) -> None:
     db.create_tables([Conflict, SyncPeer, HeldRow])
 
 
+def _migrate_3_to_4(db: peewee.SqliteDatabase) -> None:
+    """Version 4 syncs by acknowledgement: ``sync_peer`` keeps what each device acknowledged.
+    Version 3 kept what was sent, which says nothing of what arrived, so that starts afresh (the
+    next bundle to each peer carries everything); the newest clock seen of each device is kept
+    as its knowledge, which now only tells concurrent edits from sequential ones."""
+    seen = db.execute_sql('SELECT "device", "seen_clock" FROM "sync_peer"').fetchall()
+    db.execute_sql('DROP TABLE "sync_peer"')
+    db.create_tables([SyncPeer])
+    for device, clock in seen:
+        SyncPeer.insert(device=device, known_clock=clock).execute()
+
+
 MIGRATIONS: dict[int, Callable[[peewee.SqliteDatabase], None]] = {
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
+    3: _migrate_3_to_4,
 }
 """MIGRATIONS[n] takes a database from version n to n + 1."""
 

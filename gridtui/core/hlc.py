@@ -7,11 +7,24 @@ device), which is exactly the merge rule, so SQL and Python agree on who wins.
 
 from __future__ import annotations
 
+import re
 import time
 
 COUNTER_BITS = 16
 MAX_DRIFT_MS = 24 * 3600 * 1000
 """A remote stamp more than a day ahead of our wall clock is quarantined, never adopted."""
+DEVICE_RE = re.compile(r"[0-9a-f]{1,32}")
+"""A device id as gridtui makes them (16 hex digits; up to 32 accepted): stamps end with one,
+bundles and cards name one, so any other text there is forged or damaged."""
+STAMP_RE = re.compile(r"[0-9a-f]{16}-[0-9a-f]{1,32}")
+
+
+def is_device_id(text: object) -> bool:
+    return isinstance(text, str) and DEVICE_RE.fullmatch(text) is not None
+
+
+def is_stamp(text: object) -> bool:
+    return isinstance(text, str) and STAMP_RE.fullmatch(text) is not None
 
 
 def wall_ms() -> int:

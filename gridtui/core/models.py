@@ -605,17 +605,23 @@ class Conflict(Synced):
 
 
 class SyncPeer(Base):
-    """Sync bookkeeping per device: what we have sent it, and the newest of its stamps we hold.
+    """Sync bookkeeping per device: what this laptop holds of its changes, and what it holds of ours.
 
-    ``sent_seq`` is this database's change sequence up to which the device has been sent
-    everything (the ``"*"`` row stands for bundles sealed with a passphrase or not at all);
-    ``seen_clock`` is the highest clock among the device's own stamps merged here (the
-    knowledge vector that tells concurrent edits from sequential ones).
+    ``known_clock``: every change made on that device up to this clock is held here: this
+    laptop's knowledge vector, sent in every bundle as ``knows`` (it tells concurrent edits from
+    sequential ones). ``received_seq``: the device's own change sequence up to which everything
+    it sent is held here, sent back to it as ``have``: its acknowledgement. ``acked_seq``: the
+    same, as the device last reported it about this laptop's sequence. An export to it carries
+    every row changed here beyond ``acked_seq``, whatever was sent before, so a lost bundle is
+    made good by the next one; ``echo`` lists the stretches of this laptop's sequence that hold
+    rows taken as they came from that device, which it need not get back.
     """
 
     device = CharField(primary_key=True, max_length=32)
-    sent_seq = IntegerField(default=0)
-    seen_clock = IntegerField(default=0)
+    known_clock = IntegerField(default=0)
+    received_seq = IntegerField(default=0)
+    acked_seq = IntegerField(default=0)
+    echo = JSONField(default=list)
 
 
 class HeldRow(Base):

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import peewee
 
-from gridtui.core import hlc, validate
+from gridtui.core import hlc, stored, validate
 from gridtui.core.ids import uuid7
 from gridtui.core.models import Base, Meta, Synced, _store_writing, database
 from gridtui.errors import GridError
@@ -104,6 +104,7 @@ def create(model: type[M], *, id: str | None = None, **values: Any) -> M:
     """Validate and insert one new row; returns it."""
     with transaction() as tx:
         values = validate.clean(model, _columns(model, values), None)
+        stored.check_record(model, values)
         row = model(
             id=id or uuid7(), deleted=False, origin=tx.device, stamp=tx.next_stamp(),
             stamps={}, seq=tx.next_seq(), **values,
@@ -129,6 +130,7 @@ def update(model: type[M], id: str, **values: Any) -> list[str]:
                 changed[name] = _pk(value)
         if not changed:
             return []
+        stored.check_record(model, changed)
         stamp = tx.next_stamp()
         stamps = dict(row.stamps or {})
         for name in changed:
@@ -154,8 +156,9 @@ def delete(model: type[Synced], id: str) -> bool:
 def bulk_create(model: type[Synced], rows: Iterable[dict[str, Any]], *, check: bool = True) -> int:
     """Batch mode for large inserts (demo community, roster import): same stamps and rules.
 
-    Rows are validated one by one (``check=False`` only for data this program generated and
-    validated itself) and written with executemany in chunks. Returns the number of rows.
+    Rows are validated one by one, and each chunk's stored values column by column
+    (``check=False`` only for data this program generated and validated itself), and written
+    with executemany in chunks. Returns the number of rows.
     """
     fields = [model._meta.fields[n] for n in model._meta.sorted_field_names]
     names = [f.column_name for f in fields]
@@ -165,11 +168,7 @@ def bulk_create(model: type[Synced], rows: Iterable[dict[str, Any]], *, check: b
     count = 0
     with transaction() as tx:
         stamp = tx.next_stamp()
-        cursor = database.cursor()
         chunk: list[tuple] = []
-        # The raw cursor raises sqlite3 errors; peewee's wrapper turns them into peewee's own
-        # (OperationalError for locked, read-only, disk full), which every caller translates.
-        wrapper = peewee.__exception_wrapper__
         for values in rows:
             values = dict(values)
             row_id = values.pop("id", None) or uuid7()
@@ -181,54 +180,95 @@ def bulk_create(model: type[Synced], rows: Iterable[dict[str, Any]], *, check: b
             }
             chunk.append(tuple(_db_value(f, record) for f in fields))
             if len(chunk) >= BULK_CHUNK:
-                with wrapper:
-                    cursor.executemany(sql, chunk)
-                count += len(chunk)
-                chunk.clear()
+                count += _write_chunk(model, names, sql, chunk, check)
         if chunk:
-            with wrapper:
-                cursor.executemany(sql, chunk)
-            count += len(chunk)
+            count += _write_chunk(model, names, sql, chunk, check)
     return count
 
 
-def merge_rows(model: type[Synced], columns: list[str], rows: list[tuple]) -> int:
-    """Write rows merged from other devices' bundles (:mod:`gridtui.sync.merge` chose each field).
+def _write_chunk(model: type[Synced], names: list[str], sql: str, chunk: list[tuple], check: bool) -> int:
+    """One executemany of bulk rows, their stored form checked first; the chunk is emptied."""
+    if check:
+        columns = [list(column) for column in zip(*chunk, strict=True)]
+        try:
+            stored.check_types(model, names, columns)
+        except stored.BadValue as bad:
+            raise bad.reason from None
+    # The raw cursor raises sqlite3 errors; peewee's wrapper turns them into peewee's own
+    # (OperationalError for locked, read-only, disk full), which every caller translates.
+    with peewee.__exception_wrapper__:
+        database.cursor().executemany(sql, chunk)
+    written = len(chunk)
+    chunk.clear()
+    return written
+
+
+def merge_rows(model: type[Synced], columns: list[str], rows: list[tuple], *, fresh: bool = False) -> range:
+    """Write rows merged from other devices' bundles (:mod:`gridtui.sync.merge` chose each field
+    and :mod:`gridtui.core.stored` checked every value).
 
     ``rows`` are complete stored rows (tuples) in ``columns`` order, every column but ``seq``,
-    with the stamps the merge settled on. Each gets the next local change sequence, so what this laptop
-    learned is passed on to its other peers. New rows are inserted and known ones overwritten in
-    place (an upsert, so rows pointing at them stay valid), with executemany. Filling an empty
-    table (a laptop's first full bundle), its indexes are dropped and built once afterwards,
-    inside the same transaction: about a third faster than keeping them up to date row by row.
-    Returns the number of rows written.
+    with the stamps the merge settled on. Each gets the next local change sequence, so what this
+    laptop learned is passed on to its other peers. Known rows are overwritten in place (an
+    upsert, so rows pointing at them stay valid); ``fresh`` rows, going into a table that had
+    none of them, are plainly inserted (one id twice is then an IntegrityError). Returns the
+    change sequence numbers the rows were given, in their order.
     """
     if not rows:
-        return 0
-    table = model._meta.table_name
+        return range(0)
     names = [*columns, "seq"]
-    sql = 'INSERT INTO "{}" ({}) VALUES ({}) ON CONFLICT("id") DO UPDATE SET {}'.format(
-        table,
-        ", ".join(f'"{n}"' for n in names),
-        ", ".join("?" * len(names)),
-        ", ".join(f'"{n}" = excluded."{n}"' for n in names if n != "id"),
-    )
+    sql = 'INSERT INTO "{}" ({}) VALUES ({})'.format(
+        model._meta.table_name, ", ".join(f'"{n}"' for n in names), ", ".join("?" * len(names)))
+    if not fresh:
+        sql += ' ON CONFLICT("id") DO UPDATE SET {}'.format(
+            ", ".join(f'"{n}" = excluded."{n}"' for n in names if n != "id"))
     with transaction() as tx, peewee.__exception_wrapper__:  # sqlite3 errors as peewee's, as above
-        cursor = database.cursor()
-        indexes = []
-        if len(rows) >= BULK_CHUNK and cursor.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() is None:
-            indexes = cursor.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-                (table,),
-            ).fetchall()
-            for name, _sql in indexes:
-                cursor.execute(f'DROP INDEX "{name}"')
         first = tx.seq + 1
         tx.seq += len(rows)
-        cursor.executemany(sql, map(tuple.__add__, rows, zip(range(first, tx.seq + 1))))
-        for _name, create in indexes:
-            cursor.execute(create)
-    return len(rows)
+        database.cursor().executemany(sql, map(tuple.__add__, rows, zip(range(first, tx.seq + 1))))
+    return range(first, tx.seq + 1)
+
+
+class Loading:
+    """A bulk load into one table, in the caller's transaction. If the table is empty when the
+    first big batch comes, its indexes are dropped then and built once at the end: about a third
+    faster than keeping them up to date row by row (a laptop's first full bundle)."""
+
+    def __init__(self, model: type[Synced]) -> None:
+        self.table = model._meta.table_name
+        self.indexes: list[tuple[str, str]] | None = None
+
+    def __enter__(self) -> Loading:
+        return self
+
+    def batch(self, rows: int) -> None:
+        """Rows about to be written: the first call decides whether the indexes go."""
+        if self.indexes is not None:
+            return
+        self.indexes = []
+        cursor = database.cursor()
+        if rows < BULK_CHUNK // 2 or cursor.execute(f'SELECT 1 FROM "{self.table}" LIMIT 1').fetchone() is not None:
+            return
+        self.indexes = cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+            (self.table,),
+        ).fetchall()
+        for name, _sql in self.indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+
+    def __exit__(self, kind, *_exc) -> None:
+        """Build the dropped indexes again (after a failure the rollback puts them back)."""
+        if kind is None:
+            with peewee.__exception_wrapper__:
+                for _name, create in self.indexes or ():
+                    database.cursor().execute(create)
+
+
+def skip_seq(at_least: int) -> None:
+    """Move this device's change sequence to at least ``at_least``: a peer holds changes of ours
+    numbered that far (this database is an older copy), and no number may mean two changes."""
+    with transaction() as tx:
+        tx.seq = max(tx.seq, at_least)
 
 
 def receive_clock(remote: int) -> None:
@@ -246,7 +286,7 @@ def _db_value(field, record: dict[str, Any]) -> Any:
         value = None
     else:
         raise GridError("validate.required", field=field.name)
-    return field.db_value(_pk(value))
+    return stored.as_stored(field.db_value(_pk(value)))
 
 
 def _pk(value: Any) -> Any:

@@ -7,6 +7,7 @@ TUI and the roster importer all say the same sentence in the user's language.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -18,11 +19,14 @@ PROVINCE_CODES = frozenset(
 )
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
+STORED_PHONE = re.compile(r"1[3-9]\d{9}|0[12]\d-\d{7,8}|0[3-9]\d\d-\d{7,8}")
+"""A phone as :func:`phone` leaves it: a mobile, or a landline with its area code split off."""
 SEXES = ("M", "F", "")
 RELATIONS = ("head", "spouse", "child", "parent", "grandchild", "grandparent", "sibling", "in_law", "other")
 RESIDENT_STATUSES = ("present", "moved_out", "deceased")
 OUTCOMES = ("in_progress", "done", "nobody_home", "refused", "moved_away")
 URGENCIES = ("urgent", "high", "normal", "low")
+HOUSEHOLD_STATUSES = ("active", "vacant", "moved_away")
 NEED_STATUSES = ("open", "assigned", "in_progress", "done", "followed_up", "closed")
 NEED_SOURCES = ("visit", "phone", "platform", "walk_in", "meeting")
 SATISFACTION = ("satisfied", "basically", "unsatisfied")
@@ -48,15 +52,20 @@ def _ric():
     return ric
 
 
+COMPACT_ID = re.compile(r"\d{17}[\dX]")
+
+
 def id_number(value: str, field: str = "id_number") -> str:
     """An 18-digit resident ID (GB 11643): length, digits, province, birth date, check digit.
 
     python-stdnum does the arithmetic; its county check is left out on purpose because it
     rejects real numbers whose county code is younger than the holder (codes are assigned at
-    registration, not at birth).
+    registration, not at birth). A number already in its stored form skips stdnum's clean-up,
+    which costs most of the time when a bundle brings thousands of them.
     """
     ric = _ric()
-    number = ric.compact(value or "").upper()
+    compact = isinstance(value, str) and COMPACT_ID.fullmatch(value)
+    number = value if compact else ric.compact(value or "").upper()
     if not number:
         return ""
     if len(number) != 18:
@@ -66,8 +75,8 @@ def id_number(value: str, field: str = "id_number") -> str:
     if number[:2] not in PROVINCE_CODES:
         raise ValidationError(field, "validate.id_region")
     try:
-        born = ric.get_birth_date(number)
-    except ValueError as exc:  # stdnum's ValidationError is a ValueError
+        born = id_birth_date(number)
+    except ValueError as exc:
         raise ValidationError(field, "validate.id_birth") from exc
     if born > date.today() or born.year < 1890:
         raise ValidationError(field, "validate.id_birth")
@@ -77,7 +86,8 @@ def id_number(value: str, field: str = "id_number") -> str:
 
 
 def id_birth_date(number: str) -> date:
-    return _ric().get_birth_date(number)
+    """The birth date in a compact 18-digit number (digits 7-14); ValueError if impossible."""
+    return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
 
 
 def id_sex(number: str) -> str:
@@ -87,6 +97,8 @@ def id_sex(number: str) -> str:
 
 def phone(value: str, field: str = "phone") -> str:
     """A mainland mobile (13812345678) or landline (0375-1234567); +86, spaces and dashes allowed."""
+    if isinstance(value, str) and STORED_PHONE.fullmatch(value):
+        return value  # already as stored: the common case when a bundle brings thousands
     raw = (value or "").strip()
     if not raw:
         return ""
@@ -202,27 +214,131 @@ def number(value: Any, spec: dict, field: str = "answer") -> float | int:
     return num
 
 
-# -- per-model rules, applied by the store on every write ----------------------------------------
+# -- per-field rules: one place each, applied to every write, local or merged ---------------------
+
+Rule = Callable[[str, Any], Any]
+"""``rule(label, value)``: the value as the store keeps it, or a ValidationError naming ``label``."""
 
 
-def _clean_resident(values: dict, row: Any) -> dict:
-    if "name" in values or row is None:
-        values["name"] = required("name", values.get("name"))
-        if len(values["name"]) > 30:
-            raise ValidationError("name", "validate.too_long", limit=30)
+def choice(*allowed: str, null: bool = False) -> Rule:
+    """A word from a fixed list (a need's status): any other word breaks every screen showing it."""
+
+    def rule(label: str, value: Any) -> Any:
+        return None if value is None and null else one_of(label, value, allowed)
+
+    return rule
+
+
+def whole(low: int, high: int) -> Rule:
+    return lambda label, value: _bounded_int(label, value, low, high)
+
+
+def text(limit: int | None = None) -> Rule:
+    """Required text, trimmed, at most ``limit`` characters."""
+
+    def rule(label: str, value: Any) -> Any:
+        value = required(label, value)
+        if limit is not None and len(value) > limit:
+            raise ValidationError(label, "validate.too_long", limit=limit)
+        return value
+
+    return rule
+
+
+SCOPE_KEYS = ("grids", "households", "registers", "business_kinds")
+"""What a campaign's scope may narrow it by (see gridtui.domain.visits.coverage); {} is all."""
+
+
+def _scope(label: str, value: Any) -> dict:
+    if not isinstance(value, dict) or not set(value) <= set(SCOPE_KEYS) or not all(map(_words, value.values())):
+        raise ValidationError(label, "validate.scope", allowed=" / ".join(SCOPE_KEYS))
+    return value
+
+
+def _word_list(label: str, value: Any) -> list:
+    if not _words(value):
+        raise ValidationError(label, "validate.words")
+    return value
+
+
+def _words(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _door(label: str, value: Any) -> str:
+    return str(required(label, value))
+
+
+def _phone(label: str, value: Any) -> str:
+    return phone(value, label)
+
+
+def _id_number(label: str, value: Any) -> str:
+    return id_number(value, label)
+
+
+def _date(label: str, value: Any) -> date | None:
+    return parse_date(value, label)
+
+
+def _bounded_int(field: str, value: Any, low: int, high: int) -> int:
+    try:
+        number_ = int(value)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ValidationError(field, "validate.number", value=value) from exc
+    if not low <= number_ <= high:
+        raise ValidationError(field, "validate.range", low=low, high=high, unit="")
+    return number_
+
+
+def _field_rules() -> dict[str, dict[str, tuple[str, Rule]]]:
+    """table -> field -> (the label messages name it by, its rule). A named text is labelled by
+    what it names ("grid_name": 网格名称, not a person's 姓名)."""
+    phone_ = ("phone", _phone)
+    return {
+        "resident": {
+            "name": ("name", text(30)), "id_number": ("id_number", _id_number), "phone": phone_,
+            "birth_date": ("birth_date", _date), "sex": ("sex", choice(*SEXES)),
+            "relation": ("relation", choice(*RELATIONS)), "status": ("status", choice(*RESIDENT_STATUSES)),
+        },
+        "household": {
+            "unit": ("unit", whole(-5, 200)), "floor": ("floor", whole(-5, 200)), "door": ("door", _door),
+            "status": ("status", choice(*HOUSEHOLD_STATUSES)),
+        },
+        "building": {"units": ("units", whole(1, 200)), "floors": ("floors", whole(1, 200)), "number": ("number", _door)},
+        "visit": {"outcome": ("outcome", choice(*OUTCOMES)), "revisit_due": ("revisit_due", _date)},
+        "need": {
+            "urgency": ("urgency", choice(*URGENCIES)), "status": ("status", choice(*NEED_STATUSES)),
+            "source": ("source", choice(*NEED_SOURCES)), "satisfaction": ("satisfaction", choice(*SATISFACTION, null=True)),
+        },
+        "grid": {"code": ("grid_code", text()), "name": ("grid_name", text()), "worker_phone": ("worker_phone", _phone)},
+        "compound": {"name": ("compound_name", text())},
+        "community": {"name": ("community_name", text())},
+        "business": {"name": ("business_name", text()), "phone": phone_},
+        "organization": {"name": ("organization_name", text()), "phone": phone_, "projects": ("projects", _word_list)},
+        "volunteer": {"name": ("name", text()), "phone": phone_},
+        "team": {"name": ("team_name", text())},
+        "campaign": {"name": ("campaign_name", text()), "scope": ("scope", _scope)},
+    }
+
+
+FIELD_RULES = _field_rules()
+REQUIRED_ON_CREATE = {
+    "resident": ("name",), "household": ("door",), "building": ("number",), "grid": ("code", "name"),
+    "compound": ("name",), "community": ("name",), "business": ("name",), "organization": ("name",),
+    "volunteer": ("name",), "team": ("name",), "campaign": ("name",),
+}
+"""Fields a new row must have; a change leaves out what it does not change."""
+
+
+# -- rules across fields of one row (local writes; a per-field merge of two good edits may not
+# keep them, so merged rows are not held to them) ----------------------------------------------
+
+
+def _derive_resident(values: dict, row: Any) -> dict:
+    """Pinyin keys from the name; birth date and sex from the ID number, which must agree."""
+    if "name" in values:
         values["name_pinyin"], values["name_initials"] = pinyin_keys(values["name"])
-    if "id_number" in values:
-        values["id_number"] = id_number(values["id_number"])
-    if "phone" in values:
-        values["phone"] = phone(values["phone"])
-    if "birth_date" in values:
-        values["birth_date"] = parse_date(values["birth_date"], "birth_date")
-    if "sex" in values:
-        one_of("sex", values["sex"], SEXES)
-    if "relation" in values:
-        one_of("relation", values["relation"], RELATIONS)
-    if "status" in values:
-        one_of("status", values["status"], RESIDENT_STATUSES)
     number_ = values.get("id_number", row.id_number if row is not None else "")
     if number_:
         born = id_birth_date(number_)
@@ -236,64 +352,13 @@ def _clean_resident(values: dict, row: Any) -> dict:
     return values
 
 
-def _clean_phone_fields(*names: str):
-    def clean(values: dict, row: Any) -> dict:
-        for name in names:
-            if name in values:
-                values[name] = phone(values[name], name)
-        return values
-
-    return clean
-
-
-def _clean_household(values: dict, row: Any) -> dict:
-    for name in ("unit", "floor"):
-        if name in values:
-            values[name] = _bounded_int(name, values[name], -5, 200)
-    if "door" in values or row is None:
-        values["door"] = str(required("door", values.get("door")))
-    if "status" in values:
-        one_of("status", values["status"], ("active", "vacant", "moved_away"))
-    return values
-
-
-def _clean_building(values: dict, row: Any) -> dict:
-    for name in ("units", "floors"):
-        if name in values:
-            values[name] = _bounded_int(name, values[name], 1, 200)
-    if "number" in values or row is None:
-        values["number"] = str(required("number", values.get("number")))
-    return values
-
-
-def _bounded_int(field: str, value: Any, low: int, high: int) -> int:
-    try:
-        number_ = int(value)
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise ValidationError(field, "validate.number", value=value) from exc
-    if not low <= number_ <= high:
-        raise ValidationError(field, "validate.range", low=low, high=high, unit="")
-    return number_
-
-
-def _clean_visit(values: dict, row: Any) -> dict:
-    if "outcome" in values:
-        one_of("outcome", values["outcome"], OUTCOMES)
-    if "revisit_due" in values:
-        values["revisit_due"] = parse_date(values["revisit_due"], "revisit_due")
+def _visit_target(values: dict, row: Any) -> dict:
     if row is None and not values.get("household") and not values.get("business"):
         raise ValidationError("household", "validate.required")
     return values
 
 
-def _clean_need(values: dict, row: Any) -> dict:
-    for name, allowed in (
-        ("urgency", URGENCIES), ("status", NEED_STATUSES), ("source", NEED_SOURCES),
-    ):
-        if name in values:
-            one_of(name, values[name], allowed)
-    if values.get("satisfaction") is not None:
-        one_of("satisfaction", values["satisfaction"], SATISFACTION)
+def _need_subject(values: dict, row: Any) -> dict:
     if row is None and not values.get("household") and not values.get("resident"):
         raise ValidationError("household", "validate.required")
     return values
@@ -302,58 +367,41 @@ def _clean_need(values: dict, row: Any) -> dict:
 def _clean_answer(values: dict, row: Any) -> dict:
     """An answer is checked against its checklist item's type and spec, like any other field."""
     if "value" in values:
-        from gridtui.core import catalogs
-
         item_id = values.get("item", row.item_id if row is not None else None)
-        item = catalogs.checklist_item(getattr(item_id, "id", item_id) or "")
-        if item is None:
-            raise ValidationError("item", "validate.required")
-        values["value"] = answer(item["type"], item, values["value"])
+        values["value"] = answer_to(getattr(item_id, "id", item_id) or "", values["value"])
     return values
 
 
-def _named(*fields: str):
-    """Required text fields, each labelled in messages by its own field name ("grid_name": 网格名称,
-    not a person's 姓名), which the store keeps under ``name`` / ``code``."""
+def answer_to(item_id: str, value: Any) -> Any:
+    """``value`` checked as the answer to the checklist item ``item_id``."""
+    from gridtui.core import catalogs
+
+    item = catalogs.checklist_item(item_id) if isinstance(item_id, str) else None
+    if item is None:
+        raise ValidationError("item", "validate.required")
+    return answer(item["type"], item, value)
+
+
+ROW_RULES = {"resident": _derive_resident, "visit": _visit_target, "need": _need_subject, "answer": _clean_answer}
+
+
+def _cleaner(table: str):
+    """The store's rules for one table: each field's rule, the required fields, then the row's."""
+    rules, needed, whole_row = FIELD_RULES.get(table, {}), REQUIRED_ON_CREATE.get(table, ()), ROW_RULES.get(table)
+
     def clean(values: dict, row: Any) -> dict:
-        for field in fields:
-            column = field.rpartition("_")[2]
-            if column in values or row is None:
-                values[column] = required(field, values.get(column))
-        return values
+        for name in needed:
+            if row is None and name not in values:
+                required(rules[name][0], None)
+        for name, (label, rule) in rules.items():
+            if name in values:
+                values[name] = rule(label, values[name])
+        return whole_row(values, row) if whole_row else values
 
     return clean
 
 
-def _chain(*cleaners):
-    def clean(values: dict, row: Any) -> dict:
-        for cleaner in cleaners:
-            values = cleaner(values, row)
-        return values
-
-    return clean
-
-
-def _cleaners() -> dict[str, Any]:
-    return {
-        "resident": _clean_resident,
-        "household": _clean_household,
-        "building": _clean_building,
-        "visit": _clean_visit,
-        "answer": _clean_answer,
-        "need": _clean_need,
-        "grid": _chain(_named("grid_code", "grid_name"), _clean_phone_fields("worker_phone")),
-        "compound": _named("compound_name"),
-        "community": _named("community_name"),
-        "business": _chain(_named("business_name"), _clean_phone_fields("phone")),
-        "organization": _chain(_named("organization_name"), _clean_phone_fields("phone")),
-        "volunteer": _chain(_named("name"), _clean_phone_fields("phone")),
-        "team": _named("team_name"),
-        "campaign": _named("campaign_name"),
-    }
-
-
-CLEANERS = _cleaners()
+CLEANERS = {table: _cleaner(table) for table in {*FIELD_RULES, *ROW_RULES}}
 
 
 def clean(model: type, values: dict, row: Any) -> dict:

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import json
 import os
+import socket
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,9 +22,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from gridtui.core import unlock
-from gridtui.core.db import self_device
-from gridtui.core.models import Device, database
+from gridtui.core import hlc, unlock
+from gridtui.core.db import meta_get, meta_set, self_device
+from gridtui.core.models import Device, SyncPeer, database
 from gridtui.errors import GridError
 
 CARD_FORMAT = "gridtui-device-card/1"
@@ -80,23 +81,62 @@ def ensure_identity() -> Identity:
     if found is not None:
         return found
     device = self_device()
-    path = key_path()
-    signing = Ed25519PrivateKey.generate()
-    age = pyrage.x25519.Identity.generate()
-    secret = json.dumps(
-        {"device": device.id, "sign_private": b64(signing.private_bytes_raw()), "age_identity": str(age)}
-    )
+    signing, age = Ed25519PrivateKey.generate(), pyrage.x25519.Identity.generate()
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(key_path(), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError as exc:
-        raise GridError("sync.keys_mismatch", path=str(path)) from exc
+        raise GridError("sync.keys_mismatch", path=str(key_path())) from exc
     with os.fdopen(fd, "wb") as fh:
-        fh.write(_sealed_if_encrypted(secret.encode()))
-    Device.update(sign_public=_public(signing), enc_public=str(age.to_public())).where(
-        Device.id == device.id
-    ).execute()
+        fh.write(_sealed_if_encrypted(_secret(device.id, signing, age)))
+    return _publish(device, signing, age)
+
+
+def _secret(device_id: str, signing: Ed25519PrivateKey, age: pyrage.x25519.Identity) -> bytes:
+    return json.dumps(
+        {"device": device_id, "sign_private": b64(signing.private_bytes_raw()), "age_identity": str(age)}
+    ).encode()
+
+
+def _publish(device: Device, signing: Ed25519PrivateKey, age: pyrage.x25519.Identity) -> Identity:
+    """The public halves into this device's row (what its card shows)."""
+    Device.update(sign_public=_public(signing), enc_public=str(age.to_public())).where(Device.id == device.id).execute()
     device.sign_public, device.enc_public = _public(signing), str(age.to_public())
     return Identity(device, signing, age)
+
+
+def new_identity(name: str | None = None) -> tuple[Identity, Device]:
+    """Give a copied database (or one restored from a backup) a device id and keys of its own,
+    keeping all its data, so it can sync with the laptop it was copied from.
+
+    Two databases with one id stamp their changes alike and refuse each other's card as their
+    own. The copy gets a new id and new keys; the original stays as a trusted peer (its public
+    key is the one the copy had, so nothing new is trusted), and this laptop is known to hold
+    the original's changes up to the copy. What peers acknowledged was said to the original,
+    so it is forgotten: the copy's first bundles carry everything. Returns the new identity
+    and the original device.
+    """
+    original, path = self_device(), key_path()
+    signing, age = Ed25519PrivateKey.generate(), pyrage.x25519.Identity.generate()
+    device_id = os.urandom(8).hex()
+    name = (name or "").strip() or _copy_name(original.name)
+    if len(name) > 80:
+        raise GridError("sync.bad_name")
+    tmp = path.with_name(f".{path.name}.new")
+    _write_secret(tmp, _secret(device_id, signing, age))
+    try:
+        with database.atomic("IMMEDIATE"):
+            device = _become(original, device_id, name)
+            identity = _publish(device, signing, age)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return identity, Device.get(Device.id == original.id)
+
+
+def _copy_name(original: str) -> str:
+    """The copy's name: this computer's, or the original's marked as another one."""
+    host = (socket.gethostname() or "").split(".")[0][:40]
+    return host if host and host != original else f"{original}-2"[:80]
 
 
 KEYS_PURPOSE = "device-keys"
@@ -139,16 +179,42 @@ def reseal(old: unlock.CipherKey | None = None) -> None:
 def write_secret(path: Path, secret: bytes) -> None:
     """Replace the key file whole (owner-only), sealed if the database is encrypted."""
     tmp = path.with_name(f".{path.name}.part")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(_sealed_if_encrypted(secret))
-        fh.flush()
-        os.fsync(fh.fileno())
+    _write_secret(tmp, secret)
     os.replace(tmp, path)
 
 
+def _write_secret(path: Path, secret: bytes) -> None:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(_sealed_if_encrypted(secret))
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        raise GridError("sync.cannot_write", path=str(path), detail=exc.strerror or str(exc)) from exc
+
+
+def _become(original: Device, device_id: str, name: str) -> Device:
+    """The database's rows for its new identity (inside the caller's transaction)."""
+    Device.update(is_self=False, trusted=bool(original.sign_public), revoked=False).where(
+        Device.id == original.id).execute()
+    device = Device.create(id=device_id, name=name, is_self=True, trusted=True, added_at=datetime.now())
+    meta_set("device_id", device_id)
+    SyncPeer.update(received_seq=0, acked_seq=0, echo=[]).execute()
+    clock = int(meta_get("clock", "0"))
+    if SyncPeer.update(known_clock=clock).where(SyncPeer.device == original.id).execute() == 0:
+        SyncPeer.create(device=original.id, known_clock=clock)
+    return device
+
+
+def raw_public(key: Ed25519PrivateKey | Ed25519PublicKey) -> bytes:
+    """The 32 bytes of a signing key's public half, as a bundle's prefix carries them."""
+    public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
+    return public.public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
 def _public(signing: Ed25519PrivateKey) -> str:
-    return b64(signing.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
+    return b64(raw_public(signing))
 
 
 def public_key(device: Device) -> Ed25519PublicKey:
@@ -186,7 +252,7 @@ def read_card(path: Path) -> dict:
         for name in ("id", "name", "sign_public", "age_recipient", "signature"):
             if not isinstance(card.get(name), str) or not card[name]:
                 raise ValueError(name)
-        if len(card["id"]) > 32 or len(card["name"]) > 80:
+        if not hlc.is_device_id(card["id"]) or len(card["name"]) > 80:
             raise ValueError("id")
         pyrage.x25519.Recipient.from_str(card["age_recipient"])
         key = Ed25519PublicKey.from_public_bytes(base64.b64decode(card["sign_public"], validate=True))
@@ -257,6 +323,12 @@ def recipients(names: list[str]) -> list[Device]:
         if device not in peers:
             peers.append(device)
     return peers
+
+
+def name_of(device_id: str) -> str:
+    """A device as people know it: its name if this laptop knows it, else its id."""
+    found = Device.get_or_none(Device.id == device_id)
+    return found.name if found is not None else device_id
 
 
 def describe(device: Device) -> dict:

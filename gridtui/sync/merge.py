@@ -3,66 +3,62 @@
 Every field of a synced row has a stamp ``"<16 hex HLC>-<device>"`` (the row's creation stamp
 unless ``stamps`` overrides it); the merge keeps, field by field, the value with the greater
 stamp. That is a join: the result does not depend on the order bundles arrive in or on how often
-they arrive (guarantees 1-3), and ``deleted`` is merged like any other field.
+they arrive (guarantees 1-3), and ``deleted`` is merged like any other field. Two values under
+one stamp (a copied database writing as its original, a faulty peer) are settled the same way
+on every laptop: the group of fields written under that stamp whose stored values compare
+greater, as canonical JSON bytes, wins, and the pair is kept as a conflict.
 
-Concurrent edits (guarantee 4) are told apart from sequential ones with knowledge vectors: each
-laptop keeps, per device, the newest clock of that device's stamps it holds (``SyncPeer.seen_clock``),
-and every bundle carries its sender's vector (``knows``). An incoming field whose value differs
-from ours is a conflict when its stamp is new to us *and* our stamp was unknown to the sender:
-neither side saw the other's change. (Vectors assume a device's changes arrive roughly in order;
-a bundle imported out of order may miss a conflict, never lose data.) The conflict row's id and
-stamp come from the two field stamps, so every laptop that spots the pair writes the same row,
-and the rows travel like any other: every laptop ends up with the same conflict set.
+**Acknowledged delivery.** Every bundle says how far its sender holds each peer's change
+sequence (``have``: its acknowledgement) and its own sequence (``seq``). An export to a peer
+carries every row changed here after the sequence that peer last acknowledged, whatever was
+sent before, so a lost, skipped or late bundle is made good by the next one and nobody has to
+ask for ``--full``; rows taken as they came from that very peer are not sent back to it.
 
-Import verifies everything first (decryption, signature, schema, every table, field and type,
-references), plans the merge in memory, and only then writes, in one transaction, through
-:func:`gridtui.core.store.merge_rows`. A refusal leaves the database untouched.
+Each bundle also says what it was cut against (``base``: the acknowledgement it started from).
+If this laptop holds less than that (a bundle it acknowledged was undone: the database was
+restored from a backup or copied), the import has a **gap**: it applies what it can, leaves a
+row whose parent is missing for the next bundle, acknowledges only what it holds, and says what
+is missing and from whom; the reply to its next bundle brings the rest. A peer that holds more
+of this laptop's own sequence than this laptop does has found an older copy of it: the import
+says so (it wants an identity of its own: ``gridtui device new-identity``) and moves this
+laptop's sequence past what the peer holds, so no number means two changes.
+
+Concurrent edits (guarantee 4) are told apart from sequential ones with knowledge vectors (per
+device, the clock up to which every change made there is held here: ``knows``): an incoming
+field whose value differs from ours is a conflict when its stamp is new to us *and* our stamp
+was unknown to the sender. The conflict row's id and stamp come from the two field stamps,
+so every laptop that spots the pair writes the same row, and the rows travel like any other.
+
+Import runs in the caller's store transaction, a chunk of rows at a time: each chunk is checked
+(:func:`gridtui.core.stored.check_merged`: types, bookkeeping, each field's rule, references),
+merged against the rows in the database and written, so memory grows with a chunk, not with the
+bundle. Tables are taken in dependency order across all the bundles of one import, so a row may
+point at a row another of them brings. Any refusal raises and the transaction rolls back whole.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import re
 import uuid
-from collections import Counter
-from collections.abc import Callable, Iterable
+from array import array
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
-from functools import partial
-from itertools import chain, compress, count, islice, repeat
-from operator import is_not, ne
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
 import peewee
-from peewee import BooleanField, DateField, DateTimeField, FloatField, ForeignKeyField, IntegerField
+from peewee import ForeignKeyField
 
-from gridtui.core import hlc, store
+from gridtui.core import hlc, store, stored
 from gridtui.core.db import meta_get
-from gridtui.core.models import (
-    SYNCED_BY_TABLE,
-    SYNCED_MODELS,
-    Conflict,
-    HeldRow,
-    JSONField,
-    Resident,
-    Synced,
-    SyncPeer,
-    database,
-)
+from gridtui.core.models import SYNCED_MODELS, Conflict, HeldRow, Synced, SyncPeer, database
 from gridtui.errors import GridError
-from gridtui.sync.bundle import Bundle
 
-STAMP_RE = re.compile(r"[0-9a-f]{16}-[0-9a-f]{1,32}")
-MAX_TEXT = 1 << 20
 LOOKUP_CHUNK = 900
 CONFLICT_NS = uuid.UUID("6c8a3f4e-1b2d-4c5e-9f70-8a9b0c1d2e3f")
-ANYONE = "*"
-"""The SyncPeer row for bundles sealed with a passphrase or not at all."""
-
-
-def columns(model: type[Synced]) -> list[str]:
-    """The stored columns a bundle carries for a table: all but the local ``seq``."""
-    return [f.column_name for f in model._meta.sorted_fields if f.name != "seq"]
+NOT_SET = 1 << 62
 
 
 @dataclass
@@ -74,9 +70,54 @@ class Summary:
     quarantined: int = 0
     duplicates: int = 0
     tables: dict[str, int] = field(default_factory=dict)
+    gaps: list[dict[str, Any]] = field(default_factory=list)
+    """One per bundle that found this laptop holding less than it was cut against:
+    ``{"sender": id, "older_copy": bool}`` (older_copy: it holds more of this laptop's own
+    changes than this laptop does)."""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+class Source(Protocol):
+    """Rows to merge: a verified bundle, or rows held back earlier."""
+
+    path: str
+    header: dict[str, Any]
+    on_dangling: str  # "refuse", "defer" (a bundle with a gap) or "hold" (rows held before)
+
+    @property
+    def sender(self) -> str: ...
+
+    def chunks(self) -> Iterator[tuple[str, list[str], list[list]]]: ...
+
+
+# ---------------------------------------------------------------------------------------------
+# Knowledge and acknowledgements
+# ---------------------------------------------------------------------------------------------
+
+
+def knowledge() -> dict[str, int]:
+    """This laptop's knowledge vector: per device, the clock up to which every change made
+    there is held here (for this laptop itself, its own clock)."""
+    known = {p.device: p.known_clock for p in SyncPeer.select() if p.known_clock}
+    known[meta_get("device_id")] = int(meta_get("clock", "0"))
+    return known
+
+
+def received() -> dict[str, int]:
+    """Per peer, its change sequence up to which everything it sent is held here."""
+    return {p.device: p.received_seq for p in SyncPeer.select() if p.received_seq}
+
+
+def acknowledged(peers: list[str]) -> tuple[int, list[list[int]]]:
+    """What all these peers have acknowledged holding of this laptop's sequence (the least of
+    them), and for a single peer the ranges of it that came from that peer itself."""
+    found = {p.device: p for p in SyncPeer.select().where(SyncPeer.device.in_(peers))}
+    if not peers or set(found) != set(peers):
+        return 0, []
+    since = min(found[p].acked_seq for p in peers)
+    return since, [r for r in found[peers[0]].echo or [] if r[1] > since] if len(peers) == 1 else []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -84,196 +125,74 @@ class Summary:
 # ---------------------------------------------------------------------------------------------
 
 
-def knowledge() -> dict[str, int]:
-    """This laptop's knowledge vector: per device, the newest clock of its stamps held here."""
-    known = {p.device: p.seen_clock for p in SyncPeer.select() if p.seen_clock}
-    known[meta_get("device_id")] = int(meta_get("clock", "0"))
-    return known
+def collect(peers: list[str], full: bool) -> tuple[dict[str, Any], Iterator[tuple[str, list[str], list[tuple]]]]:
+    """The header fields and the rows (table by table, a chunk at a time) of a bundle for
+    ``peers``: every row they have not acknowledged, or everything (``full``, or no peer named:
+    a passphrase or plaintext bundle has no reader to acknowledge it).
+
+    Call inside a transaction that stays open while the rows are read (one snapshot)."""
+    since, echo = (0, []) if full or not peers else acknowledged(peers)
+    seq = store.current_seq()
+    header = {
+        "created": datetime.now(UTC).isoformat(timespec="seconds"), "full": full or not peers,
+        "seq": seq, "knows": knowledge(), "have": received(), "base": {"seq": since}, "to": peers,
+    }
+    return header, _rows(since, seq, echo)
 
 
-def collect(peers: list[str], full: bool) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The rows a bundle for ``peers`` carries, and the header fields describing them.
-
-    Incremental: rows changed here since the last bundle to those peers. A row whose every
-    stamp is the single peer's own is left out: that peer wrote it, so it holds it already or
-    something newer (not so a conflict row, whose stamp is taken from the edits it records).
-    """
-    keys = peers or [ANYONE]
-    sent = {p.device: p.sent_seq for p in SyncPeer.select().where(SyncPeer.device.in_(keys))}
-    since = 0 if full else min(sent.get(k, 0) for k in keys)
-    skip = peers[0] if len(peers) == 1 and not full else None
-    tables: dict[str, Any] = {}
-    counts: dict[str, int] = {}
-    with database.atomic():  # one read snapshot for the rows, the sequence and the vector
-        seq = store.current_seq()
-        cursor = database.cursor()
-        for model in SYNCED_MODELS:
-            cols = columns(model)
-            rows = cursor.execute(
-                'SELECT {} FROM "{}" WHERE "seq" > ? AND "seq" <= ? ORDER BY "seq"'.format(
-                    ", ".join(f'"{c}"' for c in cols), model._meta.table_name
-                ),
-                (since, seq),
-            ).fetchall()
-            if skip is not None and model is not Conflict:  # a conflict's stamp is borrowed
-                rows = [r for r in rows if not _all_from(r, skip)]
+def _rows(since: int, upto: int, echo: list[list[int]]) -> Iterator[tuple[str, list[str], list[tuple]]]:
+    """Rows changed after ``since``, less those whose change sequence lies in ``echo``."""
+    cursor, starts = database.cursor(), [a for a, _b in echo]
+    for model in SYNCED_MODELS:
+        names = stored.columns(model)
+        query = cursor.execute(
+            'SELECT {}, "seq" FROM "{}" WHERE "seq" > ? AND "seq" <= ? ORDER BY "seq"'.format(
+                ", ".join(f'"{c}"' for c in names), model._meta.table_name), (since, upto))
+        while rows := query.fetchmany(store.BULK_CHUNK):
+            rows = [r[:-1] for r in rows if not echo or not _within(echo, starts, r[-1])]
             if rows:
-                values = [_pack(col) for col in zip(*rows, strict=True)]
-                tables[model._meta.table_name] = {"columns": cols, "values": values}
-                counts[model._meta.table_name] = len(rows)
-        header = {
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "full": full, "since": since, "seq": seq, "counts": counts, "knows": knowledge(),
-            "to": peers,
-        }
-    return header, tables
+                yield model._meta.table_name, names, rows
 
 
-def _pack(column: tuple) -> tuple | dict[str, list]:
-    """A column as a list, or as runs ``{"runs": [[value, count], ...]}`` when it repeats a lot
-    (deleted, origin, stamp, a visit's answers): less to write, read and type-check. The run
-    boundaries are found in C (map, compress), not value by value in Python."""
-    size = len(column)
-    changes = list(compress(count(1), map(ne, column, islice(column, 1, None))))
-    if (len(changes) + 1) * 4 > size:
-        return column
-    starts = [0, *changes]
-    return {"runs": [[column[a], b - a] for a, b in zip(starts, [*changes, size], strict=True)]}
+def _within(ranges: list[list[int]], starts: list[int], seq: int) -> bool:
+    at = bisect_right(starts, seq) - 1
+    return at >= 0 and seq <= ranges[at][1]
 
 
-def _unpack(packed: Any, count: int) -> tuple[list, list] | None:
-    """The column and the distinct stretch of values to type-check; None if malformed."""
-    if isinstance(packed, list):
-        return (packed, packed) if len(packed) == count else None
-    runs = packed.get("runs") if isinstance(packed, dict) else None
-    if not isinstance(runs, list) or not all(
-        isinstance(r, list) and len(r) == 2 and type(r[1]) is int and r[1] > 0 for r in runs
-    ):
-        return None
-    if sum(r[1] for r in runs) != count:
-        return None
-    return list(chain.from_iterable(repeat(v, n) for v, n in runs)), [v for v, _ in runs]
-
-
-def _all_from(row: tuple, device: str) -> bool:
-    """Every stamp of a stored row (creation stamp, overrides) was written by ``device``."""
-    stamp, stamps = row[3], row[4]
-    if not stamp.endswith("-" + device):
-        return False
-    return stamps == "{}" or all(s.endswith("-" + device) for s in json.loads(stamps).values())
-
-
-def mark_sent(peers: list[str], seq: int) -> None:
-    """Remember that these peers now have everything up to ``seq`` (the next export starts there)."""
-    with database.atomic():
-        for key in peers or [ANYONE]:
-            found = SyncPeer.get_or_none(SyncPeer.device == key)
-            if found is None:
-                SyncPeer.create(device=key, sent_seq=seq)
-            elif found.sent_seq < seq:
-                SyncPeer.update(sent_seq=seq).where(SyncPeer.device == key).execute()
+def row_stamps(row: tuple | list) -> Iterable[str]:
+    """Every stamp of a stored row: its creation stamp and its per-field overrides."""
+    yield row[3]
+    if row[4] != "{}":
+        yield from json.loads(row[4]).values()
 
 
 # ---------------------------------------------------------------------------------------------
-# Validation of a bundle's content
+# Gaps: a bundle cut against more than this laptop holds
 # ---------------------------------------------------------------------------------------------
 
 
-def _type_check(field_: peewee.Field) -> Callable[[list], bool]:
-    """A check over one column's values: the stored types SQLite gives back for this field."""
-    nullable = field_.null
-    if isinstance(field_, BooleanField):
-        allowed = {0, 1, None} if nullable else {0, 1}
-        return lambda col: set(col) <= allowed and bool not in set(map(type, col))
-    if isinstance(field_, IntegerField):
-        types: set[type] = {int}
-    elif isinstance(field_, FloatField):
-        types = {int, float}
-    else:
-        types = {str}
-    if nullable:
-        types = types | {type(None)}
-    if isinstance(field_, DateField):
-        parse: Callable[[str], Any] | None = date.fromisoformat
-    elif isinstance(field_, DateTimeField):
-        parse = datetime.fromisoformat
-    elif isinstance(field_, JSONField):
-        parse = json.loads
-    else:
-        parse = None
-
-    def check(col: list) -> bool:
-        if not set(map(type, col)) <= types:
-            return False
-        if str not in types:
-            return True
-        texts = list(filter(partial(is_not, None), col)) if nullable else col
-        if texts and max(map(len, texts)) > MAX_TEXT:
-            return False
-        if parse is not None:
-            for value in set(texts):
-                try:
-                    parse(value)
-                except (ValueError, TypeError, RecursionError):
-                    return False
-        return True
-
-    return check
+def gaps(sources: list[Source], have: dict[str, int], me: str, seq: int) -> list[dict | None]:
+    """Per source, None, or what it assumed this laptop holds and it does not: ``{"sender",
+    "older_copy"}``. A bundle found whole first counts towards the others (one import may bring
+    both a bundle and what a later one assumed)."""
+    have = dict(have)
+    for source in sources:
+        if _gap(source, have, me, seq) is None and "seq" in source.header:
+            have[source.sender] = max(have.get(source.sender, 0), source.header["seq"])
+    return [_gap(s, have, me, seq) for s in sources]
 
 
-_CHECKS: dict[str, list[Callable[[list], bool]]] = {}
+def _gap(source: Source, have: dict[str, int], me: str, seq: int) -> dict | None:
+    older_copy = (source.header.get("have") or {}).get(me, 0) > seq
+    if (source.header.get("base") or {}).get("seq", 0) <= have.get(source.sender, 0) and not older_copy:
+        return None
+    return {"sender": source.sender, "older_copy": older_copy}
 
 
-def _checks(model: type[Synced]) -> list[Callable[[list], bool]]:
-    name = model._meta.table_name
-    if name not in _CHECKS:
-        _CHECKS[name] = [
-            _type_check(model._meta.fields[f.name]) for f in model._meta.sorted_fields if f.name != "seq"
-        ]
-    return _CHECKS[name]
-
-
-def validate(bundle: Bundle) -> None:
-    """Every table known, every column present and known, every value of the right type,
-    every stamp well-formed, every id unique; otherwise the whole bundle is refused."""
-    path = bundle.path
-    for name, table in bundle.tables.items():
-        model = SYNCED_BY_TABLE.get(name)
-        if model is None:
-            raise GridError("sync.unknown_table", path=path, table=str(name)[:40])
-        cols = columns(model)
-        given, values = table.get("columns"), table.get("values")
-        if not isinstance(given, list) or not isinstance(values, list):
-            raise GridError("sync.malformed", path=path, detail=name)
-        unknown = [c for c in given if c not in cols]
-        if unknown:
-            raise GridError("sync.unknown_field", path=path, table=name, field=str(unknown[0])[:40])
-        count = bundle.header["counts"][name]
-        if sorted(given) != sorted(cols) or len(values) != len(cols):
-            raise GridError("sync.malformed", path=path, detail=name)
-        unpacked = [_unpack(values[given.index(c)], count) for c in cols]
-        if None in unpacked:
-            raise GridError("sync.malformed", path=path, detail=name)
-        values = [column for column, _sample in unpacked]
-        data_fields = set(model.data_fields()) | {"deleted"}
-        for i, ((_column, sample), check) in enumerate(zip(unpacked, _checks(model), strict=True)):
-            if not check(sample):
-                raise GridError("sync.bad_value", path=path, table=name, field=cols[i])
-        table["columns"], table["rows"] = cols, list(zip(*values, strict=True))
-        if not count:
-            continue
-        ids = values[0]
-        if len(set(ids)) != count or not 0 < min(map(len, ids)) <= max(map(len, ids)) <= 36:
-            raise GridError("sync.bad_value", path=path, table=name, field="id")
-        stamps_seen = set(values[3])
-        for text in set(values[4]) - {"{}"}:
-            stamps = json.loads(text)
-            if not isinstance(stamps, dict) or not set(stamps) <= data_fields:
-                raise GridError("sync.bad_value", path=path, table=name, field="stamps")
-            stamps_seen.update(stamps.values())
-        if not all(isinstance(s, str) and STAMP_RE.fullmatch(s) for s in stamps_seen):
-            raise GridError("sync.bad_value", path=path, table=name, field="stamp")
-        table["stamps_seen"] = stamps_seen
+def _raise(vector: dict[str, int], by: dict[str, int]) -> None:
+    for device, clock in by.items():
+        if clock > vector.get(device, 0):
+            vector[device] = clock
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,258 +205,420 @@ def _stamps_text(stamps: dict[str, str]) -> str:
     return json.dumps(stamps, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
+def canonical(values: Iterable[Any]) -> bytes:
+    """Stored values as bytes every laptop computes alike: the tie-break between equal stamps."""
+    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
 def clock_limit(now_ms: int | None = None) -> str:
     """The smallest stamp the clock guard holds back: more than a day ahead of ``now_ms``."""
     now_ms = hlc.wall_ms() if now_ms is None else now_ms
     return hlc.make_stamp(hlc.pack(now_ms + hlc.MAX_DRIFT_MS + 1, 0), "")
 
 
-def row_stamps(row: tuple | list) -> Iterable[str]:
-    """Every stamp of a stored row: its creation stamp and its per-field overrides."""
-    yield row[3]
-    if row[4] != "{}":
-        yield from json.loads(row[4]).values()
+class _Stream:
+    """A source's chunks with one chunk of look-ahead, so tables can be taken in turn."""
+
+    def __init__(self, source: Source) -> None:
+        self.chunks = source.chunks()
+        self.next = next(self.chunks, None)
+
+    def take(self, table: str) -> Iterator[tuple[str, list[str], list[list]]]:
+        while self.next is not None and self.next[0] == table:
+            chunk, self.next = self.next, next(self.chunks, None)
+            yield chunk
 
 
 class Merge:
-    """Bundles merged in memory, in order, over the database as it stands; then written at once."""
+    """Sources merged into the database, a chunk at a time, in the caller's store transaction."""
 
-    def __init__(self, now_ms: int | None = None) -> None:
-        self.now_ms = hlc.wall_ms() if now_ms is None else now_ms
-        self.pending: dict[str, dict[str, tuple]] = {m._meta.table_name: {} for m in SYNCED_MODELS}
-        self.seen = knowledge()
-        self.held: list[dict[str, Any]] = []
+    def __init__(self, sources: list[Source], now_ms: int | None = None) -> None:
+        self.sources = sources
+        self.limit = clock_limit(now_ms)
         self.summary = Summary()
-        self.incoming: dict[str, set[str]] = {name: set() for name in self.pending}
-        self.fresh: dict[str, set[str]] = {name: set() for name in self.pending}
-        self._empty: dict[str, bool] = {}
+        self.me = meta_get("device_id")
+        self.known, self.have = knowledge(), received()
+        self.start_seq = store.current_seq()
+        self.gaps = gaps(sources, self.have, self.me, self.start_seq)
+        self.seen = self._seen_before()
+        self.echo: dict[str, list[list[int]]] = {}
+        self.caps: dict[str, int] = {}
+        self.newest = ""
+        self.unchanged: dict[str, array] = {}
+        self.conflicts: dict[str, tuple] = {}
+        self.filled_by: dict[str, int] = {}
+        for gap, source in zip(self.gaps, sources, strict=True):
+            if gap is not None:
+                self.summary.gaps.append(gap)
+                source.on_dangling = "defer"
 
-    # -- planning --------------------------------------------------------------------------
-    def add(self, bundle: Bundle) -> None:
-        """Merge one verified bundle into the plan (it is validated here first)."""
-        validate(bundle)
-        knows = bundle.header.get("knows")
-        knows = {k: v for k, v in knows.items() if isinstance(v, int)} if isinstance(knows, dict) else {}
-        newest: dict[str, str] = {}
-        for model in SYNCED_MODELS:
-            table = bundle.tables.get(model._meta.table_name)
-            if table and table["rows"]:
-                rows = self._guard_clock(model, table, bundle.sender)
-                self._merge_table(model, rows, knows)
-                accepted = table["stamps_seen"] if rows is table["rows"] else {
-                    s for row in rows for s in row_stamps(row)
-                }
-                for stamp in accepted:
-                    device = stamp[17:]
-                    if stamp > newest.get(device, ""):
-                        newest[device] = stamp
-        for device, stamp in newest.items():
-            self.seen[device] = max(self.seen.get(device, 0), hlc.stamp_clock(stamp))
+    def _seen_before(self) -> list[dict[str, int]]:
+        """Per source, the vector its rows are judged new against: ours, raised by the bundles
+        before it in this import (as if they had been imported one after the other)."""
+        seen, out = dict(self.known), []
+        for source in self.sources:
+            out.append(dict(seen))
+            _raise(seen, source.header.get("knows") or {})
+        return out
 
-    def _guard_clock(self, model: type[Synced], table: dict[str, Any], sender: str) -> list:
+    def run(self, progress: Callable[[int, str], None] | None = None) -> Summary:
+        """Every table in dependency order, across all sources; then the bookkeeping.
+        ``progress(n, table)`` is told as each table begins."""
+        for source, gap in zip(self.sources, self.gaps, strict=True):
+            if gap is not None and gap["older_copy"]:
+                store.skip_seq(source.header["have"][self.me])
+        streams = [_Stream(s) for s in self.sources]
+        self.filled_by = {m._meta.table_name: EMPTY if _empty(m) else MANY for m in SYNCED_MODELS}
+        for n, model in enumerate(SYNCED_MODELS):
+            if progress is not None:
+                progress(n, model._meta.table_name)
+            self._table(model, streams)
+        for stream, source in zip(streams, self.sources, strict=True):
+            if stream.next is not None:
+                raise GridError("sync.malformed", path=source.path, detail="order")
+        self._settle_unchanged()
+        self.summary.duplicates = duplicates(self.start_seq)
+        self._remember()
+        return self.summary
+
+    def _table(self, model: type[Synced], streams: list[_Stream]) -> None:
+        """One table from every source in turn, then the conflicts its merge found."""
+        with store.Loading(model) as loading:
+            for i, stream in enumerate(streams):
+                for _table, names, columns in stream.take(model._meta.table_name):
+                    self._chunk(i, model, names, columns, loading)
+        self._write_conflicts()
+
+    # -- one chunk --------------------------------------------------------------------------
+    def _chunk(self, i: int, model: type[Synced], names: list[str], columns: list[list], loading: store.Loading) -> None:
+        """Check a chunk, hold back what must wait, merge and write the rest."""
+        source = self.sources[i]
+        try:
+            stored.check_merged(model, names, columns)
+        except stored.BadValue as bad:
+            raise GridError("sync.bad_row", path=source.path, table=bad.table, id=bad.row_id,
+                            field=bad.column, reason=bad.reason) from None
+        rows = list(zip(*columns, strict=True))
+        newest = _newest(columns)
+        if newest >= self.limit:
+            rows = self._guard_clock(model, rows, source)
+            newest = max((s for r in rows for s in row_stamps(r)), default="")
+        rows = self._references(model, rows, columns if len(rows) == len(columns[0]) else None, source)
+        if rows:
+            self.newest = max(self.newest, newest)
+            loading.batch(len(rows))
+            self._apply(i, model, names, rows)
+
+    def _apply(self, i: int, model: type[Synced], names: list[str], rows: list[tuple]) -> None:
+        """Rows into a table this source alone fills from empty go in as they are; others are
+        merged with the rows held here first. Rows taken as they came are written first, in one
+        stretch of the change sequence that the source need not be sent back."""
+        table = model._meta.table_name
+        fresh = self.filled_by[table] in (EMPTY, i)
+        self.filled_by[table] = i if fresh else MANY
+        if fresh:
+            self.summary.new += len(rows)
+        as_sent, merged = (rows, []) if fresh else self._merged(model, rows, i)
+        try:
+            self._note_echo(self.sources[i].sender, store.merge_rows(model, names, as_sent, fresh=fresh))
+        except peewee.IntegrityError as exc:  # one id twice in one bundle
+            raise GridError("sync.malformed", path=self.sources[i].path, detail=table) from exc
+        store.merge_rows(model, names, merged)
+        if as_sent or merged:
+            self.summary.tables[table] = self.summary.tables.get(table, 0) + len(as_sent) + len(merged)
+
+    def _note_echo(self, sender: str, seqs: range) -> None:
+        """These sequence numbers hold rows exactly as ``sender`` sent them."""
+        if not seqs:
+            return
+        ranges = self.echo.setdefault(sender, [])
+        if ranges and ranges[-1][1] + 1 == seqs.start:
+            ranges[-1][1] = seqs.stop - 1
+        else:
+            ranges.append([seqs.start, seqs.stop - 1])
+
+    def _guard_clock(self, model: type[Synced], rows: list[tuple], source: Source) -> list[tuple]:
         """Hold back rows with a stamp more than a day ahead of our clock (guarantee 6)."""
-        limit = clock_limit(self.now_ms)
-        rows = table["rows"]
-        if max(table["stamps_seen"]) < limit:
-            return rows
         kept = []
-        cols = columns(model)
         for row in rows:
-            if any(s >= limit for s in row_stamps(row)):
-                self.held.append({
-                    "target_table": model._meta.table_name, "target_id": row[0],
-                    "data": dict(zip(cols, row, strict=True)), "sender": sender,
-                })
+            if max(row_stamps(row)) >= self.limit:
+                self._hold(model, row, source.sender)
             else:
                 kept.append(row)
-        self.summary.quarantined += len(rows) - len(kept)
         return kept
 
-    def _existing(self, model: type[Synced], ids: list[str]) -> dict[str, tuple]:
-        """The rows we hold for these ids: merged earlier in this import, else in the database."""
-        name = model._meta.table_name
-        pending = self.pending[name]
-        found = {i: pending[i] for i in ids if i in pending}
-        if name not in self._empty:
-            self._empty[name] = model.select().limit(1).count() == 0
-        if self._empty[name]:
-            return found
-        wanted = [i for i in ids if i not in found]
-        sql = 'SELECT {} FROM "{}" WHERE "id" IN ({{}})'.format(
-            ", ".join(f'"{c}"' for c in columns(model)), name
-        )
-        cursor = database.cursor()
-        for start in range(0, len(wanted), LOOKUP_CHUNK):
-            chunk = wanted[start : start + LOOKUP_CHUNK]
-            for row in cursor.execute(sql.format(", ".join("?" * len(chunk))), chunk):
-                found[row[0]] = row
-        return found
+    def _hold(self, model: type[Synced], row: tuple, sender: str) -> None:
+        """Keep a row back in HeldRow (once, however often it arrives) and never claim to know it."""
+        data = dict(zip(stored.columns(model), row, strict=True))
+        table = model._meta.table_name
+        held = HeldRow.select().where((HeldRow.target_table == table) & (HeldRow.target_id == row[0]))
+        if all(h.data != data for h in held):
+            HeldRow.create(target_table=table, target_id=row[0], data=data, sender=sender,
+                           received_at=datetime.now())
+        self._cap(row)
+        self.summary.quarantined += 1
 
-    def _merge_table(self, model: type[Synced], rows: list, knows: dict[str, int]) -> None:
-        name = model._meta.table_name
-        pending = self.pending[name]
-        existing = self._existing(model, [r[0] for r in rows])
-        if not existing and not pending:  # a table seen for the first time: all of it is new
-            ids = [r[0] for r in rows]
-            self.incoming[name].update(ids)
-            pending.update(zip(ids, rows, strict=True))
-            self.fresh[name].update(ids)
-            return
-        cols = columns(model)
-        slots = [(f.name, cols.index(f.column_name)) for f in model._meta.sorted_fields
-                 if f.name not in ("id", "origin", "stamp", "stamps", "seq")]
-        detect = model is not Conflict
-        fresh = self.fresh[name]
-        self.incoming[name].update(r[0] for r in rows)
+    def _cap(self, row: tuple) -> None:
+        """This row is not held here: the vector must stay below each of its stamps."""
+        for stamp in row_stamps(row):
+            device = hlc.stamp_device(stamp)
+            self.caps[device] = min(self.caps.get(device, NOT_SET), hlc.stamp_clock(stamp) - 1)
+
+    def _references(self, model: type[Synced], rows: list[tuple], columns: list[list] | None,
+                    source: Source) -> list[tuple]:
+        """Rows whose references all point at rows held here. A row pointing at a held row is
+        held with it; at a row this laptop lacks: left for later from a bundle with a gap, held
+        again among rows held before, else the bundle is refused."""
+        names = stored.columns(model)
+        for fk in (f for f in model._meta.sorted_fields if isinstance(f, ForeignKeyField)):
+            at = names.index(fk.column_name)
+            missing = _missing(fk, (set(columns[at]) if columns else {r[at] for r in rows}) - {None})
+            if not missing:
+                continue
+            held = _held_ids(fk.rel_model._meta.table_name, missing)
+            if source.on_dangling == "refuse" and not missing <= held:
+                row = next(r for r in rows if r[at] in missing - held)
+                raise GridError("sync.dangling", path=source.path, table=model._meta.table_name, id=row[0],
+                                field=fk.column_name, target=fk.rel_model._meta.table_name)
+            for row in (r for r in rows if r[at] in missing):
+                if row[at] in held or source.on_dangling == "hold":
+                    self._hold(model, row, source.sender)
+                else:
+                    self._cap(row)
+            rows, columns = [r for r in rows if r[at] not in missing], None
+        return rows
+
+    def _merged(self, model: type[Synced], rows: list[tuple], i: int) -> tuple[list[tuple], list[tuple]]:
+        """Each row merged with the one held here: those to write as they came and those merged
+        from both, each counted once however many bundles of this import bring them."""
+        existing = _existing(model, [r[0] for r in rows])
+        knows, as_sent, merged_rows = self.sources[i].header.get("knows") or {}, [], []
         for row in rows:
-            mine = existing.get(row[0])
-            if mine is None:
-                pending[row[0]] = row
-                fresh.add(row[0])
+            found = existing.get(row[0])
+            if found is None:
+                self.summary.new += 1
+                as_sent.append(row)
+                existing[row[0]] = (*row, NOT_SET)
                 continue
-            if mine == row:
-                continue
-            merged = self._merge_row(name, slots, mine, row, knows if detect else None)
+            mine, seq = found[:-1], found[-1]
+            merged = mine if mine == row else self._merge_row(model, mine, row, knows, self.seen[i])
             if merged != mine:
-                pending[row[0]] = merged
+                (as_sent if merged == row else merged_rows).append(merged)
+                existing[row[0]] = (*merged, NOT_SET)
+                self.summary.updated += seq <= self.start_seq
+            elif seq <= self.start_seq:
+                self.summary.unchanged += 1
+                self.unchanged.setdefault(model._meta.table_name, array("q")).append(seq)
+        return as_sent, merged_rows
 
-    def tally(self) -> Summary:
-        """Rows counted once each, however many bundles carried them: new to this database,
-        changed in it, or received and already known."""
-        s = self.summary
-        s.new = s.updated = s.unchanged = 0
-        s.tables = {}
-        for name, ids in self.incoming.items():
-            fresh = len(self.fresh[name])  # (a subset of ids, all of them pending)
-            changed = ids if fresh == len(ids) else self.pending[name].keys() & ids
-            s.new += fresh
-            s.updated += len(changed) - fresh
-            s.unchanged += len(ids) - len(changed)
-            if changed:
-                s.tables[name] = len(changed)
-        return s
-
-    def _merge_row(self, table: str, slots: list[tuple[str, int]], mine: tuple, theirs: tuple,
-                   knows: dict[str, int] | None) -> tuple:
-        """Field by field, the greater stamp wins; the row's stamps are rewritten to match."""
+    # -- one row ----------------------------------------------------------------------------
+    def _merge_row(self, model: type[Synced], mine: tuple, theirs: tuple, knows: dict[str, int],
+                   seen: dict[str, int]) -> tuple:
+        """Field by field, the greater stamp wins, equal stamps by :func:`canonical`; the row's
+        stamps are rewritten to match."""
         mine_stamps = json.loads(mine[4]) if mine[4] != "{}" else {}
         their_stamps = json.loads(theirs[4]) if theirs[4] != "{}" else {}
-        derived = SYNCED_BY_TABLE[table].DERIVED_FIELDS
-        out = list(mine)
-        base = max(mine[3], theirs[3])
-        if theirs[3] > mine[3]:
+        out, won, ties = list(mine), {}, {}
+        if (theirs[3], theirs[2]) > (mine[3], mine[2]):
             out[2] = theirs[2]
-        won: dict[str, str] = {}
-        for name, i in slots:
-            a = mine_stamps.get(name, mine[3])
-            b = their_stamps.get(name, theirs[3])
+        for name, i in _slots(model):
+            a, b = mine_stamps.get(name, mine[3]), their_stamps.get(name, theirs[3])
             if b > a:
                 out[i] = theirs[i]
+            elif a == b and mine[i] != theirs[i]:
+                ties.setdefault(a, []).append((name, i))
             won[name] = max(a, b)
-            if knows is not None and a != b and mine[i] != theirs[i] and name not in derived:
-                self._maybe_conflict(table, mine[0], name, (a, mine[i]), (b, theirs[i]), knows)
-        out[3] = base
-        out[4] = _stamps_text({n: s for n, s in won.items() if s != base})
+            if a != b and mine[i] != theirs[i] and model is not Conflict and name not in model.DERIVED_FIELDS:
+                self._maybe_conflict(model, mine[0], name, (a, mine[i]), (b, theirs[i]), knows, seen)
+        for stamp, group in ties.items():
+            self._break_tie(model, mine, theirs, stamp, group, out)
+        base = max(mine[3], theirs[3])
+        out[3], out[4] = base, _stamps_text({n: s for n, s in won.items() if s != base})
         return tuple(out)
 
-    def _maybe_conflict(self, table: str, row_id: str, name: str, mine: tuple, theirs: tuple,
-                        knows: dict[str, int]) -> None:
+    def _break_tie(self, model: type[Synced], mine: tuple, theirs: tuple, stamp: str,
+                   group: list[tuple[str, int]], out: list) -> None:
+        """Two values under one stamp: the group written under it whose values are greater
+        wins, on every laptop alike, and each field that differs is kept as a conflict."""
+        ours, other = canonical(mine[i] for _, i in group), canonical(theirs[i] for _, i in group)
+        lo, hi = (mine, theirs) if other > ours else (theirs, mine)
+        for name, i in group:
+            out[i] = hi[i]
+            if model is not Conflict and name not in model.DERIVED_FIELDS and lo[i] != hi[i]:
+                self._record(model._meta.table_name, mine[0], name, (stamp, lo[i]), (stamp, hi[i]))
+
+    def _maybe_conflict(self, model: type[Synced], row_id: str, name: str, mine: tuple, theirs: tuple,
+                        knows: dict[str, int], seen: dict[str, int]) -> None:
         """Neither change saw the other: theirs is new to us and ours was unknown to them."""
         a, b = mine[0], theirs[0]
-        if a[17:] == b[17:]:
+        if hlc.stamp_device(a) == hlc.stamp_device(b):
             return
-        if hlc.stamp_clock(b) <= self.seen.get(b[17:], 0):
+        if hlc.stamp_clock(b) <= seen.get(hlc.stamp_device(b), 0):
             return
-        if hlc.stamp_clock(a) <= knows.get(a[17:], 0):
+        if hlc.stamp_clock(a) <= knows.get(hlc.stamp_device(a), 0):
             return
-        lo, hi = sorted((mine, theirs))
-        conflict_id = str(uuid.uuid5(CONFLICT_NS, f"{table}|{row_id}|{name}|{lo[0]}|{hi[0]}"))
-        if conflict_id in self.pending["conflict"] or Conflict.get_or_none(Conflict.id == conflict_id):
-            return
-        self.pending["conflict"][conflict_id] = (
-            conflict_id, 0, hi[0][17:], hi[0], "{}", table, row_id, name,
-            lo[0], json.dumps(lo[1], ensure_ascii=False), hi[0], json.dumps(hi[1], ensure_ascii=False),
-            "open",
+        lo, hi = sorted((mine, theirs), key=lambda side: side[0])
+        self._record(model._meta.table_name, row_id, name, lo, hi)
+
+    def _record(self, table: str, row_id: str, name: str, lo: tuple, hi: tuple) -> None:
+        """The conflict row every laptop that sees this pair writes alike."""
+        key = f"{table}|{row_id}|{name}|{lo[0]}|{hi[0]}"
+        if lo[0] == hi[0]:  # a tie: the values tell it from another tie under the same stamp
+            key += "|" + hashlib.sha256(canonical([lo[1], hi[1]])).hexdigest()
+        conflict_id = str(uuid.uuid5(CONFLICT_NS, key))
+        self.conflicts[conflict_id] = (
+            conflict_id, 0, hlc.stamp_device(hi[0]), hi[0], "{}", table, row_id, name,
+            lo[0], json.dumps(lo[1], ensure_ascii=False), hi[0], json.dumps(hi[1], ensure_ascii=False), "open",
         )
-        self.summary.conflicts += 1
 
-    # -- checking and writing -----------------------------------------------------------------
-    def check_references(self) -> None:
-        """Every reference in a row to be written points at a row we hold or are about to hold.
+    def _write_conflicts(self) -> None:
+        """The conflicts a table's merge found, those not held here yet, into the conflict table
+        (before the bundles' own conflict rows, which come last)."""
+        pending, self.conflicts = self.conflicts, {}
+        if not pending:
+            return
+        known = _existing(Conflict, list(pending))
+        fresh = [row for key, row in pending.items() if key not in known]
+        store.merge_rows(Conflict, stored.columns(Conflict), fresh)
+        self.filled_by["conflict"] = MANY
+        self.summary.conflicts += len(fresh)
 
-        A row pointing at a row the clock guard held back is held back with it (parents come
-        first in SYNCED_MODELS, so a chain is followed down); any other gap refuses the import.
-        """
-        cursor = database.cursor()
-        for model in SYNCED_MODELS:
-            name = model._meta.table_name
-            rows = self.pending[name]
-            if not rows:
-                continue
-            cols = columns(model)
-            for fk in model._meta.sorted_fields:
-                if not isinstance(fk, ForeignKeyField):
-                    continue
-                i = cols.index(fk.column_name)
-                target = fk.rel_model._meta.table_name
-                missing = {r[i] for r in rows.values() if r[i] is not None}
-                missing -= self.pending.get(target, {}).keys()
-                wanted = list(missing)
-                key = fk.rel_field.column_name
-                for start in range(0, len(wanted), LOOKUP_CHUNK):
-                    chunk = wanted[start : start + LOOKUP_CHUNK]
-                    missing.difference_update(r[0] for r in cursor.execute(
-                        f'SELECT "{key}" FROM "{target}" WHERE "{key}" IN ({", ".join("?" * len(chunk))})',
-                        chunk,
-                    ))
-                if not missing:
-                    continue
-                held = {h["target_id"]: h["sender"] for h in self.held if h["target_table"] == target}
-                if not missing <= held.keys():
-                    raise GridError("sync.dangling", table=name, target=target)
-                for row in [r for r in rows.values() if r[i] in missing]:
-                    del rows[row[0]]
-                    self.fresh[name].discard(row[0])
-                    self.incoming[name].discard(row[0])
-                    self.held.append({"target_table": name, "target_id": row[0], "sender": held[row[i]],
-                                      "data": dict(zip(cols, row, strict=True))})
-                    self.summary.quarantined += 1
+    # -- the end ----------------------------------------------------------------------------
+    def _settle_unchanged(self) -> None:
+        """Several bundles at once: a row found unchanged in two counts once, and one a later
+        bundle changed counts as updated only."""
+        if len(self.sources) < 2:
+            return
+        self.summary.unchanged = sum(_still_there(table, sorted(set(seqs))) for table, seqs in self.unchanged.items())
 
-    def count_duplicates(self) -> int:
-        """Live residents about to be written that share an ID number with another live one."""
-        cols = columns(Resident)
-        deleted, number = cols.index("deleted"), cols.index("id_number")
-        pending = self.pending["resident"]
-        counts = Counter(r[number] for r in pending.values() if r[number] and not r[deleted])
-        wanted = [] if self._empty.get("resident") else list({r[number] for r in pending.values() if r[number]})
-        cursor = database.cursor()
-        for start in range(0, len(wanted), LOOKUP_CHUNK):
-            chunk = wanted[start : start + LOOKUP_CHUNK]
-            for row_id, id_number in cursor.execute(
-                'SELECT "id", "id_number" FROM "resident" WHERE "deleted" = 0 AND "id_number" IN ({})'
-                .format(", ".join("?" * len(chunk))), chunk,
-            ):
-                if row_id not in pending:  # a row being written counts as it will be
-                    counts[id_number] += 1
-        return sum(1 for n in counts.values() if n > 1)
+    def _remember(self) -> None:
+        """What this import taught: the knowledge vector (never past a held or a left row), what
+        each sender holds of ours, how far we hold its sequence, which rows came as it sent
+        them, and the clock moved past the newest stamp applied."""
+        changes: dict[str, dict[str, Any]] = {}
+        for device, clock in self._learned().items():
+            clock = min(clock, self.caps.get(device, NOT_SET))
+            if device != self.me and clock > self.known.get(device, 0):
+                changes.setdefault(device, {})["known_clock"] = clock
+        for sender, values in self._acknowledgements().items():
+            changes.setdefault(sender, {}).update(values)
+        for device, values in changes.items():
+            if values and SyncPeer.update(**values).where(SyncPeer.device == device).execute() == 0:
+                SyncPeer.create(device=device, **values)
+        if self.newest:
+            store.receive_clock(hlc.stamp_clock(self.newest))
 
-    def write(self) -> None:
-        """Apply the plan in the caller's store transaction."""
-        me = meta_get("device_id")
-        for model in SYNCED_MODELS:
-            rows = self.pending[model._meta.table_name]
-            store.merge_rows(model, columns(model), list(rows.values()))
-        remote = max((c for d, c in self.seen.items() if d != me), default=0)
-        if remote:
-            store.receive_clock(remote)
-        known = {p.device: p for p in SyncPeer.select()}
-        for device, clock in self.seen.items():
-            if device == me or device == ANYONE:
-                continue
-            if device not in known:
-                SyncPeer.create(device=device, seen_clock=clock)
-            elif known[device].seen_clock < clock:
-                SyncPeer.update(seen_clock=clock).where(SyncPeer.device == device).execute()
-        now = datetime.now()
-        for held in self.held:
-            HeldRow.create(received_at=now, **held)
+    def _learned(self) -> dict[str, int]:
+        """The senders' vectors, from bundles that assumed nothing missing here."""
+        learned: dict[str, int] = {}
+        for source, gap in zip(self.sources, self.gaps, strict=True):
+            if gap is None:
+                _raise(learned, source.header.get("knows") or {})
+        return learned
+
+    def _acknowledgements(self) -> dict[str, dict[str, Any]]:
+        """Per sender: how far we hold its sequence and what it holds of ours, then which of our
+        sequence came as it sent it."""
+        peers = {p.device: p for p in SyncPeer.select()}
+        out = {sender: {"received_seq": max(header["seq"], peers[sender].received_seq if sender in peers else 0),
+                        "acked_seq": (header.get("have") or {}).get(self.me, 0)}
+               for sender, header in self._newest_headers().items()}
+        for sender in {*self.echo, *out}:
+            values = out.setdefault(sender, {})
+            values["echo"] = self._echo_kept(sender, peers.get(sender), values)
+        return out
+
+    def _newest_headers(self) -> dict[str, dict[str, Any]]:
+        """Per sender, its newest bundle here, taken as it says (a lower figure than before only
+        means more is sent: a late bundle, a sender put back to a copy). A bundle with a gap
+        teaches nothing of the kind: it was cut against what is not here."""
+        newest: dict[str, dict[str, Any]] = {}
+        for source, gap in zip(self.sources, self.gaps, strict=True):
+            header = source.header
+            if "seq" in header and source.sender != self.me and gap is None:
+                if header["seq"] >= newest.get(source.sender, {}).get("seq", -1):
+                    newest[source.sender] = header
+        return newest
+
+    def _echo_kept(self, sender: str, peer: SyncPeer | None, values: dict[str, Any]) -> list[list[int]]:
+        """The stretches of our sequence that came as ``sender`` sent them and it has not
+        acknowledged yet; none from before when it now holds less of ours than it said (it may
+        have lost what it sent as well)."""
+        acked = values.get("acked_seq", peer.acked_seq if peer else 0)
+        before = peer.echo if peer and acked >= peer.acked_seq else []
+        return [r for r in before + self.echo.get(sender, []) if r[1] > acked][-ECHO_RANGES:]
+
+
+ECHO_RANGES = 256
+"""Stretches of the sequence remembered per peer; past that, the oldest are sent back after all."""
+EMPTY, MANY = -2, -1
+"""``filled_by``: a table empty when the import began and not written yet, or written by more
+than one source (or not empty): only a table one source fills from empty skips the merge."""
+
+
+def _slots(model: type[Synced]) -> list[tuple[str, int]]:
+    """The merged fields of a model and their positions in a stored row (deleted included)."""
+    names = stored.columns(model)
+    return [(f.name, names.index(f.column_name)) for f in model._meta.sorted_fields
+            if f.name not in ("id", "origin", "stamp", "stamps", "seq")]
+
+
+def _newest(columns: list[list]) -> str:
+    """The greatest stamp of a chunk, from its creation stamps and its overrides."""
+    overrides = (s for text in set(columns[4]) - {"{}"} for s in json.loads(text).values())
+    return max(max(columns[3]), max(overrides, default=""))
+
+
+def _empty(model: type[Synced]) -> bool:
+    return database.cursor().execute(f'SELECT 1 FROM "{model._meta.table_name}" LIMIT 1').fetchone() is None
+
+
+def _chunked(values: list) -> Iterator[list]:
+    for start in range(0, len(values), LOOKUP_CHUNK):
+        yield values[start : start + LOOKUP_CHUNK]
+
+
+def _existing(model: type[Synced], ids: list[str]) -> dict[str, tuple]:
+    """The rows held here for these ids, as stored columns followed by their ``seq``."""
+    names = [*stored.columns(model), "seq"]
+    sql = 'SELECT {} FROM "{}" WHERE "id" IN ({{}})'.format(", ".join(f'"{c}"' for c in names), model._meta.table_name)
+    found, cursor = {}, database.cursor()
+    for chunk in _chunked(list(set(ids))):
+        for row in cursor.execute(sql.format(", ".join("?" * len(chunk))), chunk):
+            found[row[0]] = row
+    return found
+
+
+def _missing(fk: ForeignKeyField, wanted: set[str]) -> set[str]:
+    """The referenced keys no row here has."""
+    target, key = fk.rel_model._meta.table_name, fk.rel_field.column_name
+    cursor = database.cursor()
+    for chunk in _chunked(list(wanted)):
+        marks = ", ".join("?" * len(chunk))
+        wanted = wanted - {r[0] for r in cursor.execute(f'SELECT "{key}" FROM "{target}" WHERE "{key}" IN ({marks})', chunk)}
+    return wanted
+
+
+def _held_ids(table: str, ids: set[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunked(list(ids)):
+        query = HeldRow.select(HeldRow.target_id).where((HeldRow.target_table == table) & HeldRow.target_id.in_(chunk))
+        found.update(h.target_id for h in query)
+    return found
+
+
+def _still_there(table: str, seqs: list[int]) -> int:
+    """How many of these change sequence numbers a table still has (the rest were rewritten)."""
+    cursor, count = database.cursor(), 0
+    for chunk in _chunked(seqs):
+        marks = ", ".join("?" * len(chunk))
+        count += cursor.execute(f'SELECT COUNT(*) FROM "{table}" WHERE "seq" IN ({marks})', chunk).fetchone()[0]
+    return count
+
+
+def duplicates(since_seq: int) -> int:
+    """ID numbers that live residents share, at least one of them written after ``since_seq``."""
+    return database.cursor().execute(
+        'SELECT COUNT(*) FROM (SELECT "id_number" FROM "resident" WHERE "deleted" = 0 AND "id_number" != \'\' '
+        'GROUP BY "id_number" HAVING COUNT(*) > 1 AND MAX("seq") > ?)', (since_seq,),
+    ).fetchone()[0]

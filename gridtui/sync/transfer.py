@@ -1,10 +1,15 @@
 """Export and import: the two ends of sync by file, as the CLI and the Sync screen call them.
 
-Import is all or nothing: every file is decrypted and verified and every row checked and
-merged in memory before one transaction writes the lot. Any refusal (a damaged, foreign,
-revoked, newer-schema or malformed bundle) raises one :class:`GridError` with the database
-untouched. A bundle from a device we do not trust yet is copied to the quarantine folder
-(beside the database, not in it) until the user trusts the device and accepts it.
+Import is all or nothing: every file is decrypted and verified first, then every row is checked,
+merged and written in one transaction, a chunk at a time; any refusal (a damaged, foreign,
+revoked, newer-schema or malformed bundle, one bad row) raises one :class:`GridError` and the
+transaction rolls back, leaving the database as it was. A dry run does the same and rolls back.
+
+A bundle whose signer is not trusted yet, but whose signature is good for the key it carries,
+is kept in the quarantine folder (beside the database, not in it) under that key, one file per
+bundle written whole or not at all, until a device with that key is trusted and the user accepts
+it. A forgery naming a trusted device is refused outright (its key is not that device's), and
+one naming a device not trusted yet waits under its own key, where it can block nothing.
 """
 
 from __future__ import annotations
@@ -15,16 +20,19 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from gridtui.core import store
-from gridtui.core.models import HeldRow, database
-from gridtui.errors import GridError
+from gridtui.core import store, stored
+from gridtui.core.models import SYNCED_BY_TABLE, SYNCED_MODELS, Device, HeldRow, database
+from gridtui.errors import GridError, shown
 from gridtui.sync import bundle, keys, merge
 
 Progress = Callable[[int, int, str], None]
 """progress(done, total, what): how far an import has got, for a progress bar."""
+HELD_SUFFIX = ".held"
+MAX_INFO = 4096
 
 
 def read_passphrase(path: str | os.PathLike | None) -> str | None:
@@ -41,54 +49,44 @@ def read_passphrase(path: str | os.PathLike | None) -> str | None:
     return phrase
 
 
+# -- export -------------------------------------------------------------------------------------
+
+
 def export_bundle(out: Path, *, to: list[str] | None = None, full: bool = False,
                   passphrase: str | None = None, plaintext: bool = False) -> dict[str, Any]:
-    """Write a bundle for the named peers (or a passphrase, or in the clear when asked)."""
+    """Write a bundle for the named peers (everything they have not acknowledged), or for a
+    passphrase or in the clear (everything: nobody can acknowledge it)."""
     to = to or []
     if sum((bool(to), passphrase is not None, plaintext)) != 1:
         raise GridError("sync.seal_how")
     identity = keys.ensure_identity()
     peers = keys.recipients(to)
-    peer_ids = [p.id for p in peers]
-    header, tables = merge.collect(peer_ids, full)
-    header["sender_name"] = identity.device.name
-    data = bundle.seal(
-        header, tables, identity, recipients=[p.enc_public for p in peers], passphrase=passphrase
-    )
+    with database.atomic():  # one read snapshot for the rows, the sequence and the vectors
+        header, rows = merge.collect([p.id for p in peers], full)
+        header["sender_name"] = identity.device.name
+        data, header = bundle.seal(header, rows, identity, recipients=[p.enc_public for p in peers],
+                                   passphrase=passphrase)
+    _write_whole(out, data)
+    return {
+        "file": str(out), "rows": sum(header["counts"].values()), "counts": header["counts"],
+        "to": [p.name for p in peers], "full": header["full"], "bytes": len(data),
+    }
+
+
+def _write_whole(out: Path, data: bytes, mode: int = 0o600) -> None:
+    """A file that is there whole or not at all: written beside its place, then renamed."""
     tmp = out.with_name(f".{out.name}.part")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise GridError("sync.cannot_write", path=str(out), detail=exc.strerror or str(exc)) from exc
-    merge.mark_sent(peer_ids, header["seq"])
-    return {
-        "file": str(out), "rows": sum(header["counts"].values()), "counts": header["counts"],
-        "to": [p.name for p in peers], "full": full, "bytes": len(data),
-    }
 
 
-def quarantine_dir() -> Path:
-    return Path(f"{database.database}.quarantine")
-
-
-def _quarantine(data: bytes, path: str, header: dict[str, Any]) -> Path:
-    """Keep a copy of a bundle from an unknown signer (still encrypted) with what it claims."""
-    folder = quarantine_dir()
-    folder.mkdir(mode=0o700, exist_ok=True)
-    name = hashlib.sha256(data).hexdigest()[:16]
-    (folder / f"{name}.bundle").write_bytes(data)
-    (folder / f"{name}.bundle").chmod(0o600)
-    info = {
-        "id": name, "file": Path(path).name, "sender": header.get("sender"),
-        "sender_name": str(header.get("sender_name", ""))[:80], "created": header.get("created"),
-        "counts": header.get("counts"), "held_at": datetime.now().isoformat(timespec="seconds"),
-    }
-    (folder / f"{name}.json").write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
-    return folder / f"{name}.bundle"
+# -- import -------------------------------------------------------------------------------------
 
 
 def import_bundles(paths: list[Path], *, dry_run: bool = False, passphrase: str | None = None,
@@ -96,7 +94,7 @@ def import_bundles(paths: list[Path], *, dry_run: bool = False, passphrase: str 
     """Verify every file, then merge them all in one transaction (or only count, on a dry run)."""
     progress = progress or (lambda _d, _t, _w: None)
     identity = keys.load_identity()
-    total = len(paths) * 2 + 1
+    total = len(paths) + len(SYNCED_MODELS)
     opened: list[bundle.Bundle] = []
     unknown: list[tuple[bytes, bundle.UnknownSigner]] = []
     for n, path in enumerate(paths):
@@ -108,32 +106,42 @@ def import_bundles(paths: list[Path], *, dry_run: bool = False, passphrase: str 
             unknown.append((data, signer))
     if unknown:  # every such bundle waits in quarantine; none of the files is applied
         if dry_run:
-            first = unknown[0][1]
-            raise GridError("sync.unknown_signer_dry_run", **first.params)
+            raise GridError("sync.unknown_signer_dry_run", **unknown[0][1].params)
         for data, signer in unknown:
-            _quarantine(data, signer.params["path"], signer.header)
+            _quarantine(data, signer.params["path"], signer.envelope)
         raise unknown[0][1]
-    return _apply(opened, dry_run, progress, total)
-
-
-def _apply(opened: list[bundle.Bundle], dry_run: bool, progress: Progress, total: int) -> merge.Summary:
-    done = total - len(opened) - 1
-    if dry_run:
-        plan = _plan(opened, progress, done)
-        plan.summary.duplicates = plan.count_duplicates()
-        return plan.summary
-    with _references_checked():
-        with store.transaction():
-            plan = _plan(opened, progress, done)
-            plan.summary.duplicates = plan.count_duplicates()
-            plan.write()
+    summary = _apply(opened, dry_run, lambda n, what: progress(len(paths) + n, total, what))
     progress(total, total, "")
-    return plan.summary
+    return summary
+
+
+class _DryRun(Exception):
+    """Rolls a dry run's transaction back, carrying what it found."""
+
+    def __init__(self, summary: merge.Summary) -> None:
+        super().__init__("dry run")
+        self.summary = summary
+
+
+def _apply(sources: list, dry_run: bool, progress: Callable[[int, str], None], now_ms: int | None = None,
+           before: Callable[[], None] | None = None) -> merge.Summary:
+    """Merge the sources in one write transaction; a dry run rolls it back (same work, same
+    counts, nothing written)."""
+    try:
+        with _references_checked(), store.transaction():
+            if before is not None:
+                before()
+            summary = merge.Merge(sources, now_ms).run(progress)
+            if dry_run:
+                raise _DryRun(summary)
+    except _DryRun as undone:
+        return undone.summary
+    return summary
 
 
 @contextmanager
 def _references_checked() -> Iterator[None]:
-    """SQLite's per-row foreign-key lookups off while the merge writes: the plan has checked
+    """SQLite's per-row foreign-key lookups off while the merge writes: the merge has checked
     every reference itself, inside the same write transaction, so they would only repeat it
     (they double the cost of a full import). The pragma is per connection and restored after."""
     database.execute_sql("PRAGMA foreign_keys = OFF")
@@ -143,27 +151,63 @@ def _references_checked() -> Iterator[None]:
         database.execute_sql("PRAGMA foreign_keys = ON")
 
 
-def _plan(opened: list[bundle.Bundle], progress: Progress, done: int,
-          now_ms: int | None = None) -> merge.Merge:
-    plan = merge.Merge(now_ms)
-    for n, item in enumerate(opened):
-        progress(done + n, done + len(opened) + 1, item.path)
-        plan.add(item)
-    plan.check_references()
-    plan.tally()
-    return plan
+# -- quarantine ---------------------------------------------------------------------------------
+
+
+def quarantine_dir() -> Path:
+    return Path(f"{database.database}.quarantine")
+
+
+def _quarantine(data: bytes, path: str, found: bundle.Envelope) -> Path:
+    """Keep a bundle whose signature is good for the key it carries (still encrypted), named by
+    that key and the file's hash: what it claims is listed, what was verified decides."""
+    folder = quarantine_dir()
+    name = f"{found.fingerprint.replace(' ', '')}-{hashlib.sha256(data).hexdigest()[:16]}"
+    info = {
+        "id": name, "file": shown(Path(path).name, 80), "sender": found.sender, "key": found.fingerprint,
+        **{k: shown(v, 80) if isinstance(v, str) else v for k, v in bundle.claims(found).items()},
+        "held_at": datetime.now().isoformat(timespec="seconds"),
+    }
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except OSError as exc:
+        raise GridError("sync.cannot_write", path=str(folder), detail=exc.strerror or str(exc)) from exc
+    target = folder / f"{name}{HELD_SUFFIX}"
+    _write_whole(target, json.dumps(info, ensure_ascii=False).encode() + b"\n" + data)
+    return target
+
+
+def _entry(path: Path) -> tuple[dict[str, Any], bytes] | None:
+    """A quarantine file's listing and bundle; None for a file that is not one."""
+    try:
+        raw = path.read_bytes()
+        line, _, data = raw.partition(b"\n")
+        info = json.loads(line[:MAX_INFO].decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    return (info, data) if isinstance(info, dict) and data else None
+
+
+def _entries() -> Iterator[tuple[Path, dict[str, Any], bytes]]:
+    folder = quarantine_dir()
+    for path in sorted(folder.glob(f"*{HELD_SUFFIX}")) if folder.is_dir() else ():
+        found = _entry(path)
+        if found is not None:
+            yield path, *found
+
+
+def _state(info: dict[str, Any]) -> str:
+    """Whether a quarantined bundle can be accepted: its claimed device trusted with its key
+    ("ready"), trusted with another key ("other_key": not that device's bundle), or not yet."""
+    device = Device.get_or_none(Device.id == str(info.get("sender")))
+    if device is None or not device.trusted or device.revoked or not device.sign_public:
+        return "waiting"
+    return "ready" if keys.fingerprint(device.sign_public) == info.get("key") else "other_key"
 
 
 def quarantined() -> list[dict[str, Any]]:
     """Bundles waiting for their signer to be trusted, and rows held by the clock guard."""
-    found = []
-    folder = quarantine_dir()
-    if folder.is_dir():
-        for info in sorted(folder.glob("*.json")):
-            try:
-                found.append({"kind": "bundle", **json.loads(info.read_text(encoding="utf-8"))})
-            except (OSError, ValueError):
-                continue
+    found = [{"kind": "bundle", **info, "state": _state(info)} for _path, info, _data in _entries()]
     for row in HeldRow.select().order_by(HeldRow.id):
         found.append({
             "kind": "row", "id": str(row.id), "table": row.target_table, "row": row.target_id,
@@ -173,41 +217,62 @@ def quarantined() -> list[dict[str, Any]]:
 
 
 def accept_quarantined(passphrase: str | None = None, now_ms: int | None = None) -> merge.Summary:
-    """Import the quarantined bundles whose signer is now trusted, and the held rows whose
-    stamps are no longer ahead of the clock (``now_ms``: the wall clock unless given); whatever
-    still fails stays where it is."""
+    """Import the quarantined bundles whose signer is now trusted with the key they were signed
+    with, and the held rows whose stamps are no longer ahead of the clock (``now_ms``: the wall
+    clock unless given); whatever cannot be taken yet stays where it is."""
     identity = keys.load_identity()
     opened, files = [], []
-    folder = quarantine_dir()
-    for path in sorted(folder.glob("*.bundle")) if folder.is_dir() else []:
+    for path, info, data in _entries():
+        if _state(info) != "ready":
+            continue
         try:
-            opened.append(bundle.open_bundle(bundle.read_file(path), str(path), identity, passphrase))
+            opened.append(bundle.open_bundle(data, str(info.get("file", path.name)), identity, passphrase))
             files.append(path)
-        except bundle.UnknownSigner:
+        except GridError:  # revoked since, another passphrase, a newer format: it waits
             continue
     limit = merge.clock_limit(now_ms)
-    ready = [h for h in HeldRow.select() if max(merge.row_stamps(_held_tuple(h))) < limit]
-    opened += [_held_bundle(h) for h in ready]
-    with store.transaction():
-        plan = _plan(opened, lambda _d, _t, _w: None, 0, now_ms)
-        plan.summary.duplicates = plan.count_duplicates()
-        plan.write()
-        for h in ready:
-            HeldRow.delete().where(HeldRow.id == h.id).execute()
+    ready = [h for h in HeldRow.select().order_by(HeldRow.id) if max(merge.row_stamps(_held_tuple(h))) < limit]
+    sources = opened + _held_sources(ready)
+
+    def release() -> None:  # inside the merge's transaction: a row held again is held anew
+        for held in ready:
+            HeldRow.delete().where(HeldRow.id == held.id).execute()
+
+    summary = _apply(sources, False, lambda _n, _w: None, now_ms, release)
     for path in files:
         path.unlink(missing_ok=True)
-        path.with_suffix(".json").unlink(missing_ok=True)
-    return plan.summary
+    return summary
 
 
-def _held_tuple(held: HeldRow) -> list:
-    model = merge.SYNCED_BY_TABLE[held.target_table]
-    return [held.data.get(c) for c in merge.columns(model)]
+def _held_tuple(held: HeldRow) -> tuple:
+    return tuple(held.data.get(c) for c in stored.columns(SYNCED_BY_TABLE[held.target_table]))
 
 
-def _held_bundle(held: HeldRow) -> bundle.Bundle:
-    """A held row as a one-row bundle from its sender (it was verified when it arrived)."""
-    model = merge.SYNCED_BY_TABLE[held.target_table]
-    table = {"columns": merge.columns(model), "values": [[v] for v in _held_tuple(held)]}
-    header = {"sender": held.sender, "knows": {}, "counts": {held.target_table: 1}}
-    return bundle.Bundle(f"held:{held.id}", header, {held.target_table: table})
+class HeldRows:
+    """Rows held back earlier from one sender, as a source for the merge: checked again as any
+    row is; a row still pointing at a row not here is held again."""
+
+    on_dangling = "hold"
+
+    def __init__(self, sender: str, rows: list[HeldRow]) -> None:
+        self.path = "quarantine"
+        self.header = {"sender": sender}
+        self.rows = rows
+
+    @property
+    def sender(self) -> str:
+        return self.header["sender"]
+
+    def chunks(self) -> Iterator[tuple[str, list[str], list[list]]]:
+        order = {m._meta.table_name: n for n, m in enumerate(SYNCED_MODELS)}
+        for table, group in groupby(sorted(self.rows, key=lambda h: order[h.target_table]), lambda h: h.target_table):
+            names = stored.columns(SYNCED_BY_TABLE[table])
+            rows = [_held_tuple(h) for h in group]
+            yield table, names, [list(column) for column in zip(*rows, strict=True)]
+
+
+def _held_sources(held: list[HeldRow]) -> list[HeldRows]:
+    by_sender: dict[str, list[HeldRow]] = {}
+    for row in held:
+        by_sender.setdefault(row.sender, []).append(row)
+    return [HeldRows(sender, rows) for sender, rows in by_sender.items()]

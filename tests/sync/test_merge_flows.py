@@ -276,20 +276,21 @@ def test_a_row_pointing_at_a_held_row_is_held_with_it(laptops, tmp_path):
     import json as json_
 
     from gridtui.core.models import Household as H
+    from gridtui.core.stored import columns as merge_columns
     from gridtui.sync import bundle, keys, merge
 
     office, w1 = laptops("office", "w1")
     ids = seed(w1)
     store.create(Resident, household=ids["household"], name="孙七")
     identity = keys.load_identity()
-    header, tables = merge.collect([], True)
+    header, chunks = merge.collect([], True)
     ahead = hlc.make_stamp(hlc.pack(hlc.wall_ms() + 3 * 24 * 3600 * 1000, 0), w1.id)
-    household = tables["household"]
-    stamps = household["values"][household["columns"].index("stamp")]
-    household["values"][household["columns"].index("stamp")] = [ahead] * (
-        stamps["runs"][0][1] if isinstance(stamps, dict) else len(stamps))
+    stamp = merge_columns(H).index("stamp")
+    chunks = [(table, names, [(*r[:stamp], ahead, *r[stamp + 1 :]) if table == "household" else r for r in rows])
+              for table, names, rows in chunks]
     recipient = json_.loads(office.card.read_text())["age_recipient"]
-    (tmp_path / "w1.bundle").write_bytes(bundle.seal(header, tables, identity, recipients=[recipient]))
+    data, _header = bundle.seal(header, chunks, identity, recipients=[recipient])
+    (tmp_path / "w1.bundle").write_bytes(data)
     summary = office.import_(tmp_path / "w1.bundle")
     assert summary.quarantined == 2  # the household and its resident
     assert not H.select().exists() and not Resident.select().exists()

@@ -32,8 +32,14 @@ def test_round_trip_gives_equal_stats_and_reimport_changes_nothing(cli, tmp_path
     code, out, _ = cli("--db", b, "--lang", "zh", "import", tmp_path / "full.bundle")
     assert code == 0 and out.startswith("新增 0，更新 0，")
 
-    # nothing changed since: the next incremental bundle is empty
+    # b has not acknowledged anything yet, so a's next bundle to b carries everything again;
+    # once b's own bundle has reached a, nothing is left to send
     code, out, _ = cli("--db", a, "export", "--out", tmp_path / "next.bundle", "--to", "b", "--json")
+    assert code == 0 and json.loads(out)["rows"] == exported
+    assert cli("--db", b, "export", "--out", tmp_path / "back.bundle", "--to", "a")[0] == 0
+    code, out, _ = cli("--db", a, "--lang", "en", "import", tmp_path / "back.bundle")
+    assert code == 0 and out.startswith("0 new, 0 updated,")
+    code, out, _ = cli("--db", a, "export", "--out", tmp_path / "last.bundle", "--to", "b", "--json")
     assert code == 0 and json.loads(out)["rows"] == 0
 
 

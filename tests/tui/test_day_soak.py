@@ -90,7 +90,10 @@ async def test_a_day_of_visits_keeps_every_answer_and_no_widget_piles_up(make_ap
             await typed(pilot)
             assert screen.index == n + 1 and isinstance(app.screen, VisitScreen), app.errors
         assert not app.errors
-        assert widgets_at[HOUSEHOLDS - 1] == widgets_at[10]
+        grown = widgets_at[HOUSEHOLDS - 1] - widgets_at[10]
+        # flat: a leak of even one widget a household would be ~40 more; a widget or two may be
+        # between one household's checklist and the next when counted on a busy machine
+        assert sum(grown.values()) <= 4, grown
         for visit, answers in given.items():
             assert visits.answers(visit) == answers, visit
             assert visits.visit_state(visit).outcome == outcomes.get(visit, "in_progress")
