@@ -288,7 +288,7 @@ class Bench:
             row.figure = (after - before) * 1.024 / households  # KiB -> kB
             row.note = (
                 f"VmRSS after {households} households, each answered by one burst of keys and left with ], "
-                f"less VmRSS after 20 households of warm-up ({before / 1024:.1f} -> {after / 1024:.1f} MiB); "
+                f"less VmRSS after 30 households of warm-up ({before / 1024:.1f} -> {after / 1024:.1f} MiB); "
                 f"live widgets {done['widgets'][0]} -> {done['widgets'][1]}"
             )
 
