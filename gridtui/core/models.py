@@ -295,6 +295,9 @@ class Grid(Synced):
     name = CharField()
     worker_name = CharField(default="")
     worker_phone = CharField(default="")
+    worker_device = CharField(default="")
+    """The worker's laptop (its device id), when the grid was given to a device: that laptop's
+    home, walk list and needs board hold this grid. Empty: the worker is known by name only."""
 
 
 class Compound(Synced):
@@ -348,6 +351,22 @@ class Resident(Synced):
     note = TextField(default="")
 
     DERIVED_FIELDS = ("name_pinyin", "name_initials")
+
+
+class ResidentEvent(Synced):
+    """One event in a resident's life as the register keeps it: born or arrived, moved within the
+    community, moved out, died, relation changed. Appended, never rewritten, like a need's events."""
+
+    resident = ForeignKeyField(Resident, backref="events")
+    kind = CharField()  # birth | arrival | move | move_out | death | relation
+    happened_on = DateField()
+    recorded_at = DateTimeField()
+    actor = CharField(default="")
+    from_household = ForeignKeyField(Household, null=True, backref="+")
+    to_household = ForeignKeyField(Household, null=True, backref="+")
+    before = CharField(default="")  # a relation change: the relation before...
+    after = CharField(default="")  # ...and after; a move out: where to, if known
+    note = TextField(default="")
 
 
 class Organization(Synced):
@@ -494,6 +513,7 @@ class Volunteer(Synced):
     resident = ForeignKeyField(Resident, null=True, backref="volunteering")
     name = CharField()
     phone = CharField(default="")
+    id_number = CharField(default="", index=True)
     kind = CharField(default="resident")  # resident | in_service_party | party_volunteer | unit_staff
     work_unit = CharField(default="")
     organization = ForeignKeyField(Organization, null=True)
@@ -501,6 +521,9 @@ class Volunteer(Synced):
     available = BooleanField(default=True)
     availability = CharField(default="")
     note = TextField(default="")
+    ended_on = DateField(null=True)
+    """The day they stopped volunteering here: gone from the registry and dispatch, their hours
+    and history kept for the reports."""
 
 
 class VolunteerSkill(Synced):
@@ -514,6 +537,7 @@ class Pairing(Synced):
     volunteer = ForeignKeyField(Volunteer, backref="pairings")
     household = ForeignKeyField(Household, backref="pairings")
     since = DateField(null=True)
+    until = DateField(null=True)
     note = TextField(default="")
 
 
@@ -638,6 +662,7 @@ SYNCED_MODELS: tuple[type[Synced], ...] = (
     Building,
     Household,
     Resident,
+    ResidentEvent,
     Organization,
     Business,
     RegisterEntry,

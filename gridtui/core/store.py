@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import peewee
 
 from gridtui.core import hlc, validate
-from gridtui.core.ids import uuid7
+from gridtui.core.ids import new_id
 from gridtui.core.models import Base, Meta, Synced, _store_writing, database
 from gridtui.errors import GridError
 
@@ -105,7 +105,7 @@ def create(model: type[M], *, id: str | None = None, **values: Any) -> M:
     with transaction() as tx:
         values = validate.clean(model, _columns(model, values), None)
         row = model(
-            id=id or uuid7(), deleted=False, origin=tx.device, stamp=tx.next_stamp(),
+            id=id or new_id(), deleted=False, origin=tx.device, stamp=tx.next_stamp(),
             stamps={}, seq=tx.next_seq(), **values,
         )
         model.insert(**row.__data__).execute()
@@ -172,7 +172,7 @@ def bulk_create(model: type[Synced], rows: Iterable[dict[str, Any]], *, check: b
         wrapper = peewee.__exception_wrapper__
         for values in rows:
             values = dict(values)
-            row_id = values.pop("id", None) or uuid7()
+            row_id = values.pop("id", None) or new_id()
             if check:
                 values = validate.clean(model, _columns(model, values), None)
             record = {

@@ -7,6 +7,7 @@ TUI and the roster importer all say the same sentence in the user's language.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -24,8 +25,19 @@ RESIDENT_STATUSES = ("present", "moved_out", "deceased")
 OUTCOMES = ("in_progress", "done", "nobody_home", "refused", "moved_away")
 URGENCIES = ("urgent", "high", "normal", "low")
 NEED_STATUSES = ("open", "assigned", "in_progress", "done", "followed_up", "closed")
-NEED_SOURCES = ("visit", "phone", "platform", "walk_in", "meeting")
+NEED_SOURCES = ("visit", "phone", "walk_in", "hotline", "platform", "meeting")
+"""Where a need came from: a visit, a phone call, a walk-in at the office, the 12345 hotline,
+the online 民呼我应 platform, a meeting."""
+LIFE_EVENTS = ("birth", "arrival", "move", "move_out", "death", "relation")
 SATISFACTION = ("satisfied", "basically", "unsatisfied")
+
+
+def fold(text: Any) -> str:
+    """A header, a name or a place as it compares: full-width folded, lower case, no spaces,
+    hints in brackets dropped: 姓名（必填） and 姓 名 are 姓名, ３＃ is 3."""
+    s = unicodedata.normalize("NFKC", str(text)).lower()
+    s = re.sub(r"\(.*?\)|【.*?】|\[.*?\]", "", s)
+    return re.sub(r"[\s_\-*:.#/、]", "", s)
 
 
 def required(field: str, value: Any) -> Any:
@@ -299,6 +311,23 @@ def _clean_need(values: dict, row: Any) -> dict:
     return values
 
 
+def _clean_volunteer(values: dict, row: Any) -> dict:
+    """A volunteer's ID number and phone are checked as a resident's are."""
+    if "id_number" in values:
+        values["id_number"] = id_number(values["id_number"])
+    if "ended_on" in values:
+        values["ended_on"] = parse_date(values["ended_on"], "ended_on")
+    return values
+
+
+def _clean_life_event(values: dict, row: Any) -> dict:
+    if "kind" in values:
+        one_of("kind", values["kind"], LIFE_EVENTS)
+    if "happened_on" in values or row is None:
+        values["happened_on"] = required("happened_on", parse_date(values.get("happened_on"), "happened_on"))
+    return values
+
+
 def _clean_answer(values: dict, row: Any) -> dict:
     """An answer is checked against its checklist item's type and spec, like any other field."""
     if "value" in values:
@@ -347,7 +376,8 @@ def _cleaners() -> dict[str, Any]:
         "community": _named("community_name"),
         "business": _chain(_named("business_name"), _clean_phone_fields("phone")),
         "organization": _chain(_named("organization_name"), _clean_phone_fields("phone")),
-        "volunteer": _chain(_named("name"), _clean_phone_fields("phone")),
+        "volunteer": _chain(_named("name"), _clean_phone_fields("phone"), _clean_volunteer),
+        "resident_event": _clean_life_event,
         "team": _named("team_name"),
         "campaign": _named("campaign_name"),
     }

@@ -30,7 +30,7 @@ from gridtui.tui.widgets.paged_list import PagedList
 
 STATUSES = ("open", "assigned", "in_progress", "done", "followed_up", "closed")
 URGENCIES = ("urgent", "high", "normal", "low")
-SOURCES = ("visit", "phone", "platform", "walk_in", "meeting")
+SOURCES = ("visit", "phone", "walk_in", "hotline", "platform", "meeting")
 SORTS = ("due", "opened", "urgency", "status")
 URGENCY_STYLE = {"urgent": "white on red", "high": "black on #d7af5f", "normal": "", "low": "dim"}
 STATUS_STYLE = {
