@@ -44,7 +44,7 @@ from gridtui.core.models import (
     live,
 )
 from gridtui.domain import needs as needs_domain
-from gridtui.domain.volunteers import _hours, get_volunteer, open_load, team_skills
+from gridtui.domain.volunteers import check_hours, get_volunteer, open_load, team_skills
 from gridtui.errors import GridError
 from gridtui.i18n import pick, t
 
@@ -108,7 +108,7 @@ def suggest(need_id: str, limit: int = 10) -> list[Candidate]:
         Volunteer.select(Volunteer.id, Volunteer.name, Volunteer.available, Volunteer.team, Household.building)
         .join(Resident, JOIN.LEFT_OUTER, on=(Volunteer.resident == Resident.id))
         .join(Household, JOIN.LEFT_OUTER, on=(Resident.household == Household.id))
-        .where(live(Volunteer))
+        .where(live(Volunteer) & Volunteer.ended_on.is_null())
     )
     places = {b: (c, g) for b, c, g in _fetch(Building.select(Building.id, Building.compound, Building.grid))}
     listed = {v for (v,) in VolunteerSkill.select(VolunteerSkill.volunteer)
@@ -232,7 +232,7 @@ def record_outcome(assignment_id: str, hours: float, materials: str = "", note: 
     assignment = get_assignment(assignment_id)
     if assignment.status != "assigned":
         raise AssignmentClosed(assignment.status)
-    hours = _hours(hours)
+    hours = check_hours(hours)
     now = datetime.now()
     item = NeedItem.get(NeedItem.key == needs_domain.get_need(assignment.need_id).item_id)
     with store.transaction():

@@ -154,6 +154,17 @@ def open_need(
     return need.id
 
 
+def find_item(text: str) -> str:
+    """A need item's key from its key or its name in either language (上门维修, plumbing...)."""
+    from gridtui.core.validate import fold
+
+    wanted = fold(text or "")
+    for key, zh, en in NeedItem.select(NeedItem.key, NeedItem.zh, NeedItem.en).tuples():
+        if wanted and wanted in (fold(key), fold(zh), fold(en)):
+            return key
+    raise GridError("needs.unknown_item", item=(text or "").strip())
+
+
 def _exists(model, row_id: str) -> bool:
     return model.select().where((model.id == row_id) & (model.deleted == False)).exists()  # noqa: E712
 
@@ -201,6 +212,14 @@ def transition(
         store.update(Need, need_id, status=to_status, **fields)
         store.create(NeedEvent, need=need_id, from_status=need.status, to_status=to_status, at=at,
                      actor=actor or load_settings().worker_name, note=note)
+
+
+def running_assignment(need_id: str) -> str | None:
+    """The need's assignment still running (the newest), if any."""
+    found = (Assignment.select(Assignment.id).where(
+        (Assignment.need == need_id) & (Assignment.status == "assigned") & (Assignment.deleted == False))  # noqa: E712
+        .order_by(Assignment.assigned_at.desc(), Assignment.id.desc()).first())
+    return found.id if found else None
 
 
 def start(need_id: str, *, actor: str = "", note: str = "") -> None:

@@ -57,6 +57,9 @@ class Roster:
         self.updated = self.unchanged = 0
         self.moved: list[tuple[str, str, str]] = []
         """(resident, from household, to household) of known residents placed at a new address."""
+        self.left: list[tuple[int, str, str]] = []
+        """(row, name, status) of rows naming someone recorded as moved out or deceased: not
+        applied (a stale roster must not bring them back; ``resident move`` does, deliberately)."""
         self.kinds = {k.key: k for k in RegisterKind.select()}
         self.compounds: dict[str, str] = {}
         for c in Compound.select().where(live(Compound)).order_by(Compound.id):
@@ -74,7 +77,7 @@ class Roster:
         self.by_name: dict[tuple[str, str], tuple[str, str]] = {}
         self.current: dict[str, dict[str, Any]] = {}
         """Each live resident's stored values: an unchanged row is recognised without a query."""
-        for r in Resident.select(Resident.id, *(getattr(Resident, f) for f in RESIDENT_FIELDS)).where(
+        for r in Resident.select(Resident.id, Resident.status, *(getattr(Resident, f) for f in RESIDENT_FIELDS)).where(
                 live(Resident)).order_by(Resident.id).dicts():
             if r["id_number"]:
                 self.by_id.setdefault(r["id_number"], r["id"])
@@ -137,17 +140,20 @@ class Roster:
         return row_id
 
     # -- people ----------------------------------------------------------------------------------
-    def place(self, values: dict[str, Any], row: int = 0) -> str:
+    def place(self, values: dict[str, Any], row: int = 0) -> str | None:
         """Find or make the row's place and person, and put them on its registers; returns the
-        resident's id. ``values["registers"]`` lists register kind keys, or (key, since) pairs."""
+        resident's id (None for someone who has left, see :attr:`left`). ``values["registers"]``
+        lists register kind keys, or (key, since) pairs."""
         household = self.household(values)
         resident = self.resident(household, values, row)
+        if resident is None:
+            return None
         for entry in values.get("registers", ()):
             key, since = entry if isinstance(entry, tuple) else (entry, None)
             self.register(key, household, resident, since)
         return resident
 
-    def resident(self, household: str, values: dict[str, Any], row: int) -> str:
+    def resident(self, household: str, values: dict[str, Any], row: int) -> str | None:
         fields = {k: values[k] for k in PERSON_FIELDS if k in values}
         if "relation" in fields:
             fields["is_head"] = fields["relation"] == "head"
@@ -159,6 +165,9 @@ class Roster:
             if not (known_id and values.get("id_number") and known_id != values["id_number"]):
                 found = by_name
         fields["household"] = household
+        if found is not None and self.current[found].get("status", "present") != "present":
+            self.left.append((row, values["name"], self.current[found]["status"]))
+            return None
         if found is None:
             found = self._queue(self.new_residents, Resident, fields)
             self.current[found] = self.new_residents[-1]
@@ -202,7 +211,13 @@ class Roster:
             else:
                 self.unchanged += 1
         store.bulk_create(RegisterEntry, self.new_entries, check=False)
+        if self.moved:
+            from gridtui.domain.life_events import record
+
+            for resident_id, before, after in self.moved:  # the register's history says so
+                record(resident_id, "move", date.today(), from_household=before, to_household=after, note="roster")
         self.new_households, self.new_residents, self.new_entries, self.updates = [], [], [], []
+        self.moved = []
 
 
 def _register_key(entry: str | tuple[str, Any]) -> str:

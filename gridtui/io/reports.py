@@ -70,7 +70,10 @@ class Filters:
     def describe(self) -> str:
         parts = []
         if self.grid is not None:
-            parts.append(t("office.filter.grid", grid=_grid_label(self.grid.code, self.grid.name)))
+            grid = _grid_label(self.grid.code, self.grid.name)
+            if self.grid.worker_name:  # whose grid the report is about
+                grid = t("office.filter.grid_worker", grid=grid, worker=self.grid.worker_name)
+            parts.append(t("office.filter.grid", grid=grid))
         if self.campaigns is not None and len(self.campaigns) == 1:
             parts.append(t("office.filter.campaign", campaign=pick(self.campaigns[0].name, self.campaigns[0].name_en)))
         if self.reveal:
@@ -141,7 +144,8 @@ def _campaigns(filters: Filters) -> list[Campaign]:
 def registers(filters: Filters) -> list[Sheet]:
     """One sheet per register kind; a household register lists the household's head.
 
-    An entry counts while its resident (or household) is live and its ``until`` has not passed.
+    An entry counts while its resident (or household) is live, the resident still lives here (not
+    moved out, not deceased) and its ``until`` has not passed.
     """
     today = filters.today or date.today()
     place = (Household.address, Household.unit, Household.floor, Household.door, Building.walk_order,
@@ -162,7 +166,7 @@ def registers(filters: Filters) -> list[Sheet]:
         RegisterEntry.select(*entry, *person, *place)
         .join(Resident, on=(RegisterEntry.resident == Resident.id))
         .join(Household, on=(Resident.household == Household.id))
-    ).where(live(Resident)).dicts())
+    ).where(live(Resident) & (Resident.status == "present")).dicts())
     by_household = list(scoped(
         RegisterEntry.select(*entry, Household.id.alias("household_id"), *place)
         .join(Household, on=(RegisterEntry.household == Household.id))

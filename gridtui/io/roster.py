@@ -290,9 +290,15 @@ def import_roster(path: str | Path, *, dry_run: bool = False) -> Result:
     roster: list[Roster] = []
 
     def finish() -> None:
-        roster[0].flush()
-        result.created, result.updated, result.unchanged = roster[0].created, roster[0].updated, roster[0].unchanged
+        placed = roster[0]
+        placed.flush()
+        result.created, result.updated, result.unchanged = placed.created, placed.updated, placed.unchanged
         result.buildings_without_grid = buildings_without_grid()
+        column = next((header for header, field in result.mapping.items() if field == "name"), "")
+        for number, name, status in placed.left:
+            reason = GridError(f"roster.{status}", name=name)
+            result.problems.append(Problem(number, column, "name", reason.key, reason.message()))
+        result.good_rows -= len(placed.left)
 
     write_rows(good, lambda number, values: roster[0].place(values, number), dry_run=dry_run,
                before=lambda: roster.append(Roster()), after=finish)

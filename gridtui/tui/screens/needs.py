@@ -131,14 +131,16 @@ class NeedsBoard(GridScreen):
     ]
 
     class Ready(Message):
-        def __init__(self, grids: list) -> None:
+        def __init__(self, grids: list, mine_only: bool) -> None:
             super().__init__()
-            self.grids = grids
+            self.grids, self.mine_only = grids, mine_only
 
     def __init__(self) -> None:
         super().__init__()
         self.filters = Filters()
         self.grids: list = []
+        self.mine_only = False
+        """A worker's board: only their grids' needs (as home shows)."""
         self.categories: list[dict] = []
 
     def compose(self) -> ComposeResult:
@@ -158,14 +160,15 @@ class NeedsBoard(GridScreen):
 
     @db_work(load=True)
     def load(self) -> None:
-        from gridtui.domain import visits
+        from gridtui.domain import places, visits
 
-        self.post_message(self.Ready(visits.grids(mine=self.app.settings.my_grids or None)))
+        held = places.my_grids(self.app.settings.my_grids)  # the setting, else this laptop's grids
+        self.post_message(self.Ready(visits.grids(mine=held or None), bool(held)))
 
     def on_needs_board_ready(self, message: Ready) -> None:
         from gridtui.core.catalogs import need_categories
 
-        self.grids = message.grids
+        self.grids, self.mine_only = message.grids, message.mine_only
         self.categories = need_categories()
         self.reload(keep_cursor=False)
 
@@ -175,7 +178,7 @@ class NeedsBoard(GridScreen):
         board = self.query_one(PagedList)
         query, sort = self.filters.query(), self.filters.sort
         query["now"] = app_now(self.app)
-        if self.app.settings.my_grids:  # a worker's board holds their own grids, as home does
+        if self.mine_only:  # a worker's board holds their own grids, as home does
             query["grid_ids"] = [g.id for g in self.grids]
         with self.app.guarded():
             if keep_cursor:
