@@ -131,7 +131,7 @@ def record_meeting(issue_id: str, meeting_date: date | str, attendees: str, deci
 
 
 def complete(issue_id: str, done_date: date | str, *, actor: str = "", note: str = "",
-             hours: float | str = 0) -> int:
+             hours: float | str = 0, at: datetime | None = None) -> int:
     """The decided work is finished: the issue is done and its waiting needs move to done.
 
     Volunteers still assigned to those needs are done too; ``hours`` is what each of them gave
@@ -148,7 +148,7 @@ def complete(issue_id: str, done_date: date | str, *, actor: str = "", note: str
     if done_day < issue.meeting_date:
         raise GridError("collective.done_before_meeting", done=done_day, meeting=issue.meeting_date)
     given = check_hours(hours or 0)
-    at = datetime.combine(done_day, datetime.now().time().replace(microsecond=0))
+    at = at or datetime.combine(done_day, datetime.now().time().replace(microsecond=0))
     moved = 0
     logged: set[str] = set()  # volunteers whose hours for the issue are written
     with store.transaction():

@@ -6,7 +6,7 @@ to which household), appended and never rewritten, and it updates what it touche
 
 * moving out or dying ends the person's register entries (``until``), their volunteering, and
   takes them off the household's residents (their row stays, with its status); a household left
-  with nobody is vacant, and its 一带多帮 pairings end;
+  with nobody is vacant, and its own register entries and 一带多帮 pairings end;
 * a move puts the person in another household here (their own registers go with them), and a
   vacant household they move into is lived in again;
 * a birth or an arrival adds a resident (a newborn's birth date is the day, so campaigns scoped
@@ -117,9 +117,9 @@ def arrive(household_id: str, *, born: bool = False, on: date | str | None = Non
     day = _day(on)
     household = live_row(Household, household_id)
     if born:
-        fields.setdefault("birth_date", day)
-        fields.setdefault("relation", "child")
-    fields.setdefault("relation", "other")
+        fields["birth_date"] = fields.get("birth_date") or day
+        fields["relation"] = fields.get("relation") or "child"
+    fields["relation"] = fields.get("relation") or "other"
     with store.transaction():
         resident_id = households.add_resident(household_id, **fields)
         if household.status != "active":
@@ -161,12 +161,18 @@ def _end_volunteering(resident_id: str, day: date) -> None:
 
 
 def _emptied(household_id: str, day: date) -> None:
-    """A household where nobody lives any more is vacant, and its pairings end."""
+    """A household where nobody lives any more is vacant: its own register entries (hardship,
+    subsistence) end with the day and its pairings end."""
     if Resident.select().where((Resident.household == household_id) & (Resident.status == "present")
                                & live(Resident)).exists():
         return
     if Household.get_by_id(household_id).status == "active":
         store.update(Household, household_id, status="vacant")
+    last = day - timedelta(days=1)
+    for (entry_id,) in RegisterEntry.select(RegisterEntry.id).where(
+            (RegisterEntry.household == household_id) & live(RegisterEntry)
+            & (RegisterEntry.until.is_null() | (RegisterEntry.until > last))).tuples():
+        store.update(RegisterEntry, entry_id, until=last)
     for (pairing_id,) in Pairing.select(Pairing.id).where(
             (Pairing.household == household_id) & live(Pairing) & Pairing.until.is_null()).tuples():
         store.update(Pairing, pairing_id, until=day)

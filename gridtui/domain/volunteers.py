@@ -31,7 +31,9 @@ from gridtui.core.models import (
     Team,
     Volunteer,
     VolunteerSkill,
+    by_id,
     live,
+    live_where,
 )
 from gridtui.core.validate import fold, parse_date
 from gridtui.core.validate import id_number as check_id_number
@@ -145,7 +147,7 @@ def end_team(team_id: str) -> int:
 
 
 def _team(team_id: str) -> Team:
-    found = Team.get_or_none((Team.id == team_id) & live(Team))
+    found = by_id(Team, team_id)
     if found is None:
         raise GridError("volunteers.unknown_team", team=team_id)
     return found
@@ -178,7 +180,8 @@ def register_volunteer(
                        "availability": availability, "note": note}, None)
     with store.transaction():
         vid = store.create(Volunteer, **values).id
-        set_skills(vid, skills)
+        if skills:
+            set_skills(vid, skills, new=True)
     return vid
 
 
@@ -196,11 +199,11 @@ def _checked(values: dict[str, Any], volunteer: Volunteer | None) -> dict[str, A
         _team(values["team"])
     if values.get("id_number"):
         values["id_number"] = check_id_number(values["id_number"])
-        other = current(Volunteer.select().where(Volunteer.id_number == values["id_number"])).first()
+        other = next((v for v in live_where(Volunteer, id_number=values["id_number"]) if v.ended_on is None), None)
         if other is not None and (volunteer is None or other.id != volunteer.id):
             raise ValidationError("id_number", "volunteers.id_taken", name=other.name)
         if not values.get("resident") and not (volunteer and volunteer.resident_id):
-            resident = Resident.get_or_none((Resident.id_number == values["id_number"]) & live(Resident))
+            resident = next(iter(live_where(Resident, id_number=values["id_number"])), None)
             if resident is not None:
                 values["resident"] = resident.id
     return values
@@ -329,22 +332,22 @@ def reveal(volunteer_id: str, actor: str = "") -> tuple[str, str]:
 
 def get_volunteer(volunteer_id: str) -> Volunteer:
     """A volunteer still serving (an ended one cannot be dispatched, paired or edited)."""
-    found = current(Volunteer.select().where(Volunteer.id == volunteer_id)).first()
-    if found is None:
+    found = by_id(Volunteer, volunteer_id)
+    if found is None or found.ended_on is not None:
         raise GridError("volunteers.not_found", id=volunteer_id)
     return found
 
 
-def set_skills(volunteer_id: str, item_keys: list[str] | tuple[str, ...]) -> None:
-    """Make the volunteer's skills exactly these need items (removed ones are tombstoned)."""
+def set_skills(volunteer_id: str, item_keys: list[str] | tuple[str, ...], *, new: bool = False) -> None:
+    """Make the volunteer's skills exactly these need items (removed ones are tombstoned);
+    ``new``: the volunteer was just registered and has none yet."""
     wanted = list(dict.fromkeys(item_keys))
-    known = {k for (k,) in NeedItem.select(NeedItem.key).where(NeedItem.key.in_(wanted)).tuples()}
+    known = {i["key"] for i in catalogs.need_items()}
     for key in wanted:
         if key not in known:
             raise GridError("needs.unknown_item", item=key)
     with store.transaction():
-        current = {s.item_id: s.id for s in VolunteerSkill.select().where(
-            (VolunteerSkill.volunteer == volunteer_id) & live(VolunteerSkill))}
+        current = {} if new else {s.item_id: s.id for s in live_where(VolunteerSkill, volunteer=volunteer_id)}
         for key in wanted:
             if key not in current:
                 store.create(VolunteerSkill, volunteer=volunteer_id, item=key)
@@ -483,10 +486,10 @@ def hours_by_team() -> dict[str, float]:
 def pair(volunteer_id: str, household_id: str, *, since: date | str | None = None, note: str = "") -> str:
     """Pair a party member with a household in difficulty (one member helps several)."""
     get_volunteer(volunteer_id)
-    if not Household.select().where((Household.id == household_id) & live(Household)).exists():
+    if by_id(Household, household_id) is None:
         raise GridError("needs.unknown_household", id=household_id)
-    existing = current(Pairing.select().where((Pairing.volunteer == volunteer_id)
-                                              & (Pairing.household == household_id)), Pairing).first()
+    existing = next((p for p in live_where(Pairing, volunteer=volunteer_id, household=household_id)
+                     if p.until is None), None)
     if existing:
         return existing.id
     return store.create(Pairing, volunteer=volunteer_id, household=household_id,

@@ -16,6 +16,8 @@ async def walk_list(pilot) -> None:
 
 async def visit(pilot) -> None:
     await walk_list(pilot)
+    await pilot.press("v")  # a household not visited yet: a visit begins
+    await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
     await pilot.press("3", "enter", "space", "j", "j", "space", "space", "j", "2", "j")
