@@ -127,6 +127,9 @@ class NeedsBoard(GridScreen):
         bind("o", "toggle_overdue", "needs.overdue"),
         bind("r", "cycle('sort')", "needs.sort"),
         bind("x", "clear", "needs.clear"),
+        bind("n", "new_need", "needs.new"),
+        bind("space", "mark", "needs.mark"),
+        bind("C", "collective", "needs.collective"),
         bind("escape", "app.pop_screen", "needs.back", show=False),
     ]
 
@@ -141,14 +144,23 @@ class NeedsBoard(GridScreen):
         self.grids: list = []
         self.mine_only = False
         """A worker's board: only their grids' needs (as home shows)."""
+        self.marked: dict[str, str] = {}
+        """Needs marked with space (id -> item), to open a collective issue from."""
         self.categories: list[dict] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(t("needs.board.loading"), id="needs-filters", classes="screen-title")
         yield Static(board_header(), classes="list-header")
-        yield PagedList(render=render_need, empty=t("needs.board.empty"), id="needs-list")
+        yield PagedList(render=self.render_row, empty=t("needs.board.empty"), id="needs-list")
         yield KeyFooter()
+
+    def render_row(self, row) -> Text:
+        """A need, marked (for a collective issue) or not."""
+        line = render_need(row)
+        if self.marked:
+            line = Text.assemble(("● " if row.id in self.marked else "  ", "bold magenta"), line)
+        return line
 
     def on_mount(self) -> None:
         self.query_one(PagedList).focus()
@@ -211,6 +223,8 @@ class NeedsBoard(GridScreen):
             out.append(t("needs.board.overdue_only") + "  ", "bold red")
         out.append(t("needs.board.sorted", sort=t(f"needs.sort.{f.sort}")) + "  ", "italic")
         out.append(t("needs.board.count", count=count))
+        if self.marked:
+            out.append("  " + t("needs.board.marked", count=len(self.marked)), "bold magenta")
         return out
 
     def action_cycle(self, name: str) -> None:
@@ -240,6 +254,50 @@ class NeedsBoard(GridScreen):
     def on_paged_list_selected(self, message: PagedList.Selected) -> None:
         message.stop()
         self.app.push_screen(NeedScreen(message.row.id))
+
+    def action_new_need(self) -> None:
+        """A need that came in by phone, at the office, by the 12345 hotline or online."""
+        from gridtui.tui.screens.dialogs import NeedDialog
+
+        self.app.push_screen(NeedDialog(None, None), lambda saved: self.reload() if saved else None)
+
+    def action_mark(self) -> None:
+        """Mark (or unmark) the need under the cursor: several marked needs that share a cause
+        become one collective issue (C)."""
+        board = self.query_one(PagedList)
+        row = board.current
+        if row is None:
+            return
+        if self.marked.pop(row.id, None) is None:
+            self.marked[row.id] = row.item
+        board.action_move(1)
+        board.refresh()
+        self.query_one("#needs-filters", Static).update(self.describe(board.count))
+
+    def action_collective(self) -> None:
+        """A collective issue (a shared problem for a deliberation meeting) from the marked needs."""
+        from gridtui.tui.screens.forms import FormDialog, required
+
+        if not self.marked:
+            self.notify(t("needs.board.mark_first"), severity="warning")
+            return
+        marked = list(self.marked)
+
+        def save(values: dict[str, str]) -> str:
+            from gridtui.domain import collective
+
+            required(values, "title")
+            collective.open_from_needs(values["title"], marked)
+            return t("needs.board.collective_saved", title=values["title"], count=len(marked))
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.marked.clear()
+                self.reload()
+
+        first = next(iter(self.marked.values()))
+        fields = [("title", t("field.title"), first)]
+        self.app.push_screen(FormDialog(t("needs.board.collective_title", count=len(marked)), fields, save), done)
 
 
 @dataclass
