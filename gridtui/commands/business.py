@@ -29,7 +29,7 @@ def register(subparsers) -> None:
     add_json(listing)
     imp = command(sub, "import", t("lists.businesses.import_help"), run_import)
     imp.description = t("lists.businesses.import_description")
-    imp.add_argument("file", metavar="FILE", help=t("roster.file"))
+    imp.add_argument("file", metavar="FILE", help=t("lists.cli.file"))
     imp.add_argument("--dry-run", action="store_true", help=t("roster.dry_run"))
     add_json(imp)
     add = command(sub, "add", t("lists.businesses.add_help"), run_add)

@@ -31,7 +31,7 @@ def register(subparsers) -> None:
     add_json(listing)
     imp = command(sub, "import", t("lists.units.import_help"), run_import)
     imp.description = t("lists.units.import_description")
-    imp.add_argument("file", metavar="FILE", help=t("roster.file"))
+    imp.add_argument("file", metavar="FILE", help=t("lists.cli.file"))
     imp.add_argument("--kind", choices=resources.UNIT_KINDS, help=t("lists.units.default_kind"))
     imp.add_argument("--dry-run", action="store_true", help=t("roster.dry_run"))
     add_json(imp)

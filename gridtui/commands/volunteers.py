@@ -35,7 +35,7 @@ def register(subparsers) -> None:
     add_json(show)
     imp = command(sub, "import", t("lists.volunteers.import_help"), run_import)
     imp.description = t("lists.volunteers.import_description")
-    imp.add_argument("file", metavar="FILE", help=t("roster.file"))
+    imp.add_argument("file", metavar="FILE", help=t("lists.cli.file"))
     imp.add_argument("--kind", choices=volunteers.KINDS, help=t("lists.volunteers.default_kind"))
     imp.add_argument("--dry-run", action="store_true", help=t("roster.dry_run"))
     add_json(imp)
@@ -192,16 +192,9 @@ def run_add(args) -> int:
 
 
 def run_edit(args) -> int:
-    from gridtui.core import store
-
     open_db(args, write=True)
     vid = volunteers.find_volunteer(args.volunteer)
-    skills = _skills(args)
-    with store.transaction():
-        changed = volunteers.update_volunteer(vid, **_values(args))
-        if skills is not None:
-            volunteers.set_skills(vid, skills)
-            changed.append("skills")
+    changed = volunteers.edit_volunteer(vid, skills=_skills(args), **_values(args))
     name = volunteers.get_volunteer(vid).name
     print(t("lists.edited", name=name, fields=", ".join(changed)) if changed else t("lists.unchanged", name=name))
     return 0

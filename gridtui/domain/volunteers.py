@@ -232,15 +232,7 @@ def upsert_volunteer(values: dict[str, Any], skills: list[str] | None = None, *,
         ids = {"team": "team_id", "resident": "resident_id", "organization": "organization_id"}
         register_volunteer(values.pop("name"), skills=skills or (), **{ids.get(k, k): v for k, v in values.items()})
         return "created"
-    with store.transaction():
-        changed = update_volunteer(found, **values)
-        if skills is not None:
-            before = {s for (s,) in VolunteerSkill.select(VolunteerSkill.item).where(
-                (VolunteerSkill.volunteer == found) & live(VolunteerSkill)).tuples()}
-            if before != set(skills):
-                set_skills(found, skills)
-                changed.append("skills")
-    return "updated" if changed else "unchanged"
+    return "updated" if edit_volunteer(found, skills=skills, **values) else "unchanged"
 
 
 def _known(values: dict[str, Any]) -> str | None:
@@ -256,6 +248,19 @@ def _known(values: dict[str, Any]) -> str | None:
     found = _match((Volunteer.name == values.get("name", "")) & (Volunteer.work_unit == values.get("work_unit", ""))
                    & (Volunteer.id_number == "") & (Volunteer.phone == ""))
     return found[0] if found else None
+
+
+def edit_volunteer(volunteer_id: str, *, skills: list[str] | None = None, **values: Any) -> list[str]:
+    """Change a volunteer's fields and, when given, make their skills exactly ``skills``; one
+    write, whatever was changed. Returns the names of what changed ("skills" among them)."""
+    with store.transaction():
+        changed = update_volunteer(volunteer_id, **values)
+        if skills is not None:
+            before = {s.item_id for s in live_where(VolunteerSkill, volunteer=volunteer_id)}
+            if before != set(skills):
+                set_skills(volunteer_id, skills)
+                changed.append("skills")
+    return changed
 
 
 def running_assignments(volunteer_id: str) -> list[tuple[str, str, str]]:

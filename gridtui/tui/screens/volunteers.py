@@ -442,18 +442,15 @@ class VolunteerDialog(GridModal):
         name = values.get("name") or (detail or {}).get("name", "")
 
         def write() -> str:
-            from gridtui.core import store
             from gridtui.domain import volunteers
 
             required(values, "name")
             team = values.pop("team", "")
-            with store.transaction():
-                team_id = volunteers.resolve_team(team) if team else None
-                if detail:
-                    volunteers.update_volunteer(detail["id"], team=team_id, **values)
-                    volunteers.set_skills(detail["id"], skills)
-                else:
-                    volunteers.register_volunteer(values.pop("name"), team_id=team_id, skills=skills, **values)
+            team_id = volunteers.resolve_team(team) if team else None
+            if detail:
+                volunteers.edit_volunteer(detail["id"], team=team_id, skills=skills, **values)
+            else:
+                volunteers.register_volunteer(values.pop("name"), team_id=team_id, skills=skills, **values)
             return t("registry.vol.saved", name=name)
 
         try:
