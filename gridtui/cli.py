@@ -20,7 +20,10 @@ from gridtui import __version__, i18n
 from gridtui.errors import GridError
 from gridtui.i18n import t
 
-COMMAND_MODULES: tuple[str, ...] = ("demo", "stats", "places", "needs", "dispatch", "volunteers", "report", "roster", "sync", "database")
+COMMAND_MODULES: tuple[str, ...] = (
+    "demo", "stats", "places", "residents", "needs", "collective", "dispatch", "volunteers", "units", "business",
+    "report", "roster", "sync", "database",
+)
 """Modules under gridtui.commands, in the order their subcommands are listed in ``--help``.
 Each exposes ``register(subparsers)``; list a module here once it exists."""
 

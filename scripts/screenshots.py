@@ -28,7 +28,7 @@ async def settle(pilot) -> None:
 
 
 async def shoot(db: Path, lang: str) -> list[Path]:
-    from gridtui.core.models import Household, Resident
+    from gridtui.core.models import Resident
     from gridtui.domain import visits
     from gridtui.tui import GridApp
 
@@ -47,8 +47,11 @@ async def shoot(db: Path, lang: str) -> list[Path]:
             await pilot.press("enter")
             await settle(pilot)
         save("walk")
+        await pilot.press("v")  # the households not visited yet: a visit begins at the first
+        await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
+        visited = pilot.app.screen.household_id
         await pilot.press("3", "enter", "space", "j", "j", "space", "space", "j", "2", "j", "1", "j")
         await settle(pilot)
         save("visit")
@@ -66,7 +69,7 @@ async def shoot(db: Path, lang: str) -> list[Path]:
         await settle(pilot)
         save("search")
         await pilot.press("escape")
-        app.open_household(Household.select().order_by(Household.id).first().id)
+        app.open_household(visited)  # the household just visited, its answers in its history
         await settle(pilot)
         save("household")
         await pilot.press("question_mark")

@@ -127,3 +127,29 @@ def test_demo_rows_are_stamped_by_the_store(tmp_path):
     assert resident.name_pinyin and resident.name_initials
     assert resident.seq <= store.current_seq()
     close_database()
+
+
+VISITS_SECTION = {"put", "campaigns_and_visits", "_visits", "_answer"}
+"""The demo's campaigns, visits and answers: written in the store's batch mode until the
+campaigns' own commands replace that section."""
+
+
+def test_the_demo_builds_its_community_through_the_domain_functions_only():
+    """No private writer: outside its visits section the demo never calls the store itself, so
+    every row of the community is made by a function a command or a screen also calls."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(demo))
+    demo_class = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "_Demo")
+    writers = []
+    for method in demo_class.body:
+        if not isinstance(method, ast.FunctionDef) or method.name in VISITS_SECTION:
+            continue
+        for node in ast.walk(method):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and getattr(node.func.value, "id", "") == "store" and node.func.attr != "transaction"):
+                writers.append(f"{method.name}: store.{node.func.attr}")
+    assert writers == []
+    section = {n.name for n in demo_class.body if isinstance(n, ast.FunctionDef)} & VISITS_SECTION
+    assert section == VISITS_SECTION  # the section is still there to be replaced, and named

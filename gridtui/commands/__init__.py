@@ -102,3 +102,34 @@ def help_when_bare(parser: Any) -> None:
         return 2
 
     parser.set_defaults(func=show)
+
+
+def import_lines(result: Any, label: Any) -> list[str]:
+    """How a spreadsheet was read and what was wrong in it: the header found and each column's
+    meaning (``label(field)``), the columns ignored, every bad row with its column and reason,
+    then whether anything was written. The caller adds its own summary line."""
+    lines = [t("roster.header_found", row=result.header_row, sheet=result.sheet)]
+    lines += [t("roster.mapping_line", header=h, field=label(f)) for h, f in result.mapping.items()]
+    if result.ignored_columns:
+        lines.append(t("roster.ignored", columns="、".join(result.ignored_columns)))
+    if result.problems:
+        lines += ["", t("roster.problems", rows=result.bad_rows)]
+        lines += [t("roster.problem_line", row=p.row, column=p.column or "-", reason=p.reason) for p in result.problems]
+    lines += ["", t("roster.dry_run_note") if result.dry_run else t("roster.done_note")]
+    return lines
+
+
+def add_json(parser: Any) -> None:
+    parser.add_argument("--json", action="store_true", help=t("needs.cli.json"))
+
+
+def sub_commands(parser: Any, dest: str) -> Any:
+    """The subcommands of a command group, titled in the user's language."""
+    return parser.add_subparsers(dest=dest, title=t("cli.commands"), metavar=t("cli.command_metavar"))
+
+
+def command(sub: Any, name: str, text: str, run: Any) -> Any:
+    """One subcommand run by ``run``, with ``text`` (in the user's language) as help and description."""
+    parser = sub.add_parser(name, help=text, description=text)
+    parser.set_defaults(func=run)
+    return parser

@@ -1,12 +1,19 @@
-"""`gridtui needs list|show`: the needs board and one need's history, as a table or JSON."""
+"""`gridtui needs ...`: the needs board, one need's history, and every move of a need.
+
+``needs add`` records a need that did not come from a visit: a resident calling or walking into
+the office, the 12345 hotline, the online 民呼我应 platform. ``assign``, ``start``, ``done``,
+``followup``, ``close`` (and ``unassign``) move it through its life exactly as the needs board's
+keys do, so an office can script what a worker does at the keyboard.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from gridtui.commands import emit_json, help_when_bare, open_db
-from gridtui.core.validate import NEED_STATUSES
-from gridtui.domain import needs, places
+from gridtui.commands import command, emit_json, help_when_bare, open_db
+from gridtui.core.validate import NEED_STATUSES, SATISFACTION, URGENCIES
+from gridtui.domain import dispatch, households, needs, places, volunteers
+from gridtui.errors import GridError
 from gridtui.i18n import t
 from gridtui.textwidth import table
 
@@ -25,7 +32,52 @@ def register(subparsers) -> None:
     show.add_argument("id", metavar="ID", help=t("needs.cli.id"))
     show.add_argument("--json", action="store_true", help=t("needs.cli.json"))
     show.set_defaults(func=run_show)
+    add = command(sub, "add", t("lists.needs.add_help"), run_add)
+    add.description = t("lists.needs.add_description")
+    where = add.add_mutually_exclusive_group(required=True)
+    where.add_argument("--household", metavar="ADDRESS", help=t("lists.cli.address"))
+    where.add_argument("--resident", metavar="ID_NUMBER", help=t("lists.cli.resident"))
+    add.add_argument("--item", required=True, metavar="NAME", help=t("lists.needs.item"))
+    add.add_argument("--source", required=True, metavar="SOURCE", help=t("lists.needs.source"))
+    add.add_argument("--urgency", choices=URGENCIES, help=t("field.urgency"))
+    add.add_argument("--note", default="", help=t("field.note"))
+    add.add_argument("--at", metavar="DATETIME", help=t("lists.needs.at"))
+    assign = _move(sub, "assign", run_assign)
+    assign.add_argument("--volunteer", metavar="VOLUNTEER", help=t("lists.needs.volunteer"))
+    _move(sub, "start", run_start)
+    done = _move(sub, "done", run_done)
+    done.add_argument("--hours", default="0", metavar="H", help=t("field.hours"))
+    done.add_argument("--materials", default="", help=t("needs.outcome.materials"))
+    followup = _move(sub, "followup", run_followup)
+    followup.add_argument("--satisfaction", required=True, choices=SATISFACTION, help=t("field.satisfaction"))
+    _move(sub, "close", run_close)
+    _move(sub, "unassign", run_unassign)
     help_when_bare(parser)
+
+
+SOURCE_WORDS = {"walk-in": "walk_in", "12345": "hotline", "online": "platform", "民呼我应": "platform"}
+"""What people call the sources on the command line, besides their keys and labels."""
+
+
+def _move(sub, name: str, run):
+    parser = command(sub, name, t(f"lists.needs.{name}_help"), run)
+    parser.add_argument("id", metavar="ID", help=t("needs.cli.id"))
+    parser.add_argument("--note", default="", help=t("field.note"))
+    return parser
+
+
+def source_key(text: str) -> str:
+    """A need source from its key, its label in either language or a usual word (12345, online)."""
+    from gridtui.core.validate import NEED_SOURCES, fold
+
+    wanted = fold(text)
+    for word, key in SOURCE_WORDS.items():
+        if wanted == fold(word):
+            return key
+    for key in NEED_SOURCES:
+        if wanted in (fold(key), *(fold(t(f"needs.source.{key}", lang=lang)) for lang in ("zh", "en"))):
+            return key
+    return text.strip()  # the domain's rules say which are allowed
 
 
 
@@ -94,3 +146,80 @@ def render(d: dict[str, Any]) -> list[str]:
             for a in d["assignments"]
         ])]
     return lines
+
+
+def run_add(args) -> int:
+    from gridtui.core.validate import parse_datetime
+
+    open_db(args, write=True)
+    household = households.find_household(args.household) if args.household else None
+    resident = households.find_resident(args.resident) if args.resident else None
+    item = needs.find_item(args.item)
+    need_id = needs.open_need(household, item, urgency=args.urgency, note=args.note, source=source_key(args.source),
+                              resident_id=resident, at=parse_datetime(args.at, "datetime") if args.at else None)
+    detail = needs.need_detail(need_id)
+    print(t("lists.needs.added", id=need_id[-8:], item=detail["item"], address=detail["address"] or "-",
+            due=f"{detail['due_at']:%Y-%m-%d %H:%M}"))
+    return 0
+
+
+def _moved(need_id: str) -> int:
+    detail = needs.need_detail(need_id)
+    print(t("lists.needs.moved", id=need_id[-8:], item=detail["item"], status=needs.status_label(detail["status"])))
+    return 0
+
+
+def run_assign(args) -> int:
+    open_db(args, write=True)
+    need_id = needs.resolve_id(args.id)
+    if args.volunteer:
+        volunteer = volunteers.find_volunteer(args.volunteer)
+    else:
+        best = dispatch.suggest(need_id, limit=1)
+        if not best:
+            raise GridError("lists.needs.no_volunteer")
+        volunteer = best[0].volunteer_id
+    dispatch.assign(need_id, volunteer, note=args.note)
+    return _moved(need_id)
+
+
+def run_start(args) -> int:
+    open_db(args, write=True)
+    need_id = needs.resolve_id(args.id)
+    needs.start(need_id, note=args.note)
+    return _moved(need_id)
+
+
+def run_done(args) -> int:
+    open_db(args, write=True)
+    need_id = needs.resolve_id(args.id)
+    running = needs.running_assignment(need_id)
+    if running is not None:
+        dispatch.record_outcome(running, args.hours, args.materials, args.note)
+    else:
+        needs.mark_done(need_id, note=args.note)
+    return _moved(need_id)
+
+
+def run_followup(args) -> int:
+    open_db(args, write=True)
+    need_id = needs.resolve_id(args.id)
+    needs.follow_up(need_id, args.satisfaction, note=args.note)
+    return _moved(need_id)
+
+
+def run_close(args) -> int:
+    open_db(args, write=True)
+    need_id = needs.resolve_id(args.id)
+    needs.close(need_id, note=args.note)
+    return _moved(need_id)
+
+
+def run_unassign(args) -> int:
+    open_db(args, write=True)
+    need_id = needs.resolve_id(args.id)
+    running = needs.running_assignment(need_id)
+    if running is None:
+        raise GridError("needs.screen.no_assignment")
+    dispatch.cancel(running, note=args.note)
+    return _moved(need_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gridtui.commands import emit_json, open_db
+from gridtui.commands import emit_json, import_lines, open_db
 from gridtui.i18n import t
 from gridtui.io.roster import import_roster
 
@@ -29,15 +29,8 @@ def run(args) -> int:
 
 def render(result) -> list[str]:
     """The header mapping, the bad rows and the summary, in the user's language."""
-    lines = [t("roster.header_found", row=result.header_row, sheet=result.sheet)]
-    lines += [t("roster.mapping_line", header=h, field=t(f"roster.field.{f}")) for h, f in result.mapping.items()]
-    if result.ignored_columns:
-        lines.append(t("roster.ignored", columns="、".join(result.ignored_columns)))
-    if result.problems:
-        lines += ["", t("roster.problems", rows=result.bad_rows)]
-        lines += [t("roster.problem_line", row=p.row, column=p.column or "-", reason=p.reason) for p in result.problems]
+    lines = import_lines(result, lambda f: t(f"roster.field.{f}"))
     c = result.created
-    lines += ["", t("roster.dry_run_note") if result.dry_run else t("roster.done_note")]
     lines.append(t("roster.summary", rows=result.rows, good=result.good_rows, bad=result.bad_rows,
                    compounds=c["compounds"], buildings=c["buildings"], households=c["households"],
                    residents=c["residents"], registers=c["registers"], updated=result.updated,

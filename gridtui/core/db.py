@@ -30,13 +30,14 @@ from gridtui.core.models import (
     Device,
     HeldRow,
     Meta,
+    ResidentEvent,
     SyncPeer,
     database,
 )
 from gridtui.errors import GridError
 from gridtui.i18n import t
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Bump with a new entry in MIGRATIONS whenever the tables change."""
 
 PRAGMAS = {
@@ -83,10 +84,26 @@ def _migrate_3_to_4(db: peewee.SqliteDatabase) -> None:
         SyncPeer.insert(device=device, known_clock=clock).execute()
 
 
+def _migrate_4_to_5(db: peewee.SqliteDatabase) -> None:
+    """Version 5 keeps the registers a real community needs: residents' life events, a grid's
+    worker laptop, a volunteer's ID number and the day they stopped, when a pairing ended."""
+    db.create_tables([ResidentEvent])
+    for table, column, ddl in (
+        ("grid", "worker_device", "VARCHAR(255) NOT NULL DEFAULT ''"),
+        ("volunteer", "id_number", "VARCHAR(255) NOT NULL DEFAULT ''"),
+        ("volunteer", "ended_on", "DATE"),
+        ("pairing", "until", "DATE"),
+    ):
+        if column not in {c.name for c in db.get_columns(table)}:
+            db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {ddl}')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "volunteer_id_number" ON "volunteer" ("id_number")')
+
+
 MIGRATIONS: dict[int, Callable[[peewee.SqliteDatabase], None]] = {
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
     3: _migrate_3_to_4,
+    4: _migrate_4_to_5,
 }
 """MIGRATIONS[n] takes a database from version n to n + 1."""
 

@@ -7,6 +7,7 @@ TUI and the roster importer all say the same sentence in the user's language.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
@@ -28,8 +29,19 @@ OUTCOMES = ("in_progress", "done", "nobody_home", "refused", "moved_away")
 URGENCIES = ("urgent", "high", "normal", "low")
 HOUSEHOLD_STATUSES = ("active", "vacant", "moved_away")
 NEED_STATUSES = ("open", "assigned", "in_progress", "done", "followed_up", "closed")
-NEED_SOURCES = ("visit", "phone", "platform", "walk_in", "meeting")
+NEED_SOURCES = ("visit", "phone", "walk_in", "hotline", "platform", "meeting")
+"""Where a need came from: a visit, a phone call, a walk-in at the office, the 12345 hotline,
+the online 民呼我应 platform, a meeting."""
+LIFE_EVENTS = ("birth", "arrival", "move", "move_out", "death", "relation")
 SATISFACTION = ("satisfied", "basically", "unsatisfied")
+
+
+def fold(text: Any) -> str:
+    """A header, a name or a place as it compares: full-width folded, lower case, no spaces,
+    hints in brackets dropped: 姓名（必填） and 姓 名 are 姓名, ３＃ is 3."""
+    s = unicodedata.normalize("NFKC", str(text)).lower()
+    s = re.sub(r"\(.*?\)|【.*?】|\[.*?\]", "", s)
+    return re.sub(r"[\s_\-*:.#/、]", "", s)
 
 
 def required(field: str, value: Any) -> Any:
@@ -281,6 +293,11 @@ def _date(label: str, value: Any) -> date | None:
     return parse_date(value, label)
 
 
+def _day(label: str, value: Any) -> date:
+    """A date that must be given (a life event's day)."""
+    return required(label, parse_date(value, label))
+
+
 def _bounded_int(field: str, value: Any, low: int, high: int) -> int:
     try:
         number_ = int(value)
@@ -316,7 +333,11 @@ def _field_rules() -> dict[str, dict[str, tuple[str, Rule]]]:
         "community": {"name": ("community_name", text())},
         "business": {"name": ("business_name", text()), "phone": phone_},
         "organization": {"name": ("organization_name", text()), "phone": phone_, "projects": ("projects", _word_list)},
-        "volunteer": {"name": ("name", text()), "phone": phone_},
+        "volunteer": {
+            "name": ("name", text()), "phone": phone_, "id_number": ("id_number", _id_number),
+            "ended_on": ("ended_on", _date),
+        },
+        "resident_event": {"kind": ("kind", choice(*LIFE_EVENTS)), "happened_on": ("happened_on", _day)},
         "team": {"name": ("team_name", text())},
         "campaign": {"name": ("campaign_name", text()), "scope": ("scope", _scope)},
     }
@@ -326,7 +347,7 @@ FIELD_RULES = _field_rules()
 REQUIRED_ON_CREATE = {
     "resident": ("name",), "household": ("door",), "building": ("number",), "grid": ("code", "name"),
     "compound": ("name",), "community": ("name",), "business": ("name",), "organization": ("name",),
-    "volunteer": ("name",), "team": ("name",), "campaign": ("name",),
+    "volunteer": ("name",), "team": ("name",), "campaign": ("name",), "resident_event": ("happened_on",),
 }
 """Fields a new row must have; a change leaves out what it does not change."""
 

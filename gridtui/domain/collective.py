@@ -27,7 +27,7 @@ from gridtui.core.models import (
 )
 from gridtui.core.validate import parse_date
 from gridtui.domain import needs as needs_domain
-from gridtui.domain.volunteers import _hours
+from gridtui.domain.volunteers import check_hours
 from gridtui.errors import GridError
 
 
@@ -63,6 +63,64 @@ def attach_needs(issue_id: str, need_ids: list[str]) -> int:
     return changed
 
 
+def detach_needs(issue_id: str, need_ids: list[str]) -> int:
+    """Take needs out of the issue (they were not its cause after all); returns how many changed."""
+    get_issue(issue_id)
+    changed = 0
+    with store.transaction():
+        for need_id in need_ids:
+            need = needs_domain.get_need(need_id)
+            if need.collective_id != issue_id:
+                raise GridError("collective.not_attached", id=need_id[-8:])
+            changed += bool(store.update(Need, need_id, collective=None))
+    return changed
+
+
+def open_from_needs(title: str, need_ids: list[str], *, compound_id: str | None = None,
+                    building_id: str | None = None) -> str:
+    """A new issue grouping these needs (several households with one cause: the needs board's
+    marked rows). With no place given, the place they share is the issue's: their building if
+    they are all in one, else their compound if they share it."""
+    if not need_ids:
+        raise GridError("collective.no_needs")
+    if compound_id is None and building_id is None:
+        compound_id, building_id = shared_place(need_ids)
+    with store.transaction():
+        issue_id = create_issue(title, compound_id=compound_id, building_id=building_id)
+        attach_needs(issue_id, need_ids)
+    return issue_id
+
+
+def shared_place(need_ids: list[str]) -> tuple[str | None, str | None]:
+    """(compound, building) the needs' households share: a building only if it is one building."""
+    from gridtui.core.models import Household
+
+    places = set(
+        Need.select(Building.compound, Building.id).join(Household, on=(Need.household == Household.id))
+        .join(Building, on=(Household.building == Building.id)).where(Need.id.in_(need_ids)).tuples()
+    )
+    compounds = {c for c, _ in places}
+    if len(compounds) != 1:
+        return None, None
+    buildings = {b for _, b in places}
+    return next(iter(compounds)), (next(iter(buildings)) if len(buildings) == 1 else None)
+
+
+def rename(issue_id: str, title: str) -> list[str]:
+    get_issue(issue_id)
+    return store.update(CollectiveIssue, issue_id, title=title)
+
+
+def find_issue(ref: str) -> str:
+    """An issue by its title or its id (or a unique start or end of it)."""
+    text = (ref or "").strip()
+    titled = [i for (i,) in CollectiveIssue.select(CollectiveIssue.id).where(
+        (CollectiveIssue.title == text) & live(CollectiveIssue)).limit(2).tuples()]
+    if len(titled) == 1:
+        return titled[0]
+    return needs_domain.resolve(CollectiveIssue, text, "collective.not_found")
+
+
 def record_meeting(issue_id: str, meeting_date: date | str, attendees: str, decision: str) -> None:
     """The deliberation meeting: when, who came, what was decided; the issue is then decided."""
     issue = get_issue(issue_id)
@@ -73,7 +131,7 @@ def record_meeting(issue_id: str, meeting_date: date | str, attendees: str, deci
 
 
 def complete(issue_id: str, done_date: date | str, *, actor: str = "", note: str = "",
-             hours: float | str = 0) -> int:
+             hours: float | str = 0, at: datetime | None = None) -> int:
     """The decided work is finished: the issue is done and its waiting needs move to done.
 
     Volunteers still assigned to those needs are done too; ``hours`` is what each of them gave
@@ -89,8 +147,8 @@ def complete(issue_id: str, done_date: date | str, *, actor: str = "", note: str
     done_day = parse_date(done_date, "done_at")
     if done_day < issue.meeting_date:
         raise GridError("collective.done_before_meeting", done=done_day, meeting=issue.meeting_date)
-    given = _hours(hours or 0)
-    at = datetime.combine(done_day, datetime.now().time().replace(microsecond=0))
+    given = check_hours(hours or 0)
+    at = at or datetime.combine(done_day, datetime.now().time().replace(microsecond=0))
     moved = 0
     logged: set[str] = set()  # volunteers whose hours for the issue are written
     with store.transaction():

@@ -5,9 +5,17 @@ family structures, fictitious ID numbers with valid check digits, 17 resident un
 individual businesses, 16 co-building units, 810 in-service party members, 287 party-member
 volunteers in 3 teams, every register kind, a year of visits, needs in every status, resources.
 
-Everything is written through the store's batch mode, so demo rows are stamped and synced like
-any other. Dates are laid out around ``today`` so the home screen has revisits due and needs
-overdue on the day the demo is made.
+The community is built the way a real office builds one, through the very domain functions the
+commands call: ``community set`` (places.set_community), ``grid add`` and ``grid assign``, the
+roster import's placement (domain.roster.Roster), ``units add``, ``business add``, ``volunteers
+add``, ``pair add``, ``needs add`` and every move of a need, ``collective open/meeting/close``,
+``resources add``. Nothing here writes a row of its own, except the campaigns, visits and
+answers (their own section below, kept apart for the campaigns' checklists to replace). New
+rows take their ids from the seed (:func:`gridtui.core.ids.id_source`), so the same seed gives
+the same community.
+
+Dates are laid out around ``today`` so the home screen has revisits due and needs overdue on the
+day the demo is made.
 """
 
 from __future__ import annotations
@@ -20,32 +28,8 @@ from typing import Any
 from gridtui.core import catalogs, store
 from gridtui.core.catalogs import read_data
 from gridtui.core.db import DEMO_MARK, meta_set
-from gridtui.core.ids import stable_id, uuid7
-from gridtui.core.models import (
-    Answer,
-    Assignment,
-    Building,
-    Business,
-    Campaign,
-    CollectiveIssue,
-    Community,
-    Compound,
-    Grid,
-    Household,
-    Need,
-    NeedEvent,
-    Organization,
-    Pairing,
-    RegisterEntry,
-    Resident,
-    Resource,
-    ServiceLog,
-    Synced,
-    Team,
-    Visit,
-    Volunteer,
-    VolunteerSkill,
-)
+from gridtui.core.ids import id_source, stable_id, uuid7
+from gridtui.core.models import Answer, Campaign, Household, Synced, Visit
 from gridtui.errors import GridError
 
 FULL = {
@@ -56,8 +40,10 @@ FULL = {
 REGION_CODES = ("410402", "410403", "410404", "410411", "410421", "410422", "410423", "410425")
 NEED_FLOW = ("open", "assigned", "in_progress", "done", "followed_up", "closed")
 NEED_STATUS_WEIGHTS = (16, 12, 12, 10, 10, 40)
-SOURCES = (("visit", 45), ("phone", 20), ("platform", 20), ("walk_in", 10), ("meeting", 5))
+SOURCES = (("visit", 40), ("phone", 20), ("platform", 15), ("hotline", 10), ("walk_in", 10), ("meeting", 5))
 WORKER_NOTES = ("", "", "", "家中整洁", "老人精神状态好", "已加入楼栋微信群", "提醒注意燃气安全", "子女在外地工作")
+DUE_HOURS = {"urgent": 24, "high": 72, "normal": 168, "low": 336}
+"""The shipped defaults, fixed here so the demo does not depend on the machine's config file."""
 
 Progress = Callable[[str], None]
 
@@ -105,13 +91,8 @@ class _Demo:
         self.names = read_data("demo_names")
         self.new_id = _Ids(self.rng, datetime.combine(today - timedelta(days=400), time(9)))
         self.counts: dict[str, int] = {}
-        self._seq_ids: dict[str, int] = {}
 
     # -- helpers -------------------------------------------------------------------------------
-    def put(self, model: type[Synced], rows: list[dict[str, Any]]) -> None:
-        self.counts[model._meta.table_name] = self.counts.get(model._meta.table_name, 0) + len(rows)
-        store.bulk_create(model, rows)
-
     def when(self, days_ago_min: int, days_ago_max: int) -> datetime:
         day = self.today - timedelta(days=self.rng.randint(days_ago_min, days_ago_max))
         return datetime.combine(day, time(self.rng.randint(8, 17), self.rng.randint(0, 59)))
@@ -128,6 +109,9 @@ class _Demo:
         if self.rng.random() < 0.25:
             return first
         return first + self.rng.choice(pool + self.names["given_neutral"])
+
+    def full_name(self) -> str:
+        return self.surname() + self.given(self.rng.choice("MF"))
 
     def id_number(self, born: date, sex: str) -> str:
         from stdnum.cn import ric
@@ -149,61 +133,58 @@ class _Demo:
 
     # -- the community ---------------------------------------------------------------------------
     def run(self) -> dict[str, int]:
-        with store.transaction():
+        with store.transaction(), id_source(self.new_id):
             self.places()
             self.people()
             self.organizations()
             self.volunteers()
-            self.put(RegisterEntry, self.register_entries)
             self.campaigns_and_visits()
             self.needs()
             self.resources()
-        return self.counts
+        return self.count_rows()
+
+    def count_rows(self) -> dict[str, int]:
+        """Rows per table, as the demo command reports them."""
+        from gridtui.core.models import SYNCED_MODELS
+
+        counts = {m._meta.table_name: m.select().count() for m in SYNCED_MODELS}
+        return {table: n for table, n in counts.items() if n}
 
     def places(self) -> None:
+        """The community and its grids (``community set``, ``grid add``); its compounds, buildings
+        and households come with the people, as a roster brings them."""
+        from gridtui.domain import places
+
         self.say("places")
         s = self.scale
-        from gridtui.domain.places import COMMUNITY_ID
-
-        self.community = COMMUNITY_ID
-        self.put(Community, [{"id": self.community, "name": "湖光社区", "name_en": "Huguang Community",
-                              "subdistrict": "湖滨路街道"}])
+        places.set_community("湖光社区", "Huguang Community", "湖滨路街道")
         n_compounds = min(_scaled(FULL["compounds"], s), len(self.names["compounds"]))
-        compounds = []
-        for c in self.names["compounds"][:n_compounds]:
-            compounds.append({"id": self.new_id(), "community": self.community, "name": c["zh"], "name_en": c["en"]})
-        self.put(Compound, compounds)
-        self.compounds = compounds
+        self.compound_names = self.names["compounds"][:n_compounds]
+        self.grids = []
+        for i in range(_scaled(FULL["grids"], s)):
+            code = f"{i + 1:02d}"
+            places.add_grid(code, f"第{i + 1}网格", self.full_name(), self.mobile())
+            self.grids.append({"code": code, "id": places.find_grid(code).id})
 
-        n_grids = _scaled(FULL["grids"], s)
-        grids = []
-        for i in range(n_grids):
-            worker = self.surname() + self.given(self.rng.choice("MF"))
-            grids.append({"id": self.new_id(), "community": self.community, "code": f"{i + 1:02d}",
-                          "name": f"第{i + 1}网格", "worker_name": worker, "worker_phone": self.mobile()})
-        self.put(Grid, grids)
-        self.grids = grids
-
+        n_grids = len(self.grids)
         n_buildings = max(_scaled(FULL["buildings"], s), n_compounds)
         # Every compound has at least one building; the larger first compounds get more.
         per_compound = [1] * n_compounds
         for _ in range(n_buildings - n_compounds):
             per_compound[self.rng.choices(range(n_compounds), [n_compounds - i + 3 for i in range(n_compounds)])[0]] += 1
-        n_households = _scaled(FULL["households"], s)
-        sizes = self._split(n_households, n_buildings)
-        buildings, households = [], []
+        sizes = self._split(_scaled(FULL["households"], s), n_buildings)
+        self.households: list[dict[str, Any]] = []
+        self.building_grids: dict[str, list[str]] = {}  # grid code -> buildings (as 凤飞园3栋)
         walk = 0
         for ci, count in enumerate(per_compound):
-            compound = compounds[ci]
+            compound = self.compound_names[ci]
             for number in range(1, count + 1):
                 target = sizes[walk]
-                grid = grids[min(walk * n_grids // n_buildings, n_grids - 1)]
+                grid = self.grids[min(walk * n_grids // n_buildings, n_grids - 1)]
+                self.building_grids.setdefault(grid["code"], []).append(f"{compound['zh']}{number}栋")
+                walk += 1
                 units = 2 if target < 60 else 3 if target < 120 else 4
                 floors = max(1, -(-target // (units * 2)))
-                bid = self.new_id()
-                walk += 1
-                buildings.append({"id": bid, "compound": compound["id"], "grid": grid["id"], "number": str(number),
-                                  "units": units, "floors": floors, "walk_order": walk})
                 made = 0
                 for unit in range(1, units + 1):
                     for floor in range(1, floors + 1):
@@ -211,15 +192,10 @@ class _Demo:
                             if made >= target:
                                 break
                             made += 1
-                            door_no = f"{floor}{door:02d}"
-                            households.append({
-                                "id": self.new_id(), "building": bid, "unit": unit, "floor": floor, "door": door_no,
-                                "address": f"{compound['name']}{number}栋{unit}单元{door_no}",
-                                "addr_key": f"{number}-{unit}-{door_no}", "_grid": grid["id"],
+                            self.households.append({
+                                "compound": compound["zh"], "building": str(number), "unit": unit, "floor": floor,
+                                "door": f"{floor}{door:02d}", "_grid": grid["id"],
                             })
-        self.put(Building, buildings)
-        self.households = households
-        self.put(Household, [{k: v for k, v in h.items() if not k.startswith("_")} for h in households])
 
     def _split(self, total: int, parts: int) -> list[int]:
         weights = [self.rng.uniform(0.6, 1.4) for _ in range(parts)]
@@ -233,177 +209,192 @@ class _Demo:
         return sizes
 
     def people(self) -> None:
-        """Families: elderly alone, empty nests, young couples, three generations, left-behind children."""
+        """Families (elderly alone, empty nests, young couples, three generations, left-behind
+        children) placed as a roster places them, then the buildings drawn into grids."""
+        from gridtui.domain import places
+        from gridtui.domain.roster import Roster
+
         self.say("people")
         rng = self.rng
-        residents, entries = [], []
-        self.elderly_alone, self.hardship, self.with_children, self.chronic = [], [], [], []
-        self.party_residents: list[dict] = []
-        shapes = (("alone_old", 7), ("alone_young", 3), ("couple_old", 14), ("couple_young", 6),
-                  ("family3", 30), ("family4", 21), ("three_gen", 15), ("left_behind", 4))
-        names, weights = zip(*shapes, strict=True)
-        for hh in self.households:
-            shape = rng.choices(names, weights)[0]
-            surname = self.surname()
-            members: list[tuple[str, str, int]] = []  # relation, sex, age
-            if shape == "alone_old":
-                members = [("head", rng.choice("MFF"), rng.randint(70, 92))]
-            elif shape == "alone_young":
-                members = [("head", rng.choice("MF"), rng.randint(22, 40))]
-            elif shape == "couple_old":
-                age = rng.randint(62, 85)
-                members = [("head", "M", age), ("spouse", "F", age - rng.randint(0, 5))]
-            elif shape == "couple_young":
-                age = rng.randint(24, 38)
-                members = [("head", "M", age), ("spouse", "F", age - rng.randint(0, 4))]
-            elif shape in ("family3", "family4", "three_gen"):
-                age = rng.randint(30, 52)
-                members = [("head", "M", age), ("spouse", "F", age - rng.randint(0, 4))]
-                for _ in range(1 if shape == "family3" else 2):
-                    members.append(("child", rng.choice("MF"), rng.randint(1, max(1, age - 24))))
-                if shape == "three_gen":
-                    members.append(("parent", rng.choice("MF"), age + rng.randint(24, 32)))
-            else:  # grandparents raising a grandchild while the parents work away
-                age = rng.randint(58, 75)
-                members = [("head", "M", age), ("spouse", "F", age - rng.randint(0, 4)),
-                           ("grandchild", rng.choice("MF"), rng.randint(4, 15))]
-            ids = []
-            for relation, sex, age in members:
-                person = self.person(surname if relation in ("head", "child", "grandchild") else self.surname(), sex, age)
-                rid = self.new_id()
-                party = age >= 23 and rng.random() < 0.1
-                row = {"id": rid, "household": hh["id"], "relation": relation, "is_head": relation == "head",
-                       "party_member": party, **person}
-                residents.append(row)
-                ids.append((rid, age, relation))
-                if party:
-                    self.party_residents.append(row)
-                    kind = "party_retired_cadre" if age >= 62 and rng.random() < 0.4 else "party_registered"
-                    if age < 45 and rng.random() < 0.08:
-                        kind = "party_floating"
-                    entries.append(self._entry(kind, resident=rid))
-                if age >= 55 and rng.random() < 0.22:
-                    entries.append(self._entry("chronic_illness", resident=rid))
-                    self.chronic.append(hh)
-                if rng.random() < 0.015:
-                    entries.append(self._entry("disabled", resident=rid))
-                if shape == "left_behind" and relation == "grandchild":
-                    entries.append(self._entry("left_behind_child", resident=rid))
-            hh["_size"] = len(members)
-            hh["_children"] = sum(1 for _, _, a in members if a < 18)
-            if hh["_children"]:
-                self.with_children.append(hh)
-            if shape == "alone_old":
-                entries.append(self._entry("elderly_alone", resident=ids[0][0]))
-                self.elderly_alone.append(hh)
-            if shape == "couple_old" and rng.random() < 0.6:
-                entries.append(self._entry("empty_nest", resident=ids[0][0]))
-            if rng.random() < 0.025 or (shape == "alone_old" and rng.random() < 0.1):
-                entries.append(self._entry("hardship", household=hh["id"]))
-                self.hardship.append(hh)
-                if rng.random() < 0.4:
-                    entries.append(self._entry("subsistence", household=hh["id"]))
+        families = [self.family(hh) for hh in self.households]
         # The article's 张爱琴 lives in 九天庄园 (she likes the community's public classes).
-        jiutian = next((h["id"] for h in self.households if h["address"].startswith("九天庄园")), None)
-        head = next((r for r in residents if r["household"] == jiutian and r["is_head"]), None)
-        if head is not None:
-            head.update(self.person("张", "F", 67), name="张爱琴")
+        jiutian = next((i for i, h in enumerate(self.households) if h["compound"] == "九天庄园"), None)
+        if jiutian is not None:
+            families[jiutian][0].update(self.person("张", "F", 67), name="张爱琴")
         # 双报到: in-service party members who live here report to the community.
-        adults = [r for r in residents if not r["party_member"] and 23 <= self.age(r) <= 58]
+        adults = [m for members in families for m in members
+                  if not m["registers"] and 23 <= self.age(m) <= 58]
         rng.shuffle(adults)
         self.in_service = adults[: _scaled(FULL["in_service_party"], self.scale)]
-        for r in self.in_service:
-            r["party_member"] = True
-            entries.append(self._entry("party_in_service", resident=r["id"]))
-        self.put(Resident, residents)
-        self.residents = residents
-        self.register_entries = entries
+        for m in self.in_service:
+            m["registers"].append(("party_in_service", self.since()))
+        roster = Roster()
+        self.residents: dict[str, list[dict]] = {}  # household id -> its people
+        for hh, members in zip(self.households, families, strict=True):
+            hh["id"] = roster.household(hh)
+            for m in members:
+                m["id"] = roster.place({**hh, **{k: v for k, v in m.items() if not k.startswith("_")}})
+                m["household"] = hh["id"]
+            self.residents[hh["id"]] = members
+        roster.flush()
+        for grid, buildings in self.building_grids.items():
+            places.assign_buildings(grid, buildings)
+        self.party = [m for members in families for m in members
+                      if any(k.startswith("party") for k, _ in m["registers"])]
+
+    def family(self, hh: dict[str, Any]) -> list[dict[str, Any]]:
+        """One household's people (as roster rows: name, ID, relation, registers...)."""
+        rng = self.rng
+        shape = rng.choices(
+            ("alone_old", "alone_young", "couple_old", "couple_young", "family3", "family4", "three_gen",
+             "left_behind"), (7, 3, 14, 6, 30, 21, 15, 4))[0]
+        surname = self.surname()
+        if shape == "alone_old":
+            members = [("head", rng.choice("MFF"), rng.randint(70, 92))]
+        elif shape == "alone_young":
+            members = [("head", rng.choice("MF"), rng.randint(22, 40))]
+        elif shape in ("couple_old", "couple_young"):
+            age = rng.randint(62, 85) if shape == "couple_old" else rng.randint(24, 38)
+            members = [("head", "M", age), ("spouse", "F", age - rng.randint(0, 5 if shape == "couple_old" else 4))]
+        elif shape in ("family3", "family4", "three_gen"):
+            age = rng.randint(30, 52)
+            members = [("head", "M", age), ("spouse", "F", age - rng.randint(0, 4))]
+            for _ in range(1 if shape == "family3" else 2):
+                members.append(("child", rng.choice("MF"), rng.randint(1, max(1, age - 24))))
+            if shape == "three_gen":
+                members.append(("parent", rng.choice("MF"), age + rng.randint(24, 32)))
+        else:  # grandparents raising a grandchild while the parents work away
+            age = rng.randint(58, 75)
+            members = [("head", "M", age), ("spouse", "F", age - rng.randint(0, 4)),
+                       ("grandchild", rng.choice("MF"), rng.randint(4, 15))]
+        people = []
+        for relation, sex, age in members:
+            person = self.person(surname if relation in ("head", "child", "grandchild") else self.surname(), sex, age)
+            registers = []
+            if age >= 23 and rng.random() < 0.1:
+                kind = "party_retired_cadre" if age >= 62 and rng.random() < 0.4 else "party_registered"
+                if age < 45 and rng.random() < 0.08:
+                    kind = "party_floating"
+                registers.append((kind, self.since()))
+            if age >= 55 and rng.random() < 0.22:
+                registers.append(("chronic_illness", self.since()))
+                hh["_chronic"] = True
+            if rng.random() < 0.015:
+                registers.append(("disabled", self.since()))
+            if shape == "left_behind" and relation == "grandchild":
+                registers.append(("left_behind_child", self.since()))
+            people.append({**person, "relation": relation, "registers": registers})
+        head = people[0]["registers"]
+        if shape == "alone_old":
+            head.append(("elderly_alone", self.since()))
+        if shape == "couple_old" and rng.random() < 0.6:
+            head.append(("empty_nest", self.since()))
+        if rng.random() < 0.025 or (shape == "alone_old" and rng.random() < 0.1):
+            head.append(("hardship", self.since()))  # a household's register, written through its head's row
+            hh["_hardship"] = True
+            if rng.random() < 0.4:
+                head.append(("subsistence", self.since()))
+        hh["_shape"] = shape
+        hh["_size"] = len(members)
+        hh["_children"] = sum(1 for _, _, a in members if a < 18)
+        return people
+
+    def since(self) -> date:
+        return self.today - timedelta(days=self.rng.randint(30, 3000))
 
     def age(self, resident: dict) -> int:
         return (self.today - resident["birth_date"]).days // 365
 
-    def _entry(self, kind: str, resident: str | None = None, household: str | None = None) -> dict:
-        return {"id": self.new_id(), "kind": kind, "resident": resident, "household": household,
-                "since": self.today - timedelta(days=self.rng.randint(30, 3000))}
+    @property
+    def hardship(self) -> list[dict]:
+        return [h for h in self.households if h.get("_hardship")]
+
+    @property
+    def elderly_alone(self) -> list[dict]:
+        return [h for h in self.households if h["_shape"] == "alone_old"]
+
+    @property
+    def with_children(self) -> list[dict]:
+        return [h for h in self.households if h["_children"]]
+
+    @property
+    def chronic(self) -> list[dict]:
+        return [h for h in self.households if h.get("_chronic")]
 
     def organizations(self) -> None:
+        """The partner units (``units add``) and the shops (``business add``)."""
+        from gridtui.domain import business_list, resources
+
         self.say("organizations")
         rng = self.rng
-        orgs = []
+        self.orgs = []
         for u in self.names["cobuilding_units"][: _scaled(FULL["cobuilding_units"], self.scale)]:
-            orgs.append({"id": self.new_id(), "kind": "cobuilding", "name": u["zh"], "name_en": u["en"],
-                         "contact": self.surname() + self.given(rng.choice("MF")), "phone": self.mobile(),
-                         "agreement_date": self.today - timedelta(days=rng.randint(60, 900)),
-                         "projects": u.get("projects", [])})
+            contact = self.full_name()
+            self.orgs.append({"contact": contact, "id": resources.add_unit(
+                "cobuilding", u["zh"], name_en=u["en"], contact=contact, phone=self.mobile(),
+                agreement_date=self.today - timedelta(days=rng.randint(60, 900)), projects=u.get("projects", []))})
         for u in self.names["resident_units"][: _scaled(FULL["resident_units"], self.scale)]:
-            orgs.append({"id": self.new_id(), "kind": "resident_unit", "name": u["zh"], "name_en": u["en"],
-                         "contact": self.surname() + self.given(rng.choice("MF")), "phone": self.mobile()})
+            contact = self.full_name()
+            self.orgs.append({"contact": contact, "id": resources.add_unit(
+                "resident_unit", u["zh"], name_en=u["en"], contact=contact, phone=self.mobile())})
         for u in self.names["social_orgs"]:
-            orgs.append({"id": self.new_id(), "kind": "social_org", "name": u["zh"], "name_en": u["en"],
-                         "members": u.get("members", 20),
-                         "contact": self.surname() + self.given(rng.choice("MF")), "phone": self.mobile()})
-        self.put(Organization, orgs)
-        self.orgs = orgs
+            contact = self.full_name()
+            self.orgs.append({"contact": contact, "id": resources.add_unit(
+                "social_org", u["zh"], name_en=u["en"], contact=contact, phone=self.mobile(),
+                members=u.get("members", 20))})
 
         kinds = self.names["business_kinds"]
-        n = _scaled(FULL["businesses"], self.scale)
         flour = next(k for k in kinds if k["key"] == "flour_mill")
         streets = self.names["streets"]
-        businesses = []
-        for i in range(n):
-            kind = flour if i < min(8, n) else rng.choice(kinds)
-            grid = rng.choice(self.grids)
-            businesses.append({
-                "id": self.new_id(), "kind": kind["key"], "food": bool(kind.get("food")),
-                "name": rng.choice(self.names["business_prefixes"]) + rng.choice(kind["name_suffixes"]),
-                "owner_name": self.surname() + self.given(rng.choice("MF")), "phone": self.mobile(),
-                "address": f"{rng.choice(streets)['zh']}{rng.randint(1, 300)}号",
-                "license_no": f"92410400MA{rng.randint(0, 99_999_999):08d}", "grid": grid["id"],
-            })
-        self.put(Business, businesses)
-        self.businesses = businesses
+        self.businesses = []
+        for i in range(_scaled(FULL["businesses"], self.scale)):
+            kind = flour if i < 8 else rng.choice(kinds)
+            owner = self.full_name()
+            self.businesses.append({"owner_name": owner, "id": business_list.add_business(
+                rng.choice(self.names["business_prefixes"]) + rng.choice(kind["name_suffixes"]), kind["key"],
+                food=bool(kind.get("food")), owner_name=owner, phone=self.mobile(),
+                address=f"{rng.choice(streets)['zh']}{rng.randint(1, 300)}号",
+                license_no=f"92410400MA{i:04d}{rng.randint(0, 9999):04d}", grid=rng.choice(self.grids)["id"])})
 
     def volunteers(self) -> None:
-        """810 in-service party members (双报到) and 287 party-member volunteers in the 3 teams."""
+        """810 in-service party members (双报到) and 287 party-member volunteers in the 3 teams
+        (``volunteers add``), and 一带多帮 pairings (``pair add``)."""
+        from gridtui.domain import volunteers
+
         self.say("volunteers")
         rng = self.rng
         teams = catalogs.teams()
-        self.put(Team, [{"id": stable_id("team", t["key"]), "key": t["key"], "name": t["zh"], "name_en": t["en"]}
-                        for t in teams])
-        n_team = _scaled(FULL["party_volunteers"], self.scale)
-        members = [r for r in self.party_residents if self.age(r) <= 75]
+        volunteers.ensure_teams()
+        members = [m for m in self.party if self.age(m) <= 75 and m not in self.in_service]
         rng.shuffle(members)
         n_service = len(self.in_service)
-        volunteers, skills = [], []
         work_units = self.names["work_units"]
-        for i, person in enumerate(self.in_service + members[:n_team]):
-            vid = self.new_id()
+        self.volunteer_rows = []
+        for i, person in enumerate(self.in_service + members[: _scaled(FULL["party_volunteers"], self.scale)]):
             in_service = i < n_service
             team = None if in_service and rng.random() < 0.7 else teams[i % len(teams)]
-            volunteers.append({
-                "id": vid, "resident": person["id"], "name": person["name"],
-                "phone": person["phone"] or self.mobile(),
-                "kind": "in_service_party" if in_service else "party_volunteer",
-                "work_unit": rng.choice(work_units)["zh"] if in_service else "",
-                "team": stable_id("team", team["key"]) if team else None,
-                "available": rng.random() < 0.85,
-                "availability": rng.choice(("工作日晚上", "周末", "随时", "工作日白天", "周末上午")),
-                "_household": person["household"], "_team": team["key"] if team else None,
-            })
-            for item in rng.sample(team["skills"], k=min(2, len(team["skills"]))) if team else []:
-                skills.append({"id": self.new_id(), "volunteer": vid, "item": item})
-        self.put(Volunteer, [{k: v for k, v in row.items() if not k.startswith("_")} for row in volunteers])
-        self.put(VolunteerSkill, skills)
-        self.volunteer_rows = volunteers
-        # 一带多帮: party members each paired with a few households in difficulty.
-        pairings = []
-        helpers = [v for v in volunteers if v["kind"] == "party_volunteer"] or volunteers
+            skills = rng.sample(team["skills"], k=min(2, len(team["skills"]))) if team else []
+            vid = volunteers.register_volunteer(
+                person["name"], phone=person["phone"] or self.mobile(), id_number=person["id_number"],
+                kind="in_service_party" if in_service else "party_volunteer", resident_id=person["id"],
+                work_unit=rng.choice(work_units)["zh"] if in_service else "",
+                team_id=stable_id("team", team["key"]) if team else None, available=rng.random() < 0.85,
+                availability=rng.choice(("工作日晚上", "周末", "随时", "工作日白天", "周末上午")), skills=skills,
+            )
+            self.volunteer_rows.append({"id": vid, "team": team["key"] if team else None})
+        helpers = [v for v in self.volunteer_rows[n_service:]] or self.volunteer_rows
         for i, hh in enumerate(self.hardship + self.elderly_alone[: len(self.hardship)]):
-            pairings.append({"id": self.new_id(), "volunteer": helpers[(i // 4) % len(helpers)]["id"],
-                             "household": hh["id"], "since": self.today - timedelta(days=rng.randint(10, 700))})
-        self.put(Pairing, pairings)
+            volunteers.pair(helpers[(i // 4) % len(helpers)]["id"], hh["id"],
+                            since=self.today - timedelta(days=rng.randint(10, 700)))
 
-    # -- campaigns and a year of visits ----------------------------------------------------------
+    # =============================================================================================
+    # Campaigns, visits and answers. The campaigns' checklists replace this part: until then it
+    # writes its rows in the store's batch mode, as it always has.
+    # =============================================================================================
+    def put(self, model: type[Synced], rows: list[dict[str, Any]]) -> None:
+        self.counts[model._meta.table_name] = self.counts.get(model._meta.table_name, 0) + len(rows)
+        store.bulk_create(model, rows)
+
     def campaigns_and_visits(self) -> None:
         self.say("visits")
         year = self.today.year
@@ -497,98 +488,91 @@ class _Demo:
 
     # -- needs, dispatch, collective issues ------------------------------------------------------
     def needs(self) -> None:
-        """Needs in every status, each with the events, assignments and hours its status implies."""
+        """Needs in every status (``needs add`` and every move), the article's collective issues
+        (``collective open/meeting/close``)."""
+        from gridtui.domain import collective, dispatch, needs
+
         self.say("needs")
         rng = self.rng
         items = catalogs.need_items()
-        by_household = {}
-        for r in self.residents:
-            by_household.setdefault(r["household"], []).append(r["id"])
-        volunteers = [v for v in self.volunteer_rows if v["_team"]] or self.volunteer_rows
-        due_hours = {"urgent": 24, "high": 72, "normal": 168, "low": 336}
-        collectives = self._collectives()
-        needs, events, assignments, hours = [], [], [], []
-        n = _scaled(FULL["needs"], self.scale, minimum=len(NEED_FLOW) * 3)
+        volunteers = [v["id"] for v in self.volunteer_rows if v["team"]] or [v["id"] for v in self.volunteer_rows]
+        issues = self._collectives()
+        shared = [(item, issue) for item, issue in issues.items() for _ in range(3)]  # each issue: 3 needs at least
+        by_key = {i["key"]: i for i in items}
+        n = _scaled(FULL["needs"], self.scale, minimum=max(len(NEED_FLOW) * 3, len(shared)))
         for i in range(n):
             status = NEED_FLOW[i % len(NEED_FLOW)] if i < len(NEED_FLOW) * 3 else rng.choices(NEED_FLOW, NEED_STATUS_WEIGHTS)[0]
             hh = rng.choice(self.hardship + self.elderly_alone + self.households) if rng.random() < 0.5 else rng.choice(self.households)
-            item = rng.choice(items)
-            opened = self.when(1, 200) if status in ("closed", "followed_up") else self.when(0, 30)
-            due = opened + timedelta(hours=due_hours[item["urgency"]])
-            nid = self.new_id(opened)
-            step = NEED_FLOW.index(status)
-            collective = None
-            if item["key"] in collectives and rng.random() < 0.7:
-                collective = collectives[item["key"]]
-            need = {"id": nid, "household": hh["id"], "resident": rng.choice(by_household[hh["id"]]),
-                    "item": item["key"], "source": rng.choices(*zip(*SOURCES, strict=True))[0],
-                    "urgency": item["urgency"], "status": status, "opened_at": opened, "due_at": due,
-                    "note": "", "collective": collective}
-            at = opened
-            events.append({"id": self.new_id(at), "need": nid, "from_status": None, "to_status": "open",
-                           "at": at, "actor": "demo"})
+            item = by_key[shared[i][0]] if i < len(shared) else rng.choice(items)
+            at = self.when(1, 200) if status in ("closed", "followed_up") else self.when(0, 30)
+            issue = shared[i][1] if i < len(shared) else issues.get(item["key"]) if rng.random() < 0.7 else None
+            if issue in self.done_on and at.date() >= self.done_on[issue]:
+                if i < len(shared):  # raised before the shared work was finished
+                    at = datetime.combine(self.done_on[issue] - timedelta(days=rng.randint(20, 40)), at.time())
+                else:
+                    issue = None  # raised after the shared work was finished: a need of its own
+            need = needs.open_need(hh["id"], item["key"], resident_id=rng.choice(self.residents[hh["id"]])["id"],
+                                   source=rng.choices(*zip(*SOURCES, strict=True))[0], actor="demo", at=at,
+                                   due_hours=DUE_HOURS, collective_id=issue)
             volunteer = rng.choice(volunteers)
-            for k in range(1, step + 1):
+            for step in NEED_FLOW[1: NEED_FLOW.index(status) + 1]:
                 at = at + timedelta(hours=rng.randint(2, 60))
-                events.append({"id": self.new_id(at), "need": nid, "from_status": NEED_FLOW[k - 1],
-                               "to_status": NEED_FLOW[k], "at": at, "actor": "demo"})
-                if NEED_FLOW[k] == "assigned":
-                    assignments.append({"id": self.new_id(at), "need": nid, "volunteer": volunteer["id"],
-                                        "assigned_at": at, "status": "assigned"})
-                if NEED_FLOW[k] == "done":
-                    spent = rng.choice((0.5, 1, 1.5, 2, 3))
-                    assignments[-1].update(status="done", done_at=at, hours=spent)
-                    hours.append({"id": self.new_id(at), "volunteer": volunteer["id"], "date": at.date(),
-                                  "hours": spent, "need": nid, "activity": item["zh"]})
-            if step >= NEED_FLOW.index("followed_up"):
-                need["satisfaction"] = rng.choices(("satisfied", "basically", "unsatisfied"), (80, 17, 3))[0]
-            if status == "closed":
-                need["closed_at"] = at
-            needs.append(need)
-        self.put(Need, needs)
-        self.put(NeedEvent, events)
-        self.put(Assignment, assignments)
-        self.put(ServiceLog, hours)
+                if step == "assigned":
+                    assignment = dispatch.assign(need, volunteer, actor="demo", at=at)
+                elif step == "in_progress":
+                    needs.start(need, actor="demo", at=at)
+                elif step == "done":
+                    dispatch.record_outcome(assignment, rng.choice((0.5, 1, 1.5, 2, 3)), actor="demo", at=at,
+                                            on=at.date())
+                elif step == "followed_up":
+                    choices = ("satisfied", "basically") if status == "closed" else ("satisfied", "basically", "unsatisfied")
+                    needs.follow_up(need, rng.choices(choices, (80, 17, 3)[: len(choices)])[0], actor="demo",
+                                    at=at, due_hours=DUE_HOURS)
+                else:
+                    needs.close(need, actor="demo", at=at)
+        for issue, done in self.done_on.items():
+            collective.complete(issue, done, actor="demo", at=datetime.combine(done, time(17)))
 
     def _collectives(self) -> dict[str, str]:
-        """The article's shared problems: 凤飞园 parking (27 spaces, 25 days from meeting to done) and others."""
-        compounds = self.compounds
+        """The article's shared problems: 凤飞园 parking (27 spaces, 25 days from meeting to done)
+        and others. Returns need item -> issue; the done ones are closed once their needs are in."""
+        from gridtui.domain import collective, places
+
+        names = [c["zh"] for c in self.compound_names]
         meeting = self.today - timedelta(days=130)
         rows = [
-            ("home_environment.parking", "凤飞园停车位改造", compounds[0], meeting, meeting + timedelta(days=25),
+            ("home_environment.parking", "凤飞园停车位改造", names[0], meeting, meeting + timedelta(days=25),
              "改造现有停车位，增加车位27个", "业委会、业主代表、党员居民志愿者、共建单位"),
-            ("home_environment.roof_leak", "凤舞园屋顶漏水维修", compounds[min(1, len(compounds) - 1)],
+            ("home_environment.roof_leak", "凤舞园屋顶漏水维修", names[min(1, len(names) - 1)],
              self.today - timedelta(days=80), self.today - timedelta(days=52), "统一做屋面防水", "业委会、物业公司、楼栋长"),
-            ("home_environment.greenery_oil_drip", "九天庄园绿植滴油治理", compounds[min(2, len(compounds) - 1)],
+            ("home_environment.greenery_oil_drip", "九天庄园绿植滴油治理", names[min(2, len(names) - 1)],
              self.today - timedelta(days=20), None, "更换树种并清洗路面", "物业公司、园林单位、居民代表"),
-            ("home_environment.heating_insufficient", "供暖不足协调", compounds[-1], None, None, "", ""),
+            ("home_environment.heating_insufficient", "供暖不足协调", names[-1], None, None, "", ""),
         ]
-        found = {}
-        issues = []
+        found: dict[str, str] = {}
+        self.done_on: dict[str, date] = {}
         for item, title, compound, met, done, decision, attendees in rows:
-            cid = self.new_id()
-            found[item] = cid
-            issues.append({"id": cid, "title": title, "compound": compound["id"], "meeting_date": met,
-                           "decision": decision, "attendees": attendees, "done_at": done,
-                           "status": "done" if done else "decided" if met else "open"})
-        self.put(CollectiveIssue, issues)
+            issue = collective.create_issue(title, compound_id=places.find_compound(compound))
+            if met:
+                collective.record_meeting(issue, met, attendees, decision)
+            if done:
+                self.done_on[issue] = done
+            found[item] = issue
         return found
 
     def resources(self) -> None:
+        """What the units and a tenth of the shops offer (``resources add``)."""
+        from gridtui.domain import resources
+
         self.say("resources")
         rng = self.rng
         items = catalogs.resource_items()
-        rows = []
         for org in self.orgs:
+            provider = resources.provider_of_unit(org["id"])
             for item in rng.sample(items, k=rng.randint(2, 4)):
-                rows.append({"id": self.new_id(), "item": item["key"], "provider_kind": "organization",
-                             "organization": org["id"], "capacity": rng.randint(1, 30),
-                             "availability": rng.choice(("周末", "工作日", "每月一次", "预约")),
-                             "contact": org["contact"]})
+                resources.add_resource(item["key"], provider, organization_id=org["id"], capacity=rng.randint(1, 30),
+                                       availability=rng.choice(("周末", "工作日", "每月一次", "预约")),
+                                       contact=org["contact"])
         for biz in self.businesses[: max(1, len(self.businesses) // 10)]:
-            item = rng.choice(items)
-            rows.append({"id": self.new_id(), "item": item["key"], "provider_kind": "business",
-                         "business": biz["id"], "capacity": rng.randint(1, 10), "availability": "营业时间",
-                         "contact": biz["owner_name"]})
-        self.put(Resource, rows)
-
+            resources.add_resource(rng.choice(items)["key"], "business", business_id=biz["id"],
+                                   capacity=rng.randint(1, 10), availability="营业时间", contact=biz["owner_name"])

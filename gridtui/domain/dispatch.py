@@ -40,11 +40,12 @@ from gridtui.core.models import (
     Visit,
     Volunteer,
     VolunteerSkill,
+    by_id,
     database,
     live,
 )
 from gridtui.domain import needs as needs_domain
-from gridtui.domain.volunteers import _hours, get_volunteer, open_load, team_skills
+from gridtui.domain.volunteers import check_hours, get_volunteer, open_load, team_skills
 from gridtui.errors import GridError
 from gridtui.i18n import pick, t
 
@@ -108,7 +109,7 @@ def suggest(need_id: str, limit: int = 10) -> list[Candidate]:
         Volunteer.select(Volunteer.id, Volunteer.name, Volunteer.available, Volunteer.team, Household.building)
         .join(Resident, JOIN.LEFT_OUTER, on=(Volunteer.resident == Resident.id))
         .join(Household, JOIN.LEFT_OUTER, on=(Resident.household == Household.id))
-        .where(live(Volunteer))
+        .where(live(Volunteer) & Volunteer.ended_on.is_null())
     )
     places = {b: (c, g) for b, c, g in _fetch(Building.select(Building.id, Building.compound, Building.grid))}
     listed = {v for (v,) in VolunteerSkill.select(VolunteerSkill.volunteer)
@@ -202,17 +203,18 @@ def _reasons(skill: str, place: str, paired: bool, load: int, available: bool,
 # -- assigning and recording ---------------------------------------------------------------------
 
 
-def assign(need_id: str, volunteer_id: str, actor: str = "", note: str = "") -> str:
+def assign(need_id: str, volunteer_id: str, actor: str = "", note: str = "", *, at: datetime | None = None) -> str:
     """Send a volunteer to a need: the need becomes assigned; returns the assignment id."""
     vol = get_volunteer(volunteer_id)
+    at = at or datetime.now().replace(microsecond=0)
     with store.transaction():
-        needs_domain.transition(need_id, "assigned", actor=actor, note=note or vol.name)
-        return store.create(Assignment, need=need_id, volunteer=volunteer_id, assigned_at=datetime.now(),
+        needs_domain.transition(need_id, "assigned", actor=actor, note=note or vol.name, at=at)
+        return store.create(Assignment, need=need_id, volunteer=volunteer_id, assigned_at=at,
                             status="assigned", note=note).id
 
 
 def get_assignment(assignment_id: str) -> Assignment:
-    found = Assignment.get_or_none((Assignment.id == assignment_id) & live(Assignment))
+    found = by_id(Assignment, assignment_id)
     if found is None:
         raise GridError("dispatch.assignment_not_found", id=assignment_id)
     return found
@@ -227,16 +229,16 @@ def cancel(assignment_id: str, actor: str = "", note: str = "") -> None:
 
 
 def record_outcome(assignment_id: str, hours: float, materials: str = "", note: str = "", *,
-                   actor: str = "", on: date | None = None) -> str:
+                   actor: str = "", on: date | None = None, at: datetime | None = None) -> str:
     """What the volunteer did: the need is done and the hours go into the ledger; returns the log id."""
     assignment = get_assignment(assignment_id)
     if assignment.status != "assigned":
         raise AssignmentClosed(assignment.status)
-    hours = _hours(hours)
-    now = datetime.now()
-    item = NeedItem.get(NeedItem.key == needs_domain.get_need(assignment.need_id).item_id)
+    hours = check_hours(hours)
+    now = at or datetime.now()
+    item = NeedItem.get_by_id(needs_domain.get_need(assignment.need_id).item_id)
     with store.transaction():
-        needs_domain.mark_done(assignment.need_id, actor=actor, note=note)
+        needs_domain.mark_done(assignment.need_id, actor=actor, note=note, at=at)
         store.update(Assignment, assignment_id, status="done", done_at=now, hours=hours,
                      materials=materials, note=note)
         return store.create(ServiceLog, volunteer=assignment.volunteer_id, date=on or now.date(), hours=hours,

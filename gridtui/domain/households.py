@@ -7,8 +7,10 @@ removed resident is tombstoned with their register entries, never erased.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from peewee import fn
@@ -28,9 +30,10 @@ from gridtui.core.models import (
     live,
     live_row,
 )
+from gridtui.core.validate import fold, parse_date
 from gridtui.domain import privacy
 from gridtui.domain.visits import VisitInfo, visit_history
-from gridtui.errors import ValidationError
+from gridtui.errors import GridError, ValidationError
 from gridtui.i18n import pick
 
 EDITABLE = ("name", "sex", "birth_date", "id_number", "phone", "relation", "is_head",
@@ -99,11 +102,58 @@ class HouseholdDetail:
     grid_name: str
     status: str
     note: str
-    residents: tuple[ResidentInfo, ...]  # head first, then by age
+    residents: tuple[ResidentInfo, ...]  # those living here: head first, then by age
     registers: tuple[RegisterInfo, ...]  # the household's own (hardship, subsistence)
     visits: tuple[VisitInfo, ...]  # newest first
     needs: tuple[NeedInfo, ...]  # newest first
+    former: tuple[ResidentInfo, ...] = ()  # moved out or died: the register keeps them
 
+
+
+def find_household(address: str) -> str:
+    """A live household by its address as the walk list writes it (九天庄园7栋1单元101); spaces
+    and full-width digits do not matter."""
+    text = (address or "").strip()
+    found = Household.get_or_none((Household.address == text) & live(Household))
+    if found is not None:
+        return found.id
+    wanted = fold(text)
+    for hid, written in Household.select(Household.id, Household.address).where(live(Household)).tuples():
+        if wanted and fold(written) == wanted:
+            return hid
+    raise GridError("households.no_address", address=text)
+
+
+ADDRESS = re.compile(r"^(?P<compound>.+?)(?P<building>[0-9A-Za-z]+)(?:栋|号楼|幢|#)(?P<unit>\d+)单元(?P<door>[0-9A-Za-z-]+)$")
+"""An address as the walk list writes it: 九天庄园7栋1单元101."""
+
+
+def add_household(address: str, *, note: str = "") -> str:
+    """A new household (a flat the roster did not list) in a building the community has."""
+    from gridtui.domain.places import find_building
+    from gridtui.domain.roster import address_of
+
+    match = ADDRESS.match(re.sub(r"\s+", "", unicodedata.normalize("NFKC", address or "")))
+    if match is None:
+        raise GridError("households.bad_address", address=address)
+    building = find_building(f"{match['compound']}{match['building']}栋")
+    compound = Compound.get_by_id(building.compound_id)
+    unit, door = int(match["unit"]), match["door"]
+    written = address_of(compound.name, building.number, unit, door)
+    if Household.select().where((Household.address == written) & live(Household)).exists():
+        raise GridError("households.exists", address=written)
+    floor = int(door[:-2]) if door.isdigit() and len(door) >= 3 else 1
+    return store.create(Household, building=building.id, unit=unit, floor=floor, door=door, address=written,
+                        addr_key=f"{building.number}-{unit}-{door}", note=note).id
+
+
+def update_household(household_id: str, **values: Any) -> list[str]:
+    """A household's status (active, vacant, moved away) or note."""
+    _household(household_id)
+    for name in values:
+        if name not in ("status", "note"):
+            raise ValidationError(name, "households.not_editable")
+    return store.update(Household, household_id, **values)
 
 
 def _household(household_id: str) -> Household:
@@ -136,10 +186,8 @@ def detail(household_id: str, today: date | None = None) -> HouseholdDetail:
     entries = (
         RegisterEntry.select(RegisterEntry, RegisterKind)
         .join(RegisterKind)
-        .where(live(RegisterEntry) & (
-            (RegisterEntry.household == household_id)
-            | RegisterEntry.resident.in_([r.id for r in residents])
-        ))
+        .where(live(RegisterEntry) & (RegisterEntry.until.is_null() | (RegisterEntry.until >= (today or date.today())))
+               & ((RegisterEntry.household == household_id) | RegisterEntry.resident.in_([r.id for r in residents])))
         .order_by(RegisterKind.position)
     )
     for e in entries:
@@ -154,20 +202,22 @@ def detail(household_id: str, today: date | None = None) -> HouseholdDetail:
         .where(live(Need) & ((Need.household == household_id) | Need.resident.in_([r.id for r in residents])))
         .order_by(Need.opened_at.desc(), Need.id.desc())
     )
+    infos = [
+        ResidentInfo(
+            id=r.id, name=r.name, sex=r.sex, birth_date=r.birth_date, age=age(r.birth_date, today),
+            relation=r.relation, is_head=r.is_head, party_member=r.party_member, status=r.status,
+            id_masked=privacy.mask_id(r.id_number), phone_masked=privacy.mask_phone(r.phone),
+            registers=tuple(by_resident.get(r.id, ())),
+        )
+        for r in residents
+    ]
     return HouseholdDetail(
         id=h.id, address=h.address, addr_key=h.addr_key, compound=pick(compound.name, compound.name_en),
         building=building.number, unit=h.unit, floor=h.floor, door=h.door,
         grid_code=grid.code if grid else "", grid_name=grid.name if grid else "",
         status=h.status, note=h.note,
-        residents=tuple(
-            ResidentInfo(
-                id=r.id, name=r.name, sex=r.sex, birth_date=r.birth_date, age=age(r.birth_date, today),
-                relation=r.relation, is_head=r.is_head, party_member=r.party_member, status=r.status,
-                id_masked=privacy.mask_id(r.id_number), phone_masked=privacy.mask_phone(r.phone),
-                registers=tuple(by_resident.get(r.id, ())),
-            )
-            for r in residents
-        ),
+        residents=tuple(r for r in infos if r.status == "present"),
+        former=tuple(r for r in infos if r.status != "present"),
         registers=tuple(own),
         visits=tuple(visit_history(household_id)),
         needs=tuple(
@@ -197,6 +247,28 @@ def _check_id_unique(number: Any, resident_id: str | None) -> None:
     if other is not None:
         raise ValidationError("id_number", "households.id_duplicate", name=other.name,
                               address=Household.get_by_id(other.household_id).address)
+
+
+def find_resident(ref: str) -> str:
+    """A live resident by ID number, or by address and name (九天庄园7栋1单元101/张三) for someone
+    with no ID number yet (a newborn)."""
+    text = (ref or "").strip()
+    for sep in ("/", "／", ":", "："):
+        if sep in text:
+            address, _, name = text.rpartition(sep)
+            found = Resident.get_or_none((Resident.household == find_household(address)) & (Resident.name == name.strip())
+                                         & live(Resident))
+            if found is None:
+                raise GridError("households.no_resident", ref=text)
+            return found.id
+    from gridtui.core.validate import id_number
+
+    number = id_number(text)
+    found = Resident.select().where((Resident.id_number == number) & live(Resident)).order_by(
+        Resident.status != "present", Resident.id).first()
+    if found is None:
+        raise GridError("households.no_resident", ref=text)
+    return found.id
 
 
 def _one_head(household_id: str, resident_id: str) -> None:
@@ -256,11 +328,50 @@ def remove_resident(resident_id: str) -> None:
 
 
 def set_register(kind_key: str, *, resident_id: str | None = None, household_id: str | None = None,
-                 on: bool) -> None:
-    """Put a resident or household on a register (台账) or care group, or take them off.
+                 on: bool, since: date | str | None = None, note: str | None = None) -> None:
+    """Put a resident or household on a register (台账) or care group, or take them off (a
+    correction: the entry is removed; :func:`end_register` ends one and keeps it).
 
-    Idempotent: on when already on, or off when already off, writes nothing.
+    Idempotent: on when already on, or off when already off, writes nothing; ``since`` and
+    ``note`` given for an entry already there change it.
     """
+    where, target = _register_target(kind_key, resident_id, household_id)
+    with store.transaction():
+        entries = list(RegisterEntry.select().where(where & _current_entry()))
+        if on and not entries:
+            store.create(RegisterEntry, kind=kind_key, **target, note=note or "",
+                         since=parse_date(since, "since") if since else date.today())
+        elif on:
+            changes = {k: v for k, v in (("since", parse_date(since, "since") if since else None), ("note", note))
+                       if v is not None}
+            if changes:
+                store.update(RegisterEntry, entries[0].id, **changes)
+        else:
+            for entry in entries:
+                store.delete(RegisterEntry, entry.id)
+
+
+def end_register(kind_key: str, *, resident_id: str | None = None, household_id: str | None = None,
+                 on: date | str | None = None) -> int:
+    """Take a resident or household off a register from a day on (today): the entry stays, its
+    ``until`` the last day it held (the day before)."""
+    where, _target = _register_target(kind_key, resident_id, household_id)
+    day = (parse_date(on, "until") if on else date.today()) - timedelta(days=1)
+    with store.transaction():
+        entries = list(RegisterEntry.select(RegisterEntry.id).where(where & _current_entry()))
+        if not entries:
+            raise GridError("households.not_on_register")
+        for entry in entries:
+            store.update(RegisterEntry, entry.id, until=day)
+    return len(entries)
+
+
+def _current_entry():
+    return live(RegisterEntry) & (RegisterEntry.until.is_null() | (RegisterEntry.until >= date.today()))
+
+
+def _register_target(kind_key: str, resident_id: str | None, household_id: str | None):
+    """The entries' condition and owner for a register kind, checked against what it is kept for."""
     kind = RegisterKind.get_or_none(RegisterKind.key == kind_key)
     if kind is None:
         raise ValidationError("register", "households.unknown_register", kind=kind_key)
@@ -269,22 +380,20 @@ def set_register(kind_key: str, *, resident_id: str | None = None, household_id:
         if resident_id is None:
             raise ValidationError("register", "households.register_for_resident", kind=label)
         _resident(resident_id)
-        where = RegisterEntry.resident == resident_id
-    else:
-        if household_id is None:
-            raise ValidationError("register", "households.register_for_household", kind=label)
-        _household(household_id)
-        where = RegisterEntry.household == household_id
-    with store.transaction():
-        entries = list(RegisterEntry.select(RegisterEntry.id).where(
-            where & (RegisterEntry.kind == kind_key) & live(RegisterEntry)
-        ))
-        if on and not entries:
-            store.create(RegisterEntry, kind=kind_key, resident=resident_id if kind.target == "resident" else None,
-                         household=household_id if kind.target == "household" else None, since=date.today())
-        elif not on:
-            for entry in entries:
-                store.delete(RegisterEntry, entry.id)
+        return (RegisterEntry.resident == resident_id) & (RegisterEntry.kind == kind_key), {"resident": resident_id}
+    if household_id is None:
+        raise ValidationError("register", "households.register_for_household", kind=label)
+    _household(household_id)
+    return (RegisterEntry.household == household_id) & (RegisterEntry.kind == kind_key), {"household": household_id}
+
+
+def register_kind(text: str) -> str:
+    """A register kind's key from its key or its name in either language (低保户, hardship...)."""
+    wanted = fold(text)
+    for kind in RegisterKind.select():
+        if wanted in (fold(kind.key), fold(kind.zh), fold(kind.en)):
+            return kind.key
+    raise ValidationError("register", "households.unknown_register", kind=text)
 
 
 def reveal(resident_id: str, actor: str = "") -> tuple[str, str]:

@@ -32,6 +32,7 @@ from gridtui.core.models import (
     Resident,
     Visit,
     Volunteer,
+    by_id,
 )
 from gridtui.core.validate import NEED_SOURCES, NEED_STATUSES, SATISFACTION, URGENCIES, one_of
 from gridtui.domain.privacy import mask_phone, record_reveal
@@ -121,14 +122,12 @@ def open_need(
     ``due_hours`` is the caller's Settings.due_hours (the TUI passes its own config's); without
     it the default config file decides the due time.
     """
-    item = NeedItem.get_or_none(NeedItem.key == item_key)
-    if item is None:
-        raise GridError("needs.unknown_item", item=item_key)
-    urgency = urgency or item.urgency
+    item = _need_item(item_key)
+    urgency = urgency or item.get("urgency", "normal")
     one_of("urgency", urgency, URGENCIES)
     one_of("source", source, NEED_SOURCES)
     if resident_id is not None:
-        resident = Resident.get_or_none((Resident.id == resident_id) & (Resident.deleted == False))  # noqa: E712
+        resident = by_id(Resident, resident_id)
         if resident is None:
             raise GridError("needs.unknown_resident", id=resident_id)
         household_id = household_id or resident.household_id
@@ -154,12 +153,33 @@ def open_need(
     return need.id
 
 
+def find_item(text: str) -> str:
+    """A need item's key from its key or its name in either language (上门维修, plumbing...)."""
+    from gridtui.core.validate import fold
+
+    wanted = fold(text or "")
+    for key, zh, en in NeedItem.select(NeedItem.key, NeedItem.zh, NeedItem.en).tuples():
+        if wanted and wanted in (fold(key), fold(zh), fold(en)):
+            return key
+    raise GridError("needs.unknown_item", item=(text or "").strip())
+
+
+def _need_item(key: str) -> dict[str, Any]:
+    """A need item of the shipped catalog (what the database's catalog table is loaded from)."""
+    from gridtui.core.catalogs import need_items
+
+    found = next((i for i in need_items() if i["key"] == key), None)
+    if found is None:
+        raise GridError("needs.unknown_item", item=key)
+    return found
+
+
 def _exists(model, row_id: str) -> bool:
-    return model.select().where((model.id == row_id) & (model.deleted == False)).exists()  # noqa: E712
+    return by_id(model, row_id) is not None
 
 
 def get_need(need_id: str) -> Need:
-    need = Need.get_or_none((Need.id == need_id) & (Need.deleted == False))  # noqa: E712
+    need = by_id(Need, need_id)
     if need is None:
         raise GridError("needs.not_found", id=need_id)
     return need
@@ -203,21 +223,29 @@ def transition(
                      actor=actor or load_settings().worker_name, note=note)
 
 
-def start(need_id: str, *, actor: str = "", note: str = "") -> None:
+def running_assignment(need_id: str) -> str | None:
+    """The need's assignment still running (the newest), if any."""
+    found = (Assignment.select(Assignment.id).where(
+        (Assignment.need == need_id) & (Assignment.status == "assigned") & (Assignment.deleted == False))  # noqa: E712
+        .order_by(Assignment.assigned_at.desc(), Assignment.id.desc()).first())
+    return found.id if found else None
+
+
+def start(need_id: str, *, actor: str = "", note: str = "", at: datetime | None = None) -> None:
     """The volunteer is on it."""
-    transition(need_id, "in_progress", actor=actor, note=note)
+    transition(need_id, "in_progress", actor=actor, note=note, at=at)
 
 
-def mark_done(need_id: str, *, actor: str = "", note: str = "") -> None:
+def mark_done(need_id: str, *, actor: str = "", note: str = "", at: datetime | None = None) -> None:
     """The help was given (dispatch.record_outcome does this with the hours)."""
     with store.transaction():
         if get_need(need_id).status == "assigned":
-            transition(need_id, "in_progress", actor=actor)
-        transition(need_id, "done", actor=actor, note=note)
+            transition(need_id, "in_progress", actor=actor, at=at)
+        transition(need_id, "done", actor=actor, note=note, at=at)
 
 
 def follow_up(need_id: str, satisfaction: str, *, actor: str = "", note: str = "",
-              due_hours: dict[str, int] | None = None) -> str:
+              due_hours: dict[str, int] | None = None, at: datetime | None = None) -> str:
     """Record the follow-up visit (回访); an unsatisfied resident reopens the need.
 
     Returns the need's status afterwards (``followed_up``, or ``open`` when reopened, due again
@@ -225,22 +253,24 @@ def follow_up(need_id: str, satisfaction: str, *, actor: str = "", note: str = "
     """
     one_of("satisfaction", satisfaction, SATISFACTION)
     with store.transaction():
-        transition(need_id, "followed_up", actor=actor, note=note, satisfaction=satisfaction)
+        transition(need_id, "followed_up", actor=actor, note=note, satisfaction=satisfaction, at=at)
         if satisfaction != "unsatisfied":
             return "followed_up"
-        reopen(need_id, actor=actor, note=note, due_hours=due_hours)
+        reopen(need_id, actor=actor, note=note, due_hours=due_hours, at=at)
     return "open"
 
 
-def close(need_id: str, *, actor: str = "", note: str = "") -> None:
+def close(need_id: str, *, actor: str = "", note: str = "", at: datetime | None = None) -> None:
     """The loop is closed: helped, followed up, resident content."""
-    transition(need_id, "closed", actor=actor, note=note, closed_at=_now())
+    at = at or _now()
+    transition(need_id, "closed", actor=actor, note=note, closed_at=at, at=at)
 
 
-def reopen(need_id: str, *, actor: str = "", note: str = "", due_hours: dict[str, int] | None = None) -> None:
+def reopen(need_id: str, *, actor: str = "", note: str = "", due_hours: dict[str, int] | None = None,
+           at: datetime | None = None) -> None:
     """Back to open with a fresh due time (an assignment fell through, or the resident was not
     satisfied); an assignment still running is cancelled, so dispatch starts afresh."""
-    now = _now()
+    now = at or _now()
     with store.transaction():
         need = get_need(need_id)
         transition(need_id, "open", actor=actor, note=note, due_at=due_for(need.urgency, now, due_hours), at=now)

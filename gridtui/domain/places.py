@@ -1,7 +1,13 @@
-"""Setting up a community from scratch: its name, its grids, and which grid each building is in.
+"""Setting up a community from scratch: its name, its grids, which grid each building is in, and
+which worker looks after each grid.
 
-The demo builds all of this itself; a real office starts from an empty database, imports its
-rosters (which create compounds, buildings and households) and then draws its grids here.
+A real office starts from an empty database, imports its rosters (which create compounds,
+buildings and households) and then draws its grids here; the demo community is drawn through
+these same functions.
+
+A grid's worker is a name, and when the grid was given to a laptop (``grid worker 01 DEVICE``),
+that laptop's device id: that laptop then holds the grid as its own (home, walk list, needs
+board) without a ``my_grids`` setting, and stops holding it the day the grid goes to someone else.
 """
 
 from __future__ import annotations
@@ -10,7 +16,16 @@ import re
 
 from gridtui.core import store
 from gridtui.core.ids import stable_id
-from gridtui.core.models import Building, Community, Compound, Grid, live
+from gridtui.core.models import (
+    Building,
+    Business,
+    Community,
+    Compound,
+    Device,
+    Grid,
+    Household,
+    live,
+)
 from gridtui.errors import GridError
 
 COMMUNITY_ID = stable_id("community", "the community")
@@ -80,6 +95,17 @@ def find_building(ref: str) -> Building:
     return building
 
 
+def find_compound(ref: str) -> str:
+    """A compound by its name (either language) or its id."""
+    from gridtui.core.validate import fold
+
+    wanted = fold(ref)
+    for cid, zh, en in Compound.select(Compound.id, Compound.name, Compound.name_en).where(live(Compound)).tuples():
+        if wanted and (wanted in (fold(zh), fold(en)) or ref.strip() == cid):
+            return cid
+    raise GridError("places.no_compound", compound=ref)
+
+
 def assign_buildings(grid_ref: str, building_refs: list[str]) -> int:
     """Put buildings in a grid (all or none: one unknown building refuses the lot)."""
     grid = find_grid(grid_ref)
@@ -95,3 +121,105 @@ def unassigned_buildings() -> list[str]:
         .where(live(Building) & Building.grid.is_null()).order_by(Compound.name, Building.number).tuples()
     )
     return [f"{compound}{number}栋" for compound, number in rows]
+
+
+# -- a grid's worker -----------------------------------------------------------------------------
+
+
+def match_device(ref: str) -> Device | None:
+    """A laptop this database knows (itself or a trusted peer) by id, a unique start of it, or
+    name; None when ``ref`` names no laptop (it is then a person's name)."""
+    text = (ref or "").strip()
+    found = Device.get_or_none(Device.id == text)
+    if found is None and len(text) >= 6:
+        starts = list(Device.select().where(Device.id.startswith(text.lower())).limit(2))
+        found = starts[0] if len(starts) == 1 else None
+    if found is None:
+        named = [d for d in Device.select() if d.name.lower() == text.lower()]
+        if len(named) > 1:
+            raise GridError("places.ambiguous_device", name=text, ids=", ".join(d.id for d in named))
+        found = named[0] if named else None
+    if found is not None and found.revoked:
+        raise GridError("places.revoked_device", name=found.name)
+    return found
+
+
+def set_grid_worker(grid_ref: str, who: str, *, name: str | None = None, phone: str | None = None) -> dict[str, str]:
+    """The grid goes to another worker: ``who`` is their laptop (a device id or name) or, for a
+    worker with no laptop known here yet, their name. The old worker's laptop no longer holds
+    the grid once this change reaches it. Returns the grid's code, worker name and device."""
+    grid = find_grid(grid_ref)
+    device = match_device(who)
+    worker = (name or (device.name if device else who)).strip()
+    if not worker:
+        raise GridError("places.no_worker")
+    values = {"worker_name": worker, "worker_device": device.id if device else ""}
+    if phone is not None:
+        values["worker_phone"] = phone
+    store.update(Grid, grid.id, **values)
+    return {"grid": grid.code, "worker": worker, "device": device.id if device else ""}
+
+
+def grid_devices() -> dict[str, str]:
+    """Grid id -> the device id of its worker's laptop (grids given to a laptop only)."""
+    return dict(Grid.select(Grid.id, Grid.worker_device).where(live(Grid) & (Grid.worker_device != "")).tuples())
+
+
+def device_label(device_id: str) -> str:
+    """A laptop as people know it: its name and the start of its id; "-" for none."""
+    if not device_id:
+        return "-"
+    found = Device.get_or_none(Device.id == device_id)
+    return f"{found.name} ({device_id[:8]})" if found else device_id[:8]
+
+
+def my_grids(configured: list[str] | None = None) -> list[str]:
+    """The grids this laptop holds: the ``my_grids`` setting when there is one, else the codes of
+    the grids given to this laptop; empty means every grid (the office)."""
+    if configured:
+        return list(configured)
+    me = Device.get_or_none(Device.is_self == True)  # noqa: E712
+    if me is None:
+        return []
+    return [code for (code,) in Grid.select(Grid.code).where(live(Grid) & (Grid.worker_device == me.id)).tuples()]
+
+
+def end_grid(grid_ref: str) -> str:
+    """A grid is given up (merged into others); refused while buildings or shops are in it."""
+    grid = find_grid(grid_ref)
+    held = (Building.select().where(live(Building) & (Building.grid == grid.id)).count()
+            + Business.select().where(live(Business) & (Business.grid == grid.id)).count())
+    if held:
+        raise GridError("places.grid_not_empty", grid=grid.code, count=held)
+    store.delete(Grid, grid.id)
+    return grid.code
+
+
+def rename_compound(ref: str, name: str, name_en: str | None = None) -> None:
+    """Correct a compound's name (the walk list's addresses follow it)."""
+    from gridtui.domain.roster import address_of
+
+    compound_id = find_compound(ref)
+    name = name.strip()
+    with store.transaction():
+        store.update(Compound, compound_id, name=name, **({"name_en": name_en} if name_en is not None else {}))
+        for hid, number, unit, door in (Household.select(Household.id, Building.number, Household.unit, Household.door)
+                                        .join(Building, on=(Household.building == Building.id))
+                                        .where((Building.compound == compound_id) & live(Household)).tuples()):
+            store.update(Household, hid, address=address_of(name, number, unit, door))
+
+
+def remove_compound(ref: str) -> None:
+    """A compound entered by mistake (or pulled down) goes; refused while it has buildings."""
+    compound_id = find_compound(ref)
+    if Building.select().where(live(Building) & (Building.compound == compound_id)).exists():
+        raise GridError("places.compound_not_empty", compound=ref)
+    store.delete(Compound, compound_id)
+
+
+def remove_building(ref: str) -> None:
+    """A building entered by mistake (or pulled down) goes; refused while it has households."""
+    building = find_building(ref)
+    if Household.select().where(live(Household) & (Household.building == building.id)).exists():
+        raise GridError("places.building_not_empty", building=ref)
+    store.delete(Building, building.id)

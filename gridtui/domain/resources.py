@@ -1,9 +1,11 @@
 """Resources and partners: what co-building units, businesses, volunteers and social
-organisations offer against the 39-item resources catalog, and the co-building units themselves
-(共建单位) with their agreement and projects (public lectures, fire safety, policy talks...).
+organisations offer against the 39-item resources catalog, and the units themselves: co-building
+units (共建单位) with their agreement and projects (public lectures, fire safety, policy talks...),
+resident units and enterprises (驻区单位), social organisations (社会组织, the choir...).
 
 Each resource item says which need items it serves (``serves`` in data/resources.json), so a
-need can be matched to the resources that could meet it.
+need can be matched to the resources that could meet it. A unit that leaves is ended with the
+resources it offered; a resource that is no longer offered is ended alone.
 """
 
 from __future__ import annotations
@@ -15,13 +17,17 @@ from peewee import JOIN
 
 from gridtui.core import store
 from gridtui.core.models import Business, Organization, Resource, ResourceItem, Volunteer, live
-from gridtui.core.validate import parse_date
+from gridtui.core.validate import fold, parse_date
+from gridtui.domain.privacy import mask_phone
 from gridtui.errors import GridError, ValidationError
 from gridtui.i18n import pick, t
 
 PROVIDER_KINDS = ("organization", "business", "volunteer", "social_org")
 PROJECTS = ("public_lecture", "fire_safety", "policy_talk", "environment_cleanup", "first_aid", "culture_show")
 """The usual co-building projects; an office may record others as free text."""
+UNIT_KINDS = ("cobuilding", "resident_unit", "social_org")
+UNIT_FIELDS = ("kind", "name", "name_en", "contact", "phone", "agreement_date", "projects", "members")
+RESOURCE_FIELDS = ("item", "capacity", "availability", "contact", "note")
 
 
 
@@ -38,8 +44,7 @@ def add_resource(
     note: str = "",
 ) -> str:
     """Record something a partner offers; the provider must match its kind."""
-    if not ResourceItem.select().where(ResourceItem.key == item_key).exists():
-        raise GridError("resources.unknown_item", item=item_key)
+    item_key = find_item(item_key)
     if provider_kind not in PROVIDER_KINDS:
         raise ValidationError("provider_kind", "validate.choice", value=provider_kind,
                               allowed=" / ".join(PROVIDER_KINDS))
@@ -49,13 +54,63 @@ def add_resource(
              "volunteer": Volunteer}[provider_kind]
     if provider is None or not model.select().where((model.id == provider) & live(model)).exists():
         raise GridError("resources.unknown_provider", kind=t(f"resources.provider.{provider_kind}"))
-    if int(capacity) < 0:
-        raise ValidationError("capacity", "validate.range", low=0, high=100000, unit="")
     return store.create(
         Resource, item=item_key, provider_kind=provider_kind, organization=organization_id,
-        business=business_id, volunteer=volunteer_id, capacity=int(capacity),
+        business=business_id, volunteer=volunteer_id, capacity=_capacity(capacity),
         availability=availability, contact=contact, note=note,
     ).id
+
+
+def _capacity(value: Any) -> int:
+    try:
+        number = int(str(value).strip() or 0)
+    except ValueError as exc:
+        raise ValidationError("capacity", "validate.number", value=value) from exc
+    if not 0 <= number <= 100000:
+        raise ValidationError("capacity", "validate.range", low=0, high=100000, unit="")
+    return number
+
+
+def find_item(text: str) -> str:
+    """A resource item's key from its key or its name in either language."""
+    wanted = fold(text or "")
+    for key, zh, en in ResourceItem.select(ResourceItem.key, ResourceItem.zh, ResourceItem.en).tuples():
+        if wanted and wanted in (fold(key), fold(zh), fold(en)):
+            return key
+    raise GridError("resources.unknown_item", item=(text or "").strip())
+
+
+def update_resource(resource_id: str, **values: Any) -> list[str]:
+    """Change what a resource is, how much of it there is, when and from whom."""
+    _resource(resource_id)
+    for name in values:
+        if name not in RESOURCE_FIELDS:
+            raise ValidationError(name, "households.not_editable")
+    if "item" in values:
+        values["item"] = find_item(values["item"])
+    if "capacity" in values:
+        values["capacity"] = _capacity(values["capacity"])
+    return store.update(Resource, resource_id, **values)
+
+
+def end_resource(resource_id: str) -> None:
+    """The resource is no longer offered."""
+    _resource(resource_id)
+    store.delete(Resource, resource_id)
+
+
+def _resource(resource_id: str) -> Resource:
+    found = Resource.get_or_none((Resource.id == resource_id) & live(Resource))
+    if found is None:
+        raise GridError("resources.not_found", id=resource_id)
+    return found
+
+
+def find_resource(ref: str) -> str:
+    """A resource by its id, or a unique start or end of it (lists show the last 8)."""
+    from gridtui.domain.needs import resolve
+
+    return resolve(Resource, ref, "resources.not_found")
 
 
 def list_resources(
@@ -96,7 +151,17 @@ def list_resources(
     return out
 
 
-# -- co-building units ---------------------------------------------------------------------------
+# -- units: co-building units, resident units, social organisations ------------------------------
+
+
+def add_unit(
+    kind: str, name: str, *, name_en: str = "", contact: str = "", phone: str = "",
+    agreement_date: date | str | None = None, projects: list[str] | tuple[str, ...] = (), members: int = 0,
+) -> str:
+    """A partner unit of the community; a name is one unit (of whatever kind)."""
+    values = _unit_values({"kind": kind, "name": name, "name_en": name_en, "contact": contact, "phone": phone,
+                           "agreement_date": agreement_date, "projects": projects, "members": members}, None)
+    return store.create(Organization, **values).id
 
 
 def add_cobuilding_unit(
@@ -104,11 +169,128 @@ def add_cobuilding_unit(
     agreement_date: date | str | None = None, projects: list[str] | tuple[str, ...] = (),
 ) -> str:
     """A unit that signed a co-building agreement (共建协议) with the community."""
-    return store.create(
-        Organization, kind="cobuilding", name=name, name_en=name_en, contact=contact, phone=phone,
-        agreement_date=parse_date(agreement_date, "agreement_date") if agreement_date else None,
-        projects=list(dict.fromkeys(projects)),
-    ).id
+    return add_unit("cobuilding", name, name_en=name_en, contact=contact, phone=phone,
+                    agreement_date=agreement_date, projects=projects)
+
+
+def _unit_values(values: dict[str, Any], unit: Organization | None) -> dict[str, Any]:
+    """A unit's fields checked: a known kind, a name no other unit has, a date, a head count,
+    projects by their key where the name is a usual one."""
+    for name in values:
+        if name not in UNIT_FIELDS:
+            raise ValidationError(name, "households.not_editable")
+    if "kind" in values and values["kind"] not in UNIT_KINDS:
+        raise ValidationError("kind", "validate.choice", value=values["kind"], allowed=" / ".join(UNIT_KINDS))
+    if "name" in values:
+        other = match_unit(values["name"] or "")
+        if other is not None and (unit is None or other != unit.id):
+            raise ValidationError("organization_name", "resources.unit_exists", name=values["name"])
+    if "agreement_date" in values:
+        values["agreement_date"] = parse_date(values["agreement_date"], "agreement_date") or None
+    if "projects" in values:
+        values["projects"] = list(dict.fromkeys(project_key(p) for p in values["projects"] if p.strip()))
+    if "members" in values:
+        try:
+            values["members"] = max(0, int(values["members"] or 0))
+        except (TypeError, ValueError) as exc:
+            raise ValidationError("members", "validate.number", value=values["members"]) from exc
+    return values
+
+
+def project_key(text: str) -> str:
+    """A project's key when ``text`` names one of the usual projects, else the text as written."""
+    wanted = fold(text)
+    for key in PROJECTS:
+        if wanted in (fold(key), *(fold(project_label(key, lang)) for lang in ("zh", "en"))):
+            return key
+    return text.strip()
+
+
+def update_unit(org_id: str, **values: Any) -> list[str]:
+    """Change a unit's fields (its kind, names, contact, agreement, projects, members)."""
+    unit = _any_unit(org_id)
+    return store.update(Organization, org_id, **_unit_values(dict(values), unit))
+
+
+def end_unit(org_id: str) -> int:
+    """The unit leaves the community's partners, with the resources it offered; returns how
+    many resources ended with it."""
+    _any_unit(org_id)
+    with store.transaction():
+        offered = [r for (r,) in Resource.select(Resource.id).where(
+            (Resource.organization == org_id) & live(Resource)).tuples()]
+        for resource_id in offered:
+            store.delete(Resource, resource_id)
+        store.delete(Organization, org_id)
+    return len(offered)
+
+
+def _any_unit(org_id: str) -> Organization:
+    found = Organization.get_or_none((Organization.id == org_id) & live(Organization))
+    if found is None:
+        raise GridError("resources.unknown_unit", id=org_id)
+    return found
+
+
+def unit_kind(org_id: str) -> str:
+    """What kind of unit this is (cobuilding, resident_unit, social_org)."""
+    return _any_unit(org_id).kind
+
+
+def provider_of_unit(org_id: str) -> str:
+    """The provider kind a unit's resources are recorded under."""
+    return "social_org" if unit_kind(org_id) == "social_org" else "organization"
+
+
+def match_unit(name: str) -> str | None:
+    """The live unit with this name (Chinese or English), if any."""
+    wanted = fold(name)
+    if not wanted:
+        return None
+    for org_id, zh, en in Organization.select(Organization.id, Organization.name, Organization.name_en).where(
+            live(Organization)).order_by(Organization.id).tuples():
+        if wanted in (fold(zh), fold(en)):
+            return org_id
+    return None
+
+
+def find_unit(ref: str) -> str:
+    """A unit by its name (either language) or its id (or a unique start or end of it)."""
+    found = match_unit(ref)
+    if found is not None:
+        return found
+    from gridtui.domain.needs import resolve
+
+    return resolve(Organization, ref, "resources.unknown_unit")
+
+
+def upsert_unit(values: dict[str, Any]) -> str:
+    """One row of the office's list of units: made, or brought up to date (found by name).
+    Returns "created", "updated" or "unchanged"."""
+    found = match_unit(values.get("name", ""))
+    if found is None:
+        kind = values.pop("kind")
+        add_unit(kind, values.pop("name"), **values)
+        return "created"
+    return "updated" if update_unit(found, **values) else "unchanged"
+
+
+def list_units(kind: str | None = None) -> list[dict[str, Any]]:
+    """Every unit (or those of one kind) with its agreement, projects, members and resources."""
+    offered: dict[str, int] = {}
+    for (org,) in Resource.select(Resource.organization).where(
+            Resource.organization.is_null(False) & live(Resource)).tuples():
+        offered[org] = offered.get(org, 0) + 1
+    query = Organization.select().where(live(Organization))
+    if kind:
+        query = query.where(Organization.kind == kind)
+    return [
+        {"id": o.id, "kind": o.kind, "name": pick(o.name, o.name_en), "name_zh": o.name, "name_en": o.name_en,
+         "contact": o.contact, "phone": mask_phone(o.phone), "agreement_date": o.agreement_date,
+         "projects": list(o.projects or []), "project_labels": [project_label(p) for p in o.projects or []],
+         "members": o.members, "resources": offered.get(o.id, 0)}
+        for o in query.order_by(Organization.kind, Organization.name, Organization.id)
+    ]
 
 
 def _unit(org_id: str) -> Organization:

@@ -45,7 +45,7 @@ LIVE_COUNTS = {
     "cobuilding_units": (Organization, Organization.kind == "cobuilding"),
     "social_orgs": (Organization, Organization.kind == "social_org"),
     "businesses": (Business, None),
-    "volunteers": (Volunteer, None),
+    "volunteers": (Volunteer, Volunteer.ended_on.is_null()),  # still serving
     "teams": (Team, None),
 }
 """Synced tables counted as they stand (not deleted), with an optional filter."""

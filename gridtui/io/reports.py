@@ -70,7 +70,10 @@ class Filters:
     def describe(self) -> str:
         parts = []
         if self.grid is not None:
-            parts.append(t("office.filter.grid", grid=_grid_label(self.grid.code, self.grid.name)))
+            grid = _grid_label(self.grid.code, self.grid.name)
+            if self.grid.worker_name:  # whose grid the report is about
+                grid = t("office.filter.grid_worker", grid=grid, worker=self.grid.worker_name)
+            parts.append(t("office.filter.grid", grid=grid))
         if self.campaigns is not None and len(self.campaigns) == 1:
             parts.append(t("office.filter.campaign", campaign=pick(self.campaigns[0].name, self.campaigns[0].name_en)))
         if self.reveal:
@@ -141,7 +144,8 @@ def _campaigns(filters: Filters) -> list[Campaign]:
 def registers(filters: Filters) -> list[Sheet]:
     """One sheet per register kind; a household register lists the household's head.
 
-    An entry counts while its resident (or household) is live and its ``until`` has not passed.
+    An entry counts while its resident (or household) is live, the resident still lives here (not
+    moved out, not deceased) and its ``until`` has not passed.
     """
     today = filters.today or date.today()
     place = (Household.address, Household.unit, Household.floor, Household.door, Building.walk_order,
@@ -162,7 +166,7 @@ def registers(filters: Filters) -> list[Sheet]:
         RegisterEntry.select(*entry, *person, *place)
         .join(Resident, on=(RegisterEntry.resident == Resident.id))
         .join(Household, on=(Resident.household == Household.id))
-    ).where(live(Resident)).dicts())
+    ).where(live(Resident) & (Resident.status == "present")).dicts())
     by_household = list(scoped(
         RegisterEntry.select(*entry, Household.id.alias("household_id"), *place)
         .join(Household, on=(RegisterEntry.household == Household.id))
@@ -256,15 +260,18 @@ def resources(filters: Filters) -> list[Sheet]:
 
 
 def volunteers(filters: Filters) -> list[Sheet]:
-    """The registry with each volunteer's service hours, stints and last service (ServiceLog)."""
+    """The registry with each volunteer's service hours, stints and last service (ServiceLog);
+    a volunteer who stopped stays, with the day they stopped, and their hours. ID numbers and
+    phones are masked unless revealed (audited), as a resident's are."""
     service = {
         vid: (hours, stints, last) for vid, hours, stints, last in
         ServiceLog.select(ServiceLog.volunteer, fn.SUM(ServiceLog.hours), fn.COUNT(ServiceLog.id), fn.MAX(ServiceLog.date))
         .where(live(ServiceLog)).group_by(ServiceLog.volunteer).tuples()
     }
     query = (
-        Volunteer.select(Volunteer.id, Volunteer.name, Volunteer.phone, Volunteer.kind, Volunteer.work_unit,
-                         Volunteer.available, Volunteer.availability, Team.name.alias("team_zh"),
+        Volunteer.select(Volunteer.id, Volunteer.name, Volunteer.id_number, Volunteer.phone, Volunteer.kind,
+                         Volunteer.work_unit, Volunteer.available, Volunteer.availability, Volunteer.ended_on,
+                         Team.name.alias("team_zh"),
                          Team.name_en.alias("team_en"), Grid.name.alias("grid_name"))
         .join(Team, JOIN.LEFT_OUTER, on=(Volunteer.team == Team.id))
         .switch(Volunteer).join(Resident, JOIN.LEFT_OUTER, on=(Volunteer.resident == Resident.id))
@@ -275,18 +282,18 @@ def volunteers(filters: Filters) -> list[Sheet]:
     )
     if filters.grid is not None:
         query = query.where(Building.grid == filters.grid.id)
-    _, mask_phone = _maskers(filters.reveal)
+    mask_id, mask_phone = _maskers(filters.reveal)
     rows = []
     for v in query.dicts():
         hours, stints, last = service.get(v["id"], (0.0, 0, None))
         rows.append([
-            v["name"], mask_phone(v["phone"]), t(f"volunteers.kind.{v['kind']}", default=v["kind"]),
-            pick(v["team_zh"], v["team_en"]), v["work_unit"], v["grid_name"] or "",
-            t("office.yes") if v["available"] else t("office.no"), v["availability"],
-            float(hours or 0), stints, _as_date(last),
+            v["name"], mask_id(v["id_number"]), mask_phone(v["phone"]),
+            t(f"volunteers.kind.{v['kind']}", default=v["kind"]), pick(v["team_zh"], v["team_en"]), v["work_unit"],
+            v["grid_name"] or "", t("office.yes") if v["available"] else t("office.no"), v["availability"],
+            float(hours or 0), stints, _as_date(last), _as_date(v["ended_on"]),
         ])
-    columns = _cols("name", "phone", "volunteer_kind", "team", "work_unit", "grid", "available",
-                    "availability", "hours:float", "stints:int", "last_service:date")
+    columns = _cols("name", "id_number", "phone", "volunteer_kind", "team", "work_unit", "grid", "available",
+                    "availability", "hours:float", "stints:int", "last_service:date", "ended_on:date")
     return [Sheet(t("office.kind.volunteers"), columns, rows)]
 
 

@@ -164,9 +164,12 @@ async def test_a_need_recorded_on_the_visit_screen_appears_on_the_board(make_app
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        from gridtui.core.models import Household
+        from gridtui.core.models import Household, Visit
 
-        household = Household.select().order_by(Household.id).first()
+        # a household already called on in this campaign: the need points at that visit
+        household = (Household.select().join(Visit, on=(Visit.household == Household.id))
+                     .where((Visit.campaign == app.campaign_id) & (Visit.outcome == "done"))
+                     .order_by(Household.id).first())
         app.open_visit([household.id])
         await settle(pilot)
         await pilot.press("n")

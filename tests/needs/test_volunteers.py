@@ -90,9 +90,13 @@ def test_pairings_are_visible_from_both_sides(town):
     assert sorted(p["household_id"] for p in mine) == sorted(households)
     theirs = volunteers.pairings_of_household(households[0])
     assert [(p["volunteer"], p["phone"]) for p in theirs] == [("党员老李", "137****2222")]
-    volunteers.unpair(pairs[0])
+    volunteers.end_pairing(pairs[0], on="2026-06-30")
     assert volunteers.pairings_of_household(households[0]) == []
     assert len(volunteers.volunteer_detail(member)["pairings"]) == 2
+    from gridtui.core.models import Pairing
+
+    ended = Pairing.get_by_id(pairs[0])
+    assert not ended.deleted and str(ended.until) == "2026-06-30"  # the history stays
 
 
 def test_resources_and_cobuilding_units(town):

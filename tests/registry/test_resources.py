@@ -26,7 +26,7 @@ async def test_resources_filters_and_an_agreement_date(make_app):
         offered = app.screen.query_one("#resources-list", PagedList)
         units = app.screen.query_one("#resources-units", PagedList)
         assert offered.count == len(resources.list_resources()) > 0
-        assert units.count == len(resources.list_cobuilding_units()) > 0
+        assert units.count == len(resources.list_units()) > 0
         first = offered.current
         assert first["item"] in screen_text(app) and "共建单位" in screen_text(app)
 

@@ -13,14 +13,15 @@ from datetime import date
 
 
 async def main(db_path: str) -> None:
-    from gridtui.core.models import Household
+    from tui_helpers import unvisited_households
+
     from gridtui.tui import GridApp
 
     app = GridApp(db_path=db_path, lang="en", today=date(2026, 7, 14))
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        household = Household.select().order_by(Household.id).first().id
+        household = unvisited_households().first().id
         app.open_visit([household])
         await pilot.pause()
         await app.workers.wait_for_complete()

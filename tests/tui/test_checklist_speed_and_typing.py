@@ -3,20 +3,20 @@ the key that can begin an answer while the screen's keys stay commands on every 
 
 from __future__ import annotations
 
-from gridtui.core.models import Answer, Household
+from gridtui.core.models import Answer
 from gridtui.domain import visits
 from gridtui.tui.screens.dialogs import KeymapScreen, NeedDialog
 from gridtui.tui.screens.visit import VisitScreen
 from gridtui.tui.widgets.checklist import Checklist, KeyedRow, TypedRow
 
-from .tui_helpers import SIZE, screen_text, settle
+from .tui_helpers import SIZE, screen_text, settle, unvisited_households
 
 D2D = "door_to_door:"
 
 
 async def open_visit(pilot) -> tuple[VisitScreen, Checklist]:
     await settle(pilot)
-    pilot.app.open_visit([Household.select().order_by(Household.id).first().id])
+    pilot.app.open_visit([unvisited_households().first().id])
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, VisitScreen)

@@ -13,11 +13,13 @@ from gridtui.tui.screens.visit import VisitScreen
 from gridtui.tui.widgets.checklist import Checklist, KeyedRow, TypedRow
 from gridtui.tui.widgets.paged_list import PagedList
 
-from .tui_helpers import SIZE, screen_text, settle
+from .tui_helpers import SIZE, screen_text, settle, unvisited_households
 
 
 def a_resident_with_phone() -> Resident:
-    return (Resident.select().where((Resident.phone != "") & (Resident.deleted == False) & Resident.is_head)  # noqa: E712
+    """The head of a household not yet visited in the active campaign, with a phone."""
+    return (Resident.select().where((Resident.phone != "") & (Resident.deleted == False) & Resident.is_head  # noqa: E712
+                                    & Resident.household.in_(unvisited_households()))
             .order_by(Resident.id).first())
 
 

@@ -18,6 +18,8 @@ async def walk_list(pilot) -> None:
 
 async def visit_opened(pilot) -> None:
     await walk_list(pilot)
+    await pilot.press("v")  # a household not visited yet: a visit begins
+    await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
 

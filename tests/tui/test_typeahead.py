@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from textual import events
 
-from gridtui.core.models import Household
 from gridtui.domain import visits
 from gridtui.tui.screens.visit import VisitScreen
 from gridtui.tui.widgets.checklist import Checklist
 
-from .tui_helpers import SIZE, settle
+from .tui_helpers import SIZE, settle, unvisited_households
 
 D2D = "door_to_door:"
 
@@ -27,7 +26,7 @@ def burst(app, *keys: str) -> None:
 
 async def open_visit(pilot, index: int = 0) -> VisitScreen:
     await settle(pilot)
-    ids = [h.id for h in Household.select().order_by(Household.id)]
+    ids = [h.id for h in unvisited_households()]
     pilot.app.open_visit(ids, index)
     await settle(pilot)
     assert isinstance(pilot.app.screen, VisitScreen)
@@ -133,8 +132,9 @@ async def test_from_home_to_an_answer_in_one_burst(make_app):
     app = make_app(lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        # home: open the first grid; its buildings: the whole grid; the walk list: third household
-        burst(app, "enter", "enter", "j", "j", "enter", "5", "enter", "space")
+        # home: open the first grid; its buildings: the whole grid; the walk list, not visited
+        # yet: the third household
+        burst(app, "enter", "enter", "v", "j", "j", "enter", "5", "enter", "space")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, VisitScreen) and screen.index == 2

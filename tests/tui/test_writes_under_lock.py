@@ -7,13 +7,12 @@ import asyncio
 import subprocess
 import sys
 
-from gridtui.core.models import Household
 from gridtui.domain import visits
 from gridtui.i18n import t
 from gridtui.tui.screens.visit import VisitScreen
 from gridtui.tui.widgets.checklist import Checklist
 
-from .tui_helpers import SIZE, settle
+from .tui_helpers import SIZE, settle, unvisited_households
 
 D2D = "door_to_door:"
 
@@ -43,7 +42,7 @@ class AnotherProgram:
 
 async def open_visit(pilot) -> VisitScreen:
     await settle(pilot)
-    pilot.app.open_visit([Household.select().order_by(Household.id).first().id])
+    pilot.app.open_visit([unvisited_households().first().id])
     await settle(pilot)
     assert isinstance(pilot.app.screen, VisitScreen)
     return pilot.app.screen
@@ -111,7 +110,7 @@ async def test_a_full_disk_is_said_in_its_own_sentence_and_the_screen_goes_on(ma
     app = make_app(lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        ids = [h.id for h in Household.select().order_by(Household.id)]
+        ids = [h.id for h in unvisited_households()]
         app.open_visit(ids)
         await settle(pilot)
         screen = app.screen

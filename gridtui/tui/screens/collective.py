@@ -2,10 +2,13 @@
 
 The list shows each issue with its compound, meeting date, status, how many needs it groups and
 the office's figure "from meeting to done in N days"; ``s`` cycles the status. One issue shows
-its decision and its needs (the needs board's rows; Enter opens a need); ``m`` records the
-deliberation meeting (红色议事会: date, attendees, decision) and ``d`` marks the work done, which
-moves its waiting needs to done. Both go through gridtui.domain.collective, so a done date before
-the meeting or a completion without a meeting is refused in one sentence on the form.
+its decision and its needs (the needs board's rows; Enter opens a need); ``a`` attaches another
+need (by the id the board shows), ``x`` takes the need under the cursor out, ``t`` renames the
+issue; ``m`` records the deliberation meeting (红色议事会: date, attendees, decision) and ``d``
+marks the work done, which moves its waiting needs to done. All go through
+gridtui.domain.collective, so a done date before the meeting or a completion without a meeting is
+refused in one sentence on the form. An issue is opened from the needs board: mark the needs that
+share a cause with space, then ``C``.
 """
 
 from __future__ import annotations
@@ -119,6 +122,9 @@ class IssueScreen(GridScreen):
     BINDINGS = [
         bind("m", "meeting", "collective.meeting"),
         bind("d", "complete", "collective.complete"),
+        bind("a", "attach", "collective.attach"),
+        bind("x", "detach", "collective.detach"),
+        bind("t", "rename", "collective.rename"),
         bind("escape", "app.pop_screen", "collective.issue_back"),
     ]
 
@@ -223,6 +229,53 @@ class IssueScreen(GridScreen):
                              lambda saved: self.load() if saved else None)
 
 
+    def _after(self, saved: object) -> None:
+        if saved:
+            self.load()
+
+    def action_attach(self) -> None:
+        if self.issue is None:
+            return
+        issue = self.issue
+
+        def save(values: dict[str, str]) -> str:
+            from gridtui.domain import collective, needs
+
+            required(values, "need")
+            collective.attach_needs(issue["id"], [needs.resolve_id(values["need"])])
+            return t("lists.collective.attached", count=1, title=issue["title"])
+
+        self.app.push_screen(FormDialog(t("registry.col.attach_title", title=issue["title"]),
+                                        [("need", t("field.need"), "")], save), self._after)
+
+    def action_detach(self) -> None:
+        from gridtui.domain import collective
+
+        need = self.query_one(PagedList).current
+        if self.issue is None or need is None:
+            self.notify(t("registry.col.no_needs"), severity="warning")
+            return
+        issue = self.issue
+        with self.app.guarded():
+            self.app.writes.save(lambda: collective.detach_needs(issue["id"], [need.id]), shown=lambda _: (
+                self.notify(t("lists.collective.detached", count=1, title=issue["title"])), self.load()))
+
+    def action_rename(self) -> None:
+        if self.issue is None:
+            return
+        issue = self.issue
+
+        def save(values: dict[str, str]) -> str:
+            from gridtui.domain import collective
+
+            required(values, "title")
+            collective.rename(issue["id"], values["title"])
+            return t("lists.edited", name=values["title"], fields=t("field.title"))
+
+        self.app.push_screen(FormDialog(t("registry.col.rename_title"), [("title", t("field.title"), issue["title"])],
+                                        save), self._after)
+
+
 def render_issue_detail(i: dict) -> Text:
     """The issue's place, meeting, decision and completion as text."""
     out = Text()
@@ -239,3 +292,4 @@ def render_issue_detail(i: dict) -> Text:
     if i["days_meeting_to_done"] is not None:
         out.append(t("collective.days", days=i["days_meeting_to_done"]) + "\n", "bold green")
     return out
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from rich.text import Text
@@ -21,7 +22,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from gridtui.core.validate import RELATIONS
-from gridtui.errors import ValidationError
+from gridtui.errors import GridError, ValidationError
 from gridtui.i18n import pick, t
 from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
@@ -105,15 +106,22 @@ class KeymapScreen(GridModal):
             yield Static(t("tui.keys.hint"), markup=False, classes="dialog-hint")
 
 
+OFFICE_SOURCES = ("phone", "walk_in", "hotline", "platform", "meeting")
+"""Where a need the office records comes from (a visit's need comes from the visit)."""
+
+
 class NeedDialog(GridModal):
-    """Record a need for this household on the spot: item by type-ahead, urgency, note."""
+    """Record a need: at the door for this household (item by type-ahead, urgency, note), or,
+    from the needs board (``household_id`` None), one that came in by phone, a walk-in, the
+    12345 hotline or the online platform: then the household's address or the resident's ID
+    number comes first, and where the need came from."""
 
     BINDINGS = [
         bind("escape", "dismiss", "dialog.close"),
         bind("ctrl+s", "save", "need.save"),
     ]
 
-    def __init__(self, household_id: str, visit_id: str | None) -> None:
+    def __init__(self, household_id: str | None, visit_id: str | None) -> None:
         super().__init__()
         self.household_id, self.visit_id = household_id, visit_id
         from gridtui.core.catalogs import need_items
@@ -121,9 +129,19 @@ class NeedDialog(GridModal):
         self.items = need_items()
         self.chosen: dict | None = None
 
+    @property
+    def office(self) -> bool:
+        return self.household_id is None
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(t("tui.need.title"), classes="dialog-title", markup=False)
+            yield Static(t("tui.need.title_office" if self.office else "tui.need.title"), classes="dialog-title",
+                         markup=False)
+            if self.office:
+                yield Input(placeholder=t("tui.need.where_placeholder"), id="need-where")
+                with RadioSet(id="need-source"):
+                    for source in OFFICE_SOURCES:
+                        yield RadioButton(t(f"needs.source.{source}"), value=source == "phone", name=source)
             yield Input(placeholder=t("tui.need.item_placeholder"), id="need-item")
             yield OptionList(*self._options(""), id="need-items")
             with RadioSet(id="need-urgency"):
@@ -134,7 +152,7 @@ class NeedDialog(GridModal):
             yield Static(t("tui.need.hint"), classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#need-item", Input).focus()
+        self.query_one("#need-where" if self.office else "#need-item", Input).focus()
         self.query_one("#need-error", Static).display = False
 
     def _options(self, query: str) -> list[Option]:
@@ -172,7 +190,9 @@ class NeedDialog(GridModal):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id == "need-item":
+        if event.input.id == "need-where":
+            self.query_one("#need-item", Input).focus()
+        elif event.input.id == "need-item":
             options = self.query_one("#need-items", OptionList)
             if options.highlighted is not None and options.option_count:
                 self._pick(options.get_option_at_index(options.highlighted).id)
@@ -194,14 +214,27 @@ class NeedDialog(GridModal):
         pressed = self.query_one("#need-urgency", RadioSet).pressed_button
         settings, household_id, visit_id, item = self.app.settings, self.household_id, self.visit_id, self.chosen["key"]
         urgency, note = pressed.name if pressed else None, self.query_one("#need-note", Input).value
+        source, where = "visit", ""
+        if self.office:
+            source_button = self.query_one("#need-source", RadioSet).pressed_button
+            source = source_button.name if source_button else "phone"
+            where = self.query_one("#need-where", Input).value
+
+        def write() -> str:
+            resident = None
+            place = household_id
+            if self.office:
+                place, resident = _need_place(where)
+            return needs.open_need(place, item, urgency=urgency, note=note, source=source, visit_id=visit_id,
+                                   resident_id=resident, actor=settings.worker_name, due_hours=settings.due_hours)
+
         try:
-            self.app.writes.save(lambda: needs.open_need(
-                household_id, item, urgency=urgency, note=note, source="visit", visit_id=visit_id,
-                actor=settings.worker_name, due_hours=settings.due_hours,
-            ))
-        except ValidationError as exc:
+            self.app.writes.save(write)
+        except GridError as exc:
             error.update(exc.message())
             error.display = True
+            if self.office and (not isinstance(exc, ValidationError) or exc.field == "id_number"):
+                self.query_one("#need-where", Input).focus()
             return
         except Exception as exc:  # noqa: BLE001 - one sentence, never a traceback
             self.app.report(exc)
@@ -210,7 +243,19 @@ class NeedDialog(GridModal):
         self.dismiss(True)
 
 
-def _choice_key(text: str, keys: tuple[str, ...], label_key: str) -> str:
+def _need_place(where: str) -> tuple[str | None, str | None]:
+    """(household, resident) from what was typed: an address, or a resident's ID number."""
+    from gridtui.domain import households
+
+    text = where.strip()
+    if not text:
+        raise GridError("tui.need.where_required")
+    if text[:1].isdigit() or "/" in text or "／" in text:  # an ID number, or ADDRESS/NAME
+        return None, households.find_resident(text)
+    return households.find_household(text), None
+
+
+def choice_key(text: str, keys: tuple[str, ...], label_key: str) -> str:
     """A relation or sex typed as its key or as its label in either language (户主, head, 男, M)."""
     wanted = text.strip().lower()
     for key in keys:
@@ -231,6 +276,10 @@ class ResidentDialog(GridModal):
     MASKED = {"id_number": "id_masked", "phone": "phone_masked"}
     LABELLED = {"relation": "tui.relation", "sex": "tui.sex"}
 
+    HOW = ("record", "arrival", "birth")
+    """A resident added is someone the register missed, a newcomer, or a newborn: the last two
+    are life events, kept in the register's history."""
+
     def __init__(self, household_id: str, resident: Any | None) -> None:
         super().__init__()
         self.household_id, self.resident = household_id, resident
@@ -240,6 +289,10 @@ class ResidentDialog(GridModal):
         r = self.resident
         with Vertical(classes="dialog wide"):
             yield Static(t("tui.resident.edit_title" if r else "tui.resident.add_title"), classes="dialog-title", markup=False)
+            if r is None:
+                with RadioSet(id="res-how"):
+                    for how in self.HOW:
+                        yield RadioButton(t(f"tui.resident.how.{how}"), value=how == "record", name=how)
             for name in self.FIELDS:
                 with Horizontal(classes="form-row"):
                     yield Label(t(f"field.{name}"), classes="form-label")
@@ -276,26 +329,39 @@ class ResidentDialog(GridModal):
         from gridtui.domain import households
 
         values: dict[str, Any] = {name: self.query_one(f"#res-{name}", Input).value.strip() for name in self.FIELDS}
+        typed_relation = values["relation"]
         if self.resident:  # an empty masked field means "keep what is stored"
             values = {k: v for k, v in values.items() if v or k not in (*self.MASKED, "relation")}
         elif not values["relation"]:
             values["relation"] = "other"
         if values.get("relation"):
-            values["relation"] = _choice_key(values["relation"], RELATIONS, "tui.relation")
+            values["relation"] = choice_key(values["relation"], RELATIONS, "tui.relation")
         if values.get("sex"):
-            values["sex"] = _choice_key(values["sex"], ("M", "F"), "tui.sex")
+            values["sex"] = choice_key(values["sex"], ("M", "F"), "tui.sex")
         values["party_member"] = self.query_one("#res-party", Checkbox).value
         values["birth_date"] = values.get("birth_date") or None
         registers = set(self.query_one(SelectionList).selected)
         error = self.query_one("#res-error", Static)
         resident, household_id, held = self.resident, self.household_id, self.held
+        how = "record"
+        if resident is None:
+            pressed = self.query_one("#res-how", RadioSet).pressed_button
+            how = pressed.name if pressed else "record"
+        today, actor = self.app.today, self.app.settings.worker_name
 
         def write() -> None:
+            from gridtui.domain import life_events
+
             if resident:
                 resident_id = resident.id
                 households.update_resident(resident_id, **values)
-            else:
+            elif how == "record":
                 resident_id = households.add_resident(household_id, **values)
+            else:  # a newborn's day is their birth date; a newcomer's, today
+                day = values["birth_date"] if how == "birth" and values["birth_date"] else today
+                if how == "birth" and not typed_relation:
+                    values["relation"] = "child"
+                resident_id = life_events.arrive(household_id, born=how == "birth", on=day, actor=actor, **values)
             for kind in registers ^ held:
                 households.set_register(kind, resident_id=resident_id, on=kind in registers)
 
@@ -312,4 +378,86 @@ class ResidentDialog(GridModal):
             self.app.report(exc)
             return
         self.notify(t("tui.resident.saved", name=values.get("name") or self.resident.name))
+        self.dismiss(True)
+
+
+class LifeEventDialog(GridModal):
+    """A resident's life event, from the visit's residents panel or the household screen: moved
+    out of the community, moved to another household here, died, relation to the head changed.
+    Each is kept in the register's history and updates the registers it touches."""
+
+    BINDINGS = [
+        bind("escape", "dismiss", "dialog.close"),
+        bind("ctrl+s", "save", "life.save"),
+    ]
+    KINDS = ("move_out", "move", "death", "relation")
+
+    def __init__(self, resident: Any) -> None:
+        super().__init__()
+        self.resident = resident
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(t("tui.life.title", name=self.resident.name), classes="dialog-title", markup=False)
+            with RadioSet(id="life-kind"):
+                for kind in self.KINDS:
+                    yield RadioButton(t(f"tui.life.kind.{kind}"), value=kind == "move_out", name=kind)
+            for name, placeholder in (("happened_on", ""), ("household", t("tui.life.hint.household")),
+                                      ("relation", t("tui.resident.hint.relation", default="")),
+                                      ("to", t("tui.life.hint.to")), ("note", "")):
+                with Horizontal(classes="form-row"):
+                    yield Label(t(f"field.{name}"), classes="form-label")
+                    value = f"{self.app.today or date.today()}" if name == "happened_on" else ""
+                    yield Input(value, placeholder=placeholder, id=f"life-{name}", classes="form-input")
+            yield Static("", id="life-error", classes="item-error", markup=False)
+            yield Static(t("tui.life.hint"), classes="dialog-hint", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#life-error", Static).display = False
+        self.query_one("#life-kind", RadioSet).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        from gridtui.domain import households, life_events
+
+        pressed = self.query_one("#life-kind", RadioSet).pressed_button
+        kind = pressed.name if pressed else "move_out"
+        value = {n: self.query_one(f"#life-{n}", Input).value.strip()
+                 for n in ("happened_on", "household", "relation", "to", "note")}
+        resident, actor = self.resident.id, self.app.settings.worker_name
+        relation = choice_key(value["relation"], RELATIONS, "tui.relation") if value["relation"] else None
+        day = value["happened_on"] or None
+
+        def write() -> str:
+            if kind == "move_out":
+                life_events.move_out(resident, on=day, to=value["to"], actor=actor, note=value["note"])
+            elif kind == "death":
+                life_events.death(resident, on=day, actor=actor, note=value["note"])
+            elif kind == "move":
+                if not value["household"]:
+                    raise ValidationError("household", "validate.required")
+                life_events.move(resident, households.find_household(value["household"]), relation=relation,
+                                 on=day, actor=actor, note=value["note"])
+            else:
+                if relation is None:
+                    raise ValidationError("relation", "validate.required")
+                life_events.change_relation(resident, relation, on=day, actor=actor, note=value["note"])
+            return t(f"tui.life.saved.{kind}", name=self.resident.name)
+
+        try:
+            self.app.writes.save(write, shown=self.app.notify)
+        except GridError as exc:
+            error = self.query_one("#life-error", Static)
+            error.update(exc.message())
+            error.display = True
+            field = exc.field if isinstance(exc, ValidationError) else "household" if kind == "move" else ""
+            if self.query(f"#life-{field}"):
+                self.query_one(f"#life-{field}", Input).focus()
+            return
+        except Exception as exc:  # noqa: BLE001 - one sentence, never a traceback
+            self.app.report(exc)
+            return
         self.dismiss(True)

@@ -1,9 +1,10 @@
 """A small form over the current screen, shared by the office's registry screens.
 
 A form is a few labelled inputs and a ``save(values)`` callable that calls gridtui.domain and
-returns the notice to show. A refusal (any GridError: a bad date, a move the domain does not
-allow) is shown inline under the form, in the user's language, with the cursor on the field it
-names; nothing is written and the form stays open.
+returns the notice to show. The save goes through the app's writes (:mod:`gridtui.tui.writes`),
+so another program's lock never freezes the screen. A refusal (any GridError: a bad date, a move
+the domain does not allow) is shown inline under the form, in the user's language, with the
+cursor on the field it names; nothing is written and the form stays open.
 """
 
 from __future__ import annotations
@@ -58,8 +59,9 @@ class FormDialog(GridModal):
 
     def action_save(self) -> None:
         values = {name: self.query_one(f"#form-{name}", Input).value.strip() for name, _, _ in self.fields}
+        save, app = self.save, self.app
         try:
-            notice = self.save(values)
+            app.writes.save(lambda: save(values), shown=app.notify)
         except GridError as exc:
             error = self.query_one("#form-error", Static)
             error.update(exc.message())
@@ -70,7 +72,6 @@ class FormDialog(GridModal):
         except Exception as exc:  # noqa: BLE001 - one sentence, never a traceback
             self.app.report(exc)
             return
-        self.notify(notice)
         self.dismiss(True)
 
 
@@ -79,3 +80,49 @@ def required(values: dict[str, str], *names: str) -> None:
     for name in names:
         if not values.get(name):
             raise ValidationError(name, "validate.required")
+
+
+class ChoiceDialog(GridModal):
+    """A question with a few answers (end this volunteer: send their needs back, or keep them?).
+
+    ``choices`` are (key, label); Enter on one runs ``save(key)`` through the app's writes and
+    closes the dialog with the key; Escape closes it with nothing done. A refusal is shown under
+    the question and the dialog stays open.
+    """
+
+    BINDINGS = [bind("escape", "dismiss", "dialog.close")]
+
+    def __init__(self, title: str, question: str, choices: list[tuple[str, str]],
+                 save: Callable[[str], str]) -> None:
+        super().__init__()
+        self.form_title, self.question, self.choices, self.save = title, question, choices, save
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import OptionList
+        from textual.widgets.option_list import Option
+
+        with Vertical(classes="dialog wide"):
+            yield Static(self.form_title, classes="dialog-title", markup=False)
+            yield Static(self.question, markup=False)
+            yield OptionList(*(Option(label, id=key) for key, label in self.choices), id="choice-list")
+            yield Static("", id="form-error", classes="item-error", markup=False)
+            yield Static(t("registry.choice.hint"), classes="dialog-hint", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#form-error", Static).display = False
+        self.query_one("#choice-list").focus()
+
+    def on_option_list_option_selected(self, event) -> None:
+        event.stop()
+        key, save, app = event.option.id, self.save, self.app
+        try:
+            app.writes.save(lambda: save(key), shown=app.notify)
+        except GridError as exc:
+            error = self.query_one("#form-error", Static)
+            error.update(exc.message())
+            error.display = True
+            return
+        except Exception as exc:  # noqa: BLE001 - one sentence, never a traceback
+            self.app.report(exc)
+            return
+        self.dismiss(key)

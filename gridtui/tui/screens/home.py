@@ -123,10 +123,11 @@ def campaign_line(campaign: str) -> Text:
 
 def load_home(app) -> HomeData:
     """Everything the home screen shows, read in one go (runs in a worker thread)."""
-    from gridtui.domain import businesses, needs, visits
+    from gridtui.domain import businesses, needs, places, visits
 
     campaign_id = app.campaign_id
-    mine = list(visits.grids(mine=app.settings.my_grids or None))
+    held = places.my_grids(app.settings.my_grids)  # the setting, else the grids given to this laptop
+    mine = list(visits.grids(mine=held or None))
     campaign, grids = "", [GridCoverage(g.id, g.code, g.name) for g in mine]
     if campaign_id:
         campaign = visits.campaign(campaign_id).label
@@ -135,7 +136,7 @@ def load_home(app) -> HomeData:
             GridCoverage(g.id, g.code, g.name, *(by_code.get(g.code, {}).get(k, 0) for k in COUNTS))
             for g in mine
         ]
-    grid_ids = [g.id for g in mine] if app.settings.my_grids else None
+    grid_ids = [g.id for g in mine] if held else None
     revisits = sorted(  # doors and shops, oldest revisit date first (none at all first of all)
         [*visits.revisits_due(today=app.today, grid_ids=grid_ids, limit=8),
          *businesses.revisits_due(today=app.today, grid_ids=grid_ids, limit=8)],

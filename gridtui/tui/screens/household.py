@@ -1,7 +1,10 @@
-"""Household detail: address, residents, registers, visit history with answers, needs.
+"""Household detail: address, residents, registers, visit history with answers, needs, and the
+register's history of who was born, came, moved and left.
 
 ID numbers and phones are masked; ``r`` reveals the selected resident's, through
-``households.reveal`` which writes the audit log.
+``households.reveal`` which writes the audit log. ``a`` adds a resident (someone the register
+missed, a newcomer or a newborn), ``E`` edits the one under the cursor and ``l`` records a life
+event of theirs (moved out, moved to another household here, died, a new relation to the head).
 """
 
 from __future__ import annotations
@@ -43,18 +46,22 @@ class HouseholdScreen(GridScreen):
     BINDINGS = [
         bind("r", "reveal", "household.reveal"),
         bind("v", "visit", "household.visit"),
+        bind("a", "add_resident", "household.add_resident"),
+        bind("E", "edit_resident", "household.edit_resident"),
+        bind("l", "life_event", "household.life_event"),
         bind("escape", "app.pop_screen", "household.back"),
     ]
 
     class Loaded(Message):
-        def __init__(self, detail: dict) -> None:
+        def __init__(self, detail, events: list[dict]) -> None:
             super().__init__()
-            self.detail = detail
+            self.detail, self.events = detail, events
 
     def __init__(self, household_id: str) -> None:
         super().__init__()
         self.household_id = household_id
         self.detail = None
+        self.events: list[dict] = []
         self.revealed: dict[str, tuple[str, str]] = {}
         """resident id -> (ID number, phone) the worker chose to see (each reveal audited)."""
 
@@ -73,12 +80,14 @@ class HouseholdScreen(GridScreen):
 
     @db_work(load=True)
     def load(self) -> None:
-        from gridtui.domain import households
+        from gridtui.domain import households, life_events
 
-        self.post_message(self.Loaded(households.detail(self.household_id, today=self.app.today)))
+        detail = households.detail(self.household_id, today=self.app.today)
+        self.post_message(self.Loaded(detail, life_events.history(household_id=self.household_id)))
 
     def on_household_screen_loaded(self, message: Loaded) -> None:
         self.detail = detail = message.detail
+        self.events = message.events
         title = Text.assemble((detail.address, "bold"), ("  ·  ", "dim"), (f"{detail.grid_code} {detail.grid_name}", "dim"))
         self.query_one("#household-title", Static).update(title)
         residents = self.query_one(PagedList)
@@ -101,7 +110,43 @@ class HouseholdScreen(GridScreen):
             text.append(status_label(need.status) + "\n", "italic")
         if not detail.needs:
             text.append(t("tui.home.none") + "\n", "dim")
+        if detail.former or self.events:
+            text.append("\n" + t("tui.household.life") + "\n", "bold underline")
+        for person in detail.former:
+            text.append(f"{person.name}  ", "bold")
+            text.append(t(f"life.status.{person.status}") + "\n", "italic")
+        for event in self.events:
+            text.append(f"{event['on']}  ", "dim")
+            text.append(f"{event['name']}  ", "bold")
+            where = " → ".join(w for w in (event["from"], event["to"], event["after"] if event["kind"] == "move_out" else "") if w)
+            text.append(f"{t('life.kind.' + event['kind'])}  {where}  {event['actor']}\n")
         return text
+
+    # -- residents' life events --------------------------------------------------------------------
+    def _changed(self, saved: object) -> None:
+        if saved:
+            self.load()
+
+    def action_add_resident(self) -> None:
+        from gridtui.tui.screens.dialogs import ResidentDialog
+
+        self.app.push_screen(ResidentDialog(self.household_id, None), self._changed)
+
+    def action_edit_resident(self) -> None:
+        from gridtui.tui.screens.dialogs import ResidentDialog
+
+        resident = self.query_one(PagedList).current
+        if resident is not None:
+            self.app.push_screen(ResidentDialog(self.household_id, resident), self._changed)
+
+    def action_life_event(self) -> None:
+        from gridtui.tui.screens.dialogs import LifeEventDialog
+
+        resident = self.query_one(PagedList).current
+        if resident is None:
+            self.notify(t("tui.visit.no_residents"), severity="warning")
+            return
+        self.app.push_screen(LifeEventDialog(resident), self._changed)
 
     def action_reveal(self) -> None:
         from gridtui.domain import households

@@ -31,7 +31,7 @@ from gridtui.tui.widgets.paged_list import PagedList
 
 STATUSES = ("open", "assigned", "in_progress", "done", "followed_up", "closed")
 URGENCIES = ("urgent", "high", "normal", "low")
-SOURCES = ("visit", "phone", "platform", "walk_in", "meeting")
+SOURCES = ("visit", "phone", "walk_in", "hotline", "platform", "meeting")
 SORTS = ("due", "opened", "urgency", "status")
 URGENCY_STYLE = {"urgent": "white on red", "high": "black on #d7af5f", "normal": "", "low": "dim"}
 STATUS_STYLE = {
@@ -137,18 +137,25 @@ class NeedsBoard(GridScreen):
         bind("o", "toggle_overdue", "needs.overdue"),
         bind("r", "cycle('sort')", "needs.sort"),
         bind("x", "clear", "needs.clear"),
+        bind("n", "new_need", "needs.new"),
+        bind("space", "mark", "needs.mark"),
+        bind("C", "collective", "needs.collective"),
         bind("escape", "app.pop_screen", "needs.back", show=False),
     ]
 
     class Ready(Message):
-        def __init__(self, grids: list) -> None:
+        def __init__(self, grids: list, mine_only: bool) -> None:
             super().__init__()
-            self.grids = grids
+            self.grids, self.mine_only = grids, mine_only
 
     def __init__(self) -> None:
         super().__init__()
         self.filters = Filters()
         self.grids: list = []
+        self.mine_only = False
+        """A worker's board: only their grids' needs (as home shows)."""
+        self.marked: dict[str, str] = {}
+        """Needs marked with space (id -> item), to open a collective issue from."""
         self.categories: list[dict] = []
         self.columns = board_columns()
         self.board = PagedList(render=self.render_row, empty=t("needs.board.empty"), id="needs-list")
@@ -161,7 +168,12 @@ class NeedsBoard(GridScreen):
         yield KeyFooter()
 
     def render_row(self, row) -> Text:
-        return self.columns.row(need_cells(row), visible_width(self.board))
+        """A need, marked (for a collective issue) or not."""
+        width = visible_width(self.board)
+        if not self.marked:
+            return self.columns.row(need_cells(row), width)
+        mark = ("● " if row.id in self.marked else "  ", "bold magenta")
+        return Text.assemble(mark, self.columns.row(need_cells(row), width - 2))
 
     def on_mount(self) -> None:
         self.query_one(PagedList).focus()
@@ -173,14 +185,15 @@ class NeedsBoard(GridScreen):
 
     @db_work(load=True)
     def load(self) -> None:
-        from gridtui.domain import visits
+        from gridtui.domain import places, visits
 
-        self.post_message(self.Ready(visits.grids(mine=self.app.settings.my_grids or None)))
+        held = places.my_grids(self.app.settings.my_grids)  # the setting, else this laptop's grids
+        self.post_message(self.Ready(visits.grids(mine=held or None), bool(held)))
 
     def on_needs_board_ready(self, message: Ready) -> None:
         from gridtui.core.catalogs import need_categories
 
-        self.grids = message.grids
+        self.grids, self.mine_only = message.grids, message.mine_only
         self.categories = need_categories()
         self.reload(keep_cursor=False)
 
@@ -190,7 +203,7 @@ class NeedsBoard(GridScreen):
         board = self.query_one(PagedList)
         query, sort = self.filters.query(), self.filters.sort
         query["now"] = app_now(self.app)
-        if self.app.settings.my_grids:  # a worker's board holds their own grids, as home does
+        if self.mine_only:  # a worker's board holds their own grids, as home does
             query["grid_ids"] = [g.id for g in self.grids]
         with self.app.guarded():
             if keep_cursor:
@@ -223,6 +236,8 @@ class NeedsBoard(GridScreen):
             out.append(t("needs.board.overdue_only") + "  ", "bold red")
         out.append(t("needs.board.sorted", sort=t(f"needs.sort.{f.sort}")) + "  ", "italic")
         out.append(t("needs.board.count", count=count))
+        if self.marked:
+            out.append("  " + t("needs.board.marked", count=len(self.marked)), "bold magenta")
         return out
 
     def action_cycle(self, name: str) -> None:
@@ -252,6 +267,50 @@ class NeedsBoard(GridScreen):
     def on_paged_list_selected(self, message: PagedList.Selected) -> None:
         message.stop()
         self.app.push_screen(NeedScreen(message.row.id))
+
+    def action_new_need(self) -> None:
+        """A need that came in by phone, at the office, by the 12345 hotline or online."""
+        from gridtui.tui.screens.dialogs import NeedDialog
+
+        self.app.push_screen(NeedDialog(None, None), lambda saved: self.reload() if saved else None)
+
+    def action_mark(self) -> None:
+        """Mark (or unmark) the need under the cursor: several marked needs that share a cause
+        become one collective issue (C)."""
+        board = self.query_one(PagedList)
+        row = board.current
+        if row is None:
+            return
+        if self.marked.pop(row.id, None) is None:
+            self.marked[row.id] = row.item
+        board.action_move(1)
+        board.refresh()
+        self.query_one("#needs-filters", Static).update(self.describe(board.count))
+
+    def action_collective(self) -> None:
+        """A collective issue (a shared problem for a deliberation meeting) from the marked needs."""
+        from gridtui.tui.screens.forms import FormDialog, required
+
+        if not self.marked:
+            self.notify(t("needs.board.mark_first"), severity="warning")
+            return
+        marked = list(self.marked)
+
+        def save(values: dict[str, str]) -> str:
+            from gridtui.domain import collective
+
+            required(values, "title")
+            collective.open_from_needs(values["title"], marked)
+            return t("needs.board.collective_saved", title=values["title"], count=len(marked))
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.marked.clear()
+                self.reload()
+
+        first = next(iter(self.marked.values()))
+        fields = [("title", t("field.title"), first)]
+        self.app.push_screen(FormDialog(t("needs.board.collective_title", count=len(marked)), fields, save), done)
 
 
 @dataclass

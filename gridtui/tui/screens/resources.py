@@ -1,10 +1,12 @@
-"""Resources and co-building units: what partners offer, and the units that signed agreements.
+"""Resources and partner units: what partners offer, and the units themselves.
 
 Top: resources against the 39-item catalog with their provider and capacity; ``t`` cycles the
-catalog category, ``p`` the kind of provider. Bottom: the co-building units (共建单位) with their
-agreement date, projects and how many resources they offer; Tab moves between the two lists and
-``a`` records the agreement date of the unit under the cursor (through
-gridtui.domain.resources, a bad date is refused on the form).
+catalog category, ``p`` the kind of provider, ``n`` records a new resource. Bottom: the units
+(co-building units 共建单位 with their agreement date and projects, resident units, social
+organisations) and how many resources they offer; ``u`` adds a unit. Tab moves between the two
+lists; ``E`` edits and ``X`` ends the row under the cursor in the list that has the focus (a unit
+that ends takes its resources with it), ``a`` records a co-building unit's agreement date. All
+go through gridtui.domain.resources, so a bad date or number is refused on the form.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import Header, Static
 
+from gridtui.errors import GridError
 from gridtui.i18n import pick, t
 from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
 from gridtui.tui.screens.base import GridScreen
-from gridtui.tui.screens.forms import FormDialog, required
+from gridtui.tui.screens.forms import ChoiceDialog, FormDialog, required
 from gridtui.tui.screens.residents import cycle
 from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.footer import KeyFooter
@@ -28,7 +31,7 @@ from gridtui.tui.widgets.paged_list import PagedList
 
 PROVIDER_KINDS = ("organization", "business", "volunteer", "social_org")
 RESOURCE_WIDTHS = (20, 16, 20, 5, 10)
-UNIT_WIDTHS = (20, 10, 4)
+UNIT_WIDTHS = (20, 10, 10, 4)
 
 
 def render_resource(r: dict) -> Text:
@@ -45,7 +48,8 @@ def render_resource(r: dict) -> Text:
 def render_unit(u: dict) -> Text:
     day = f"{u['agreement_date']:%Y-%m-%d}" if u["agreement_date"] else "-"
     return columns.row([
-        (u["name"], UNIT_WIDTHS[0], "bold"), (day, UNIT_WIDTHS[1]), (u["resources"], UNIT_WIDTHS[2]),
+        (u["name"], UNIT_WIDTHS[0], "bold"), (t(f"lists.units.kind.{u['kind']}"), UNIT_WIDTHS[1], "dim"),
+        (day, UNIT_WIDTHS[2]), (u["resources"], UNIT_WIDTHS[3]),
         Text(t("registry.list_sep").join(u["project_labels"]) or "-", "italic"),
     ])
 
@@ -61,6 +65,10 @@ class ResourcesScreen(GridScreen):
         bind("t", "cycle_category", "resources.category"),
         bind("p", "cycle_provider", "resources.provider"),
         bind("a", "agreement", "resources.agreement"),
+        bind("n", "new_resource", "resources.new"),
+        bind("u", "new_unit", "resources.new_unit"),
+        bind("E", "edit", "resources.edit"),
+        bind("X", "end", "resources.end"),
         bind("escape", "app.pop_screen", "resources.back", show=False),
     ]
 
@@ -84,7 +92,7 @@ class ResourcesScreen(GridScreen):
                              RESOURCE_WIDTHS, "contact"), classes="list-header")
         yield PagedList(render=render_resource, empty=t("registry.rsc.empty"), id="resources-list")
         yield Static(t("registry.rsc.units"), classes="section-title", markup=False)
-        yield Static(_header("registry.rsc.unit", ("name", "agreement", "resources"), UNIT_WIDTHS, "projects"),
+        yield Static(_header("registry.rsc.unit", ("name", "kind", "agreement", "resources"), UNIT_WIDTHS, "projects"),
                      classes="list-header")
         yield PagedList(render=render_unit, empty=t("registry.rsc.no_units"), id="resources-units")
         yield KeyFooter()
@@ -98,7 +106,7 @@ class ResourcesScreen(GridScreen):
         from gridtui.domain import resources
 
         self.post_message(self.Loaded(resources.list_resources(category=self.category, provider_kind=self.provider),
-                                      resources.list_cobuilding_units()))
+                                      resources.list_units()))
 
     def on_resources_screen_loaded(self, message: Loaded) -> None:
         offered = self.query_one("#resources-list", PagedList)
@@ -146,3 +154,120 @@ class ResourcesScreen(GridScreen):
         fields = [("agreement_date", t("field.agreement_date"), current)]
         self.app.push_screen(FormDialog(t("registry.rsc.agreement_title", name=unit["name"]), fields, save),
                              lambda saved: self.load() if saved else None)
+
+    # -- adding, editing, ending ----------------------------------------------------------------
+    def _after(self, saved: object) -> None:
+        if saved:
+            self.load()
+
+    def _on_units(self) -> bool:
+        return self.focused is self.query_one("#resources-units", PagedList)
+
+    def action_new_resource(self) -> None:
+        def save(values: dict[str, str]) -> str:
+            from gridtui.domain import resources
+
+            required(values, "item", "provider")
+            provider = provider_of(values["provider"])
+            resources.add_resource(values["item"], provider[0], **provider[1], capacity=values["capacity"] or 0,
+                                   availability=values["availability"], contact=values["contact"])
+            return t("registry.rsc.saved", item=values["item"])
+
+        fields = [("item", t("field.resource_item"), ""), ("provider", t("field.provider"), ""),
+                  ("capacity", t("field.capacity"), ""), ("availability", t("field.availability"), ""),
+                  ("contact", t("field.contact"), "")]
+        self.app.push_screen(FormDialog(t("registry.rsc.new_title"), fields, save), self._after)
+
+    def action_new_unit(self) -> None:
+        self.app.push_screen(FormDialog(t("registry.rsc.unit_title"), unit_fields(None), save_unit(None)), self._after)
+
+    def action_edit(self) -> None:
+        if self._on_units():
+            unit = self.query_one("#resources-units", PagedList).current
+            if unit is not None:
+                self.app.push_screen(FormDialog(t("registry.rsc.unit_edit_title", name=unit["name"]),
+                                                unit_fields(unit), save_unit(unit)), self._after)
+            return
+        resource = self.query_one("#resources-list", PagedList).current
+        if resource is None:
+            return
+
+        def save(values: dict[str, str]) -> str:
+            from gridtui.domain import resources
+
+            resources.update_resource(resource["id"], **values)
+            return t("lists.edited", name=resource["item"], fields=", ".join(values))
+
+        fields = [("capacity", t("field.capacity"), str(resource["capacity"])),
+                  ("availability", t("field.availability"), resource["availability"]),
+                  ("contact", t("field.contact"), resource["contact"]), ("note", t("field.note"), resource["note"])]
+        self.app.push_screen(FormDialog(t("registry.rsc.edit_title", item=resource["item"]), fields, save), self._after)
+
+    def action_end(self) -> None:
+        from gridtui.domain import resources
+
+        on_units = self._on_units()
+        row = self.query_one("#resources-units" if on_units else "#resources-list", PagedList).current
+        if row is None:
+            return
+        if on_units:
+            question, run = t("registry.rsc.end_unit", name=row["name"], count=row["resources"]), resources.end_unit
+            done = t("lists.units.ended", name=row["name"], resources=row["resources"])
+        else:
+            question, run = t("registry.rsc.end_resource", item=row["item"], provider=row["provider"]), resources.end_resource
+            done = t("lists.resources.ended", id=row["item"])
+
+        def save(_choice: str) -> str:
+            run(row["id"])
+            return done
+
+        self.app.push_screen(ChoiceDialog(t("registry.rsc.end_title"), question, [("end", t("registry.rsc.end_confirm"))],
+                                          save), self._after)
+
+
+def provider_of(text: str) -> tuple[str, dict[str, str]]:
+    """Who offers a resource, from what was typed: a unit's name, else a volunteer, else a shop."""
+    from gridtui.domain import business_list, resources, volunteers
+
+    unit = resources.match_unit(text)
+    if unit is not None:
+        return resources.provider_of_unit(unit), {"organization_id": unit}
+    try:
+        return "volunteer", {"volunteer_id": volunteers.find_volunteer(text)}
+    except GridError:
+        try:
+            return "business", {"business_id": business_list.find_business(text)}
+        except GridError:
+            raise GridError("registry.rsc.no_provider", name=text) from None
+
+
+def unit_fields(unit: dict | None) -> list[tuple[str, str, str]]:
+    u = unit or {}
+    kind = t(f"lists.units.kind.{u['kind']}") if u else t("lists.units.kind.cobuilding")
+    return [("organization_name", t("field.organization_name"), u.get("name_zh", "")), ("kind", t("field.kind"), kind),
+            ("contact", t("field.contact"), u.get("contact", "")), ("phone", t("field.phone"), ""),
+            ("agreement_date", t("field.agreement_date"), f"{u['agreement_date']}" if u.get("agreement_date") else ""),
+            ("projects", t("field.projects"), t("registry.list_sep").join(u.get("project_labels", [])))]
+
+
+def save_unit(unit: dict | None):
+    """The form's save: a new unit, or this one's changes (an empty phone keeps the one stored)."""
+
+    def save(values: dict[str, str]) -> str:
+        from gridtui.domain import resources
+        from gridtui.io.sheet_import import split_list
+        from gridtui.tui.screens.dialogs import choice_key
+
+        required(values, "organization_name")
+        fields = {"name": values["organization_name"], "contact": values["contact"],
+                  "kind": choice_key(values["kind"], resources.UNIT_KINDS, "lists.units.kind"),
+                  "agreement_date": values["agreement_date"] or None, "projects": split_list(values["projects"])}
+        if values["phone"] or unit is None:
+            fields["phone"] = values["phone"]
+        if unit is None:
+            resources.add_unit(fields.pop("kind"), fields.pop("name"), **fields)
+        else:
+            resources.update_unit(unit["id"], **fields)
+        return t("registry.rsc.unit_saved", name=values["organization_name"])
+
+    return save

@@ -68,6 +68,7 @@ class VisitScreen(GridScreen):
         bind("p", "residents", "visit.residents"),
         bind("a", "add_resident", "visit.add_resident", show=False),
         bind("e", "edit_resident", "visit.edit_resident"),
+        bind("l", "life_event", "visit.life_event", show=False),
         bind("i", "detail", "visit.detail", show=False),
         bind("escape", "app.pop_screen", "visit.back", show=False),
     ]
@@ -77,7 +78,7 @@ class VisitScreen(GridScreen):
             super().__init__()
             self.data = data
 
-    RESIDENT_ACTIONS = frozenset({"need", "residents", "add_resident", "edit_resident"})
+    RESIDENT_ACTIONS = frozenset({"need", "residents", "add_resident", "edit_resident", "life_event"})
     """Household matters: not offered at a shop's door."""
 
     def __init__(self, target_ids: list[str], index: int = 0) -> None:
@@ -113,6 +114,9 @@ class VisitScreen(GridScreen):
         self.load(self.target_id)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "life_event":  # on the residents panel only: elsewhere l starts a typed answer
+            panel = self.query("#resident-list")
+            return not self.shop and bool(panel) and panel.first().has_focus
         return not (self.shop and action in self.RESIDENT_ACTIONS)
 
     @property
@@ -302,6 +306,14 @@ class VisitScreen(GridScreen):
         resident = self.query_one("#resident-list", PagedList).current
         if self.data is not None and resident is not None:
             self.app.push_screen(ResidentDialog(self.household_id, resident), self._residents_changed)
+
+    def action_life_event(self) -> None:
+        """A life event of the resident under the cursor in the residents panel (moved out, died...)."""
+        from gridtui.tui.screens.dialogs import LifeEventDialog
+
+        resident = self.query_one("#resident-list", PagedList).current
+        if self.data is not None and resident is not None:
+            self.app.push_screen(LifeEventDialog(resident), self._residents_changed)
 
     def _residents_changed(self, changed: bool | None) -> None:
         if changed:

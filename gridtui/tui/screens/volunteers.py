@@ -3,9 +3,13 @@
 The list is a :class:`PagedList` over ``volunteers.list_volunteers`` / ``count_volunteers`` (1,100
 people at full scale: in-service party members who reported to the community (双报到) with their
 work unit, party-member volunteers and resident volunteers). ``t`` cycles the team (the three of
-the article and any the office added), ``f`` the kind. On one volunteer, ``a`` says whether they
-are available now and ``l`` writes a line of the service-hours ledger; Enter on a paired household
-or an assignment opens it. Phones are masked.
+the article and any the office added), ``f`` the kind, ``a`` adds a volunteer and ``n`` a team.
+On one volunteer, ``a`` says whether they are available now, ``l`` writes a line of the
+service-hours ledger, ``E`` edits them (skills from the needs catalog), ``X`` ends their service
+(asking what becomes of the needs they hold), ``p`` pairs them with a household and ``u`` ends the
+pairing under the cursor; Enter on a paired household or an assignment opens it. ID numbers and
+phones are masked; ``r`` reveals them (written to the audit log). Every write goes through the
+app's writes, so another program's lock never freezes the screen.
 """
 
 from __future__ import annotations
@@ -16,13 +20,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Header, Static
+from textual.widgets import Header, Input, Label, SelectionList, Static
 
+from gridtui.errors import GridError, ValidationError
 from gridtui.i18n import pick, t
 from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
-from gridtui.tui.screens.base import GridScreen
-from gridtui.tui.screens.forms import FormDialog, required
+from gridtui.tui.screens.base import GridModal, GridScreen
+from gridtui.tui.screens.forms import ChoiceDialog, FormDialog, required
 from gridtui.tui.screens.residents import cycle
 from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.columns import ColumnHeader, Columns, visible_width
@@ -63,6 +68,7 @@ class VolunteersScreen(GridScreen):
         bind("t", "cycle_team", "volunteers.team"),
         bind("f", "cycle_kind", "volunteers.kind"),
         bind("x", "clear", "volunteers.clear"),
+        bind("a", "add", "volunteers.add"),
         bind("n", "new_team", "volunteers.new_team"),
         bind("escape", "app.pop_screen", "volunteers.back", show=False),
     ]
@@ -155,6 +161,9 @@ class VolunteersScreen(GridScreen):
         self.app.push_screen(FormDialog(t("registry.vol.team_title"), fields, save),
                              lambda saved: self.load() if saved else None)
 
+    def action_add(self) -> None:
+        self.app.push_screen(VolunteerDialog(None), lambda saved: self.load() if saved else None)
+
     def on_paged_list_selected(self, message: PagedList.Selected) -> None:
         message.stop()
         self.app.push_screen(VolunteerScreen(message.row["id"]))
@@ -179,6 +188,11 @@ class VolunteerScreen(GridScreen):
     BINDINGS = [
         bind("a", "toggle_available", "volunteer.available"),
         bind("l", "log_hours", "volunteer.log_hours"),
+        bind("E", "edit", "volunteer.edit"),
+        bind("X", "end", "volunteer.end"),
+        bind("p", "pair", "volunteer.pair"),
+        bind("u", "unpair", "volunteer.unpair"),
+        bind("r", "reveal", "volunteer.reveal"),
         bind("escape", "app.pop_screen", "volunteer.back"),
     ]
 
@@ -236,12 +250,83 @@ class VolunteerScreen(GridScreen):
 
         if self.detail is None:
             return
-        available = not self.detail["available"]
-        with self.app.guarded():
-            volunteers.set_availability(self.volunteer_id, available)
-            self.notify(t("registry.vol.now_available" if available else "registry.vol.now_away",
-                          name=self.detail["name"]))
+        available, name, volunteer = not self.detail["available"], self.detail["name"], self.volunteer_id
+
+        def shown(_: object) -> None:
+            self.notify(t("registry.vol.now_available" if available else "registry.vol.now_away", name=name))
             self.load()
+
+        with self.app.guarded():
+            self.app.writes.save(lambda: volunteers.set_availability(volunteer, available), shown=shown)
+
+    def _reload(self, saved: object) -> None:
+        if saved:
+            self.load()
+
+    def action_edit(self) -> None:
+        if self.detail is not None:
+            self.app.push_screen(VolunteerDialog(self.detail), self._reload)
+
+    def action_end(self) -> None:
+        """End their service; with needs in hand, say what becomes of them."""
+        if self.detail is None:
+            return
+        name, volunteer, today = self.detail["name"], self.volunteer_id, self.app.today or date.today()
+        held = self.detail["open_load"]
+
+        def save(choice: str) -> str:
+            from gridtui.domain import volunteers
+
+            done = volunteers.end_volunteer(volunteer, on=today, assignments=None if choice == "end" else choice,
+                                            actor=self.app.settings.worker_name)
+            return t("lists.volunteers.ended", name=name, **done)
+
+        choices = ([("return", t("registry.vol.end_return")), ("keep", t("registry.vol.end_keep"))] if held
+                   else [("end", t("registry.vol.end_confirm"))])
+        question = t("registry.vol.end_question", name=name, count=held) if held else t("registry.vol.end_plain", name=name)
+        self.app.push_screen(ChoiceDialog(t("registry.vol.end_title", name=name), question, choices, save),
+                             lambda chosen: self.app.pop_screen() if chosen else None)
+
+    def action_pair(self) -> None:
+        if self.detail is None:
+            return
+        name, volunteer = self.detail["name"], self.volunteer_id
+
+        def save(values: dict[str, str]) -> str:
+            from gridtui.domain import households, volunteers
+
+            required(values, "household")
+            volunteers.pair(volunteer, households.find_household(values["household"]), since=values["since"] or None)
+            return t("lists.pair.added", name=name, address=values["household"])
+
+        fields = [("household", t("field.household"), ""), ("since", t("field.since"), f"{self.app.today or date.today()}")]
+        self.app.push_screen(FormDialog(t("registry.vol.pair_title", name=name), fields, save), self._reload)
+
+    def action_unpair(self) -> None:
+        from gridtui.domain import volunteers
+
+        pairing = self.query_one("#volunteer-pairings", PagedList).current
+        if self.detail is None or pairing is None:
+            self.notify(t("registry.vol.no_pairings"), severity="warning")
+            return
+        name, today = self.detail["name"], self.app.today or date.today()
+        with self.app.guarded():
+            self.app.writes.save(lambda: volunteers.end_pairing(pairing["id"], on=today), shown=lambda _: (
+                self.notify(t("lists.pair.ended", name=name, address=pairing["address"])), self.load()))
+
+    def action_reveal(self) -> None:
+        from gridtui.domain import volunteers
+
+        if self.detail is None:
+            return
+        volunteer, actor = self.volunteer_id, self.app.settings.worker_name
+
+        def shown(numbers: tuple[str, str]) -> None:
+            self.detail = {**self.detail, "id_masked": numbers[0], "phone": numbers[1]}
+            self.query_one("#volunteer-detail", Static).update(render_detail(self.detail))
+
+        with self.app.guarded():
+            self.app.writes.save(lambda: volunteers.reveal(volunteer, actor=actor), shown=shown)
 
     def action_log_hours(self) -> None:
         if self.detail is None:
@@ -276,7 +361,8 @@ def render_detail(d: dict) -> Text:
     ]))
     out.append("\n\n")
     fields = [
-        ("team", d["team"] or "-"), ("work_unit", d["work_unit"] or "-"), ("phone", d["phone"] or "-"),
+        ("team", d["team"] or "-"), ("work_unit", d["work_unit"] or "-"), ("id_number", d["id_masked"] or "-"),
+        ("phone", d["phone"] or "-"),
         ("availability", d["availability"] or "-"), ("load", d["open_load"]), ("hours", _hours(d["hours"])),
     ]
     for key, value in fields:
@@ -292,3 +378,98 @@ def render_detail(d: dict) -> Text:
     if not d["service"]:
         out.append(t("registry.none") + "\n", "dim")
     return out
+
+
+class VolunteerDialog(GridModal):
+    """Add a volunteer, or edit one: their details and skills (items of the needs catalog).
+
+    The ID number and phone are never put on screen to edit: their masked forms stand in the
+    empty fields, and typing a new one replaces it.
+    """
+
+    BINDINGS = [
+        bind("escape", "dismiss", "dialog.close"),
+        bind("ctrl+s", "save", "registry.form_save"),
+    ]
+    FIELDS = ("name", "phone", "id_number", "kind", "work_unit", "team", "availability", "note")
+    MASKED = {"phone": "phone", "id_number": "id_masked"}
+
+    def __init__(self, detail: dict | None) -> None:
+        super().__init__()
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        d = self.detail or {}
+        with Vertical(classes="dialog wide"):
+            yield Static(t("registry.vol.edit_title" if d else "registry.vol.add_title", name=d.get("name", "")),
+                         classes="dialog-title", markup=False)
+            for name in self.FIELDS:
+                with Horizontal(classes="form-row"):
+                    yield Label(t(f"field.{name}"), classes="form-label", markup=False)
+                    if name in self.MASKED:
+                        value, placeholder = "", d.get(self.MASKED[name], "")
+                    elif name == "kind":
+                        value = t(f"volunteers.kind.{d['kind']}") if d else ""
+                        placeholder = " / ".join(t(f"volunteers.kind.{k}") for k in KINDS)
+                    else:
+                        value, placeholder = str(d.get(name) or ""), ""
+                    yield Input(value, placeholder=placeholder, id=f"vol-{name}", classes="form-input")
+            yield Static(t("registry.vol.skills"), classes="section-title", markup=False)
+            yield SelectionList(id="vol-skills")
+            yield Static("", id="vol-error", classes="item-error", markup=False)
+            yield Static(t("registry.form.hint"), classes="dialog-hint", markup=False)
+
+    def on_mount(self) -> None:
+        from gridtui.core.catalogs import need_items
+
+        self.query_one("#vol-error", Static).display = False
+        self.query_one("#vol-name", Input).focus()
+        skills = self.query_one(SelectionList)
+        held = set((self.detail or {}).get("skills", []))
+        for item in need_items():
+            skills.add_option((pick(item["zh"], item["en"]), item["key"], item["key"] in held))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    def action_save(self) -> None:
+        from gridtui.tui.screens.dialogs import choice_key
+
+        values = {name: self.query_one(f"#vol-{name}", Input).value.strip() for name in self.FIELDS}
+        if self.detail:  # an empty masked field keeps what is stored
+            values = {k: v for k, v in values.items() if v or k not in self.MASKED}
+        if values.get("kind"):
+            values["kind"] = choice_key(values["kind"], KINDS + ("resident",), "volunteers.kind")
+        elif not self.detail:
+            values["kind"] = "in_service_party" if values.get("work_unit") else "resident"
+        skills = list(self.query_one(SelectionList).selected)
+        detail = self.detail
+        name = values.get("name") or (detail or {}).get("name", "")
+
+        def write() -> str:
+            from gridtui.domain import volunteers
+
+            required(values, "name")
+            team = values.pop("team", "")
+            team_id = volunteers.resolve_team(team) if team else None
+            if detail:
+                volunteers.edit_volunteer(detail["id"], team=team_id, skills=skills, **values)
+            else:
+                volunteers.register_volunteer(values.pop("name"), team_id=team_id, skills=skills, **values)
+            return t("registry.vol.saved", name=name)
+
+        try:
+            self.app.writes.save(write, shown=self.app.notify)
+        except GridError as exc:
+            error = self.query_one("#vol-error", Static)
+            error.update(exc.message())
+            error.display = True
+            field = exc.field if isinstance(exc, ValidationError) else ""
+            if self.query(f"#vol-{field}"):
+                self.query_one(f"#vol-{field}", Input).focus()
+            return
+        except Exception as exc:  # noqa: BLE001 - one sentence, never a traceback
+            self.app.report(exc)
+            return
+        self.dismiss(True)

@@ -90,7 +90,7 @@ class BuildingsScreen(GridScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Text(self.grid_title, "bold"), classes="screen-title")
+        yield Static(Text(self.grid_title, "bold"), id="buildings-title", classes="screen-title")
         yield PagedList(render=lambda b: Text(b[1]), empty=t("tui.walk.no_buildings"), id="building-list")
         yield KeyFooter()
 
@@ -100,12 +100,21 @@ class BuildingsScreen(GridScreen):
 
     @db_work(load=True)
     def load(self) -> None:
+        from gridtui.core.models import Grid
         from gridtui.domain import visits
 
         rows = [(None, t("tui.walk.whole_grid"))]
         rows += [(b.id, t("tui.walk.building", compound=b.compound, number=b.number, households=b.households))
                  for b in visits.buildings(self.grid_id)]
-        self.app.call_from_thread(self.query_one(PagedList).set_rows, rows)
+        grid = Grid.get_or_none(Grid.id == self.grid_id)
+        self.app.call_from_thread(self.show, rows, grid.worker_name if grid else "")
+
+    def show(self, rows: list, worker: str) -> None:
+        """The buildings, and the grid's worker beside its name (the walk list's title keeps it)."""
+        if worker:
+            self.grid_title = t("tui.walk.grid_worker", grid=self.grid_title, worker=worker)
+            self.query_one("#buildings-title", Static).update(Text(self.grid_title, "bold"))
+        self.query_one(PagedList).set_rows(rows)
 
     def on_paged_list_selected(self, message: PagedList.Selected) -> None:
         message.stop()
