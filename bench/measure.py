@@ -284,7 +284,7 @@ class Bench:
 
         def measure(_row: Row) -> None:
             require("gridtui.tui.screens.walk", "WalkScreen")
-            visits = require("gridtui.domain.visits", "walk_page")
+            walk = require("gridtui.domain.walk", "HOUSEHOLDS")
             times = paint_times(self.copy("paint.db"), self.runs)
             bare = statistics.median(times["bare"])
             for row, name in ((grid, "grid"), (whole, "all"), (needs, "needs"), (residents, "residents"),
@@ -295,7 +295,7 @@ class Bench:
                     row.note = NOT_BUILT
             self.open_copy()
             grid_id, campaign = self._largest_grid()
-            walk_ms = self._median_ms(lambda: visits.walk_page(campaign, grid_id=grid_id, limit=PAGE))
+            walk_ms = self._median_ms(lambda: walk.HOUSEHOLDS.page(campaign, grid_id=grid_id, limit=PAGE))
             grid.note = (
                 f"push the screen until its paged list has painted rows fetched from SQLite (baseline: push "
                 f"a bare Header/Static/Footer screen), median of {self.runs}; walk_page alone {walk_ms:.1f} ms"

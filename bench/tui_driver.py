@@ -110,21 +110,22 @@ async def start(kind: str, db: str | None) -> None:
 
 
 async def open_visit(app: App, pilot):
-    """Open the visit screen on a household not visited yet; return its first yes/no row."""
-    from gridtui.domain import visits
+    """Open the visit screen on a household not visited yet; return its checklist with the
+    cursor on its first yes/no item."""
+    from gridtui.domain import walk
     from gridtui.tui.screens.visit import VisitScreen
-    from gridtui.tui.widgets.checklist import KeyedRow
+    from gridtui.tui.widgets.checklist import Checklist
 
     app.ensure_db()  # home may show its figures before the database is open in this thread
-    household = visits.walk_ids(app.campaign_id, filter="not_visited")[0]
+    household = walk.HOUSEHOLDS.ids(app.campaign_id, filter="not_visited")[0]
     app.open_visit([household])
-    await wait_for(lambda: isinstance(app.screen, VisitScreen) and bool(app.screen.query(KeyedRow)))
+    await wait_for(lambda: isinstance(app.screen, VisitScreen) and bool(app.screen.query(Checklist)))
     await pilot.pause()  # the screen focuses its first item once the checklist is mounted
-    rows = list(app.screen.query(KeyedRow))
-    row = next((r for r in rows if r.item.type == "yesno"), rows[0])
-    row.focus()  # the checklist keeps the focus and puts its cursor on the row
-    await wait_for(lambda: app.focused is row.checklist and row.checklist.current is row)
-    return row
+    checklist = app.screen.query_one(Checklist)
+    item = next((i for i in checklist.rows if checklist.form.yes_no(i)), checklist.rows[0])
+    checklist.focus_item(item)  # the checklist keeps the focus and puts its cursor on the item
+    await wait_for(lambda: app.focused is checklist and checklist.current is item)
+    return checklist
 
 
 async def keypress(kind: str, db: str | None, presses: int) -> None:
@@ -139,9 +140,10 @@ async def keypress(kind: str, db: str | None, presses: int) -> None:
             key, state = "x", lambda: str(body.content)
         else:
             await wait_for(lambda: grid_ready(app))
-            row = await open_visit(app, pilot)
-            # the row shows a new value only after visits.answer has committed it
-            key, state = "space", lambda: row.value
+            checklist = await open_visit(app, pilot)
+            item = checklist.current
+            # the line shows a new value once it is checked and saved (or queued behind a lock)
+            key, state = "space", lambda: checklist.state.values.get(item.name)
         for _ in range(presses):
             for way in ("pilot", "direct"):
                 before = state()
@@ -199,9 +201,9 @@ async def move(kind: str, db: str | None, presses: int) -> None:
             body = app.query_one("#body", Static)
         else:
             await wait_for(lambda: grid_ready(app))
-            checklist = (await open_visit(app, pilot)).checklist
+            checklist = await open_visit(app, pilot)
             rows = checklist.rows
-            rows[0].focus()
+            checklist.focus_item(rows[0])
             await wait_for(lambda: checklist.current is rows[0])
             step = 1
         await pilot.pause()
@@ -249,10 +251,10 @@ LATER_LISTS = (
 
 def list_screens(app: App) -> dict[str, object]:
     """The long lists to open, each a factory of a fresh screen; later lists once they exist."""
-    from gridtui.domain import visits
+    from gridtui.domain import visits, walk
     from gridtui.tui.screens.walk import WalkScreen
 
-    largest = max(visits.grids(), key=lambda g: visits.walk_count(app.campaign_id, grid_id=g.id))
+    largest = max(visits.grids(), key=lambda g: walk.HOUSEHOLDS.count(app.campaign_id, grid_id=g.id))
     screens = {
         "grid": lambda: WalkScreen(largest.id, None, "largest grid"),
         "all": lambda: WalkScreen(None, None, "whole community"),

@@ -7,10 +7,11 @@ import re
 from datetime import date, datetime
 
 import pytest
+from conftest import new_campaign
 from stdnum.cn import ric
 
 from gridtui.core import store, validate
-from gridtui.core.models import Answer, Campaign, Household, Resident, Visit
+from gridtui.core.models import Answer, Household, Resident, Visit
 from gridtui.errors import ValidationError
 from gridtui.i18n import t
 
@@ -26,7 +27,7 @@ ID_WITH_X = next(valid_id(f"41010219850612{n:03d}") for n in range(1000) if vali
 
 @pytest.fixture
 def visit(place):
-    campaign = store.create(Campaign, name="2026年大走访", template="door_to_door", target="household", starts=date(2026, 7, 1))
+    campaign = new_campaign("door_to_door", name="2026年大走访",  target="household", starts=date(2026, 7, 1))
     return store.create(Visit, campaign=campaign.id, household=place["household"].id, visited_at=datetime(2026, 7, 14, 10))
 
 
@@ -50,11 +51,11 @@ CASES = [
     (Household, {"unit": 1, "floor": "五楼", "door": "501"}, "floor", "validate.number"),
     (Household, {"unit": 1, "floor": 500, "door": "501"}, "floor", "validate.range"),
     (Answer, {"item": "door_to_door:residents_present", "value": 2.5}, "answer", "validate.integer"),
-    (Answer, {"item": "door_to_door:residents_present", "value": 40}, "answer", "validate.range"),
     (Answer, {"item": "door_to_door:residents_present", "value": "三"}, "answer", "validate.number"),
-    (Answer, {"item": "door_to_door:moved_in_out", "value": "maybe"}, "answer", "validate.yesno"),
+    (Answer, {"item": "door_to_door:moved_in_out", "value": "maybe"}, "answer", "validate.choice"),
+    (Answer, {"item": "door_to_door:no_such_item", "value": "x"}, "item", "validate.unknown_item"),
     (Answer, {"item": "door_to_door:gas_safety", "value": "exploded"}, "answer", "validate.choice"),
-    (Answer, {"item": "door_to_door:move_details", "value": "字" * 501}, "answer", "validate.too_long"),
+    (Answer, {"item": "door_to_door:move_details", "value": "字" * 2001}, "answer", "validate.too_long"),
     (Answer, {"item": "door_to_door:next_visit", "value": "next week"}, "answer", "validate.date"),
 ]
 
@@ -98,10 +99,13 @@ def test_a_bad_update_writes_nothing(place):
     assert store.current_seq() == seq
 
 
-def test_unknown_item_type_is_reported():
+def test_a_note_or_a_calculation_takes_no_answer():
+    from conftest import builtin_form
+
+    form = builtin_form("chronic_followup")
     with pytest.raises(ValidationError) as err:
-        validate.answer("slider", {}, 3)
-    assert err.value.key == "validate.unknown_type"
+        form.clean(form.item("blood_pressure_high"), "yes")
+    assert err.value.key == "validate.not_answered"
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from gridtui.errors import ValidationError
+from gridtui.forms.model import parse_day
 
 PROVINCE_CODES = frozenset(
     "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
@@ -26,6 +27,7 @@ URGENCIES = ("urgent", "high", "normal", "low")
 NEED_STATUSES = ("open", "assigned", "in_progress", "done", "followed_up", "closed")
 NEED_SOURCES = ("visit", "phone", "platform", "walk_in", "meeting")
 SATISFACTION = ("satisfied", "basically", "unsatisfied")
+TARGETS = ("household", "business")
 
 
 def required(field: str, value: Any) -> Any:
@@ -103,23 +105,14 @@ def phone(value: str, field: str = "phone") -> str:
     raise ValidationError(field, "validate.phone", value=raw)
 
 
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
-
-
 def parse_date(value: Any, field: str = "date") -> date | None:
+    """A date as people type it (the forms' rule: 2026-07-14, 2026/7/14, 2026年7月14日...)."""
     if value is None or value == "":
         return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValidationError(field, "validate.date", value=text)
+    found = parse_day(value)
+    if found is None:
+        raise ValidationError(field, "validate.date", value=str(value).strip())
+    return found
 
 
 def parse_datetime(value: Any, field: str = "datetime") -> datetime | None:
@@ -146,60 +139,6 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     syllables = lazy_pinyin(name, errors=lambda chars: list(chars.lower()))
     initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors=lambda chars: list(chars.lower()))
     return "".join(syllables).lower(), "".join(initials).lower()
-
-
-# -- answers ----------------------------------------------------------------------------------
-
-
-def answer(item_type: str, spec: dict, value: Any, field: str = "answer") -> Any:
-    """Check one checklist answer against its item's type and spec; returns the stored value."""
-    if value is None or value == "" or value == []:
-        return None
-    if item_type == "yesno":
-        if isinstance(value, bool):
-            return value
-        raise ValidationError(field, "validate.yesno")
-    if item_type == "choice":
-        keys = [c["key"] for c in spec.get("choices", [])]
-        return one_of(field, value, tuple(keys))
-    if item_type == "multi":
-        keys = [c["key"] for c in spec.get("choices", [])]
-        if not isinstance(value, list):
-            raise ValidationError(field, "validate.choice", value=value, allowed=" / ".join(keys))
-        for v in value:
-            one_of(field, v, tuple(keys))
-        return sorted(set(value), key=keys.index)
-    if item_type == "number":
-        return number(value, spec, field)
-    if item_type == "text":
-        text = str(value).strip()
-        limit = spec.get("max_length", 500)
-        if len(text) > limit:
-            raise ValidationError(field, "validate.too_long", limit=limit)
-        return text
-    if item_type == "date":
-        return parse_date(value, field).isoformat()
-    raise ValidationError(field, "validate.unknown_type", value=item_type)
-
-
-def number(value: Any, spec: dict, field: str = "answer") -> float | int:
-    try:
-        num = float(str(value).strip())
-    except ValueError as exc:
-        raise ValidationError(field, "validate.number", value=value) from exc
-    if spec.get("integer"):
-        if num != int(num):
-            raise ValidationError(field, "validate.integer", value=value)
-        num = int(num)
-    low, high = spec.get("min"), spec.get("max")
-    if (low is not None and num < low) or (high is not None and num > high):
-        unit = spec.get("unit") or {}
-        from gridtui.i18n import pick
-
-        raise ValidationError(
-            field, "validate.range", low=low, high=high, unit=pick(unit.get("zh"), unit.get("en"))
-        )
-    return num
 
 
 # -- per-model rules, applied by the store on every write ----------------------------------------
@@ -300,15 +239,50 @@ def _clean_need(values: dict, row: Any) -> dict:
 
 
 def _clean_answer(values: dict, row: Any) -> dict:
-    """An answer is checked against its checklist item's type and spec, like any other field."""
+    """An answer is checked against its item in the form version its visit is answered in
+    (type and choices; skip logic and constraints are the visit's, in gridtui.domain.visits)."""
     if "value" in values:
-        from gridtui.core import catalogs
+        item_id = values.get("item", row.item if row is not None else "")
+        visit_id = values.get("visit", row.visit_id if row is not None else None)
+        form, item = answer_item(getattr(visit_id, "id", visit_id), item_id)
+        values["value"] = form.clean(item, values["value"])
+    return values
 
-        item_id = values.get("item", row.item_id if row is not None else None)
-        item = catalogs.checklist_item(getattr(item_id, "id", item_id) or "")
-        if item is None:
-            raise ValidationError("item", "validate.required")
-        values["value"] = answer(item["type"], item, values["value"])
+
+def answer_item(visit_id: str | None, item_id: str):
+    """The form (of the visit's version) and the item an answer's "<form id>:<name>" names."""
+    from gridtui.core.models import Campaign, Visit
+    from gridtui.core.stored_forms import form_of_version
+
+    found = Visit.select(Visit.form, Campaign.form).join(Campaign, on=(Visit.campaign == Campaign.id)).where(
+        Visit.id == visit_id).tuples().first()
+    if found is None:
+        raise ValidationError("visit", "validate.required")
+    form = form_of_version(found[0] or found[1])
+    key, _, name = (item_id or "").partition(":")
+    item = form.item(name) if key == form.key else None
+    if item is None:
+        raise ValidationError("item", "validate.unknown_item", item=item_id)
+    return form, item
+
+
+def _clean_campaign(values: dict, row: Any) -> dict:
+    if "target" in values or row is None:
+        one_of("target", values.get("target"), TARGETS)
+    if row is None and not values.get("form"):
+        raise ValidationError("form", "validate.required")
+    for name in ("starts", "ends"):
+        if name in values:
+            values[name] = parse_date(values[name], name)
+    return values
+
+
+def _clean_form_version(values: dict, row: Any) -> dict:
+    for name in ("form_key", "version", "digest"):
+        if name in values or row is None:
+            values[name] = required(name, values.get(name))
+    if row is None and not isinstance(values.get("definition"), dict):
+        raise ValidationError("definition", "validate.required")
     return values
 
 
@@ -349,7 +323,8 @@ def _cleaners() -> dict[str, Any]:
         "organization": _chain(_named("organization_name"), _clean_phone_fields("phone")),
         "volunteer": _chain(_named("name"), _clean_phone_fields("phone")),
         "team": _named("team_name"),
-        "campaign": _named("campaign_name"),
+        "campaign": _chain(_named("campaign_name"), _clean_campaign),
+        "form_version": _clean_form_version,
     }
 
 

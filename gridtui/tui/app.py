@@ -147,6 +147,12 @@ def freeze_startup_objects() -> None:
         gc.freeze()
 
 
+class Guard:
+    """What :meth:`GridApp.guarded` yields: whether its block failed (and was reported)."""
+
+    failed = False
+
+
 class GridApp(App):
     """Home, walk list, visit, search, household detail and campaign picker over one database."""
 
@@ -212,12 +218,12 @@ class GridApp(App):
             if self._db_ready:
                 return
             from gridtui.core.db import open_database, read_only
-            from gridtui.domain import visits
+            from gridtui.domain import campaigns
 
             open_database(self.db_path, create=False)
             self.read_only = read_only()
             # Set without firing watchers: the screen that asked is about to read it anyway.
-            self.set_reactive(GridApp.campaign_id, visits.active_campaign_id() or "")
+            self.set_reactive(GridApp.campaign_id, campaigns.active_campaign_id() or "")
             self._db_ready = True
 
     def _in_thread(self) -> bool:
@@ -272,11 +278,15 @@ class GridApp(App):
         super().notify(message, markup=False, **kwargs)
 
     @contextmanager
-    def guarded(self) -> Iterator[None]:
-        """Around a write on the main thread: a GridError becomes a notice, nothing more."""
+    def guarded(self) -> Iterator[Guard]:
+        """Around work on the main thread: a failure becomes a notice (one sentence) instead of
+        a crash. The block stops at the failure, so code after it must not use what the block
+        would have set: ``with app.guarded() as guard: ...`` then ``if guard.failed: return``."""
+        guard = Guard()
         try:
-            yield
+            yield guard
         except Exception as exc:  # noqa: BLE001 - shown to the user as one sentence
+            guard.failed = True
             self.report(exc)
 
     # -- navigation ----------------------------------------------------------------------------
@@ -308,17 +318,17 @@ class GridApp(App):
     def open_visit(self, target_ids: list[str], index: int = 0, target: str = "household") -> None:
         """Visit households (or, with ``target="business"``, check shops) in the active campaign;
         a campaign that calls on the other kind says which to pick instead of a dead screen."""
-        from gridtui.domain import visits
+        from gridtui.domain import campaigns
         from gridtui.tui.screens.visit import VisitScreen
 
         if not self.campaign_id:
-            self.notify(t("tui.app.no_campaign"), severity="warning")
+            self.notify(t("campaigns.none_chosen"), severity="warning")
             return
         if self.read_only:  # a visit is recorded from its first moment: say why before it opens
             self.report(GridError("db.readonly", path=str(self.db_path)))
             return
         try:
-            active = visits.campaign(self.campaign_id).target
+            active = campaigns.campaign(self.campaign_id).target
         except Exception as exc:  # noqa: BLE001 - e.g. the campaign was deleted by an import
             self.report(exc)
             return

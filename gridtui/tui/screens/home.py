@@ -10,7 +10,7 @@ data arrives from one thread worker as a :class:`HomeScreen.Loaded` message.
 from __future__ import annotations
 
 import gc
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any, NamedTuple
 
 from rich.segment import Segment
@@ -114,31 +114,27 @@ def grids_title() -> Content:
 
 def campaign_line(campaign: str) -> Text:
     return Text.assemble(
-        (t("tui.home.campaign") + " ", "dim"), (campaign or t("tui.home.no_campaign"), "bold"),
+        (t("tui.home.campaign") + " ", "dim"), (campaign or t("campaigns.home_none"), "bold"),
         ("   " + t("tui.home.campaign_hint"), "dim"),
     )
 
 
 def load_home(app) -> HomeData:
     """Everything the home screen shows, read in one go (runs in a worker thread)."""
-    from gridtui.domain import businesses, needs, visits
+    from gridtui.domain import campaigns, needs, visits, walk
 
     campaign_id = app.campaign_id
     mine = list(visits.grids(mine=app.settings.my_grids or None))
     campaign, grids = "", [GridCoverage(g.id, g.code, g.name) for g in mine]
     if campaign_id:
-        campaign = visits.campaign(campaign_id).label
-        by_code = {row["grid"]: row for row in visits.coverage(campaign_id, today=app.today)}
+        campaign = campaigns.campaign(campaign_id).label
+        by_code = {row["grid"]: row for row in campaigns.coverage(campaign_id, today=app.today)}
         grids = [
             GridCoverage(g.id, g.code, g.name, *(by_code.get(g.code, {}).get(k, 0) for k in COUNTS))
             for g in mine
         ]
     grid_ids = [g.id for g in mine] if app.settings.my_grids else None
-    revisits = sorted(  # doors and shops, oldest revisit date first (none at all first of all)
-        [*visits.revisits_due(today=app.today, grid_ids=grid_ids, limit=8),
-         *businesses.revisits_due(today=app.today, grid_ids=grid_ids, limit=8)],
-        key=lambda r: (r.revisit_due is not None, r.revisit_due or date.min),
-    )[:8]
+    revisits = walk.revisits_due(today=app.today, grid_ids=grid_ids, limit=8)  # doors and shops
     now = datetime.combine(app.today, time(12)) if app.today else None
     return HomeData(campaign, grids, needs.overdue(limit=8, grid_ids=grid_ids, now=now), revisits)
 
