@@ -20,7 +20,9 @@ from gridtui import __version__, i18n
 from gridtui.errors import GridError
 from gridtui.i18n import t
 
-COMMAND_MODULES: tuple[str, ...] = ("demo", "stats", "places", "needs", "dispatch", "volunteers", "report", "roster", "sync")
+COMMAND_MODULES: tuple[str, ...] = (
+    "demo", "stats", "places", "forms", "campaigns", "needs", "dispatch", "volunteers", "report", "roster", "sync",
+)
 """Modules under gridtui.commands, in the order their subcommands are listed in ``--help``.
 Each exposes ``register(subparsers)``; list a module here once it exists."""
 
