@@ -54,6 +54,7 @@ NAV: list[tuple[str, str, str, str]] = [
     ("home", "h", "nav.home", "gridtui.tui.screens.home:HomeScreen"),
     ("search", "slash", "nav.search", "gridtui.tui.screens.search:SearchScreen"),
     ("campaigns", "c", "nav.campaigns", "gridtui.tui.screens.dialogs:CampaignPicker"),
+    ("campaign_admin", "C", "nav.campaign_admin", "gridtui.tui.screens.campaigns:CampaignsScreen"),
     ("needs", "b", "nav.needs", "gridtui.tui.screens.needs:NeedsBoard"),
     ("dashboard", "D", "nav.dashboard", "gridtui.tui.screens.dashboard:DashboardScreen"),
     ("reports", "e", "nav.reports", "gridtui.tui.screens.reports:ReportsScreen"),

@@ -54,6 +54,9 @@ class CampaignPicker(GridModal):
 
     def show(self, campaigns: list) -> None:
         options = self.query_one(OptionList)
+        if not campaigns:  # nothing to pick: say where campaigns come from
+            options.add_option(Option(t("campaigns.none_open"), disabled=True))
+            return
         for campaign in campaigns:
             mark = "● " if campaign.id == self.app.campaign_id else "  "
             options.add_option(Option(mark + campaign.label, id=campaign.id))
