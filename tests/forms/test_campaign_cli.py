@@ -14,7 +14,15 @@ from openpyxl import load_workbook
 
 from gridtui.core import store
 from gridtui.core.db import close_database, open_database
-from gridtui.core.models import Building, Campaign, FormVersion, Grid, Household, RegisterEntry, Resident
+from gridtui.core.models import (
+    Building,
+    Campaign,
+    FormVersion,
+    Grid,
+    Household,
+    RegisterEntry,
+    Resident,
+)
 from gridtui.i18n import t
 
 TODAY = date.today()

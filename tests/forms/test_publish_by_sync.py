@@ -14,7 +14,16 @@ from openpyxl import load_workbook
 from gridtui import i18n
 from gridtui.core import store
 from gridtui.core.db import close_database, open_database
-from gridtui.core.models import Building, Community, Compound, FormVersion, Grid, Household, Resident, database
+from gridtui.core.models import (
+    Building,
+    Community,
+    Compound,
+    FormVersion,
+    Grid,
+    Household,
+    Resident,
+    database,
+)
 from gridtui.domain import campaigns, visits, walk
 from gridtui.domain.campaigns import Scope
 from gridtui.forms.workbook import starter, write_workbook

@@ -36,7 +36,7 @@ def street(place):
     ] + [store.create(Household, building=second.id, unit=1, floor=1, door="101").id]
     for home, age in zip(homes, (9, 15, 16, 40, 70), strict=True):
         store.create(Resident, household=home, name=f"居民{age}", birth_date=years_ago(age))
-    patient = Resident.get((Resident.household == homes[4]))
+    patient = Resident.get(Resident.household == homes[4])
     store.create(RegisterEntry, kind="chronic_illness", resident=patient.id)
     return {"homes": homes, "second": second.id, "grid": place["grid"].id}
 
