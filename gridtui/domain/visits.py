@@ -47,7 +47,7 @@ from gridtui.i18n import pick, t
 __all__ = [
     "FINAL_OUTCOMES", "TARGETS", "AnswerError", "AnswerLine", "BuildingInfo", "GridInfo", "UndoLog",
     "VisitInfo", "VisitState", "answer", "answer_id", "answers", "buildings", "checklist", "grids",
-    "household_heads", "item_id", "missing_required", "open_visit", "set_outcome", "undo_last",
+    "household_heads", "item_id", "missing_required", "open_visit", "set_outcome", "target_words", "undo_last",
     "visit_form", "visit_history", "visit_state",
 ]
 
@@ -286,6 +286,15 @@ def visit_state(visit_id: str) -> VisitState:
     return VisitState(visit_id, campaign_id, target_id if target == "household" else "", "in_progress",
                       None, "", saved=False, business_id=target_id if target == "business" else "",
                       form_id=_campaign(campaign_id).form_id)
+
+
+def target_words(target_id: str, target: str = "household") -> tuple[str, str]:
+    """(name, address) a visit's title shows: a shop's name and street address, a household's
+    address (its name is its residents')."""
+    if one_of("target", target, tuple(TARGETS)) == "business":
+        shop = live_row(Business, target_id)
+        return shop.name, shop.address
+    return "", live_row(Household, target_id).address
 
 
 def _campaign_of(visit_id: str) -> str:

@@ -181,7 +181,7 @@ async def test_a_click_puts_the_cursor_on_its_row_and_a_paste_types_into_a_typed
     async with app.run_test(size=SIZE) as pilot:
         _, checklist = await open_visit(pilot)
         target = checklist.form.item("gas_safety")
-        line = checklist._span["gas_safety"][0] - checklist.view.scroll_offset.y
+        line = checklist.span("gas_safety")[0] - checklist.view.scroll_offset.y
         await pilot.click(checklist.view, offset=(6, line))
         await pilot.pause()
         assert checklist.current is target and app.focused is checklist

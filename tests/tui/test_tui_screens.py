@@ -283,7 +283,7 @@ async def test_undo_puts_back_the_last_answer(make_app):
         assert item not in visits.answers(screen.data.visit_id)
         checklist = screen.query_one(Checklist)
         assert checklist.state.values.get("moved_in_out") is None
-        line = checklist._span["moved_in_out"][0] + 1
+        line = checklist.span("moved_in_out")[0] + 1
         picked = checklist.view.style("picked")
         assert all(span.style != picked for span in checklist.line_text(line).spans)  # nothing shown picked
 

@@ -63,6 +63,6 @@ def cursor_drawn_on(checklist) -> list[str]:
 
 def on_screen(checklist, name: str) -> bool:
     """Whether the item's question and answer lines are inside the visible part of the list."""
-    first, count = checklist._span[name]
+    first, count = checklist.span(name)
     top, height = checklist.view.scroll_offset.y, checklist.view.size.height
     return top <= first and first + count <= top + height

@@ -30,12 +30,14 @@ from gridtui.tui.widgets.paged_list import PagedList
 @dataclass
 class VisitData:
     target_id: str  # the household, or in a business campaign the shop
-    detail: Any  # households.HouseholdDetail or businesses.BusinessDetail
     visit_id: str
     state: Any = None  # forms.model.FormState: the visit's answers evaluated in its form
     outcome: str = "in_progress"  # a done visit is resumed for corrections; say so in the title
     shop: bool = False
     version: str = ""
+    address: str = ""
+    name: str = ""  # a shop's
+    detail: Any = None  # households.HouseholdDetail or businesses.BusinessDetail, read after the checklist
 
 
 def render_resident(r, revealed: dict[str, tuple[str, str]] | None = None, wide: bool = True) -> Text:
@@ -72,9 +74,18 @@ class VisitScreen(GridScreen):
     ]
 
     class Loaded(Message):
+        """The checklist to draw: the visit and its form, evaluated."""
+
         def __init__(self, data: VisitData) -> None:
             super().__init__()
             self.data = data
+
+    class DetailLoaded(Message):
+        """The residents (or the shop's card), read once the checklist is on its way."""
+
+        def __init__(self, target_id: str, detail: Any) -> None:
+            super().__init__()
+            self.target_id, self.detail = target_id, detail
 
     RESIDENT_ACTIONS = frozenset({"need", "residents", "add_resident", "edit_resident"})
     """Household matters: not offered at a shop's door."""
@@ -129,11 +140,15 @@ class VisitScreen(GridScreen):
 
         campaign = self.campaign_id
         visit_id = visits.open_visit(campaign, target_id, worker=self.app.settings.worker_name)
-        detail = businesses.detail(target_id) if self.shop else households.detail(target_id, today=self.app.today)
         state = visits.form_state(visit_id, today=self.app.today)
-        data = VisitData(target_id, detail, visit_id, state, visits.visit_state(visit_id).outcome, shop=self.shop,
-                         version=state.form.version)
-        self.post_message(self.Loaded(data))
+        name, address = visits.target_words(target_id, "business" if self.shop else "household")
+        self.post_message(self.Loaded(VisitData(
+            target_id, visit_id, state, visits.visit_state(visit_id).outcome, shop=self.shop,
+            version=state.form.version, address=address, name=name,
+        )))
+        # what the side panel shows comes second: the checklist is what the door needs first
+        detail = businesses.detail(target_id) if self.shop else households.detail(target_id, today=self.app.today)
+        self.post_message(self.DetailLoaded(target_id, detail))
 
     async def on_visit_screen_loaded(self, message: Loaded) -> None:
         from gridtui.domain import visits
@@ -146,26 +161,32 @@ class VisitScreen(GridScreen):
         await holder.remove_children()
         checklist = Checklist(self.data.state.form, self.data.state, self.save_answer, id="checklist")
         await holder.mount(checklist)
-        if self.data.shop:
-            from gridtui.tui.screens.business import business_card
-
-            self.query_one("#visit-shop", Static).update(business_card(self.data.detail))
-        else:
-            self.query_one("#resident-list", PagedList).set_rows(self.data.detail.residents)
+        self.query_one("#resident-list", PagedList).set_rows([])
+        self.query_one("#visit-shop", Static).update("")
         self.show_title(None if self.data.outcome == "in_progress" else self.data.outcome)
         if checklist.rows:
             checklist.focus_item(checklist.rows[0])
         else:
             checklist.focus()
 
+    def on_visit_screen_detail_loaded(self, message: DetailLoaded) -> None:
+        if self.data is None or message.target_id != self.data.target_id:
+            return  # for a door the worker has moved on from
+        self.data.detail = message.detail
+        if self.data.shop:
+            from gridtui.tui.screens.business import business_card
+
+            self.query_one("#visit-shop", Static).update(business_card(message.detail))
+        else:
+            self.query_one("#resident-list", PagedList).set_rows(message.detail.residents)
+
     def show_title(self, outcome: str | None = None) -> None:
-        detail = self.data.detail
         text = Text()
         if self.data.shop:
-            text.append(detail.name, "bold")
+            text.append(self.data.name, "bold")
             text.append("  ·  ", "dim")
         text.append_text(Text.assemble(
-            (detail.address, "" if self.data.shop else "bold"), ("  ·  ", "dim"),
+            (self.data.address, "" if self.data.shop else "bold"), ("  ·  ", "dim"),
             (t("businesses.visit.position" if self.data.shop else "tui.visit.position",
                n=self.index + 1, total=len(self.target_ids)), "dim"),
         ))

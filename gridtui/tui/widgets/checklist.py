@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -45,7 +46,7 @@ from textual.strip import Strip
 from textual.widgets import Input
 
 from gridtui.forms.model import Form, FormState, Item, text
-from gridtui.i18n import t
+from gridtui.i18n import language, t
 from gridtui.tui.keys import Translated, bind
 
 __all__ = ["TYPED", "Answered", "AnswerInput", "Checklist"]
@@ -89,22 +90,46 @@ class _Lines(ScrollView, can_focus=False):
         super().__init__()
         self.checklist = checklist
         self._base: Style | None = None
+        self._styles: dict[str, Style] = {}
+        self._drawn: dict[tuple, Strip] = {}
+        """Lines drawn, by what they show: an answer that shows or hides a question shifts the
+        lines below it, which are then found here rather than drawn again."""
+        self._drawn_with: Style | None = None
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._base = self.rich_style  # once for all the lines drawn now, as PagedList does
+        self._styles = {}  # and each component's style (the stylesheet may have changed since)
+        if self._base != self._drawn_with:
+            self._drawn, self._drawn_with = {}, self._base
         try:
             return super().render_lines(crop)
         finally:
             self._base = None
 
+    def forget(self, names: list[str] | None = None) -> None:
+        """Draw these items' lines (all lines: None) again when next shown."""
+        if names is None:
+            self._drawn = {}
+        else:
+            wanted = set(names)
+            self._drawn = {key: strip for key, strip in self._drawn.items() if key[1] not in wanted}
+
     def render_line(self, y: int) -> Strip:
         base = self.rich_style if self._base is None else self._base
         index = self.scroll_offset.y + y
         width = self.size.width
-        text_line = self.checklist.line_text(index)
-        if text_line is None:
+        line = self.checklist.lines[index] if 0 <= index < len(self.checklist.lines) else None
+        if line is None:
             return Strip.blank(width, base)
-        if self.checklist.cursor_line() == index:
+        key = (*line, width, self.checklist.cursor_line() == index)
+        found = self._drawn.get(key)
+        if found is None:
+            found = self._drawn[key] = self._draw(index, width, base, key[-1])
+        return found
+
+    def _draw(self, index: int, width: int, base: Style, cursor: bool) -> Strip:
+        text_line = self.checklist.line_text(index)
+        if cursor:
             base = base + Style(bgcolor=self.get_component_rich_style("checklist--cursor").bgcolor)
         text_line.truncate(width, overflow="ellipsis")
         segments = [Segment(s.text, base + s.style if s.style else base)
@@ -112,13 +137,24 @@ class _Lines(ScrollView, can_focus=False):
         return Strip(segments).crop_extend(0, width, base)
 
     def on_mount(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.checklist.lines))
+        self.fit(len(self.checklist.lines), shrink=True)
+
+    def fit(self, lines: int, shrink: bool = False) -> None:
+        """Scroll as far as there are lines. An answer that hides questions leaves the height as
+        it was: a changed height lays the whole screen out again (~10 ms a key), so it grows as
+        questions appear and shrinks only when the screen is laid out anyway (a resize)."""
+        height = lines if shrink else max(lines, self.virtual_size.height)
+        if height != self.virtual_size.height or self.virtual_size.width != self.size.width:
+            self.virtual_size = Size(self.size.width, height)
 
     def style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"checklist--{name}", partial=True)
+        found = self._styles.get(name)
+        if found is None:
+            found = self._styles[name] = self.get_component_rich_style(f"checklist--{name}", partial=True)
+        return found
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.checklist.lines))
+        self.fit(len(self.checklist.lines), shrink=True)
 
 
 class Checklist(Translated, Container, can_focus=True):
@@ -143,9 +179,10 @@ class Checklist(Translated, Container, can_focus=True):
         answered = [i for i in form.items if i.answered]
         self.numbers = {item.name: n for n, item in enumerate(answered, 1)}
         self.errors: dict[str, str] = {}
-        self.lines: list[tuple[str, str, int]] = []
+        self._lines: list[tuple[str, str, int]] | None = None
         """(kind, name, part): section, question, answer (part: which of its lines), error, note;
-        kind "" for a blank line."""
+        kind "" for a blank line. Laid out when first drawn, at the width there is then."""
+        self._shared = _shared(form)
         self._breaks: dict[str, list[list[int]]] = {}
         """Which of an item's offered choices go on each of its answer lines at the current
         width (a long list wraps); worked out from text widths, the Texts drawn only when seen."""
@@ -179,10 +216,33 @@ class Checklist(Translated, Container, can_focus=True):
 
     # -- lines ------------------------------------------------------------------------------------
     def _layout(self) -> None:
+        """The items the cursor can be on now (one pass over the form); their lines are laid out
+        again when next drawn."""
+        current = self.current
+        self.rows = [i for i in self.form.items if i.type != "note" and self.state.shown(i)]
+        if current is not None and current in self.rows:
+            self.cursor = self.rows.index(current)
+        else:
+            self.cursor = min(self.cursor, max(0, len(self.rows) - 1))
+        self._lines = None
+        if self.is_mounted:
+            self.view.fit(len(self.lines))
+
+    @property
+    def lines(self) -> list[tuple[str, str, int]]:
+        if self._lines is None:
+            self._lay_out_lines()
+        return self._lines  # type: ignore[return-value]
+
+    def _lay_out_lines(self) -> None:
         """The lines of every item shown now, with a title where a group begins."""
+        drawn = self.view.scrollable_content_region.width if self.view.is_mounted else 0
+        if drawn and drawn != self.width:  # the width the lines are drawn at, once there is one
+            self.width = max(20, drawn)
+            self._breaks.clear()
         lines: list[tuple[str, str, int]] = []
-        rows: list[Item] = []
         open_path: list[str] = []
+        self._span = {}
         for item in self.form.items:
             if not self.state.shown(item):
                 continue
@@ -198,27 +258,25 @@ class Checklist(Translated, Container, can_focus=True):
             if item.type == "note":
                 lines.append(("note", item.name, 0))
                 continue
-            rows.append(item)
             first = len(lines)
             lines.append(("question", item.name, 0))
             lines += [("answer", item.name, part) for part in range(len(self.breaks(item)))]
             if self.errors.get(item.name):
                 lines.append(("error", item.name, 0))
             self._span[item.name] = (first, len(lines) - first)
-        current = self.current
-        self.lines, self.rows = lines, rows
-        self._question_line = {name: y for y, (kind, name, _part) in enumerate(lines) if kind == "question"}
-        if current is not None and current in rows:
-            self.cursor = rows.index(current)
-        else:
-            self.cursor = min(self.cursor, max(0, len(rows) - 1))
-        if self.is_mounted:
-            self.view.virtual_size = Size(self.view.size.width, len(lines))
+        self._lines = lines
+        self._question_line = {name: first for name, (first, _count) in self._span.items()}
+
+    def span(self, name: str) -> tuple[int, int] | None:
+        """(first line, lines) of an item shown now."""
+        self.lines  # noqa: B018 - laid out if it is not
+        return self._span.get(name)
 
     def cursor_line(self) -> int:
         """The line the cursor is drawn on (-1 while the checklist has no focus)."""
         if not self.has_focus_within or self.current is None:
             return -1
+        self.lines  # noqa: B018 - laid out if it is not
         return self._question_line.get(self.current.name, -1)
 
     def line_text(self, index: int) -> Text | None:
@@ -266,17 +324,13 @@ class Checklist(Translated, Container, can_focus=True):
     def _wrap(self, item: Item) -> list[list[int]]:
         if self.typed(item):
             return [[]]
-        yes_no = self.form.yes_no(item)
-        lines: list[list[int]] = [[]]
-        used = INDENT
-        for n, choice in enumerate(self.state.choices(item)):
-            width = cell_len(_label(choice)) + (2 if yes_no else len(str(n + 1)) + 1)
-            if lines[-1] and used + 2 + width > self.width:
-                lines.append([])
-                used = INDENT
-            used += width + (2 if lines[-1] else 0)
-            lines[-1].append(n)
-        return lines
+        offered = self.state.choices(item)
+        key = (item.list, self.width, self.form.yes_no(item), language(), None if item.name not in self.state.offered
+               else tuple(c.name for c in offered))
+        found = self._shared.breaks.get(key)
+        if found is None:
+            found = self._shared.breaks[key] = self._shared.wrap(item.list, offered, key[2], self.width)
+        return found
 
     def _style(self, name: str) -> Style | str:
         return self.view.style(name) if self.is_mounted else ""
@@ -319,12 +373,13 @@ class Checklist(Translated, Container, can_focus=True):
     def changed(self, names: list[str]) -> None:
         """The state of these items changed (their value, relevance, requiredness, choices):
         lay the lines out again if what is shown changed, else repaint their lines."""
-        spans = {name: self._span.get(name) for name in names}
+        spans = {name: self.span(name) for name in names}
         for name in names:
             self._breaks.pop(name, None)
+        self.view.forget(names)
         shown = [i.name for i in self.rows]
         self._layout()
-        moved = any(self._span.get(name) != span for name, span in spans.items())
+        moved = any(self.span(name) != span for name, span in spans.items())
         if moved or [i.name for i in self.rows] != shown or any(n in self.form.groups for n in names):
             self.view.refresh()
             return
@@ -332,17 +387,15 @@ class Checklist(Translated, Container, can_focus=True):
             self._repaint(name)
 
     def _repaint(self, name: str) -> None:
-        span = self._span.get(name)
+        span = self.span(name)
         if span is None or not self.is_mounted:
             return
         view = self.view
         view.refresh(Region(0, span[0] - view.scroll_offset.y, view.size.width, span[1]))
 
     def on_resize(self) -> None:
-        width = max(20, self.size.width)
-        if width != self.width:
-            self.width = width
-            self._breaks.clear()
+        if self.view.scrollable_content_region.width and max(20, self.view.scrollable_content_region.width) != self.width:
+            self.view.forget()
             self._layout()
             self.view.refresh()
 
@@ -354,6 +407,7 @@ class Checklist(Translated, Container, can_focus=True):
             self.errors[item.name] = message
         else:
             self.errors.pop(item.name, None)
+        self.view.forget([item.name])
         self._layout()
         if self.is_mounted:
             self.view.refresh()
@@ -378,9 +432,10 @@ class Checklist(Translated, Container, can_focus=True):
     def _scroll_to_cursor(self) -> None:
         """The current item's lines in view, with its section's title when it opens one."""
         item = self.current
-        if item is None or item.name not in self._span:
+        found = self.span(item.name) if item is not None else None
+        if found is None:
             return
-        first, count = self._span[item.name]
+        first, count = found
         while first > 0 and self.lines[first - 1][0] in ("section", ""):
             first -= 1
             count += 1
@@ -541,7 +596,7 @@ class Checklist(Translated, Container, can_focus=True):
         self.editing_item = item
         field = self.input
         field.value = first if first is not None else self.raw(item)
-        y = self._question_line[item.name] + 1 - self.view.scroll_offset.y
+        y = self.span(item.name)[0] + 1 - self.view.scroll_offset.y
         field.styles.offset = (INDENT, max(0, y))  # past the lines' own padding (1) and its own (1)
         field.styles.width = max(12, min(60, self.size.width - INDENT))
         field.placeholder = "2026-07-14" if item.type == "date" else ""
@@ -577,6 +632,44 @@ class Checklist(Translated, Container, can_focus=True):
 def _label(choice) -> str:
     """A choice's label that wraps as one word."""
     return (text(choice.label) or choice.name).replace(" ", "\u00a0")
+
+
+class _Layout:
+    """What every checklist of one form shares (its lists' label widths, how a list of choices
+    wraps at a width): worked out for the first visit of the day, then found."""
+
+    def __init__(self) -> None:
+        self.widths: dict[tuple[str, str], dict[str, int]] = {}
+        self.breaks: dict[tuple, list[list[int]]] = {}
+
+    def wrap(self, list_name: str, offered, yes_no: bool, width: int) -> list[list[int]]:
+        key = (list_name, language())
+        widths = self.widths.get(key)
+        if widths is None:
+            widths = self.widths[key] = {}
+        lines: list[list[int]] = [[]]
+        used = INDENT
+        for n, choice in enumerate(offered):
+            cells = widths.get(choice.name)
+            if cells is None:
+                cells = widths[choice.name] = cell_len(_label(choice))
+            cells += 2 if yes_no else len(str(n + 1)) + 1
+            if lines[-1] and used + 2 + cells > width:
+                lines.append([])
+                used = INDENT
+            used += cells + (2 if lines[-1] else 0)
+            lines[-1].append(n)
+        return lines
+
+
+_layouts: WeakKeyDictionary[Form, _Layout] = WeakKeyDictionary()
+
+
+def _shared(form: Form) -> _Layout:
+    found = _layouts.get(form)
+    if found is None:
+        found = _layouts[form] = _Layout()
+    return found
 
 
 def raw_value(item: Item, value: Any) -> str:
