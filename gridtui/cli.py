@@ -150,10 +150,12 @@ def open_tui(args: argparse.Namespace) -> int:
     if inspect_file(args.db) is None:
         raise GridError("db.missing", path=str(args.db))
     try:
-        from gridtui.tui import GridApp
+        from gridtui.tui import launch
+
+        app = launch(db_path=args.db, lang=args.lang)
     except ImportError:
         return _fail(t("cli.no_tui"))
-    GridApp(db_path=args.db, lang=args.lang).run()
+    app.run()
     return 0
 
 

@@ -81,7 +81,7 @@ def _migrate_3_to_4(db: peewee.SqliteDatabase) -> None:
     nothing needs stamping again; the new form versions are stamped like any new row.
     """
     from gridtui.core.legacy import LEGACY_VERSION, legacy_definitions, yes_no_items
-    from gridtui.core.models import Answer, Campaign, FormVersion
+    from gridtui.core.models import Answer, Campaign, FormVersion, Resident, Visit
     from gridtui.forms.model import Form
 
     db.create_tables([FormVersion])
@@ -92,7 +92,10 @@ def _migrate_3_to_4(db: peewee.SqliteDatabase) -> None:
         db.execute_sql(f'DROP TABLE "{table}"')
     db.create_tables([Campaign, Answer])
     db.execute_sql('ALTER TABLE "visit" ADD COLUMN "form_id" VARCHAR(36) REFERENCES "form_version" ("id")')
-    db.execute_sql('CREATE INDEX IF NOT EXISTS "visit_form_id" ON "visit" ("form_id")')
+    for target in ("household", "business"):  # now part of indexes the latest visit is read from alone
+        db.execute_sql(f'DROP INDEX IF EXISTS "visit_campaign_id_{target}_id_visited_at"')
+    Visit._schema.create_indexes(safe=True)
+    Resident._schema.create_indexes(safe=True)
 
     definitions = legacy_definitions()
     versions: dict[str, str] = {}

@@ -327,6 +327,10 @@ class Resident(Synced):
 
     DERIVED_FIELDS = ("name_pinyin", "name_initials")
 
+    class Meta:
+        # a campaign's scope by age ("every family with a child under 16") from the index alone
+        indexes = ((("birth_date", "household", "status", "deleted"), False),)
+
 
 class Organization(Synced):
     """Co-building units (共建单位), resident units and enterprises, social organisations."""
@@ -417,8 +421,10 @@ class Visit(Synced):
 
     class Meta:
         indexes = (
-            (("campaign", "household", "visited_at"), False),
-            (("campaign", "business", "visited_at"), False),
+            # a target's latest visit, its outcome and revisit date read from the index alone
+            # (coverage, walk lists and revisits due all ask it; see domain/coverage.py)
+            (("campaign", "household", "visited_at", "outcome", "revisit_due", "deleted"), False),
+            (("campaign", "business", "visited_at", "outcome", "revisit_due", "deleted"), False),
         )
 
 

@@ -25,85 +25,35 @@ from typing import Any
 from peewee import fn
 
 from gridtui.core import store
-from gridtui.core.db import meta_get, meta_set
+from gridtui.core.db import meta_set
 from gridtui.core.ids import stable_id
 from gridtui.core.models import Campaign, FormVersion, Visit, database, live, live_row
 from gridtui.core.stored_forms import form_of_version
 from gridtui.core.validate import one_of, parse_date
+from gridtui.domain import coverage as rules
+from gridtui.domain.coverage import (
+    ACTIVE_CAMPAIGN_KEY,
+    COVERAGE_KEYS,
+    OUTCOME_COLUMNS,
+    Scope,
+    Targets,
+)
 from gridtui.errors import GridError, ValidationError
 from gridtui.forms.model import Form
 from gridtui.i18n import pick
 
 __all__ = [
-    "COVERAGE_KEYS", "OUTCOME_COLUMNS", "TARGET_WORDS", "CampaignInfo", "Scope", "VersionInfo",
-    "activate", "active_campaign_id", "campaign", "campaigns", "close", "coverage", "create",
-    "create_from_workbook", "short_id", "business_kinds", "describe_scope", "scope_from_words", "target_count",
-    "form", "form_of", "natural_key", "resolve", "revisit_due_sql", "set_active_campaign",
-    "store_form", "Targets", "targets", "update_form", "versions",
+    "COVERAGE_KEYS", "OUTCOME_COLUMNS", "TARGET_WORDS", "CampaignInfo", "Scope", "VersionInfo", "activate",
+    "active_campaign_id", "business_kinds", "campaign", "campaigns", "close", "coverage", "create",
+    "create_from_workbook", "describe_scope", "form", "form_of", "resolve", "scope_from_words",
+    "set_active_campaign", "short_id", "store_form", "target_count", "targets", "update_form", "versions",
 ]
-
-OUTCOME_COLUMNS = ("done", "nobody_home", "refused", "moved_away", "in_progress")
-COVERAGE_KEYS = ("total", *OUTCOME_COLUMNS, "revisit_due", "not_visited")
-"""Per grid: targets, how many the latest visit left in each outcome, revisits due, untouched.
-total = done + nobody_home + refused + moved_away + in_progress + not_visited."""
 
 TARGET_WORDS = {"households": "household", "household": "household", "businesses": "business",
                 "business": "business", "shops": "business"}
-ACTIVE_CAMPAIGN_KEY = "active_campaign"
-
-
-def natural_key(code: str) -> list:
-    """Sort G2 before G10 (and 凤凰大道29号 before 凤凰大道284号)."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", code)]
 
 
 # -- scope ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which targets a campaign calls on; each part given narrows them, an empty one does not.
-
-    ``ages`` is ``(low, high)``: a present resident at least ``low`` and under ``high`` years
-    old (from the birth date the ID number carries), so ``(0, 16)`` is "a child under 16".
-    """
-
-    grids: tuple[str, ...] = ()  # grid ids
-    buildings: tuple[str, ...] = ()  # building ids
-    registers: tuple[str, ...] = ()  # register kind keys: on the household or one of its residents
-    ages: tuple[int, int] | None = None
-    business_kinds: tuple[str, ...] = ()
-    households: tuple[str, ...] = ()  # household ids (campaigns made before scopes by age)
-
-    @classmethod
-    def from_json(cls, data: dict | None) -> Scope:
-        data = data or {}
-        ages = data.get("ages")
-        return cls(
-            grids=tuple(data.get("grids") or ()), buildings=tuple(data.get("buildings") or ()),
-            registers=tuple(data.get("registers") or ()), ages=(int(ages[0]), int(ages[1])) if ages else None,
-            business_kinds=tuple(data.get("business_kinds") or ()), households=tuple(data.get("households") or ()),
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        found: dict[str, Any] = {k: list(getattr(self, k)) for k in ("grids", "buildings", "registers",
-                                                                     "business_kinds", "households") if getattr(self, k)}
-        if self.ages is not None:
-            found["ages"] = list(self.ages)
-        return found
-
-    def check(self, target: str) -> None:
-        """A household campaign has no business kinds, a shop campaign no buildings, registers or ages."""
-        if target == "business":
-            for name in ("buildings", "registers", "households"):
-                if getattr(self, name):
-                    raise ValidationError(name, "campaigns.scope_not_for_shops")
-            if self.ages is not None:
-                raise ValidationError("ages", "campaigns.scope_not_for_shops")
-        elif self.business_kinds:
-            raise ValidationError("business_kinds", "campaigns.scope_not_for_households")
-        if self.ages is not None and not 0 <= self.ages[0] < self.ages[1] <= 150:
-            raise ValidationError("ages", "campaigns.bad_ages", ages=f"{self.ages[0]}-{self.ages[1]}")
 
 
 # -- the campaign -----------------------------------------------------------------------------------
@@ -189,16 +139,7 @@ def active_campaign_id() -> str | None:
 
     The choice is local (the meta table does not sync): each worker picks their own.
     """
-    chosen = meta_get(ACTIVE_CAMPAIGN_KEY)
-    if chosen and Campaign.select().where((Campaign.id == chosen) & live(Campaign)).exists():
-        return chosen
-    newest = (
-        Campaign.select(Campaign.id)
-        .where(live(Campaign) & (Campaign.active == True) & (Campaign.target == "household"))  # noqa: E712
-        .order_by(Campaign.starts.desc(), Campaign.id.desc())
-        .first()
-    )
-    return newest.id if newest else None
+    return rules.active_campaign(_run)
 
 
 def set_active_campaign(campaign_id: str) -> None:
@@ -324,130 +265,23 @@ def versions(campaign_id: str) -> list[VersionInfo]:
     return found
 
 
-# -- targets, latest visits, revisits due: the shared SQL --------------------------------------------
+# -- targets and coverage: the rules are in gridtui.domain.coverage ---------------------------------
 
 
-def revisit_due_sql(alias: str) -> str:
-    """The rule, on a visit row ``alias`` that is a target's latest: nobody was home and the
-    revisit date has come (``:today``) or was never set."""
-    return f"({alias}.outcome = 'nobody_home' AND ({alias}.revisit_due IS NULL OR {alias}.revisit_due <= :today))"
-
-
-LATEST = {
-    target: (
-        f"SELECT {target}_id AS target, outcome, revisit_due, MAX(visited_at) AS visited_at FROM visit "
-        f"WHERE campaign_id = :campaign AND deleted = 0 AND {target}_id IS NOT NULL GROUP BY {target}_id"
-    )
-    for target in ("household", "business")
-}
-"""A campaign's latest visit per target (SQLite's bare-column MAX(): the other columns come from
-the row holding the latest time), through the (campaign, target, visited_at) index."""
-
-
-def _in(values: list[str] | tuple[str, ...], prefix: str, params: dict[str, Any]) -> str:
-    names = {f"{prefix}{i}": value for i, value in enumerate(values)}
-    params.update(names)
-    return ", ".join(f":{name}" for name in names)
-
-
-def _years_ago(today: date, years: int) -> date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
-
-
-@dataclass(frozen=True)
-class Targets:
-    """A campaign's targets as SQL: the target's table aliased ``t`` (``table``), the tables it
-    needs joined after it (``joins``), the condition (``where``) and its parameters; ``grid``
-    is the column holding the target's grid id."""
-
-    table: str
-    joins: str
-    where: str
-    params: dict[str, Any]
-    grid: str
-    target: str
-
-    @property
-    def sql(self) -> str:
-        """``FROM ... WHERE ...``"""
-        return f"FROM {self.table} {self.joins} WHERE {self.where}"
+def _run(sql: str, params: Any) -> list[tuple]:
+    return database.execute_sql(sql, params).fetchall()
 
 
 def targets(info: CampaignInfo, *, grid_id: str | None = None, building_id: str | None = None,
             today: date | None = None) -> Targets:
-    """``FROM ... WHERE ...`` of the campaign's targets, aliased ``t`` (the grid's id is
-    ``grid_id``): live households in live buildings that are active or that the campaign has
-    visited (a household found moved away stays counted as such), or live shops; narrowed by
-    the scope and, for a walk list, to a grid or building. Parameters ``:campaign`` and
-    ``:today`` are set."""
-    today = today or date.today()
-    params: dict[str, Any] = {"campaign": info.id, "today": today.isoformat()}
-    scope = Scope.from_json(info.scope)
-    where = ["t.deleted = 0"]
-    if info.target == "business":
-        table, joins, grid = "business t", "", "t.grid_id"
-    else:
-        table, joins, grid = "household t", "JOIN building b ON b.id = t.building_id", "b.grid_id"
-        where += ["b.deleted = 0", "(t.status = 'active' OR EXISTS (SELECT 1 FROM visit w WHERE w.campaign_id = "
-                  ":campaign AND w.household_id = t.id AND w.deleted = 0))"]
-    if grid_id is not None:
-        where.append(f"{grid} = :grid")
-        params["grid"] = grid_id
-    if building_id is not None and info.target != "business":
-        where.append("t.building_id = :building")
-        params["building"] = building_id
-    if scope.grids:
-        where.append(f"{grid} IN ({_in(scope.grids, 'sg', params)})")
-    if scope.buildings:
-        where.append(f"t.building_id IN ({_in(scope.buildings, 'sb', params)})")
-    if scope.households:
-        where.append(f"t.id IN ({_in(scope.households, 'sh', params)})")
-    if scope.business_kinds:
-        where.append(f"t.kind IN ({_in(scope.business_kinds, 'sk', params)})")
-    if scope.registers:
-        kinds = _in(scope.registers, "sr", params)
-        where.append(
-            "t.id IN (SELECT e.household_id FROM register_entry e WHERE e.deleted = 0 AND e.household_id IS NOT NULL "
-            f"AND e.kind_id IN ({kinds}) AND (e.until IS NULL OR e.until >= :today) "
-            "UNION SELECT r.household_id FROM register_entry e JOIN resident r ON r.id = e.resident_id "
-            f"WHERE e.deleted = 0 AND r.deleted = 0 AND r.status = 'present' AND e.kind_id IN ({kinds}) "
-            "AND (e.until IS NULL OR e.until >= :today))"
-        )
-    if scope.ages is not None:
-        low, high = scope.ages
-        params["born_by"], params["born_after"] = _years_ago(today, low).isoformat(), _years_ago(today, high).isoformat()
-        where.append("t.id IN (SELECT household_id FROM resident WHERE deleted = 0 AND status = 'present' "
-                     "AND birth_date <= :born_by AND birth_date > :born_after)")
-    return Targets(table, joins, " AND ".join(where), params, grid, info.target)
+    """The campaign's targets as SQL (see :func:`gridtui.domain.coverage.targets`)."""
+    return rules.targets(info, grid_id=grid_id, building_id=building_id, today=today)
 
 
 def coverage(campaign_id: str, today: date | None = None) -> list[dict[str, Any]]:
-    """Visit coverage of one campaign per grid, in grid-code order (one query).
-
-    Counts only the campaign's :func:`targets`; a target's state is its latest visit's
-    outcome. Targets outside any grid come last, with ``grid`` None.
-    """
-    info = campaign(campaign_id)
-    found = targets(info, today=today)
-    outcomes = ", ".join(f"SUM(l.outcome = '{o}')" for o in OUTCOME_COLUMNS)
-    rows = database.execute_sql(
-        f"WITH latest AS ({LATEST[info.target]}), scoped AS (SELECT t.id AS id, {found.grid} AS grid_id {found.sql}) "
-        f"SELECT g.code, g.name, COUNT(*), {outcomes}, SUM({revisit_due_sql('l')}), COUNT(l.target) "
-        "FROM scoped s LEFT JOIN latest l ON l.target = s.id LEFT JOIN grid g ON g.id = s.grid_id AND g.deleted = 0 "
-        "GROUP BY g.id",
-        found.params,
-    ).fetchall()
-    result = []
-    for code, name, total, *figures in rows:
-        *outcome_counts, due, visited = (int(f or 0) for f in figures)
-        result.append({"grid": code, "grid_name": name or "", "total": total,
-                       **dict(zip(OUTCOME_COLUMNS, outcome_counts, strict=True)),
-                       "revisit_due": due, "not_visited": total - visited})
-    result.sort(key=lambda r: (r["grid"] is None, natural_key(r["grid"] or "")))
-    return result
+    """Visit coverage of one campaign per grid, in grid-code order (one query): its targets, by
+    the outcome of their latest visit. Targets outside any grid come last, with ``grid`` None."""
+    return rules.coverage(_run, campaign(campaign_id), today)
 
 
 def create_from_workbook(path: Any, *, id: str | None = None, **options: Any) -> str:

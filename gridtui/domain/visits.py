@@ -30,7 +30,6 @@ from gridtui.core.models import (
     Campaign,
     Compound,
     FormVersion,
-    Grid,
     Household,
     Visit,
     database,
@@ -39,7 +38,8 @@ from gridtui.core.models import (
 )
 from gridtui.core.stored_forms import form_of_version
 from gridtui.core.validate import one_of
-from gridtui.domain.campaigns import natural_key
+from gridtui.domain.coverage import grids as coverage_grids
+from gridtui.domain.coverage import heads
 from gridtui.errors import GridError, ValidationError
 from gridtui.forms.model import Form, FormState, Item, display, text
 from gridtui.i18n import pick, t
@@ -141,14 +141,8 @@ class VisitInfo:
 
 def grids(mine: list[str] | None = None) -> list[GridInfo]:
     """Grids in code order; ``mine`` (codes or names, from Settings.my_grids) narrows them."""
-    rows = [
-        GridInfo(id=g.id, code=g.code, name=g.name, worker_name=g.worker_name)
-        for g in Grid.select().where(live(Grid))
-    ]
-    if mine:
-        wanted = {m.strip() for m in mine}
-        rows = [g for g in rows if g.code in wanted or g.name in wanted]
-    return sorted(rows, key=lambda g: (natural_key(g.code), g.id))
+    run = lambda sql, params: database.execute_sql(sql, params).fetchall()  # noqa: E731
+    return [GridInfo(*row) for row in coverage_grids(run, mine)]
 
 
 def buildings(grid_id: str) -> list[BuildingInfo]:
@@ -169,19 +163,7 @@ def buildings(grid_id: str) -> list[BuildingInfo]:
 
 def household_heads(ids: list[str]) -> dict[str, tuple[str, int]]:
     """household id -> (head's name, residents present); the head, else the eldest, names it."""
-    if not ids:
-        return {}
-    params = {f"id{i}": value for i, value in enumerate(ids)}
-    marks = ", ".join(f":{name}" for name in params)
-    found: dict[str, tuple[str, int]] = {}
-    for hid, name in database.execute_sql(
-        f"SELECT household_id, name FROM resident WHERE household_id IN ({marks}) AND deleted = 0 "
-        "AND status = 'present' ORDER BY household_id, is_head DESC, birth_date IS NULL, birth_date, id",
-        params,
-    ):
-        head, size = found.get(hid, (name, 0))
-        found[hid] = (head, size + 1)
-    return found
+    return heads(lambda sql, params: database.execute_sql(sql, params).fetchall(), ids)
 
 
 # -- one visit --------------------------------------------------------------------------------------

@@ -17,20 +17,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from gridtui.core.models import Campaign, database, live
+from gridtui.core.models import database
 from gridtui.core.validate import one_of
-from gridtui.domain.campaigns import (
-    LATEST,
-    CampaignInfo,
-    Targets,
-    campaign,
-    natural_key,
-    revisit_due_sql,
-    targets,
-)
+from gridtui.domain import coverage as rules
+from gridtui.domain.campaigns import campaign, targets
+from gridtui.domain.coverage import LATEST, Targets, natural_key, revisit_due_sql
 from gridtui.domain.visits import household_heads
 from gridtui.errors import ValidationError
-from gridtui.i18n import t
+from gridtui.i18n import pick, t
 
 __all__ = [
     "FILTERS", "HOUSEHOLDS", "SHOPS", "STATUSES", "BusinessRow", "RevisitRow", "ShopRevisit",
@@ -182,10 +176,8 @@ def _moment(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-def _active(target: str) -> list[CampaignInfo]:
-    rows = (Campaign.select(Campaign.id).where(live(Campaign) & (Campaign.active == True)  # noqa: E712
-                                               & (Campaign.target == target)).order_by(Campaign.id))
-    return [campaign(c.id) for c in rows]
+def _run(sql: str, params: Any) -> list[tuple]:
+    return database.execute_sql(sql, params).fetchall()
 
 
 # -- households -------------------------------------------------------------------------------------
@@ -255,33 +247,17 @@ class _Households:
                      limit: int = -1) -> list[RevisitRow]:
         """Households of active campaigns whose latest visit found nobody home and whose revisit
         date has come: oldest date first (none at all first of all), then walking order."""
-        if grid_ids is not None and not grid_ids:
-            return []  # a worker's grids that match nothing show nothing, not everything
-        rows: list[tuple] = []
-        for info in _active(self.target):
-            found = targets(info, today=today)
-            params = {**found.params, "limit": int(limit)}
-            where = found.where
-            if grid_ids is not None:
-                marks, ids = _in(list(grid_ids), "mine")
-                params.update(ids)
-                where += f" AND {found.grid} IN ({marks})"
-            fetched = database.execute_sql(
-                f"WITH latest AS ({LATEST[self.target]}) "
-                "SELECT t.id, t.address, t.addr_key, l.outcome, l.revisit_due, l.visited_at, "
-                "COALESCE(g.code, ''), l.revisit_due IS NOT NULL, l.revisit_due, b.walk_order, b.id, t.unit, t.floor, "
-                f"t.door FROM latest l JOIN {found.table} ON t.id = l.target {found.joins} "
-                f"LEFT JOIN grid g ON g.id = b.grid_id AND g.deleted = 0 WHERE {where} AND {revisit_due_sql('l')} "
-                "ORDER BY l.revisit_due IS NOT NULL, l.revisit_due, b.walk_order, b.id, t.unit, t.floor, t.door "
-                "LIMIT :limit",
-                params,
-            ).fetchall()
-            rows += [(*r, info) for r in fetched]
-        rows.sort(key=lambda r: (r[7], r[8] or "", r[9], r[10], r[11], r[12], r[13], r[14].id))
-        if limit >= 0:
-            rows = rows[:limit]
-        extra = [{"campaign_id": r[14].id, "campaign_name": r[14].label, "grid_code": r[6]} for r in rows]
-        return _walk_rows([r[:6] for r in rows], RevisitRow, today, extra)  # type: ignore[return-value]
+        due = rules.revisits(_run, self.target, today=today, grid_ids=grid_ids, limit=limit)
+        if not due:
+            return []
+        marks, params = _in([d[0] for d in due])
+        places = {hid: (address, addr_key, code or "") for hid, address, addr_key, code in database.execute_sql(
+            "SELECT t.id, t.address, t.addr_key, g.code FROM household t JOIN building b ON b.id = t.building_id "
+            f"LEFT JOIN grid g ON g.id = b.grid_id AND g.deleted = 0 WHERE t.id IN ({marks})", params)}
+        rows = [(hid, *places[hid][:2], "nobody_home", revisit, at) for hid, revisit, at, _info in due]
+        extra = [{"campaign_id": info.id, "campaign_name": pick(info.name, info.name_en),
+                  "grid_code": places[hid][2]} for hid, _due, _at, info in due]
+        return _walk_rows(rows, RevisitRow, today, extra)  # type: ignore[return-value]
 
 
 def _walk_rows(rows: list[tuple], row_type: type[WalkRow], today: date | None,
@@ -397,28 +373,13 @@ class _Shops:
                      limit: int = -1) -> list[ShopRevisit]:
         """Shops found closed in an active campaign whose revisit date has come, oldest date
         first (no date first of all), as households are listed."""
-        if grid_ids is not None and not grid_ids:
+        due = rules.revisits(_run, self.target, today=today, grid_ids=grid_ids, limit=limit)
+        if not due:
             return []
-        rows: list[tuple] = []
-        for info in _active(self.target):
-            found = targets(info, today=today)
-            params = {**found.params, "limit": int(limit)}
-            where = found.where
-            if grid_ids is not None:
-                marks, ids = _in(list(grid_ids), "mine")
-                params.update(ids)
-                where += f" AND {found.grid} IN ({marks})"
-            rows += database.execute_sql(
-                f"WITH latest AS ({LATEST[self.target]}) SELECT t.id, t.name, t.owner_name, l.revisit_due, t.address "
-                f"FROM latest l JOIN {found.table} ON t.id = l.target {found.joins} WHERE {where} "
-                f"AND {revisit_due_sql('l')} ORDER BY l.revisit_due IS NOT NULL, l.revisit_due, t.address, t.id "
-                "LIMIT :limit",
-                params,
-            ).fetchall()
-        rows.sort(key=lambda r: (r[3] is not None, r[3] or "", r[4], r[0]))
-        if limit >= 0:
-            rows = rows[:limit]
-        return [ShopRevisit(bid, name, owner, _day(due)) for bid, name, owner, due, _address in rows]
+        marks, params = _in([d[0] for d in due])
+        shops = {bid: (name, owner) for bid, name, owner in database.execute_sql(
+            f"SELECT id, name, owner_name FROM business WHERE id IN ({marks})", params)}
+        return [ShopRevisit(bid, *shops[bid], _day(revisit)) for bid, revisit, _at, _info in due]
 
 
 HOUSEHOLDS = _Households()
@@ -426,10 +387,7 @@ SHOPS = _Shops()
 SOURCES: dict[str, WalkSource] = {"household": HOUSEHOLDS, "business": SHOPS}
 
 
-def revisits_due(today: date | None = None, grid_ids: list[str] | None = None, limit: int = 8) -> list:
+def revisits_due(today: date | None = None, grid_ids: list[str] | None = None, limit: int = 8) -> list[rules.Due]:
     """Home's revisits due today: doors and shops together, oldest revisit date first (none at
     all first of all)."""
-    found = [*HOUSEHOLDS.revisits_due(today=today, grid_ids=grid_ids, limit=limit),
-             *SHOPS.revisits_due(today=today, grid_ids=grid_ids, limit=limit)]
-    found.sort(key=lambda r: (r.revisit_due is not None, r.revisit_due or date.min))
-    return found[:limit] if limit >= 0 else found
+    return rules.due_today(_run, today=today, grid_ids=grid_ids, limit=limit)

@@ -454,6 +454,7 @@ def coverage(filters: Filters) -> list[Sheet]:
     latest visit left in each outcome. Its sums per grid equal :func:`gridtui.domain.campaigns.coverage`:
     both count :func:`~gridtui.domain.campaigns.targets`, finer rows here."""
     from gridtui.domain import campaigns
+    from gridtui.domain.coverage import LATEST
 
     columns = _cols("grid", "grid_name", "compound", "building", "total:int", *(f"o_{o}:int" for o in OUTCOMES),
                     "not_visited:int", "percent_done:percent")
@@ -464,7 +465,7 @@ def coverage(filters: Filters) -> list[Sheet]:
         by = "t.building_id" if info.target == "household" else found.grid
         sums = ", ".join(f"SUM(l.outcome = '{o}')" for o in OUTCOMES)
         counted = database.execute_sql(
-            f"WITH latest AS ({campaigns.LATEST[info.target]}) SELECT {by}, COUNT(*), {sums} "
+            f"WITH latest AS ({LATEST[info.target]}) SELECT {by}, COUNT(*), {sums} "
             f"FROM {found.table} {found.joins} LEFT JOIN latest l ON l.target = t.id WHERE {found.where} GROUP BY {by}",
             found.params,
         ).fetchall()

@@ -25,7 +25,6 @@ when it ends, so no page cache outlives the read it served.
 from __future__ import annotations
 
 import gc
-import os
 import sqlite3
 import sys
 import threading
@@ -43,7 +42,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from gridtui import config, i18n
+from gridtui import config
 from gridtui.errors import GridError
 from gridtui.i18n import t
 from gridtui.tui.keys import bind, translate
@@ -178,11 +177,12 @@ class GridApp(App):
         lang: str | None = None,
         config_path: str | Path | None = None,
         today: date | None = None,
+        early: Any = None,
     ) -> None:
+        from gridtui.tui import chosen_language
+
         self.settings = config.load_settings(Path(config_path) if config_path else None)
-        # --lang, then GRIDTUI_LANG, then this app's config file, then the locale (i18n.detect).
-        chosen = (lang, os.environ.get("GRIDTUI_LANG"), self.settings.language)
-        self.lang = i18n.set_language(next((c for c in chosen if i18n.normalize(c)), None))
+        self.lang = chosen_language(lang, self.settings)
         super().__init__()
         self._bindings = translate(self._bindings)
         self.db_path = config.resolve_db_path(db_path)
@@ -199,6 +199,11 @@ class GridApp(App):
         db = sys.modules.get("gridtui.core.db")  # not imported yet: no connection to worry about
         if db is not None:
             db.close_database()  # this thread's connection from an earlier app points at another file
+        from gridtui.tui.home_cache import EarlyRead
+
+        self.early_home = early if early is not None else EarlyRead(self)
+        """Home's figures, read while the app is made (see home_cache.EarlyRead; gridtui.tui.launch
+        starts it before Textual is imported)."""
         freeze_startup_objects()
 
     async def on_event(self, event: events.Event) -> None:

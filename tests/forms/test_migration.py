@@ -67,6 +67,9 @@ def test_a_version_3_database_is_brought_up_to_forms(place, db_path):
                                         "door_to_door:gas_safety": "old_hose"}
         tables = {r[0] for r in open_database(db_path).execute_sql("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert not {"checklist_template", "checklist_item"} & tables
+        indexes = {r[0] for r in open_database(db_path).execute_sql("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "visit_campaign_id_household_id_visited_at" not in indexes  # inside the covering one now
+        assert {"visit_form_id", "resident_birth_date_household_id_status_deleted"} <= indexes
         assert open_database(db_path).execute_sql("PRAGMA foreign_key_check").fetchall() == []
         # the visit goes on, in the form its campaign is on
         visits.answer("v3", "door_to_door:needs_care", "no")
