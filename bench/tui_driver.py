@@ -254,6 +254,7 @@ def list_screens(app: App) -> dict[str, object]:
     from gridtui.domain import visits, walk
     from gridtui.tui.screens.walk import WalkScreen
 
+    app.ensure_db()  # home may show its figures before the database is open in this thread
     largest = max(visits.grids(), key=lambda g: walk.HOUSEHOLDS.count(app.campaign_id, grid_id=g.id))
     screens = {
         "grid": lambda: WalkScreen(largest.id, None, "largest grid"),
@@ -305,9 +306,86 @@ async def paint(db: str, runs: int) -> None:
     print(json.dumps(out), flush=True)
 
 
+async def form_visit(db: str, runs: int) -> None:
+    """A visit of the campaign's large form: from opening it to its checklist drawn on screen
+    (the first of the process reads and builds the form; the others find it built), against
+    pushing a bare screen; then every question answered once, timed from the new value to the
+    skip logic evaluated again and the checklist's lines laid out (what a keypress costs before
+    Textual draws), without the database write."""
+    from gridtui.domain import walk
+    from gridtui.tui.screens.visit import VisitScreen
+    from gridtui.tui.widgets.checklist import Checklist
+
+    app = grid_app(db)
+    async with app.run_test(headless=True, size=SIZE) as pilot:
+        await wait_for(lambda: grid_ready(app))
+        paints = Paints(app)
+        app.ensure_db()
+        ids = walk.HOUSEHOLDS.ids(app.campaign_id, filter="not_visited")
+        home = app.screen
+        out: dict[str, list[float]] = {"bare": [], "first": [], "visit": [], "answer": []}
+
+        def drawn(screen, since: int) -> bool:
+            """The screen's content on screen: the bare screen's Static, the visit's checklist."""
+            if not screen.is_mounted:
+                return False
+            if isinstance(screen, VisitScreen):
+                found = screen.query(Checklist)
+                if not found or not painted(found.first().view):
+                    return False
+            return paints.settled(screen, since)
+
+        async def timed(make) -> float:
+            await paints.next_frame()
+            since = paints.count
+            began = time.perf_counter()
+            screen = make()
+            await wait_for(lambda: drawn(screen, since), tick=0)
+            return (time.perf_counter() - began) * 1000
+
+        def visit(n: int):
+            app.open_visit([ids[n]])
+            return app.screen
+
+        def bare():
+            screen = BareScreen()
+            app.push_screen(screen)
+            return screen
+
+        for n in range(runs + 1):
+            out["bare"].append(await timed(bare))
+            app.pop_screen()
+            await wait_for(lambda: app.screen is home)
+            await pilot.pause()
+            took = await timed(lambda n=n: visit(n))
+            out["first" if n == 0 else "visit"].append(took)
+            if n == runs:
+                checklist = app.screen.query_one(Checklist)
+                state = checklist.state
+                for item in list(state.form.items):
+                    if not item.answered or not state.shown(item):
+                        continue
+                    choices = state.choices(item)
+                    value = {"integer": 5, "decimal": 2.5, "text": "ok", "date": "2026-08-01"}.get(
+                        item.type, choices[1].name if item.type == "select_one" and len(choices) > 1 else None)
+                    if item.type == "select_multiple" and choices:
+                        value = [choices[0].name]
+                    if value is None:
+                        continue
+                    began = time.perf_counter()
+                    checklist.changed(state.set(item.name, value))
+                    out["answer"].append((time.perf_counter() - began) * 1000)
+            app.pop_screen()
+            await wait_for(lambda: app.screen is home)
+            await pilot.pause()
+        if getattr(app, "errors", None):
+            raise RuntimeError(f"the app reported {app.errors[0]!r}")
+    print(json.dumps(out), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=("start", "keypress", "paint", "move"))
+    parser.add_argument("mode", choices=("start", "keypress", "paint", "move", "form"))
     parser.add_argument("kind", choices=("bare", "grid"))
     parser.add_argument("--db")
     parser.add_argument("--presses", type=int, default=20)
@@ -319,6 +397,8 @@ def main() -> None:
         asyncio.run(keypress(args.kind, args.db, args.presses))
     elif args.mode == "move":
         asyncio.run(move(args.kind, args.db, args.presses))
+    elif args.mode == "form":
+        asyncio.run(form_visit(args.db, args.runs))
     else:
         asyncio.run(paint(args.db, args.runs))
     sys.stdout.flush()
