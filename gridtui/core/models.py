@@ -320,28 +320,6 @@ class RegisterKind(Base):
     position = IntegerField()
 
 
-class ChecklistTemplate(Base):
-    key = CharField(primary_key=True)
-    zh = CharField()
-    en = CharField()
-    target = CharField()  # household | business
-    position = IntegerField()
-
-
-class ChecklistItem(Base):
-    """One question of a template; ``spec`` holds choices, unit, range, length."""
-
-    id = CharField(primary_key=True)  # "<template key>:<item key>"
-    template = ForeignKeyField(ChecklistTemplate, backref="items")
-    key = CharField()
-    zh = TextField()
-    en = TextField()
-    type = CharField()  # yesno | choice | multi | number | text | date
-    required = BooleanField(default=False)
-    spec = JSONField(default=dict)
-    position = IntegerField()
-
-
 # ---------------------------------------------------------------------------------------------
 # Synced tables: places and people
 # ---------------------------------------------------------------------------------------------
@@ -418,6 +396,10 @@ class Resident(Synced):
 
     DERIVED_FIELDS = ("name_pinyin", "name_initials")
 
+    class Meta:
+        # a campaign's scope by age ("every family with a child under 16") from the index alone
+        indexes = ((("birth_date", "household", "status", "deleted"), False),)
+
 
 class ResidentEvent(Synced):
     """One event in a resident's life as the register keeps it: born or arrived, moved within the
@@ -477,23 +459,43 @@ class RegisterEntry(Synced):
 # ---------------------------------------------------------------------------------------------
 
 
+class FormVersion(Synced):
+    """One version of a form the office wrote (an XLSForm workbook), stored parsed.
+
+    Its id is the same on every laptop for a form id and version (see domain.campaigns), and a
+    version's content never changes: a changed form needs a new version string.
+    """
+
+    form_key = CharField()  # the workbook's settings form_id
+    version = CharField()
+    digest = CharField(max_length=64)  # sha256 of the content (everything but the version)
+    title = CharField(default="")
+    definition = JSONField()  # gridtui.forms.model's definition
+
+    class Meta:
+        indexes = ((("form_key", "version"), False),)
+
+
 class Campaign(Synced):
-    """A checklist template applied to a set of targets (households or businesses)."""
+    """A form applied to a set of targets (households or businesses), version by version."""
 
     name = CharField()
     name_en = CharField(default="")
-    template = ForeignKeyField(ChecklistTemplate, backref="campaigns")
+    form_key = CharField()  # the form's id; every version of the campaign's form shares it
+    form = ForeignKeyField(FormVersion, backref="campaigns")  # the current version
     target = CharField()  # household | business
     starts = DateField()
     ends = DateField(null=True)
     active = BooleanField(default=True)
-    scope = JSONField(default=dict)  # {"grids": [...ids]} or {"business_kinds": [...]}, {} = all
+    scope = JSONField(default=dict)  # see domain.campaigns.Scope; {} = every target
+    versions = JSONField(default=list)  # the form versions it has been on, oldest first
 
 
 class Visit(Synced):
     """One call at a door: appended, never rewritten except its outcome while it is open."""
 
     campaign = ForeignKeyField(Campaign, backref="visits")
+    form = ForeignKeyField(FormVersion, null=True)  # the version it was answered in
     household = ForeignKeyField(Household, backref="visits", null=True)
     business = ForeignKeyField(Business, backref="visits", null=True)
     worker = CharField(default="")
@@ -504,16 +506,18 @@ class Visit(Synced):
 
     class Meta:
         indexes = (
-            (("campaign", "household", "visited_at"), False),
-            (("campaign", "business", "visited_at"), False),
+            # a target's latest visit, its outcome and revisit date read from the index alone
+            # (coverage, walk lists and revisits due all ask it; see domain/coverage.py)
+            (("campaign", "household", "visited_at", "outcome", "revisit_due", "deleted"), False),
+            (("campaign", "business", "visited_at", "outcome", "revisit_due", "deleted"), False),
         )
 
 
 class Answer(Synced):
-    """The answer to one checklist item in one visit."""
+    """The answer to one checklist item in one visit; ``item`` is "<form id>:<item name>"."""
 
     visit = ForeignKeyField(Visit, backref="answers")
-    item = ForeignKeyField(ChecklistItem)
+    item = CharField()
     value = JSONField(null=True)
     answered_at = DateTimeField()
 
@@ -721,8 +725,6 @@ LOCAL_MODELS: tuple[type[Base], ...] = (
     ResourceCategory,
     ResourceItem,
     RegisterKind,
-    ChecklistTemplate,
-    ChecklistItem,
     SyncPeer,
     HeldRow,
 )
@@ -738,6 +740,7 @@ SYNCED_MODELS: tuple[type[Synced], ...] = (
     Organization,
     Business,
     RegisterEntry,
+    FormVersion,
     Campaign,
     Visit,
     Answer,

@@ -15,7 +15,6 @@ from gridtui.core import validate
 from gridtui.core.models import (
     Building,
     Business,
-    Campaign,
     Compound,
     Grid,
     Household,
@@ -33,7 +32,7 @@ from gridtui.core.models import (
     Visit,
     Volunteer,
 )
-from gridtui.domain.visits import coverage
+from gridtui.domain.campaigns import campaigns, coverage, form
 
 LIVE_COUNTS = {
     "compounds": (Compound, None),
@@ -77,12 +76,10 @@ def stats(today: date | None = None) -> dict[str, Any]:
     result["register_entries_by_kind"] = _grouped(RegisterEntry, RegisterEntry.kind, kinds)
     result["campaigns"] = [
         {
-            "id": c.id, "name": c.name, "name_en": c.name_en, "template": c.template_id,
-            "target": c.target, "coverage": coverage(c.id, today),
+            "id": c.id, "name": c.name, "name_en": c.name_en, "template": c.form_key, "form_version": c.version,
+            "form_title": form(c.form_id).label, "target": c.target, "coverage": coverage(c.id, today),
         }
-        for c in Campaign.select()
-        .where((Campaign.deleted == False) & (Campaign.active == True))  # noqa: E712
-        .order_by(Campaign.starts, Campaign.name)
+        for c in sorted(campaigns(active_only=True), key=lambda c: (c.starts, c.name))
     ]
     return result
 

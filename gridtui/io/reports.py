@@ -24,7 +24,6 @@ from gridtui.core.models import (
     Building,
     Business,
     Campaign,
-    ChecklistItem,
     Community,
     Compound,
     Grid,
@@ -40,10 +39,13 @@ from gridtui.core.models import (
     Team,
     Visit,
     Volunteer,
+    database,
     live,
 )
+from gridtui.core.stored_forms import form_of_version
 from gridtui.domain import places, privacy
 from gridtui.errors import GridError
+from gridtui.forms.model import Form, FormState, Item, text
 from gridtui.i18n import language, pick, t
 from gridtui.io.sheets import Column, Sheet, write
 
@@ -118,14 +120,11 @@ def _days(start: date | datetime | None, end: date | datetime | None) -> float |
 # -- filters -----------------------------------------------------------------------------------
 
 
-def resolve_campaign(text: str) -> Campaign:
-    """A campaign by name (Chinese or English) or id."""
-    text = text.strip()
-    for cond in (Campaign.id == text, Campaign.name == text, fn.LOWER(Campaign.name_en) == text.lower()):
-        found = Campaign.get_or_none(cond & live(Campaign))
-        if found is not None:
-            return found
-    raise GridError("office.unknown_campaign", campaign=text)
+def resolve_campaign(name: str) -> Campaign:
+    """A campaign by its name (Chinese or English) or id (see domain.campaigns.resolve)."""
+    from gridtui.domain.campaigns import resolve
+
+    return Campaign.get_by_id(resolve(name))
 
 
 def _campaigns(filters: Filters) -> list[Campaign]:
@@ -348,22 +347,27 @@ def _place_key(r: dict) -> tuple:
 
 def visits(filters: Filters) -> list[Sheet]:
     """One sheet per campaign: each visited household (or business) with its latest outcome and
-    the answers of its latest answered visit, one column per checklist item, in words."""
+    the answers of its latest answered visit, one column per question of any version of the
+    campaign's form (newest first in order), in words: choices by their labels (a choice a later
+    version removed keeps its label), and blank where the question was not asked (not relevant
+    in the version and with the answers the visit was answered in)."""
     _, mask_phone = _maskers(filters.reveal)
     sheets = []
     for campaign in _campaigns(filters):
         latest, order = _latest_visits(campaign)
-        items = list(ChecklistItem.select().where(ChecklistItem.template == campaign.template_id)
-                     .order_by(ChecklistItem.position))
         answers: dict[str, dict[str, Any]] = defaultdict(dict)
-        for visit_id, item_id, value in (Answer.select(Answer.visit, Answer.item, Answer.value)
-                                         .join(Visit, on=(Answer.visit == Visit.id))
-                                         .where((Visit.campaign == campaign.id) & live(Answer) & live(Visit))
-                                         .order_by(Answer.answered_at, Answer.id).tuples()):
-            answers[visit_id][item_id] = value
+        forms_of_visits: dict[str, str] = {}
+        for visit_id, version, item_id, value in (
+            Answer.select(Answer.visit, Visit.form, Answer.item, Answer.value)
+            .join(Visit, on=(Answer.visit == Visit.id))
+            .where((Visit.campaign == campaign.id) & live(Answer) & live(Visit) & Answer.value.is_null(False))
+            .order_by(Answer.answered_at, Answer.id).tuples()
+        ):
+            answers[visit_id][item_id.partition(":")[2]] = value
+            forms_of_visits[visit_id] = version or campaign.form_id
         answered = {tid: vid for vid, tid in order if vid in answers}  # the latest answered visit wins
-        labels = {i.id: {c["key"]: pick(c.get("zh"), c.get("en")) for c in (i.spec or {}).get("choices", [])}
-                  for i in items}
+        forms = _campaign_forms(campaign, set(forms_of_visits.values()))
+        questions = _questions(forms)
         if campaign.target == "business":
             targets = _businesses(set(latest), filters.grid)
         else:
@@ -371,18 +375,76 @@ def visits(filters: Filters) -> list[Sheet]:
         rows = []
         for tid, target in sorted(targets.items(), key=lambda kv: _place_key(kv[1])):
             v = latest[tid]
-            given = answers.get(answered.get(tid, ""), {})
+            visit = answered.get(tid, "")
+            cells = _answer_cells(forms, forms_of_visits.get(visit), answers.get(visit, {}), questions, filters.today)
             rows.append([
                 target.get("grid_name") or "", target["address"], target.get("head") or "",
                 mask_phone(target.get("phone")), t(f"visits.status.{v['outcome']}", default=v["outcome"]),
-                v["visited_at"], v["worker"], v["revisit_due"], v["note"],
-                *(_answer_cell(item, given.get(item.id), labels[item.id]) for item in items),
+                v["visited_at"], v["worker"], v["revisit_due"], v["note"], *cells,
             ])
         columns = _cols("grid", "address", "head" if campaign.target != "business" else "business", "phone",
                         "outcome", "visited_at:datetime", "worker", "revisit_due:date", "visit_note")
-        columns += [Column(pick(i.zh, i.en), "date" if i.type == "date" else "text") for i in items]
+        columns += [Column(text(item.label) or item.name, "date" if item.type == "date" else "text")
+                    for item in questions.values()]
         sheets.append(Sheet(pick(campaign.name, campaign.name_en), columns, rows))
     return sheets
+
+
+def _campaign_forms(campaign: Campaign, used: set[str]) -> dict[str, Form]:
+    """version id -> form, for every version the campaign has been on or a visit was answered
+    in, newest last."""
+    ids = list(dict.fromkeys([*(campaign.versions or []), *sorted(used - set(campaign.versions or [])),
+                              campaign.form_id]))
+    return {vid: form_of_version(vid) for vid in ids if vid}
+
+
+def _questions(forms: dict[str, Form]) -> dict[str, Item]:
+    """name -> item for the report's columns: the newest version's questions in its order, then
+    those only older versions asked, each labelled by the newest version that has it."""
+    found: dict[str, Item] = {}
+    for form in reversed(list(forms.values())):
+        for item in form.items:
+            if item.answered and item.name not in found:
+                found[item.name] = item
+    return found
+
+
+def _answer_cells(forms: dict[str, Form], version: str | None, values: dict[str, Any],
+                  questions: dict[str, Item], today: date) -> list[Any]:
+    if version is None or version not in forms:
+        return [None] * len(questions)
+    form = forms[version]
+    state = FormState(form, {k: v for k, v in values.items() if form.item(k) is not None}, today)
+    cells = []
+    for name, question in questions.items():
+        value = values.get(name)
+        own = form.item(name)
+        if value is None or (own is not None and not state.relevant.get(name, True)):
+            cells.append(None)
+            continue
+        cells.append(_answer_cell(own or question, value, [form, *reversed(list(forms.values()))]))
+    return cells
+
+
+def _answer_cell(item: Item, value: Any, forms: list[Form]) -> Any:
+    """An answer as the office reads it: the choices' words, numbers as numbers, real dates."""
+    if item.type in ("select_one", "select_multiple"):
+        names = value if isinstance(value, list) else [value]
+        return ("、" if language() == "zh" else ", ").join(_choice_label(forms, item.name, str(n)) for n in names)
+    if item.type == "date":
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            return str(value)
+    return value
+
+
+def _choice_label(forms: list[Form], name: str, choice: str) -> str:
+    for form in forms:
+        item = form.item(name)
+        if item is not None and any(c.name == choice for c in form.choices.get(item.list, ())):
+            return form.choice_label(item, choice)
+    return choice
 
 
 def _businesses(ids: set[str], grid: Grid | None) -> dict[str, dict]:
@@ -394,65 +456,49 @@ def _businesses(ids: set[str], grid: Grid | None) -> dict[str, dict]:
     return {r["id"]: r for r in query.dicts() if r["id"] in ids}
 
 
-def _answer_cell(item: ChecklistItem, value: Any, labels: dict[str, str]) -> Any:
-    """An answer as the office reads it: 是/否, the choice's words, numbers as numbers, real dates."""
-    if value is None:
-        return None
-    if item.type == "yesno":
-        return t("office.yes") if value else t("office.no")
-    if item.type in ("choice", "multi"):
-        values = value if isinstance(value, list) else [value]
-        return ("、" if language() == "zh" else ", ").join(labels.get(v, str(v)) for v in values)
-    if item.type == "date":
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            return str(value)
-    return value
-
-
 def coverage(filters: Filters) -> list[Sheet]:
-    """One sheet per campaign: per grid and building, how many targets the latest visit left in each
-    outcome. Sums per grid equal :func:`gridtui.domain.visits.coverage` (same rules, finer rows)."""
-    from gridtui.domain.visits import _households_on_registers
-    from gridtui.domain.visits import coverage as grid_coverage
+    """One sheet per campaign: per grid and building (shops: per grid), how many targets the
+    latest visit left in each outcome. Its sums per grid equal :func:`gridtui.domain.campaigns.coverage`:
+    both count :func:`~gridtui.domain.campaigns.targets`, finer rows here."""
+    from gridtui.domain import campaigns
+    from gridtui.domain.coverage import LATEST
 
     columns = _cols("grid", "grid_name", "compound", "building", "total:int", *(f"o_{o}:int" for o in OUTCOMES),
                     "not_visited:int", "percent_done:percent")
     sheets = []
     for campaign in _campaigns(filters):
+        info = campaigns.campaign(campaign.id)
+        found = campaigns.targets(info, grid_id=filters.grid.id if filters.grid else None, today=filters.today)
+        by = "t.building_id" if info.target == "household" else found.grid
+        sums = ", ".join(f"SUM(l.outcome = '{o}')" for o in OUTCOMES)
+        counted = database.execute_sql(
+            f"WITH latest AS ({LATEST[info.target]}) SELECT {by}, COUNT(*), {sums} "
+            f"FROM {found.table} {found.joins} LEFT JOIN latest l ON l.target = t.id WHERE {found.where} GROUP BY {by}",
+            found.params,
+        ).fetchall()
+        places_of = _buildings() if info.target == "household" else _grids()
         rows = []
-        if campaign.target == "business":
-            for r in grid_coverage(campaign.id, filters.today):
-                if filters.grid is None or r["grid"] == filters.grid.code:
-                    rows.append([r["grid"] or "", r["grid_name"], "", "", r["total"], *(r[o] for o in OUTCOMES),
-                                 r["not_visited"], r["done"] / r["total"] if r["total"] else None])
-        else:
-            latest, _ = _latest_visits(campaign)
-            scope = campaign.scope or {}
-            targets = _households(grid=filters.grid)
-            targets = {k: v for k, v in targets.items() if v["status"] == "active"}
-            if scope.get("grids"):
-                inside = {b for (b,) in Building.select(Building.id).where(Building.grid.in_(scope["grids"])).tuples()}
-                targets = {k: v for k, v in targets.items() if v["building_id"] in inside}
-            if scope.get("households"):
-                targets = {k: v for k, v in targets.items() if k in set(scope["households"])}
-            if scope.get("registers"):
-                on = {h for (h,) in _households_on_registers(scope["registers"]).tuples()}
-                targets = {k: v for k, v in targets.items() if k in on}
-            per_building: dict[str, dict] = {}
-            for hid, h in targets.items():
-                b = per_building.setdefault(h["building_id"], {"place": h, "total": 0, **dict.fromkeys(OUTCOMES, 0)})
-                b["total"] += 1
-                if hid in latest:
-                    b[latest[hid]["outcome"]] += 1
-            for b in sorted(per_building.values(), key=lambda b: (_natural(b["place"]["grid_code"]), b["place"]["walk_order"])):
-                p = b["place"]
-                not_visited = b["total"] - sum(b[o] for o in OUTCOMES)
-                rows.append([p["grid_code"] or "", p["grid_name"] or "", p["compound"], p["number"], b["total"],
-                             *(b[o] for o in OUTCOMES), not_visited, b["done"] / b["total"]])
-        sheets.append(Sheet(pick(campaign.name, campaign.name_en), columns, rows))
+        for key, total, *figures in counted:
+            figures = [int(f or 0) for f in figures]
+            place = places_of.get(key, {})
+            rows.append([place.get("grid_code") or "", place.get("grid_name") or "", place.get("compound", ""),
+                         place.get("number", ""), total, *figures, total - sum(figures),
+                         figures[0] / total if total else None, place.get("order", ())])
+        rows.sort(key=lambda r: (not r[0], _natural(r[0]), r[-1]))
+        sheets.append(Sheet(pick(campaign.name, campaign.name_en), columns, [r[:-1] for r in rows]))
     return sheets
+
+
+def _buildings() -> dict[str, dict]:
+    query = (Building.select(Building.id, Building.number, Building.walk_order, Compound.name.alias("compound"),
+                             Grid.code.alias("grid_code"), Grid.name.alias("grid_name"))
+             .join(Compound, on=(Building.compound == Compound.id))
+             .switch(Building).join(Grid, JOIN.LEFT_OUTER, on=((Building.grid == Grid.id) & live(Grid))))
+    return {r["id"]: {**r, "order": (r["walk_order"], r["id"])} for r in query.dicts()}
+
+
+def _grids() -> dict[str, dict]:
+    return {g.id: {"grid_code": g.code, "grid_name": g.name, "order": ()} for g in Grid.select().where(live(Grid))}
 
 
 # -- collective issues ---------------------------------------------------------------------------

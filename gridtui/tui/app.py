@@ -25,7 +25,6 @@ when it ends, so no page cache outlives the read it served.
 from __future__ import annotations
 
 import gc
-import os
 import sqlite3
 import sys
 import threading
@@ -44,7 +43,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from gridtui import config, i18n
+from gridtui import config
 from gridtui.errors import GridError
 from gridtui.i18n import t
 from gridtui.tui.keys import bind, translate
@@ -55,6 +54,7 @@ NAV: list[tuple[str, str, str, str]] = [
     ("home", "h", "nav.home", "gridtui.tui.screens.home:HomeScreen"),
     ("search", "slash", "nav.search", "gridtui.tui.screens.search:SearchScreen"),
     ("campaigns", "c", "nav.campaigns", "gridtui.tui.screens.dialogs:CampaignPicker"),
+    ("campaign_admin", "C", "nav.campaign_admin", "gridtui.tui.screens.campaigns:CampaignsScreen"),
     ("needs", "b", "nav.needs", "gridtui.tui.screens.needs:NeedsBoard"),
     ("dashboard", "D", "nav.dashboard", "gridtui.tui.screens.dashboard:DashboardScreen"),
     ("reports", "e", "nav.reports", "gridtui.tui.screens.reports:ReportsScreen"),
@@ -153,6 +153,12 @@ def freeze_startup_objects() -> None:
         gc.freeze()
 
 
+class Guard:
+    """What :meth:`GridApp.guarded` yields: whether its block failed (and was reported)."""
+
+    failed = False
+
+
 class GridApp(App):
     """Home, walk list, visit, search, household detail and campaign picker over one database."""
 
@@ -177,12 +183,13 @@ class GridApp(App):
         lang: str | None = None,
         config_path: str | Path | None = None,
         today: date | None = None,
+        early: Any = None,
         passphrase_file: str | Path | None = None,
     ) -> None:
+        from gridtui.tui import chosen_language
+
         self.settings = config.load_settings(Path(config_path) if config_path else None)
-        # --lang, then GRIDTUI_LANG, then this app's config file, then the locale (i18n.detect).
-        chosen = (lang, os.environ.get("GRIDTUI_LANG"), self.settings.language)
-        self.lang = i18n.set_language(next((c for c in chosen if i18n.normalize(c)), None))
+        self.lang = chosen_language(lang, self.settings)
         super().__init__()
         self._bindings = translate(self._bindings)
         self.db_path = config.resolve_db_path(db_path)
@@ -205,6 +212,11 @@ class GridApp(App):
         db = sys.modules.get("gridtui.core.db")  # not imported yet: no connection to worry about
         if db is not None:
             db.close_database()  # this thread's connection from an earlier app points at another file
+        from gridtui.tui.home_cache import EarlyRead
+
+        self.early_home = early if early is not None else EarlyRead(self)
+        """Home's figures, read while the app is made (see home_cache.EarlyRead; gridtui.tui.launch
+        starts it before Textual is imported)."""
         freeze_startup_objects()
 
     async def on_event(self, event: events.Event) -> None:
@@ -227,13 +239,13 @@ class GridApp(App):
             if self._db_ready:
                 return
             from gridtui.core.db import at_rest, open_database, read_only
-            from gridtui.domain import visits
+            from gridtui.domain import campaigns
 
             open_database(self.db_path, create=False, cipher=self.cipher)
             self.read_only = read_only()
             self.at_rest = at_rest()
             # Set without firing watchers: the screen that asked is about to read it anyway.
-            self.set_reactive(GridApp.campaign_id, visits.active_campaign_id() or "")
+            self.set_reactive(GridApp.campaign_id, campaigns.active_campaign_id() or "")
             self._db_ready = True
 
     def _in_thread(self) -> bool:
@@ -344,11 +356,15 @@ class GridApp(App):
         super().notify(message, markup=False, **kwargs)
 
     @contextmanager
-    def guarded(self) -> Iterator[None]:
-        """Around a write on the main thread: a GridError becomes a notice, nothing more."""
+    def guarded(self) -> Iterator[Guard]:
+        """Around work on the main thread: a failure becomes a notice (one sentence) instead of
+        a crash. The block stops at the failure, so code after it must not use what the block
+        would have set: ``with app.guarded() as guard: ...`` then ``if guard.failed: return``."""
+        guard = Guard()
         try:
-            yield
+            yield guard
         except Exception as exc:  # noqa: BLE001 - shown to the user as one sentence
+            guard.failed = True
             self.report(exc)
 
     # -- navigation ----------------------------------------------------------------------------
@@ -380,17 +396,17 @@ class GridApp(App):
     def open_visit(self, target_ids: list[str], index: int = 0, target: str = "household") -> None:
         """Visit households (or, with ``target="business"``, check shops) in the active campaign;
         a campaign that calls on the other kind says which to pick instead of a dead screen."""
-        from gridtui.domain import visits
+        from gridtui.domain import campaigns
         from gridtui.tui.screens.visit import VisitScreen
 
         if not self.campaign_id:
-            self.notify(t("tui.app.no_campaign"), severity="warning")
+            self.notify(t("campaigns.none_chosen"), severity="warning")
             return
         if self.read_only:  # a visit is recorded from its first moment: say why before it opens
             self.report(GridError("db.readonly", path=str(self.db_path)))
             return
         try:
-            active = visits.campaign(self.campaign_id).target
+            active = campaigns.campaign(self.campaign_id).target
         except Exception as exc:  # noqa: BLE001 - e.g. the campaign was deleted by an import
             self.report(exc)
             return
