@@ -188,6 +188,11 @@ class ScreenActions(Provider):
                 yield Hit(score, matcher.highlight(label), command, help=help_text)
 
 
+OPENING_IMPORTS = ("sqlcipher3.dbapi2", "gridtui.core.db", "gridtui.domain.visits", "gridtui.domain.needs",
+                   "gridtui.domain.businesses")
+"""What opening an encrypted database and home's first read import (:meth:`GridApp.unlock`)."""
+
+
 def freeze_startup_objects() -> None:
     """Move what the imports made (Textual, Rich, our modules: tens of thousands of objects that
     live as long as the process) out of the garbage collector's reach, once per process.
@@ -310,10 +315,18 @@ class GridApp(App):
 
     # -- encryption at rest -------------------------------------------------------------------
     def unlock(self, passphrase: str) -> None:
-        """Open the encrypted database with ``passphrase`` (in a worker: stretching takes time)."""
+        """Open the encrypted database with ``passphrase`` (in a worker: stretching takes time).
+
+        The stretch lets go of the GIL, so it runs on a thread of its own while this one imports
+        what opening the database and home's first read need (~40 ms that would otherwise
+        follow it)."""
         from gridtui.core import unlock
 
-        self.cipher = unlock.key_for(self.db_path, passphrase)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridtui-stretch") as side:
+            stretched = side.submit(unlock.key_for, self.db_path, passphrase)
+            for module in OPENING_IMPORTS:
+                import_module(module)
+            self.cipher = stretched.result()
         try:
             self.ensure_db()
         except Exception:
