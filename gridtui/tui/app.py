@@ -19,17 +19,21 @@ Home is the default screen and is drawn at once; its data comes from a thread wo
 (:func:`db_work`) that opens the database on first use (:meth:`GridApp.ensure_db`) and posts a
 typed message back. Nothing heavy is imported here: domain modules (peewee) are imported inside
 the workers, pypinyin only when a name is written. Each worker closes its thread's connection
-when it ends, so no page cache outlives the read it served.
+when it ends, so no page cache outlives the read it served; a screen that reads the same pages
+again at every key (search) reads them on a thread of its own instead, whose connection lives
+as long as the screen (:class:`DbLane`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import sqlite3
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
 from functools import partial, wraps
@@ -76,19 +80,49 @@ IDLE_CHECK = 15.0
 """Seconds between looks at how long the keyboard has been idle (for the idle lock)."""
 
 
+class DbLane:
+    """One thread for a screen's reads, keeping its connection (and page cache) from read to read
+    while the screen is open; :meth:`close` when it goes.
+
+    A worker's connection, and its cache, end with the worker. Search reads every resident at
+    every key (~1,500 pages at full scale): from a new connection each time, that is every page
+    from disk again, and on an encrypted database each is decrypted and its HMAC checked, which
+    made a keystroke ~3x slower than on a plain file. Here they stay in memory between keys.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._thread: ThreadPoolExecutor | None = None
+
+    async def run(self, call: Callable[[], Any]) -> Any:
+        """``call()`` on the lane's thread, one at a time, in the order asked."""
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=self.name)
+        return await asyncio.get_running_loop().run_in_executor(self._thread, call)
+
+    def close(self) -> None:
+        """Close the thread's connection once the read in flight is done, and end the thread."""
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            from gridtui.core.db import close_database
+
+            thread.submit(close_database)
+            thread.shutdown(wait=False)
+
+
 def db_work(method: F | None = None, *, exclusive: bool = True, group: str = "db", load: bool = False,
-            open_first: bool = True) -> Any:
+            open_first: bool = True, lane: str | None = None) -> Any:
     """A thread worker that opens the database first and reports a failure as a notice.
 
     A GridError becomes its one sentence; anything else is a short generic sentence (and kept
     in ``app.errors`` for tests): no traceback reaches the screen. A screen's ``load`` (what its
     keys act on: the rows of a list, the household at the door) holds the keys typed meanwhile
-    until it has been shown (:mod:`gridtui.tui.typeahead`).
+    until it has been shown (:mod:`gridtui.tui.typeahead`). ``lane``: the name of the screen's
+    :class:`DbLane` attribute to run on (its connection stays open) instead of a thread of its own.
     """
 
     def decorate(fn: F) -> F:
-        @wraps(fn)
-        def run(self, *args, **kwargs):
+        def call(self, *args, **kwargs):
             app = self.app
             try:
                 if open_first:  # the unlock screen's worker opens it itself, with the key
@@ -97,12 +131,24 @@ def db_work(method: F | None = None, *, exclusive: bool = True, group: str = "db
             except Exception as exc:  # noqa: BLE001 - shown to the user as one sentence
                 app.report(exc)
                 return None
-            finally:
-                from gridtui.core.db import close_database
 
-                close_database()  # the worker's thread ends: free its connection and page cache
+        if lane is None:
+            @wraps(fn)
+            def run(self, *args, **kwargs):
+                try:
+                    return call(self, *args, **kwargs)
+                finally:
+                    from gridtui.core.db import close_database
 
-        start = work(thread=True, exclusive=exclusive, group=group, exit_on_error=False)(run)
+                    close_database()  # the worker's thread ends: free its connection and page cache
+
+            start = work(thread=True, exclusive=exclusive, group=group, exit_on_error=False)(run)
+        else:
+            @wraps(fn)
+            async def run_in_lane(self, *args, **kwargs):
+                return await getattr(self, lane).run(partial(call, self, *args, **kwargs))
+
+            start = work(exclusive=exclusive, group=group, exit_on_error=False)(run_in_lane)
         if not load:
             return start
 
@@ -140,6 +186,11 @@ class ScreenActions(Provider):
             score = matcher.match(label)
             if score > 0:
                 yield Hit(score, matcher.highlight(label), command, help=help_text)
+
+
+OPENING_IMPORTS = ("sqlcipher3.dbapi2", "gridtui.core.db", "gridtui.domain.visits", "gridtui.domain.needs",
+                   "gridtui.domain.businesses")
+"""What opening an encrypted database and home's first read import (:meth:`GridApp.unlock`)."""
 
 
 def freeze_startup_objects() -> None:
@@ -276,10 +327,18 @@ class GridApp(App):
 
     # -- encryption at rest -------------------------------------------------------------------
     def unlock(self, passphrase: str) -> None:
-        """Open the encrypted database with ``passphrase`` (in a worker: stretching takes time)."""
+        """Open the encrypted database with ``passphrase`` (in a worker: stretching takes time).
+
+        The stretch lets go of the GIL, so it runs on a thread of its own while this one imports
+        what opening the database and home's first read need (~40 ms that would otherwise
+        follow it)."""
         from gridtui.core import unlock
 
-        self.cipher = unlock.key_for(self.db_path, passphrase)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridtui-stretch") as side:
+            stretched = side.submit(unlock.key_for, self.db_path, passphrase)
+            for module in OPENING_IMPORTS:
+                import_module(module)
+            self.cipher = stretched.result()
         try:
             self.ensure_db()
         except Exception:
