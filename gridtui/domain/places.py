@@ -28,6 +28,13 @@ from gridtui.core.models import (
 )
 from gridtui.errors import GridError
 
+__all__ = [
+    "BUILDING_REF", "COMMUNITY_ID", "add_grid", "assign_buildings", "community", "device_label",
+    "end_grid", "find_building", "find_compound", "find_grid", "grid_devices", "match_device",
+    "my_grids", "remove_building", "remove_compound", "rename_compound", "set_community",
+    "set_grid_worker", "unassigned_buildings",
+]
+
 COMMUNITY_ID = stable_id("community", "the community")
 """Every laptop's community row has this id, so a laptop that named its community before its
 first import merges with the office's row instead of holding two communities."""
@@ -178,7 +185,7 @@ def my_grids(configured: list[str] | None = None) -> list[str]:
     the grids given to this laptop; empty means every grid (the office)."""
     if configured:
         return list(configured)
-    me = Device.get_or_none(Device.is_self == True)  # noqa: E712
+    me = Device.get_or_none(Device.is_self)
     if me is None:
         return []
     return [code for (code,) in Grid.select(Grid.code).where(live(Grid) & (Grid.worker_device == me.id)).tuples()]
