@@ -19,7 +19,9 @@ Home is the default screen and is drawn at once; its data comes from a thread wo
 (:func:`gridtui.tui.workers.db_work`) that opens the database on first use (:meth:`GridApp.ensure_db`) and posts a
 typed message back. Nothing heavy is imported here: domain modules (peewee) are imported inside
 the workers, pypinyin only when a name is written. Each worker closes its thread's connection
-when it ends, so no page cache outlives the read it served.
+when it ends, so no page cache outlives the read it served; a screen that reads the same pages
+again at every key (search) reads them on a thread of its own instead, whose connection lives
+as long as the screen (:class:`gridtui.tui.workers.DbLane`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
 from functools import partial
@@ -98,6 +101,11 @@ class ScreenActions(Provider):
             score = matcher.match(label)
             if score > 0:
                 yield Hit(score, matcher.highlight(label), command, help=help_text)
+
+
+OPENING_IMPORTS = ("sqlcipher3.dbapi2", "gridtui.core.db", "gridtui.domain.visits", "gridtui.domain.needs",
+                   "gridtui.domain.businesses")
+"""What opening an encrypted database and home's first read import (:meth:`GridApp.unlock`)."""
 
 
 def freeze_startup_objects() -> None:
@@ -226,10 +234,18 @@ class GridApp(App):
 
     # -- encryption at rest -------------------------------------------------------------------
     def unlock(self, passphrase: str) -> None:
-        """Open the encrypted database with ``passphrase`` (in a worker: stretching takes time)."""
+        """Open the encrypted database with ``passphrase`` (in a worker: stretching takes time).
+
+        The stretch lets go of the GIL, so it runs on a thread of its own while this one imports
+        what opening the database and home's first read need (~40 ms that would otherwise
+        follow it)."""
         from gridtui.core import unlock
 
-        self.cipher = unlock.key_for(self.db_path, passphrase)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridtui-stretch") as side:
+            stretched = side.submit(unlock.key_for, self.db_path, passphrase)
+            for module in OPENING_IMPORTS:
+                import_module(module)
+            self.cipher = stretched.result()
         try:
             self.ensure_db()
         except Exception:

@@ -3,7 +3,9 @@ shops by name, owner, street address or phone tail.
 
 The search runs in a thread worker, so typing never waits for the database. The debounce needs
 no timer: one search runs at a time, and keys typed while it runs are coalesced into the latest
-query, searched as soon as it finishes; a result for text no longer in the box is dropped.
+query, searched as soon as it finishes; a result for text no longer in the box is dropped. All
+of them run on one thread whose connection stays open while the screen is (:class:`DbLane`),
+readied as the screen opens, so a keystroke finds the residents' pages already in memory.
 Enter opens the highlighted household (or shop).
 """
 
@@ -21,7 +23,7 @@ from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
-from gridtui.tui.workers import db_work
+from gridtui.tui.workers import DbLane, db_work
 
 KIND_STYLE = {"household": "black on #87afd7", "resident": "black on #afd787", "business": "black on #d7af87"}
 
@@ -48,6 +50,7 @@ class SearchScreen(GridScreen):
         super().__init__()
         self._pending: str | None = None
         self._searching = False
+        self._lane = DbLane("gridtui-search")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -58,6 +61,16 @@ class SearchScreen(GridScreen):
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+        self.prepare()
+
+    def on_unmount(self) -> None:
+        self._lane.close()
+
+    @db_work(group="search-prepare", lane="_lane")
+    def prepare(self) -> None:
+        from gridtui.domain import search
+
+        search.prepare()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         query = event.value.strip()
@@ -77,7 +90,7 @@ class SearchScreen(GridScreen):
             self._searching = True
             self.run_search(query)
 
-    @db_work(group="search", load=True)
+    @db_work(group="search", load=True, lane="_lane")
     def run_search(self, query: str) -> None:
         from gridtui.domain import search
 
