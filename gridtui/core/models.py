@@ -110,7 +110,8 @@ def _fixed_limit(sql: str, params):
 database = GridDatabase(None)
 """Declared once, initialised by :func:`gridtui.core.db.open_database`."""
 
-_store_writing: contextvars.ContextVar[bool] = contextvars.ContextVar("store_writing", default=False)
+STORE_WRITING: contextvars.ContextVar[bool] = contextvars.ContextVar("store_writing", default=False)
+"""True inside a write of :mod:`gridtui.core.store`, the one write path; set there only."""
 
 
 class WriteOutsideStore(RuntimeError):
@@ -140,7 +141,7 @@ class Base(Model):
 def live(model):
     """The rows of ``model`` (or its alias) that are not tombstoned: deletes travel as
     ``deleted = 1`` and must be skipped by every read."""
-    return model.deleted == False  # noqa: E712
+    return model.deleted == False  # noqa: E712 - builds SQL (deleted = 0), written here once
 
 
 def live_row(model, row_id: str):
@@ -226,7 +227,7 @@ class Synced(Base):
     # -- every write path of peewee funnels through these classmethods --------------------
     @classmethod
     def _guard(cls) -> None:
-        if not _store_writing.get():
+        if not STORE_WRITING.get():
             raise WriteOutsideStore(f"{cls.__name__} must be written through gridtui.core.store")
 
     @classmethod

@@ -29,6 +29,13 @@ from gridtui.core.models import (
 )
 from gridtui.errors import GridError
 
+__all__ = [
+    "BUILDING_REF", "COMMUNITY_ID", "add_grid", "assign_buildings", "community", "device_label",
+    "end_grid", "find_building", "find_compound", "find_grid", "grid_devices", "match_device",
+    "my_grids", "remove_building", "remove_compound", "rename_compound", "set_community",
+    "set_grid_worker", "unassigned_buildings",
+]
+
 COMMUNITY_ID = stable_id("community", "the community")
 """Every laptop's community row has this id, so a laptop that named its community before its
 first import merges with the office's row instead of holding two communities."""
