@@ -25,12 +25,16 @@ def default_db_path() -> Path:
     return data_dir() / "gridtui.db"
 
 
-def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:
-    if explicit:
-        return Path(explicit).expanduser()
-    env = os.environ.get("GRIDTUI_DB")
-    if env:
-        return Path(env).expanduser()
+def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path | str:
+    """The database ``--db`` (or GRIDTUI_DB) names: a file's path, or a server's URL as given
+    (``postgresql://…``: a street office's hub), never a URL taken for a folder and a file."""
+    from gridtui.core.dialect import is_url
+
+    given = explicit or os.environ.get("GRIDTUI_DB")
+    if isinstance(given, str) and is_url(given):
+        return given
+    if given:
+        return Path(given).expanduser()
     return default_db_path()
 
 

@@ -22,22 +22,24 @@ from typing import Any
 
 import peewee
 
-from gridtui.core import catalogs, unlock
+from gridtui.core import catalogs, dialect, unlock
 from gridtui.core.models import (
     LOCAL_MODELS,
     SYNCED_MODELS,
     Conflict,
     Device,
+    DeviceCommunity,
     HeldRow,
     Meta,
     ResidentEvent,
     SyncPeer,
     database,
+    sqlite_database,
 )
 from gridtui.errors import GridError
 from gridtui.i18n import t
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Bump with a new entry in MIGRATIONS whenever the tables change."""
 
 PRAGMAS = {
@@ -99,11 +101,27 @@ def _migrate_4_to_5(db: peewee.SqliteDatabase) -> None:
     db.execute_sql('CREATE INDEX IF NOT EXISTS "volunteer_id_number" ON "volunteer" ("id_number")')
 
 
+def _migrate_5_to_6(db: peewee.Database) -> None:
+    """Version 6 lets many communities meet in a street office's hub: a device may be a hub
+    (its card says so), and a hub maps devices to the community they work for.
+
+    Community identity needs no change of rows here: every database of one community holds the
+    same fixed community id, and rewriting it on each database on its own would give one
+    community as many ids as laptops. A community keeps that id until its office first sends
+    to a hub; then the office, and only it, gives the community an id of its own as an ordinary
+    synced change (:func:`gridtui.domain.places.own_identity`), which reaches its laptops with
+    the next bundles like any edit."""
+    db.create_tables([DeviceCommunity])
+    if "role" not in {c.name for c in db.get_columns("device")}:
+        db.execute_sql(f'ALTER TABLE "device" ADD COLUMN "role" {dialect.text_ddl()} NOT NULL DEFAULT \'\'')
+
+
 MIGRATIONS: dict[int, Callable[[peewee.SqliteDatabase], None]] = {
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
     3: _migrate_3_to_4,
     4: _migrate_4_to_5,
+    5: _migrate_5_to_6,
 }
 """MIGRATIONS[n] takes a database from version n to n + 1."""
 
@@ -222,8 +240,11 @@ def open_database(
     ``cipher``: the key of an encrypted database (:mod:`gridtui.core.unlock`); a new database
     made with one is encrypted.
     """
+    if dialect.is_url(path):
+        return open_hub(str(path), create=create, on_create=on_create)
     path = Path(path)
     close_database()
+    database.initialize(sqlite_database)
     version = inspect_file(path, cipher)
     if version is None and not create:
         raise GridError("db.missing", path=str(path))
@@ -240,22 +261,66 @@ def open_database(
     database.uri_flags = ""
     try:
         database.connect(reuse_if_open=True)
-        with database.atomic("IMMEDIATE"):
-            if version is None:
-                database.create_tables([*LOCAL_MODELS, *SYNCED_MODELS])
-                _migrate_1_to_2(database)
-            else:
-                for step in range(version, SCHEMA_VERSION):
-                    MIGRATIONS[step](database)
-            if version != SCHEMA_VERSION:
-                database.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            _load_catalogs()
-            ensure_self_device()
+        with dialect.write_transaction():
+            _bring_up_to_date(version)
     except peewee.OperationalError as exc:
         database.close()
         raise translate_operational(exc, path) from exc
     if version is None and on_create is not None:
         on_create(path)
+    return database
+
+
+def _bring_up_to_date(version: int | None) -> None:
+    """Create a new database's tables or migrate an older one, in the caller's transaction."""
+    if version is None:
+        database.create_tables([*LOCAL_MODELS, *SYNCED_MODELS])
+        _migrate_1_to_2(database)
+    else:
+        for step in range(version, SCHEMA_VERSION):
+            MIGRATIONS[step](database)
+    if version != SCHEMA_VERSION:
+        dialect.set_schema_version(SCHEMA_VERSION)
+    _load_catalogs()
+    ensure_self_device()
+
+
+def open_hub(url: str, *, create: bool = True, on_create: Callable[[str], None] | None = None):
+    """Open (and if needed create or migrate) a street office's hub on PostgreSQL.
+
+    The same tables, migrations and catalogs as a file, made in one transaction under the
+    writers' lock, so two office users opening a new hub at once make it once. A URL that is
+    not PostgreSQL's, a server that cannot be reached or refuses the password, a database that
+    is not gridtui's or is newer: one sentence, and nothing written.
+    """
+    close_database()
+    if not dialect.is_server_url(url):
+        raise GridError("hub.unsupported_url", url=dialect.shown_url(url))
+    hub = dialect.HubDatabase(url)
+    database.initialize(hub)
+    created = False
+    try:
+        hub.connect()
+        with dialect.write_transaction():
+            version = dialect.schema_version()
+            if version == 0 and hub.get_tables():
+                raise GridError("db.not_gridtui", path=hub.shown)
+            if version > SCHEMA_VERSION:
+                raise GridError("db.newer_schema", path=hub.shown, found=version, supported=SCHEMA_VERSION)
+            if version == 0 and not create:
+                raise GridError("hub.empty", url=hub.shown)
+            for statement in dialect.HUB_FUNCTIONS:
+                hub.execute_sql(statement)
+            created = version == 0
+            _bring_up_to_date(None if created else version)
+    except GridError:
+        close_database()
+        raise
+    except (peewee.DatabaseError, peewee.InterfaceError) as exc:
+        close_database()
+        raise dialect.server_error(exc, url) from None
+    if created and on_create is not None:
+        on_create(hub.shown)
     return database
 
 
@@ -298,6 +363,8 @@ def read_only() -> bool:
 
 def translate_operational(exc: Exception, path: Path | str) -> GridError:
     """Turn SQLite's own words (locked, read-only, disk full) into one sentence for the user."""
+    if dialect.hub():
+        return dialect.server_error(exc, database.url)
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
         return GridError("db.locked", path=str(path))
@@ -315,23 +382,24 @@ def translate_operational(exc: Exception, path: Path | str) -> GridError:
 def is_busy(exc: BaseException) -> bool:
     """Whether ``exc`` says another connection holds the write lock (try again later)."""
     text = str(exc).lower()
-    return isinstance(exc, peewee.OperationalError | sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+    return isinstance(exc, peewee.OperationalError | sqlite3.OperationalError) and (
+        "locked" in text or "busy" in text or "lock timeout" in text)
 
 
 @contextmanager
 def brief_busy_wait(ms: int) -> Iterator[None]:
     """This thread's writes wait at most ``ms`` for another program's lock (the screen's writes:
     a frozen screen is worse than a write queued for later)."""
-    database.execute_sql(f"PRAGMA busy_timeout = {int(ms)}")
+    dialect.set_wait(ms)
     try:
         yield
     finally:
-        database.execute_sql(f"PRAGMA busy_timeout = {PRAGMAS['busy_timeout']}")
+        dialect.set_wait(None)
 
 
 def close_database() -> None:
     """Close this thread's connection, if it has one."""
-    if database.database is not None and not database.is_closed():
+    if database.obj.database is not None and not database.is_closed():
         database.close()
 
 
@@ -341,7 +409,7 @@ def meta_get(key: str, default: str | None = None) -> str | None:
 
 
 def meta_set(key: str, value: str) -> None:
-    Meta.replace(key=key, value=value).execute()
+    dialect.upsert_meta({key: value})
 
 
 def _load_catalogs() -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from gridtui.core import dialect
 from gridtui.core.models import Business, Grid, database, live, live_row
 from gridtui.domain import privacy
 from gridtui.domain.visits import (
@@ -94,9 +95,10 @@ def _rectifications(ids: list[str]) -> set[str]:
         return set()
     marks = ", ".join("?" * len(ids))  # a few hundred shops: far inside SQLite's 32,766 parameters
     return {bid for bid, value, _at in database.execute_sql(
-        "SELECT v.business_id, a.value, MAX(v.visited_at) FROM answer a JOIN visit v ON v.id = a.visit_id "
-        "WHERE a.item_id = ? AND a.deleted = 0 AND a.value IS NOT NULL AND v.deleted = 0 "
-        f"AND v.business_id IN ({marks}) GROUP BY v.business_id",
+        dialect.latest_sql("v.business_id", "a.value", "v.visited_at",
+                           "FROM answer a JOIN visit v ON v.id = a.visit_id "
+                           "WHERE a.item_id = ? AND a.deleted = 0 AND a.value IS NOT NULL AND v.deleted = 0 "
+                           f"AND v.business_id IN ({marks})"),
         [RECTIFICATION_ITEM, *ids],
     ) if value == "true"}
 
