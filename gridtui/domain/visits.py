@@ -2,8 +2,8 @@
 
 A household's (or business's) state in a campaign is the outcome of its latest visit there: a
 visit is appended, never rewritten, so "where do we stand" is always "what did the last call
-find". The coverage query does that in SQL with SQLite's bare-column ``MAX()`` (the other
-columns come from the row holding the maximum), grouped per grid, so the home screen can
+find". The coverage query does that in SQL (:func:`gridtui.core.dialect.latest_query`: SQLite's
+bare-column ``MAX()``, PostgreSQL's ``DISTINCT ON``), grouped per grid, so the home screen can
 ask it on every refresh over thousands of households.
 """
 
@@ -19,7 +19,7 @@ from typing import Any
 
 from peewee import JOIN, Case, fn
 
-from gridtui.core import catalogs, store, validate
+from gridtui.core import catalogs, dialect, store, validate
 from gridtui.core.db import meta_get, meta_set
 from gridtui.core.ids import stable_id, uuid7
 from gridtui.core.models import (
@@ -47,8 +47,9 @@ COVERAGE_KEYS = ("total", *OUTCOME_COLUMNS, "revisit_due", "not_visited")
 total = done + nobody_home + refused + moved_away + in_progress + not_visited."""
 
 
-def coverage(campaign_id: str, today: date | None = None) -> list[dict[str, Any]]:
-    """Visit coverage of one campaign per grid, in grid-code order (read-only, one query).
+def coverage(campaign_id: str, today: date | None = None, community: str | None = None) -> list[dict[str, Any]]:
+    """Visit coverage of one campaign per grid, in grid-code order (read-only, one query); on a
+    hub, per community and grid (``community``: only that community's targets).
 
     Targets are the campaign's households (active, in a live building) or businesses, narrowed
     by its scope, whose keys combine: ``"grids"`` (grid ids), ``"households"`` (household ids),
@@ -64,17 +65,10 @@ def coverage(campaign_id: str, today: date | None = None) -> list[dict[str, Any]
     target = Household if by_household else Business
     visit_target = Visit.household if by_household else Visit.business
 
-    latest = (
-        Visit.select(
-            visit_target.alias("target_id"), Visit.outcome, Visit.revisit_due,
-            fn.MAX(Visit.visited_at).alias("at"),
-        )
-        .where(
-            (Visit.campaign == campaign_id) & (Visit.deleted == False) & visit_target.is_null(False)  # noqa: E712
-        )
-        .group_by(visit_target)
-        .alias("latest")
-    )
+    latest = dialect.latest_query(
+        Visit, visit_target, [Visit.outcome, Visit.revisit_due], Visit.visited_at,
+        (Visit.campaign == campaign_id) & (Visit.deleted == False) & visit_target.is_null(False),  # noqa: E712
+    ).alias("latest")
     outcome = latest.c.outcome
     due = (outcome == "nobody_home") & (latest.c.revisit_due.is_null() | (latest.c.revisit_due <= today_text))
     columns = [
@@ -86,14 +80,19 @@ def coverage(campaign_id: str, today: date | None = None) -> list[dict[str, Any]
     ]
     if by_household:
         query = (
-            Household.select(*columns)
+            Household.select(Compound.community.alias("community"), *columns)
             .join(Building, on=(Household.building == Building.id))
+            .join(Compound, on=(Building.compound == Compound.id))
+            .switch(Building)
             .join(Grid, JOIN.LEFT_OUTER, on=((Building.grid == Grid.id) & (Grid.deleted == False)))  # noqa: E712
             .switch(Household)
             .where(
                 (Household.deleted == False) & (Household.status == "active") & (Building.deleted == False)  # noqa: E712
             )
         )
+        if community is not None:
+            query = query.where(Compound.community == community)
+        grouping = [Compound.community, Grid.id]
         if scope.get("grids"):
             query = query.where(Building.grid.in_(scope["grids"]))
         if scope.get("households"):
@@ -102,22 +101,26 @@ def coverage(campaign_id: str, today: date | None = None) -> list[dict[str, Any]
             query = query.where(Household.id.in_(_households_on_registers(scope["registers"])))
     else:
         query = (
-            Business.select(*columns)
+            Business.select(Grid.community.alias("community"), *columns)
             .join(Grid, JOIN.LEFT_OUTER, on=((Business.grid == Grid.id) & (Grid.deleted == False)))  # noqa: E712
             .switch(Business)
             .where(Business.deleted == False)  # noqa: E712
         )
+        if community is not None:
+            query = query.where(Grid.community == community)
+        grouping = [Grid.id]
         if scope.get("grids"):
             query = query.where(Business.grid.in_(scope["grids"]))
         if scope.get("business_kinds"):
             query = query.where(Business.kind.in_(scope["business_kinds"]))
-    query = query.join(latest, JOIN.LEFT_OUTER, on=(latest.c.target_id == target.id)).group_by(Grid.id)
+    query = query.join(latest, JOIN.LEFT_OUTER, on=(latest.c.target_id == target.id)).group_by(*grouping)
 
     rows = []
     for row in query.dicts():
         row["not_visited"] = row["total"] - row.pop("visited")
-        rows.append({"grid": row["grid"], "grid_name": row["grid_name"] or "", **{k: row[k] for k in COVERAGE_KEYS}})
-    rows.sort(key=lambda r: (r["grid"] is None, natural_key(r["grid"] or "")))
+        rows.append({"grid": row["grid"], "grid_name": row["grid_name"] or "", **{k: row[k] for k in COVERAGE_KEYS},
+                     "community": row["community"]})
+    rows.sort(key=lambda r: (r["grid"] is None, r["community"] or "", natural_key(r["grid"] or "")))
     return rows
 
 
@@ -494,7 +497,7 @@ def walk_ids(campaign_id: str, *, grid_id: str | None = None, building_id: str |
 def latest_visits(campaign_id: str, ids: list[str], target: str = "household") -> dict[str, tuple[str, str | None, str]]:
     """household (or business) id -> (outcome, revisit_due, visited_at) of its latest visit in the campaign.
 
-    SQLite's bare-column MAX() takes the other columns from the latest row, as coverage does.
+    The other columns come from the latest row (:func:`gridtui.core.dialect.latest_sql`), as in coverage.
     """
     if not ids:
         return {}
@@ -504,8 +507,8 @@ def latest_visits(campaign_id: str, ids: list[str], target: str = "household") -
     return {
         tid: (outcome, due, at)
         for tid, outcome, due, at in database.execute_sql(
-            f"SELECT {column}, outcome, revisit_due, MAX(visited_at) FROM visit "
-            f"WHERE campaign_id = :campaign AND deleted = 0 AND {column} IN ({marks}) GROUP BY {column}",
+            dialect.latest_sql(column, "outcome, revisit_due", "visited_at",
+                               f"FROM visit WHERE campaign_id = :campaign AND deleted = 0 AND {column} IN ({marks})"),
             params,
         )
     }
