@@ -18,6 +18,7 @@ import uuid
 from pathlib import Path
 
 INSTALL_HINT = "PostgreSQL is not installed: apt-get install postgresql"
+PASSWORD_USER, PASSWORD = "clerk", "right-password"
 
 
 def find_bin() -> Path | None:
@@ -52,11 +53,14 @@ class Server:
                          "--encoding=UTF8", "-N")
         if done.returncode != 0:
             raise RuntimeError(f"initdb failed: {done.stderr}")
+        hba = self.data / "pg_hba.conf"  # one user must give a password: the refused-login test
+        hba.write_text(f"local all {PASSWORD_USER} scram-sha-256\nlocal all all trust\n")
         options = (f"-k {self.folder} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
                    "-c full_page_writes=off -c max_connections=60")
         done = self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"), "-w", "start")
         if done.returncode != 0:
             raise RuntimeError(f"pg_ctl start failed: {done.stderr}{self.log()}")
+        self.sql(f"CREATE ROLE {PASSWORD_USER} LOGIN SUPERUSER PASSWORD '{PASSWORD}'")
         return self
 
     def log(self) -> str:

@@ -296,11 +296,16 @@ def open_hub(url: str, *, create: bool = True, on_create: Callable[[str], None] 
     close_database()
     if not dialect.is_server_url(url):
         raise GridError("hub.unsupported_url", url=dialect.shown_url(url))
+    if not dialect.well_formed(url):
+        raise GridError("hub.bad_url", url=dialect.shown_url(url))
     hub = dialect.HubDatabase(url)
     database.initialize(hub)
     created = False
     try:
-        hub.connect()
+        try:
+            hub.connect()
+        except peewee.ProgrammingError as exc:  # the driver could not even read the URL
+            raise GridError("hub.bad_url", url=hub.shown) from exc
         with dialect.write_transaction():
             version = dialect.schema_version()
             if version == 0 and hub.get_tables():
@@ -346,6 +351,21 @@ def _open_read_only(path: Path, version: int) -> peewee.SqliteDatabase:
 
 DEMO_MARK = "demo_seed"
 """Meta key: this database was filled by ``gridtui demo`` (its people are made up)."""
+
+
+HUB_MARK = "role"
+"""Meta key: ``hub`` where a SQLite file serves as a (small) street office's hub."""
+
+
+def is_street_hub() -> bool:
+    """Whether this database is a street office's hub: every PostgreSQL one, and a file marked
+    so (:func:`mark_street_hub`). Its card says so; it learns which device works for which
+    community, and sends each office only that community's rows."""
+    return dialect.hub() or meta_get(HUB_MARK) == "hub"
+
+
+def mark_street_hub() -> None:
+    meta_set(HUB_MARK, "hub")
 
 
 def at_rest() -> str:

@@ -52,6 +52,16 @@ def is_server_url(text: object) -> bool:
     return is_url(text) and str(text).split("://", 1)[0].lower() in SERVER_SCHEMES
 
 
+def well_formed(url: str) -> bool:
+    """Whether a server URL can be read at all (a port that is a number, one host part)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return False
+    return bool(parts.path.strip("/")) or bool(parts.query)
+
+
 def shown_url(url: str) -> str:
     """The URL as it may be printed: never its password."""
     try:
@@ -432,12 +442,12 @@ def server_error(exc: BaseException, url: str):
     if state == "55P03" or "lock timeout" in text:
         return GridError("db.locked", path=shown)
     if state in ("57P01", "57P02", "57P03") or "terminat" in text or "server closed" in text \
-            or "connection is lost" in text or "consuming input failed" in text:
+            or "connection is lost" in text or "consuming input failed" in text or "connection is closed" in text:
         return GridError("hub.gone", url=shown)
     if "invalid" in text and ("dsn" in text or "conninfo" in text or "connection option" in text
                               or "integer value" in text or "uri" in text):
         return GridError("hub.bad_url", url=shown)
-    if "connection" in text or "connect" in text or "could not" in text or state and state.startswith("08"):
+    if "connect" in text or "could not" in text or "resolve" in text or state and state.startswith("08"):
         return GridError("hub.unreachable", url=shown)
     if state == "42501" or "permission denied" in text:
         return GridError("hub.no_permission", url=shown, detail=str(orig).strip().splitlines()[0])

@@ -93,14 +93,18 @@ def own_identity() -> str | None:
     return made
 
 
-def find_grid(ref: str) -> Grid:
+def find_grid(ref: str, community: str | None = None) -> Grid:
     """A grid by its code (01, or 1 for 01), its name (第1网格) or its id: the one lookup every
-    command and report uses, so ``--grid`` means the same everywhere."""
+    command and report uses, so ``--grid`` means the same everywhere (codes are unique within a
+    community: on a hub, ``community`` says whose)."""
     ref = ref.strip()
     match = (Grid.code == ref) | (Grid.name == ref) | (Grid.id == ref)
     if ref.isdigit():
         match |= Grid.code == f"{int(ref):02d}"
-    grid = Grid.select().where(live(Grid) & match).order_by(Grid.code != ref, Grid.code).first()
+    query = Grid.select().where(live(Grid) & match)
+    if community is not None:
+        query = query.where(Grid.community == community)
+    grid = query.order_by(Grid.code != ref, Grid.code).first()
     if grid is None:
         raise GridError("places.no_grid", grid=ref)
     return grid

@@ -50,9 +50,9 @@ from gridtui.io.sheets import Column, Sheet, write
 KINDS = ("registers", "needs", "resources", "volunteers", "visits", "coverage", "collective")
 FILTERS: dict[str, tuple[str, ...]] = {
     "registers": ("grid",), "needs": ("grid",), "resources": (), "volunteers": ("grid",),
-    "visits": ("grid", "campaign"), "coverage": ("grid", "campaign"), "collective": (),
+    "visits": ("grid", "campaign"), "coverage": ("grid", "campaign", "community"), "collective": (),
 }
-"""Which of --grid / --campaign each kind understands; any other is refused, not ignored."""
+"""Which of --grid / --campaign / --community each kind understands; any other is refused, not ignored."""
 
 PERSONAL = ("registers", "needs", "volunteers", "visits")
 """Kinds that carry ID numbers or phones: only these can reveal anything (and be audited)."""
@@ -66,9 +66,13 @@ class Filters:
     campaigns: list[Campaign] | None = None
     reveal: bool = False
     today: date | None = None
+    community: Community | None = None
+    """A street office's hub: only this community (None: every community, each named on its rows)."""
 
     def describe(self) -> str:
         parts = []
+        if self.community is not None:
+            parts.append(t("hub.filter.community", community=pick(self.community.name, self.community.name_en)))
         if self.grid is not None:
             grid = _grid_label(self.grid.code, self.grid.name)
             if self.grid.worker_name:  # whose grid the report is about
@@ -320,10 +324,12 @@ def _latest_visits(campaign: Campaign) -> tuple[dict[str, dict], list[tuple[str,
     return latest, order
 
 
-def _households(ids: set[str] | None = None, grid: Grid | None = None) -> dict[str, dict]:
+def _households(ids: set[str] | None = None, grid: Grid | None = None,
+                community: Community | None = None) -> dict[str, dict]:
     """Live households with their place, and their head's name and phone."""
     query = (Household.select(Household.id, Household.address, Household.unit, Household.floor, Household.door,
                               Household.status, Building.id.alias("building_id"), Building.number,
+                              Compound.community.alias("community_id"),
                               Building.walk_order, Compound.name.alias("compound"), Grid.code.alias("grid_code"),
                               Grid.name.alias("grid_name"))
              .join(Building, on=(Household.building == Building.id))
@@ -332,6 +338,8 @@ def _households(ids: set[str] | None = None, grid: Grid | None = None) -> dict[s
              .where(live(Household) & live(Building)))
     if grid is not None:
         query = query.where(Building.grid == grid.id)
+    if community is not None:
+        query = query.where(Compound.community == community.id)
     rows = {r["id"]: r for r in query.dicts() if ids is None or r["id"] in ids}
     for hid, name, phone in (Resident.select(Resident.household, Resident.name, Resident.phone)
                              .where(live(Resident) & (Resident.is_head == True))  # noqa: E712
@@ -417,20 +425,24 @@ def coverage(filters: Filters) -> list[Sheet]:
     from gridtui.domain.visits import _households_on_registers
     from gridtui.domain.visits import coverage as grid_coverage
 
-    columns = _cols("grid", "grid_name", "compound", "building", "total:int", *(f"o_{o}:int" for o in OUTCOMES),
-                    "not_visited:int", "percent_done:percent")
+    names = {c.id: pick(c.name, c.name_en) for c in places.communities()}
+    street = filters.community is None and len(names) > 1  # a hub: every row says its community
+    columns = _cols(*(["community"] if street else []), "grid", "grid_name", "compound", "building", "total:int",
+                    *(f"o_{o}:int" for o in OUTCOMES), "not_visited:int", "percent_done:percent")
     sheets = []
+    community_id = filters.community.id if filters.community is not None else None
     for campaign in _campaigns(filters):
         rows = []
         if campaign.target == "business":
-            for r in grid_coverage(campaign.id, filters.today):
+            for r in grid_coverage(campaign.id, filters.today, community_id):
                 if filters.grid is None or r["grid"] == filters.grid.code:
-                    rows.append([r["grid"] or "", r["grid_name"], "", "", r["total"], *(r[o] for o in OUTCOMES),
+                    rows.append([*([names.get(r["community"], "")] if street else []), r["grid"] or "",
+                                 r["grid_name"], "", "", r["total"], *(r[o] for o in OUTCOMES),
                                  r["not_visited"], r["done"] / r["total"] if r["total"] else None])
         else:
             latest, _ = _latest_visits(campaign)
             scope = campaign.scope or {}
-            targets = _households(grid=filters.grid)
+            targets = _households(grid=filters.grid, community=filters.community)
             targets = {k: v for k, v in targets.items() if v["status"] == "active"}
             if scope.get("grids"):
                 inside = {b for (b,) in Building.select(Building.id).where(Building.grid.in_(scope["grids"])).tuples()}
@@ -446,10 +458,12 @@ def coverage(filters: Filters) -> list[Sheet]:
                 b["total"] += 1
                 if hid in latest:
                     b[latest[hid]["outcome"]] += 1
-            for b in sorted(per_building.values(), key=lambda b: (_natural(b["place"]["grid_code"]), b["place"]["walk_order"])):
+            for b in sorted(per_building.values(), key=lambda b: (names.get(b["place"]["community_id"], ""),
+                                                                 _natural(b["place"]["grid_code"]), b["place"]["walk_order"])):
                 p = b["place"]
                 not_visited = b["total"] - sum(b[o] for o in OUTCOMES)
-                rows.append([p["grid_code"] or "", p["grid_name"] or "", p["compound"], p["number"], b["total"],
+                rows.append([*([names.get(p["community_id"], "")] if street else []),
+                             p["grid_code"] or "", p["grid_name"] or "", p["compound"], p["number"], b["total"],
                              *(b[o] for o in OUTCOMES), not_visited, b["done"] / b["total"]])
         sheets.append(Sheet(pick(campaign.name, campaign.name_en), columns, rows))
     return sheets
@@ -483,15 +497,17 @@ BUILDERS = {
 
 
 def build(kind: str, *, grid: str | None = None, campaign: str | None = None, reveal: bool = False,
-          today: date | None = None) -> tuple[list[Sheet], Filters]:
+          today: date | None = None, community: str | None = None) -> tuple[list[Sheet], Filters]:
     """The sheets of one report kind, with the filters resolved (unknown names are refused)."""
     if kind not in KINDS:
         raise GridError("office.unknown_kind", kind=kind, allowed=" / ".join(KINDS))
-    for name, value in (("grid", grid), ("campaign", campaign)):
+    for name, value in (("grid", grid), ("campaign", campaign), ("community", community)):
         if value and name not in FILTERS[kind]:
             raise GridError("office.filter_not_applicable", option=f"--{name}", kind=kind)
+    held = places.find_community(community) if community else None
     filters = Filters(
-        grid=places.find_grid(grid) if grid else None,
+        community=held,
+        grid=places.find_grid(grid, held.id if held else None) if grid else None,
         campaigns=[resolve_campaign(campaign)] if campaign else None,
         reveal=reveal and kind in PERSONAL, today=today or date.today(),
     )
@@ -499,21 +515,22 @@ def build(kind: str, *, grid: str | None = None, campaign: str | None = None, re
 
 
 def title_line(kind: str, filters: Filters) -> str:
-    community = Community.select().where(live(Community)).order_by(Community.id).first()
+    community = filters.community or places.community()
     name = pick(community.name, community.name_en) if community else ""
     return t("office.title", community=name, report=t(f"office.kind.{kind}"),
              date=(filters.today or date.today()).isoformat(), filters=filters.describe())
 
 
 def write_report(kind: str, out: str | Path, *, grid: str | None = None, campaign: str | None = None,
-                 reveal: bool = False, actor: str = "", today: date | None = None) -> dict[str, Any]:
+                 reveal: bool = False, actor: str = "", today: date | None = None,
+                 community: str | None = None) -> dict[str, Any]:
     """Build and write one report; returns what was written (path, sheets with row counts)."""
     path = Path(out).expanduser()
     if path.suffix.lower() not in (".xlsx", ".csv"):
         raise GridError("report.bad_suffix", path=str(path))
     if not path.parent.is_dir():
         raise GridError("report.no_folder", path=str(path.parent))
-    sheets, filters = build(kind, grid=grid, campaign=campaign, reveal=reveal, today=today)
+    sheets, filters = build(kind, grid=grid, campaign=campaign, reveal=reveal, today=today, community=community)
     sheet_column = ""
     if path.suffix.lower() == ".csv" and len(sheets) > 1:  # one CSV table: say which sheet each row is from
         if len({tuple(c.header for c in s.columns) for s in sheets}) > 1:

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from gridtui.core import dialect, hlc, unlock
-from gridtui.core.db import meta_get, meta_set, self_device
+from gridtui.core.db import is_street_hub, meta_get, meta_set, self_device
 from gridtui.core.dialect import put
 from gridtui.core.models import Device, SyncPeer, database
 from gridtui.errors import GridError
@@ -234,7 +234,7 @@ def make_card(identity: Identity) -> dict:
         "format": CARD_FORMAT, "id": device.id, "name": device.name,
         "sign_public": device.sign_public, "age_recipient": device.enc_public,
     }
-    if dialect.hub():  # a street office's hub says so: an office sending to it first takes its own community id
+    if is_street_hub():  # a street office's hub says so: an office sending to it first takes its own community id
         card["role"] = "hub"
     card["signature"] = b64(identity.signing.sign(_canonical(card)))
     return card

@@ -51,8 +51,8 @@ from typing import Any, Protocol
 import peewee
 from peewee import ForeignKeyField
 
-from gridtui.core import dialect, hlc, store, stored
-from gridtui.core.db import meta_get
+from gridtui.core import hlc, store, stored
+from gridtui.core.db import is_street_hub, meta_get
 from gridtui.core.models import SYNCED_MODELS, Conflict, HeldRow, Synced, SyncPeer, database
 from gridtui.errors import GridError
 
@@ -321,7 +321,7 @@ class Merge:
             if stream.next is not None:
                 raise GridError("sync.malformed", path=source.path, detail="order")
         self._settle_unchanged()
-        if dialect.hub():
+        if is_street_hub():
             learn_communities(self.sources, self.me)
         self.summary.duplicates = duplicates(self.start_seq)
         self._remember()

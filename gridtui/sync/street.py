@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from gridtui.core.db import close_database, open_database
+from gridtui.core.db import close_database, mark_street_hub, open_database
 from gridtui.domain import demo, places
 from gridtui.sync import keys, transfer
 
@@ -72,6 +72,7 @@ def build(target: str | Path, count: int, *, seed: int = 2026, scale: float = 1.
     with tempfile.TemporaryDirectory(prefix="gridtui-street-") as tmp:
         folder = Path(tmp)
         open_database(target)
+        mark_street_hub()
         keys.rename("hub")
         hub_card = _card(None, folder / "hub.card")
         close_database()
