@@ -79,10 +79,10 @@ class Server:
         with psycopg.connect(self.url(database), autocommit=True) as conn:
             conn.execute(statement)
 
-    def new_database(self) -> str:
-        """A fresh empty database's URL."""
+    def new_database(self, template: str = "template0") -> str:
+        """A fresh database's URL: empty, or a copy of ``template``."""
         name = f"t_{uuid.uuid4().hex[:12]}"
-        self.sql(f'CREATE DATABASE "{name}" TEMPLATE template0')
+        self.sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         return self.url(name)
 
     def stop(self) -> None:

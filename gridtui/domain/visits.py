@@ -61,6 +61,7 @@ def coverage(campaign_id: str, today: date | None = None, community: str | None 
     campaign = _get_campaign(campaign_id)
     today_text = (today or date.today()).isoformat()
     scope = campaign.scope or {}
+    community = community or campaign_community(campaign)
     by_household = campaign.target != "business"
     target = Household if by_household else Business
     visit_target = Visit.household if by_household else Visit.business
@@ -122,6 +123,16 @@ def coverage(campaign_id: str, today: date | None = None, community: str | None 
                      "community": row["community"]})
     rows.sort(key=lambda r: (r["grid"] is None, r["community"] or "", natural_key(r["grid"] or "")))
     return rows
+
+
+def campaign_community(campaign: Campaign) -> str | None:
+    """On a street office's hub, the community whose office made a campaign: its targets are
+    that community's, not the street's. None: made at the hub (a district-wide campaign, every
+    community's targets), or below the hub, where there is one community."""
+    from gridtui.core.models import DeviceCommunity
+
+    mapped = DeviceCommunity.get_or_none(DeviceCommunity.device == campaign.origin)
+    return mapped.community or None if mapped is not None else None
 
 
 def _households_on_registers(kinds: list[str]):

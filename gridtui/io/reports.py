@@ -422,7 +422,7 @@ def _answer_cell(item: ChecklistItem, value: Any, labels: dict[str, str]) -> Any
 def coverage(filters: Filters) -> list[Sheet]:
     """One sheet per campaign: per grid and building, how many targets the latest visit left in each
     outcome. Sums per grid equal :func:`gridtui.domain.visits.coverage` (same rules, finer rows)."""
-    from gridtui.domain.visits import _households_on_registers
+    from gridtui.domain.visits import _households_on_registers, campaign_community
     from gridtui.domain.visits import coverage as grid_coverage
 
     names = {c.id: pick(c.name, c.name_en) for c in places.communities()}
@@ -432,6 +432,9 @@ def coverage(filters: Filters) -> list[Sheet]:
     sheets = []
     community_id = filters.community.id if filters.community is not None else None
     for campaign in _campaigns(filters):
+        owner = campaign_community(campaign)  # on a hub, a community's own campaign covers only it
+        if community_id is not None and owner not in (None, community_id):
+            continue
         rows = []
         if campaign.target == "business":
             for r in grid_coverage(campaign.id, filters.today, community_id):
@@ -443,6 +446,8 @@ def coverage(filters: Filters) -> list[Sheet]:
             latest, _ = _latest_visits(campaign)
             scope = campaign.scope or {}
             targets = _households(grid=filters.grid, community=filters.community)
+            if owner is not None:
+                targets = {k: v for k, v in targets.items() if v["community_id"] == owner}
             targets = {k: v for k, v in targets.items() if v["status"] == "active"}
             if scope.get("grids"):
                 inside = {b for (b,) in Building.select(Building.id).where(Building.grid.in_(scope["grids"])).tuples()}
