@@ -15,7 +15,6 @@ from gridtui.core.db import close_database, mark_street_hub, open_database
 from gridtui.core.models import SYNCED_MODELS, database
 from gridtui.sync import keys, street, transfer
 
-
 TODAY = date(2026, 7, 14)
 
 

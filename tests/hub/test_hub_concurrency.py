@@ -47,7 +47,8 @@ def _sequence_numbers_once() -> bool:
 
 
 def _env(tmp_path):
-    from conftest import gridtui_env
     import os
+
+    from conftest import gridtui_env
 
     return gridtui_env(tmp_path, GRIDTUI_HUB_DIR=os.environ["GRIDTUI_HUB_DIR"])
