@@ -16,7 +16,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".bench-cache"
-KEYED_SOURCES = ("gridtui/domain/demo.py", "gridtui/core/models.py")
+KEYED_SOURCES = ("gridtui/domain/demo.py", "gridtui/core/models.py", *(
+    f"data/checklists/{key}.xlsx" for key in ("door_to_door", "drowning_prevention", "chronic_followup", "business_safety")
+))
+"""What the demo is made from: its generator, the data model, and the workbooks of its campaigns."""
 
 
 def gridtui_cmd() -> list[str]:

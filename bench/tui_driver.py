@@ -145,21 +145,22 @@ async def start(kind: str, db: str | None) -> None:
 
 
 async def open_visit(app: App, pilot):
-    """Open the visit screen on a household not visited yet; return its first yes/no row."""
-    from gridtui.domain import visits
+    """Open the visit screen on a household not visited yet; return its checklist with the
+    cursor on its first yes/no item."""
+    from gridtui.domain import walk
     from gridtui.tui.screens.visit import VisitScreen
-    from gridtui.tui.widgets.checklist import KeyedRow
+    from gridtui.tui.widgets.checklist import Checklist
 
     app.ensure_db()  # home may show its figures before the database is open in this thread
-    household = visits.walk_ids(app.campaign_id, filter="not_visited")[0]
+    household = walk.HOUSEHOLDS.ids(app.campaign_id, filter="not_visited")[0]
     app.open_visit([household])
-    await wait_for(lambda: isinstance(app.screen, VisitScreen) and bool(app.screen.query(KeyedRow)))
+    await wait_for(lambda: isinstance(app.screen, VisitScreen) and bool(app.screen.query(Checklist)))
     await pilot.pause()  # the screen focuses its first item once the checklist is mounted
-    rows = list(app.screen.query(KeyedRow))
-    row = next((r for r in rows if r.item.type == "yesno"), rows[0])
-    row.focus()  # the checklist keeps the focus and puts its cursor on the row
-    await wait_for(lambda: app.focused is row.checklist and row.checklist.current is row)
-    return row
+    checklist = app.screen.query_one(Checklist)
+    item = next((i for i in checklist.rows if checklist.form.yes_no(i)), checklist.rows[0])
+    checklist.focus_item(item)  # the checklist keeps the focus and puts its cursor on the item
+    await wait_for(lambda: app.focused is checklist and checklist.current is item)
+    return checklist
 
 
 async def keypress_during_import(db: str, bundle: str, presses: int) -> None:
@@ -172,13 +173,17 @@ async def keypress_during_import(db: str, bundle: str, presses: int) -> None:
     times: dict[str, list[float]] = {"alone": [], "importing": []}
     async with app.run_test(headless=True, size=SIZE) as pilot:
         await wait_for(lambda: grid_ready(app))
-        row = await open_visit(app, pilot)
+        checklist = await open_visit(app, pilot)
+        item = checklist.current
+
+        def shown():
+            return checklist.state.values.get(item.name)
 
         async def press(into: list[float]) -> None:
-            before = row.value
+            before = shown()
             began = time.perf_counter()
             send_key(app, "space")
-            await wait_for(lambda: row.value != before, tick=0)
+            await wait_for(lambda: shown() != before, tick=0)
             into.append((time.perf_counter() - began) * 1000)
             await asyncio.sleep(0.05)  # a worker's pace, so the import gets the lock between keys
 
@@ -209,9 +214,10 @@ async def keypress(kind: str, db: str | None, presses: int) -> None:
             key, state = "x", lambda: str(body.content)
         else:
             await wait_for(lambda: grid_ready(app))
-            row = await open_visit(app, pilot)
-            # the row shows a new value only after visits.answer has committed it
-            key, state = "space", lambda: row.value
+            checklist = await open_visit(app, pilot)
+            item = checklist.current
+            # the line shows a new value once it is checked and saved (or queued behind a lock)
+            key, state = "space", lambda: checklist.state.values.get(item.name)
         for _ in range(presses):
             for way in ("pilot", "direct"):
                 before = state()
@@ -269,9 +275,9 @@ async def move(kind: str, db: str | None, presses: int) -> None:
             body = app.query_one("#body", Static)
         else:
             await wait_for(lambda: grid_ready(app))
-            checklist = (await open_visit(app, pilot)).checklist
+            checklist = await open_visit(app, pilot)
             rows = checklist.rows
-            rows[0].focus()
+            checklist.focus_item(rows[0])
             await wait_for(lambda: checklist.current is rows[0])
             step = 1
         await pilot.pause()
@@ -322,7 +328,7 @@ ANSWER = ("3", "enter", "space", "j", "j", "1", "j", "2", "j", "1")
 
 async def walk(db: str, households: int) -> None:
     """A day's walk: each household answered by a burst of keys, then ], memory read twice."""
-    from gridtui.domain import visits
+    from gridtui.domain import walk
     from gridtui.tui.screens.visit import VisitScreen
 
     app = grid_app(db)
@@ -330,7 +336,9 @@ async def walk(db: str, households: int) -> None:
     async with app.run_test(headless=True, size=SIZE) as pilot:
         await wait_for(lambda: grid_ready(app))
         app.ensure_db()
-        ids = visits.walk_ids(app.campaign_id, filter="not_visited")[: WARM_UP + households + 1]
+        ids = walk.HOUSEHOLDS.ids(app.campaign_id, filter="not_visited", today=app.today)[: WARM_UP + households + 1]
+        if len(ids) < WARM_UP + households + 1:
+            raise RuntimeError(f"only {len(ids)} households not visited yet: a bigger community is needed")
         app.open_visit(ids)
         await wait_for(lambda: isinstance(app.screen, VisitScreen) and app.screen.data is not None)
         screen = app.screen
@@ -370,10 +378,11 @@ LATER_LISTS = (
 
 def list_screens(app: App) -> dict[str, object]:
     """The long lists to open, each a factory of a fresh screen; later lists once they exist."""
-    from gridtui.domain import visits
+    from gridtui.domain import visits, walk
     from gridtui.tui.screens.walk import WalkScreen
 
-    largest = max(visits.grids(), key=lambda g: visits.walk_count(app.campaign_id, grid_id=g.id))
+    app.ensure_db()  # home may show its figures before the database is open in this thread
+    largest = max(visits.grids(), key=lambda g: walk.HOUSEHOLDS.count(app.campaign_id, grid_id=g.id))
     screens = {
         "grid": lambda: WalkScreen(largest.id, None, "largest grid"),
         "all": lambda: WalkScreen(None, None, "whole community"),
@@ -424,9 +433,86 @@ async def paint(db: str, runs: int) -> None:
     print(json.dumps(out), flush=True)
 
 
+async def form_visit(db: str, runs: int) -> None:
+    """A visit of the campaign's large form: from opening it to its checklist drawn on screen
+    (the first of the process reads and builds the form; the others find it built), against
+    pushing a bare screen; then every question answered once, timed from the new value to the
+    skip logic evaluated again and the checklist's lines laid out (what a keypress costs before
+    Textual draws), without the database write."""
+    from gridtui.domain import walk
+    from gridtui.tui.screens.visit import VisitScreen
+    from gridtui.tui.widgets.checklist import Checklist
+
+    app = grid_app(db)
+    async with app.run_test(headless=True, size=SIZE) as pilot:
+        await wait_for(lambda: grid_ready(app))
+        paints = Paints(app)
+        app.ensure_db()
+        ids = walk.HOUSEHOLDS.ids(app.campaign_id, filter="not_visited")
+        home = app.screen
+        out: dict[str, list[float]] = {"bare": [], "first": [], "visit": [], "answer": []}
+
+        def drawn(screen, since: int) -> bool:
+            """The screen's content on screen: the bare screen's Static, the visit's checklist."""
+            if not screen.is_mounted:
+                return False
+            if isinstance(screen, VisitScreen):
+                found = screen.query(Checklist)
+                if not found or not painted(found.first().view):
+                    return False
+            return paints.settled(screen, since)
+
+        async def timed(make) -> float:
+            await paints.next_frame()
+            since = paints.count
+            began = time.perf_counter()
+            screen = make()
+            await wait_for(lambda: drawn(screen, since), tick=0)
+            return (time.perf_counter() - began) * 1000
+
+        def visit(n: int):
+            app.open_visit([ids[n]])
+            return app.screen
+
+        def bare():
+            screen = BareScreen()
+            app.push_screen(screen)
+            return screen
+
+        for n in range(runs + 1):
+            out["bare"].append(await timed(bare))
+            app.pop_screen()
+            await wait_for(lambda: app.screen is home)
+            await pilot.pause()
+            took = await timed(lambda n=n: visit(n))
+            out["first" if n == 0 else "visit"].append(took)
+            if n == runs:
+                checklist = app.screen.query_one(Checklist)
+                state = checklist.state
+                for item in list(state.form.items):
+                    if not item.answered or not state.shown(item):
+                        continue
+                    choices = state.choices(item)
+                    value = {"integer": 5, "decimal": 2.5, "text": "ok", "date": "2026-08-01"}.get(
+                        item.type, choices[1].name if item.type == "select_one" and len(choices) > 1 else None)
+                    if item.type == "select_multiple" and choices:
+                        value = [choices[0].name]
+                    if value is None:
+                        continue
+                    began = time.perf_counter()
+                    checklist.changed(state.set(item.name, value))
+                    out["answer"].append((time.perf_counter() - began) * 1000)
+            app.pop_screen()
+            await wait_for(lambda: app.screen is home)
+            await pilot.pause()
+        if getattr(app, "errors", None):
+            raise RuntimeError(f"the app reported {app.errors[0]!r}")
+    print(json.dumps(out), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=("start", "keypress", "paint", "move", "walk", "import-keys"))
+    parser.add_argument("mode", choices=("start", "keypress", "paint", "move", "walk", "import-keys", "form"))
     parser.add_argument("kind", choices=("bare", "grid"))
     parser.add_argument("--db")
     parser.add_argument("--presses", type=int, default=20)
@@ -443,6 +529,8 @@ def main() -> None:
         asyncio.run(keypress_during_import(args.db, args.bundle, args.presses))
     elif args.mode == "walk":
         asyncio.run(walk(args.db, args.presses))
+    elif args.mode == "form":
+        asyncio.run(form_visit(args.db, args.runs))
     else:
         asyncio.run(paint(args.db, args.runs))
     sys.stdout.flush()

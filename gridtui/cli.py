@@ -21,8 +21,8 @@ from gridtui.errors import GridError
 from gridtui.i18n import t
 
 COMMAND_MODULES: tuple[str, ...] = (
-    "demo", "stats", "places", "residents", "needs", "collective", "dispatch", "volunteers", "units", "business",
-    "report", "roster", "sync", "database",
+    "demo", "stats", "places", "forms", "campaigns", "residents", "needs", "collective", "dispatch", "volunteers",
+    "units", "business", "report", "roster", "sync", "database",
 )
 """Modules under gridtui.commands, in the order their subcommands are listed in ``--help``.
 Each exposes ``register(subparsers)``; list a module here once it exists."""
@@ -159,10 +159,12 @@ def open_tui(args: argparse.Namespace) -> int:
     if not unlock.encrypted(args.db) and inspect_file(args.db) is None:
         raise GridError("db.missing", path=str(args.db))
     try:
-        from gridtui.tui import GridApp
+        from gridtui.tui import launch
+
+        app = launch(db_path=args.db, lang=args.lang, passphrase_file=args.passphrase_file)
     except ImportError:
         return _fail(t("cli.no_tui"))
-    GridApp(db_path=args.db, lang=args.lang, passphrase_file=args.passphrase_file).run()
+    app.run()
     return 0
 
 

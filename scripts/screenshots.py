@@ -14,6 +14,8 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from gridtui.domain import campaigns
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
 TODAY = date(2026, 7, 14)
@@ -29,7 +31,6 @@ async def settle(pilot) -> None:
 
 async def shoot(db: Path, lang: str) -> list[Path]:
     from gridtui.core.models import Resident
-    from gridtui.domain import visits
     from gridtui.tui import GridApp
 
     app = GridApp(db_path=db, lang=lang, today=TODAY, config_path=db.with_name("none.toml"))
@@ -76,7 +77,7 @@ async def shoot(db: Path, lang: str) -> list[Path]:
         await settle(pilot)
         save("keys")
         await pilot.press("escape", "h")
-        app.campaign_id = next(c.id for c in visits.campaigns(active_only=True) if c.target == "business")
+        app.campaign_id = next(c.id for c in campaigns.campaigns(active_only=True) if c.target == "business")
         await settle(pilot)
         for _ in range(2):  # the first grid's shops, the first shop
             await pilot.press("enter")

@@ -6,6 +6,7 @@ ever touches the developer's real gridtui data or settings.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -171,6 +172,24 @@ def has_cjk(text: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text)
 
 
+@functools.cache
+def builtin_form(key: str):
+    """A shipped checklist, read from its workbook once per test process."""
+    from gridtui.forms import builtin
+    from gridtui.forms.xlsform import read_workbook
+
+    return read_workbook(builtin.workbook(key))
+
+
+def new_campaign(template: str, **fields):
+    """A campaign on a shipped checklist, written as the store writes any row: for tests that
+    need a campaign of some shape (``campaign new``'s own path has tests of its own)."""
+    from gridtui.core.models import Campaign
+    from gridtui.domain.campaigns import store_form
+
+    form = builtin_form(template)
+    version = store_form(form)
+    return store.create(Campaign, form_key=form.key, form=version, versions=[version], **fields)
 @pytest.fixture(scope="session")
 def pg_server():
     """A throwaway PostgreSQL server for this test process (see tests/hub_server.py); skips

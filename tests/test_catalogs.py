@@ -1,4 +1,5 @@
-"""Catalogs and strings as data: the article's counts, sane checklists, a complete string catalog."""
+"""Catalogs and strings as data: the article's counts, a complete string catalog. (The shipped
+checklists are forms now: tests/forms/test_builtin_forms.py.)"""
 
 from __future__ import annotations
 
@@ -8,12 +9,9 @@ import string
 from importlib import resources
 from pathlib import Path
 
-import pytest
-
 from gridtui.core import catalogs, validate
 
 PACKAGE = Path(__file__).resolve().parents[1] / "gridtui"
-ITEM_TYPES = {"yesno", "choice", "multi", "number", "text", "date"}
 
 
 def test_need_and_resource_catalogs_match_the_article():
@@ -26,7 +24,7 @@ def test_need_and_resource_catalogs_match_the_article():
 def test_catalog_keys_are_unique_and_named_in_both_languages():
     for entries in (
         catalogs.need_categories(), catalogs.need_items(), catalogs.resource_categories(),
-        catalogs.resource_items(), catalogs.register_kinds(), catalogs.templates(), catalogs.teams(),
+        catalogs.resource_items(), catalogs.register_kinds(), catalogs.teams(),
     ):
         keys = [e["key"] for e in entries]
         assert len(keys) == len(set(keys))
@@ -38,29 +36,6 @@ def test_register_kinds_are_the_five_ledgers_and_six_care_groups():
     assert len(kinds) == 11
     assert [k["group"] for k in kinds].count("ledger") == 5
     assert [k["group"] for k in kinds].count("care") == 6
-
-
-def test_templates_use_every_item_type():
-    used = {item["type"] for tpl in catalogs.templates() for item in tpl["items"]}
-    assert used == ITEM_TYPES
-    assert {tpl["target"] for tpl in catalogs.templates()} == {"household", "business"}
-    assert len(catalogs.templates()) >= 4
-
-
-@pytest.mark.parametrize("template", catalogs.templates(), ids=lambda tpl: tpl["key"])
-def test_checklist_items_are_well_formed(template):
-    keys = [item["key"] for item in template["items"]]
-    assert len(keys) == len(set(keys))
-    for item in template["items"]:
-        assert item["type"] in ITEM_TYPES
-        assert item["zh"].strip() and item["en"].strip()
-        if item["type"] in ("choice", "multi"):
-            choices = item["choices"]
-            assert 2 <= len(choices) <= 9, item["key"]
-            assert len({c["key"] for c in choices}) == len(choices)
-            assert all(c["zh"].strip() and c["en"].strip() for c in choices)
-        if item["type"] == "number" and "min" in item and "max" in item:
-            assert item["min"] < item["max"]
 
 
 # -- the string catalog -----------------------------------------------------------------------------

@@ -19,7 +19,7 @@ imported = []
 for name in ("gridtui.core", "gridtui.core.store", "gridtui.domain", "gridtui.cli"):
     importlib.import_module(name)
     imported.append(name)
-for package in ("gridtui.core", "gridtui.domain", "gridtui.sync", "gridtui.io", "gridtui.commands"):
+for package in ("gridtui.core", "gridtui.domain", "gridtui.forms", "gridtui.sync", "gridtui.io", "gridtui.commands"):
     try:
         module = importlib.import_module(package)
     except ModuleNotFoundError:

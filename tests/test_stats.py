@@ -6,7 +6,7 @@ import json
 from datetime import date, datetime
 
 import pytest
-from conftest import TODAY
+from conftest import TODAY, new_campaign
 
 from gridtui.commands.stats import render
 from gridtui.core import store
@@ -14,7 +14,6 @@ from gridtui.core.db import close_database
 from gridtui.core.models import (
     Building,
     Business,
-    Campaign,
     Grid,
     Household,
     Need,
@@ -24,8 +23,8 @@ from gridtui.core.models import (
     Visit,
 )
 from gridtui.core.validate import NEED_STATUSES
+from gridtui.domain.campaigns import COVERAGE_KEYS, coverage
 from gridtui.domain.stats import stats
-from gridtui.domain.visits import COVERAGE_KEYS, coverage
 from gridtui.i18n import set_language
 from gridtui.textwidth import display_width, pad, table
 
@@ -46,8 +45,7 @@ def community(place):
     ]
     far = store.create(Household, building=b10.id, unit=1, floor=1, door="101")
     vacant = store.create(Household, building=b10.id, unit=1, floor=2, door="201", status="vacant")
-    campaign = store.create(Campaign, name="2026年大走访", name_en="Door-to-door 2026",
-                            template="door_to_door", target="household", starts=date(2026, 7, 1))
+    campaign = new_campaign("door_to_door", name="2026年大走访", name_en="Door-to-door 2026",  target="household", starts=date(2026, 7, 1))
     return {"grid2": grid2, "grid10": grid10, "homes": homes, "far": far, "vacant": vacant,
             "campaign": campaign}
 
@@ -67,7 +65,7 @@ def test_coverage_follows_the_latest_visit(community):
     visit(c, homes[3], at(12), "nobody_home", date(2026, 7, 20))  # not yet due
     gone = visit(c, community["far"], at(3), "done")
     store.delete(Visit, gone.id)  # a deleted visit is as if it never happened
-    visit(c, community["vacant"], at(3), "done")  # vacant households are not targets
+    visit(c, community["vacant"], at(3), "done")  # not active, but called on in this campaign: counted
 
     rows = coverage(c.id, today=TODAY)
 
@@ -77,7 +75,7 @@ def test_coverage_follows_the_latest_visit(community):
         "moved_away": 0, "in_progress": 0, "revisit_due": 1, "not_visited": 0, "community": community["grid2"].community_id,
     }
     assert rows[1] == {
-        "grid": "10", "grid_name": "第10网格", "total": 1, "done": 0, "nobody_home": 0, "refused": 0,
+        "grid": "10", "grid_name": "第10网格", "total": 2, "done": 1, "nobody_home": 0, "refused": 0,
         "moved_away": 0, "in_progress": 0, "revisit_due": 0, "not_visited": 1, "community": community["grid2"].community_id,
     }
     for row in rows:
@@ -86,13 +84,13 @@ def test_coverage_follows_the_latest_visit(community):
 
 
 def test_coverage_honours_the_campaign_scope(community):
-    scoped = store.create(Campaign, name="第10网格专项", template="door_to_door", target="household",
+    scoped = new_campaign("door_to_door", name="第10网格专项",  target="household",
                           starts=date(2026, 7, 1), scope={"grids": [community["grid10"].id]})
     assert [(r["grid"], r["total"]) for r in coverage(scoped.id, TODAY)] == [("10", 1)]
 
     someone = store.create(Resident, household=community["homes"][1].id, name="赵大爷")
     store.create(RegisterEntry, kind="chronic_illness", resident=someone.id)
-    chronic = store.create(Campaign, name="慢病随访", template="chronic_followup", target="household",
+    chronic = new_campaign("chronic_followup", name="慢病随访",  target="household",
                            starts=date(2026, 7, 1), scope={"registers": ["chronic_illness"]})
     assert [(r["grid"], r["total"]) for r in coverage(chronic.id, TODAY)] == [("2", 1)]
 
@@ -100,7 +98,7 @@ def test_coverage_honours_the_campaign_scope(community):
 def test_business_campaign_groups_by_the_businesses_grid(community):
     shop = store.create(Business, name="老王面馆", kind="restaurant", grid=community["grid10"].id, food=True)
     store.create(Business, name="无网格小店", kind="retail")
-    check = store.create(Campaign, name="食品安全检查", template="business_safety", target="business",
+    check = new_campaign("business_safety", name="食品安全检查",  target="business",
                          starts=date(2026, 7, 1))
     store.create(Visit, campaign=check.id, business=shop.id, visited_at=at(8), outcome="done")
 
@@ -118,7 +116,7 @@ def test_stats_counts_live_rows_and_every_status(community):
     store.create(Need, household=homes[0].id, resident=kept.id, item="home_environment.roof_leak",
                  opened_at=at(2), status="assigned")
     store.create(RegisterEntry, kind="elderly_alone", resident=kept.id)
-    inactive = store.create(Campaign, name="2025年大走访", template="door_to_door", target="household",
+    inactive = new_campaign("door_to_door", name="2025年大走访",  target="household",
                             starts=date(2025, 7, 1), active=False)
 
     result = stats(TODAY)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from gridtui.commands import emit_json, open_db
-from gridtui.core.models import ChecklistTemplate, RegisterKind
+from gridtui.core.models import RegisterKind
+from gridtui.domain.campaigns import COVERAGE_KEYS
 from gridtui.domain.stats import stats
-from gridtui.domain.visits import COVERAGE_KEYS
 from gridtui.i18n import pick, t
 from gridtui.textwidth import table
 
@@ -60,13 +60,11 @@ def render(result: dict[str, Any], db_path: str) -> list[str]:
         [[kinds.get(k, k), n] for k, n in result["register_entries_by_kind"].items()], "lr"
     ))
 
-    templates = {tpl.key: pick(tpl.zh, tpl.en) for tpl in ChecklistTemplate.select()}
     if not result["campaigns"]:
         lines += ["", t("stats.no_campaigns")]
     for campaign in result["campaigns"]:
         name = pick(campaign["name"], campaign.get("name_en"))
-        template = templates.get(campaign["template"], campaign["template"])
-        lines += ["", t("stats.campaign", name=name, template=template)]
+        lines += ["", t("stats.campaign", name=name, template=campaign.get("form_title") or campaign["template"])]
         lines += _indent(_coverage_table(campaign["coverage"]))
     return lines
 

@@ -1,7 +1,7 @@
 """The community's catalogs, shipped as data in ``gridtui/data`` and mirrored into local tables.
 
-Needs (5 categories / 31 items), resources (5 / 39), register kinds, checklist templates and the
-volunteer teams are data, not code: an office can read and review them as JSON, and every laptop
+Needs (5 categories / 31 items), resources (5 / 39), register kinds and the volunteer teams are
+data, not code: an office can read and review them as JSON, and every laptop
 has the same stable keys, so records that point at them merge cleanly.
 """
 
@@ -13,7 +13,9 @@ from typing import Any
 
 from gridtui import DATA_DIR
 
-CATALOG_FILES = ("needs", "resources", "registers", "checklists", "teams")
+CATALOG_FILES = ("needs", "resources", "registers", "teams")
+"""Checklists are not catalogs any more: they are forms the office writes (gridtui.forms), stored
+in the database and synced; the built-in ones are XLSForm workbooks in the top-level data/."""
 
 
 def read_data(name: str) -> Any:
@@ -46,41 +48,14 @@ def register_kinds() -> list[dict]:
     return raw_files()["registers"]["kinds"]
 
 
-def templates() -> list[dict]:
-    return raw_files()["checklists"]["templates"]
-
-
-@cache
-def template(key: str) -> dict:
-    for tpl in templates():
-        if tpl["key"] == key:
-            return tpl
-    raise KeyError(key)
-
-
-@cache
-def _checklist_items() -> dict[str, dict]:
-    return {f"{tpl['key']}:{item['key']}": item for tpl in templates() for item in tpl["items"]}
-
-
-def checklist_item(item_id: str) -> dict | None:
-    """A checklist item by its id ("<template>:<item>"), with its type and spec keys."""
-    return _checklist_items().get(item_id)
-
-
 def teams() -> list[dict]:
     return raw_files()["teams"]["teams"]
-
-
-ITEM_SPEC_KEYS = ("choices", "unit", "min", "max", "integer", "max_length")
 
 
 def write_tables(raw: dict[str, Any]) -> None:
     """Replace the local catalog tables with the shipped data (inside the caller's transaction)."""
     from gridtui.core.dialect import put
     from gridtui.core.models import (
-        ChecklistItem,
-        ChecklistTemplate,
         NeedCategory,
         NeedItem,
         RegisterKind,
@@ -109,14 +84,3 @@ def write_tables(raw: dict[str, Any]) -> None:
             key=kind["key"], zh=kind["zh"], en=kind["en"], group=kind["group"],
             target=kind["target"], flag=kind.get("flag"), position=pos,
         )
-    for pos, tpl in enumerate(raw["checklists"]["templates"]):
-        put(ChecklistTemplate,
-            key=tpl["key"], zh=tpl["zh"], en=tpl["en"], target=tpl["target"], position=pos
-        )
-        for ipos, item in enumerate(tpl["items"]):
-            put(ChecklistItem,
-                id=f"{tpl['key']}:{item['key']}", template=tpl["key"], key=item["key"],
-                zh=item["zh"], en=item["en"], type=item["type"],
-                required=bool(item.get("required", False)),
-                spec={k: item[k] for k in ITEM_SPEC_KEYS if k in item}, position=ipos,
-            )

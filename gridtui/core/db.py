@@ -39,7 +39,7 @@ from gridtui.core.models import (
 from gridtui.errors import GridError
 from gridtui.i18n import t
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """Bump with a new entry in MIGRATIONS whenever the tables change."""
 
 PRAGMAS = {
@@ -61,6 +61,10 @@ READ_ONLY_PRAGMAS = {
 """A read-only connection sets no journal mode (setting one is a write) and refuses writes."""
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+
+BULK_CACHE_KIB = 262_144
+"""The page cache of a bulk write (:func:`bulk_cache`): the whole full-scale community (~64 MB)
+fits, so none of its pages is written out or read back before the commit."""
 
 
 def _migrate_1_to_2(db: peewee.SqliteDatabase) -> None:
@@ -101,8 +105,87 @@ def _migrate_4_to_5(db: peewee.SqliteDatabase) -> None:
     db.execute_sql('CREATE INDEX IF NOT EXISTS "volunteer_id_number" ON "volunteer" ("id_number")')
 
 
-def _migrate_5_to_6(db: peewee.Database) -> None:
-    """Version 6 lets many communities meet in a street office's hub: a device may be a hub
+def _migrate_5_to_6(db: peewee.SqliteDatabase) -> None:
+    """Version 6 made checklists forms the office writes (XLSForm), stored and synced.
+
+    The campaign and answer tables are rebuilt (SQLite cannot drop a column that points at
+    another table): a campaign now names its form and the form version it is on, an answer its
+    item by "<form id>:<name>". The four checklists of version 5 become form versions
+    "legacy" (:mod:`gridtui.core.legacy`), yes/no answers "yes"/"no", and each visit records
+    the version it was answered in. Every laptop makes the same change to the same rows, so
+    nothing needs stamping again; the new form versions are stamped like any new row.
+    """
+    from gridtui.core.legacy import LEGACY_VERSION, legacy_definitions, yes_no_items
+    from gridtui.core.models import Answer, Campaign, FormVersion, Resident, Visit
+    from gridtui.forms.model import Form
+
+    db.create_tables([FormVersion])
+    if "template_id" not in {row[1] for row in db.execute_sql('PRAGMA table_info("campaign")')}:
+        return  # already in this shape (a database made by this gridtui, marked older by a test)
+    for table in ("campaign", "answer"):
+        db.execute_sql(f'CREATE TEMP TABLE "{table}_v3" AS SELECT * FROM "{table}"')
+        db.execute_sql(f'DROP TABLE "{table}"')
+    db.create_tables([Campaign, Answer])
+    db.execute_sql('ALTER TABLE "visit" ADD COLUMN "form_id" VARCHAR(36) REFERENCES "form_version" ("id")')
+    for target in ("household", "business"):  # now part of indexes the latest visit is read from alone
+        db.execute_sql(f'DROP INDEX IF EXISTS "visit_campaign_id_{target}_id_visited_at"')
+    Visit._schema.create_indexes(safe=True)
+    Resident._schema.create_indexes(safe=True)
+
+    definitions = legacy_definitions()
+    versions: dict[str, str] = {}
+    campaigns = db.execute_sql(
+        'SELECT "id", "deleted", "origin", "stamp", "stamps", "seq", "name", "name_en", "template_id", "target", '
+        '"starts", "ends", "active", "scope" FROM "campaign_v3"'
+    ).fetchall()
+    for key in sorted({row[8] for row in campaigns}):
+        versions[key] = _legacy_version(key, definitions.get(key), LEGACY_VERSION, Form)
+    db.cursor().executemany(
+        'INSERT INTO "campaign" ("id", "deleted", "origin", "stamp", "stamps", "seq", "name", "name_en", '
+        '"form_key", "form_id", "target", "starts", "ends", "active", "scope", "versions") '
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(*row[:4], row[4].replace('"template"', '"form_key"'), *row[5:8], row[8], versions[row[8]], *row[9:],
+          f'["{versions[row[8]]}"]') for row in campaigns],
+    )
+    yes_no = yes_no_items()
+    marks = ", ".join("?" * len(yes_no))
+    db.execute_sql(
+        'INSERT INTO "answer" ("id", "deleted", "origin", "stamp", "stamps", "seq", "visit_id", "item", "value", '
+        '"answered_at") SELECT "id", "deleted", "origin", "stamp", "stamps", "seq", "visit_id", "item_id", '
+        f'CASE WHEN "item_id" IN ({marks}) AND "value" = \'true\' THEN \'"yes"\' '
+        f'WHEN "item_id" IN ({marks}) AND "value" = \'false\' THEN \'"no"\' ELSE "value" END, "answered_at" '
+        'FROM "answer_v3"',
+        [*yes_no, *yes_no],
+    )
+    db.execute_sql('UPDATE "visit" SET "form_id" = (SELECT c."form_id" FROM "campaign" c WHERE c."id" = "visit"."campaign_id")')
+    for table in ("campaign_v3", "answer_v3"):
+        db.execute_sql(f'DROP TABLE temp."{table}"')
+    db.execute_sql('DROP TABLE IF EXISTS "checklist_item"')
+    db.execute_sql('DROP TABLE IF EXISTS "checklist_template"')
+
+
+_migrate_5_to_6.rebuilds_tables = True  # type: ignore[attr-defined]
+
+
+def _legacy_version(key: str, definition: dict | None, version: str, form_class) -> str:
+    """The form version a version-5 checklist becomes, written through the store (same id on
+    every laptop); a template this gridtui never shipped gets an empty form of its name."""
+    from gridtui.core import store
+    from gridtui.core.ids import stable_id
+    from gridtui.core.models import FormVersion
+
+    if definition is None:
+        definition = {"format": 1, "form_key": key, "version": version, "title": {"zh": key}, "groups": [],
+                      "items": [{"name": "note", "type": "text", "label": {"zh": "备注", "en": "Notes"}}], "choices": {}}
+    form = form_class.from_definition(definition)
+    row_id = stable_id("form_version", f"{key}@{version}")
+    store.create(FormVersion, id=row_id, form_key=key, version=version, digest=form.digest,
+                 title=form.label, definition=form.definition())
+    return row_id
+
+
+def _migrate_6_to_7(db: peewee.Database) -> None:
+    """Version 7 lets many communities meet in a street office's hub: a device may be a hub
     (its card says so), and a hub maps devices to the community they work for.
 
     Community identity needs no change of rows here: every database of one community holds the
@@ -122,6 +205,7 @@ MIGRATIONS: dict[int, Callable[[peewee.SqliteDatabase], None]] = {
     3: _migrate_3_to_4,
     4: _migrate_4_to_5,
     5: _migrate_5_to_6,
+    6: _migrate_6_to_7,
 }
 """MIGRATIONS[n] takes a database from version n to n + 1."""
 
@@ -259,26 +343,38 @@ def open_database(
         raise GridError("db.unwritable", path=str(path), detail=exc.strerror or str(exc)) from exc
     database.init(str(path), pragmas=PRAGMAS, check_same_thread=False)
     database.uri_flags = ""
+    steps = [MIGRATIONS[step] for step in range(version, SCHEMA_VERSION)] if version is not None else []
+    rebuilds = any(getattr(step, "rebuilds_tables", False) for step in steps)
     try:
         database.connect(reuse_if_open=True)
+        if rebuilds:  # SQLite's table rebuild: references are checked once, at the end
+            database.execute_sql("PRAGMA foreign_keys = OFF")
         with dialect.write_transaction():
-            _bring_up_to_date(version)
+            _bring_up_to_date(version, steps)
+            if rebuilds and database.execute_sql("PRAGMA foreign_key_check").fetchone() is not None:
+                raise GridError("db.migration_failed", path=str(path))
     except peewee.OperationalError as exc:
         database.close()
         raise translate_operational(exc, path) from exc
+    except GridError:
+        database.close()
+        raise
+    finally:
+        if rebuilds and not database.is_closed():
+            database.execute_sql("PRAGMA foreign_keys = ON")
     if version is None and on_create is not None:
         on_create(path)
     return database
 
 
-def _bring_up_to_date(version: int | None) -> None:
+def _bring_up_to_date(version: int | None, steps: list | None = None) -> None:
     """Create a new database's tables or migrate an older one, in the caller's transaction."""
     if version is None:
         database.create_tables([*LOCAL_MODELS, *SYNCED_MODELS])
         _migrate_1_to_2(database)
     else:
-        for step in range(version, SCHEMA_VERSION):
-            MIGRATIONS[step](database)
+        for step in steps if steps is not None else [MIGRATIONS[n] for n in range(version, SCHEMA_VERSION)]:
+            step(database)
     if version != SCHEMA_VERSION:
         dialect.set_schema_version(SCHEMA_VERSION)
     _load_catalogs()
@@ -415,6 +511,26 @@ def brief_busy_wait(ms: int) -> Iterator[None]:
         yield
     finally:
         dialect.set_wait(None)
+
+
+@contextmanager
+def bulk_cache() -> Iterator[None]:
+    """This thread's connection keeps every page a bulk write touches in memory until it commits.
+
+    A full import writes the whole database in one transaction. With the usual cache, SQLite
+    spills dirty pages to the WAL halfway and reads them back to build each index at the end;
+    on an encrypted database every such write and read also encrypts, or decrypts and checks,
+    a page, which made a full import ~1.5x slower than a plain one. The cache grows only as
+    pages are touched, and is cut back to its usual size afterwards.
+    """
+    if dialect.hub():  # the server keeps its own cache
+        yield
+        return
+    database.execute_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        database.execute_sql(f"PRAGMA cache_size = {PRAGMAS['cache_size']}")
 
 
 def close_database() -> None:

@@ -33,7 +33,12 @@ from urllib.parse import unquote, urlsplit
 
 import peewee
 
-URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+from gridtui.config import is_url
+
+__all__ = ["HubDatabase", "is_url", "is_server_url", "shown_url", "well_formed", "hub", "write_transaction",
+           "read_snapshot", "schema_version", "set_schema_version", "upsert_meta", "put", "text_ddl", "latest_sql",
+           "latest_query", "upsert_sql", "indexes", "set_wait", "references_trusted", "side_path", "server_error"]
+
 SERVER_SCHEMES = ("postgresql", "postgres")
 
 WRITER_LOCK = 0x67726964  # "grid": the one advisory lock every writer of a hub takes
@@ -41,11 +46,6 @@ HUB_LOCK_TIMEOUT = "600s"
 """How long a hub's writer waits for another (a street's import takes minutes, not seconds)."""
 SCHEMA_KEY = "schema_version"
 """On the hub the schema version is a meta key (SQLite keeps it in ``PRAGMA user_version``)."""
-
-
-def is_url(text: object) -> bool:
-    """Whether ``--db`` names a server (``scheme://…``) rather than a file."""
-    return isinstance(text, str) and bool(URL_SCHEME.match(text))
 
 
 def is_server_url(text: object) -> bool:

@@ -40,7 +40,7 @@ from peewee import (
 
 from gridtui.core import hlc, validate
 from gridtui.core.models import JSONField, Synced
-from gridtui.errors import ValidationError
+from gridtui.errors import GridError, ValidationError
 
 MAX_TEXT = 1 << 20
 """Characters in one text value: over a hundred times the longest answer a checklist allows
@@ -243,7 +243,7 @@ def check_merged(model: type[Synced], names: Sequence[str], columns: Sequence[Se
     for column, error in _rule_errors(model, by_name):
         raise _bad(model, names, columns, column, *error)
     if model._meta.table_name == "answer":
-        found = _answer_error(by_name["item_id"], by_name["value"])
+        found = _answer_error(by_name["visit_id"], by_name["item"], by_name["value"])
         if found is not None:
             raise _bad(model, names, columns, "value", *found)
 
@@ -289,26 +289,41 @@ def _reader(field: Field):
     return field.python_value
 
 
-def _answer_error(items: Sequence, values: Sequence) -> tuple[int, ValidationError] | None:
-    """Each distinct (item, answer) pair checked as the store checks a typed answer."""
-    for pair in set(zip(items, values, strict=True)):
-        error = _answer_verdict(*pair)
+def _answer_error(visits: Sequence, items: Sequence, values: Sequence) -> tuple[int, ValidationError] | None:
+    """Each distinct (form version, item, answer) checked as the store checks a typed answer,
+    against the version the answer's visit is answered in (visits come before answers)."""
+    versions = _visit_versions(set(visits))
+    triples = [(versions.get(visit), item, value) for visit, item, value in zip(visits, items, values, strict=True)]
+    for triple in set(triples):
+        error = ValidationError("visit", "validate.required") if triple[0] is None else _answer_verdict(*triple)
         if error is not None:
-            return _index_of(items, values, pair), error
+            return triples.index(triple), error
     return None
 
 
+def _visit_versions(visit_ids: set[str]) -> dict[str, str]:
+    """visit id -> the form version it is answered in (its campaign's where it names none)."""
+    from gridtui.core.models import Campaign, Visit
+
+    found: dict[str, str] = {}
+    ids = sorted(i for i in visit_ids if isinstance(i, str))
+    for start in range(0, len(ids), 500):
+        query = (Visit.select(Visit.id, Visit.form, Campaign.form).join(Campaign, on=(Visit.campaign == Campaign.id))
+                 .where(Visit.id.in_(ids[start:start + 500])).tuples())
+        found.update((visit, own or campaign) for visit, own, campaign in query)
+    return found
+
+
 @lru_cache(maxsize=16_384)
-def _answer_verdict(item: str, text: str | None) -> ValidationError | None:
+def _answer_verdict(version: str, item: str, text: str | None) -> ValidationError | None:
     """Why a stored answer is not what the store would keep for its item, or None. A visit's
-    answers repeat (yes, no, a choice), so each pair is judged once."""
+    answers repeat (yes, no, a choice), so each is judged once."""
     given = None if text is None else loads(text)
     try:
-        kept = validate.answer_to(item, given)
+        form, found = validate.form_item(version, item)
+        kept = form.clean(found, given)
     except ValidationError as error:
         return error
+    except GridError:  # no such form version here
+        return ValidationError("form", "validate.required")
     return None if kept == given else ValidationError("answer", "validate.not_stored_form", value=text)
-
-
-def _index_of(items: Sequence, values: Sequence, pair: tuple) -> int:
-    return next(i for i, found in enumerate(zip(items, values, strict=True)) if found == pair)

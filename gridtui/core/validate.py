@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from gridtui.errors import ValidationError
+from gridtui.forms.model import parse_day
 
 PROVINCE_CODES = frozenset(
     "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
@@ -28,6 +29,7 @@ RESIDENT_STATUSES = ("present", "moved_out", "deceased")
 OUTCOMES = ("in_progress", "done", "nobody_home", "refused", "moved_away")
 URGENCIES = ("urgent", "high", "normal", "low")
 HOUSEHOLD_STATUSES = ("active", "vacant", "moved_away")
+TARGETS = ("household", "business")
 NEED_STATUSES = ("open", "assigned", "in_progress", "done", "followed_up", "closed")
 NEED_SOURCES = ("visit", "phone", "walk_in", "hotline", "platform", "meeting")
 """Where a need came from: a visit, a phone call, a walk-in at the office, the 12345 hotline,
@@ -127,23 +129,14 @@ def phone(value: str, field: str = "phone") -> str:
     raise ValidationError(field, "validate.phone", value=raw)
 
 
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
-
-
 def parse_date(value: Any, field: str = "date") -> date | None:
+    """A date as people type it (the forms' rule: 2026-07-14, 2026/7/14, 2026年7月14日...)."""
     if value is None or value == "":
         return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValidationError(field, "validate.date", value=text)
+    found = parse_day(value)
+    if found is None:
+        raise ValidationError(field, "validate.date", value=str(value).strip())
+    return found
 
 
 def parse_datetime(value: Any, field: str = "datetime") -> datetime | None:
@@ -170,60 +163,6 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     syllables = lazy_pinyin(name, errors=lambda chars: list(chars.lower()))
     initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors=lambda chars: list(chars.lower()))
     return "".join(syllables).lower(), "".join(initials).lower()
-
-
-# -- answers ----------------------------------------------------------------------------------
-
-
-def answer(item_type: str, spec: dict, value: Any, field: str = "answer") -> Any:
-    """Check one checklist answer against its item's type and spec; returns the stored value."""
-    if value is None or value == "" or value == []:
-        return None
-    if item_type == "yesno":
-        if isinstance(value, bool):
-            return value
-        raise ValidationError(field, "validate.yesno")
-    if item_type == "choice":
-        keys = [c["key"] for c in spec.get("choices", [])]
-        return one_of(field, value, tuple(keys))
-    if item_type == "multi":
-        keys = [c["key"] for c in spec.get("choices", [])]
-        if not isinstance(value, list):
-            raise ValidationError(field, "validate.choice", value=value, allowed=" / ".join(keys))
-        for v in value:
-            one_of(field, v, tuple(keys))
-        return sorted(set(value), key=keys.index)
-    if item_type == "number":
-        return number(value, spec, field)
-    if item_type == "text":
-        text = str(value).strip()
-        limit = spec.get("max_length", 500)
-        if len(text) > limit:
-            raise ValidationError(field, "validate.too_long", limit=limit)
-        return text
-    if item_type == "date":
-        return parse_date(value, field).isoformat()
-    raise ValidationError(field, "validate.unknown_type", value=item_type)
-
-
-def number(value: Any, spec: dict, field: str = "answer") -> float | int:
-    try:
-        num = float(str(value).strip())
-    except ValueError as exc:
-        raise ValidationError(field, "validate.number", value=value) from exc
-    if spec.get("integer"):
-        if num != int(num):
-            raise ValidationError(field, "validate.integer", value=value)
-        num = int(num)
-    low, high = spec.get("min"), spec.get("max")
-    if (low is not None and num < low) or (high is not None and num > high):
-        unit = spec.get("unit") or {}
-        from gridtui.i18n import pick
-
-        raise ValidationError(
-            field, "validate.range", low=low, high=high, unit=pick(unit.get("zh"), unit.get("en"))
-        )
-    return num
 
 
 # -- per-field rules: one place each, applied to every write, local or merged ---------------------
@@ -257,14 +196,23 @@ def text(limit: int | None = None) -> Rule:
     return rule
 
 
-SCOPE_KEYS = ("grids", "households", "registers", "business_kinds")
-"""What a campaign's scope may narrow it by (see gridtui.domain.visits.coverage); {} is all."""
+SCOPE_KEYS = ("grids", "buildings", "registers", "ages", "business_kinds", "households")
+"""What a campaign's scope may narrow it by (see gridtui.domain.coverage.Scope); {} is all."""
 
 
 def _scope(label: str, value: Any) -> dict:
-    if not isinstance(value, dict) or not set(value) <= set(SCOPE_KEYS) or not all(map(_words, value.values())):
+    """Lists of ids or keys, and ages as [low, high] whole years: anything else would break every
+    screen that reads the scope."""
+    if not isinstance(value, dict) or not set(value) <= set(SCOPE_KEYS) or not all(
+        _ages(v) if k == "ages" else _words(v) for k, v in value.items()
+    ):
         raise ValidationError(label, "validate.scope", allowed=" / ".join(SCOPE_KEYS))
     return value
+
+
+def _ages(value: Any) -> bool:
+    return (isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value)
+            and 0 <= value[0] < value[1] <= 150)
 
 
 def _word_list(label: str, value: Any) -> list:
@@ -339,7 +287,12 @@ def _field_rules() -> dict[str, dict[str, tuple[str, Rule]]]:
         },
         "resident_event": {"kind": ("kind", choice(*LIFE_EVENTS)), "happened_on": ("happened_on", _day)},
         "team": {"name": ("team_name", text())},
-        "campaign": {"name": ("campaign_name", text()), "scope": ("scope", _scope)},
+        "campaign": {
+            "name": ("campaign_name", text()), "scope": ("scope", _scope), "target": ("target", choice(*TARGETS)),
+            "form_key": ("form", text()), "starts": ("starts", _date), "ends": ("ends", _date),
+            "versions": ("versions", _word_list),
+        },
+        "form_version": {"form_key": ("form_key", text()), "version": ("version", text()), "digest": ("digest", text())},
     }
 
 
@@ -347,7 +300,8 @@ FIELD_RULES = _field_rules()
 REQUIRED_ON_CREATE = {
     "resident": ("name",), "household": ("door",), "building": ("number",), "grid": ("code", "name"),
     "compound": ("name",), "community": ("name",), "business": ("name",), "organization": ("name",),
-    "volunteer": ("name",), "team": ("name",), "campaign": ("name",), "resident_event": ("happened_on",),
+    "volunteer": ("name",), "team": ("name",), "campaign": ("name", "target", "form"), "resident_event": ("happened_on",),
+    "form_version": ("form_key", "version", "digest", "definition"),
 }
 """Fields a new row must have; a change leaves out what it does not change."""
 
@@ -386,24 +340,47 @@ def _need_subject(values: dict, row: Any) -> dict:
 
 
 def _clean_answer(values: dict, row: Any) -> dict:
-    """An answer is checked against its checklist item's type and spec, like any other field."""
+    """An answer is checked against its item in the form version its visit is answered in
+    (type and choices; skip logic and constraints are the visit's, in gridtui.domain.visits)."""
     if "value" in values:
-        item_id = values.get("item", row.item_id if row is not None else None)
-        values["value"] = answer_to(getattr(item_id, "id", item_id) or "", values["value"])
+        item_id = values.get("item", row.item if row is not None else "")
+        visit_id = values.get("visit", row.visit_id if row is not None else None)
+        form, item = answer_item(getattr(visit_id, "id", visit_id), item_id)
+        values["value"] = form.clean(item, values["value"])
     return values
 
 
-def answer_to(item_id: str, value: Any) -> Any:
-    """``value`` checked as the answer to the checklist item ``item_id``."""
-    from gridtui.core import catalogs
+def answer_item(visit_id: str | None, item_id: str):
+    """The form (of the visit's version) and the item an answer's "<form id>:<name>" names."""
+    from gridtui.core.models import Campaign, Visit
 
-    item = catalogs.checklist_item(item_id) if isinstance(item_id, str) else None
+    found = Visit.select(Visit.form, Campaign.form).join(Campaign, on=(Visit.campaign == Campaign.id)).where(
+        Visit.id == visit_id).tuples().first()
+    if found is None:
+        raise ValidationError("visit", "validate.required")
+    return form_item(found[0] or found[1], item_id)
+
+
+def form_item(version_id: str, item_id: Any):
+    """The form of a stored version and its item named "<form id>:<name>" (ValidationError if none)."""
+    from gridtui.core.stored_forms import form_of_version
+
+    form = form_of_version(version_id)
+    key, _, name = (item_id if isinstance(item_id, str) else "").partition(":")
+    item = form.item(name) if key == form.key else None
     if item is None:
-        raise ValidationError("item", "validate.required")
-    return answer(item["type"], item, value)
+        raise ValidationError("item", "validate.unknown_item", item=item_id)
+    return form, item
 
 
-ROW_RULES = {"resident": _derive_resident, "visit": _visit_target, "need": _need_subject, "answer": _clean_answer}
+def _definition(values: dict, row: Any) -> dict:
+    if "definition" in values and not isinstance(values["definition"], dict):
+        raise ValidationError("definition", "validate.required")
+    return values
+
+
+ROW_RULES = {"resident": _derive_resident, "visit": _visit_target, "need": _need_subject, "answer": _clean_answer,
+             "form_version": _definition}
 
 
 def _cleaner(table: str):
@@ -413,7 +390,7 @@ def _cleaner(table: str):
     def clean(values: dict, row: Any) -> dict:
         for name in needed:
             if row is None and name not in values:
-                required(rules[name][0], None)
+                required(rules.get(name, (name,))[0], None)
         for name, (label, rule) in rules.items():
             if name in values:
                 values[name] = rule(label, values[name])

@@ -21,6 +21,7 @@ day the demo is made.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -29,8 +30,9 @@ from gridtui.core import catalogs, store
 from gridtui.core.catalogs import read_data
 from gridtui.core.db import DEMO_MARK, meta_set
 from gridtui.core.ids import id_source, stable_id, uuid7
-from gridtui.core.models import Answer, Campaign, Household, Synced, Visit
+from gridtui.core.models import Answer, Household, Synced, Visit, database
 from gridtui.errors import GridError
+from gridtui.forms import builtin
 
 FULL = {
     "compounds": 21, "grids": 19, "buildings": 69, "households": 5969, "resident_units": 17,
@@ -46,6 +48,12 @@ DUE_HOURS = {"urgent": 24, "high": 72, "normal": 168, "low": 336}
 """The shipped defaults, fixed here so the demo does not depend on the machine's config file."""
 
 Progress = Callable[[str], None]
+
+
+def _range(constraint: str) -> tuple[float, float]:
+    """The bounds a demo number is drawn from: a form's ". >= a and . <= b", else 0 to 10."""
+    found = re.search(r">=\s*(-?[\d.]+).*<=\s*(-?[\d.]+)", constraint or "")
+    return (float(found.group(1)), float(found.group(2))) if found else (0.0, 10.0)
 
 
 def _scaled(n: int, scale: float, minimum: int = 1) -> int:
@@ -94,6 +102,7 @@ class _Demo:
     community = COMMUNITY
 
     def __init__(self, seed: int, scale: float, today: date, progress: Progress) -> None:
+        self.seed = seed
         self.rng = random.Random(seed)
         self.scale = scale
         self.today = today
@@ -398,100 +407,124 @@ class _Demo:
                             since=self.today - timedelta(days=rng.randint(10, 700)))
 
     # =============================================================================================
-    # Campaigns, visits and answers. The campaigns' checklists replace this part: until then it
-    # writes its rows in the store's batch mode, as it always has.
+    # Campaigns, visits and answers: a year of them, written in the store's batch mode.
     # =============================================================================================
-    def put(self, model: type[Synced], rows: list[dict[str, Any]]) -> None:
+    def put(self, model: type[Synced], rows: list[dict[str, Any]], check: bool = True) -> None:
         self.counts[model._meta.table_name] = self.counts.get(model._meta.table_name, 0) + len(rows)
-        store.bulk_create(model, rows)
+        store.bulk_create(model, rows, check=check)
+
+    # -- campaigns and a year of visits ----------------------------------------------------------
+    #
+    # The campaigns are made from the shipped XLSForm workbooks exactly as `gridtui campaign new`
+    # makes them (campaigns.create_from_workbook), their targets read back through the scope
+    # query, and a year of visits answered in each form, skip logic included.
 
     def campaigns_and_visits(self) -> None:
+        from gridtui.domain import campaigns
+        from gridtui.domain.campaigns import Scope
+
         self.say("visits")
         year = self.today.year
-        chronic = list({h["id"]: h for h in self.chronic}.values())
-        # (template, name, name_en, started days ago, ended days ago, active, targets, scope, share done)
+        households = {h["id"]: h for h in self.households}
+        businesses = {b["id"]: b for b in self.businesses}
+        # (form, name, name_en, target, started days ago, ended days ago, active, scope, share done)
         plan = [
-            ("door_to_door", f"{year - 1}年大走访", f"Door-to-door visits {year - 1}", 330, 250, False,
-             self.households, {}, 0.95),
-            ("door_to_door", f"{year}年大走访", f"Door-to-door visits {year}", 60, 0, True, self.households, {}, 0.55),
-            ("drowning_prevention", "防溺水致家长的一封信", "Drowning-prevention letter", 150, 120, True,
-             self.with_children, {"households": [h["id"] for h in self.with_children]}, 0.9),
-            ("chronic_followup", "慢病随访", "Chronic-disease follow-up", 90, 0, True, chronic,
-             {"registers": ["chronic_illness"]}, 0.6),
+            ("door_to_door", f"{year - 1}年大走访", f"Door-to-door visits {year - 1}", "household", 330, 250, False,
+             Scope(), 0.95),
+            ("door_to_door", f"{year}年大走访", f"Door-to-door visits {year}", "household", 60, 0, True, Scope(), 0.55),
+            ("drowning_prevention", "防溺水致家长的一封信", "Drowning-prevention letter", "household", 150, 120, True,
+             Scope(ages=(0, 16)), 0.9),
+            ("chronic_followup", "慢病随访", "Chronic-disease follow-up", "household", 90, 0, True,
+             Scope(registers=("chronic_illness",)), 0.6),
+            ("business_safety", "个体工商户食品与消防安全检查", "Business food and fire safety checks", "business",
+             40, 0, True, Scope(), 0.7),
         ]
-        campaigns, visits, answers = [], [], []
+        visits: list[dict] = []
+        answers: list[dict] = []
         self.active_door = None
-        for template, name, name_en, start_ago, end_ago, active, targets, scope, share in plan:
-            cid = self.new_id()
-            starts = self.today - timedelta(days=start_ago)
-            campaigns.append({"id": cid, "name": name, "name_en": name_en, "template": template,
-                              "target": "household", "starts": starts, "scope": scope,
-                              "ends": None if active else self.today - timedelta(days=end_ago), "active": active})
-            if template == "door_to_door" and active:
+        # Their own random stream: what the campaigns draw does not shift the sections after them.
+        self.visit_rng = random.Random(f"{self.seed}:campaigns")
+        self.visit_id = _Ids(self.visit_rng, datetime.combine(self.today - timedelta(days=400), time(9)))
+        for key, name, name_en, target, start_ago, end_ago, active, scope, share in plan:
+            cid = campaigns.create_from_workbook(
+                builtin.workbook(key), id=self.visit_id(), name=name, name_en=name_en, target=target, scope=scope,
+                starts=self.today - timedelta(days=start_ago), activate=active, today=self.today,
+                ends=None if active else self.today - timedelta(days=end_ago),
+            )
+            self.counts["campaign"] = self.counts.get("campaign", 0) + 1
+            if key == "door_to_door" and active:
                 self.active_door = cid
-            self._visits(cid, template, targets, share, start_ago, end_ago, visits, answers)
-        cid = self.new_id()
-        campaigns.append({"id": cid, "name": "个体工商户食品与消防安全检查", "name_en": "Business food and fire safety checks",
-                          "template": "business_safety", "target": "business",
-                          "starts": self.today - timedelta(days=40), "ends": None, "active": True})
-        self._visits(cid, "business_safety", self.businesses, 0.7, 40, 0, visits, answers, business=True)
-        self.put(Campaign, campaigns)
+            info = campaigns.campaign(cid)
+            found = campaigns.targets(info, today=self.today)
+            pool = businesses if target == "business" else households
+            chosen = [pool[r[0]] for r in database.execute_sql(f"SELECT t.id {found.sql} ORDER BY t.id", found.params)]
+            self._visits(info, chosen, share, start_ago, end_ago, visits, answers)
         self.put(Visit, visits)
-        self.put(Answer, answers)
+        self.put(Answer, answers, check=False)  # made by form.clean below, in the form they answer
         self.visits = visits
 
-    def _visits(self, campaign: str, template: str, targets: list[dict], share: float, start_ago: int,
-                end_ago: int, visits: list, answers: list, business: bool = False) -> None:
-        rng = self.rng
-        items = catalogs.template(template)["items"]
+    def _visits(self, info, targets: list[dict], share: float, start_ago: int, end_ago: int,
+                visits: list, answers: list) -> None:
+        from gridtui.core.stored_forms import form_of_version
+        from gridtui.forms.model import FormState
+
+        rng = self.visit_rng
+        form = form_of_version(info.form_id)
         for target in targets:
             roll = rng.random()
             if roll > share + 0.12:
                 continue  # not visited yet
-            at = self.when(end_ago, start_ago)
-            key = "business" if business else "household"
-            base = {key: target["id"], "campaign": campaign, "worker": "demo"}
+            at = self._when(end_ago, start_ago)
+            base = {info.target: target["id"], "campaign": info.id, "form": info.form_id, "worker": "demo"}
             if roll > share:
                 outcome = rng.choices(("nobody_home", "refused", "moved_away"), (80, 15, 5))[0]
                 revisit = (at.date() + timedelta(days=3)) if outcome == "nobody_home" else None
                 if revisit and end_ago == 0:
                     revisit = self.today + timedelta(days=rng.randint(-4, 2))
-                visits.append({**base, "id": self.new_id(at), "visited_at": at, "outcome": outcome, "revisit_due": revisit})
+                visits.append({**base, "id": self.visit_id(at), "visited_at": at, "outcome": outcome, "revisit_due": revisit})
                 continue
             if rng.random() < 0.1:  # nobody home first, done on the revisit
                 first = at - timedelta(days=3)
-                visits.append({**base, "id": self.new_id(first), "visited_at": first, "outcome": "nobody_home",
+                visits.append({**base, "id": self.visit_id(first), "visited_at": first, "outcome": "nobody_home",
                                "revisit_due": at.date()})
-            vid = self.new_id(at)
-            visits.append({**base, "id": vid, "visited_at": at, "outcome": "done",
-                           "note": rng.choice(WORKER_NOTES)})
-            for item in items:
-                value = self._answer(item, target, at)
-                if value is not None:
-                    answers.append({"id": self.new_id(at), "visit": vid, "item": f"{template}:{item['key']}",
-                                    "value": value, "answered_at": at})
+            vid = self.visit_id(at)
+            visits.append({**base, "id": vid, "visited_at": at, "outcome": "done", "note": rng.choice(WORKER_NOTES)})
+            state = FormState(form, {}, at.date())
+            for item in form.items:
+                if not item.answered or not state.shown(item):
+                    continue
+                value = self._answer(form, state, item, target, at)
+                if value is None:
+                    continue
+                value = form.clean(item, value)
+                state.set(item.name, value)
+                answers.append({"id": self.visit_id(at), "visit": vid, "item": f"{form.key}:{item.name}",
+                                "value": value, "answered_at": at})
 
-    def _answer(self, item: dict, target: dict, at: datetime) -> Any:
-        rng = self.rng
-        if not item.get("required") and rng.random() < 0.45:
+    def _when(self, days_ago_min: int, days_ago_max: int) -> datetime:
+        day = self.today - timedelta(days=self.visit_rng.randint(days_ago_min, days_ago_max))
+        return datetime.combine(day, time(self.visit_rng.randint(8, 17), self.visit_rng.randint(0, 59)))
+
+    def _answer(self, form, state, item, target: dict, at: datetime) -> Any:
+        rng = self.visit_rng
+        if not state.required.get(item.name) and rng.random() < 0.45:
             return None
-        kind = item["type"]
-        if kind == "yesno":
-            return rng.random() < 0.7
-        if kind == "choice":
-            choices = [c["key"] for c in item["choices"]]
-            return choices[0] if rng.random() < 0.75 else rng.choice(choices)
-        if kind == "multi":
-            choices = [c["key"] for c in item["choices"]]
+        kind = item.type
+        if kind in ("select_one", "select_multiple"):
+            choices = [c.name for c in state.choices(item)]
+            if not choices:
+                return None
+            if kind == "select_one":
+                return choices[0] if rng.random() < 0.75 else rng.choice(choices)
             return rng.sample(choices, k=rng.randint(1, min(2, len(choices))))
-        if kind == "number":
-            if item["key"] == "residents_present":
+        if kind in ("integer", "decimal"):
+            if item.name == "residents_present":
                 return target.get("_size", 1)
-            if item["key"] == "children_count":
+            if item.name == "children_count":
                 return target.get("_children", 0)
-            low, high = item.get("min", 0), item.get("max", 100)
+            low, high = _range(item.constraint)
             value = low + (high - low) * rng.uniform(0.25, 0.5)
-            return int(value) if item.get("integer") else round(value, 1)
+            return int(value) if kind == "integer" else round(value, 1)
         if kind == "date":
             return (at.date() + timedelta(days=rng.randint(14, 90))).isoformat()
         return rng.choice(("情况良好", "已告知注意事项", "子女每周来看望", "需要再次上门"))

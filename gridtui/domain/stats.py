@@ -15,7 +15,6 @@ from gridtui.core import validate
 from gridtui.core.models import (
     Building,
     Business,
-    Campaign,
     Community,
     Compound,
     DeviceCommunity,
@@ -35,7 +34,7 @@ from gridtui.core.models import (
     Visit,
     Volunteer,
 )
-from gridtui.domain.visits import coverage
+from gridtui.domain.campaigns import campaigns, coverage, form
 
 LIVE_COUNTS = {
     "compounds": (Compound, None),
@@ -78,6 +77,7 @@ def in_community(model, community: str):
     buildings = Building.select(Building.id).where(Building.compound.in_(compounds))
     households = Household.select(Household.id).where(Household.building.in_(buildings))
     residents = Resident.select(Resident.id).where(Resident.household.in_(households))
+    shops = Business.select(Business.id).where(Business.grid.in_(grids))
     by_place = {
         Compound: lambda: Compound.community == community,
         Grid: lambda: Grid.community == community,
@@ -85,16 +85,22 @@ def in_community(model, community: str):
         Household: lambda: Household.building.in_(buildings),
         Resident: lambda: Resident.household.in_(households),
         Business: lambda: Business.grid.in_(grids),
-        Visit: lambda: Visit.household.in_(households) | Visit.business.in_(Business.select(Business.id).where(Business.grid.in_(grids))),
+        Visit: lambda: Visit.household.in_(households) | Visit.business.in_(shops),
         Need: lambda: Need.household.in_(households) | Need.resident.in_(residents),
         RegisterEntry: lambda: RegisterEntry.household.in_(households) | RegisterEntry.resident.in_(residents),
     }
     if model in by_place:
         return by_place[model]()
-    mapped = DeviceCommunity.select(DeviceCommunity.device).where(DeviceCommunity.community == community)
     if not DeviceCommunity.select().exists():
         return SQL("1 = 1")
-    return model.origin.in_(mapped)
+    return model.origin.in_(DeviceCommunity.select(DeviceCommunity.device).where(DeviceCommunity.community == community))
+
+
+def _counts(community: str | None) -> dict[str, int]:
+    counts = {key: _live(model, cond, community) for key, (model, cond) in LIVE_COUNTS.items()}
+    counts.update(resources=_live(Resource, None, community), visits=_live(Visit, None, community),
+                  needs=_live(Need, None, community))
+    return counts
 
 
 def stats(today: date | None = None, community: str | None = None) -> dict[str, Any]:
@@ -108,24 +114,15 @@ def stats(today: date | None = None, community: str | None = None) -> dict[str, 
     result["register_entries_by_kind"] = _grouped(RegisterEntry, RegisterEntry.kind, kinds, community)
     result["campaigns"] = [
         {
-            "id": c.id, "name": c.name, "name_en": c.name_en, "template": c.template_id,
-            "target": c.target, "coverage": coverage(c.id, today, community),
+            "id": c.id, "name": c.name, "name_en": c.name_en, "template": c.form_key, "form_version": c.version,
+            "form_title": form(c.form_id).label, "target": c.target, "coverage": coverage(c.id, today, community),
         }
-        for c in Campaign.select()
-        .where((Campaign.deleted == False) & (Campaign.active == True))  # noqa: E712
-        .order_by(Campaign.starts, Campaign.name)
+        for c in sorted(campaigns(active_only=True), key=lambda c: (c.starts, c.name))
     ]
     held = Community.select().where(Community.deleted == False).order_by(Community.name, Community.id)  # noqa: E712
     if community is None and held.count() > 1:
         result["communities"] = [{"id": c.id, "name": c.name, "name_en": c.name_en, **_counts(c.id)} for c in held]
     return result
-
-
-def _counts(community: str | None) -> dict[str, int]:
-    counts = {key: _live(model, cond, community) for key, (model, cond) in LIVE_COUNTS.items()}
-    counts.update(resources=_live(Resource, None, community), visits=_live(Visit, None, community),
-                  needs=_live(Need, None, community))
-    return counts
 
 
 def _grouped(model, column, keys, community: str | None = None) -> dict[str, int]:

@@ -1,6 +1,6 @@
 """The office dashboard's numbers, headless: the TUI draws them, tests check them.
 
-Coverage is the active campaign's, per grid (from :func:`gridtui.domain.visits.coverage`). Needs
+Coverage is the active campaign's, per grid (from :func:`gridtui.domain.campaigns.coverage`). Needs
 by category and status are the board as it stands. The rest looks back over a window of weeks
 (12 by default): median days from open to closed for needs closed in it, the satisfaction of
 follow-ups made in it, and volunteer service hours per team per week from the ServiceLog.
@@ -62,17 +62,17 @@ class Dashboard:
 
 def dashboard(campaign_id: str | None = None, today: date | None = None, weeks: int = 12) -> Dashboard:
     """Every number of the dashboard in one read-only pass."""
-    from gridtui.domain import visits
+    from gridtui.domain import campaigns
 
     today = today or date.today()
     since = today - timedelta(days=7 * weeks - 1)
     since_at = datetime.combine(since, datetime.min.time())
     board = Dashboard(weeks=[since + timedelta(days=7 * i) for i in range(weeks)])
 
-    campaign_id = campaign_id or visits.active_campaign_id()
+    campaign_id = campaign_id or campaigns.active_campaign_id()
     if campaign_id:
-        board.campaign = visits.campaign(campaign_id).label
-        for row in visits.coverage(campaign_id, today=today):
+        board.campaign = campaigns.campaign(campaign_id).label
+        for row in campaigns.coverage(campaign_id, today=today):
             board.coverage.append({"grid": row["grid"] or "", "name": row["grid_name"], "total": row["total"],
                                    "done": row["done"], "share": row["done"] / row["total"] if row["total"] else 0.0})
 

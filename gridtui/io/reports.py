@@ -24,7 +24,6 @@ from gridtui.core.models import (
     Building,
     Business,
     Campaign,
-    ChecklistItem,
     Community,
     Compound,
     Grid,
@@ -40,10 +39,13 @@ from gridtui.core.models import (
     Team,
     Visit,
     Volunteer,
+    database,
     live,
 )
+from gridtui.core.stored_forms import form_of_version
 from gridtui.domain import places, privacy
 from gridtui.errors import GridError
+from gridtui.forms.model import Form, FormState, Item, text
 from gridtui.i18n import language, pick, t
 from gridtui.io.sheets import Column, Sheet, write
 
@@ -122,14 +124,11 @@ def _days(start: date | datetime | None, end: date | datetime | None) -> float |
 # -- filters -----------------------------------------------------------------------------------
 
 
-def resolve_campaign(text: str) -> Campaign:
-    """A campaign by name (Chinese or English) or id."""
-    text = text.strip()
-    for cond in (Campaign.id == text, Campaign.name == text, fn.LOWER(Campaign.name_en) == text.lower()):
-        found = Campaign.get_or_none(cond & live(Campaign))
-        if found is not None:
-            return found
-    raise GridError("office.unknown_campaign", campaign=text)
+def resolve_campaign(name: str) -> Campaign:
+    """A campaign by its name (Chinese or English) or id (see domain.campaigns.resolve)."""
+    from gridtui.domain.campaigns import resolve
+
+    return Campaign.get_by_id(resolve(name))
 
 
 def _campaigns(filters: Filters) -> list[Campaign]:
@@ -324,12 +323,10 @@ def _latest_visits(campaign: Campaign) -> tuple[dict[str, dict], list[tuple[str,
     return latest, order
 
 
-def _households(ids: set[str] | None = None, grid: Grid | None = None,
-                community: Community | None = None) -> dict[str, dict]:
+def _households(ids: set[str] | None = None, grid: Grid | None = None) -> dict[str, dict]:
     """Live households with their place, and their head's name and phone."""
     query = (Household.select(Household.id, Household.address, Household.unit, Household.floor, Household.door,
                               Household.status, Building.id.alias("building_id"), Building.number,
-                              Compound.community.alias("community_id"),
                               Building.walk_order, Compound.name.alias("compound"), Grid.code.alias("grid_code"),
                               Grid.name.alias("grid_name"))
              .join(Building, on=(Household.building == Building.id))
@@ -338,8 +335,6 @@ def _households(ids: set[str] | None = None, grid: Grid | None = None,
              .where(live(Household) & live(Building)))
     if grid is not None:
         query = query.where(Building.grid == grid.id)
-    if community is not None:
-        query = query.where(Compound.community == community.id)
     rows = {r["id"]: r for r in query.dicts() if ids is None or r["id"] in ids}
     for hid, name, phone in (Resident.select(Resident.household, Resident.name, Resident.phone)
                              .where(live(Resident) & (Resident.is_head == True))  # noqa: E712
@@ -356,22 +351,27 @@ def _place_key(r: dict) -> tuple:
 
 def visits(filters: Filters) -> list[Sheet]:
     """One sheet per campaign: each visited household (or business) with its latest outcome and
-    the answers of its latest answered visit, one column per checklist item, in words."""
+    the answers of its latest answered visit, one column per question of any version of the
+    campaign's form (newest first in order), in words: choices by their labels (a choice a later
+    version removed keeps its label), and blank where the question was not asked (not relevant
+    in the version and with the answers the visit was answered in)."""
     _, mask_phone = _maskers(filters.reveal)
     sheets = []
     for campaign in _campaigns(filters):
         latest, order = _latest_visits(campaign)
-        items = list(ChecklistItem.select().where(ChecklistItem.template == campaign.template_id)
-                     .order_by(ChecklistItem.position))
         answers: dict[str, dict[str, Any]] = defaultdict(dict)
-        for visit_id, item_id, value in (Answer.select(Answer.visit, Answer.item, Answer.value)
-                                         .join(Visit, on=(Answer.visit == Visit.id))
-                                         .where((Visit.campaign == campaign.id) & live(Answer) & live(Visit))
-                                         .order_by(Answer.answered_at, Answer.id).tuples()):
-            answers[visit_id][item_id] = value
+        forms_of_visits: dict[str, str] = {}
+        for visit_id, version, item_id, value in (
+            Answer.select(Answer.visit, Visit.form, Answer.item, Answer.value)
+            .join(Visit, on=(Answer.visit == Visit.id))
+            .where((Visit.campaign == campaign.id) & live(Answer) & live(Visit) & Answer.value.is_null(False))
+            .order_by(Answer.answered_at, Answer.id).tuples()
+        ):
+            answers[visit_id][item_id.partition(":")[2]] = value
+            forms_of_visits[visit_id] = version or campaign.form_id
         answered = {tid: vid for vid, tid in order if vid in answers}  # the latest answered visit wins
-        labels = {i.id: {c["key"]: pick(c.get("zh"), c.get("en")) for c in (i.spec or {}).get("choices", [])}
-                  for i in items}
+        forms = _campaign_forms(campaign, set(forms_of_visits.values()))
+        questions = _questions(forms)
         if campaign.target == "business":
             targets = _businesses(set(latest), filters.grid)
         else:
@@ -379,18 +379,76 @@ def visits(filters: Filters) -> list[Sheet]:
         rows = []
         for tid, target in sorted(targets.items(), key=lambda kv: _place_key(kv[1])):
             v = latest[tid]
-            given = answers.get(answered.get(tid, ""), {})
+            visit = answered.get(tid, "")
+            cells = _answer_cells(forms, forms_of_visits.get(visit), answers.get(visit, {}), questions, filters.today)
             rows.append([
                 target.get("grid_name") or "", target["address"], target.get("head") or "",
                 mask_phone(target.get("phone")), t(f"visits.status.{v['outcome']}", default=v["outcome"]),
-                v["visited_at"], v["worker"], v["revisit_due"], v["note"],
-                *(_answer_cell(item, given.get(item.id), labels[item.id]) for item in items),
+                v["visited_at"], v["worker"], v["revisit_due"], v["note"], *cells,
             ])
         columns = _cols("grid", "address", "head" if campaign.target != "business" else "business", "phone",
                         "outcome", "visited_at:datetime", "worker", "revisit_due:date", "visit_note")
-        columns += [Column(pick(i.zh, i.en), "date" if i.type == "date" else "text") for i in items]
+        columns += [Column(text(item.label) or item.name, "date" if item.type == "date" else "text")
+                    for item in questions.values()]
         sheets.append(Sheet(pick(campaign.name, campaign.name_en), columns, rows))
     return sheets
+
+
+def _campaign_forms(campaign: Campaign, used: set[str]) -> dict[str, Form]:
+    """version id -> form, for every version the campaign has been on or a visit was answered
+    in, newest last."""
+    ids = list(dict.fromkeys([*(campaign.versions or []), *sorted(used - set(campaign.versions or [])),
+                              campaign.form_id]))
+    return {vid: form_of_version(vid) for vid in ids if vid}
+
+
+def _questions(forms: dict[str, Form]) -> dict[str, Item]:
+    """name -> item for the report's columns: the newest version's questions in its order, then
+    those only older versions asked, each labelled by the newest version that has it."""
+    found: dict[str, Item] = {}
+    for form in reversed(list(forms.values())):
+        for item in form.items:
+            if item.answered and item.name not in found:
+                found[item.name] = item
+    return found
+
+
+def _answer_cells(forms: dict[str, Form], version: str | None, values: dict[str, Any],
+                  questions: dict[str, Item], today: date) -> list[Any]:
+    if version is None or version not in forms:
+        return [None] * len(questions)
+    form = forms[version]
+    state = FormState(form, {k: v for k, v in values.items() if form.item(k) is not None}, today)
+    cells = []
+    for name, question in questions.items():
+        value = values.get(name)
+        own = form.item(name)
+        if value is None or (own is not None and not state.relevant.get(name, True)):
+            cells.append(None)
+            continue
+        cells.append(_answer_cell(own or question, value, [form, *reversed(list(forms.values()))]))
+    return cells
+
+
+def _answer_cell(item: Item, value: Any, forms: list[Form]) -> Any:
+    """An answer as the office reads it: the choices' words, numbers as numbers, real dates."""
+    if item.type in ("select_one", "select_multiple"):
+        names = value if isinstance(value, list) else [value]
+        return ("、" if language() == "zh" else ", ").join(_choice_label(forms, item.name, str(n)) for n in names)
+    if item.type == "date":
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            return str(value)
+    return value
+
+
+def _choice_label(forms: list[Form], name: str, choice: str) -> str:
+    for form in forms:
+        item = form.item(name)
+        if item is not None and any(c.name == choice for c in form.choices.get(item.list, ())):
+            return form.choice_label(item, choice)
+    return choice
 
 
 def _businesses(ids: set[str], grid: Grid | None) -> dict[str, dict]:
@@ -402,76 +460,67 @@ def _businesses(ids: set[str], grid: Grid | None) -> dict[str, dict]:
     return {r["id"]: r for r in query.dicts() if r["id"] in ids}
 
 
-def _answer_cell(item: ChecklistItem, value: Any, labels: dict[str, str]) -> Any:
-    """An answer as the office reads it: 是/否, the choice's words, numbers as numbers, real dates."""
-    if value is None:
-        return None
-    if item.type == "yesno":
-        return t("office.yes") if value else t("office.no")
-    if item.type in ("choice", "multi"):
-        values = value if isinstance(value, list) else [value]
-        return ("、" if language() == "zh" else ", ").join(labels.get(v, str(v)) for v in values)
-    if item.type == "date":
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            return str(value)
-    return value
-
-
 def coverage(filters: Filters) -> list[Sheet]:
-    """One sheet per campaign: per grid and building, how many targets the latest visit left in each
-    outcome. Sums per grid equal :func:`gridtui.domain.visits.coverage` (same rules, finer rows)."""
-    from gridtui.domain.visits import _households_on_registers, campaign_community
-    from gridtui.domain.visits import coverage as grid_coverage
+    """One sheet per campaign: per grid and building (shops: per grid), how many targets the
+    latest visit left in each outcome. Its sums per grid equal :func:`gridtui.domain.campaigns.coverage`:
+    both count :func:`~gridtui.domain.campaigns.targets`, finer rows here."""
+    from gridtui.core import dialect
+    from gridtui.domain import campaigns
+    from gridtui.domain.coverage import latest
 
     names = {c.id: pick(c.name, c.name_en) for c in places.communities()}
     street = filters.community is None and len(names) > 1  # a hub: every row says its community
     columns = _cols(*(["community"] if street else []), "grid", "grid_name", "compound", "building", "total:int",
                     *(f"o_{o}:int" for o in OUTCOMES), "not_visited:int", "percent_done:percent")
     sheets = []
-    community_id = filters.community.id if filters.community is not None else None
+    wanted = filters.community.id if filters.community is not None else None
     for campaign in _campaigns(filters):
-        owner = campaign_community(campaign)  # on a hub, a community's own campaign covers only it
-        if community_id is not None and owner not in (None, community_id):
+        owner = campaigns.campaign_community(campaign.id)  # on a hub, a community's own campaign covers only it
+        if wanted is not None and owner not in (None, wanted):
             continue
+        info = campaigns.campaign(campaign.id)
+        found = campaigns.targets(info, grid_id=filters.grid.id if filters.grid else None, today=filters.today)
+        by = "t.building_id" if info.target == "household" else found.grid
+        sums = ", ".join(f"COUNT(CASE WHEN l.outcome = '{o}' THEN 1 END)" for o in OUTCOMES)
+        params, only = dict(found.params), ""
+        if wanted or owner:
+            params["hub_community"] = wanted or owner
+            only = (" AND t.building_id IN (SELECT b.id FROM building b JOIN compound c ON c.id = b.compound_id "
+                    "WHERE c.community_id = :hub_community)" if info.target == "household" else
+                    f" AND {found.grid} IN (SELECT id FROM grid WHERE community_id = :hub_community)")
+        counted = database.execute_sql(
+            f"WITH latest AS ({latest(info.target, dialect.hub())}) SELECT {by}, COUNT(*), {sums} "
+            f"FROM {found.table} {found.joins} LEFT JOIN latest l ON l.target = t.id WHERE {found.where}{only} "
+            f"GROUP BY {by}",
+            params,
+        ).fetchall()
+        places_of = _buildings() if info.target == "household" else _grids()
         rows = []
-        if campaign.target == "business":
-            for r in grid_coverage(campaign.id, filters.today, community_id):
-                if filters.grid is None or r["grid"] == filters.grid.code:
-                    rows.append([*([names.get(r["community"], "")] if street else []), r["grid"] or "",
-                                 r["grid_name"], "", "", r["total"], *(r[o] for o in OUTCOMES),
-                                 r["not_visited"], r["done"] / r["total"] if r["total"] else None])
-        else:
-            latest, _ = _latest_visits(campaign)
-            scope = campaign.scope or {}
-            targets = _households(grid=filters.grid, community=filters.community)
-            if owner is not None:
-                targets = {k: v for k, v in targets.items() if v["community_id"] == owner}
-            targets = {k: v for k, v in targets.items() if v["status"] == "active"}
-            if scope.get("grids"):
-                inside = {b for (b,) in Building.select(Building.id).where(Building.grid.in_(scope["grids"])).tuples()}
-                targets = {k: v for k, v in targets.items() if v["building_id"] in inside}
-            if scope.get("households"):
-                targets = {k: v for k, v in targets.items() if k in set(scope["households"])}
-            if scope.get("registers"):
-                on = {h for (h,) in _households_on_registers(scope["registers"]).tuples()}
-                targets = {k: v for k, v in targets.items() if k in on}
-            per_building: dict[str, dict] = {}
-            for hid, h in targets.items():
-                b = per_building.setdefault(h["building_id"], {"place": h, "total": 0, **dict.fromkeys(OUTCOMES, 0)})
-                b["total"] += 1
-                if hid in latest:
-                    b[latest[hid]["outcome"]] += 1
-            for b in sorted(per_building.values(), key=lambda b: (names.get(b["place"]["community_id"], ""),
-                                                                 _natural(b["place"]["grid_code"]), b["place"]["walk_order"])):
-                p = b["place"]
-                not_visited = b["total"] - sum(b[o] for o in OUTCOMES)
-                rows.append([*([names.get(p["community_id"], "")] if street else []),
-                             p["grid_code"] or "", p["grid_name"] or "", p["compound"], p["number"], b["total"],
-                             *(b[o] for o in OUTCOMES), not_visited, b["done"] / b["total"]])
-        sheets.append(Sheet(pick(campaign.name, campaign.name_en), columns, rows))
+        for key, total, *figures in counted:
+            figures = [int(f or 0) for f in figures]
+            place = places_of.get(key, {})
+            held = names.get(place.get("community_id"), "")
+            rows.append([held, place.get("grid_code") or "", place.get("grid_name") or "", place.get("compound", ""),
+                         place.get("number", ""), total, *figures, total - sum(figures),
+                         figures[0] / total if total else None, place.get("order", ())])
+        rows.sort(key=lambda r: (r[0], not r[1], _natural(r[1]), r[-1]))
+        sheets.append(Sheet(pick(campaign.name, campaign.name_en), columns,
+                            [r[:-1] if street else r[1:-1] for r in rows]))
     return sheets
+
+
+def _buildings() -> dict[str, dict]:
+    query = (Building.select(Building.id, Building.number, Building.walk_order, Compound.name.alias("compound"),
+                             Grid.code.alias("grid_code"), Grid.name.alias("grid_name"),
+                             Compound.community.alias("community_id"))
+             .join(Compound, on=(Building.compound == Compound.id))
+             .switch(Building).join(Grid, JOIN.LEFT_OUTER, on=((Building.grid == Grid.id) & live(Grid))))
+    return {r["id"]: {**r, "order": (r["walk_order"], r["id"])} for r in query.dicts()}
+
+
+def _grids() -> dict[str, dict]:
+    return {g.id: {"grid_code": g.code, "grid_name": g.name, "order": (), "community_id": g.community_id}
+            for g in Grid.select().where(live(Grid))}
 
 
 # -- collective issues ---------------------------------------------------------------------------

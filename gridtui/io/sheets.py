@@ -78,6 +78,18 @@ def write(path: Path, sheets: list[Sheet], title: str, *, sheet_column: str = ""
         if exc.errno in DISK_FULL:
             raise GridError("report.disk_full", path=str(path)) from exc
         raise GridError("report.cannot_write", path=str(path), detail=exc.strerror or str(exc)) from exc
+    except Exception as exc:
+        if not _lxml_write_error(exc):
+            raise
+        if any(f"IO_{errno.errorcode.get(code, '')}" in str(exc) for code in DISK_FULL):
+            raise GridError("report.disk_full", path=str(path)) from exc
+        raise GridError("report.cannot_write", path=str(path), detail=str(exc)) from exc
+
+
+def _lxml_write_error(exc: Exception) -> bool:
+    """openpyxl writes through lxml where lxml is installed, and lxml reports a refused write
+    (a full disk: IO_EFBIG, IO_ENOSPC) as its own SerialisationError, not an OSError."""
+    return type(exc).__module__.startswith("lxml") and "IO_" in str(exc)
 
 
 def write_xlsx(out: BinaryIO, sheets: list[Sheet], title: str) -> None:

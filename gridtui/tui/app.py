@@ -19,18 +19,21 @@ Home is the default screen and is drawn at once; its data comes from a thread wo
 (:func:`db_work`) that opens the database on first use (:meth:`GridApp.ensure_db`) and posts a
 typed message back. Nothing heavy is imported here: domain modules (peewee) are imported inside
 the workers, pypinyin only when a name is written. Each worker closes its thread's connection
-when it ends, so no page cache outlives the read it served.
+when it ends, so no page cache outlives the read it served; a screen that reads the same pages
+again at every key (search) reads them on a thread of its own instead, whose connection lives
+as long as the screen (:class:`DbLane`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
-import os
 import sqlite3
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
 from functools import partial, wraps
@@ -44,7 +47,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from gridtui import config, i18n
+from gridtui import config
 from gridtui.errors import GridError
 from gridtui.i18n import t
 from gridtui.tui.keys import bind, translate
@@ -55,6 +58,7 @@ NAV: list[tuple[str, str, str, str]] = [
     ("home", "h", "nav.home", "gridtui.tui.screens.home:HomeScreen"),
     ("search", "slash", "nav.search", "gridtui.tui.screens.search:SearchScreen"),
     ("campaigns", "c", "nav.campaigns", "gridtui.tui.screens.dialogs:CampaignPicker"),
+    ("campaign_admin", "C", "nav.campaign_admin", "gridtui.tui.screens.campaigns:CampaignsScreen"),
     ("needs", "b", "nav.needs", "gridtui.tui.screens.needs:NeedsBoard"),
     ("dashboard", "D", "nav.dashboard", "gridtui.tui.screens.dashboard:DashboardScreen"),
     ("reports", "e", "nav.reports", "gridtui.tui.screens.reports:ReportsScreen"),
@@ -76,19 +80,49 @@ IDLE_CHECK = 15.0
 """Seconds between looks at how long the keyboard has been idle (for the idle lock)."""
 
 
+class DbLane:
+    """One thread for a screen's reads, keeping its connection (and page cache) from read to read
+    while the screen is open; :meth:`close` when it goes.
+
+    A worker's connection, and its cache, end with the worker. Search reads every resident at
+    every key (~1,500 pages at full scale): from a new connection each time, that is every page
+    from disk again, and on an encrypted database each is decrypted and its HMAC checked, which
+    made a keystroke ~3x slower than on a plain file. Here they stay in memory between keys.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._thread: ThreadPoolExecutor | None = None
+
+    async def run(self, call: Callable[[], Any]) -> Any:
+        """``call()`` on the lane's thread, one at a time, in the order asked."""
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=self.name)
+        return await asyncio.get_running_loop().run_in_executor(self._thread, call)
+
+    def close(self) -> None:
+        """Close the thread's connection once the read in flight is done, and end the thread."""
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            from gridtui.core.db import close_database
+
+            thread.submit(close_database)
+            thread.shutdown(wait=False)
+
+
 def db_work(method: F | None = None, *, exclusive: bool = True, group: str = "db", load: bool = False,
-            open_first: bool = True) -> Any:
+            open_first: bool = True, lane: str | None = None) -> Any:
     """A thread worker that opens the database first and reports a failure as a notice.
 
     A GridError becomes its one sentence; anything else is a short generic sentence (and kept
     in ``app.errors`` for tests): no traceback reaches the screen. A screen's ``load`` (what its
     keys act on: the rows of a list, the household at the door) holds the keys typed meanwhile
-    until it has been shown (:mod:`gridtui.tui.typeahead`).
+    until it has been shown (:mod:`gridtui.tui.typeahead`). ``lane``: the name of the screen's
+    :class:`DbLane` attribute to run on (its connection stays open) instead of a thread of its own.
     """
 
     def decorate(fn: F) -> F:
-        @wraps(fn)
-        def run(self, *args, **kwargs):
+        def call(self, *args, **kwargs):
             app = self.app
             try:
                 if open_first:  # the unlock screen's worker opens it itself, with the key
@@ -97,12 +131,24 @@ def db_work(method: F | None = None, *, exclusive: bool = True, group: str = "db
             except Exception as exc:  # noqa: BLE001 - shown to the user as one sentence
                 app.report(exc)
                 return None
-            finally:
-                from gridtui.core.db import close_database
 
-                close_database()  # the worker's thread ends: free its connection and page cache
+        if lane is None:
+            @wraps(fn)
+            def run(self, *args, **kwargs):
+                try:
+                    return call(self, *args, **kwargs)
+                finally:
+                    from gridtui.core.db import close_database
 
-        start = work(thread=True, exclusive=exclusive, group=group, exit_on_error=False)(run)
+                    close_database()  # the worker's thread ends: free its connection and page cache
+
+            start = work(thread=True, exclusive=exclusive, group=group, exit_on_error=False)(run)
+        else:
+            @wraps(fn)
+            async def run_in_lane(self, *args, **kwargs):
+                return await getattr(self, lane).run(partial(call, self, *args, **kwargs))
+
+            start = work(exclusive=exclusive, group=group, exit_on_error=False)(run_in_lane)
         if not load:
             return start
 
@@ -142,6 +188,11 @@ class ScreenActions(Provider):
                 yield Hit(score, matcher.highlight(label), command, help=help_text)
 
 
+OPENING_IMPORTS = ("sqlcipher3.dbapi2", "gridtui.core.db", "gridtui.domain.visits", "gridtui.domain.needs",
+                   "gridtui.domain.businesses")
+"""What opening an encrypted database and home's first read import (:meth:`GridApp.unlock`)."""
+
+
 def freeze_startup_objects() -> None:
     """Move what the imports made (Textual, Rich, our modules: tens of thousands of objects that
     live as long as the process) out of the garbage collector's reach, once per process.
@@ -151,6 +202,12 @@ def freeze_startup_objects() -> None:
     """
     if not gc.get_freeze_count():
         gc.freeze()
+
+
+class Guard:
+    """What :meth:`GridApp.guarded` yields: whether its block failed (and was reported)."""
+
+    failed = False
 
 
 class GridApp(App):
@@ -177,12 +234,13 @@ class GridApp(App):
         lang: str | None = None,
         config_path: str | Path | None = None,
         today: date | None = None,
+        early: Any = None,
         passphrase_file: str | Path | None = None,
     ) -> None:
+        from gridtui.tui import chosen_language
+
         self.settings = config.load_settings(Path(config_path) if config_path else None)
-        # --lang, then GRIDTUI_LANG, then this app's config file, then the locale (i18n.detect).
-        chosen = (lang, os.environ.get("GRIDTUI_LANG"), self.settings.language)
-        self.lang = i18n.set_language(next((c for c in chosen if i18n.normalize(c)), None))
+        self.lang = chosen_language(lang, self.settings)
         super().__init__()
         self._bindings = translate(self._bindings)
         self.db_path = config.resolve_db_path(db_path)
@@ -205,6 +263,11 @@ class GridApp(App):
         db = sys.modules.get("gridtui.core.db")  # not imported yet: no connection to worry about
         if db is not None:
             db.close_database()  # this thread's connection from an earlier app points at another file
+        from gridtui.tui.home_cache import EarlyRead
+
+        self.early_home = early if early is not None else EarlyRead(self)
+        """Home's figures, read while the app is made (see home_cache.EarlyRead; gridtui.tui.launch
+        starts it before Textual is imported)."""
         freeze_startup_objects()
 
     async def on_event(self, event: events.Event) -> None:
@@ -227,13 +290,13 @@ class GridApp(App):
             if self._db_ready:
                 return
             from gridtui.core.db import at_rest, open_database, read_only
-            from gridtui.domain import visits
+            from gridtui.domain import campaigns
 
             open_database(self.db_path, create=False, cipher=self.cipher)
             self.read_only = read_only()
             self.at_rest = at_rest()
             # Set without firing watchers: the screen that asked is about to read it anyway.
-            self.set_reactive(GridApp.campaign_id, visits.active_campaign_id() or "")
+            self.set_reactive(GridApp.campaign_id, campaigns.active_campaign_id() or "")
             self._db_ready = True
 
     def _in_thread(self) -> bool:
@@ -264,10 +327,18 @@ class GridApp(App):
 
     # -- encryption at rest -------------------------------------------------------------------
     def unlock(self, passphrase: str) -> None:
-        """Open the encrypted database with ``passphrase`` (in a worker: stretching takes time)."""
+        """Open the encrypted database with ``passphrase`` (in a worker: stretching takes time).
+
+        The stretch lets go of the GIL, so it runs on a thread of its own while this one imports
+        what opening the database and home's first read need (~40 ms that would otherwise
+        follow it)."""
         from gridtui.core import unlock
 
-        self.cipher = unlock.key_for(self.db_path, passphrase)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridtui-stretch") as side:
+            stretched = side.submit(unlock.key_for, self.db_path, passphrase)
+            for module in OPENING_IMPORTS:
+                import_module(module)
+            self.cipher = stretched.result()
         try:
             self.ensure_db()
         except Exception:
@@ -344,11 +415,15 @@ class GridApp(App):
         super().notify(message, markup=False, **kwargs)
 
     @contextmanager
-    def guarded(self) -> Iterator[None]:
-        """Around a write on the main thread: a GridError becomes a notice, nothing more."""
+    def guarded(self) -> Iterator[Guard]:
+        """Around work on the main thread: a failure becomes a notice (one sentence) instead of
+        a crash. The block stops at the failure, so code after it must not use what the block
+        would have set: ``with app.guarded() as guard: ...`` then ``if guard.failed: return``."""
+        guard = Guard()
         try:
-            yield
+            yield guard
         except Exception as exc:  # noqa: BLE001 - shown to the user as one sentence
+            guard.failed = True
             self.report(exc)
 
     # -- navigation ----------------------------------------------------------------------------
@@ -380,17 +455,17 @@ class GridApp(App):
     def open_visit(self, target_ids: list[str], index: int = 0, target: str = "household") -> None:
         """Visit households (or, with ``target="business"``, check shops) in the active campaign;
         a campaign that calls on the other kind says which to pick instead of a dead screen."""
-        from gridtui.domain import visits
+        from gridtui.domain import campaigns
         from gridtui.tui.screens.visit import VisitScreen
 
         if not self.campaign_id:
-            self.notify(t("tui.app.no_campaign"), severity="warning")
+            self.notify(t("campaigns.none_chosen"), severity="warning")
             return
         if self.read_only:  # a visit is recorded from its first moment: say why before it opens
             self.report(GridError("db.readonly", path=str(self.db_path)))
             return
         try:
-            active = visits.campaign(self.campaign_id).target
+            active = campaigns.campaign(self.campaign_id).target
         except Exception as exc:  # noqa: BLE001 - e.g. the campaign was deleted by an import
             self.report(exc)
             return

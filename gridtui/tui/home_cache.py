@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -50,16 +51,20 @@ def cache_key(meta: dict[str, str], app) -> list[Any]:
             sorted(app.settings.my_grids), app.lang]
 
 
+def _connect(path: Path) -> sqlite3.Connection:
+    # With no -wal there is nothing uncommitted to read: immutable, so that no -wal or -shm is
+    # made beside the file (beside a read-only file they would be read-only too, for good).
+    flags = "mode=ro" if Path(f"{path}-wal").exists() else "mode=ro&immutable=1"
+    return sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True, timeout=0.05, check_same_thread=False)
+
+
 def read(app) -> dict[str, Any] | None:
     """The cached home figures if they are still true for this database, else None."""
     path = Path(app.db_path)
     if not path.is_file():
         return None
-    # With no -wal there is nothing uncommitted to read: immutable, so that no -wal or -shm is
-    # made beside the file (beside a read-only file they would be read-only too, for good).
-    flags = "mode=ro" if Path(f"{path}-wal").exists() else "mode=ro&immutable=1"
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True, timeout=0.05)
+        conn = _connect(path)
         try:
             rows = conn.execute(
                 "SELECT key, value FROM meta WHERE key IN (?, ?, ?, ?)", (*KEY_PARTS, META_KEY)
@@ -73,6 +78,61 @@ def read(app) -> dict[str, Any] | None:
     if not isinstance(cached, dict) or cached.get("key") != cache_key(meta, app):
         return None
     return cached
+
+
+def quick(app) -> dict[str, Any] | None:
+    """Home's figures read straight from the file when none are kept (the first start of a day,
+    or after an import): the campaign, the grids' coverage and the revisits due, by the rules
+    of :mod:`gridtui.domain.coverage` on a plain read-only sqlite3 connection, so they appear
+    before Peewee and the models are imported. Overdue needs come with the full read after it.
+    None when the file cannot be read this way (the full read then says why)."""
+    from gridtui.domain import coverage
+    from gridtui.i18n import pick
+
+    path = Path(app.db_path)
+    today = app.today or date.today()
+    try:
+        conn = _connect(path)
+        try:
+            run = lambda sql, params: conn.execute(sql, params).fetchall()  # noqa: E731
+            campaign_id = coverage.active_campaign(run)
+            held = coverage.held_grids(run, app.settings.my_grids)
+            grids = coverage.grids(run, held or None)
+            label, by_code = "", {}
+            info = coverage.campaign_words(run, campaign_id) if campaign_id else None
+            if info is not None:
+                label = pick(info.name, info.name_en)
+                by_code = {row["grid"]: row for row in coverage.coverage(run, info, today)}
+            mine = [g[0] for g in grids] if held else None
+            due = coverage.due_today(run, today=today, grid_ids=mine, limit=8)
+        finally:
+            conn.close()
+    except (sqlite3.Error, ValueError, OSError, KeyError):
+        return None
+    return {"campaign_id": campaign_id or "", "campaign": label, "grids": grids, "coverage": by_code, "revisits": due}
+
+
+class EarlyRead:
+    """Home's figures, read in a thread of its own from the moment the app is made, while
+    Textual builds the first screen: the figures kept from the last start if they still hold,
+    else :func:`quick` ones. SQLite lets go of the GIL while it reads, so on a big community
+    the figures are there by the first frame instead of a few frames after it."""
+
+    def __init__(self, app) -> None:
+        self.stored: dict[str, Any] | None = None
+        self.quick: dict[str, Any] | None = None
+        self.done = threading.Event()
+        threading.Thread(target=self._read, args=(app,), name="gridtui-home", daemon=True).start()
+
+    def _read(self, app) -> None:
+        try:
+            self.stored = read(app)
+            if self.stored is None:
+                self.quick = quick(app)
+        except Exception:  # noqa: BLE001 - the full read that follows says what is wrong
+            pass
+        finally:
+            self.done.set()
 
 
 def meta_now() -> dict[str, str]:

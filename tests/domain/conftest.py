@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from conftest import new_campaign
 from stdnum.cn import ric
 
 from gridtui.core import store
 from gridtui.core.db import close_database, open_database
 from gridtui.core.models import (
     Building,
-    Campaign,
     Community,
     Compound,
     Grid,
@@ -86,10 +86,8 @@ def street(db):
     store.create(RegisterEntry, kind="hardship", household=h_201.id)
     store.create(Need, household=h_101.id, resident=zhang.id, item="daily_living.meal_delivery",
                  opened_at=datetime.combine(TODAY, datetime.min.time()) - timedelta(days=2))
-    campaign = store.create(
-        Campaign, name="2026年大走访", name_en="Door-to-door 2026", template="door_to_door",
-        target="household", starts=TODAY - timedelta(days=30), active=True,
-    )
+    campaign = new_campaign("door_to_door", name="2026年大走访", name_en="Door-to-door 2026",
+        target="household", starts=TODAY - timedelta(days=30), active=True)
     return {
         "grids": (g1, g2), "buildings": (b3, b1, b9), "campaign": campaign.id,
         "walk": [h_101.id, h_102.id, h_201.id, h_2101.id, h_b1.id],

@@ -10,7 +10,7 @@ import pytest
 from gridtui import i18n
 from gridtui.core.db import self_device
 from gridtui.core.models import AuditLog, RegisterEntry, Resident
-from gridtui.domain import households, visits
+from gridtui.domain import campaigns, households, visits, walk
 from gridtui.domain.households import age
 from gridtui.errors import GridError, ValidationError
 
@@ -118,7 +118,7 @@ def test_set_register_on_and_off_is_idempotent(street):
     households.set_register("party_registered", resident_id=street["zhao"], on=True)
     live = RegisterEntry.select().where(RegisterEntry.deleted == False, RegisterEntry.kind == "party_registered")  # noqa: E712
     assert live.count() == 1
-    assert "party" in {f for r in visits.walk_page(street["campaign"]) if r.household_id == street["hb1"] for f in r.flags}
+    assert "party" in {f for r in walk.HOUSEHOLDS.page(street["campaign"]) if r.household_id == street["hb1"] for f in r.flags}
     households.set_register("party_registered", resident_id=street["zhao"], on=False)
     households.set_register("party_registered", resident_id=street["zhao"], on=False)
     assert live.count() == 0
@@ -153,7 +153,7 @@ def test_age_counts_birthdays():
 
 
 def test_demo_household_detail(demo_db):
-    hid = visits.walk_ids(visits.active_campaign_id())[0]
+    hid = walk.HOUSEHOLDS.ids(campaigns.active_campaign_id())[0]
     d = households.detail(hid)
     assert d.residents and d.address
     assert all("*" in r.id_masked for r in d.residents if r.id_masked)

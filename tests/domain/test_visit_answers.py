@@ -1,4 +1,5 @@
-"""One visit: resumed or begun, every answer saved the moment it is given, undo, outcomes."""
+"""One visit: resumed or begun, every answer saved the moment it is given, checked by its form
+(type, skip logic, constraint), undo, outcomes."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ import sqlite3
 from datetime import date, timedelta
 
 import pytest
+from conftest import new_campaign
 
 from gridtui import i18n
-from gridtui.core import store
 from gridtui.core.ids import stable_id
-from gridtui.core.models import Answer, Campaign, Household, Visit
-from gridtui.domain import visits
+from gridtui.core.models import Answer, Household, Visit
+from gridtui.domain import visits, walk
 from gridtui.errors import GridError, ValidationError
+from gridtui.forms.model import display
 
 TODAY = date(2026, 7, 14)
 DOOR = "door_to_door"
@@ -26,8 +28,8 @@ def visit(street):
 
 @pytest.fixture
 def followup(street):
-    """A chronic follow-up visit: its checklist has every item type, including a decimal number."""
-    campaign = store.create(Campaign, name="慢病随访", template=FOLLOWUP, target="household", starts=TODAY)
+    """A chronic follow-up visit: its form has every answered type, including a decimal number."""
+    campaign = new_campaign(FOLLOWUP, name="慢病随访", target="household", starts=TODAY)
     return visits.open_visit(campaign.id, street["h101"])
 
 
@@ -36,7 +38,7 @@ def stored(db_path, visit_id):
     conn = sqlite3.connect(db_path)
     try:
         return dict(conn.execute(
-            "SELECT item_id, value FROM answer WHERE visit_id = ? AND deleted = 0", (visit_id,)
+            "SELECT item, value FROM answer WHERE visit_id = ? AND deleted = 0", (visit_id,)
         ).fetchall())
     finally:
         conn.close()
@@ -50,20 +52,21 @@ def visit_rows(db_path):
         conn.close()
 
 
-def test_checklist_in_order_with_specs(street):
-    items = visits.checklist(street["campaign"])
-    assert items[0].id == f"{DOOR}:residents_present"
-    assert items[0].spec["max"] == 20 and items[0].required and items[0].type == "number"
-    assert {i.type for i in items} == {"yesno", "choice", "multi", "number", "text", "date"}
-    assert [i.key for i in items] == [i.id.split(":")[1] for i in items]
+def test_the_checklist_is_the_campaigns_form_in_order(street):
+    form = visits.checklist(street["campaign"])
+    first = form.items[0]
+    assert (form.key, first.name, first.type, first.required) == (DOOR, "residents_present", "integer", "yes")
+    assert first.constraint == ". >= 0 and . <= 20"
+    assert {i.type for i in form.items} == {"integer", "select_one", "select_multiple", "text", "date"}
+    assert visits.item_id(form, first) == f"{DOOR}:residents_present"
 
 
 def test_opening_writes_nothing_until_the_first_answer(street, db_path, visit):
     assert visit_rows(db_path) == []
     assert visits.visit_state(visit).saved is False
     assert visits.open_visit(street["campaign"], street["h101"]) == visit  # same door, same visit
-    assert visits.walk_page(street["campaign"])[0].status == "not_visited"
-    visits.answer(visit, f"{DOOR}:needs_care", True)
+    assert walk.HOUSEHOLDS.page(street["campaign"])[0].status == "not_visited"
+    visits.answer(visit, f"{DOOR}:needs_care", "yes")
     assert visit_rows(db_path) == [(visit, "in_progress")]
     state = visits.visit_state(visit)
     assert (state.saved, state.outcome, state.household_id) == (True, "in_progress", street["h101"])
@@ -72,10 +75,10 @@ def test_opening_writes_nothing_until_the_first_answer(street, db_path, visit):
 
 def test_open_visit_resumes_in_progress_and_done_but_not_others(street, visit):
     cid = street["campaign"]
-    visits.answer(visit, f"{DOOR}:needs_care", True)
+    visits.answer(visit, f"{DOOR}:needs_care", "yes")
     visits._pending.clear()  # as after a restart: only the database remembers
     assert visits.open_visit(cid, street["h101"]) == visit
-    _complete(visit, cid)
+    _complete(visit)
     visits.set_outcome(visit, "done")
     assert visits.open_visit(cid, street["h101"]) == visit  # a done visit is corrected, not redone
     other = visits.open_visit(cid, street["h102"])
@@ -86,20 +89,25 @@ def test_open_visit_resumes_in_progress_and_done_but_not_others(street, visit):
         visits.open_visit(cid, "no-such-household")
 
 
-def _complete(visit_id, campaign_id):
-    values = {"yesno": False, "number": 1, "date": "2026-08-01", "text": "ok"}
-    for item in visits.checklist(campaign_id):
-        if item.required:
-            value = item.spec["choices"][0]["key"] if item.type == "choice" else values[item.type]
-            visits.answer(visit_id, item.id, value)
+def _complete(visit_id):
+    """Answer whatever the form still requires (each answer may make another item required)."""
+    values = {"integer": 1, "decimal": 1.5, "date": "2026-08-01", "text": "ok"}
+    while missing := visits.missing_required(visit_id, today=TODAY):
+        item = missing[0]
+        form = visits.visit_form(visit_id)
+        if item.type.startswith("select"):
+            first = form.choices[item.list][-1].name  # "no" on a yes/no: nothing further to ask
+            value = first if item.type == "select_one" else [first]
+        else:
+            value = values[item.type]
+        visits.answer(visit_id, visits.item_id(form, item), value, today=TODAY)
 
 
 @pytest.mark.parametrize(
     ("key", "good", "stored_as", "bad"),
     [
-        ("on_medication", True, True, ["yes", 1, "true"]),
-        ("condition", "diabetes", "diabetes", ["flu", 3]),
-        ("adherence_issues", ["cost", "forgets", "cost"], ["forgets", "cost"], ["cost", ["cost", "nope"]]),
+        ("on_medication", "yes", "yes", [True, 1, "maybe"]),
+        ("adherence_issues", ["cost", "forgets", "cost"], ["forgets", "cost"], [["cost", "nope"], 3, "cost nope"]),
         ("systolic", "135", 135, ["high", 300, 59, "120.5"]),
         ("fasting_glucose", 6.25, 6.25, [0.5, 40, "x"]),
         ("doctor_advice", "  低盐饮食  ", "低盐饮食", ["长" * 301]),
@@ -109,24 +117,44 @@ def _complete(visit_id, campaign_id):
 def test_every_item_type_validates_and_bad_values_write_nothing(
     db_path, followup, key, good, stored_as, bad
 ):
-    item_id = f"{FOLLOWUP}:{key}"
-    for value in bad:
+    """Its type, its choices, its constraint (the form's own range and length rules)."""
+    condition = f"{FOLLOWUP}:condition"
+    for value in ("flu", 3):
         with pytest.raises(ValidationError):
-            visits.answer(followup, item_id, value)
+            visits.answer(followup, condition, value)
     assert visit_rows(db_path) == []  # not even the visit row
-    visits.answer(followup, item_id, good)
-    assert visits.answers(followup) == {item_id: stored_as}
+    visits.answer(followup, condition, "both")  # blood pressure and sugar are asked
+    visits.answer(followup, f"{FOLLOWUP}:on_medication", "yes")  # and adherence
+    item_id = f"{FOLLOWUP}:{key}"
+    before = visits.answers(followup)
     for value in bad:
         with pytest.raises(ValidationError):
             visits.answer(followup, item_id, value)
-    assert visits.answers(followup) == {item_id: stored_as}
+    assert visits.answers(followup) == before
+    visits.answer(followup, item_id, good)
+    assert visits.answers(followup)[item_id] == stored_as
+    for value in bad:
+        with pytest.raises(ValidationError):
+            visits.answer(followup, item_id, value)
+    assert visits.answers(followup)[item_id] == stored_as
 
 
-def test_bad_answer_message_names_the_item_and_range(followup):
+def test_an_item_the_skip_logic_leaves_out_is_not_asked(db_path, followup):
+    visits.answer(followup, f"{FOLLOWUP}:condition", "diabetes")
+    with pytest.raises(ValidationError) as caught:
+        visits.answer(followup, f"{FOLLOWUP}:systolic", 135)  # blood pressure: hypertension only
+    assert caught.value.key == "validate.not_relevant"
+    assert f"{FOLLOWUP}:systolic" not in visits.answers(followup)
+    visits.answer(followup, f"{FOLLOWUP}:fasting_glucose", 7.1)
+    assert visits.answers(followup)[f"{FOLLOWUP}:fasting_glucose"] == 7.1
+
+
+def test_bad_answer_message_names_the_item_and_the_forms_own_message(followup):
+    visits.answer(followup, f"{FOLLOWUP}:condition", "hypertension")
     with pytest.raises(ValidationError) as caught:
         visits.answer(followup, f"{FOLLOWUP}:systolic", 300)
-    assert "收缩压" in caught.value.message("zh") and "260" in caught.value.message("zh")
-    assert "systolic must be between 60 and 260" in caught.value.message("en")
+    assert "收缩压" in caught.value.message("zh") and "60到260" in caught.value.message("zh")
+    assert "systolic" in caught.value.message("en") and "Between 60 and 260 mmHg" in caught.value.message("en")
     assert caught.value.field == f"{FOLLOWUP}:systolic"
 
 
@@ -183,10 +211,10 @@ def test_undo_restores_the_previous_values_in_turn(visit):
 
 def test_undo_without_a_log_of_ones_own(visit):
     item = f"{DOOR}:needs_care"
-    visits.answer(visit, item, True)
-    visits.answer(visit, item, False)
+    visits.answer(visit, item, "yes")
+    visits.answer(visit, item, "no")
     assert visits.undo_last(visit) == item
-    assert visits.answers(visit) == {item: True}
+    assert visits.answers(visit) == {item: "yes"}
 
 
 def test_done_needs_every_required_item(street, visit):
@@ -195,8 +223,14 @@ def test_done_needs_every_required_item(street, visit):
         visits.set_outcome(visit, "done")
     assert "近期是否有人员迁入或迁出" in caught.value.message("zh")
     assert visits.visit_state(visit).outcome == "in_progress"
-    assert [i.key for i in visits.missing_required(visit)][:2] == ["moved_in_out", "needs_care"]
-    _complete(visit, street["campaign"])
+    assert [i.name for i in visits.missing_required(visit)][:2] == ["moved_in_out", "needs_care"]
+    visits.answer(visit, f"{DOOR}:needs_care", "yes")  # who needs care is required now
+    assert "care_situation" in [i.name for i in visits.missing_required(visit)]
+    with pytest.raises(GridError) as caught:
+        visits.set_outcome(visit, "done")
+    visits.answer(visit, f"{DOOR}:needs_care", "no")  # and not any more
+    assert "care_situation" not in [i.name for i in visits.missing_required(visit)]
+    _complete(visit)
     visits.set_outcome(visit, "done", note="家中整洁")
     state = visits.visit_state(visit)
     assert (state.outcome, state.revisit_due, state.note) == ("done", None, "家中整洁")
@@ -220,9 +254,11 @@ def test_moved_away_marks_the_household_and_a_correction_undoes_it(street, visit
 
 def test_visit_history_with_display_values(street, visit, followup):
     i18n.set_language("zh")
+    visits.answer(followup, f"{FOLLOWUP}:condition", "hypertension")
     visits.answer(followup, f"{FOLLOWUP}:systolic", 135)
+    visits.answer(followup, f"{FOLLOWUP}:on_medication", "yes")
     visits.answer(followup, f"{FOLLOWUP}:adherence_issues", ["forgets", "cost"])
-    visits.answer(visit, f"{DOOR}:needs_care", True)
+    visits.answer(visit, f"{DOOR}:needs_care", "yes")
     visits.answer(visit, f"{DOOR}:gas_safety", "old_hose")
     visits.set_outcome(visit, "nobody_home", today=TODAY)
     history = visits.visit_history(street["h101"])
@@ -234,7 +270,8 @@ def test_visit_history_with_display_values(street, visit, followup):
         ("家中是否有需要照料的老人或病人", "是"), ("燃气安全情况", "燃气软管老化或超期"),
     ]
     shown = {a.item_id.split(":")[1]: a.display for a in by_campaign["慢病随访"].answers}
-    assert shown == {"systolic": "135 mmHg", "adherence_issues": "经常忘记服药、药费负担重"}
-    item = next(i for i in visits.checklist(street["campaign"]) if i.key == "residents_present")
-    assert visits.display_value(item, 3, lang="en") == "3 persons"
+    assert shown == {"condition": "高血压", "systolic": "135", "on_medication": "是",
+                     "adherence_issues": "经常忘记服药、药费负担重"}
+    form = visits.checklist(street["campaign"])
+    assert display(form, form.item("residents_present"), 3.0, lang="en") == "3"
     assert visits.visit_history(street["h102"]) == []

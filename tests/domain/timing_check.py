@@ -18,7 +18,7 @@ from pathlib import Path
 
 from gridtui.core.db import close_database, open_database
 from gridtui.core.models import Household, Resident
-from gridtui.domain import households, visits
+from gridtui.domain import campaigns, households, visits, walk
 from gridtui.domain.search import search
 
 RUNS = 15
@@ -38,21 +38,21 @@ def main(path: str) -> None:
     work = Path(tempfile.mkdtemp()) / "timing.db"
     shutil.copy(path, work)
     open_database(work)
-    cid = visits.active_campaign_id()
-    grid = max(visits.grids(), key=lambda g: visits.walk_count(cid, grid_id=g.id))
-    total = visits.walk_count(cid, grid_id=grid.id)
-    print(f"largest grid {grid.code}: {total} households; community: {visits.walk_count(cid)}")
-    timed("walk_count (largest grid)", lambda: visits.walk_count(cid, grid_id=grid.id))
-    timed("walk_page first 100 (largest grid)", lambda: visits.walk_page(cid, grid_id=grid.id))
+    cid = campaigns.active_campaign_id()
+    grid = max(visits.grids(), key=lambda g: walk.HOUSEHOLDS.count(cid, grid_id=g.id))
+    total = walk.HOUSEHOLDS.count(cid, grid_id=grid.id)
+    print(f"largest grid {grid.code}: {total} households; community: {walk.HOUSEHOLDS.count(cid)}")
+    timed("walk_count (largest grid)", lambda: walk.HOUSEHOLDS.count(cid, grid_id=grid.id))
+    timed("walk_page first 100 (largest grid)", lambda: walk.HOUSEHOLDS.page(cid, grid_id=grid.id))
     timed("walk_page last 100 (largest grid)",
-          lambda: visits.walk_page(cid, grid_id=grid.id, offset=max(0, total - 100)))
+          lambda: walk.HOUSEHOLDS.page(cid, grid_id=grid.id, offset=max(0, total - 100)))
     for name in visits.FILTERS:
-        timed(f"walk_page filter={name}", lambda name=name: visits.walk_page(cid, grid_id=grid.id, filter=name))
-    timed("walk_page last 100 (whole community)", lambda: visits.walk_page(cid, offset=visits.walk_count(cid) - 100))
-    timed("walk_ids (largest grid)", lambda: visits.walk_ids(cid, grid_id=grid.id))
+        timed(f"walk_page filter={name}", lambda name=name: walk.HOUSEHOLDS.page(cid, grid_id=grid.id, filter=name))
+    timed("walk_page last 100 (whole community)", lambda: walk.HOUSEHOLDS.page(cid, offset=walk.HOUSEHOLDS.count(cid) - 100))
+    timed("walk_ids (largest grid)", lambda: walk.HOUSEHOLDS.ids(cid, grid_id=grid.id))
     if hasattr(visits, "coverage"):
-        timed("coverage", lambda: visits.coverage(cid))
-    timed("revisits_due (first 50)", lambda: visits.revisits_due(limit=50))
+        timed("coverage", lambda: campaigns.coverage(cid))
+    timed("revisits_due (first 50)", lambda: walk.HOUSEHOLDS.revisits_due(limit=50))
 
     person = Resident.select().where(Resident.phone != "", Resident.deleted == False).offset(700).first()  # noqa: E712
     home = Household.get_by_id(person.household_id)

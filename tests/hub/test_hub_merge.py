@@ -7,7 +7,8 @@ from datetime import date
 
 from gridtui.core import store
 from gridtui.core.models import Campaign, Community, Conflict, Grid, Household
-from gridtui.domain import places, stats
+from gridtui.domain import campaigns, places, stats
+from gridtui.forms import builtin
 
 from .conftest import TODAY, dump, make_site, trust_each_other
 
@@ -47,8 +48,9 @@ def test_a_campaign_made_at_the_hub_reaches_one_communitys_laptop_and_no_other_c
     hub, (a, b) = town
     hub.import_(a.export(tmp_path / "a.bundle", hub), b.export(tmp_path / "b.bundle", hub))
     hub.become()
-    campaign = store.create(Campaign, name="暑期防溺水", name_en="Summer drowning prevention",
-                            template="drowning_prevention", target="household", starts=date(2026, 7, 1))
+    campaign = Campaign.get_by_id(campaigns.create_from_workbook(
+        builtin.workbook("drowning_prevention"), name="暑期防溺水", name_en="Summer drowning prevention",
+        starts=date(2026, 7, 1), activate=True, today=TODAY))
     b_households = {h.id for h in _households_of(b)}
     laptop = make_site("laptop-a1", tmp_path / "laptop-a1.db", tmp_path)
     trust_each_other(laptop, a)

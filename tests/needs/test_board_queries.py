@@ -57,7 +57,7 @@ def test_bad_sort_is_one_sentence(demo_db):
 
 
 def test_a_need_recorded_on_a_visit_appears_on_the_board(demo_db):
-    campaign = Campaign.select().where(Campaign.active & (Campaign.template == "door_to_door")).first()
+    campaign = Campaign.select().where(Campaign.active & (Campaign.form_key == "door_to_door")).first()
     visit = Visit.select().where(Visit.campaign == campaign.id).first()
     before = needs.count_needs(status="open")
     nid = needs.open_need(visit.household_id, "daily_living.meal_delivery", visit_id=visit.id, actor="网格员")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from conftest import new_campaign
 
 from gridtui import i18n
 from gridtui.core import store
@@ -208,9 +209,9 @@ def test_batch_dispatch_spreads_a_collective_issue_over_people(town, crew):
 
 
 def test_batch_dispatch_to_one_volunteer_and_campaign_needs(town, crew):
-    from gridtui.core.models import Campaign, Visit
+    from gridtui.core.models import Visit
 
-    campaign = store.create(Campaign, name="大走访", template="door_to_door", target="household", starts=date(2026, 7, 1))
+    campaign = new_campaign("door_to_door", name="大走访",  target="household", starts=date(2026, 7, 1))
     visit = store.create(Visit, campaign=campaign.id, household=town["target"]["household"].id,
                          visited_at=datetime(2026, 7, 2, 10), outcome="done")
     ids = [needs.open_need(town["target"]["household"].id, ITEM, visit_id=visit.id) for _ in range(2)]

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from statistics import median
 
 from gridtui.core.models import Need, NeedEvent, ServiceLog, Volunteer
-from gridtui.domain import visits
+from gridtui.domain import campaigns
 from gridtui.io.dashboard import dashboard, hbar, sparkline
 
 TODAY = date(2026, 7, 14)  # the demo fixture's today (tests/office/conftest.py)
@@ -19,11 +19,11 @@ def live(model):
 
 def test_dashboard_numbers_match_the_tables(office_db):
     board = dashboard(today=TODAY)
-    campaign = visits.active_campaign_id()
+    campaign = campaigns.active_campaign_id()
 
-    assert board.campaign == visits.campaign(campaign).label
+    assert board.campaign == campaigns.campaign(campaign).label
     assert [(r["grid"], r["total"], r["done"]) for r in board.coverage] == [
-        (r["grid"] or "", r["total"], r["done"]) for r in visits.coverage(campaign, today=TODAY)]
+        (r["grid"] or "", r["total"], r["done"]) for r in campaigns.coverage(campaign, today=TODAY)]
 
     needs = list(live(Need))
     assert sum(c["total"] for c in board.needs) == len(needs)

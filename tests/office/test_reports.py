@@ -29,7 +29,7 @@ from gridtui.core.models import (
     Visit,
     Volunteer,
 )
-from gridtui.domain.visits import coverage as grid_coverage
+from gridtui.domain.campaigns import coverage as grid_coverage
 from gridtui.errors import GridError
 from gridtui.i18n import pick, t
 from gridtui.io import reports
@@ -204,7 +204,7 @@ def test_coverage_per_building_adds_up_to_the_grid_coverage(office_db, tmp_path)
 
 def test_visits_render_answers_in_words(office_db, tmp_path):
     i18n.set_language("zh")
-    campaign = next(c for c in active_campaigns() if c.template_id == "door_to_door")
+    campaign = next(c for c in active_campaigns() if c.form_key == "door_to_door")
     out = tmp_path / "visits.xlsx"
     write_report("visits", out, campaign=campaign.name, today=TODAY)
     ws = load_workbook(out).worksheets[0]
@@ -284,7 +284,7 @@ def test_csv_of_campaigns_with_different_checklists_is_refused_but_coverage_gets
         rows = list(csv.reader(fh))
     assert rows[0][0] == t("office.col.campaign")
     assert {r[0] for r in rows[1:]} == {pick(c.name, c.name_en) for c in active_campaigns()}
-    campaign = next(c for c in active_campaigns() if c.template_id == "door_to_door")
+    campaign = next(c for c in active_campaigns() if c.form_key == "door_to_door")
     write_report("visits", tmp_path / "one.csv", campaign=campaign.id, today=TODAY)
     assert (tmp_path / "one.csv").read_bytes().startswith(b"\xef\xbb\xbf")
 

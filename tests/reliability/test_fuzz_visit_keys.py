@@ -17,6 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gridtui.domain import walk
+
 from .checks import integrity
 
 KEYS = [
@@ -27,20 +29,19 @@ KEYS = [
 
 
 async def press_at_a_visit(db: Path, keys: list[str]) -> list[Exception]:
-    from gridtui.domain import visits
     from gridtui.tui import GridApp
     from gridtui.tui.screens.visit import VisitScreen
-    from gridtui.tui.widgets.checklist import ItemRow
+    from gridtui.tui.widgets.checklist import Checklist
 
     app = GridApp(db_path=db)
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        household = visits.walk_ids(app.campaign_id)[0]
+        household = walk.HOUSEHOLDS.ids(app.campaign_id)[0]
         app.open_visit([household])
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert isinstance(app.screen, VisitScreen) and app.screen.query(ItemRow)
+        assert isinstance(app.screen, VisitScreen) and app.screen.query_one(Checklist).rows
         for key in keys:
             await pilot.press(key)
             await app.workers.wait_for_complete()

@@ -24,7 +24,6 @@ from gridtui.core.models import (
     SYNCED_MODELS,
     Answer,
     Campaign,
-    ChecklistItem,
     Household,
     Need,
     NeedEvent,
@@ -61,19 +60,20 @@ def raw_insert_seconds(source: Path, empty: Path) -> tuple[float, int]:
 
 def a_day_of_work() -> None:
     """About a day's work on one laptop: 60 visits with their answers, 20 needs with an event."""
+    from gridtui.core.stored_forms import form_of_version
+
     campaign = Campaign.select().where(Campaign.target == "household").first()
-    items = list(ChecklistItem.select().where(
-        (ChecklistItem.template == campaign.template_id) & (ChecklistItem.type == "yesno")
-    ))
+    form = form_of_version(campaign.form_id)
+    items = [f"{form.key}:{i.name}" for i in form.items if form.yes_no(i)]
     households = [h.id for h in Household.select(Household.id).limit(60)]
     need_item = NeedItem.select().first()
     now = datetime.now()
     with store.transaction():
         for household in households:
-            visit = store.create(Visit, campaign=campaign.id, household=household, visited_at=now,
-                                 outcome="done", worker="bench")
+            visit = store.create(Visit, campaign=campaign.id, form=campaign.form_id, household=household,
+                                 visited_at=now, outcome="done", worker="bench")
             for item in items:
-                store.create(Answer, visit=visit.id, item=item.id, value=True, answered_at=now)
+                store.create(Answer, visit=visit.id, item=item, value="yes", answered_at=now)
         for household in households[:20]:
             need = store.create(Need, household=household, item=need_item.key, opened_at=now)
             store.create(NeedEvent, need=need.id, to_status="open", at=now)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from conftest import new_campaign
+
 from gridtui.core import hlc, store
 from gridtui.core.db import meta_get, meta_set
 from gridtui.core.models import (
@@ -14,7 +16,7 @@ from gridtui.core.models import (
     Household,
     Resident,
 )
-from gridtui.domain import places
+from gridtui.domain import campaigns, places, walk
 from gridtui.sync import conflicts, transfer
 
 from .conftest import conflict_set, dump, send
@@ -304,8 +306,8 @@ def test_a_shop_check_travels_to_the_office_against_the_shop(laptops, tmp_path):
     written against their shops (not households), every answer, and the coverage they give."""
     from datetime import date
 
-    from gridtui.core.models import Answer, Business, Campaign, Visit
-    from gridtui.domain import businesses, visits
+    from gridtui.core.models import Answer, Business, Visit
+    from gridtui.domain import visits
 
     office, w1, w2 = laptops("office", "w1", "w2")
     seed(office)
@@ -313,13 +315,13 @@ def test_a_shop_check_travels_to_the_office_against_the_shop(laptops, tmp_path):
     grid = Grid.get().id
     shops = [store.create(Business, name=name, kind="grocery", address=address, grid=grid, phone="13700001234").id
              for name, address in (("家乐超市", "凤凰大道29号"), ("新潮理发店", "凤凰大道79号"))]
-    check = store.create(Campaign, name="商户安全检查", template="business_safety", target="business",
+    check = new_campaign("business_safety", name="商户安全检查",  target="business",
                          starts=date(2026, 7, 1)).id
     everyone_has_everything(tmp_path, office, [w1, w2])
     for laptop, shop, outcome in ((w1, shops[0], "refused"), (w2, shops[1], "nobody_home")):
         laptop.become()
         visit = visits.open_visit(check, shop, worker=laptop.name)
-        visits.answer(visit, "business_safety:license_displayed", True)
+        visits.answer(visit, "business_safety:license_displayed", "yes")
         visits.answer(visit, "business_safety:extinguisher_count", 3)
         visits.set_outcome(visit, outcome, today=date(2026, 7, 14))
     everyone_has_everything(tmp_path, office, [w1, w2])
@@ -330,6 +332,6 @@ def test_a_shop_check_travels_to_the_office_against_the_shop(laptops, tmp_path):
     assert set(written) == set(shops) and all(v.household_id is None for v in written.values())
     assert {written[s].worker for s in shops} == {"w1", "w2"}
     assert Answer.select().where(Answer.visit.in_([v.id for v in written.values()])).count() == 4
-    status = {r.business_id: r.status for r in businesses.walk_page(check, today=date(2026, 7, 14))}
+    status = {r.business_id: r.status for r in walk.SHOPS.page(check, today=date(2026, 7, 14))}
     assert status == {shops[0]: "refused", shops[1]: "nobody_home"}
-    assert visits.coverage(check, today=date(2026, 7, 14))[0]["refused"] == 1
+    assert campaigns.coverage(check, today=date(2026, 7, 14))[0]["refused"] == 1

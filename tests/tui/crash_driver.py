@@ -13,24 +13,24 @@ from datetime import date
 
 
 async def main(db_path: str) -> None:
-    from tui_helpers import unvisited_households
-
+    from gridtui.domain import walk
     from gridtui.tui import GridApp
 
     app = GridApp(db_path=db_path, lang="en", today=date(2026, 7, 14))
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        household = unvisited_households().first().id
+        app.ensure_db()
+        household = walk.HOUSEHOLDS.ids(app.campaign_id, filter="not_visited", today=app.today)[0]
         app.open_visit([household])
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("4", "enter")  # people living here
-        await pilot.press("space", "j")  # moved in or out: yes
+        await pilot.press("space", "j")  # moved in or out: yes (so the details are asked)
         await pilot.press(*"grandson moved in", "enter")  # details
-        await pilot.press("space", "space", "j")  # needs care: no
-        await pilot.press("3")  # care situation: bedridden
+        await pilot.press("space", "space", "space", "j")  # needs care: yes, no, yes again
+        await pilot.press("3")  # care situation (asked since someone needs care): bedridden
         await pilot.pause()
         print(json.dumps({"visit": app.screen.data.visit_id, "errors": [repr(e) for e in app.errors]}), flush=True)
         await asyncio.Event().wait()  # until SIGKILL

@@ -4,10 +4,11 @@ the shop's detail with an audited reveal, and home's coverage following along.""
 from __future__ import annotations
 
 from gridtui.core.models import Answer, AuditLog, Business, Visit
+from gridtui.domain import campaigns, walk
 from gridtui.tui.screens.business import BusinessScreen
 from gridtui.tui.screens.visit import VisitScreen
 from gridtui.tui.screens.walk import WalkScreen
-from gridtui.tui.widgets.checklist import ItemRow
+from gridtui.tui.widgets.checklist import Checklist
 from gridtui.tui.widgets.paged_list import PagedList
 
 from .tui_helpers import SIZE, TODAY, screen_text, settle
@@ -15,9 +16,8 @@ from .tui_helpers import SIZE, TODAY, screen_text, settle
 
 def shop_campaign():
     """The demo's active business safety campaign."""
-    from gridtui.domain import visits
 
-    return next(c for c in visits.campaigns(active_only=True) if c.target == "business")
+    return next(c for c in campaigns.campaigns(active_only=True) if c.target == "business")
 
 
 async def open_shops_of_first_grid(app, pilot):
@@ -31,19 +31,18 @@ async def open_shops_of_first_grid(app, pilot):
 
 
 async def test_walk_a_grids_shops_check_one_and_move_on(make_app):
-    from gridtui.domain import businesses, visits
 
     app = make_app(lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         shops = await open_shops_of_first_grid(app, pilot)
-        walk = app.screen.query_one(PagedList)
+        listed = app.screen.query_one(PagedList)
         grid_id = app.screen.grid_id
-        assert walk.count == businesses.walk_count(shops.id, grid_id=grid_id) > 1
-        first = walk.current
+        assert listed.count == walk.SHOPS.count(shops.id, grid_id=grid_id) > 1
+        first = listed.current
         text = screen_text(app)
         assert "Business" in text and "Owner" in text and first.name in text
-        order = businesses.walk_ids(shops.id, grid_id=grid_id)
+        order = walk.SHOPS.ids(shops.id, grid_id=grid_id)
         assert first.business_id == order[0]
 
         await pilot.press("enter")
@@ -55,13 +54,12 @@ async def test_walk_a_grids_shops_check_one_and_move_on(make_app):
         assert shop.name in text and "Licence" in text
         assert shop.phone not in text and shop.phone[-4:] in text  # masked: 138****5678
         assert "Residents" not in text
-        rows = list(screen.query(ItemRow))
-        assert rows[0].item.id == "business_safety:license_displayed"
+        assert screen.query_one(Checklist).rows[0].name == "license_displayed"
         await pilot.press("space")  # licence displayed: yes, saved at once
         await settle(pilot)
         visit = Visit.get_by_id(screen.data.visit_id)
         assert (visit.business_id, visit.household_id) == (order[0], None)
-        assert Answer.get((Answer.visit == visit.id) & (Answer.item == "business_safety:license_displayed")).value is True
+        assert Answer.get((Answer.visit == visit.id) & (Answer.item == "business_safety:license_displayed")).value == "yes"
 
         await pilot.press("n", "p")  # household matters (a need, the residents) are not offered at a shop
         await settle(pilot)
@@ -81,11 +79,11 @@ async def test_walk_a_grids_shops_check_one_and_move_on(make_app):
         await pilot.press("r")  # the revisit-due filter: nothing is due before its date
         await settle(pilot)
         assert app.screen.query_one(PagedList).count == len(
-            businesses.walk_ids(shops.id, grid_id=grid_id, filter="revisit_due", today=TODAY))
+            walk.SHOPS.ids(shops.id, grid_id=grid_id, filter="revisit_due", today=TODAY))
 
         await pilot.press("escape")
         await settle(pilot)
-        home = {r["grid"]: r for r in visits.coverage(shops.id, today=TODAY)}
+        home = {r["grid"]: r for r in campaigns.coverage(shops.id, today=TODAY)}
         grid_code = app.screen.query_one("#grid-list", PagedList).current.code
         assert str(home[grid_code]["total"]) in screen_text(app)
         assert not app.errors

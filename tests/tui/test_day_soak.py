@@ -13,13 +13,14 @@ from textual import events
 from textual.widget import Widget
 
 from gridtui.core.models import Need
-from gridtui.domain import visits
+from gridtui.domain import visits, walk
 from gridtui.tui.screens.visit import VisitScreen
+from gridtui.tui.widgets.checklist import Checklist
 
 from .tui_helpers import SIZE, settle
 
 D2D = "door_to_door:"
-HOUSEHOLDS = 50
+HOUSEHOLDS = 100
 CHARACTERS = {"space": " ", "enter": "\r", "right_square_bracket": "]", "ctrl+s": None}
 
 ANSWERS = ("3", "enter", "space", "j", "j", "1", "j", "2", "j", "1")
@@ -40,11 +41,14 @@ def live_widgets() -> Counter:
 
 
 def expected_answers(screen: VisitScreen) -> dict:
-    rows = {row.item.key: row for row in screen.query("ItemRow")}
-    choice = {key: [c["key"] for c in rows[key].item.spec["choices"]] for key in ("care_situation", "gas_safety")}
+    form = screen.query_one(Checklist).form
+
+    def choice(name: str, n: int) -> str:
+        return form.choices[form.item(name).list][n].name
+
     return {
-        D2D + "residents_present": 3, D2D + "moved_in_out": True, D2D + "needs_care": True,
-        D2D + "care_situation": choice["care_situation"][1], D2D + "gas_safety": choice["gas_safety"][0],
+        D2D + "residents_present": 3, D2D + "moved_in_out": "yes", D2D + "needs_care": "yes",
+        D2D + "care_situation": choice("care_situation", 1), D2D + "gas_safety": choice("gas_safety", 0),
     }
 
 
@@ -61,7 +65,7 @@ async def test_a_day_of_visits_keeps_every_answer_and_no_widget_piles_up(make_ap
     app = make_app(lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        ids = visits.walk_ids(app.campaign_id, filter="not_visited")[: HOUSEHOLDS + 1]
+        ids = walk.HOUSEHOLDS.ids(app.campaign_id, filter="not_visited", today=app.today)[: HOUSEHOLDS + 1]
         app.open_visit(ids)
         await settle(pilot)
         screen = app.screen

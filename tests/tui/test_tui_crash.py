@@ -35,8 +35,8 @@ def test_sigkill_mid_visit_keeps_every_answer(demo_db, tmp_path):
         assert db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
         given = {k.removeprefix("door_to_door:"): v for k, v in visits.answers(report["visit"]).items()}
         assert given == {
-            "residents_present": 4, "moved_in_out": True, "move_details": "grandson moved in",
-            "needs_care": False, "care_situation": "bedridden",
+            "residents_present": 4, "moved_in_out": "yes", "move_details": "grandson moved in",
+            "needs_care": "yes", "care_situation": "bedridden",
         }
     finally:
         close_database()

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 
 from gridtui.core.models import Answer, AuditLog, Household, Need, Resident
+from gridtui.domain import campaigns, walk
 from gridtui.domain.privacy import mask_id, mask_phone
 from gridtui.tui.screens.dialogs import NeedDialog
 from gridtui.tui.screens.household import HouseholdScreen
 from gridtui.tui.screens.search import SearchScreen
 from gridtui.tui.screens.visit import VisitScreen
-from gridtui.tui.widgets.checklist import Checklist, KeyedRow, TypedRow
+from gridtui.tui.widgets.checklist import Checklist
 from gridtui.tui.widgets.paged_list import PagedList
 
 from .tui_helpers import SIZE, screen_text, settle, unvisited_households
@@ -168,33 +169,33 @@ async def test_bad_number_shows_a_message_keeps_focus_and_writes_nothing(make_ap
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = await visit_household(pilot, a_resident_with_phone().household_id)
-        row = screen.query_one(Checklist).current  # the checklist keeps the focus, its cursor on the row
-        assert isinstance(row, TypedRow) and row.item.type == "number"
+        checklist = screen.query_one(Checklist)  # it keeps the focus, its cursor on the first item
+        assert checklist.current.type == "integer"
+        before = checklist.state.values.get("residents_present")
         answers = Answer.select().count()
-        await pilot.press("9", "9", "enter")  # more people than the item allows
+        await pilot.press("9", "9", "enter")  # more people than the form's rule allows
         await pilot.pause()
-        assert "between 0 and 20" in screen_text(app)
-        assert app.focused is row.input and row.input.value == "99"
+        assert "Between 0 and 20 persons" in screen_text(app)  # the form's own message
+        assert app.focused is checklist.input and checklist.input.value == "99"
         await pilot.press("backspace", "backspace", *"abc", "enter")
         await pilot.pause()
         assert "is not a number" in screen_text(app)
         assert Answer.select().count() == answers
-        assert not screen.query(TypedRow).first().value
+        assert checklist.state.values.get("residents_present") == before
         await pilot.press("ctrl+a", "ctrl+k", "4", "enter")  # corrected: saved, and on to the next item
         await pilot.pause()
-        assert Answer.select().count() == answers + 1
-        assert "between 0 and 20" not in screen_text(app)
+        assert checklist.state.values.get("residents_present") == 4
+        assert "Between 0 and 20" not in screen_text(app)
 
 
 async def test_campaign_picker_switches_home_and_walk_list(make_app):
-    from gridtui.domain import visits
     from gridtui.tui.screens.dialogs import CampaignPicker
 
     app = make_app(lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         first = app.campaign_id
-        letter = next(c for c in visits.campaigns(active_only=True) if c.template == "drowning_prevention")
+        letter = next(c for c in campaigns.campaigns(active_only=True) if c.form_key == "drowning_prevention")
         await pilot.press("c")
         await settle(pilot)
         assert isinstance(app.screen, CampaignPicker)
@@ -204,13 +205,13 @@ async def test_campaign_picker_switches_home_and_walk_list(make_app):
         await pilot.press("enter")
         await settle(pilot)
         assert app.campaign_id == letter.id != first
-        assert visits.active_campaign_id() == letter.id
+        assert campaigns.active_campaign_id() == letter.id
         assert letter.label in screen_text(app)
         for _ in range(2):
             await pilot.press("enter")
             await settle(pilot)
-        walk = app.screen.query_one(PagedList)
-        assert 0 < walk.count < visits.walk_count(first, grid_id=app.screen.grid_id)
+        listed = app.screen.query_one(PagedList)
+        assert 0 < listed.count < walk.HOUSEHOLDS.count(first, grid_id=app.screen.grid_id)
 
 
 async def test_command_palette_offers_the_screens_actions(make_app):
@@ -277,13 +278,16 @@ async def test_undo_puts_back_the_last_answer(make_app):
         screen = await visit_household(pilot, a_resident_with_phone().household_id)
         await pilot.press("down", "space", "space")  # yes, then no
         item = "door_to_door:moved_in_out"
-        assert visits.answers(screen.data.visit_id)[item] is False
+        assert visits.answers(screen.data.visit_id)[item] == "no"
         await pilot.press("u")
-        assert visits.answers(screen.data.visit_id)[item] is True
+        assert visits.answers(screen.data.visit_id)[item] == "yes"
         await pilot.press("ctrl+z")
         assert item not in visits.answers(screen.data.visit_id)
-        row = next(r for r in screen.query(KeyedRow) if r.item.id == item)
-        assert row.value is None and "reverse" not in str([body.spans for _, body in row.answer_text().pieces])
+        checklist = screen.query_one(Checklist)
+        assert checklist.state.values.get("moved_in_out") is None
+        line = checklist.span("moved_in_out")[0] + 1
+        picked = checklist.view.style("picked")
+        assert all(span.style != picked for span in checklist.line_text(line).spans)  # nothing shown picked
 
 
 async def test_done_with_required_items_missing_is_one_sentence(make_app):

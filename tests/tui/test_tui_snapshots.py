@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gridtui.core.models import Household, Resident
+from gridtui.domain import campaigns
 
 from .tui_helpers import SIZE, settle
 
@@ -84,10 +85,9 @@ def test_household_en(snap_compare, make_app):
 
 def test_shop_visit_en(snap_compare, make_app):
     async def shop_visit(pilot) -> None:
-        from gridtui.domain import visits
 
         await settle(pilot)
-        pilot.app.campaign_id = next(c.id for c in visits.campaigns() if c.target == "business")
+        pilot.app.campaign_id = next(c.id for c in campaigns.campaigns() if c.target == "business")
         await settle(pilot)
         for _ in range(2):  # the first grid's shops, the first shop
             await pilot.press("enter")

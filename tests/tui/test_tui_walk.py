@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from gridtui.core import catalogs
+from conftest import builtin_form
+
 from gridtui.core.db import close_database, open_database
 from gridtui.core.models import Visit
-from gridtui.domain import visits
+from gridtui.domain import visits, walk
 from gridtui.tui.screens.home import HomeScreen
 from gridtui.tui.screens.visit import VisitScreen
 from gridtui.tui.screens.walk import BuildingsScreen, WalkScreen
@@ -19,8 +20,8 @@ D2D = "door_to_door:"
 
 def choice(item_key: str, n: int) -> str:
     """The key of the n-th choice (1-based) of a door-to-door item."""
-    item = next(i for i in catalogs.template("door_to_door")["items"] if i["key"] == item_key)
-    return item["choices"][n - 1]["key"]
+    form = builtin_form("door_to_door")
+    return form.choices[form.item(item_key).list][n - 1].name
 
 
 def grid_row(app):
@@ -49,7 +50,7 @@ def focused_item(app) -> str:
     """The item under the checklist's cursor (the checklist keeps the focus; its rows take none)."""
     checklist = app.screen.query_one(Checklist)
     assert checklist.has_focus_within
-    return checklist.current.item.key
+    return checklist.current.name
 
 
 async def test_full_walk_answers_every_item_type_and_coverage_follows(make_app):
@@ -64,12 +65,17 @@ async def test_full_walk_answers_every_item_type_and_coverage_follows(make_app):
 
         await pilot.press("3", "enter")  # number: typing starts editing, Enter saves and moves on
         assert focused_item(app) == "moved_in_out"
-        await pilot.press("space")  # yes/no
         await pilot.press("down")
-        assert focused_item(app) == "move_details"
+        assert focused_item(app) == "needs_care"  # the details are asked only if someone moved
+        await pilot.press("up", "space")  # yes/no: yes
+        await pilot.press("down")
+        assert focused_item(app) == "move_details"  # and now they are
         await pilot.press("enter", *"son moved in", "enter")  # text
         assert focused_item(app) == "needs_care"
-        await pilot.press("space", "space", "j")  # yes, then no
+        await pilot.press("space", "space", "j")  # yes, then no: who needs care is not asked
+        assert focused_item(app) == "gas_safety"
+        await pilot.press("k", "space", "j")  # yes again: it is
+        assert focused_item(app) == "care_situation"
         await pilot.press("2", "j")  # choice: empty nest
         await pilot.press("1", "j")  # gas: no hazard
         await pilot.press("2", "j")  # wiring: old
@@ -85,10 +91,10 @@ async def test_full_walk_answers_every_item_type_and_coverage_follows(make_app):
 
         stored = {k.removeprefix(D2D): v for k, v in visits.answers(screen.data.visit_id).items()}
         assert stored == {
-            "residents_present": 3, "moved_in_out": True, "move_details": "son moved in",
-            "needs_care": False, "care_situation": choice("care_situation", 2),
+            "residents_present": 3, "moved_in_out": "yes", "move_details": "son moved in",
+            "needs_care": "yes", "care_situation": choice("care_situation", 2),
             "gas_safety": choice("gas_safety", 1), "electrical_wiring": choice("electrical_wiring", 2),
-            "fire_exit_blocked": True, "heating": choice("heating", 1), "water": choice("water", 1),
+            "fire_exit_blocked": "yes", "heating": choice("heating", 1), "water": choice("water", 1),
             "needs_heard": [choice("needs_heard", 1), choice("needs_heard", 3)],
             "policy_explained": [choice("policy_explained", 6)],
             "next_visit": "2026-08-01",
@@ -126,7 +132,7 @@ async def test_nobody_home_schedules_a_revisit(make_app):
         assert row.count >= 0
     close_database()
     open_database(app.db_path)
-    due = [r.household_id for r in visits.revisits_due(today=visit.revisit_due)]
+    due = [r.household_id for r in walk.HOUSEHOLDS.revisits_due(today=visit.revisit_due)]
     assert screen.household_id in due
     close_database()
 

@@ -9,7 +9,7 @@ import pytest
 
 from gridtui.core import unlock
 from gridtui.core.db import close_database
-from gridtui.domain import visits
+from gridtui.domain import visits, walk
 from gridtui.i18n import t
 from gridtui.tui.screens.home import HomeScreen
 from gridtui.tui.screens.unlock import UnlockScreen
@@ -70,7 +70,7 @@ async def test_the_idle_lock_hides_the_screen_and_loses_nothing_typed(sealed_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await type_in(pilot, PHRASE)
-        ids = visits.walk_ids(app.campaign_id, filter="not_visited")
+        ids = walk.HOUSEHOLDS.ids(app.campaign_id, filter="not_visited", today=app.today)
         app.open_visit(ids)
         await settle(pilot)
         visit = app.screen
@@ -88,9 +88,10 @@ async def test_the_idle_lock_hides_the_screen_and_loses_nothing_typed(sealed_db)
         assert isinstance(app.screen, UnlockScreen)
         await type_in(pilot, PHRASE)
         assert app.screen is visit and head in screen_text(app)
-        first = visit.query_one(Checklist).rows[0]
-        saved = visits.answers(visit.data.visit_id).get(first.item.id)
-        assert saved == 12 and first.input.value == "12"  # saved as the lock came, and still shown
+        checklist = visit.query_one(Checklist)
+        first = checklist.rows[0]
+        saved = visits.answers(visit.data.visit_id).get(f"{checklist.form.key}:{first.name}")
+        assert saved == 12 and checklist.state.values.get(first.name) == 12  # saved as the lock came, and still shown
         assert not app.errors
 
 

@@ -7,7 +7,7 @@ import asyncio
 import subprocess
 import sys
 
-from gridtui.domain import visits
+from gridtui.domain import visits, walk
 from gridtui.i18n import t
 from gridtui.tui.screens.visit import VisitScreen
 from gridtui.tui.widgets.checklist import Checklist
@@ -42,7 +42,8 @@ class AnotherProgram:
 
 async def open_visit(pilot) -> VisitScreen:
     await settle(pilot)
-    pilot.app.open_visit([unvisited_households().first().id])
+    pilot.app.ensure_db()
+    pilot.app.open_visit(walk.HOUSEHOLDS.ids(pilot.app.campaign_id, filter="not_visited", today=pilot.app.today)[:1])
     await settle(pilot)
     assert isinstance(pilot.app.screen, VisitScreen)
     return pilot.app.screen
@@ -60,10 +61,11 @@ async def test_answers_given_during_another_programs_write_wait_and_are_saved_in
         other = AnotherProgram(demo_db)
         try:
             await pilot.press("3", "enter", "space", "j", "j", "1")
-            # the screen went on: each key was handled, the rows show what was given
+            # the screen went on: each key was handled (the yes made the details appear, the
+            # cursor went past them), the lines show what was given
             checklist = screen.query_one(Checklist)
-            assert checklist.current.item.key == "needs_care"
-            assert checklist.rows[0].input.value == "3" and checklist.rows[1].value is True
+            assert checklist.current.name == "needs_care"
+            assert checklist.state.values == {"residents_present": 3, "moved_in_out": "yes", "needs_care": "yes"}
             assert t("tui.writes.queued", lang="en") in notices(app)
             assert app.writes.waiting == 3 and visits.answers(visit_id) == {}
         finally:
@@ -72,7 +74,7 @@ async def test_answers_given_during_another_programs_write_wait_and_are_saved_in
         await settle(pilot)
         assert app.writes.waiting == 0
         answers = visits.answers(visit_id)
-        assert answers == {D2D + "residents_present": 3, D2D + "moved_in_out": True, D2D + "needs_care": True}
+        assert answers == {D2D + "residents_present": 3, D2D + "moved_in_out": "yes", D2D + "needs_care": "yes"}
         assert t("tui.writes.saved", lang="en") in notices(app)
         # once the queue is empty, answers are written at once again
         await pilot.press("u")
@@ -94,7 +96,7 @@ async def test_quitting_with_answers_waiting_quits_once_they_are_saved(make_app,
         await asyncio.to_thread(app.writes.join, 30)
         await pilot.pause()
         assert app.return_code == 0
-    assert visits.answers(visit_id) == {D2D + "moved_in_out": True}
+    assert visits.answers(visit_id) == {D2D + "moved_in_out": "yes"}
 
 
 async def test_a_full_disk_is_said_in_its_own_sentence_and_the_screen_goes_on(make_app, demo_db, monkeypatch):

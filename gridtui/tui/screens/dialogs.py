@@ -49,13 +49,15 @@ class CampaignPicker(GridModal):
 
     @db_work(load=True)
     def load(self) -> None:
-        from gridtui.domain import visits
+        from gridtui.domain import campaigns
 
-        campaigns = visits.campaigns(active_only=True)
-        self.app.call_from_thread(self.show, campaigns)
+        self.app.call_from_thread(self.show, campaigns.campaigns(active_only=True))
 
     def show(self, campaigns: list) -> None:
         options = self.query_one(OptionList)
+        if not campaigns:  # nothing to pick: say where campaigns come from
+            options.add_option(Option(t("campaigns.none_open"), disabled=True))
+            return
         for campaign in campaigns:
             mark = "● " if campaign.id == self.app.campaign_id else "  "
             options.add_option(Option(mark + campaign.label, id=campaign.id))
@@ -63,10 +65,10 @@ class CampaignPicker(GridModal):
         options.highlighted = current
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        from gridtui.domain import visits
+        from gridtui.domain import campaigns
 
         with self.app.guarded():
-            visits.set_active_campaign(event.option.id)
+            campaigns.set_active_campaign(event.option.id)
             self.app.campaign_id = event.option.id
             self.notify(t("tui.campaigns.switched", name=str(event.option.prompt).strip("● ")))
         self.dismiss()

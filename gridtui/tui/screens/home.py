@@ -10,12 +10,13 @@ data arrives from one thread worker as a :class:`HomeScreen.Loaded` message.
 from __future__ import annotations
 
 import gc
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any, NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.events import Click
 from textual.geometry import Region
@@ -116,32 +117,28 @@ def grid_columns() -> Columns:
 
 def campaign_line(campaign: str) -> Text:
     return Text.assemble(
-        (t("tui.home.campaign") + " ", "dim"), (campaign or t("tui.home.no_campaign"), "bold"),
+        (t("tui.home.campaign") + " ", "dim"), (campaign or t("campaigns.home_none"), "bold"),
         ("   " + t("tui.home.campaign_hint"), "dim"),
     )
 
 
 def load_home(app) -> HomeData:
     """Everything the home screen shows, read in one go (runs in a worker thread)."""
-    from gridtui.domain import businesses, needs, places, visits
+    from gridtui.domain import campaigns, needs, places, visits, walk
 
     campaign_id = app.campaign_id
     held = places.my_grids(app.settings.my_grids)  # the setting, else the grids given to this laptop
     mine = list(visits.grids(mine=held or None))
     campaign, grids = "", [GridCoverage(g.id, g.code, g.name) for g in mine]
     if campaign_id:
-        campaign = visits.campaign(campaign_id).label
-        by_code = {row["grid"]: row for row in visits.coverage(campaign_id, today=app.today)}
+        campaign = campaigns.campaign(campaign_id).label
+        by_code = {row["grid"]: row for row in campaigns.coverage(campaign_id, today=app.today)}
         grids = [
             GridCoverage(g.id, g.code, g.name, *(by_code.get(g.code, {}).get(k, 0) for k in COUNTS))
             for g in mine
         ]
     grid_ids = [g.id for g in mine] if held else None
-    revisits = sorted(  # doors and shops, oldest revisit date first (none at all first of all)
-        [*visits.revisits_due(today=app.today, grid_ids=grid_ids, limit=8),
-         *businesses.revisits_due(today=app.today, grid_ids=grid_ids, limit=8)],
-        key=lambda r: (r.revisit_due is not None, r.revisit_due or date.min),
-    )[:8]
+    revisits = walk.revisits_due(today=app.today, grid_ids=grid_ids, limit=8)  # doors and shops
     now = datetime.combine(app.today, time(12)) if app.today else None
     return HomeData(campaign, grids, needs.overdue(limit=8, grid_ids=grid_ids, now=now), revisits)
 
@@ -182,9 +179,10 @@ class DueList(Translated, Widget, can_focus=True):
         self.cursor = 0  # into _rows
         self._line_style: Style | None = None
 
-    def show(self, overdue: list[Any], revisits: list[Any]) -> None:
-        self.overdue, self.revisits = list(overdue), list(revisits)
-        none = t("tui.home.none")
+    def show(self, overdue: list[Any] | None, revisits: list[Any]) -> None:
+        """``overdue`` None: not read yet (home's quick figures come without it)."""
+        self.overdue, self.revisits = list(overdue or []), list(revisits)
+        none = t("tui.home.none") if overdue is not None else t("tui.home.loading")
         self._lines = [
             Heading(t("tui.home.overdue_needs")), *(self.overdue or [none]), "",
             Heading(t("tui.home.revisits_today")), *(self.revisits or [none]),
@@ -280,6 +278,28 @@ class HomeScreen(GridScreen):
         self.watch(self.app, "campaign_id", self.action_reload, init=False)
         if self._stored is not None:
             self.show_lists(self._stored)
+        elif not self.app.early_home.done.is_set():  # its figures come as soon as they are read
+            self._quick_pending = True
+            self.wait_for_early_read()
+
+    class EarlyRead(Message):
+        """The app's early read is done (after the first frame)."""
+
+    @work(thread=True, exclusive=True, group="home-early", exit_on_error=False)
+    def wait_for_early_read(self) -> None:
+        self.app.early_home.done.wait(10)
+        self.post_message(self.EarlyRead())
+
+    def on_home_screen_early_read(self, _message: EarlyRead) -> None:
+        self._quick_pending = False
+        data = None if self._shown else self.stored_figures()
+        if data is not None:
+            self.query_one("#home-campaign", Static).update(campaign_line(data.campaign), layout=False)
+            self.show_lists(data)
+            self._cached_unpainted = False
+            self.call_after_refresh(self.load)  # the full read waits until these are painted
+        else:
+            self.load()
 
     def resume_gc(self) -> None:
         if self._gc_paused:
@@ -291,10 +311,15 @@ class HomeScreen(GridScreen):
 
     def stored_figures(self) -> HomeData | None:
         """The figures stored by the last start, if the database has not changed since: drawn
-        at once, the worker's fresh figures follow (see :mod:`gridtui.tui.home_cache`)."""
-        cached = home_cache.read(self.app)
-        if cached is None:
+        at once, the worker's fresh figures follow (see :mod:`gridtui.tui.home_cache`). The
+        app's early read has them, or the quick ones when there are none (then drawn at once
+        too if they are there already, else as soon as they are)."""
+        early = self.app.early_home
+        if not early.done.is_set():
             return None
+        cached = early.stored
+        if cached is None:
+            return self._quick_figures(early.quick)
         try:
             stored = HomeData(
                 cached["campaign"],
@@ -310,6 +335,19 @@ class HomeScreen(GridScreen):
         self._cached_unpainted = True
         return stored
 
+    def _quick_figures(self, found: dict[str, Any] | None) -> HomeData | None:
+        if found is None:
+            return None
+        if not self.app.campaign_id:
+            self.app.set_reactive(type(self.app).campaign_id, found["campaign_id"])
+        self._cached_unpainted = True
+        return HomeData(found["campaign"], [
+            GridCoverage(gid, code, name, *(found["coverage"].get(code, {}).get(k, 0) for k in COUNTS))
+            for gid, code, name, _worker in found["grids"]
+        ], None, found["revisits"])
+
+    _quick_pending = False
+
     def on_screen_resume(self) -> None:
         """Shown for the first time, or back from a walk (coverage has moved on): read it.
 
@@ -318,6 +356,8 @@ class HomeScreen(GridScreen):
         it imports the domain, and the first frame would wait for that."""
         if self.app.locked:  # encrypted: read once the passphrase has opened it
             return
+        if self._quick_pending:
+            return  # the quick figures start the full read once they are painted
         if self._cached_unpainted:
             self._cached_unpainted = False
             self.call_after_refresh(self.load)

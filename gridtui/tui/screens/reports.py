@@ -77,10 +77,11 @@ class ReportsScreen(GridScreen):
 
     @db_work(load=True)
     def load_choices(self) -> None:
+        from gridtui.domain import campaigns as campaign_domain
         from gridtui.domain import visits
 
         grids = [(f"{g.code} {g.name}", g.id) for g in visits.grids()]
-        campaigns = [(pick(c.name, c.name_en), c.id) for c in visits.campaigns()]
+        campaigns = [(pick(c.name, c.name_en), c.id) for c in campaign_domain.campaigns()]
         self.post_message(self.Choices(grids, campaigns))
 
     def on_reports_screen_choices(self, message: Choices) -> None:

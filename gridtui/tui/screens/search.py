@@ -3,7 +3,9 @@ shops by name, owner, street address or phone tail.
 
 The search runs in a thread worker, so typing never waits for the database. The debounce needs
 no timer: one search runs at a time, and keys typed while it runs are coalesced into the latest
-query, searched as soon as it finishes; a result for text no longer in the box is dropped.
+query, searched as soon as it finishes; a result for text no longer in the box is dropped. All
+of them run on one thread whose connection stays open while the screen is (:class:`DbLane`),
+readied as the screen opens, so a keystroke finds the residents' pages already in memory.
 Enter opens the highlighted household (or shop).
 """
 
@@ -16,7 +18,7 @@ from textual.widgets import Header, Input, Static
 from textual.worker import Worker
 
 from gridtui.i18n import t
-from gridtui.tui.app import db_work
+from gridtui.tui.app import DbLane, db_work
 from gridtui.tui.keys import bind
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets import columns
@@ -53,6 +55,7 @@ class SearchScreen(GridScreen):
         super().__init__()
         self._pending: str | None = None
         self._searching = False
+        self._lane = DbLane("gridtui-search")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -63,6 +66,16 @@ class SearchScreen(GridScreen):
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+        self.prepare()
+
+    def on_unmount(self) -> None:
+        self._lane.close()
+
+    @db_work(group="search-prepare", lane="_lane")
+    def prepare(self) -> None:
+        from gridtui.domain import search
+
+        search.prepare()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         query = event.value.strip()
@@ -82,7 +95,7 @@ class SearchScreen(GridScreen):
             self._searching = True
             self.run_search(query)
 
-    @db_work(group="search", load=True)
+    @db_work(group="search", load=True, lane="_lane")
     def run_search(self, query: str) -> None:
         from gridtui.domain import search
 

@@ -7,7 +7,7 @@ household: standing at the door with the screen open is the start of a visit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
@@ -16,14 +16,13 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Header, Static
 
-from gridtui.core.validate import answer as check_answer
 from gridtui.errors import ValidationError
 from gridtui.i18n import t
 from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets import columns
-from gridtui.tui.widgets.checklist import TYPED, Answered, Checklist, ItemRow, TypedRow
+from gridtui.tui.widgets.checklist import Answered, Checklist
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
 
@@ -31,12 +30,14 @@ from gridtui.tui.widgets.paged_list import PagedList
 @dataclass
 class VisitData:
     target_id: str  # the household, or in a business campaign the shop
-    detail: Any  # households.HouseholdDetail or businesses.BusinessDetail
     visit_id: str
-    items: list = field(default_factory=list)
-    answers: dict[str, Any] = field(default_factory=dict)
+    state: Any = None  # forms.model.FormState: the visit's answers evaluated in its form
     outcome: str = "in_progress"  # a done visit is resumed for corrections; say so in the title
     shop: bool = False
+    version: str = ""
+    address: str = ""
+    name: str = ""  # a shop's
+    detail: Any = None  # households.HouseholdDetail or businesses.BusinessDetail, read after the checklist
 
 
 def render_resident(r, revealed: dict[str, tuple[str, str]] | None = None, wide: bool = True) -> Text:
@@ -74,9 +75,18 @@ class VisitScreen(GridScreen):
     ]
 
     class Loaded(Message):
+        """The checklist to draw: the visit and its form, evaluated."""
+
         def __init__(self, data: VisitData) -> None:
             super().__init__()
             self.data = data
+
+    class DetailLoaded(Message):
+        """The residents (or the shop's card), read once the checklist is on its way."""
+
+        def __init__(self, target_id: str, detail: Any) -> None:
+            super().__init__()
+            self.target_id, self.detail = target_id, detail
 
     RESIDENT_ACTIONS = frozenset({"need", "residents", "add_resident", "edit_resident", "life_event"})
     """Household matters: not offered at a shop's door."""
@@ -102,11 +112,14 @@ class VisitScreen(GridScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        from gridtui.domain import visits
+        from gridtui.domain import campaigns
 
         self.campaign_id = self.app.campaign_id
-        with self.app.guarded():
-            self.shop = visits.campaign(self.campaign_id).target == "business"
+        with self.app.guarded() as guard:
+            self.shop = campaigns.campaign(self.campaign_id).target == "business"
+        if guard.failed:  # the campaign is gone (an import deleted it): nothing to load here
+            self.query_one("#visit-title", Static).update(t("campaigns.none_chosen"))
+            return
         self.query_one("#visit-shop").display = self.shop
         self.query_one("#resident-list").display = not self.shop
         if self.shop:
@@ -131,12 +144,15 @@ class VisitScreen(GridScreen):
 
         campaign = self.campaign_id
         visit_id = visits.open_visit(campaign, target_id, worker=self.app.settings.worker_name)
+        state = visits.form_state(visit_id, today=self.app.today)
+        name, address = visits.target_words(target_id, "business" if self.shop else "household")
+        self.post_message(self.Loaded(VisitData(
+            target_id, visit_id, state, visits.visit_state(visit_id).outcome, shop=self.shop,
+            version=state.form.version, address=address, name=name,
+        )))
+        # what the side panel shows comes second: the checklist is what the door needs first
         detail = businesses.detail(target_id) if self.shop else households.detail(target_id, today=self.app.today)
-        data = VisitData(
-            target_id, detail, visit_id, visits.checklist(campaign), visits.answers(visit_id),
-            visits.visit_state(visit_id).outcome, shop=self.shop,
-        )
-        self.post_message(self.Loaded(data))
+        self.post_message(self.DetailLoaded(target_id, detail))
 
     async def on_visit_screen_loaded(self, message: Loaded) -> None:
         from gridtui.domain import visits
@@ -147,67 +163,96 @@ class VisitScreen(GridScreen):
         self.undo_log = visits.UndoLog()
         holder = self.query_one("#visit-checklist", Vertical)
         await holder.remove_children()
-        await holder.mount(Checklist(self.data.items, self.data.answers, self.save_answer, id="checklist"))
+        # Textual keeps query_one's answers (up to 1,024 per node) by the state of the tree, so a
+        # checklist once found that way would outlive its household: forget them.
+        cache = getattr(self, "_query_one_cache", None)
+        if cache is not None:
+            cache.clear()
+        checklist = Checklist(self.data.state.form, self.data.state, self.save_answer, id="checklist")
+        await holder.mount(checklist)
+        self.query_one("#resident-list", PagedList).set_rows([])
+        self.query_one("#visit-shop", Static).update("")
+        self.show_title(None if self.data.outcome == "in_progress" else self.data.outcome)
+        if checklist.rows:
+            checklist.focus_item(checklist.rows[0])
+        else:
+            checklist.focus()
+
+    def on_visit_screen_detail_loaded(self, message: DetailLoaded) -> None:
+        if self.data is None or message.target_id != self.data.target_id:
+            return  # for a door the worker has moved on from
+        self.data.detail = message.detail
         if self.data.shop:
             from gridtui.tui.screens.business import business_card
 
-            self.query_one("#visit-shop", Static).update(business_card(self.data.detail))
+            self.query_one("#visit-shop", Static).update(business_card(message.detail))
         else:
-            self.query_one("#resident-list", PagedList).set_rows(self.data.detail.residents)
-        self.show_title(None if self.data.outcome == "in_progress" else self.data.outcome)
-        rows = list(self.query(ItemRow))
-        if rows:
-            rows[0].focus()
+            self.query_one("#resident-list", PagedList).set_rows(message.detail.residents)
 
     def show_title(self, outcome: str | None = None) -> None:
-        detail = self.data.detail
         text = Text()
         if self.data.shop:
-            text.append(detail.name, "bold")
+            text.append(self.data.name, "bold")
             text.append("  ·  ", "dim")
         text.append_text(Text.assemble(
-            (detail.address, "" if self.data.shop else "bold"), ("  ·  ", "dim"),
+            (self.data.address, "" if self.data.shop else "bold"), ("  ·  ", "dim"),
             (t("businesses.visit.position" if self.data.shop else "tui.visit.position",
                n=self.index + 1, total=len(self.target_ids)), "dim"),
         ))
         if outcome:
             text.append("  ·  ", "dim")
             text.append(t(f"tui.status.{outcome}"), "bold green")
+        text.append("  ·  " + t("tui.visit.form_version", version=self.data.version), "dim")
         self.query_one("#visit-title", Static).update(text)
 
     # -- answers -----------------------------------------------------------------------------------
+    @property
+    def checklist(self) -> Checklist | None:
+        found = self.query("#checklist")
+        return found.first() if found else None  # type: ignore[return-value]
+
     def save_answer(self, message: Answered) -> None:
-        """Save one answer now; a bad value is explained on its line and nothing is written."""
+        """Check one answer by the form and save it now: the skip logic is evaluated again for
+        what depends on it alone; a bad value is explained on its line and nothing is written."""
         from gridtui.domain import visits
 
-        row, item = message.row, message.row.item
-        if self.data is None:
+        checklist, data = self.checklist, self.data
+        if data is None or checklist is None:
             return
-        visit_id, undo = self.data.visit_id, self.undo_log
+        item, state = message.item, data.state
+        typed = checklist.editing_item is item
+        item_id = visits.item_id(state.form, item)
+        value = checklist.typed_value(item, message.value) if typed else message.value
         try:
-            value = check_answer(item.type, item.spec, message.value, field=item.text)
-            self.app.writes.save(lambda: visits.answer(visit_id, item.id, value, undo=undo))
+            clean = visits.check(state, item_id, value)
         except ValidationError as exc:
-            row.show_error(exc.message())
-            if isinstance(row, TypedRow):
-                row.action_edit()  # the focus stays in the field, the text as typed
+            checklist.show_error(item, exc.message())
+            if typed:
+                checklist.edit(item, message.value)  # the focus stays in the field, the text as typed
             return
+        old = state.values.get(item.name)
+        changed = state.set(item.name, clean)
+        visit_id, undo = data.visit_id, self.undo_log
+        try:
+            self.app.writes.save(lambda: visits.answer(visit_id, item_id, clean, undo=undo, state=state))
         except Exception as exc:  # noqa: BLE001 - one sentence, never a traceback
+            checklist.changed(state.set(item.name, old))
             self.app.report(exc)
             return
-        row.show_value(value)  # stored, or kept on screen while it waits for the database
-        if isinstance(row, TypedRow) and message.move:
-            row.stop_editing()
-            ItemRow.action_move(row, message.move)
+        checklist.show_error(item, "")
+        checklist.changed(changed)  # stored, or kept on screen while it waits for the database
+        if typed:
+            checklist.stop_editing()
+            if message.move:
+                checklist.move_by(message.move)
 
     def save_typing(self) -> bool:
         """Before leaving the household: save text still being typed; False if it is bad."""
-        focused = self.focused
-        row = next((a for a in focused.ancestors_with_self if isinstance(a, TypedRow)), None) if focused else None
-        if row is None or not row.dirty():
+        checklist = self.checklist
+        if checklist is None or checklist.editing_item is None or not checklist.dirty():
             return True
-        self.save_answer(Answered(row, row.input.value))
-        return not row.dirty()
+        self.save_answer(Answered(checklist.editing_item, checklist.input.value))
+        return not checklist.dirty()
 
     def action_undo(self) -> None:
         from gridtui.domain import visits
@@ -225,11 +270,15 @@ class VisitScreen(GridScreen):
         if not undone:
             self.notify(t("tui.visit.nothing_to_undo"), severity="warning")
             return
-        for row in self.query(ItemRow):
-            if row.item.id == undone or row.value != answers.get(row.item.id):
-                row.show_value(answers.get(row.item.id))
-                if row.item.type in TYPED:
-                    row.refresh_answer()
+        name = undone.partition(":")[2]
+        checklist = self.checklist
+        if checklist is not None:
+            item = self.data.state.form.item(name)
+            if checklist.editing_item is item:
+                checklist.stop_editing()
+            checklist.changed(self.data.state.set(name, answers.get(undone)))
+            if item is not None:
+                checklist.show_error(item, "")
         self.notify(t("tui.visit.undone"))
 
     # -- outcome and moving on ------------------------------------------------------------------
@@ -287,10 +336,12 @@ class VisitScreen(GridScreen):
     def action_residents(self) -> None:
         """Between the checklist and the residents panel (where e edits the one under the cursor)."""
         residents = self.query_one("#resident-list", PagedList)
-        if residents.has_focus:
-            rows = list(self.query(ItemRow))
-            if rows:
-                rows[0].focus()
+        checklist = self.checklist
+        if residents.has_focus and checklist is not None:
+            if checklist.rows:
+                checklist.focus_item(checklist.rows[0])
+            else:
+                checklist.focus()
         else:
             residents.focus()
 

@@ -71,14 +71,18 @@ def walk_columns(shops: bool = False) -> Columns:
 
 
 def open_grid(app, grid_id: str, title: str) -> None:
-    """A grid opens its buildings; in a business campaign (shops have no stairwells) its shops."""
-    from gridtui.domain import visits
+    """A grid opens its buildings; in a business campaign (shops have no stairwells) its shops.
+    With no campaign chosen there is no walk: the notice says how to get one."""
+    from gridtui.domain import campaigns
 
-    with app.guarded():
-        if app.campaign_id and visits.campaign(app.campaign_id).target == "business":
-            app.push_screen(WalkScreen(grid_id, None, title))
-        else:
-            app.push_screen(BuildingsScreen(grid_id, title))
+    if not app.campaign_id:
+        app.notify(t("campaigns.none_chosen"), severity="warning")
+        return
+    with app.guarded() as guard:
+        shops = campaigns.campaign(app.campaign_id).target == "business"
+    if guard.failed:
+        return
+    app.push_screen(WalkScreen(grid_id, None, title) if shops else BuildingsScreen(grid_id, title))
 
 
 class BuildingsScreen(GridScreen):
@@ -164,32 +168,36 @@ class WalkScreen(GridScreen):
             self.reload()
 
     def _source(self):
-        """The domain module that walks this campaign's targets (households, or shops: both
-        offer walk_page, walk_count and walk_ids) and the scope it takes."""
-        from gridtui.domain import businesses, visits
+        """The campaign's walk source (households or shops, one interface) and the part of it
+        this list shows."""
+        from gridtui.domain import walk
 
-        scope = {"grid_id": self.grid_id, "filter": self.filter or None, "today": self.app.today}
-        if self.app.campaign_id and visits.campaign(self.app.campaign_id).target == "business":
-            return businesses, scope  # shops belong to a grid, not to a building
-        return visits, {**scope, "building_id": self.building_id}
+        scope = {"grid_id": self.grid_id, "building_id": self.building_id, "filter": self.filter or None,
+                 "today": self.app.today}
+        return walk.source(self.app.campaign_id), scope
 
     def reload(self, keep_cursor: bool = True) -> None:
-        from gridtui.domain import businesses
-
         campaign = self.app.campaign_id
         walk = self.query_one(PagedList)
-        with self.app.guarded():
+        if not campaign:  # nothing to walk: say what to do, never a dead screen
+            walk.set_rows([])
+            walk.empty = t("campaigns.none_chosen")
+            self.query_one("#walk-title", Static).update(Text(self.walk_title, "bold"))
+            return
+        with self.app.guarded() as guard:
             source, scope = self._source()
             if keep_cursor:
                 walk.reload()
             else:
                 walk.set_source(
-                    lambda offset, limit: source.walk_page(campaign, offset=offset, limit=limit, **scope),
-                    lambda: source.walk_count(campaign, **scope),
+                    lambda offset, limit: source.page(campaign, offset=offset, limit=limit, **scope),
+                    lambda: source.count(campaign, **scope),
                 )
-            shops = source is businesses
-            self.query_one("#walk-header", ColumnHeader).show(self.columns[shops])
-            walk.empty = t("businesses.walk.empty" if shops else "tui.walk.empty")
+        if guard.failed:
+            return
+        shops = source.target == "business"
+        self.query_one("#walk-header", ColumnHeader).show(self.columns[shops])
+        walk.empty = t("businesses.walk.empty" if shops else "tui.walk.empty")
         name = t(f"tui.walk.filter.{self.filter or 'all'}")
         title = Text.assemble(
             (self.walk_title, "bold"), ("  ·  ", "dim"), (name, "italic"), ("  ·  ", "dim"),
@@ -207,10 +215,9 @@ class WalkScreen(GridScreen):
         message.stop()
         with self.app.guarded():
             source, scope = self._source()
-            ids = source.walk_ids(self.app.campaign_id, **scope)
+            ids = source.ids(self.app.campaign_id, **scope)
             chosen = target_id(message.row)
-            shop = hasattr(message.row, "business_id")
-            self.app.open_visit(ids, ids.index(chosen) if chosen in ids else 0, "business" if shop else "household")
+            self.app.open_visit(ids, ids.index(chosen) if chosen in ids else 0, source.target)
 
     def action_detail(self) -> None:
         row = self.query_one(PagedList).current
