@@ -388,19 +388,19 @@ class Bench:
         """The grid with the most households, and the household campaign covering it."""
         from peewee import fn
 
-        from gridtui.core.models import Building, Campaign, Household
+        from gridtui.core.models import Building, Campaign, Household, live
 
         grid = (
             Household.select(Building.grid, fn.COUNT(Household.id).alias("n"))
             .join(Building, on=(Household.building == Building.id))
-            .where(Household.deleted == False)  # noqa: E712
+            .where(live(Household))
             .group_by(Building.grid)
             .order_by(fn.COUNT(Household.id).desc())
             .scalar()
         )
         campaign = (
             Campaign.select(Campaign.id)
-            .where((Campaign.target == "household") & (Campaign.deleted == False))  # noqa: E712
+            .where((Campaign.target == "household") & live(Campaign))
             .order_by(Campaign.starts.desc())
             .scalar()
         )
@@ -456,13 +456,13 @@ class Bench:
 
     def _typed_queries(self) -> list[str]:
         """Every prefix of a few real names, initials, addresses and phone tails, as typed."""
-        from gridtui.core.models import Household, Resident
+        from gridtui.core.models import Household, Resident, live
 
         rng = random.Random(self.seed)
         people = list(
             Resident.select(Resident.name, Resident.name_initials, Resident.phone, Household.address)
             .join(Household, on=(Resident.household == Household.id))
-            .where(Resident.deleted == False)  # noqa: E712
+            .where(live(Resident))
             .order_by(Resident.id)
             .dicts()
         )
@@ -581,11 +581,11 @@ class Bench:
         def measure(row: Row) -> None:
             dispatch = require("gridtui.domain.dispatch", "suggest")
             self.open_copy()
-            from gridtui.core.models import Need
+            from gridtui.core.models import Need, live
 
             needs = [
                 n.id for n in Need.select(Need.id)
-                .where((Need.status == "open") & (Need.deleted == False))  # noqa: E712
+                .where((Need.status == "open") & live(Need))
                 .order_by(Need.id).limit(10)
             ]
             if not needs:

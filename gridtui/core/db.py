@@ -34,6 +34,7 @@ from gridtui.core.models import (
     ResidentEvent,
     SyncPeer,
     database,
+    is_set,
     sqlite_database,
 )
 from gridtui.errors import GridError
@@ -559,12 +560,12 @@ def _load_catalogs() -> None:
 
 
 def self_device() -> Device:
-    return Device.get(Device.is_self == True)  # noqa: E712
+    return Device.get(is_set(Device.is_self))
 
 
 def ensure_self_device() -> Device:
     """This database's device identity, created on first open."""
-    found = Device.get_or_none(Device.is_self == True)  # noqa: E712
+    found = Device.get_or_none(is_set(Device.is_self))
     if found:
         return found
     device_id = os.urandom(8).hex()

@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -103,7 +103,7 @@ class HubCursor:
 
     __slots__ = ("_cursor",)
 
-    def __init__(self, cursor) -> None:
+    def __init__(self, cursor: Any) -> None:
         self._cursor = cursor
 
     def execute(self, sql: str, params: Any = None) -> HubCursor:
@@ -111,23 +111,23 @@ class HubCursor:
             self._cursor.execute(_convert(sql, params), params if params else None)
         return self
 
-    def executemany(self, sql: str, rows) -> HubCursor:
+    def executemany(self, sql: str, rows: Iterable[Any]) -> HubCursor:
         rows = list(rows)
         if rows:
             with peewee.__exception_wrapper__:
                 self._cursor.executemany(_convert(sql, rows[0]), rows)
         return self
 
-    def fetchone(self):
+    def fetchone(self) -> Any:
         return self._cursor.fetchone()
 
-    def fetchall(self):
-        return self._cursor.fetchall()
+    def fetchall(self) -> list[Any]:
+        return list(self._cursor.fetchall())
 
-    def fetchmany(self, size: int):
-        return self._cursor.fetchmany(size)
+    def fetchmany(self, size: int) -> list[Any]:
+        return list(self._cursor.fetchmany(size))
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return iter(self._cursor)
 
     def close(self) -> None:
@@ -135,14 +135,14 @@ class HubCursor:
 
     @property
     def rowcount(self) -> int:
-        return self._cursor.rowcount
+        return int(self._cursor.rowcount)
 
     @property
-    def description(self):
+    def description(self) -> Any:
         return self._cursor.description
 
     @property
-    def lastrowid(self):
+    def lastrowid(self) -> None:
         return None
 
 
@@ -179,15 +179,15 @@ class HubDatabase(peewee.PostgresqlDatabase):
     def shown(self) -> str:
         return shown_url(self.url)
 
-    def cursor(self, named_cursor=None):
+    def cursor(self, named_cursor: Any = None) -> Any:
         return HubCursor(super().cursor())
 
-    def execute_sql(self, sql, params=None):
+    def execute_sql(self, sql: str, params: Any = None) -> Any:
         if sql.startswith("CREATE TABLE"):
             sql = re.sub(r'COLLATE "C"\(\d+\)', 'COLLATE "C"', sql)
         return super().execute_sql(sql, params)
 
-    def _connect(self):
+    def _connect(self) -> Any:
         with peewee.__exception_wrapper__:
             conn = super()._connect()
         _adapt(conn)
@@ -197,7 +197,7 @@ class HubDatabase(peewee.PostgresqlDatabase):
         return conn
 
 
-def _adapt(conn) -> None:
+def _adapt(conn: Any) -> None:
     """Python values as SQLite's stored form: flags as 0/1, dates and times as ISO text (as
     the sqlite3 module writes them), numeric sums back as numbers."""
     import datetime
@@ -208,24 +208,23 @@ def _adapt(conn) -> None:
     class Flag(Dumper):
         oid = conn.adapters.types["int2"].oid
 
-        def dump(self, obj):
+        def dump(self, obj: Any) -> bytes:
             return b"1" if obj else b"0"
 
     class IsoText(Dumper):
         oid = conn.adapters.types["text"].oid
 
-        def dump(self, obj):
-            return (obj.isoformat(" ") if isinstance(obj, datetime.datetime) else obj.isoformat()).encode()
+        def dump(self, obj: Any) -> bytes:
+            return str(obj.isoformat(" ") if isinstance(obj, datetime.datetime) else obj.isoformat()).encode()
+
+    numeric = NumericLoader(0)
 
     class Number(Loader):
-        base = NumericLoader
-
-        def load(self, data):
-            value = NumericLoader.load(self, data)
+        def load(self, data: Any) -> int | float:
+            value = numeric.load(data)
             return int(value) if value == value.to_integral_value() else float(value)
 
-    for kind in (bool,):
-        conn.adapters.register_dumper(kind, Flag)
+    conn.adapters.register_dumper(bool, Flag)
     for kind in (datetime.date, datetime.datetime, datetime.time):
         conn.adapters.register_dumper(kind, IsoText)
     conn.adapters.register_loader("numeric", Number)
@@ -243,7 +242,7 @@ HUB_FUNCTIONS = (
 # ---------------------------------------------------------------------------------------------
 
 
-def hub(db=None) -> bool:
+def hub(db: Any = None) -> bool:
     """Whether the open database is a PostgreSQL hub."""
     from gridtui.core.models import database
 
@@ -264,7 +263,7 @@ def write_transaction() -> Iterator[None]:
             yield
 
 
-def read_snapshot():
+def read_snapshot() -> Any:
     """A read transaction that sees one state throughout (an export: rows, sequence, vectors)."""
     from gridtui.core.models import database
 
@@ -278,7 +277,7 @@ def schema_version() -> int:
     from gridtui.core.models import database
 
     if not hub():
-        return database.execute_sql("PRAGMA user_version").fetchone()[0]
+        return int(database.execute_sql("PRAGMA user_version").fetchone()[0])
     if "meta" not in database.get_tables():
         return 0
     row = database.execute_sql('SELECT "value" FROM "meta" WHERE "key" = %s', (SCHEMA_KEY,)).fetchone()
@@ -303,7 +302,7 @@ def upsert_meta(values: dict[str, str]) -> None:
         database.execute_sql(sql, pair)
 
 
-def put(model, **values: Any) -> None:
+def put(model: Any, **values: Any) -> None:
     """A local row (a catalog entry, a device) inserted or written over in place: one statement
     both databases take (SQLite's REPLACE is unknown to PostgreSQL)."""
     pk = model._meta.primary_key
@@ -325,7 +324,7 @@ def latest_sql(group: str, columns: str, at: str, rest: str) -> str:
     return f"SELECT {group}, {columns}, MAX({at}) {rest} GROUP BY {group}"
 
 
-def latest_query(model, group, columns: list, at, where):
+def latest_query(model: Any, group: Any, columns: list[Any], at: Any, where: Any) -> Any:
     """:func:`latest_sql` as a peewee query (a subquery to join): ``group`` aliased ``target_id``,
     ``at`` aliased ``at``."""
     if hub():
@@ -355,13 +354,15 @@ def indexes(table: str) -> list[tuple[str, str]]:
 
     cursor = database.cursor()
     if hub():
-        return cursor.execute(
+        found = cursor.execute(
             "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
             "AND i.tablename = ? AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
             (table,)).fetchall()
-    return cursor.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-        (table,)).fetchall()
+    else:
+        found = cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+            (table,)).fetchall()
+    return [(str(name), str(sql)) for name, sql in found]
 
 
 def set_wait(ms: int | None) -> None:
@@ -374,7 +375,8 @@ def set_wait(ms: int | None) -> None:
     else:
         from gridtui.core.db import PRAGMAS
 
-        database.execute_sql(f"PRAGMA busy_timeout = {int(ms if ms is not None else PRAGMAS['busy_timeout'])}")
+        wait = ms if ms is not None else int(str(PRAGMAS["busy_timeout"]))
+        database.execute_sql(f"PRAGMA busy_timeout = {int(wait)}")
 
 
 @contextmanager
@@ -427,7 +429,7 @@ def _query(text: str) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------------
 
 
-def server_error(exc: BaseException, url: str):
+def server_error(exc: BaseException, url: str) -> Any:
     """A psycopg/peewee error from the hub as the one sentence for the user (a GridError)."""
     from gridtui.errors import GridError
 

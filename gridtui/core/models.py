@@ -131,7 +131,8 @@ database = DatabaseHandle()
 database.initialize(sqlite_database)
 """Declared once, initialised by :func:`gridtui.core.db.open_database`."""
 
-_store_writing: contextvars.ContextVar[bool] = contextvars.ContextVar("store_writing", default=False)
+STORE_WRITING: contextvars.ContextVar[bool] = contextvars.ContextVar("store_writing", default=False)
+"""True inside a write of :mod:`gridtui.core.store`, the one write path; set there only."""
 
 
 class WriteOutsideStore(RuntimeError):
@@ -161,7 +162,17 @@ class Base(Model):
 def live(model):
     """The rows of ``model`` (or its alias) that are not tombstoned: deletes travel as
     ``deleted = 1`` and must be skipped by every read."""
-    return model.deleted == False  # noqa: E712
+    return model.deleted == False  # noqa: E712 - builds SQL (deleted = 0), written here once
+
+
+def is_set(flag):
+    """A flag field that is set, as a condition: flags are stored 0/1 on both databases, and
+    PostgreSQL takes no bare 0/1 column as a condition (SQLite does)."""
+    return flag == 1
+
+
+def is_unset(flag):
+    return flag == 0
 
 
 def live_row(model, row_id: str):
@@ -247,7 +258,7 @@ class Synced(Base):
     # -- every write path of peewee funnels through these classmethods --------------------
     @classmethod
     def _guard(cls) -> None:
-        if not _store_writing.get():
+        if not STORE_WRITING.get():
             raise WriteOutsideStore(f"{cls.__name__} must be written through gridtui.core.store")
 
     @classmethod

@@ -27,7 +27,7 @@ from peewee import fn
 from gridtui.core import store
 from gridtui.core.db import meta_set
 from gridtui.core.ids import stable_id
-from gridtui.core.models import Campaign, FormVersion, Visit, database, live, live_row
+from gridtui.core.models import Campaign, FormVersion, Visit, database, is_set, live, live_row
 from gridtui.core.stored_forms import form_of_version
 from gridtui.core.validate import one_of, parse_date
 from gridtui.domain import coverage as rules
@@ -45,7 +45,7 @@ from gridtui.i18n import pick
 __all__ = [
     "COVERAGE_KEYS", "OUTCOME_COLUMNS", "TARGET_WORDS", "CampaignInfo", "Scope", "VersionInfo", "activate",
     "active_campaign_id", "business_kinds", "campaign", "campaigns", "close", "coverage", "create",
-    "create_from_workbook", "describe_scope", "form", "form_of", "resolve", "scope_from_words",
+    "campaign_community", "create_from_workbook", "describe_scope", "form", "form_of", "resolve", "scope_from_words",
     "set_active_campaign", "short_id", "store_form", "target_count", "targets", "update_form", "versions",
 ]
 
@@ -106,7 +106,7 @@ def campaigns(active_only: bool = False) -> list[CampaignInfo]:
     """Campaigns, active ones first, newest first."""
     query = _query()
     if active_only:
-        query = query.where(Campaign.active == True)  # noqa: E712
+        query = query.where(is_set(Campaign.active))
     rows = query.order_by(Campaign.active.desc(), Campaign.starts.desc(), Campaign.name, Campaign.id)
     return [_info(c, c.form.version) for c in rows]
 

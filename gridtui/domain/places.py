@@ -29,6 +29,13 @@ from gridtui.core.models import (
 )
 from gridtui.errors import GridError
 
+__all__ = [
+    "BUILDING_REF", "LEGACY_COMMUNITY_ID", "add_grid", "assign_buildings", "communities", "community",
+    "device_label", "end_grid", "find_building", "find_community", "find_compound", "find_grid",
+    "grid_devices", "match_device", "my_grids", "own_community_id", "own_identity", "remove_building",
+    "remove_compound", "rename_compound", "set_community", "set_grid_worker", "unassigned_buildings",
+]
+
 LEGACY_COMMUNITY_ID = stable_id("community", "the community")
 """The id a community starts with, the same on every laptop, so a laptop that names its
 community before its first import merges with the office's row instead of holding two. Two

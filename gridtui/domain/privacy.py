@@ -12,6 +12,8 @@ from datetime import datetime
 from gridtui.core import store
 from gridtui.core.models import AuditLog
 
+__all__ = ["mask_id", "mask_phone", "record_reveal"]
+
 
 def mask_id(number: str | None) -> str:
     """4104**********123X: region prefix and the last four, the birth date hidden."""

@@ -28,6 +28,11 @@ from gridtui.domain.privacy import mask_id, mask_phone
 from gridtui.domain.visits import household_heads
 from gridtui.i18n import t
 
+__all__ = [
+    "ADDRESS_KEY", "CJK", "DIGITS", "Hit", "RANK_ADDRESS", "RANK_DOOR", "RANK_SHOP", "RANK_TAIL",
+    "TAIL", "search",
+]
+
 CJK = re.compile(r"[\u3400-\u9fff]")
 DIGITS = re.compile(r"\d+")
 TAIL = re.compile(r"\d{4,}|\d{3,}X")

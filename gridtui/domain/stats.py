@@ -33,8 +33,11 @@ from gridtui.core.models import (
     Team,
     Visit,
     Volunteer,
+    live,
 )
 from gridtui.domain.campaigns import campaigns, coverage, form
+
+__all__ = ["CATALOG_COUNTS", "LIVE_COUNTS", "in_community", "stats"]
 
 LIVE_COUNTS = {
     "compounds": (Compound, None),
@@ -60,7 +63,7 @@ CATALOG_COUNTS = {
 
 
 def _live(model, condition=None, community: str | None = None) -> int:
-    query = model.select().where(model.deleted == False)  # noqa: E712
+    query = model.select().where(live(model))
     if condition is not None:
         query = query.where(condition)
     if community is not None:
@@ -130,7 +133,7 @@ def _grouped(model, column, keys, community: str | None = None) -> dict[str, int
     counts = dict.fromkeys(keys, 0)
     query = (
         model.select(column.alias("key"), fn.COUNT(model.id).alias("n"))
-        .where(model.deleted == False)  # noqa: E712
+        .where(live(model))
         .group_by(column)
         .tuples()
     )

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from gridtui.core import dialect, hlc, unlock
 from gridtui.core.db import is_street_hub, meta_get, meta_set, self_device
 from gridtui.core.dialect import put
-from gridtui.core.models import Device, SyncPeer, database
+from gridtui.core.models import Device, SyncPeer, database, is_unset
 from gridtui.errors import GridError
 
 CARD_FORMAT = "gridtui-device-card/1"
@@ -288,10 +288,10 @@ def trust(path: Path) -> Device:
 
 def find_peer(name: str) -> Device:
     """A peer by id or by name (a name shared by two devices must be given as an id)."""
-    found = Device.get_or_none((Device.id == name) & (Device.is_self == False))  # noqa: E712
+    found = Device.get_or_none((Device.id == name) & is_unset(Device.is_self))
     if found is not None:
         return found
-    named = list(Device.select().where((Device.name == name) & (Device.is_self == False)))  # noqa: E712
+    named = list(Device.select().where((Device.name == name) & is_unset(Device.is_self)))
     if not named:
         raise GridError("sync.unknown_device", name=name)
     if len(named) > 1:

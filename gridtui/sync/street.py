@@ -86,6 +86,8 @@ def build(target: str | Path, count: int, *, seed: int = 2026, scale: float = 1.
 
 
 def _card(db_path: Path | None, out: Path | None = None) -> Path:
-    out = out or db_path.with_suffix(".card")
+    if out is None:
+        assert db_path is not None
+        out = db_path.with_suffix(".card")
     out.write_text(json.dumps(keys.make_card(keys.ensure_identity())), encoding="utf-8")
     return out

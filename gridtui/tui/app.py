@@ -16,17 +16,16 @@ The factory is called with no arguments and returns a ``Screen``; it reaches the
 Start-up
 --------
 Home is the default screen and is drawn at once; its data comes from a thread worker
-(:func:`db_work`) that opens the database on first use (:meth:`GridApp.ensure_db`) and posts a
+(:func:`gridtui.tui.workers.db_work`) that opens the database on first use (:meth:`GridApp.ensure_db`) and posts a
 typed message back. Nothing heavy is imported here: domain modules (peewee) are imported inside
 the workers, pypinyin only when a name is written. Each worker closes its thread's connection
 when it ends, so no page cache outlives the read it served; a screen that reads the same pages
 again at every key (search) reads them on a thread of its own instead, whose connection lives
-as long as the screen (:class:`DbLane`).
+as long as the screen (:class:`gridtui.tui.workers.DbLane`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import sqlite3
 import sys
@@ -36,12 +35,12 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
-from functools import partial, wraps
+from functools import partial
 from importlib import import_module
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from textual import events, work
+from textual import events
 from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.reactive import reactive
@@ -51,6 +50,7 @@ from gridtui import config
 from gridtui.errors import GridError
 from gridtui.i18n import t
 from gridtui.tui.keys import bind, translate
+from gridtui.tui.messages import WritesStored, WriteStored
 from gridtui.tui.typeahead import TypeAhead
 from gridtui.tui.writes import Writes
 
@@ -74,93 +74,8 @@ FOOTER_NAV = {"search", "campaigns", "needs", "sync"}
 """The screens a grid worker reaches for all day keep their key in the footer; the office's
 screens (dashboard, reports, residents, volunteers...) are one `?` or ctrl+p away."""
 
-F = TypeVar("F", bound=Callable[..., Any])
-
 IDLE_CHECK = 15.0
 """Seconds between looks at how long the keyboard has been idle (for the idle lock)."""
-
-
-class DbLane:
-    """One thread for a screen's reads, keeping its connection (and page cache) from read to read
-    while the screen is open; :meth:`close` when it goes.
-
-    A worker's connection, and its cache, end with the worker. Search reads every resident at
-    every key (~1,500 pages at full scale): from a new connection each time, that is every page
-    from disk again, and on an encrypted database each is decrypted and its HMAC checked, which
-    made a keystroke ~3x slower than on a plain file. Here they stay in memory between keys.
-    """
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self._thread: ThreadPoolExecutor | None = None
-
-    async def run(self, call: Callable[[], Any]) -> Any:
-        """``call()`` on the lane's thread, one at a time, in the order asked."""
-        if self._thread is None:
-            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=self.name)
-        return await asyncio.get_running_loop().run_in_executor(self._thread, call)
-
-    def close(self) -> None:
-        """Close the thread's connection once the read in flight is done, and end the thread."""
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            from gridtui.core.db import close_database
-
-            thread.submit(close_database)
-            thread.shutdown(wait=False)
-
-
-def db_work(method: F | None = None, *, exclusive: bool = True, group: str = "db", load: bool = False,
-            open_first: bool = True, lane: str | None = None) -> Any:
-    """A thread worker that opens the database first and reports a failure as a notice.
-
-    A GridError becomes its one sentence; anything else is a short generic sentence (and kept
-    in ``app.errors`` for tests): no traceback reaches the screen. A screen's ``load`` (what its
-    keys act on: the rows of a list, the household at the door) holds the keys typed meanwhile
-    until it has been shown (:mod:`gridtui.tui.typeahead`). ``lane``: the name of the screen's
-    :class:`DbLane` attribute to run on (its connection stays open) instead of a thread of its own.
-    """
-
-    def decorate(fn: F) -> F:
-        def call(self, *args, **kwargs):
-            app = self.app
-            try:
-                if open_first:  # the unlock screen's worker opens it itself, with the key
-                    app.ensure_db()
-                return fn(self, *args, **kwargs)
-            except Exception as exc:  # noqa: BLE001 - shown to the user as one sentence
-                app.report(exc)
-                return None
-
-        if lane is None:
-            @wraps(fn)
-            def run(self, *args, **kwargs):
-                try:
-                    return call(self, *args, **kwargs)
-                finally:
-                    from gridtui.core.db import close_database
-
-                    close_database()  # the worker's thread ends: free its connection and page cache
-
-            start = work(thread=True, exclusive=exclusive, group=group, exit_on_error=False)(run)
-        else:
-            @wraps(fn)
-            async def run_in_lane(self, *args, **kwargs):
-                return await getattr(self, lane).run(partial(call, self, *args, **kwargs))
-
-            start = work(exclusive=exclusive, group=group, exit_on_error=False)(run_in_lane)
-        if not load:
-            return start
-
-        @wraps(fn)
-        def start_load(self, *args, **kwargs):
-            worker = start(self, *args, **kwargs)
-            self.app.typeahead.hold(worker)
-            return worker
-
-        return start_load  # type: ignore[return-value]
-
-    return decorate(method) if method is not None else decorate
 
 
 class ScreenActions(Provider):
@@ -194,12 +109,7 @@ OPENING_IMPORTS = ("sqlcipher3.dbapi2", "gridtui.core.db", "gridtui.domain.visit
 
 
 def freeze_startup_objects() -> None:
-    """Move what the imports made (Textual, Rich, our modules: tens of thousands of objects that
-    live as long as the process) out of the garbage collector's reach, once per process.
-
-    Otherwise the first full collection lands while home is being drawn and scans them all
-    (~20 ms of a ~230 ms start); afterwards collections only look at objects made since.
-    """
+    """Keep the imports' long-lived objects out of the collector's scans (README: the cold start)."""
     if not gc.get_freeze_count():
         gc.freeze()
 
@@ -299,9 +209,6 @@ class GridApp(App):
             self.set_reactive(GridApp.campaign_id, campaigns.active_campaign_id() or "")
             self._db_ready = True
 
-    def _in_thread(self) -> bool:
-        return threading.get_ident() != self._thread_id
-
     def get_default_screen(self) -> Screen:
         """Home is the first screen itself: no blank screen is drawn before it."""
         from gridtui.tui.screens.home import HomeScreen
@@ -388,10 +295,7 @@ class GridApp(App):
             self.errors.append(exc)
             self.log.error(repr(exc))
             message = t("tui.app.unexpected", detail=type(exc).__name__)
-        if self._in_thread():
-            self.call_from_thread(self.notify, message, severity="error")
-        else:
-            self.notify(message, severity="error")
+        self.notify(message, severity="error")  # Textual's notify is safe from any thread
 
     def _database_trouble(self, exc: Exception) -> GridError | None:
         peewee = sys.modules.get("peewee")
@@ -409,6 +313,12 @@ class GridApp(App):
             self.notify(t("tui.writes.quit_waits", count=self.writes.waiting), severity="warning", timeout=10)
             return
         await super().action_quit()
+
+    def on_write_stored(self, message: WriteStored) -> None:
+        message.shown(message.result)
+
+    def on_writes_stored(self, _message: WritesStored) -> None:
+        self.writes.all_saved()
 
     def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:
         """Notices carry names and typed text, never markup: ``[`` in a name must not break them."""

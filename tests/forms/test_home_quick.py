@@ -86,7 +86,7 @@ def test_a_laptop_given_a_grid_shows_that_grid_from_the_first_frame(demo_copy):
     open_database(db)
     try:
         places.add_grid("99", "第99网格")
-        places.set_grid_worker("99", Device.get(Device.is_self == True).id)  # noqa: E712
+        places.set_grid_worker("99", Device.get(Device.is_self).id)
     finally:
         close_database()
     quick = home_cache.quick(App(db))

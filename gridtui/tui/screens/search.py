@@ -13,17 +13,17 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.widgets import Header, Input, Static
 from textual.worker import Worker
 
 from gridtui.i18n import t
-from gridtui.tui.app import DbLane, db_work
 from gridtui.tui.keys import bind
+from gridtui.tui.messages import SearchResults
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
+from gridtui.tui.workers import DbLane, db_work
 
 KIND_STYLE = {"household": "black on #87afd7", "resident": "black on #afd787", "business": "black on #d7af87"}
 
@@ -45,11 +45,6 @@ class SearchScreen(GridScreen):
         bind("up", "move(-1)", "search.up", show=False),
         bind("ctrl+o", "visit", "search.visit"),
     ]
-
-    class Results(Message):
-        def __init__(self, query: str, hits: list) -> None:
-            super().__init__()
-            self.query, self.hits = query, hits
 
     def __init__(self) -> None:
         super().__init__()
@@ -99,14 +94,14 @@ class SearchScreen(GridScreen):
     def run_search(self, query: str) -> None:
         from gridtui.domain import search
 
-        self.post_message(self.Results(query, search.search(query, limit=50)))
+        self.post_message(SearchResults(query, search.search(query, limit=50)))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "search" and event.worker.is_finished:
             self._searching = False
             self._next_search()
 
-    def on_search_screen_results(self, message: Results) -> None:
+    def on_search_results(self, message: SearchResults) -> None:
         if message.query != self.query_one(Input).value.strip():
             return  # typed on since: a newer search follows
         self.query_one(PagedList).set_rows(message.hits)
