@@ -840,7 +840,8 @@ class Bench:
 
             from gridtui.core.db import close_database, open_database
             from gridtui.core.models import Campaign, Grid
-            from gridtui.domain import visits
+            from gridtui.domain import campaigns as campaign_rules
+            from gridtui.domain import walk
 
             hub = state["hub"]
             open_database(hub.last_hub)
@@ -850,11 +851,11 @@ class Bench:
 
                 district = Campaign.get_by_id(campaigns.create_from_workbook(
                     builtin.workbook("drowning_prevention"), name="暑期防溺水", starts=date.today(), activate=True))
-                visits.coverage(district.id)
-                row_street.figure = self._median_ms(lambda: visits.coverage(district.id))
+                campaign_rules.coverage(district.id)
+                row_street.figure = self._median_ms(lambda: campaign_rules.coverage(district.id))
                 row_street.note = f"coverage of a campaign made at the hub over all {count} communities' households, in-process"
                 first = Grid.select().order_by(Grid.community, Grid.code).first()
-                row_grid.figure = self._median_ms(lambda: visits.walk_page(district.id, grid_id=first.id, offset=0, limit=PAGE))
+                row_grid.figure = self._median_ms(lambda: walk.HOUSEHOLDS.page(district.id, grid_id=first.id, limit=PAGE))
                 row_grid.note = f"the first {PAGE} rows of one grid's walk list in the district campaign, in-process"
             finally:
                 close_database()

@@ -164,7 +164,7 @@ def latest_visits(campaign_id: str, ids: list[str], target: str = "household") -
     return {
         tid: (outcome, due, at)
         for tid, outcome, due, at in database.execute_sql(
-            f"SELECT target, outcome, revisit_due, visited_at FROM ({latest(target, dialect.hub())}) WHERE target IN ({marks})", params,
+            f"SELECT target, outcome, revisit_due, visited_at FROM ({latest(target, dialect.hub())}) AS latest_visit WHERE target IN ({marks})", params,
         )
     }
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from gridtui.core import store
 from gridtui.core.models import Campaign, Community, Conflict, Grid, Household
-from gridtui.domain import campaigns, places, stats
+from gridtui.domain import campaigns, places, stats, walk
 from gridtui.forms import builtin
 
 from .conftest import TODAY, dump, make_site, trust_each_other
@@ -51,6 +51,11 @@ def test_a_campaign_made_at_the_hub_reaches_one_communitys_laptop_and_no_other_c
     campaign = Campaign.get_by_id(campaigns.create_from_workbook(
         builtin.workbook("drowning_prevention"), name="暑期防溺水", name_en="Summer drowning prevention",
         starts=date(2026, 7, 1), activate=True, today=TODAY))
+    covered = campaigns.coverage(campaign.id, TODAY)
+    assert sum(r["total"] for r in covered) == Household.select().where(
+        (Household.deleted == False) & (Household.status == "active")).count()  # noqa: E712 - the whole street
+    first = Grid.select().where(Grid.deleted == False).order_by(Grid.community, Grid.code).first()  # noqa: E712
+    assert walk.HOUSEHOLDS.page(campaign.id, grid_id=first.id, limit=5)  # one grid's walk list on the hub
     b_households = {h.id for h in _households_of(b)}
     laptop = make_site("laptop-a1", tmp_path / "laptop-a1.db", tmp_path)
     trust_each_other(laptop, a)
