@@ -127,10 +127,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except OSError as exc:
-        return _fail(t("cli.os_error", path=exc.filename or db_path, detail=exc.strerror or exc))
+        return _fail(t("cli.os_error", path=exc.filename or _shown(db_path), detail=exc.strerror or exc))
     except Exception as exc:
         import peewee
 
+        from gridtui.core import dialect
+
+        if dialect.hub() and isinstance(exc, peewee.DatabaseError | peewee.InterfaceError):  # the server's words
+            return _fail(dialect.server_error(exc, dialect.shown_url(str(db_path))).message())
         if isinstance(exc, peewee.OperationalError):
             from gridtui.core.db import translate_operational
 
@@ -162,6 +166,13 @@ def open_tui(args: argparse.Namespace) -> int:
         return _fail(t("cli.no_tui"))
     app.run()
     return 0
+
+
+def _shown(db_path) -> str:
+    """The database as it may be printed (a hub's URL without its password)."""
+    from gridtui.core.dialect import shown_url
+
+    return shown_url(str(db_path))
 
 
 def _fail(sentence: str, code: int = 1) -> int:

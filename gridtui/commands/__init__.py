@@ -36,6 +36,8 @@ def open_db(args: Any, *, create: bool = False, write: bool = False, plain: bool
     from gridtui.core.db import open_database, read_only
 
     path = resolve_db_path(getattr(args, "db", None))
+    if isinstance(path, str):  # a street office's hub on a server: no file, no passphrase
+        return open_database(path, create=create, on_create=say_created)
     cipher = None
     if unlock.encrypted(path):
         cipher = unlock.key_for(path, passphrase(args, path))

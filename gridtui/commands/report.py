@@ -16,6 +16,7 @@ def register(subparsers) -> None:
     p.add_argument("--out", required=True, metavar="FILE", help=t("report.out"))
     p.add_argument("--grid", metavar="G", help=t("report.grid"))
     p.add_argument("--campaign", metavar="C", help=t("report.campaign"))
+    p.add_argument("--community", metavar="NAME", help=t("hub.community_option"))
     p.add_argument("--reveal-ids", action="store_true", help=t("report.reveal"))
     p.add_argument("--json", action="store_true", help=t("report.json"))
     p.set_defaults(func=run)
@@ -24,7 +25,7 @@ def register(subparsers) -> None:
 def run(args) -> int:
     open_db(args, write=args.reveal_ids)  # a reveal is written to the audit log
     result = write_report(
-        args.kind, args.out, grid=args.grid, campaign=args.campaign, reveal=args.reveal_ids,
+        args.kind, args.out, grid=args.grid, campaign=args.campaign, reveal=args.reveal_ids, community=args.community,
         actor=load_settings().worker_name,
     )
     if args.json:

@@ -24,6 +24,7 @@ from typing import Any
 from peewee import (
     BooleanField,
     CharField,
+    DatabaseProxy,
     DateField,
     DateTimeField,
     FloatField,
@@ -48,6 +49,8 @@ class GridDatabase(SqliteDatabase):
 
     cipher: Any = None
     """An encrypted database's :class:`~gridtui.core.unlock.CipherKey`; None: a plain file."""
+
+    is_hub = False
 
     @property
     def read_only(self) -> bool:
@@ -107,7 +110,25 @@ def _fixed_limit(sql: str, params):
     return sql[: found.start()] + " LIMIT " + " OFFSET ".join(map(str, numbers)), params[:-count]
 
 
-database = GridDatabase(None)
+
+class DatabaseHandle(DatabaseProxy):
+    """The one database object every model and module holds: a SQLite file (laptops and
+    community offices) or, for a street office's hub, PostgreSQL (:mod:`gridtui.core.dialect`).
+    :func:`gridtui.core.db.open_database` puts the right one behind it; settings made on the
+    handle (``database.cipher = …``) go to that one."""
+
+    __slots__ = ("obj", "_callbacks", "_Model")
+
+    def __setattr__(self, attr, value):
+        if attr in DatabaseHandle.__slots__:
+            object.__setattr__(self, attr, value)
+        else:
+            setattr(self.obj, attr, value)
+
+
+sqlite_database = GridDatabase(None)
+database = DatabaseHandle()
+database.initialize(sqlite_database)
 """Declared once, initialised by :func:`gridtui.core.db.open_database`."""
 
 STORE_WRITING: contextvars.ContextVar[bool] = contextvars.ContextVar("store_writing", default=False)
@@ -142,6 +163,16 @@ def live(model):
     """The rows of ``model`` (or its alias) that are not tombstoned: deletes travel as
     ``deleted = 1`` and must be skipped by every read."""
     return model.deleted == False  # noqa: E712 - builds SQL (deleted = 0), written here once
+
+
+def is_set(flag):
+    """A flag field that is set, as a condition: flags are stored 0/1 on both databases, and
+    PostgreSQL takes no bare 0/1 column as a condition (SQLite does)."""
+    return flag == 1
+
+
+def is_unset(flag):
+    return flag == 0
 
 
 def live_row(model, row_id: str):
@@ -296,6 +327,8 @@ class Device(Base):
     trusted = BooleanField(default=False)
     revoked = BooleanField(default=False)
     added_at = DateTimeField()
+    role = CharField(default="")
+    """``hub`` for a street office's hub (its card says so); empty for a laptop or an office."""
 
 
 class NeedCategory(Base):
@@ -731,6 +764,16 @@ class SyncPeer(Base):
     echo = JSONField(default=list)
 
 
+class DeviceCommunity(Base):
+    """A hub's map of which community each device works for, learned from the bundles each
+    community's office sends up (the office and every device it holds changes from). An export
+    from the hub to one community's office leaves out the rows other communities' devices made;
+    ``community`` empty: a device several communities know (shared, sent to all)."""
+
+    device = CharField(primary_key=True, max_length=32)
+    community = CharField(max_length=36)
+
+
 class HeldRow(Base):
     """A received row held back by the clock guard: one of its stamps is too far in the future."""
 
@@ -751,6 +794,7 @@ LOCAL_MODELS: tuple[type[Base], ...] = (
     RegisterKind,
     SyncPeer,
     HeldRow,
+    DeviceCommunity,
 )
 
 SYNCED_MODELS: tuple[type[Synced], ...] = (

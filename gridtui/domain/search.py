@@ -71,7 +71,10 @@ def prepare() -> None:
     check each one). A cache of :data:`CACHE_KIB` keeps them, and two searches (a character
     and a number: every table a search reads) bring them in before the first key.
     """
-    database.execute_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
+    from gridtui.core import dialect
+
+    if not dialect.hub():  # a server keeps its own cache
+        database.execute_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
     search("一")
     search("0000")
 

@@ -22,9 +22,10 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from gridtui.core import hlc, unlock
-from gridtui.core.db import meta_get, meta_set, self_device
-from gridtui.core.models import Device, SyncPeer, database
+from gridtui.core import dialect, hlc, unlock
+from gridtui.core.db import is_street_hub, meta_get, meta_set, self_device
+from gridtui.core.dialect import put
+from gridtui.core.models import Device, SyncPeer, database, is_unset
 from gridtui.errors import GridError
 
 CARD_FORMAT = "gridtui-device-card/1"
@@ -41,7 +42,7 @@ class Identity:
 
 
 def key_path() -> Path:
-    return Path(f"{database.database}.keys")
+    return dialect.side_path(".keys")
 
 
 def b64(data: bytes) -> str:
@@ -124,7 +125,7 @@ def new_identity(name: str | None = None) -> tuple[Identity, Device]:
     tmp = path.with_name(f".{path.name}.new")
     _write_secret(tmp, _secret(device_id, signing, age))
     try:
-        with database.atomic("IMMEDIATE"):
+        with dialect.write_transaction():
             device = _become(original, device_id, name)
             identity = _publish(device, signing, age)
         os.replace(tmp, path)
@@ -233,6 +234,8 @@ def make_card(identity: Identity) -> dict:
         "format": CARD_FORMAT, "id": device.id, "name": device.name,
         "sign_public": device.sign_public, "age_recipient": device.enc_public,
     }
+    if is_street_hub():  # a street office's hub says so: an office sending to it first takes its own community id
+        card["role"] = "hub"
     card["signature"] = b64(identity.signing.sign(_canonical(card)))
     return card
 
@@ -275,20 +278,20 @@ def trust(path: Path) -> Device:
         if found.sign_public and found.sign_public != card["sign_public"]:
             raise GridError("sync.trust_key_changed", name=found.name)
     with database.atomic():
-        Device.replace(
-            id=card["id"], name=card["name"], sign_public=card["sign_public"],
+        put(
+            Device, id=card["id"], name=card["name"], sign_public=card["sign_public"],
             enc_public=card["age_recipient"], is_self=False, trusted=True, revoked=False,
-            added_at=found.added_at if found else datetime.now(),
-        ).execute()
+            added_at=found.added_at if found else datetime.now(), role="hub" if card.get("role") == "hub" else "",
+        )
     return Device.get(Device.id == card["id"])
 
 
 def find_peer(name: str) -> Device:
     """A peer by id or by name (a name shared by two devices must be given as an id)."""
-    found = Device.get_or_none((Device.id == name) & (~Device.is_self))
+    found = Device.get_or_none((Device.id == name) & is_unset(Device.is_self))
     if found is not None:
         return found
-    named = list(Device.select().where((Device.name == name) & (~Device.is_self)))
+    named = list(Device.select().where((Device.name == name) & is_unset(Device.is_self)))
     if not named:
         raise GridError("sync.unknown_device", name=name)
     if len(named) > 1:

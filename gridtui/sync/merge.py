@@ -52,7 +52,7 @@ import peewee
 from peewee import ForeignKeyField
 
 from gridtui.core import hlc, store, stored
-from gridtui.core.db import meta_get
+from gridtui.core.db import is_street_hub, meta_get
 from gridtui.core.models import SYNCED_MODELS, Conflict, HeldRow, Synced, SyncPeer, database
 from gridtui.errors import GridError
 
@@ -125,29 +125,73 @@ def acknowledged(peers: list[str]) -> tuple[int, list[list[int]]]:
 # ---------------------------------------------------------------------------------------------
 
 
-def collect(peers: list[str], full: bool) -> tuple[dict[str, Any], Iterator[tuple[str, list[str], list[tuple]]]]:
+def collect(peers: list[str], full: bool, *, to_hub: bool = False) -> tuple[dict[str, Any], Iterator[tuple[str, list[str], list[tuple]]]]:
     """The header fields and the rows (table by table, a chunk at a time) of a bundle for
     ``peers``: every row they have not acknowledged, or everything (``full``, or no peer named:
-    a passphrase or plaintext bundle has no reader to acknowledge it).
+    a passphrase or plaintext bundle has no reader to acknowledge it). A hub's bundle to one
+    community's office leaves out what other communities' devices made (:func:`outside`); a
+    bundle to a hub leaves out the legacy community row every community once shared.
 
     Call inside a transaction that stays open while the rows are read (one snapshot)."""
+    from gridtui.domain.places import LEGACY_COMMUNITY_ID, own_community_id
+
     since, echo = (0, []) if full or not peers else acknowledged(peers)
     seq = store.current_seq()
     header = {
         "created": datetime.now(UTC).isoformat(timespec="seconds"), "full": full or not peers,
         "seq": seq, "knows": knowledge(), "have": received(), "base": {"seq": since}, "to": peers,
     }
-    return header, _rows(since, seq, echo)
+    community = own_community_id()
+    if community is not None:
+        header["community"] = community
+    skip = outside(peers[0]) if len(peers) == 1 else []
+    return header, _rows(since, seq, echo, skip, LEGACY_COMMUNITY_ID if to_hub else None)
 
 
-def _rows(since: int, upto: int, echo: list[list[int]]) -> Iterator[tuple[str, list[str], list[tuple]]]:
-    """Rows changed after ``since``, less those whose change sequence lies in ``echo``."""
+def outside(peer: str) -> list[str]:
+    """The devices whose rows a hub keeps from ``peer``: those of the communities it does not
+    work for (a peer not mapped yet gets only what no community's device made)."""
+    from gridtui.core.models import DeviceCommunity
+
+    mine = DeviceCommunity.get_or_none(DeviceCommunity.device == peer)
+    return [d.device for d in DeviceCommunity.select().where(
+        (DeviceCommunity.community != "") & (DeviceCommunity.community != (mine.community if mine else "")))]
+
+
+def learn_communities(sources: list[Source], me: str) -> None:
+    """On a hub: each office's bundle names its community; the office and every device whose
+    changes it holds work for that community, unless another community's office knows them too."""
+    from gridtui.core.dialect import put
+    from gridtui.core.models import Device, DeviceCommunity
+
+    hubs = {d.id for d in Device.select(Device.id).where(Device.role == "hub")} | {me}
+    claims: dict[str, str] = {d.device: d.community for d in DeviceCommunity.select()}
+    for source in sources:
+        community = source.header.get("community")
+        if not isinstance(community, str) or not community:
+            continue
+        for device in {source.sender, *(source.header.get("knows") or {})} - hubs:
+            before = claims.get(device)
+            claims[device] = community if before in (None, community) else ""
+            if claims[device] != before:
+                put(DeviceCommunity, device=device, community=claims[device])
+
+
+def _rows(since: int, upto: int, echo: list[list[int]], skip: list[str] | None = None,
+          legacy: str | None = None) -> Iterator[tuple[str, list[str], list[tuple]]]:
+    """Rows changed after ``since``, less those whose change sequence lies in ``echo``, those
+    made by the ``skip`` devices and the ``legacy`` community row."""
     cursor, starts = database.cursor(), [a for a, _b in echo]
+    where, params = '"seq" > ? AND "seq" <= ?', [since, upto]
+    if skip:
+        where += ' AND "origin" NOT IN ({})'.format(", ".join("?" * len(skip)))
+        params += skip
     for model in SYNCED_MODELS:
         names = stored.columns(model)
+        extra, more = ("", []) if legacy is None or model._meta.table_name != "community" else (' AND "id" != ?', [legacy])
         query = cursor.execute(
-            'SELECT {}, "seq" FROM "{}" WHERE "seq" > ? AND "seq" <= ? ORDER BY "seq"'.format(
-                ", ".join(f'"{c}"' for c in names), model._meta.table_name), (since, upto))
+            'SELECT {}, "seq" FROM "{}" WHERE {}{} ORDER BY "seq"'.format(
+                ", ".join(f'"{c}"' for c in names), model._meta.table_name, where, extra), (*params, *more))
         while rows := query.fetchmany(store.BULK_CHUNK):
             rows = [r[:-1] for r in rows if not echo or not _within(echo, starts, r[-1])]
             if rows:
@@ -277,6 +321,8 @@ class Merge:
             if stream.next is not None:
                 raise GridError("sync.malformed", path=source.path, detail="order")
         self._settle_unchanged()
+        if is_street_hub():
+            learn_communities(self.sources, self.me)
         self.summary.duplicates = duplicates(self.start_seq)
         self._remember()
         return self.summary
@@ -620,5 +666,5 @@ def duplicates(since_seq: int) -> int:
     """ID numbers that live residents share, at least one of them written after ``since_seq``."""
     return database.cursor().execute(
         'SELECT COUNT(*) FROM (SELECT "id_number" FROM "resident" WHERE "deleted" = 0 AND "id_number" != \'\' '
-        'GROUP BY "id_number" HAVING COUNT(*) > 1 AND MAX("seq") > ?)', (since_seq,),
+        'GROUP BY "id_number" HAVING COUNT(*) > 1 AND MAX("seq") > ?) AS shared', (since_seq,),
     ).fetchone()[0]

@@ -18,15 +18,14 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from gridtui.core import store, stored
+from gridtui.core import dialect, store, stored
 from gridtui.core.db import bulk_cache
-from gridtui.core.models import SYNCED_BY_TABLE, SYNCED_MODELS, Device, HeldRow, database
+from gridtui.core.models import SYNCED_BY_TABLE, SYNCED_MODELS, Device, HeldRow
 from gridtui.errors import GridError, shown
 from gridtui.sync import bundle, keys, merge
 
@@ -62,8 +61,13 @@ def export_bundle(out: Path, *, to: list[str] | None = None, full: bool = False,
         raise GridError("sync.seal_how")
     identity = keys.ensure_identity()
     peers = keys.recipients(to)
-    with database.atomic():  # one read snapshot for the rows, the sequence and the vectors
-        header, rows = merge.collect([p.id for p in peers], full)
+    to_hub = any(p.role == "hub" for p in peers)
+    if to_hub:
+        from gridtui.domain.places import own_identity
+
+        own_identity()
+    with dialect.read_snapshot():  # one read snapshot for the rows, the sequence and the vectors
+        header, rows = merge.collect([p.id for p in peers], full, to_hub=to_hub)
         header["sender_name"] = identity.device.name
         data, header = bundle.seal(header, rows, identity, recipients=[p.enc_public for p in peers],
                                    passphrase=passphrase)
@@ -140,23 +144,18 @@ def _apply(sources: list, dry_run: bool, progress: Callable[[int, str], None], n
     return summary
 
 
-@contextmanager
-def _references_checked() -> Iterator[None]:
+def _references_checked():
     """SQLite's per-row foreign-key lookups off while the merge writes: the merge has checked
     every reference itself, inside the same write transaction, so they would only repeat it
-    (they double the cost of a full import). The pragma is per connection and restored after."""
-    database.execute_sql("PRAGMA foreign_keys = OFF")
-    try:
-        yield
-    finally:
-        database.execute_sql("PRAGMA foreign_keys = ON")
+    (they double the cost of a full import)."""
+    return dialect.references_trusted()
 
 
 # -- quarantine ---------------------------------------------------------------------------------
 
 
 def quarantine_dir() -> Path:
-    return Path(f"{database.database}.quarantine")
+    return dialect.side_path(".quarantine")
 
 
 def _quarantine(data: bytes, path: str, found: bundle.Envelope) -> Path:
