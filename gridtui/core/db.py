@@ -37,7 +37,7 @@ from gridtui.core.models import (
 from gridtui.errors import GridError
 from gridtui.i18n import t
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """Bump with a new entry in MIGRATIONS whenever the tables change."""
 
 PRAGMAS = {
@@ -178,12 +178,27 @@ def _legacy_version(key: str, definition: dict | None, version: str, form_class)
     return row_id
 
 
+def _migrate_6_to_7(db: peewee.SqliteDatabase) -> None:
+    """Version 7 knows who may change what: each device's role (this laptop the office until
+    the office's bundle says otherwise, every peer a worker until trusted as the office), why
+    a row is held, and the grids each bundle to a worker carried."""
+    for table, column, ddl in (
+        ("device", "role", "VARCHAR(255) NOT NULL DEFAULT 'worker'"),
+        ("held_row", "reason", "VARCHAR(255) NOT NULL DEFAULT 'future'"),
+        ("sync_peer", "scopes", "TEXT NOT NULL DEFAULT '[]'"),
+    ):
+        if column not in {c.name for c in db.get_columns(table)}:
+            db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {ddl}')
+    db.execute_sql('UPDATE "device" SET "role" = \'office\' WHERE "is_self" = 1')
+
+
 MIGRATIONS: dict[int, Callable[[peewee.SqliteDatabase], None]] = {
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
     3: _migrate_3_to_4,
     4: _migrate_4_to_5,
     5: _migrate_5_to_6,
+    6: _migrate_6_to_7,
 }
 """MIGRATIONS[n] takes a database from version n to n + 1."""
 
@@ -457,4 +472,4 @@ def ensure_self_device() -> Device:
     device_id = os.urandom(8).hex()
     name = (socket.gethostname() or "gridtui").split(".")[0][:40]
     meta_set("device_id", device_id)
-    return Device.create(id=device_id, name=name, is_self=True, trusted=True, added_at=datetime.now())
+    return Device.create(id=device_id, name=name, is_self=True, trusted=True, added_at=datetime.now(), role="office")
