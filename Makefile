@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_SCALE ?= 1.0
 
-.PHONY: run test test-all fuzz bench bench-quick lint screenshots clean
+.PHONY: run test check test-all fuzz bench bench-quick lint screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,15 @@ run: $(VENV)/.installed-run
 	$(BIN)/gridtui demo --if-empty --scale $(DEMO_SCALE)
 	$(BIN)/gridtui
 
-test: $(VENV)/.installed-test
+# The checks come first and are quick: a lint slip, an upward import or a type error fails
+# before the suite starts.
+test: $(VENV)/.installed-test check
 	$(BIN)/python -m pytest -n 2 -q
+
+check: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-logo --no-cache
+	$(BIN)/mypy
 
 test-all: test
 
@@ -42,11 +49,10 @@ bench: $(VENV)/.installed-test
 bench-quick: $(VENV)/.installed-test
 	$(BIN)/python -m bench --scale 0.1
 
-lint: $(VENV)/.installed-test
-	$(BIN)/ruff check .
+lint: check
 
 screenshots: $(VENV)/.installed-test
 	$(BIN)/python scripts/screenshots.py
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache

@@ -38,6 +38,29 @@ start counts on both sides). The tables get their indexes too, built after the r
 load would, so both sides end with the same database to query."""
 
 
+STRETCH_TIMED = r'''
+import sys, time
+from gridtui.core import unlock
+from gridtui.cli import main
+real, spent = unlock.stretch, []
+def timed(*args, **kwargs):
+    began = time.perf_counter()
+    try:
+        return real(*args, **kwargs)
+    finally:
+        spent.append(time.perf_counter() - began)
+unlock.stretch = timed
+try:
+    code = main(sys.argv[2:])
+finally:
+    with open(sys.argv[1], "w") as out:
+        out.write(repr(sum(spent)))
+raise SystemExit(code)
+'''
+"""``gridtui ARGS`` as ``python -m gridtui`` runs it, writing to a file the seconds it spent
+stretching a passphrase (an encrypted database's unlock, timed on its own line)."""
+
+
 def gridtui(env: dict[str, str], *args: str) -> str:
     done = subprocess.run([*gridtui_cmd(), "--lang", "en", *map(str, args)], capture_output=True, text=True, env=env,
                           cwd=ROOT)
@@ -63,6 +86,8 @@ class SyncBench:
         self.bundle = work / "full.bundle"
         self.tables: list[str] = []
         self.rows = 0
+        self.stretched = 0.0
+        """Seconds the last import spent stretching the database's passphrase (0: a plain one)."""
 
     def export(self) -> float:
         """Seconds for ``gridtui export --full`` of the whole community."""
@@ -82,10 +107,16 @@ class SyncBench:
         target = working_copy(self.receiver, self.work, "imported.db")
         for keys in self.receiver.parent.glob(f"{self.receiver.name}.keys"):
             (self.work / f"{target.name}.keys").write_bytes(keys.read_bytes())
+        spent = self.work / "stretched.txt"
+        cmd = [sys.executable, "-c", STRETCH_TIMED, str(spent), "--lang", "en", "--db", str(target), "import",
+               str(self.bundle), "--json"]
         began = time.perf_counter()
-        out = gridtui(self.env, "--db", target, "import", self.bundle, "--json")
+        done = subprocess.run(cmd, capture_output=True, text=True, env=self.env, cwd=ROOT)
         seconds = time.perf_counter() - began
-        summary = json.loads(out)
+        if done.returncode != 0:
+            raise RuntimeError(f"gridtui import: {done.stderr.strip()}")
+        self.stretched = float(spent.read_text())
+        summary = json.loads(done.stdout)
         if summary["new"] != self.rows:
             raise RuntimeError(f"import applied {summary['new']} of {self.rows} rows: {summary}")
         return seconds

@@ -20,7 +20,7 @@ memory (VmRSS, KiB) after the warm-up and after the walk, and the live widgets a
 drawn: for GridApp, down on the visit's checklist until the cursor is on the next row and the
 screen has drawn it (at the last row, up); for the bare app, its key until the Static is drawn.
 
-The bare app is the baseline of DESIGN.md §5: Header, Static, Footer and nothing else.
+The bare app is the baseline of docs/design.md §5: Header, Static, Footer and nothing else.
 """
 
 from __future__ import annotations
@@ -173,13 +173,17 @@ async def keypress_during_import(db: str, bundle: str, presses: int) -> None:
     times: dict[str, list[float]] = {"alone": [], "importing": []}
     async with app.run_test(headless=True, size=SIZE) as pilot:
         await wait_for(lambda: grid_ready(app))
-        row = await open_visit(app, pilot)
+        checklist = await open_visit(app, pilot)
+        item = checklist.current
+
+        def shown():
+            return checklist.state.values.get(item.name)
 
         async def press(into: list[float]) -> None:
-            before = row.value
+            before = shown()
             began = time.perf_counter()
             send_key(app, "space")
-            await wait_for(lambda: row.value != before, tick=0)
+            await wait_for(lambda: shown() != before, tick=0)
             into.append((time.perf_counter() - began) * 1000)
             await asyncio.sleep(0.05)  # a worker's pace, so the import gets the lock between keys
 
@@ -199,7 +203,7 @@ async def keypress_during_import(db: str, bundle: str, presses: int) -> None:
 
 
 async def keypress(kind: str, db: str | None, presses: int) -> None:
-    """Key round trips, two ways, alternating: Pilot's press (what DESIGN §5 names; its idle
+    """Key round trips, two ways, alternating: Pilot's press (what docs/design.md §5 names; its idle
     waits step in 20 ms) and the bare key event until the effect is visible in the widget."""
     times: dict[str, list[float]] = {"pilot": [], "direct": []}
     app = BareApp() if kind == "bare" else grid_app(db)
@@ -333,6 +337,8 @@ async def walk(db: str, households: int) -> None:
         await wait_for(lambda: grid_ready(app))
         app.ensure_db()
         ids = walk.HOUSEHOLDS.ids(app.campaign_id, filter="not_visited", today=app.today)[: WARM_UP + households + 1]
+        if len(ids) < WARM_UP + households + 1:
+            raise RuntimeError(f"only {len(ids)} households not visited yet: a bigger community is needed")
         app.open_visit(ids)
         await wait_for(lambda: isinstance(app.screen, VisitScreen) and app.screen.data is not None)
         screen = app.screen

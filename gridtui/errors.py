@@ -7,6 +7,7 @@ user's language and exits 1, the TUI shows it as a notification.
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 SHOWN_LIMIT = 240
 
@@ -20,7 +21,7 @@ def shown(value: object, limit: int = SHOWN_LIMIT) -> str:
     return "".join(c if c.isprintable() or unicodedata.category(c) == "Zs" else "\ufffd" for c in text)
 
 
-def _shown_params(params: dict[str, object], lang: str | None) -> dict[str, object]:
+def _shown_params(params: dict[str, object], lang: str | None) -> dict[str, Any]:
     """Numbers as they are (a plural rule reads them), a nested error as its own sentence in the
     same language, anything else shown()."""
     return {

@@ -30,7 +30,7 @@ TODAY = date(2026, 7, 14)
 
 
 def live(model):
-    return model.select().where(model.deleted == False)  # noqa: E712
+    return model.select().where(~model.deleted)
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,7 @@ def test_full_scale_matches_the_article(full_scale):
     first = Visit.select(Visit.visited_at).order_by(Visit.visited_at).first().visited_at
     assert (TODAY - first.date()).days >= 300
     # one head per household
-    heads = live(Resident).where(Resident.is_head == True).count()  # noqa: E712
+    heads = live(Resident).where(Resident.is_head).count()
     assert heads == 5969
 
 

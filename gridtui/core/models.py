@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextvars
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,8 @@ class GridDatabase(SqliteDatabase):
     def execute_sql(self, sql, params=None):
         """SQLite's refusal to write a read-only file, as the one sentence users get for it
         (whichever table, the store's or a local one, the write was meant for)."""
+        if self.cipher is not None and params:
+            sql, params = _fixed_limit(sql, params)
         try:
             return super().execute_sql(sql, params)
         except OperationalError as exc:
@@ -84,10 +87,31 @@ class GridDatabase(SqliteDatabase):
         return conn
 
 
+_LIMIT_TAIL = re.compile(r" LIMIT \?( OFFSET \?)?$")
+
+
+def _fixed_limit(sql: str, params):
+    """A statement ending in peewee's ``LIMIT ? [OFFSET ?]`` with those numbers written in.
+
+    The SQLite inside SQLCipher reads a bound LIMIT while planning, so binding it throws the
+    prepared statement away and every ``.get()`` or ``.first()`` prepared its statement anew
+    (~7-30 us each, ~0.1 ms of a saved answer); written in, the statement is prepared once.
+    The numbers are the last parameters, as the placeholders are the last in the statement."""
+    found = _LIMIT_TAIL.search(sql)
+    if found is None:
+        return sql, params
+    count = 2 if found.group(1) else 1
+    numbers = list(params[-count:])
+    if len(numbers) < count or any(type(n) is not int for n in numbers):
+        return sql, params
+    return sql[: found.start()] + " LIMIT " + " OFFSET ".join(map(str, numbers)), params[:-count]
+
+
 database = GridDatabase(None)
 """Declared once, initialised by :func:`gridtui.core.db.open_database`."""
 
-_store_writing: contextvars.ContextVar[bool] = contextvars.ContextVar("store_writing", default=False)
+STORE_WRITING: contextvars.ContextVar[bool] = contextvars.ContextVar("store_writing", default=False)
+"""True inside a write of :mod:`gridtui.core.store`, the one write path; set there only."""
 
 
 class WriteOutsideStore(RuntimeError):
@@ -117,7 +141,7 @@ class Base(Model):
 def live(model):
     """The rows of ``model`` (or its alias) that are not tombstoned: deletes travel as
     ``deleted = 1`` and must be skipped by every read."""
-    return model.deleted == False  # noqa: E712
+    return model.deleted == False  # noqa: E712 - builds SQL (deleted = 0), written here once
 
 
 def live_row(model, row_id: str):
@@ -203,7 +227,7 @@ class Synced(Base):
     # -- every write path of peewee funnels through these classmethods --------------------
     @classmethod
     def _guard(cls) -> None:
-        if not _store_writing.get():
+        if not STORE_WRITING.get():
             raise WriteOutsideStore(f"{cls.__name__} must be written through gridtui.core.store")
 
     @classmethod

@@ -23,7 +23,7 @@ import peewee
 
 from gridtui.core import hlc, stored, validate
 from gridtui.core.ids import new_id
-from gridtui.core.models import Base, Meta, Synced, _store_writing, by_id, database
+from gridtui.core.models import STORE_WRITING, Base, Meta, Synced, by_id, database
 from gridtui.errors import GridError
 
 M = TypeVar("M", bound=Synced)
@@ -67,14 +67,14 @@ def transaction() -> Iterator[_Tx]:
             meta = _read_meta()
             tx = _Tx(device=meta["device_id"], clock=int(meta.get("clock", "0")), seq=int(meta.get("seq", "0")))
             token = _tx.set(tx)
-            writing = _store_writing.set(True)
+            writing = STORE_WRITING.set(True)
             try:
                 yield tx
                 Meta.replace_many(
                     [{"key": "clock", "value": str(tx.clock)}, {"key": "seq", "value": str(tx.seq)}]
                 ).execute()
             finally:
-                _store_writing.reset(writing)
+                STORE_WRITING.reset(writing)
                 _tx.reset(token)
     except (peewee.OperationalError, sqlite3.OperationalError) as exc:
         # SQLite rolls back by itself on a full disk or I/O error; peewee's own ROLLBACK then

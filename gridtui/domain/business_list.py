@@ -16,6 +16,11 @@ from gridtui.core.models import Business, live
 from gridtui.core.validate import fold
 from gridtui.errors import GridError, ValidationError
 
+__all__ = [
+    "FIELDS", "add_business", "end_business", "find_business", "kind_key", "list_businesses",
+    "match_business", "update_business", "upsert_business",
+]
+
 FIELDS = ("name", "kind", "owner_name", "phone", "address", "license_no", "food", "grid")
 
 

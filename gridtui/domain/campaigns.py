@@ -106,7 +106,7 @@ def campaigns(active_only: bool = False) -> list[CampaignInfo]:
     """Campaigns, active ones first, newest first."""
     query = _query()
     if active_only:
-        query = query.where(Campaign.active == True)  # noqa: E712
+        query = query.where(Campaign.active)
     rows = query.order_by(Campaign.active.desc(), Campaign.starts.desc(), Campaign.name, Campaign.id)
     return [_info(c, c.form.version) for c in rows]
 

@@ -30,6 +30,12 @@ from gridtui.domain import needs as needs_domain
 from gridtui.domain.volunteers import check_hours
 from gridtui.errors import GridError
 
+__all__ = [
+    "attach_needs", "complete", "create_issue", "days_meeting_to_done", "detach_needs",
+    "find_issue", "get_issue", "list_issues", "open_from_needs", "record_meeting", "rename",
+    "shared_place",
+]
+
 
 def create_issue(title: str, *, compound_id: str | None = None, building_id: str | None = None) -> str:
     """A new shared problem, in a compound or a building (the building's compound is implied)."""

@@ -275,6 +275,15 @@ def _active(run: Run, target: str) -> list[CampaignWords]:
     return [CampaignWords(r[0], r[1], json.loads(r[2] or "{}"), r[3], r[4]) for r in rows]
 
 
+def held_grids(run: Run, configured: Sequence[str] | None = None) -> list[str]:
+    """The grids this laptop holds: the ``my_grids`` setting when there is one, else the codes of
+    the grids given to this laptop (``grid worker``); empty means every grid (the office)."""
+    if configured:
+        return list(configured)
+    return [code for (code,) in run(
+        "SELECT g.code FROM grid g JOIN device d ON d.id = g.worker_device AND d.is_self = 1 WHERE g.deleted = 0", {})]
+
+
 def grids(run: Run, mine: Sequence[str] | None = None) -> list[tuple[str, str, str, str]]:
     """(id, code, name, worker) of each grid in code order; ``mine`` (codes or names) narrows them."""
     rows = run("SELECT id, code, name, worker_name FROM grid WHERE deleted = 0", {})

@@ -30,9 +30,14 @@ from gridtui.core import catalogs, store
 from gridtui.core.catalogs import read_data
 from gridtui.core.db import DEMO_MARK, meta_set
 from gridtui.core.ids import id_source, stable_id, uuid7
-from gridtui.core.models import Answer, Household, Synced, Visit, database
+from gridtui.core.models import Answer, Household, Synced, Visit, database, live
 from gridtui.errors import GridError
 from gridtui.forms import builtin
+
+__all__ = [
+    "DUE_HOURS", "FULL", "NEED_FLOW", "NEED_STATUS_WEIGHTS", "Progress", "REGION_CODES", "SOURCES",
+    "WORKER_NOTES", "generate", "is_empty",
+]
 
 FULL = {
     "compounds": 21, "grids": 19, "buildings": 69, "households": 5969, "resident_units": 17,
@@ -74,7 +79,7 @@ class _Ids:
 
 
 def is_empty() -> bool:
-    return not Household.select().where(Household.deleted == False).exists()  # noqa: E712
+    return not Household.select().where(live(Household)).exists()
 
 
 def generate(

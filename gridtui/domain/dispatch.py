@@ -49,6 +49,12 @@ from gridtui.domain.volunteers import check_hours, get_volunteer, open_load, tea
 from gridtui.errors import GridError
 from gridtui.i18n import pick, t
 
+__all__ = [
+    "AVAILABLE", "AssignmentClosed", "Candidate", "PAIRING", "PARTS", "PLACE",
+    "SATISFACTION_VALUE", "SKILL", "assign", "batch_dispatch", "campaign_needs", "cancel",
+    "collective_needs", "get_assignment", "record_outcome", "suggest", "task_card",
+]
+
 SKILL = {"listed": 40, "resource": 30, "team": 25, "none": 0}
 PARTS = ("skill", "place", "pairing", "load", "available", "satisfaction")
 PLACE = {"building": 30, "compound": 20, "grid": 10}

@@ -36,6 +36,13 @@ from gridtui.domain.visits import VisitInfo, visit_history
 from gridtui.errors import GridError, ValidationError
 from gridtui.i18n import pick
 
+__all__ = [
+    "ADDRESS", "EDITABLE", "HouseholdDetail", "NeedInfo", "RegisterInfo", "ResidentInfo",
+    "ResidentRow", "add_household", "add_resident", "age", "detail", "end_register",
+    "find_household", "find_resident", "register_kind", "remove_resident", "residents_count",
+    "residents_page", "reveal", "set_register", "update_household", "update_resident",
+]
+
 EDITABLE = ("name", "sex", "birth_date", "id_number", "phone", "relation", "is_head",
             "party_member", "status", "note")
 """Resident fields a person may set from the household screen (pinyin keys follow the name)."""

@@ -35,6 +35,8 @@ from gridtui.core.validate import RELATIONS, one_of, parse_date
 from gridtui.domain import households
 from gridtui.errors import GridError
 
+__all__ = ["LEFT", "arrive", "change_relation", "death", "history", "move", "move_out", "record"]
+
 LEFT = {"move_out": "moved_out", "death": "deceased"}
 """The events after which a person no longer lives here, and the status each leaves."""
 

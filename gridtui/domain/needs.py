@@ -33,11 +33,19 @@ from gridtui.core.models import (
     Visit,
     Volunteer,
     by_id,
+    live,
 )
 from gridtui.core.validate import NEED_SOURCES, NEED_STATUSES, SATISFACTION, URGENCIES, one_of
 from gridtui.domain.privacy import mask_phone, record_reveal
 from gridtui.errors import GridError
 from gridtui.i18n import pick, t
+
+__all__ = [
+    "ACTIVE", "IllegalTransition", "NeedRow", "SORTS", "TRANSITIONS", "URGENCY_RANK", "close",
+    "count_needs", "due_for", "find_item", "follow_up", "get_need", "list_needs", "mark_done",
+    "need_detail", "open_need", "overdue", "reopen", "resolve", "resolve_id", "running_assignment",
+    "start", "status_label", "transition",
+]
 
 ACTIVE = ("open", "assigned", "in_progress")
 """Statuses in which a need is still waiting for help (and can be overdue)."""
@@ -135,7 +143,7 @@ def open_need(
         raise GridError("needs.unknown_household", id=household_id)
     if household_id is not None and resident_id is None:
         head = Resident.get_or_none((Resident.household == household_id) & Resident.is_head
-                                    & (Resident.deleted == False))  # noqa: E712
+                                    & (live(Resident)))
         resident_id = head.id if head else None
     if visit_id is not None and not _exists(Visit, visit_id):
         raise GridError("needs.unknown_visit", id=visit_id)
@@ -198,7 +206,7 @@ def resolve(model, text: str, not_found: str) -> str:
         return text
     if len(text) >= 6:
         found = [n for (n,) in model.select(model.id).where(
-            (model.id.startswith(text) | model.id.endswith(text)) & (model.deleted == False)  # noqa: E712
+            (model.id.startswith(text) | model.id.endswith(text)) & (live(model))
         ).limit(2).tuples()]
         if len(found) == 1:
             return found[0]
@@ -226,7 +234,7 @@ def transition(
 def running_assignment(need_id: str) -> str | None:
     """The need's assignment still running (the newest), if any."""
     found = (Assignment.select(Assignment.id).where(
-        (Assignment.need == need_id) & (Assignment.status == "assigned") & (Assignment.deleted == False))  # noqa: E712
+        (Assignment.need == need_id) & (Assignment.status == "assigned") & (live(Assignment)))
         .order_by(Assignment.assigned_at.desc(), Assignment.id.desc()).first())
     return found.id if found else None
 
@@ -275,7 +283,7 @@ def reopen(need_id: str, *, actor: str = "", note: str = "", due_hours: dict[str
         need = get_need(need_id)
         transition(need_id, "open", actor=actor, note=note, due_at=due_for(need.urgency, now, due_hours), at=now)
         for (assignment_id,) in Assignment.select(Assignment.id).where(
-            (Assignment.need == need_id) & (Assignment.status == "assigned") & (Assignment.deleted == False)  # noqa: E712
+            (Assignment.need == need_id) & (Assignment.status == "assigned") & (live(Assignment))
         ).tuples():
             store.update(Assignment, assignment_id, status="cancelled")
 
@@ -296,7 +304,7 @@ def _base_query(*columns):
 
 def _filtered(query, *, status=None, category=None, grid_id=None, urgency=None, overdue=None,
               source=None, household_id=None, collective_id=None, grid_ids=None, now=None):
-    query = query.where(Need.deleted == False)  # noqa: E712
+    query = query.where(live(Need))
     if status:
         query = query.where(Need.status.in_([status] if isinstance(status, str) else list(status)))
     if category:
@@ -437,7 +445,7 @@ def need_detail(
     collective = CollectiveIssue.get_or_none(CollectiveIssue.id == need.collective_id) if need.collective_id else None
     events = [
         {"from_status": e.from_status, "to_status": e.to_status, "at": e.at, "actor": e.actor, "note": e.note}
-        for e in NeedEvent.select().where((NeedEvent.need == need.id) & (NeedEvent.deleted == False))  # noqa: E712
+        for e in NeedEvent.select().where((NeedEvent.need == need.id) & (live(NeedEvent)))
         .order_by(NeedEvent.at, NeedEvent.seq)
     ]
     assignments = [
@@ -446,7 +454,7 @@ def need_detail(
          "materials": a.materials, "note": a.note}
         for a in Assignment.select(Assignment, Volunteer.name.alias("name"))
         .join(Volunteer, on=(Assignment.volunteer == Volunteer.id))
-        .where((Assignment.need == need.id) & (Assignment.deleted == False))  # noqa: E712
+        .where((Assignment.need == need.id) & (live(Assignment)))
         .order_by(Assignment.assigned_at, Assignment.id).objects()
     ]
     return {

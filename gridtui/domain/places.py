@@ -25,10 +25,18 @@ from gridtui.core.models import (
     Device,
     Grid,
     Household,
+    database,
     live,
 )
 from gridtui.domain import privacy
 from gridtui.errors import GridError
+
+__all__ = [
+    "BUILDING_REF", "COMMUNITY_ID", "add_grid", "assign_buildings", "community", "device_label",
+    "end_grid", "find_building", "find_compound", "find_grid", "grid_devices", "match_device",
+    "my_grids", "remove_building", "remove_compound", "rename_compound", "set_community",
+    "handover_detail", "set_grid_worker", "unassigned_buildings",
+]
 
 COMMUNITY_ID = stable_id("community", "the community")
 """Every laptop's community row has this id, so a laptop that named its community before its
@@ -186,14 +194,10 @@ def device_label(device_id: str) -> str:
 
 
 def my_grids(configured: list[str] | None = None) -> list[str]:
-    """The grids this laptop holds: the ``my_grids`` setting when there is one, else the codes of
-    the grids given to this laptop; empty means every grid (the office)."""
-    if configured:
-        return list(configured)
-    me = Device.get_or_none(Device.is_self == True)  # noqa: E712
-    if me is None:
-        return []
-    return [code for (code,) in Grid.select(Grid.code).where(live(Grid) & (Grid.worker_device == me.id)).tuples()]
+    """The grids this laptop holds (see :func:`gridtui.domain.coverage.held_grids`)."""
+    from gridtui.domain import coverage
+
+    return coverage.held_grids(lambda sql, params: database.execute_sql(sql, params).fetchall(), configured)
 
 
 def end_grid(grid_ref: str) -> str:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import getpass
 from datetime import date, datetime
+from typing import Any
 
 from gridtui.core import store
 from gridtui.core.models import AuditLog
+
+__all__ = ["ACTIONS", "audit_entries", "mask_id", "mask_phone", "record", "record_reveal", "who"]
 
 
 def mask_id(number: str | None) -> str:
@@ -67,13 +70,14 @@ def who() -> str:
     return f"{self_device().name}/{user}"
 
 
-def audit_entries(since: date | None = None, actor: str | None = None, limit: int | None = None) -> list[dict]:
+def audit_entries(since: date | None = None, actor: str | None = None,
+                  limit: int | None = None) -> list[dict[str, Any]]:
     """The audit log, newest first: from ``since`` (a day), by ``actor`` (a name, or part of
     one, as the entries name people and laptops)."""
-    from gridtui.core.models import live
-    from gridtui.sync.keys import name_of
+    from gridtui.core.models import Device
 
-    query = AuditLog.select().where(live(AuditLog))
+    names = dict(Device.select(Device.id, Device.name).tuples())
+    query = AuditLog.select().where(AuditLog.deleted == False)  # noqa: E712 - the log is never tombstoned
     if since is not None:
         query = query.where(AuditLog.at >= datetime.combine(since, datetime.min.time()))
     if actor:
@@ -82,18 +86,19 @@ def audit_entries(since: date | None = None, actor: str | None = None, limit: in
     if limit is not None:
         query = query.limit(limit)
     return [{"id": e.id, "at": e.at.isoformat(sep=" ", timespec="seconds"), "actor": e.actor, "action": e.action,
-             "table": e.target_table, "target": e.target_id, "detail": e.detail, "device": name_of(e.origin),
+             "table": e.target_table, "target": e.target_id, "detail": e.detail, "device": names.get(e.origin, e.origin),
              "summary": _summary(e)} for e in query]
 
 
 def _summary(entry: AuditLog) -> str:
     """An entry's detail as people read it (a handover's JSON as "from -> to")."""
+    detail = str(entry.detail)
     if entry.action != "handover":
-        return entry.detail
+        return detail
     import json
 
     try:
-        moved = json.loads(entry.detail)
+        moved = json.loads(detail)
         return f"{moved.get('grid', '')}: {moved.get('from_name') or '-'} -> {moved.get('to_name') or '-'}"
     except (ValueError, AttributeError):
-        return entry.detail
+        return detail

@@ -22,6 +22,14 @@ from gridtui.domain.privacy import mask_phone
 from gridtui.errors import GridError, ValidationError
 from gridtui.i18n import pick, t
 
+__all__ = [
+    "PROJECTS", "PROVIDER_KINDS", "RESOURCE_FIELDS", "UNIT_FIELDS", "UNIT_KINDS",
+    "add_cobuilding_unit", "add_project", "add_resource", "add_unit", "end_resource", "end_unit",
+    "find_item", "find_resource", "find_unit", "list_cobuilding_units", "list_resources",
+    "list_units", "match_unit", "project_key", "project_label", "provider_of_unit",
+    "sign_agreement", "unit_kind", "update_resource", "update_unit", "upsert_unit",
+]
+
 PROVIDER_KINDS = ("organization", "business", "volunteer", "social_org")
 PROJECTS = ("public_lecture", "fire_safety", "policy_talk", "environment_cleanup", "first_aid", "culture_show")
 """The usual co-building projects; an office may record others as free text."""

@@ -30,6 +30,11 @@ from gridtui.core.models import (
 from gridtui.core.validate import fold
 from gridtui.errors import GridError
 
+__all__ = [
+    "CREATED", "PERSON_FIELDS", "RESIDENT_FIELDS", "Roster", "address_of",
+    "buildings_without_grid",
+]
+
 RESIDENT_FIELDS = ("household", "name", "id_number", "phone", "sex", "birth_date", "relation", "is_head",
                    "party_member", "note")
 PERSON_FIELDS = ("name", "id_number", "phone", "sex", "birth_date", "relation", "note")

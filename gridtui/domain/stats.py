@@ -31,8 +31,11 @@ from gridtui.core.models import (
     Team,
     Visit,
     Volunteer,
+    live,
 )
 from gridtui.domain.campaigns import campaigns, coverage, form
+
+__all__ = ["CATALOG_COUNTS", "LIVE_COUNTS", "stats"]
 
 LIVE_COUNTS = {
     "compounds": (Compound, None),
@@ -58,7 +61,7 @@ CATALOG_COUNTS = {
 
 
 def _live(model, condition=None) -> int:
-    query = model.select().where(model.deleted == False)  # noqa: E712
+    query = model.select().where(live(model))
     if condition is not None:
         query = query.where(condition)
     return query.count()
@@ -89,7 +92,7 @@ def _grouped(model, column, keys) -> dict[str, int]:
     counts = dict.fromkeys(keys, 0)
     query = (
         model.select(column.alias("key"), fn.COUNT(model.id).alias("n"))
-        .where(model.deleted == False)  # noqa: E712
+        .where(live(model))
         .group_by(column)
         .tuples()
     )

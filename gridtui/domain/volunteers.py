@@ -42,6 +42,17 @@ from gridtui.domain.privacy import mask_id, mask_phone, record_reveal
 from gridtui.errors import GridError, ValidationError
 from gridtui.i18n import pick
 
+__all__ = [
+    "ACTIVE_NEED", "EDITABLE", "KINDS", "OPEN_ASSIGNMENTS", "assignments_of_volunteer",
+    "check_hours", "count_volunteers", "create_team", "current", "edit_volunteer", "end_pairing",
+    "end_team", "end_volunteer", "ensure_teams", "find_pairing", "find_volunteer", "get_volunteer",
+    "hours_by_team", "hours_by_volunteer", "list_pairings", "list_teams", "list_volunteers",
+    "log_service", "match_team", "open_load", "pair", "pairings_of_household",
+    "pairings_of_volunteer", "register_volunteer", "resolve_team", "reveal", "running_assignments",
+    "set_availability", "set_skills", "team_skills", "update_team", "update_volunteer",
+    "upsert_volunteer", "volunteer_detail",
+]
+
 KINDS = ("resident", "in_service_party", "party_volunteer", "unit_staff")
 ACTIVE_NEED = ("open", "assigned", "in_progress")
 EDITABLE = ("name", "phone", "id_number", "kind", "work_unit", "organization", "team", "available",

@@ -157,7 +157,8 @@ def _tokens(text: str) -> list[Token]:
     """XPath's lexing rule: after an operand, ``and or div mod`` and ``*`` are operators."""
     tokens: list[Token] = []
     for found in _TOKEN.finditer(text):
-        kind = found.lastgroup if found.lastgroup != "refname" else "ref"
+        kind = found.lastgroup or ""
+        kind = kind if kind != "refname" else "ref"
         position = found.start() + 1
         value = found.group()
         if kind == "space":

@@ -82,7 +82,7 @@ class Problem:
     group ``name`` (or a choice list), the ``column`` and, in an expression, the ``position``."""
 
     key: str
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
     name: str = ""
     column: str = ""
     position: int = 0
@@ -236,7 +236,8 @@ class Form:
     def _check(self, groups: list[Group]) -> list[Problem]:
         problems: list[Problem] = []
         seen: set[str] = set()
-        for part in [*groups, *self.items]:
+        parts: list[Group | Item] = [*groups, *self.items]
+        for part in parts:
             if not NAME.match(part.name):
                 problems.append(Problem("forms.check.bad_name", {"name": part.name}, part.name, "name"))
             elif part.name in seen:
@@ -261,8 +262,8 @@ class Form:
     def _check_item(self, item: Item) -> list[Problem]:
         problems: list[Problem] = []
 
-        def say(key: str, column: str, **params: Any) -> None:
-            problems.append(Problem(key, {"name": item.name, **params}, item.name, column))
+        def say(key: str, where: str, **params: Any) -> None:
+            problems.append(Problem(key, {"name": item.name, **params}, item.name, where))
 
         if item.type not in ITEM_TYPES:
             say("forms.check.unsupported_type", "type", type=item.type)
@@ -339,7 +340,7 @@ class Form:
         """What a node's relevance or value is computed from: its relevant and calculation
         references, and the group it sits in."""
         part = self.by_name.get(name) or self.groups[name]
-        inputs = set()
+        inputs: set[str] = set()
         for column in ("relevant", "calculation"):
             found = self.expressions.get((name, column))
             if found is not None:
@@ -543,7 +544,7 @@ class FormState:
         self.relevant: dict[str, bool] = {}
         self.required: dict[str, bool] = {}
         self.calculated: dict[str, Value] = {}
-        self.offered: dict[str, tuple] = {}
+        self.offered: dict[str, tuple[Any, ...]] = {}
         for node in form.order:
             self._evaluate(node)
 
@@ -564,7 +565,7 @@ class FormState:
         form = self.form
         group = form.groups.get(node)
         item = form.by_name.get(node)
-        parent = group.parent if group is not None else item.group
+        parent = group.parent if group is not None else item.group if item is not None else ""
         relevant = self.relevant.get(parent, True) if parent else True
         rule = form.expressions.get((node, "relevant"))
         if relevant and rule is not None:
@@ -614,7 +615,7 @@ class FormState:
                 changed.append(node)
         return changed
 
-    def choices(self, item: Item) -> tuple:
+    def choices(self, item: Item) -> tuple[Any, ...]:
         """The choices offered now: all of the list, or those its choice_filter lets through."""
         if item.name in self.offered:
             return self.offered[item.name]

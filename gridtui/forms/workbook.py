@@ -29,7 +29,7 @@ def _header(column: str, lang: str | None) -> str:
 
 
 def _cell(part: Item | Group, column: str, lang: str | None) -> Any:
-    value = getattr(part, column, "")
+    value: Any = getattr(part, column, "")
     if lang:
         return (value or {}).get(lang) or None
     return value or None
@@ -43,7 +43,7 @@ def _survey_rows(form: Form) -> list[list[Any]]:
     def group_row(kind: str, group: Group | None) -> list[Any]:
         if group is None:
             return [kind] + [None] * (len(SURVEY) - 1)
-        row = [kind, group.name]
+        row: list[Any] = [kind, group.name]
         for column, lang in SURVEY[2:]:
             row.append(_cell(group, column, lang) if column in ("label", "relevant") else None)
         return row

@@ -80,7 +80,7 @@ def read_workbook(path: str | Path) -> Form:
 # -- reading -----------------------------------------------------------------------------------------
 
 
-def _read(path: Path):
+def _read(path: Path) -> Any:
     from pyxform.errors import PyXFormError, PyXFormReadError
     from pyxform.xls2json_backends import get_xlsform
 
@@ -102,12 +102,13 @@ def _read(path: Path):
     return raw
 
 
-def _pyxform_json(raw, path: Path) -> dict[str, Any]:
+def _pyxform_json(raw: Any, path: Path) -> dict[str, Any]:
     from pyxform.errors import PyXFormError
     from pyxform.xls2json import workbook_to_json
 
     try:
-        return workbook_to_json(workbook_dict=raw, form_name="data", fallback_form_name=path.stem, warnings=[])
+        found: dict[str, Any] = workbook_to_json(workbook_dict=raw, form_name="data", fallback_form_name=path.stem, warnings=[])
+        return found
     except PyXFormError as exc:
         message = str(exc).strip()
         row = re.search(r"\[row\s*:\s*(\d+)\]", message)
@@ -124,7 +125,7 @@ class _Rows:
     """The sheets as rows, with their Excel row numbers: what is checked here, and where a
     problem the form finds later (by item name) is on the sheet."""
 
-    def __init__(self, raw) -> None:
+    def __init__(self, raw: Any) -> None:
         self.survey: list[dict[str, str]] = list(raw.survey or [])
         self.choices: list[dict[str, str]] = list(raw.choices or [])
         self.settings: dict[str, str] = dict((raw.settings or [{}])[0]) if raw.settings else {}
@@ -333,8 +334,8 @@ def _with(problem: Problem, **changes: Any) -> Problem:
 def _definition(parsed: dict[str, Any], rows: _Rows) -> dict[str, Any]:
     """gridtui's definition from pyxform's parse (the golden tests pin the shape read here)."""
     default = language_of(str(parsed.get("default_language") or "")) or ""
-    groups: list[dict] = []
-    items: list[dict] = []
+    groups: list[dict[str, Any]] = []
+    items: list[dict[str, Any]] = []
     _walk(parsed.get("children") or [], "", default, groups, items)
     choices = {
         name: [_choice(c, default) for c in found]
@@ -348,7 +349,8 @@ def _definition(parsed: dict[str, Any], rows: _Rows) -> dict[str, Any]:
     }
 
 
-def _walk(children: list[dict], group: str, default: str, groups: list[dict], items: list[dict]) -> None:
+def _walk(children: list[dict[str, Any]], group: str, default: str, groups: list[dict[str, Any]],
+          items: list[dict[str, Any]]) -> None:
     for child in children:
         kind = child.get("type")
         if kind == "group":
@@ -361,7 +363,7 @@ def _walk(children: list[dict], group: str, default: str, groups: list[dict], it
         items.append(_item(child, group, default))
 
 
-def _item(child: dict, group: str, default: str) -> dict:
+def _item(child: dict[str, Any], group: str, default: str) -> dict[str, Any]:
     kind = child.get("type", "")
     item: dict[str, Any] = {
         "name": child.get("name", ""), "type": PYXFORM_SELECTS.get(kind, PLAIN_TYPES.get(kind, kind)),
@@ -384,7 +386,7 @@ def _item(child: dict, group: str, default: str) -> dict:
     return item
 
 
-def _choice(choice: dict, default: str) -> dict:
+def _choice(choice: dict[str, Any], default: str) -> dict[str, Any]:
     extra = {k: str(v) for k, v in choice.items() if k not in ("name", "label", "media") and v is not None}
     return {"name": str(choice.get("name", "")), "label": _labels(choice.get("label"), default), "extra": extra}
 

@@ -130,7 +130,7 @@ def resolve_campaign(name: str) -> Campaign:
 def _campaigns(filters: Filters) -> list[Campaign]:
     if filters.campaigns is not None:
         return filters.campaigns
-    found = list(Campaign.select().where(live(Campaign) & (Campaign.active == True))  # noqa: E712
+    found = list(Campaign.select().where(live(Campaign) & (Campaign.active))
                  .order_by(Campaign.starts, Campaign.name))
     if not found:
         raise GridError("office.no_active_campaign")
@@ -172,7 +172,7 @@ def registers(filters: Filters) -> list[Sheet]:
     ).where(RegisterEntry.resident.is_null()).dicts())
     heads = {
         r["household"]: r for r in Resident.select(Resident.household, *person)
-        .where(live(Resident) & (Resident.is_head == True)  # noqa: E712
+        .where(live(Resident) & (Resident.is_head)
                & Resident.household.in_({r["household_id"] for r in by_household}))
         .order_by(Resident.id.desc()).dicts()
     }
@@ -333,7 +333,7 @@ def _households(ids: set[str] | None = None, grid: Grid | None = None) -> dict[s
         query = query.where(Building.grid == grid.id)
     rows = {r["id"]: r for r in query.dicts() if ids is None or r["id"] in ids}
     for hid, name, phone in (Resident.select(Resident.household, Resident.name, Resident.phone)
-                             .where(live(Resident) & (Resident.is_head == True))  # noqa: E712
+                             .where(live(Resident) & (Resident.is_head))
                              .order_by(Resident.id.desc()).tuples()):
         if hid in rows:
             rows[hid]["head"], rows[hid]["phone"] = name, phone

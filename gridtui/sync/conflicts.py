@@ -15,7 +15,7 @@ from peewee import BooleanField, FloatField, IntegerField, fn
 
 from gridtui.core import hlc, store
 from gridtui.core.db import meta_get
-from gridtui.core.models import SYNCED_BY_TABLE, Conflict, Household, Resident
+from gridtui.core.models import SYNCED_BY_TABLE, Conflict, Household, Resident, live
 from gridtui.domain.privacy import mask_id, mask_phone
 from gridtui.errors import GridError
 
@@ -63,7 +63,7 @@ def describe(conflict: Conflict) -> dict[str, Any]:
 
 
 def open_conflicts(include_resolved: bool = False) -> list[dict[str, Any]]:
-    query = Conflict.select().where(Conflict.deleted == False)  # noqa: E712
+    query = Conflict.select().where(live(Conflict))
     if not include_resolved:
         query = query.where(Conflict.status == "open")
     return [describe(c) for c in query.order_by(Conflict.stamp, Conflict.id)]
@@ -71,15 +71,15 @@ def open_conflicts(include_resolved: bool = False) -> list[dict[str, Any]]:
 
 def duplicates() -> list[dict[str, Any]]:
     """Live residents sharing one ID number (two laptops registered the same person offline)."""
-    live = (Resident.deleted == False) & (Resident.id_number != "")  # noqa: E712
+    known = live(Resident) & (Resident.id_number != "")
     shared = (
-        Resident.select(Resident.id_number).where(live)
+        Resident.select(Resident.id_number).where(known)
         .group_by(Resident.id_number).having(fn.COUNT(Resident.id) > 1)
     )
     rows = (
         Resident.select(Resident.id, Resident.name, Resident.id_number, Household.address)
         .join(Household)
-        .where(live & Resident.id_number.in_(shared))
+        .where(known & Resident.id_number.in_(shared))
         .order_by(Resident.id_number, Resident.id)
         .tuples()
     )

@@ -304,10 +304,10 @@ def set_role(name: str, role: str) -> Device:
 
 def find_peer(name: str) -> Device:
     """A peer by id or by name (a name shared by two devices must be given as an id)."""
-    found = Device.get_or_none((Device.id == name) & (Device.is_self == False))  # noqa: E712
+    found = Device.get_or_none((Device.id == name) & (~Device.is_self))
     if found is not None:
         return found
-    named = list(Device.select().where((Device.name == name) & (Device.is_self == False)))  # noqa: E712
+    named = list(Device.select().where((Device.name == name) & (~Device.is_self)))
     if not named:
         raise GridError("sync.unknown_device", name=name)
     if len(named) > 1:

@@ -123,13 +123,13 @@ class WorkerCut:
             elif old is not None and old[n]:
                 continue
             if blanks or links:
-                row = list(row)
+                values = list(row)
                 for at in blanks:
-                    row[at] = ""
+                    values[at] = ""
                 for at, parent in links:
-                    if row[at] is not None and not self.keeps(self.places.of_ids(parent).get(row[at])):
-                        row[at] = None
-                row = tuple(row)
+                    if values[at] is not None and not self.keeps(self.places.of_ids(parent).get(values[at])):
+                        values[at] = None
+                row = tuple(values)
             kept.append(row)
         return kept
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from gridtui.core import store, stored
+from gridtui.core.db import bulk_cache
 from gridtui.core.models import (
     SYNCED_BY_TABLE,
     SYNCED_MODELS,
@@ -182,7 +183,7 @@ def _apply(sources: list, dry_run: bool, progress: Callable[[int, str], None], n
     """Merge the sources in one write transaction; a dry run rolls it back (same work, same
     counts, nothing written)."""
     try:
-        with _references_checked(), store.transaction():
+        with _references_checked(), bulk_cache(), store.transaction():
             if before is not None:
                 before()
             summary = merge.Merge(sources, now_ms).run(progress)

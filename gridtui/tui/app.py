@@ -16,10 +16,12 @@ The factory is called with no arguments and returns a ``Screen``; it reaches the
 Start-up
 --------
 Home is the default screen and is drawn at once; its data comes from a thread worker
-(:func:`db_work`) that opens the database on first use (:meth:`GridApp.ensure_db`) and posts a
+(:func:`gridtui.tui.workers.db_work`) that opens the database on first use (:meth:`GridApp.ensure_db`) and posts a
 typed message back. Nothing heavy is imported here: domain modules (peewee) are imported inside
 the workers, pypinyin only when a name is written. Each worker closes its thread's connection
-when it ends, so no page cache outlives the read it served.
+when it ends, so no page cache outlives the read it served; a screen that reads the same pages
+again at every key (search) reads them on a thread of its own instead, whose connection lives
+as long as the screen (:class:`gridtui.tui.workers.DbLane`).
 """
 
 from __future__ import annotations
@@ -30,14 +32,15 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
-from functools import partial, wraps
+from functools import partial
 from importlib import import_module
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from textual import events, work
+from textual import events
 from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.reactive import reactive
@@ -47,6 +50,7 @@ from gridtui import config
 from gridtui.errors import GridError
 from gridtui.i18n import t
 from gridtui.tui.keys import bind, translate
+from gridtui.tui.messages import WritesStored, WriteStored
 from gridtui.tui.typeahead import TypeAhead
 from gridtui.tui.writes import Writes
 
@@ -71,51 +75,8 @@ FOOTER_NAV = {"search", "campaigns", "needs", "sync"}
 """The screens a grid worker reaches for all day keep their key in the footer; the office's
 screens (dashboard, reports, residents, volunteers...) are one `?` or ctrl+p away."""
 
-F = TypeVar("F", bound=Callable[..., Any])
-
 IDLE_CHECK = 15.0
 """Seconds between looks at how long the keyboard has been idle (for the idle lock)."""
-
-
-def db_work(method: F | None = None, *, exclusive: bool = True, group: str = "db", load: bool = False,
-            open_first: bool = True) -> Any:
-    """A thread worker that opens the database first and reports a failure as a notice.
-
-    A GridError becomes its one sentence; anything else is a short generic sentence (and kept
-    in ``app.errors`` for tests): no traceback reaches the screen. A screen's ``load`` (what its
-    keys act on: the rows of a list, the household at the door) holds the keys typed meanwhile
-    until it has been shown (:mod:`gridtui.tui.typeahead`).
-    """
-
-    def decorate(fn: F) -> F:
-        @wraps(fn)
-        def run(self, *args, **kwargs):
-            app = self.app
-            try:
-                if open_first:  # the unlock screen's worker opens it itself, with the key
-                    app.ensure_db()
-                return fn(self, *args, **kwargs)
-            except Exception as exc:  # noqa: BLE001 - shown to the user as one sentence
-                app.report(exc)
-                return None
-            finally:
-                from gridtui.core.db import close_database
-
-                close_database()  # the worker's thread ends: free its connection and page cache
-
-        start = work(thread=True, exclusive=exclusive, group=group, exit_on_error=False)(run)
-        if not load:
-            return start
-
-        @wraps(fn)
-        def start_load(self, *args, **kwargs):
-            worker = start(self, *args, **kwargs)
-            self.app.typeahead.hold(worker)
-            return worker
-
-        return start_load  # type: ignore[return-value]
-
-    return decorate(method) if method is not None else decorate
 
 
 class ScreenActions(Provider):
@@ -143,13 +104,13 @@ class ScreenActions(Provider):
                 yield Hit(score, matcher.highlight(label), command, help=help_text)
 
 
-def freeze_startup_objects() -> None:
-    """Move what the imports made (Textual, Rich, our modules: tens of thousands of objects that
-    live as long as the process) out of the garbage collector's reach, once per process.
+OPENING_IMPORTS = ("sqlcipher3.dbapi2", "gridtui.core.db", "gridtui.domain.visits", "gridtui.domain.needs",
+                   "gridtui.domain.businesses")
+"""What opening an encrypted database and home's first read import (:meth:`GridApp.unlock`)."""
 
-    Otherwise the first full collection lands while home is being drawn and scans them all
-    (~20 ms of a ~230 ms start); afterwards collections only look at objects made since.
-    """
+
+def freeze_startup_objects() -> None:
+    """Keep the imports' long-lived objects out of the collector's scans (README: the cold start)."""
     if not gc.get_freeze_count():
         gc.freeze()
 
@@ -249,9 +210,6 @@ class GridApp(App):
             self.set_reactive(GridApp.campaign_id, campaigns.active_campaign_id() or "")
             self._db_ready = True
 
-    def _in_thread(self) -> bool:
-        return threading.get_ident() != self._thread_id
-
     def get_default_screen(self) -> Screen:
         """Home is the first screen itself: no blank screen is drawn before it."""
         from gridtui.tui.screens.home import HomeScreen
@@ -277,10 +235,18 @@ class GridApp(App):
 
     # -- encryption at rest -------------------------------------------------------------------
     def unlock(self, passphrase: str) -> None:
-        """Open the encrypted database with ``passphrase`` (in a worker: stretching takes time)."""
+        """Open the encrypted database with ``passphrase`` (in a worker: stretching takes time).
+
+        The stretch lets go of the GIL, so it runs on a thread of its own while this one imports
+        what opening the database and home's first read need (~40 ms that would otherwise
+        follow it)."""
         from gridtui.core import unlock
 
-        self.cipher = unlock.key_for(self.db_path, passphrase)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridtui-stretch") as side:
+            stretched = side.submit(unlock.key_for, self.db_path, passphrase)
+            for module in OPENING_IMPORTS:
+                import_module(module)
+            self.cipher = stretched.result()
         try:
             self.ensure_db()
         except Exception:
@@ -330,10 +296,7 @@ class GridApp(App):
             self.errors.append(exc)
             self.log.error(repr(exc))
             message = t("tui.app.unexpected", detail=type(exc).__name__)
-        if self._in_thread():
-            self.call_from_thread(self.notify, message, severity="error")
-        else:
-            self.notify(message, severity="error")
+        self.notify(message, severity="error")  # Textual's notify is safe from any thread
 
     def _database_trouble(self, exc: Exception) -> GridError | None:
         peewee = sys.modules.get("peewee")
@@ -351,6 +314,12 @@ class GridApp(App):
             self.notify(t("tui.writes.quit_waits", count=self.writes.waiting), severity="warning", timeout=10)
             return
         await super().action_quit()
+
+    def on_write_stored(self, message: WriteStored) -> None:
+        message.shown(message.result)
+
+    def on_writes_stored(self, _message: WritesStored) -> None:
+        self.writes.all_saved()
 
     def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:
         """Notices carry names and typed text, never markup: ``[`` in a name must not break them."""

@@ -96,13 +96,14 @@ def quick(app) -> dict[str, Any] | None:
         try:
             run = lambda sql, params: conn.execute(sql, params).fetchall()  # noqa: E731
             campaign_id = coverage.active_campaign(run)
-            grids = coverage.grids(run, app.settings.my_grids or None)
+            held = coverage.held_grids(run, app.settings.my_grids)
+            grids = coverage.grids(run, held or None)
             label, by_code = "", {}
             info = coverage.campaign_words(run, campaign_id) if campaign_id else None
             if info is not None:
                 label = pick(info.name, info.name_en)
                 by_code = {row["grid"]: row for row in coverage.coverage(run, info, today)}
-            mine = [g[0] for g in grids] if app.settings.my_grids else None
+            mine = [g[0] for g in grids] if held else None
             due = coverage.due_today(run, today=today, grid_ids=mine, limit=8)
         finally:
             conn.close()

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from gridtui.i18n import t
+from gridtui.tui.messages import WritesStored, WriteStored
 
 if TYPE_CHECKING:
     from gridtui.tui.app import GridApp
@@ -31,7 +32,8 @@ BRIEF_WAIT_MS = 50
 class Write:
     run: Callable[[], Any]
     shown: Callable[[Any], None] | None
-    """Called on the UI thread with ``run``'s result once it is stored."""
+    """Called on the UI thread with ``run``'s result once it is stored (from the queue, through
+    a :class:`~gridtui.tui.messages.WriteStored` message)."""
 
 
 class Writes:
@@ -103,19 +105,13 @@ class Writes:
                 with self._lock:
                     self.queue.popleft()
                 if write.shown is not None and not isinstance(result, Exception):
-                    self._on_screen(write.shown, result)
-            self._on_screen(self._all_saved)
+                    self.app.post_message(WriteStored(write.shown, result))  # shown on the UI thread
+            self.app.post_message(WritesStored())
         finally:
             close_database()
 
-    def _on_screen(self, callback: Callable[..., None], *args: Any) -> None:
-        if self.app.is_running:
-            try:
-                self.app.call_from_thread(callback, *args)
-            except RuntimeError:  # the app closed meanwhile: the rows are stored all the same
-                pass
-
-    def _all_saved(self) -> None:
+    def all_saved(self) -> None:
+        """The queue is empty: say so, and quit if ctrl+q waited for it."""
         self.app.notify(t("tui.writes.saved"), timeout=4)
         if self.app.quitting:
             self.app.exit()

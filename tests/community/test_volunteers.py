@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from gridtui.core.db import close_database, open_database
-from gridtui.core.models import Assignment, Need, Pairing, Volunteer, VolunteerSkill
+from gridtui.core.models import Assignment, Need, Pairing, Volunteer, VolunteerSkill, live
 
 from .conftest import PEOPLE, content, ident, sha256, write_xlsx
 
@@ -78,7 +78,7 @@ def test_an_english_csv_updates_what_changed(run, community, tmp_path):
     open_database(community)
     qian = Volunteer.get(Volunteer.name == "钱志愿")
     assert qian.availability == "weekends" and qian.note == "会修水管"  # a column the file lacks is left alone
-    assert len(VolunteerSkill.select().where((VolunteerSkill.volunteer == qian.id) & (VolunteerSkill.deleted == False))) == 2  # noqa: E712
+    assert len(VolunteerSkill.select().where((VolunteerSkill.volunteer == qian.id) & (live(VolunteerSkill)))) == 2
     close_database()
 
 

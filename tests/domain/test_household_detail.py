@@ -9,7 +9,7 @@ import pytest
 
 from gridtui import i18n
 from gridtui.core.db import self_device
-from gridtui.core.models import AuditLog, RegisterEntry, Resident
+from gridtui.core.models import AuditLog, RegisterEntry, Resident, live
 from gridtui.domain import campaigns, households, visits, walk
 from gridtui.domain.households import age
 from gridtui.errors import GridError, ValidationError
@@ -91,7 +91,7 @@ def test_update_resident_returns_changed_fields_and_keeps_one_head(street):
     heads = [r.name for r in households.detail(street["h102"]).residents if r.is_head]
     assert heads == ["周美"]
     assert {r.relation for r in Resident.select().where(Resident.household == street["h102"],
-                                                         Resident.is_head == True)} == {"head"}  # noqa: E712
+                                                         Resident.is_head)} == {"head"}
     assert Resident.select().where(Resident.household == street["h102"], Resident.relation == "head").count() == 1
     # the relation alone makes a head, too, and still only one
     newcomer = households.add_resident(street["h102"], name="周小", relation="head")
@@ -108,7 +108,7 @@ def test_remove_resident_is_a_tombstone_with_their_registers(street, db_path):
     households.remove_resident(street["zhang"])
     assert ("张爱琴", 1) in resident_rows(db_path)
     assert households.detail(street["h101"]).residents == ()
-    assert not RegisterEntry.select().where(RegisterEntry.deleted == False, RegisterEntry.resident == street["zhang"]).exists()  # noqa: E712
+    assert not RegisterEntry.select().where(live(RegisterEntry), RegisterEntry.resident == street["zhang"]).exists()
     with pytest.raises(GridError):
         households.update_resident(street["zhang"], name="张爱芹")
 
@@ -116,12 +116,12 @@ def test_remove_resident_is_a_tombstone_with_their_registers(street, db_path):
 def test_set_register_on_and_off_is_idempotent(street):
     households.set_register("party_registered", resident_id=street["zhao"], on=True)
     households.set_register("party_registered", resident_id=street["zhao"], on=True)
-    live = RegisterEntry.select().where(RegisterEntry.deleted == False, RegisterEntry.kind == "party_registered")  # noqa: E712
-    assert live.count() == 1
+    party = RegisterEntry.select().where(live(RegisterEntry), RegisterEntry.kind == "party_registered")
+    assert party.count() == 1
     assert "party" in {f for r in walk.HOUSEHOLDS.page(street["campaign"]) if r.household_id == street["hb1"] for f in r.flags}
     households.set_register("party_registered", resident_id=street["zhao"], on=False)
     households.set_register("party_registered", resident_id=street["zhao"], on=False)
-    assert live.count() == 0
+    assert party.count() == 0
     households.set_register("subsistence", household_id=street["hb1"], on=True)
     assert [r.kind for r in households.detail(street["hb1"]).registers] == ["subsistence"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gridtui.core import store
-from gridtui.core.models import Household, Resident
+from gridtui.core.models import Household, Resident, live
 from gridtui.domain import households
 from gridtui.domain.search import search
 
@@ -92,7 +92,7 @@ def test_tombstoned_and_moved_out_are_not_found(street):
 
 
 def test_limit_and_deterministic_order(demo_db):
-    common = Resident.select().where(Resident.deleted == False).first()  # noqa: E712
+    common = Resident.select().where(live(Resident)).first()
     surname = common.name[0]
     first = search(surname, limit=10)
     assert len(first) == 10
@@ -102,7 +102,7 @@ def test_limit_and_deterministic_order(demo_db):
 
 
 def test_demo_resident_found_every_way(demo_db):
-    person = Resident.select().where((Resident.phone != "") & (Resident.deleted == False)).first()  # noqa: E712
+    person = Resident.select().where((Resident.phone != "") & (live(Resident))).first()
     home = Household.get_by_id(person.household_id)
     for query in (person.name, person.name_pinyin, person.name_initials, person.phone[-4:], person.id_number[-6:]):
         assert person.id in [h.resident_id for h in search(query, limit=200)], query

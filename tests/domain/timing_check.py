@@ -4,7 +4,7 @@
     .venv/bin/python tests/domain/timing_check.py /tmp/full.db
 
 Prints the median and worst of several runs in ms. Writes go to a copy of the database.
-Budgets (DESIGN.md): a walk-list page well under 50 ms, search <= 15 ms per keystroke.
+Budgets (docs/design.md): a walk-list page well under 50 ms, search <= 15 ms per keystroke.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from gridtui.core.db import close_database, open_database
-from gridtui.core.models import Household, Resident
+from gridtui.core.models import Household, Resident, live
 from gridtui.domain import campaigns, households, visits, walk
 from gridtui.domain.search import search
 
@@ -54,7 +54,7 @@ def main(path: str) -> None:
         timed("coverage", lambda: campaigns.coverage(cid))
     timed("revisits_due (first 50)", lambda: walk.HOUSEHOLDS.revisits_due(limit=50))
 
-    person = Resident.select().where(Resident.phone != "", Resident.deleted == False).offset(700).first()  # noqa: E712
+    person = Resident.select().where(Resident.phone != "", live(Resident)).offset(700).first()
     home = Household.get_by_id(person.household_id)
     queries = {
         "name": person.name, "name part": person.name[1:], "full pinyin": person.name_pinyin,

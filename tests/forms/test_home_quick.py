@@ -74,3 +74,26 @@ def test_home_shows_its_figures_before_the_models_are_loaded(demo_copy, tmp_path
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found == {"peewee_before_figures": False, "rows": found["rows"], "errors": 0} and found["rows"] > 0
+
+
+def test_a_laptop_given_a_grid_shows_that_grid_from_the_first_frame(demo_copy):
+    """No ``my_grids`` setting: the grids given to this laptop (``grid worker``) are its grids in
+    the quick figures as in the full read, not every grid for a moment."""
+    from gridtui.core.models import Device
+    from gridtui.domain import places
+
+    db = demo_copy(seed=3)
+    open_database(db)
+    try:
+        places.add_grid("99", "第99网格")
+        places.set_grid_worker("99", Device.get(Device.is_self).id)
+    finally:
+        close_database()
+    quick = home_cache.quick(App(db))
+    open_database(db)
+    try:
+        full = load_home(App(db, quick["campaign_id"]))
+    finally:
+        close_database()
+    assert [g[1] for g in quick["grids"]] == [g.code for g in full.grids] == ["99"]
+    assert quick["revisits"] == full.revisits == []

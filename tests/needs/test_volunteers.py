@@ -49,7 +49,7 @@ def test_skills_are_need_items_and_can_change(town):
     vid = volunteers.register_volunteer("孙", skills=["home_environment.plumbing", "home_environment.lighting"])
     volunteers.set_skills(vid, ["home_environment.lighting", "daily_living.meal_delivery"])
     assert volunteers.volunteer_detail(vid)["skills"] == ["daily_living.meal_delivery", "home_environment.lighting"]
-    assert VolunteerSkill.select().where(VolunteerSkill.deleted == True).count() == 1  # noqa: E712
+    assert VolunteerSkill.select().where(VolunteerSkill.deleted).count() == 1
     with pytest.raises(GridError):
         volunteers.set_skills(vid, ["not.an_item"])
 

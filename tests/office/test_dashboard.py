@@ -14,7 +14,7 @@ SINCE = TODAY - timedelta(days=83)
 
 
 def live(model):
-    return model.select().where(model.deleted == False)  # noqa: E712
+    return model.select().where(~model.deleted)
 
 
 def test_dashboard_numbers_match_the_tables(office_db):

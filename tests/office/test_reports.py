@@ -44,11 +44,11 @@ MASKED_PHONE = re.compile(r"^1\d\d\*{4}\d{4}$")
 
 
 def live(model):
-    return model.select().where(model.deleted == False)  # noqa: E712
+    return model.select().where(~model.deleted)
 
 
 def active_campaigns():
-    return list(live(Campaign).where(Campaign.active == True).order_by(Campaign.starts, Campaign.name))  # noqa: E712
+    return list(live(Campaign).where(Campaign.active).order_by(Campaign.starts, Campaign.name))
 
 
 def expected_registers() -> dict[str, int]:
@@ -57,10 +57,10 @@ def expected_registers() -> dict[str, int]:
     for kind in RegisterKind.select():
         on_resident = (live(RegisterEntry).join(Resident, on=(RegisterEntry.resident == Resident.id))
                        .join(Household, on=(Resident.household == Household.id))
-                       .where((RegisterEntry.kind == kind.key) & (Resident.deleted == False) & (Household.deleted == False))  # noqa: E712
+                       .where((RegisterEntry.kind == kind.key) & (~Resident.deleted) & (~Household.deleted))
                        .count())
         on_household = (live(RegisterEntry).join(Household, on=(RegisterEntry.household == Household.id))
-                        .where((RegisterEntry.kind == kind.key) & RegisterEntry.resident.is_null() & (Household.deleted == False))  # noqa: E712
+                        .where((RegisterEntry.kind == kind.key) & RegisterEntry.resident.is_null() & (~Household.deleted))
                         .count())
         counts[pick(kind.zh, kind.en)] = on_resident + on_household
     return counts
@@ -88,7 +88,7 @@ def expected_counts(kind: str) -> dict[str, int]:
         else:  # buildings that hold at least one active household
             n = (Household.select(fn.COUNT(Household.building.distinct()))
                  .join(Building, on=(Household.building == Building.id))
-                 .where((Household.deleted == False) & (Household.status == "active") & (Building.deleted == False))  # noqa: E712
+                 .where((~Household.deleted) & (Household.status == "active") & (~Building.deleted))
                  .scalar())
         out[pick(c.name, c.name_en)[:31]] = n
     return out

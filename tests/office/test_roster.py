@@ -15,7 +15,7 @@ from stdnum.cn import ric
 from gridtui import i18n
 from gridtui.core import store, validate
 from gridtui.core.db import close_database, open_database
-from gridtui.core.models import Building, Compound, Household, RegisterEntry, Resident
+from gridtui.core.models import Building, Compound, Household, RegisterEntry, Resident, live
 from gridtui.errors import ValidationError
 from gridtui.io.roster import find_header, import_roster
 
@@ -72,8 +72,8 @@ EXPECTED_CREATED = {"compounds": 1, "buildings": 1, "households": 2, "residents"
 
 
 def fixtures_from_db() -> tuple[Household, Resident]:
-    existing = Household.select().where(Household.deleted == False).order_by(Household.id).first()  # noqa: E712
-    known = (Resident.select().where((Resident.deleted == False) & (Resident.id_number != "")  # noqa: E712
+    existing = Household.select().where(live(Household)).order_by(Household.id).first()
+    known = (Resident.select().where((live(Resident)) & (Resident.id_number != "")
                                      & (Resident.household != existing.id)).order_by(Resident.id).first())
     return existing, known
 

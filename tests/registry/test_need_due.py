@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from gridtui.core.db import close_database, open_database
-from gridtui.core.models import Household, Need
+from gridtui.core.models import Household, Need, live
 from gridtui.domain import needs
 from gridtui.tui.screens.dialogs import NeedDialog
 
@@ -16,7 +16,7 @@ from .conftest import SIZE, settle
 def test_open_need_takes_the_callers_due_hours(demo_db):
     open_database(demo_db)
     try:
-        household = Household.select().where(Household.deleted == False).first()  # noqa: E712
+        household = Household.select().where(live(Household)).first()
         at = datetime(2026, 7, 14, 9, 0)
         mine = needs.open_need(household.id, "home_environment.plumbing", urgency="normal", at=at,
                                due_hours={"normal": 5})
@@ -33,7 +33,7 @@ async def test_need_dialog_uses_the_apps_own_config(make_app, tmp_path):
     app = make_app(lang="en", config_path=config)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        household = Household.select().where(Household.deleted == False).first()  # noqa: E712
+        household = Household.select().where(live(Household)).first()
         before = {n.id for n in Need.select(Need.id)}
         app.push_screen(NeedDialog(household.id, None))
         await settle(pilot)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from gridtui.core.db import close_database, open_database
-from gridtui.core.models import Building, Household, RegisterEntry, Resident
+from gridtui.core.models import Building, Household, RegisterEntry, Resident, live
 from gridtui.domain import households, visits
 from gridtui.errors import ValidationError
 from gridtui.tui.screens.household import HouseholdScreen
@@ -25,7 +25,7 @@ def opened(demo_db):
 
 def _present():
     return (Resident.select(Resident, Household, Building).join(Household).join(Building)
-            .where((Resident.deleted == False) & (Resident.status == "present")))  # noqa: E712
+            .where((live(Resident)) & (Resident.status == "present")))
 
 
 def test_pages_cover_every_present_resident_once_in_address_order(opened):
@@ -48,7 +48,7 @@ def test_pages_cover_every_present_resident_once_in_address_order(opened):
 def test_register_and_grid_filters(opened):
     alone = households.residents_page(0, 500, register="elderly_alone", today=TODAY)
     on_register = {e.resident_id for e in RegisterEntry.select().where(
-        (RegisterEntry.kind == "elderly_alone") & (RegisterEntry.deleted == False))}  # noqa: E712
+        (RegisterEntry.kind == "elderly_alone") & (live(RegisterEntry)))}
     assert alone and {r.id for r in alone} <= on_register
     assert all("elderly_alone" in r.registers for r in alone)
     # a household register lists every present resident of the households on it

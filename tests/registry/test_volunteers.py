@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from gridtui.core.models import Assignment, Pairing, ServiceLog, Volunteer
+from gridtui.core.models import Assignment, Pairing, ServiceLog, Volunteer, live
 from gridtui.domain import volunteers
 from gridtui.tui.screens.forms import FormDialog
 from gridtui.tui.screens.household import HouseholdScreen
@@ -16,8 +16,8 @@ from .conftest import SIZE, screen_text, settle
 
 
 def a_volunteer_with_pairings_and_assignments() -> str:
-    paired = {p.volunteer_id for p in Pairing.select().where(Pairing.deleted == False)}  # noqa: E712
-    busy = {a.volunteer_id for a in Assignment.select().where(Assignment.deleted == False)}  # noqa: E712
+    paired = {p.volunteer_id for p in Pairing.select().where(live(Pairing))}
+    busy = {a.volunteer_id for a in Assignment.select().where(live(Assignment))}
     return sorted(paired & busy)[0]
 
 

@@ -1,4 +1,4 @@
-"""Sync throughput against raw sqlite3 executemany (DESIGN.md section 5); not a test, a script.
+"""Sync throughput against raw sqlite3 executemany (docs/design.md §5); not a test, a script.
 
     .venv/bin/python tests/sync/bench_sync.py [SCALE]
 

@@ -47,7 +47,7 @@ BAD = {"floor": 999, "status": "demolished", "deleted": [1]}
 
 
 def live(model) -> list[str]:
-    return [r.id for r in model.select(model.id).where(model.deleted == False).order_by(model.id)]  # noqa: E712
+    return [r.id for r in model.select(model.id).where(~model.deleted).order_by(model.id)]
 
 
 def stored_row(model, row_id: str) -> dict:

@@ -15,6 +15,7 @@ from gridtui.core.models import (
     HeldRow,
     Household,
     Resident,
+    live,
 )
 from gridtui.domain import campaigns, places, walk
 from gridtui.sync import conflicts, transfer
@@ -146,7 +147,7 @@ def test_a_laptop_that_named_its_community_first_still_has_one_community(laptops
     send(w1, office, tmp_path)
     for laptop in (office, w1):
         laptop.become()
-        assert [c.name for c in Community.select().where(Community.deleted == False)] == ["湖光"]  # noqa: E712
+        assert [c.name for c in Community.select().where(live(Community))] == ["湖光"]
 
 
 def test_sequential_edits_are_not_conflicts(laptops, tmp_path):

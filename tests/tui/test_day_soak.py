@@ -20,7 +20,7 @@ from gridtui.tui.widgets.checklist import Checklist
 from .tui_helpers import SIZE, settle
 
 D2D = "door_to_door:"
-HOUSEHOLDS = 50
+HOUSEHOLDS = 100
 CHARACTERS = {"space": " ", "enter": "\r", "right_square_bracket": "]", "ctrl+s": None}
 
 ANSWERS = ("3", "enter", "space", "j", "j", "1", "j", "2", "j", "1")

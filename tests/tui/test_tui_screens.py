@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gridtui.core.models import Answer, AuditLog, Household, Need, Resident
+from gridtui.core.models import Answer, AuditLog, Household, Need, Resident, live
 from gridtui.domain import campaigns, walk
 from gridtui.domain.privacy import mask_id, mask_phone
 from gridtui.tui.screens.dialogs import NeedDialog
@@ -19,7 +19,7 @@ from .tui_helpers import SIZE, screen_text, settle, unvisited_households
 
 def a_resident_with_phone() -> Resident:
     """The head of a household not yet visited in the active campaign, with a phone."""
-    return (Resident.select().where((Resident.phone != "") & (Resident.deleted == False) & Resident.is_head  # noqa: E712
+    return (Resident.select().where((Resident.phone != "") & (live(Resident)) & Resident.is_head
                                     & Resident.household.in_(unvisited_households()))
             .order_by(Resident.id).first())
 

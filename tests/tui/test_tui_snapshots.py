@@ -96,3 +96,97 @@ def test_shop_visit_en(snap_compare, make_app):
         await settle(pilot)
 
     assert snap_compare(make_app(lang="en"), run_before=shop_visit, terminal_size=SIZE)
+
+
+# -- every screen, in both languages and at the size a small terminal has ---------------------
+
+async def _push(pilot, screen) -> None:
+    await settle(pilot)
+    pilot.app.push_screen(screen)
+    await settle(pilot)
+
+
+def _nav(name: str):
+    async def opened(pilot) -> None:
+        await settle(pilot)
+        pilot.app.action_nav(name)
+        await settle(pilot)
+
+    return opened
+
+
+def _first(model):
+    return model.select().order_by(model.id).first().id
+
+
+def _screen(factory):
+    """Run ``factory()`` once the demo is open (screens take ids read from it), then show it."""
+
+    async def opened(pilot) -> None:
+        await settle(pilot)
+        await _push(pilot, factory())
+
+    return opened
+
+
+def _screens() -> dict:
+    from gridtui.core.models import Business, CollectiveIssue, Need, Volunteer
+    from gridtui.tui.screens.business import BusinessScreen
+    from gridtui.tui.screens.collective import IssueScreen
+    from gridtui.tui.screens.household import HouseholdScreen
+    from gridtui.tui.screens.needs import NeedScreen
+    from gridtui.tui.screens.sync import ConflictInbox
+    from gridtui.tui.screens.unlock import UnlockScreen
+    from gridtui.tui.screens.volunteers import VolunteerScreen
+
+    opened = {name: _nav(name) for name in (
+        "search", "campaigns", "campaign_admin", "needs", "dashboard", "reports", "sync",
+        "residents", "volunteers", "collective", "resources", "audit")}
+    opened.update({
+        "home": settle,
+        "buildings": _walk_to(1),
+        "walk": walk_list,
+        "visit": visit_opened,
+        "household": _screen(lambda: HouseholdScreen(_first(Household))),
+        "business": _screen(lambda: BusinessScreen(_first(Business))),
+        "need": _screen(lambda: NeedScreen(_first(Need))),
+        "volunteer": _screen(lambda: VolunteerScreen(_first(Volunteer))),
+        "issue": _screen(lambda: IssueScreen(_first(CollectiveIssue))),
+        "conflicts": _screen(ConflictInbox),
+        "keys": _keys,
+        "unlock": _screen(lambda: UnlockScreen(locking=True)),
+    })
+    return opened
+
+
+async def _keys(pilot) -> None:
+    await settle(pilot)
+    pilot.app.action_keys()
+    await settle(pilot)
+
+
+def _walk_to(depth: int):
+    async def opened(pilot) -> None:
+        await settle(pilot)
+        for _ in range(depth):
+            await pilot.press("enter")
+            await settle(pilot)
+
+    return opened
+
+
+SCREENS = sorted([
+    "search", "campaigns", "campaign_admin", "needs", "dashboard", "reports", "sync", "residents",
+    "volunteers", "collective", "resources", "home", "buildings", "walk", "visit", "household",
+    "business", "need", "volunteer", "issue", "conflicts", "keys", "unlock", "audit"])
+
+
+@BOTH_LANGUAGES
+@pytest.mark.parametrize("screen", SCREENS)
+def test_every_screen(snap_compare, make_app, screen, lang):
+    assert snap_compare(make_app(lang=lang), run_before=_screens()[screen], terminal_size=SIZE)
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_every_screen_80x24(snap_compare, make_app, screen):
+    assert snap_compare(make_app(), run_before=_screens()[screen], terminal_size=(80, 24))

@@ -28,13 +28,13 @@ def screen_text(app) -> str:
 def unvisited_households():
     """Active households the active campaign has not called on yet, in id order: where a test's
     visit starts from a blank checklist (which households they are depends on the demo's seed)."""
-    from gridtui.core.models import Household, Visit
+    from gridtui.core.models import Household, Visit, live
     from gridtui.domain import campaigns
 
     called = Visit.select(Visit.household).where((Visit.campaign == campaigns.active_campaign_id())
                                                  & Visit.household.is_null(False))
     return (Household.select().where(Household.id.not_in(called) & (Household.status == "active")
-                                     & (Household.deleted == False))  # noqa: E712
+                                     & (live(Household)))
             .order_by(Household.id))
 
 

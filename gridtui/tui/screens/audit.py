@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.widgets import Header, Static
 
 from gridtui.i18n import t
-from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
+from gridtui.tui.messages import AuditLoaded
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
+from gridtui.tui.workers import db_work
 
 WIDTHS = (19, 18, 10, 14, 40)
 SHOWN = 5000
@@ -39,11 +39,6 @@ class AuditScreen(GridScreen):
 
     BINDINGS = [bind("escape", "app.pop_screen", "audit.back", show=False)]
 
-    class Loaded(Message):
-        def __init__(self, entries: list[dict]) -> None:
-            super().__init__()
-            self.entries = entries
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(t("audit.tui.title"), id="audit-title", classes="screen-title", markup=False)
@@ -59,9 +54,9 @@ class AuditScreen(GridScreen):
     def load(self) -> None:
         from gridtui.domain import privacy
 
-        self.post_message(self.Loaded(privacy.audit_entries(limit=SHOWN)))
+        self.post_message(AuditLoaded(privacy.audit_entries(limit=SHOWN)))
 
-    def on_audit_screen_loaded(self, message: Loaded) -> None:
+    def on_audit_loaded(self, message: AuditLoaded) -> None:
         self.query_one(PagedList).set_rows(message.entries)
         self.query_one("#audit-title", Static).update(
             f"{t('audit.tui.title')}  {t('audit.tui.count', count=len(message.entries))}")

@@ -9,15 +9,15 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widgets import Header, Static
 
 from gridtui.i18n import t
-from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
+from gridtui.tui.messages import BusinessLoaded
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.screens.household import visits_text
 from gridtui.tui.widgets.footer import KeyFooter
+from gridtui.tui.workers import db_work
 
 
 def business_card(detail, phone: str | None = None) -> Text:
@@ -51,11 +51,6 @@ class BusinessScreen(GridScreen):
         bind("escape", "app.pop_screen", "business.back"),
     ]
 
-    class Loaded(Message):
-        def __init__(self, detail) -> None:
-            super().__init__()
-            self.detail = detail
-
     def __init__(self, business_id: str) -> None:
         super().__init__()
         self.business_id = business_id
@@ -78,9 +73,9 @@ class BusinessScreen(GridScreen):
     def load(self) -> None:
         from gridtui.domain import businesses
 
-        self.post_message(self.Loaded(businesses.detail(self.business_id)))
+        self.post_message(BusinessLoaded(businesses.detail(self.business_id)))
 
-    def on_business_screen_loaded(self, message: Loaded) -> None:
+    def on_business_loaded(self, message: BusinessLoaded) -> None:
         self.detail = detail = message.detail
         self.query_one("#business-title", Static).update(
             Text.assemble((detail.name, "bold"), ("  ·  ", "dim"), (detail.address, ""))

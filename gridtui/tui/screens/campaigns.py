@@ -10,16 +10,16 @@ from typing import Any, NamedTuple
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.widgets import Header, Static
 
 from gridtui.i18n import t
-from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
+from gridtui.tui.messages import CampaignsLoaded
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
+from gridtui.tui.workers import db_work
 
 WIDTHS = (24, 10, 26, 10, 9)
 COVERAGE = ("total", "done", "nobody_home", "refused", "revisit_due", "not_visited")
@@ -84,11 +84,6 @@ class CampaignsScreen(GridScreen):
         bind("escape", "app.pop_screen", "campaigns.back", show=False),
     ]
 
-    class Loaded(Message):
-        def __init__(self, rows: list[CampaignRow]) -> None:
-            super().__init__()
-            self.rows = rows
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(t("campaigns.screen.title"), classes="screen-title", markup=False)
@@ -113,9 +108,9 @@ class CampaignsScreen(GridScreen):
                 sum(r["done"] for r in coverage), sum(r["total"] for r in coverage),
                 campaigns.describe_scope(info), campaigns.versions(info.id), coverage,
             ))
-        self.post_message(self.Loaded(rows))
+        self.post_message(CampaignsLoaded(rows))
 
-    def on_campaigns_screen_loaded(self, message: Loaded) -> None:
+    def on_campaigns_loaded(self, message: CampaignsLoaded) -> None:
         listed = self.query_one(PagedList)
         before = listed.current
         listed.set_rows(message.rows)

@@ -18,12 +18,11 @@ from datetime import date
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widgets import Header, Static
 
 from gridtui.i18n import t
-from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
+from gridtui.tui.messages import CollectiveLoaded, IssueLoaded
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.screens.forms import FormDialog, required
 from gridtui.tui.screens.needs import app_now, board_header, render_need
@@ -31,6 +30,7 @@ from gridtui.tui.screens.residents import cycle
 from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
+from gridtui.tui.workers import db_work
 
 STATUSES = ("open", "decided", "done")
 STATUS_STYLE = {"open": "black on yellow", "decided": "black on #87afd7", "done": "black on green"}
@@ -64,11 +64,6 @@ class CollectiveScreen(GridScreen):
         bind("escape", "app.pop_screen", "collective.back", show=False),
     ]
 
-    class Loaded(Message):
-        def __init__(self, issues: list[dict]) -> None:
-            super().__init__()
-            self.issues = issues
-
     def __init__(self) -> None:
         super().__init__()
         self.status: str | None = None
@@ -92,9 +87,9 @@ class CollectiveScreen(GridScreen):
     def load(self) -> None:
         from gridtui.domain import collective
 
-        self.post_message(self.Loaded(collective.list_issues(self.status)))
+        self.post_message(CollectiveLoaded(collective.list_issues(self.status)))
 
-    def on_collective_screen_loaded(self, message: Loaded) -> None:
+    def on_collective_loaded(self, message: CollectiveLoaded) -> None:
         issues = self.query_one(PagedList)
         cursor = issues.cursor
         issues.set_rows(message.issues)
@@ -128,11 +123,6 @@ class IssueScreen(GridScreen):
         bind("escape", "app.pop_screen", "collective.issue_back"),
     ]
 
-    class Loaded(Message):
-        def __init__(self, issue: dict) -> None:
-            super().__init__()
-            self.issue = issue
-
     def __init__(self, issue_id: str) -> None:
         super().__init__()
         self.issue_id = issue_id
@@ -162,9 +152,9 @@ class IssueScreen(GridScreen):
         found = next((i for i in collective.list_issues() if i["id"] == self.issue_id), None)
         if found is None:
             collective.get_issue(self.issue_id)  # says "there is no collective issue" in one sentence
-        self.post_message(self.Loaded(found))
+        self.post_message(IssueLoaded(found))
 
-    def on_issue_screen_loaded(self, message: Loaded) -> None:
+    def on_issue_loaded(self, message: IssueLoaded) -> None:
         from gridtui.domain import needs
 
         first = self.issue is None

@@ -10,17 +10,17 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.widgets import Header, Static
 
 from gridtui.core.validate import NEED_STATUSES
 from gridtui.i18n import t
 from gridtui.io.dashboard import dashboard, hbar, sparkline
-from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
+from gridtui.tui.messages import DashboardLoaded
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets.columns import fit
 from gridtui.tui.widgets.footer import KeyFooter
+from gridtui.tui.workers import db_work
 
 STATUS_STYLE = {"open": "red", "assigned": "dark_orange", "in_progress": "yellow", "done": "green",
                 "followed_up": "cyan", "closed": "blue"}
@@ -98,11 +98,6 @@ class DashboardScreen(GridScreen):
         bind("escape", "app.pop_screen", "dashboard.back"),
     ]
 
-    class Loaded(Message):
-        def __init__(self, board) -> None:
-            super().__init__()
-            self.board = board
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(t("office.dashboard.loading"), id="dash-title", classes="screen-title")
@@ -132,9 +127,9 @@ class DashboardScreen(GridScreen):
 
     @db_work
     def load(self) -> None:
-        self.post_message(self.Loaded(dashboard(self.app.campaign_id or None, today=self.app.today)))
+        self.post_message(DashboardLoaded(dashboard(self.app.campaign_id or None, today=self.app.today)))
 
-    def on_dashboard_screen_loaded(self, message: Loaded) -> None:
+    def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
         board = message.board
         title = Text.assemble((t("office.dashboard.title") + "  ", "bold"),
                               (t("office.dashboard.campaign", campaign=board.campaign or "-"), "dim"))

@@ -24,10 +24,11 @@ from textual.widgets.option_list import Option
 from gridtui.core.validate import RELATIONS
 from gridtui.errors import GridError, ValidationError
 from gridtui.i18n import pick, t
-from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
+from gridtui.tui.messages import CampaignChoices
 from gridtui.tui.screens.base import GridModal
 from gridtui.tui.widgets import columns
+from gridtui.tui.workers import db_work
 
 URGENCIES = ("urgent", "high", "normal", "low")
 
@@ -51,9 +52,10 @@ class CampaignPicker(GridModal):
     def load(self) -> None:
         from gridtui.domain import campaigns
 
-        self.app.call_from_thread(self.show, campaigns.campaigns(active_only=True))
+        self.post_message(CampaignChoices(campaigns.campaigns(active_only=True)))
 
-    def show(self, campaigns: list) -> None:
+    def on_campaign_choices(self, message: CampaignChoices) -> None:
+        campaigns = message.campaigns
         options = self.query_one(OptionList)
         if not campaigns:  # nothing to pick: say where campaigns come from
             options.add_option(Option(t("campaigns.none_open"), disabled=True))

@@ -4,7 +4,7 @@
 Kept light on purpose (it is the first screen, and every widget it mounts is paid for at each
 start): no domain import at module level, four widgets between header and footer laid out by
 one grid (no containers), and the overdue needs and revisits due today share one list. The
-data arrives from one thread worker as a :class:`HomeScreen.Loaded` message.
+data arrives from one thread worker as a :class:`~gridtui.tui.messages.HomeLoaded` message.
 """
 
 from __future__ import annotations
@@ -28,13 +28,14 @@ from textual.worker import Worker, WorkerState
 
 from gridtui.i18n import t
 from gridtui.tui import home_cache
-from gridtui.tui.app import db_work
 from gridtui.tui.keys import Translated, bind
+from gridtui.tui.messages import HomeEarlyRead, HomeLoaded
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.columns import ColumnHeader, Columns, visible_width
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import Cells, PagedList
+from gridtui.tui.workers import db_work
 
 GRID_WIDTHS = (5, 12, 16, 9, 5, 5, 6)
 """Code, name, coverage bar, done/total, nobody home, refused, revisit due."""
@@ -248,11 +249,6 @@ class HomeScreen(GridScreen):
     _gc_paused = False
     _shown = False
 
-    class Loaded(Message):
-        def __init__(self, data: HomeData) -> None:
-            super().__init__()
-            self.data = data
-
     def compose(self) -> ComposeResult:
         self._stored = self.stored_figures()
         if gc.isenabled():  # see on_mount
@@ -270,9 +266,7 @@ class HomeScreen(GridScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        """The garbage collector waits until home is painted: building the first screen makes
-        thousands of objects that all live on, and a collection every 700 of them (two dozen
-        passes, ~2 ms) would only delay the first paint."""
+        """The collector waits until home is painted (README: the cold start)."""
         if self._gc_paused:
             self.call_after_refresh(self.resume_gc)
         self.watch(self.app, "campaign_id", self.action_reload, init=False)
@@ -282,15 +276,12 @@ class HomeScreen(GridScreen):
             self._quick_pending = True
             self.wait_for_early_read()
 
-    class EarlyRead(Message):
-        """The app's early read is done (after the first frame)."""
-
     @work(thread=True, exclusive=True, group="home-early", exit_on_error=False)
     def wait_for_early_read(self) -> None:
         self.app.early_home.done.wait(10)
-        self.post_message(self.EarlyRead())
+        self.post_message(HomeEarlyRead())
 
-    def on_home_screen_early_read(self, _message: EarlyRead) -> None:
+    def on_home_early_read(self, _message: HomeEarlyRead) -> None:
         self._quick_pending = False
         data = None if self._shown else self.stored_figures()
         if data is not None:
@@ -371,12 +362,12 @@ class HomeScreen(GridScreen):
     def load(self) -> bool:
         meta = home_cache.meta_now()
         data = load_home(self.app)
-        self.post_message(self.Loaded(data))
+        self.post_message(HomeLoaded(data))
         if not self.app.read_only:
             home_cache.write(meta, self.app, data)
         return True
 
-    def on_home_screen_loaded(self, message: Loaded) -> None:
+    def on_home_loaded(self, message: HomeLoaded) -> None:
         self.query_one("#home-campaign", Static).update(campaign_line(message.data.campaign), layout=False)
         self.show_lists(message.data)
         if not self.has_class("-banner"):

@@ -12,16 +12,16 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widgets import Header, Static
 
 from gridtui.i18n import t
-from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
+from gridtui.tui.messages import HouseholdLoaded
 from gridtui.tui.screens.base import GridScreen
-from gridtui.tui.screens.visit import render_resident
+from gridtui.tui.widgets.columns import render_resident
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
+from gridtui.tui.workers import db_work
 
 
 def visits_text(visits) -> Text:
@@ -52,11 +52,6 @@ class HouseholdScreen(GridScreen):
         bind("escape", "app.pop_screen", "household.back"),
     ]
 
-    class Loaded(Message):
-        def __init__(self, detail, events: list[dict]) -> None:
-            super().__init__()
-            self.detail, self.events = detail, events
-
     def __init__(self, household_id: str) -> None:
         super().__init__()
         self.household_id = household_id
@@ -83,9 +78,9 @@ class HouseholdScreen(GridScreen):
         from gridtui.domain import households, life_events
 
         detail = households.detail(self.household_id, today=self.app.today)
-        self.post_message(self.Loaded(detail, life_events.history(household_id=self.household_id)))
+        self.post_message(HouseholdLoaded(detail, life_events.history(household_id=self.household_id)))
 
-    def on_household_screen_loaded(self, message: Loaded) -> None:
+    def on_household_loaded(self, message: HouseholdLoaded) -> None:
         self.detail = detail = message.detail
         self.events = message.events
         title = Text.assemble((detail.address, "bold"), ("  ·  ", "dim"), (f"{detail.grid_code} {detail.grid_name}", "dim"))

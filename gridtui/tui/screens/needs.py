@@ -17,17 +17,17 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.widgets import Header, Input, Static
 
 from gridtui.i18n import t
-from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
+from gridtui.tui.messages import NeedLoaded, NeedsBoardReady, NeedSuggested
 from gridtui.tui.screens.base import GridModal, GridScreen
 from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.columns import ColumnHeader, Columns, visible_width
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
+from gridtui.tui.workers import db_work
 
 STATUSES = ("open", "assigned", "in_progress", "done", "followed_up", "closed")
 URGENCIES = ("urgent", "high", "normal", "low")
@@ -143,11 +143,6 @@ class NeedsBoard(GridScreen):
         bind("escape", "app.pop_screen", "needs.back", show=False),
     ]
 
-    class Ready(Message):
-        def __init__(self, grids: list, mine_only: bool) -> None:
-            super().__init__()
-            self.grids, self.mine_only = grids, mine_only
-
     def __init__(self) -> None:
         super().__init__()
         self.filters = Filters()
@@ -188,9 +183,9 @@ class NeedsBoard(GridScreen):
         from gridtui.domain import places, visits
 
         held = places.my_grids(self.app.settings.my_grids)  # the setting, else this laptop's grids
-        self.post_message(self.Ready(visits.grids(mine=held or None), bool(held)))
+        self.post_message(NeedsBoardReady(visits.grids(mine=held or None), bool(held)))
 
-    def on_needs_board_ready(self, message: Ready) -> None:
+    def on_needs_board_ready(self, message: NeedsBoardReady) -> None:
         from gridtui.core.catalogs import need_categories
 
         self.grids, self.mine_only = message.grids, message.mine_only
@@ -343,16 +338,6 @@ class NeedScreen(GridScreen):
         bind("escape", "app.pop_screen", "needs.back"),
     ]
 
-    class Loaded(Message):
-        def __init__(self, detail: dict) -> None:
-            super().__init__()
-            self.detail = detail
-
-    class Suggested(Message):
-        def __init__(self, candidates: list[Ranked]) -> None:
-            super().__init__()
-            self.candidates = candidates
-
     def __init__(self, need_id: str) -> None:
         super().__init__()
         self.need_id = need_id
@@ -378,9 +363,9 @@ class NeedScreen(GridScreen):
     def load(self) -> None:
         from gridtui.domain import needs
 
-        self.post_message(self.Loaded(needs.need_detail(self.need_id, now=app_now(self.app))))
+        self.post_message(NeedLoaded(needs.need_detail(self.need_id, now=app_now(self.app))))
 
-    def on_need_screen_loaded(self, message: Loaded) -> None:
+    def on_need_loaded(self, message: NeedLoaded) -> None:
         self.detail = message.detail
         self.query_one("#need-detail", Static).update(render_detail(message.detail))
 
@@ -390,9 +375,9 @@ class NeedScreen(GridScreen):
 
         ranked = [Ranked(i + 1, c.volunteer_id, c.name, c.team, c.score, c.parts, c.reasons)
                   for i, c in enumerate(dispatch.suggest(self.need_id, limit=10))]
-        self.post_message(self.Suggested(ranked))
+        self.post_message(NeedSuggested(ranked))
 
-    def on_need_screen_suggested(self, message: Suggested) -> None:
+    def on_need_suggested(self, message: NeedSuggested) -> None:
         candidates = self.query_one("#need-candidates", PagedList)
         candidates.set_rows(message.candidates)
         candidates.focus()

@@ -12,16 +12,16 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Checkbox, Header, Input, Label, Select, Static
 
 from gridtui.errors import GridError
 from gridtui.i18n import pick, t
 from gridtui.io.reports import FILTERS, KINDS, write_report
-from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
+from gridtui.tui.messages import ReportChoices, ReportWritten
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets.footer import KeyFooter
+from gridtui.tui.workers import db_work
 
 
 class ReportsScreen(GridScreen):
@@ -31,18 +31,6 @@ class ReportsScreen(GridScreen):
         bind("ctrl+s", "write", "reports.write"),
         bind("escape", "app.pop_screen", "reports.back"),
     ]
-
-    class Choices(Message):
-        def __init__(self, grids: list[tuple[str, str]], campaigns: list[tuple[str, str]]) -> None:
-            super().__init__()
-            self.grids, self.campaigns = grids, campaigns
-
-    class Written(Message):
-        """The report was written (``result``), or refused in one sentence (``error``)."""
-
-        def __init__(self, result: dict | None, error: str = "") -> None:
-            super().__init__()
-            self.result, self.error = result, error
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -82,9 +70,9 @@ class ReportsScreen(GridScreen):
 
         grids = [(f"{g.code} {g.name}", g.id) for g in visits.grids()]
         campaigns = [(pick(c.name, c.name_en), c.id) for c in campaign_domain.campaigns()]
-        self.post_message(self.Choices(grids, campaigns))
+        self.post_message(ReportChoices(grids, campaigns))
 
-    def on_reports_screen_choices(self, message: Choices) -> None:
+    def on_report_choices(self, message: ReportChoices) -> None:
         self.query_one("#report-grid", Select).set_options(message.grids)
         self.query_one("#report-campaign", Select).set_options(message.campaigns)
 
@@ -118,11 +106,11 @@ class ReportsScreen(GridScreen):
             result = write_report(kind, out, grid=grid, campaign=campaign, reveal=reveal,
                                   actor=self.app.settings.worker_name, today=self.app.today)
         except GridError as exc:
-            self.post_message(self.Written(None, exc.message()))
+            self.post_message(ReportWritten(None, exc.message()))
             return
-        self.post_message(self.Written(result))
+        self.post_message(ReportWritten(result))
 
-    def on_reports_screen_written(self, message: Written) -> None:
+    def on_report_written(self, message: ReportWritten) -> None:
         if message.result is None:
             self.query_one("#report-result", Static).update(Text(message.error, "bold red"))
             self.notify(message.error, severity="error")

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.widgets import Header, Static
 
 from gridtui.i18n import pick, t
-from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
+from gridtui.tui.messages import ResidentsReady
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.columns import ColumnHeader, Columns, visible_width
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
+from gridtui.tui.workers import db_work
 
 WIDTHS = (8, 4, 4, 18, 11, 24)
 REGISTER_STYLE = {"ledger": "black on #87afd7", "care": "black on #d7af5f"}
@@ -54,11 +54,6 @@ class ResidentsScreen(GridScreen):
         bind("escape", "app.pop_screen", "residents.back", show=False),
     ]
 
-    class Ready(Message):
-        def __init__(self, grids: list) -> None:
-            super().__init__()
-            self.grids = grids
-
     def __init__(self) -> None:
         super().__init__()
         from gridtui.core.catalogs import register_kinds
@@ -90,9 +85,9 @@ class ResidentsScreen(GridScreen):
     def load(self) -> None:
         from gridtui.domain import visits
 
-        self.post_message(self.Ready(visits.grids()))  # the office's list: every grid
+        self.post_message(ResidentsReady(visits.grids()))  # the office's list: every grid
 
-    def on_residents_screen_ready(self, message: Ready) -> None:
+    def on_residents_ready(self, message: ResidentsReady) -> None:
         self.grids = message.grids
         self.reload(keep_cursor=False)
 

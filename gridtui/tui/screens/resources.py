@@ -15,19 +15,19 @@ from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.widgets import Header, Static
 
 from gridtui.errors import GridError
 from gridtui.i18n import pick, t
-from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
+from gridtui.tui.messages import ResourcesLoaded
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.screens.forms import ChoiceDialog, FormDialog, required
 from gridtui.tui.screens.residents import cycle
 from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
+from gridtui.tui.workers import db_work
 
 PROVIDER_KINDS = ("organization", "business", "volunteer", "social_org")
 RESOURCE_WIDTHS = (20, 16, 20, 5, 10)
@@ -72,11 +72,6 @@ class ResourcesScreen(GridScreen):
         bind("escape", "app.pop_screen", "resources.back", show=False),
     ]
 
-    class Loaded(Message):
-        def __init__(self, resources: list[dict], units: list[dict]) -> None:
-            super().__init__()
-            self.resources, self.units = resources, units
-
     def __init__(self) -> None:
         super().__init__()
         from gridtui.core.catalogs import resource_categories
@@ -105,10 +100,10 @@ class ResourcesScreen(GridScreen):
     def load(self) -> None:
         from gridtui.domain import resources
 
-        self.post_message(self.Loaded(resources.list_resources(category=self.category, provider_kind=self.provider),
+        self.post_message(ResourcesLoaded(resources.list_resources(category=self.category, provider_kind=self.provider),
                                       resources.list_units()))
 
-    def on_resources_screen_loaded(self, message: Loaded) -> None:
+    def on_resources_loaded(self, message: ResourcesLoaded) -> None:
         offered = self.query_one("#resources-list", PagedList)
         offered.set_rows(message.resources)
         units = self.query_one("#resources-units", PagedList)

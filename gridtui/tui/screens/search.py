@@ -3,7 +3,9 @@ shops by name, owner, street address or phone tail.
 
 The search runs in a thread worker, so typing never waits for the database. The debounce needs
 no timer: one search runs at a time, and keys typed while it runs are coalesced into the latest
-query, searched as soon as it finishes; a result for text no longer in the box is dropped.
+query, searched as soon as it finishes; a result for text no longer in the box is dropped. All
+of them run on one thread whose connection stays open while the screen is (:class:`DbLane`),
+readied as the screen opens, so a keystroke finds the residents' pages already in memory.
 Enter opens the highlighted household (or shop).
 """
 
@@ -11,17 +13,17 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.widgets import Header, Input, Static
 from textual.worker import Worker
 
 from gridtui.i18n import t
-from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
+from gridtui.tui.messages import SearchResults
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
+from gridtui.tui.workers import DbLane, db_work
 
 KIND_STYLE = {"household": "black on #87afd7", "resident": "black on #afd787", "business": "black on #d7af87"}
 
@@ -44,15 +46,11 @@ class SearchScreen(GridScreen):
         bind("ctrl+o", "visit", "search.visit"),
     ]
 
-    class Results(Message):
-        def __init__(self, query: str, hits: list) -> None:
-            super().__init__()
-            self.query, self.hits = query, hits
-
     def __init__(self) -> None:
         super().__init__()
         self._pending: str | None = None
         self._searching = False
+        self._lane = DbLane("gridtui-search")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -63,6 +61,16 @@ class SearchScreen(GridScreen):
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+        self.prepare()
+
+    def on_unmount(self) -> None:
+        self._lane.close()
+
+    @db_work(group="search-prepare", lane="_lane")
+    def prepare(self) -> None:
+        from gridtui.domain import search
+
+        search.prepare()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         query = event.value.strip()
@@ -82,18 +90,18 @@ class SearchScreen(GridScreen):
             self._searching = True
             self.run_search(query)
 
-    @db_work(group="search", load=True)
+    @db_work(group="search", load=True, lane="_lane")
     def run_search(self, query: str) -> None:
         from gridtui.domain import search
 
-        self.post_message(self.Results(query, search.search(query, limit=50)))
+        self.post_message(SearchResults(query, search.search(query, limit=50)))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "search" and event.worker.is_finished:
             self._searching = False
             self._next_search()
 
-    def on_search_screen_results(self, message: Results) -> None:
+    def on_search_results(self, message: SearchResults) -> None:
         if message.query != self.query_one(Input).value.strip():
             return  # typed on since: a newer search follows
         self.query_one(PagedList).set_rows(message.hits)

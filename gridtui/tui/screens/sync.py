@@ -12,15 +12,15 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Checkbox, Header, Input, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from gridtui.i18n import t
-from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
+from gridtui.tui.messages import InboxLoaded, SyncDone, SyncProgress
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets.footer import KeyFooter
+from gridtui.tui.workers import db_work
 
 
 def _row(label: str, widget) -> Horizontal:
@@ -36,16 +36,6 @@ class SyncScreen(GridScreen):
         bind("ctrl+r", "inbox", "sync.inbox"),
         bind("escape", "app.pop_screen", "sync.back"),
     ]
-
-    class Progress(Message):
-        def __init__(self, done: int, total: int) -> None:
-            super().__init__()
-            self.done, self.total = done, total
-
-    class Done(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -83,14 +73,14 @@ class SyncScreen(GridScreen):
 
     @db_work
     def run_import(self, files: list[Path], passphrase_file: str | None, dry_run: bool) -> None:
-        from gridtui.commands.sync import summary_line
         from gridtui.sync import transfer
+        from gridtui.sync.summary import summary_line
 
         summary = transfer.import_bundles(
             files, dry_run=dry_run, passphrase=transfer.read_passphrase(passphrase_file),
-            progress=lambda done, total, _what: self.post_message(self.Progress(done, total)),
+            progress=lambda done, total, _what: self.post_message(SyncProgress(done, total)),
         )
-        self.post_message(self.Done(summary_line(summary, dry_run)))
+        self.post_message(SyncDone(summary_line(summary, dry_run)))
 
     def action_export_bundle(self) -> None:
         out = self._value("#sync-out")
@@ -107,12 +97,12 @@ class SyncScreen(GridScreen):
         result = transfer.export_bundle(
             out, to=to, full=full, passphrase=transfer.read_passphrase(passphrase_file)
         )
-        self.post_message(self.Done(t("sync.cli.exported", rows=result["rows"], path=result["file"])))
+        self.post_message(SyncDone(t("sync.cli.exported", rows=result["rows"], path=result["file"])))
 
-    def on_sync_screen_progress(self, message: Progress) -> None:
+    def on_sync_progress(self, message: SyncProgress) -> None:
         self.query_one("#sync-progress", ProgressBar).update(total=message.total, progress=message.done)
 
-    def on_sync_screen_done(self, message: Done) -> None:
+    def on_sync_done(self, message: SyncDone) -> None:
         self.query_one("#sync-result", Static).update(message.text)
         self.notify(message.text)
 
@@ -130,11 +120,6 @@ class ConflictInbox(GridScreen):
         bind("escape", "app.pop_screen", "sync.back"),
     ]
 
-    class Loaded(Message):
-        def __init__(self, conflicts: list[dict], duplicates: list[dict]) -> None:
-            super().__init__()
-            self.conflicts, self.duplicates = conflicts, duplicates
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(t("sync.tui.inbox_title"), classes="screen-title")
@@ -151,9 +136,11 @@ class ConflictInbox(GridScreen):
     def load(self) -> None:
         from gridtui.sync import conflicts
 
-        self.post_message(self.Loaded(conflicts.open_conflicts(), conflicts.duplicates()))
+        self.post_message(InboxLoaded(conflicts.open_conflicts(), conflicts.duplicates()))
 
-    def on_conflict_inbox_loaded(self, message: Loaded) -> None:
+    def on_inbox_loaded(self, message: InboxLoaded) -> None:
+        if message.said:
+            self.notify(message.said)
         listing = self.query_one("#inbox-list", OptionList)
         listing.clear_options()
         for c in message.conflicts:
@@ -187,9 +174,8 @@ class ConflictInbox(GridScreen):
         from gridtui.sync import conflicts
 
         done = conflicts.resolve(conflict_id, how, value)
-        self.app.call_from_thread(self.notify, t("sync.cli.resolved", id=done.id[:8],
-                                                 status=t(f"sync.status.{done.status}")))
-        self.post_message(self.Loaded(conflicts.open_conflicts(), conflicts.duplicates()))
+        said = t("sync.cli.resolved", id=done.id[:8], status=t(f"sync.status.{done.status}"))
+        self.post_message(InboxLoaded(conflicts.open_conflicts(), conflicts.duplicates(), said))
 
     def action_edit(self) -> None:
         if self._selected():

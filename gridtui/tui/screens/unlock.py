@@ -10,28 +10,20 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import Input, Static
 
 from gridtui.errors import GridError
 from gridtui.i18n import t
-from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
+from gridtui.tui.messages import Unlocked, UnlockRefused
 from gridtui.tui.screens.base import GridScreen
+from gridtui.tui.workers import db_work
 
 
 class UnlockScreen(GridScreen):
     """Ask for the passphrase; ``locking``: the idle lock over a screen in use."""
 
     BINDINGS = [bind("ctrl+q", "app.quit", "unlock.quit", priority=True)]
-
-    class Opened(Message):
-        """The passphrase opened the database."""
-
-    class Refused(Message):
-        def __init__(self, sentence: str) -> None:
-            super().__init__()
-            self.sentence = sentence
 
     def __init__(self, *, locking: bool = False, passphrase: str | None = None) -> None:
         super().__init__()
@@ -68,15 +60,15 @@ class UnlockScreen(GridScreen):
             else:
                 self.app.unlock(phrase)
         except GridError as exc:
-            self.post_message(self.Refused(exc.message()))
+            self.post_message(UnlockRefused(exc.message()))
             return
-        self.post_message(self.Opened())
+        self.post_message(Unlocked())
 
-    def on_unlock_screen_refused(self, message: Refused) -> None:
+    def on_unlock_refused(self, message: UnlockRefused) -> None:
         field = self.query_one(Input)
         field.disabled, field.value = False, ""
         field.focus()
         self.query_one("#unlock-status", Static).update(message.sentence)
 
-    def on_unlock_screen_opened(self, _message: Opened) -> None:
+    def on_unlocked(self, _message: Unlocked) -> None:
         self.app.unlocked(self)

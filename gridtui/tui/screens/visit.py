@@ -13,18 +13,18 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Header, Static
 
 from gridtui.errors import ValidationError
 from gridtui.i18n import t
-from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
+from gridtui.tui.messages import VisitDetailLoaded, VisitLoaded, VisitResidents
 from gridtui.tui.screens.base import GridScreen
-from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.checklist import Answered, Checklist
+from gridtui.tui.widgets.columns import render_resident
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
+from gridtui.tui.workers import db_work
 
 
 @dataclass
@@ -38,20 +38,6 @@ class VisitData:
     address: str = ""
     name: str = ""  # a shop's
     detail: Any = None  # households.HouseholdDetail or businesses.BusinessDetail, read after the checklist
-
-
-def render_resident(r, revealed: dict[str, tuple[str, str]] | None = None, wide: bool = True) -> Text:
-    """A resident on one line, ID and phone masked unless this screen revealed them."""
-    id_number, phone = (revealed or {}).get(r.id, (r.id_masked, r.phone_masked))
-    tags = columns.badges([(reg.label, "black on #87afd7") for reg in r.registers])
-    cells = [
-        (r.name, 8, "bold"),
-        (t(f"tui.relation.{r.relation}", default=r.relation), 6),
-        (r.age if r.age is not None else "", 3),
-    ]
-    if wide:
-        cells.append((id_number, 18))
-    return columns.row([*cells, (phone, 13), tags])
 
 
 class VisitScreen(GridScreen):
@@ -73,20 +59,6 @@ class VisitScreen(GridScreen):
         bind("i", "detail", "visit.detail", show=False),
         bind("escape", "app.pop_screen", "visit.back", show=False),
     ]
-
-    class Loaded(Message):
-        """The checklist to draw: the visit and its form, evaluated."""
-
-        def __init__(self, data: VisitData) -> None:
-            super().__init__()
-            self.data = data
-
-    class DetailLoaded(Message):
-        """The residents (or the shop's card), read once the checklist is on its way."""
-
-        def __init__(self, target_id: str, detail: Any) -> None:
-            super().__init__()
-            self.target_id, self.detail = target_id, detail
 
     RESIDENT_ACTIONS = frozenset({"need", "residents", "add_resident", "edit_resident", "life_event"})
     """Household matters: not offered at a shop's door."""
@@ -146,15 +118,15 @@ class VisitScreen(GridScreen):
         visit_id = visits.open_visit(campaign, target_id, worker=self.app.settings.worker_name)
         state = visits.form_state(visit_id, today=self.app.today)
         name, address = visits.target_words(target_id, "business" if self.shop else "household")
-        self.post_message(self.Loaded(VisitData(
+        self.post_message(VisitLoaded(VisitData(
             target_id, visit_id, state, visits.visit_state(visit_id).outcome, shop=self.shop,
             version=state.form.version, address=address, name=name,
         )))
         # what the side panel shows comes second: the checklist is what the door needs first
         detail = businesses.detail(target_id) if self.shop else households.detail(target_id, today=self.app.today)
-        self.post_message(self.DetailLoaded(target_id, detail))
+        self.post_message(VisitDetailLoaded(target_id, detail))
 
-    async def on_visit_screen_loaded(self, message: Loaded) -> None:
+    async def on_visit_loaded(self, message: VisitLoaded) -> None:
         from gridtui.domain import visits
 
         if message.data.target_id != self.target_id:
@@ -178,7 +150,7 @@ class VisitScreen(GridScreen):
         else:
             checklist.focus()
 
-    def on_visit_screen_detail_loaded(self, message: DetailLoaded) -> None:
+    def on_visit_detail_loaded(self, message: VisitDetailLoaded) -> None:
         if self.data is None or message.target_id != self.data.target_id:
             return  # for a door the worker has moved on from
         self.data.detail = message.detail
@@ -375,4 +347,7 @@ class VisitScreen(GridScreen):
         from gridtui.domain import households
 
         detail = households.detail(self.household_id, today=self.app.today)
-        self.app.call_from_thread(self.query_one("#resident-list", PagedList).set_rows, detail.residents)
+        self.post_message(VisitResidents(detail.residents))
+
+    def on_visit_residents(self, message: VisitResidents) -> None:
+        self.query_one("#resident-list", PagedList).set_rows(message.residents)

@@ -19,13 +19,12 @@ from datetime import date
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.widgets import Header, Input, Label, SelectionList, Static
 
 from gridtui.errors import GridError, ValidationError
 from gridtui.i18n import pick, t
-from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
+from gridtui.tui.messages import VolunteerLoaded, VolunteersReady
 from gridtui.tui.screens.base import GridModal, GridScreen
 from gridtui.tui.screens.forms import ChoiceDialog, FormDialog, required
 from gridtui.tui.screens.residents import cycle
@@ -33,6 +32,7 @@ from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.columns import ColumnHeader, Columns, visible_width
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
+from gridtui.tui.workers import db_work
 
 KINDS = ("in_service_party", "party_volunteer", "resident", "unit_staff")
 WIDTHS = (8, 14, 16, 14, 4, 4, 6)
@@ -73,11 +73,6 @@ class VolunteersScreen(GridScreen):
         bind("escape", "app.pop_screen", "volunteers.back", show=False),
     ]
 
-    class Ready(Message):
-        def __init__(self, teams: list[dict]) -> None:
-            super().__init__()
-            self.teams = teams
-
     def __init__(self) -> None:
         super().__init__()
         self.team_id: str | None = None
@@ -109,9 +104,9 @@ class VolunteersScreen(GridScreen):
     def load(self) -> None:
         from gridtui.domain import volunteers
 
-        self.post_message(self.Ready(volunteers.list_teams()))
+        self.post_message(VolunteersReady(volunteers.list_teams()))
 
-    def on_volunteers_screen_ready(self, message: Ready) -> None:
+    def on_volunteers_ready(self, message: VolunteersReady) -> None:
         self.teams, self.ready = message.teams, True
         self.reload(keep_cursor=False)
 
@@ -196,11 +191,6 @@ class VolunteerScreen(GridScreen):
         bind("escape", "app.pop_screen", "volunteer.back"),
     ]
 
-    class Loaded(Message):
-        def __init__(self, detail: dict, assignments: list[dict]) -> None:
-            super().__init__()
-            self.detail, self.assignments = detail, assignments
-
     def __init__(self, volunteer_id: str) -> None:
         super().__init__()
         self.volunteer_id = volunteer_id
@@ -227,10 +217,10 @@ class VolunteerScreen(GridScreen):
     def load(self) -> None:
         from gridtui.domain import volunteers
 
-        self.post_message(self.Loaded(volunteers.volunteer_detail(self.volunteer_id),
+        self.post_message(VolunteerLoaded(volunteers.volunteer_detail(self.volunteer_id),
                                       volunteers.assignments_of_volunteer(self.volunteer_id)))
 
-    def on_volunteer_screen_loaded(self, message: Loaded) -> None:
+    def on_volunteer_loaded(self, message: VolunteerLoaded) -> None:
         self.detail = message.detail
         self.query_one("#volunteer-detail", Static).update(render_detail(message.detail))
         self.query_one("#volunteer-pairings", PagedList).set_rows(message.detail["pairings"])

@@ -7,13 +7,14 @@ from textual.app import ComposeResult
 from textual.widgets import Header, Static
 
 from gridtui.i18n import t
-from gridtui.tui.app import db_work
 from gridtui.tui.keys import bind
+from gridtui.tui.messages import WalkLoaded
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.columns import ColumnHeader, Columns, visible_width
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
+from gridtui.tui.workers import db_work
 
 STATUS_STYLE = {
     "not_visited": "dim",
@@ -111,10 +112,11 @@ class BuildingsScreen(GridScreen):
         rows += [(b.id, t("tui.walk.building", compound=b.compound, number=b.number, households=b.households))
                  for b in visits.buildings(self.grid_id)]
         grid = Grid.get_or_none(Grid.id == self.grid_id)
-        self.app.call_from_thread(self.show, rows, grid.worker_name if grid else "")
+        self.post_message(WalkLoaded(rows, grid.worker_name if grid else ""))
 
-    def show(self, rows: list, worker: str) -> None:
+    def on_walk_loaded(self, message: WalkLoaded) -> None:
         """The buildings, and the grid's worker beside its name (the walk list's title keeps it)."""
+        rows, worker = message.rows, message.worker
         if worker:
             self.grid_title = t("tui.walk.grid_worker", grid=self.grid_title, worker=worker)
             self.query_one("#buildings-title", Static).update(Text(self.grid_title, "bold"))

@@ -208,3 +208,17 @@ class ColumnHeader(Widget):
         title.append(mark, mark_style)
         title.truncate(width)
         return Text("\n", no_wrap=True).join([title, header])
+
+
+def render_resident(r, revealed: dict[str, tuple[str, str]] | None = None, wide: bool = True) -> Text:
+    """A resident on one line, ID and phone masked unless this screen revealed them."""
+    id_number, phone = (revealed or {}).get(r.id, (r.id_masked, r.phone_masked))
+    tags = badges([(reg.label, "black on #87afd7") for reg in r.registers])
+    cells = [
+        (r.name, 8, "bold"),
+        (t(f"tui.relation.{r.relation}", default=r.relation), 6),
+        (r.age if r.age is not None else "", 3),
+    ]
+    if wide:
+        cells.append((id_number, 18))
+    return row([*cells, (phone, 13), tags])
