@@ -318,7 +318,7 @@ class Bench:
         gridtui(ENV, "--db", other, "device", "card", "--out", card)
         gridtui(ENV, "--db", other, "export", "--full", "--insecure-plaintext", "--out", bundle)
         db = self.copy("import-keys.db")
-        gridtui(ENV, "--db", db, "device", "trust", card)
+        gridtui(ENV, "--db", db, "device", "trust", card, "--role", "office")
         cmd = [sys.executable, "-m", "bench.tui_driver", "import-keys", "grid", "--db", str(db),
                "--bundle", str(bundle), "--presses", "10"]
         done = subprocess.run(cmd, capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=600)

@@ -22,7 +22,7 @@ from gridtui.i18n import t
 
 COMMAND_MODULES: tuple[str, ...] = (
     "demo", "stats", "places", "forms", "campaigns", "residents", "needs", "collective", "dispatch", "volunteers",
-    "units", "business", "report", "roster", "sync", "database",
+    "units", "business", "report", "roster", "sync", "audit", "database",
 )
 """Modules under gridtui.commands, in the order their subcommands are listed in ``--help``.
 Each exposes ``register(subparsers)``; list a module here once it exists."""
@@ -97,7 +97,19 @@ def build_parser() -> GridArgumentParser:
     for name in COMMAND_MODULES:
         importlib.import_module(f"gridtui.commands.{name}").register(subparsers)
     _add_common(parser, root=True)
+    _name_commands(parser, ())
     return parser
+
+
+def _name_commands(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> None:
+    """Each parser knows its command's words (``grid add``): what a worker's laptop may run is
+    decided by them (gridtui.sync.authority.COMMANDS)."""
+    if path:
+        parser.set_defaults(command_path=" ".join(path))
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                _name_commands(sub, (*path, name))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

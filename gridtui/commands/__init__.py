@@ -48,6 +48,12 @@ def open_db(args: Any, *, create: bool = False, write: bool = False, plain: bool
                              on_create=say_created if cipher or plain else say_created_plain)
     if write and read_only():
         raise GridError("db.readonly", path=str(path))
+    command = getattr(args, "command_path", "")
+    if command:
+        from gridtui.sync import authority
+
+        if authority.office_only_command(command):
+            authority.require_office(f"gridtui {command}")
     return database
 
 

@@ -7,7 +7,7 @@ import sys
 from gridtui.commands import emit_json, open_db
 from gridtui.config import load_settings
 from gridtui.i18n import t
-from gridtui.io.reports import KINDS, write_report
+from gridtui.io.reports import KINDS, PERSONAL, write_report
 
 
 def register(subparsers) -> None:
@@ -23,7 +23,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    open_db(args, write=args.reveal_ids)  # a reveal is written to the audit log
+    open_db(args, write=args.reveal_ids or args.kind in PERSONAL)  # a report of people is audited
     result = write_report(
         args.kind, args.out, grid=args.grid, campaign=args.campaign, reveal=args.reveal_ids, community=args.community,
         actor=load_settings().worker_name,

@@ -186,8 +186,11 @@ def _legacy_version(key: str, definition: dict | None, version: str, form_class)
 
 
 def _migrate_6_to_7(db: peewee.Database) -> None:
-    """Version 7 lets many communities meet in a street office's hub: a device may be a hub
-    (its card says so), and a hub maps devices to the community they work for.
+    """Version 7 knows who may change what, and lets many communities meet in a street office's
+    hub. Each device has a role: this laptop the office until the office's bundle says
+    otherwise, every peer a worker until trusted as the office, a hub as its card says; a held
+    row says why it is held, and a worker's peer row the grids each bundle to it carried. A hub
+    maps devices to the community they work for.
 
     Community identity needs no change of rows here: every database of one community holds the
     same fixed community id, and rewriting it on each database on its own would give one
@@ -196,8 +199,15 @@ def _migrate_6_to_7(db: peewee.Database) -> None:
     synced change (:func:`gridtui.domain.places.own_identity`), which reaches its laptops with
     the next bundles like any edit."""
     db.create_tables([DeviceCommunity])
-    if "role" not in {c.name for c in db.get_columns("device")}:
-        db.execute_sql(f'ALTER TABLE "device" ADD COLUMN "role" {dialect.text_ddl()} NOT NULL DEFAULT \'\'')
+    text = dialect.text_ddl()
+    for table, column, ddl in (
+        ("device", "role", f"{text} NOT NULL DEFAULT 'worker'"),
+        ("held_row", "reason", f"{text} NOT NULL DEFAULT 'future'"),
+        ("sync_peer", "scopes", f"{text} NOT NULL DEFAULT '[]'"),
+    ):
+        if column not in {c.name for c in db.get_columns(table)}:
+            db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {ddl}')
+    db.execute_sql('UPDATE "device" SET "role" = \'office\' WHERE "is_self" = 1')
 
 
 MIGRATIONS: dict[int, Callable[[peewee.SqliteDatabase], None]] = {
@@ -571,4 +581,4 @@ def ensure_self_device() -> Device:
     device_id = os.urandom(8).hex()
     name = (socket.gethostname() or "gridtui").split(".")[0][:40]
     meta_set("device_id", device_id)
-    return Device.create(id=device_id, name=name, is_self=True, trusted=True, added_at=datetime.now())
+    return Device.create(id=device_id, name=name, is_self=True, trusted=True, added_at=datetime.now(), role="office")

@@ -327,8 +327,10 @@ class Device(Base):
     trusted = BooleanField(default=False)
     revoked = BooleanField(default=False)
     added_at = DateTimeField()
-    role = CharField(default="")
-    """``hub`` for a street office's hub (its card says so); empty for a laptop or an office."""
+    role = CharField(default="worker")
+    """office | worker | hub: what its bundles may change here (see gridtui.sync.authority; a
+    street office's hub, its card says so, counts as the office). For this laptop itself, the
+    role the office's bundles gave it; "office" until one does."""
 
 
 class NeedCategory(Base):
@@ -762,6 +764,9 @@ class SyncPeer(Base):
     received_seq = IntegerField(default=0)
     acked_seq = IntegerField(default=0)
     echo = JSONField(default=list)
+    scopes = JSONField(default=list)
+    """For a worker: ``[[seq, [grid ids]], ...]``, the grids each bundle cut for it since the
+    newest it acknowledged held; a grid not in all of them is sent whole (see sync.scope)."""
 
 
 class DeviceCommunity(Base):
@@ -782,6 +787,9 @@ class HeldRow(Base):
     data = JSONField()  # {column: stored value}
     sender = CharField(max_length=32)
     received_at = DateTimeField()
+    reason = CharField(default="future")
+    """Why it is held: future (the clock guard), or what the sender may not change here
+    (gridtui.sync.authority: office, grid, origin, audit, parent)."""
 
 
 LOCAL_MODELS: tuple[type[Base], ...] = (

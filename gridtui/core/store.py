@@ -282,6 +282,25 @@ class Loading:
                     database.cursor().execute(create)
 
 
+def forget(model: type[Synced], ids: list[str], unlink: list[tuple[type[Synced], str]] = ()) -> int:
+    """Remove this laptop's copy of rows that are no longer its to hold (a grid gone to another
+    worker), and blank the references ``unlink`` names ((model, column) pairs) that pointed at
+    them. Not a deletion: nothing is stamped or sequenced, so nothing of it syncs, and the
+    rows stay wherever else they are. The caller makes sure its own changes to them are in."""
+    if not ids:
+        return 0
+    table = model._meta.table_name
+    with transaction(), peewee.__exception_wrapper__:
+        cursor = database.cursor()
+        for start in range(0, len(ids), 900):
+            chunk = ids[start:start + 900]
+            marks = ", ".join("?" * len(chunk))
+            for other, column in unlink:
+                cursor.execute(f'UPDATE "{other._meta.table_name}" SET "{column}" = NULL WHERE "{column}" IN ({marks})', chunk)
+            cursor.execute(f'DELETE FROM "{table}" WHERE "id" IN ({marks})', chunk)
+    return len(ids)
+
+
 def skip_seq(at_least: int) -> None:
     """Move this device's change sequence to at least ``at_least``: a peer holds changes of ours
     numbered that far (this database is an older copy), and no number may mean two changes."""

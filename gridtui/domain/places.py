@@ -12,6 +12,7 @@ board) without a ``my_grids`` setting, and stops holding it the day the grid goe
 
 from __future__ import annotations
 
+import json
 import re
 
 from gridtui.core import store
@@ -27,13 +28,15 @@ from gridtui.core.models import (
     database,
     live,
 )
+from gridtui.domain import privacy
 from gridtui.errors import GridError
 
 __all__ = [
-    "BUILDING_REF", "LEGACY_COMMUNITY_ID", "add_grid", "assign_buildings", "communities", "community",
-    "device_label", "end_grid", "find_building", "find_community", "find_compound", "find_grid",
-    "grid_devices", "match_device", "my_grids", "own_community_id", "own_identity", "remove_building",
-    "remove_compound", "rename_compound", "set_community", "set_grid_worker", "unassigned_buildings",
+    "BUILDING_REF", "LEGACY_COMMUNITY_ID", "add_grid", "assign_buildings", "communities",
+    "community", "device_label", "end_grid", "find_building", "find_community", "find_compound", "find_grid",
+    "grid_devices", "handover_detail", "match_device", "my_grids", "own_community_id", "own_identity",
+    "remove_building", "remove_compound", "rename_compound", "set_community", "set_grid_worker",
+    "unassigned_buildings",
 ]
 
 LEGACY_COMMUNITY_ID = stable_id("community", "the community")
@@ -209,8 +212,18 @@ def set_grid_worker(grid_ref: str, who: str, *, name: str | None = None, phone: 
     values = {"worker_name": worker, "worker_device": device.id if device else ""}
     if phone is not None:
         values["worker_phone"] = phone
-    store.update(Grid, grid.id, **values)
+    with store.transaction():
+        store.update(Grid, grid.id, **values)
+        if values["worker_device"] != grid.worker_device or worker != grid.worker_name:
+            privacy.record("handover", "grid", grid.id, handover_detail(grid, worker, values["worker_device"]))
     return {"grid": grid.code, "worker": worker, "device": device.id if device else ""}
+
+
+def handover_detail(grid: Grid, worker: str, device: str) -> str:
+    """A handover as the audit log keeps it: JSON with the laptops it went from and to (which
+    the office's import reads: a worker's late work in a grid it held is still its own)."""
+    return json.dumps({"grid": grid.code, "from": grid.worker_device, "to": device,
+                       "from_name": grid.worker_name, "to_name": worker}, ensure_ascii=False, separators=(",", ":"))
 
 
 def grid_devices() -> dict[str, str]:

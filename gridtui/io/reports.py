@@ -594,10 +594,13 @@ def write_report(kind: str, out: str | Path, *, grid: str | None = None, campaig
     rows = sum(len(s.rows) for s in sheets)
 
     def audit() -> None:  # before the file takes its name: no unmasked file goes unaudited
-        privacy.record_reveal("report", kind, "id_number,phone", actor=actor,
-                              where=f"-> {path} ({filters.describe()}; {rows} rows)")
+        where = f"-> {path} ({filters.describe()}; {rows} rows)"
+        if filters.reveal:
+            privacy.record_reveal("report", kind, "id_number,phone", actor=actor, where=where)
+        else:
+            privacy.record("report", "report", kind, where, actor)
 
     write(path, sheets, title_line(kind, filters), sheet_column=sheet_column,
-          before_publish=audit if filters.reveal else None)
+          before_publish=audit if kind in PERSONAL else None)
     return {"path": str(path), "kind": kind, "rows": rows, "revealed": filters.reveal,
             "sheets": [{"name": s.name, "rows": len(s.rows)} for s in sheets]}

@@ -131,6 +131,11 @@ class IssueLoaded(Message):
 
 
 @dataclass
+class AuditLoaded(Message):
+    entries: list[dict[str, Any]]
+
+
+@dataclass
 class ResourcesLoaded(Message):
     resources: list[dict[str, Any]]
     units: list[dict[str, Any]]

@@ -53,20 +53,30 @@ def make_site(name: str, where: Path | str, folder: Path, hub: bool = False) -> 
 
 
 def trust_each_other(*sites: Site) -> None:
+    """Peers that trust each other as equals: each takes the others' bundles as the office's
+    (who may change what is sync/authority's own tests)."""
     for me in sites:
         me.become()
         for other in sites:
             if other is not me:
-                keys.trust(other.card)
+                keys.trust(other.card, "office")
     close_database()
 
 
 def dump() -> dict:
-    """The logical state: every synced row's content and tombstone, no sync bookkeeping."""
+    """The logical state: every synced row's content and tombstone, no sync bookkeeping, less
+    this database's own audit rows (its trusting the others, which each database did itself)."""
+    from gridtui.core.db import self_device
+    from gridtui.core.models import AuditLog
+
+    me = self_device().id
     out = {}
     for model in SYNCED_MODELS:
         fields = [model._meta.fields[f] for f in ["id", "deleted", *model.data_fields()]]
-        out[model.__name__] = sorted(model.select(*fields).tuples())
+        query = model.select(*fields)
+        if model is AuditLog:
+            query = query.where(AuditLog.origin != me)
+        out[model.__name__] = sorted(query.tuples())
     return out
 
 
