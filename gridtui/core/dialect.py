@@ -15,6 +15,10 @@ merge are the same code on both; what must differ lives here:
   with a transaction-scoped advisory lock, so the clock and change sequence in the meta table
   are handed out once and concurrent imports end where importing one after the other would.
   Readers (reports, exports in a REPEATABLE READ snapshot) never wait for a writer.
+* **Search indexes.** Search as you type finds a substring of a resident's pinyin or of an
+  address through a trigram index: SQLite's FTS5 (kept by triggers), PostgreSQL's ``pg_trgm``
+  (a GIN index, where the extension may be made; without it the same query scans). The last
+  digits of a phone or ID number are an expression index: ``substr(x, -4)`` against ``right(x, 4)``.
 * **Settings.** SQLite's pragmas against the hub's session settings; the schema version in
   ``PRAGMA user_version`` against a meta key; index lists for the bulk load; how long a writer
   waits for another; and the server's own words turned into one sentence.
@@ -37,7 +41,7 @@ from gridtui.config import is_url
 
 __all__ = ["HubDatabase", "is_url", "is_server_url", "shown_url", "well_formed", "hub", "write_transaction",
            "read_snapshot", "schema_version", "set_schema_version", "upsert_meta", "put", "text_ddl", "latest_sql",
-           "latest_query", "upsert_sql", "indexes", "set_wait", "references_trusted", "side_path", "server_error"]
+           "latest_query", "upsert_sql", "indexes", "tail", "contains_filter", "search_index_ddl", "rebuild_search_index", "set_wait", "references_trusted", "side_path", "server_error"]
 
 SERVER_SCHEMES = ("postgresql", "postgres")
 
@@ -345,6 +349,102 @@ def upsert_sql(table: str, names: list[str]) -> str:
     if "seq" in names:
         sql += f' WHERE "{table}"."seq" < excluded."seq"'
     return sql
+
+
+# ---------------------------------------------------------------------------------------------
+# Search indexes
+# ---------------------------------------------------------------------------------------------
+
+TRIGRAM = 3
+"""The shortest text a trigram index can find; a shorter one is looked up another way."""
+
+SEARCHED = (("resident", "name_pinyin"), ("household", "address"))
+"""The text columns search finds substrings of through a trigram index."""
+
+
+def tail(column: str, n: int) -> str:
+    """SQL for the last ``n`` characters of ``column``: what the tail indexes are built on and
+    what a query must say, word for word, for them to be used (``n`` a literal, not a parameter)."""
+    return f"right({column}, {int(n)})" if hub() else f"substr({column}, -{int(n)})"
+
+
+def contains_filter(alias: str, table: str, column: str, text: str, key: str) -> tuple[str, dict[str, str]]:
+    """A condition that keeps the rows of ``table`` whose ``column`` may hold ``text``, answered by
+    the trigram index; ``("", {})`` where the index cannot answer (text shorter than three).
+
+    A superset (case folded on SQLite): the caller keeps its own exact test beside it."""
+    if len(text) < TRIGRAM or (table, column) not in SEARCHED:
+        return "", {}
+    if hub():
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return f"{alias}.{column} LIKE :{key} ESCAPE '\\'", {key: f"%{escaped}%"}
+    phrase = '"' + text.replace('"', '""') + '"'
+    return f'{alias}.rowid IN (SELECT rowid FROM "{table}_search" WHERE "{table}_search" MATCH :{key})', {key: phrase}
+
+
+def search_index_ddl() -> list[str]:
+    """The statements that make the search indexes on an open database, for rows already there too.
+
+    On SQLite each trigram index is an FTS5 table over the row's own rowid (external content:
+    the text is not stored twice), kept in step by triggers, so every path the store writes by
+    (one row, a bulk load, a merge's upsert) keeps it without code of its own. On the hub a GIN
+    index does the same; where ``pg_trgm`` cannot be made the search scans, as it did before.
+    """
+    statements = [
+        f'CREATE INDEX IF NOT EXISTS "resident_phone_tail" ON "resident" ({tail("phone", 4)})',
+        f'CREATE INDEX IF NOT EXISTS "resident_id_number_tail" ON "resident" ({tail("id_number", 4)})',
+        # a name found by a part after its first character: each suffix's prefix
+        'CREATE INDEX IF NOT EXISTS "resident_name" ON "resident" ("name")',
+        # a surname typed alone: its people in pinyin order, the first page read and no more
+        'CREATE INDEX IF NOT EXISTS "resident_surname_pinyin" ON "resident" (substr("name", 1, 1), "name_pinyin", "id")',
+        'CREATE INDEX IF NOT EXISTS "resident_name_from_2" ON "resident" (substr("name", 2))',
+        'CREATE INDEX IF NOT EXISTS "resident_name_from_3" ON "resident" (substr("name", 3))',
+        'CREATE INDEX IF NOT EXISTS "resident_name_length" ON "resident" (length("name"))',
+    ]
+    if hub():
+        if _trigram_extension():
+            statements += [f'CREATE INDEX IF NOT EXISTS "{table}_{column}_trgm" ON "{table}" '
+                           f'USING gin ("{column}" gin_trgm_ops)' for table, column in SEARCHED]
+        return statements
+    for table, column in SEARCHED:
+        fts = f"{table}_search"
+        statements += [
+            f'CREATE VIRTUAL TABLE IF NOT EXISTS "{fts}" USING fts5("{column}", content="{table}", '
+            "tokenize='trigram')",
+            f'INSERT INTO "{fts}" ("{fts}") VALUES (\'rebuild\')',
+            f'CREATE TRIGGER IF NOT EXISTS "{fts}_insert" AFTER INSERT ON "{table}" BEGIN '
+            f'INSERT INTO "{fts}" (rowid, "{column}") VALUES (new.rowid, new."{column}"); END',
+            f'CREATE TRIGGER IF NOT EXISTS "{fts}_delete" AFTER DELETE ON "{table}" BEGIN '
+            f'INSERT INTO "{fts}" ("{fts}", rowid, "{column}") VALUES (\'delete\', old.rowid, old."{column}"); END',
+            f'CREATE TRIGGER IF NOT EXISTS "{fts}_update" AFTER UPDATE OF "{column}" ON "{table}" BEGIN '
+            f'INSERT INTO "{fts}" ("{fts}", rowid, "{column}") VALUES (\'delete\', old.rowid, old."{column}"); '
+            f'INSERT INTO "{fts}" (rowid, "{column}") VALUES (new.rowid, new."{column}"); END',
+        ]
+    return statements
+
+
+def _trigram_extension() -> bool:
+    """Whether the hub has ``pg_trgm``, making it if this user may (in a savepoint: a refusal
+    must not end the migration's transaction)."""
+    from gridtui.core.models import database
+
+    if database.execute_sql("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'").fetchone():
+        return True
+    try:
+        with database.atomic():
+            database.execute_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except peewee.DatabaseError:
+        return False
+    return True
+
+
+def rebuild_search_index(conn: Any) -> None:
+    """Build SQLite's trigram indexes again from their tables on a raw connection: a copy
+    (``sqlcipher_export``) numbers the rows afresh, and the index points at row numbers."""
+    for table, _column in SEARCHED:
+        fts = f"{table}_search"
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (fts,)).fetchone():
+            conn.execute(f'INSERT INTO "{fts}" ("{fts}") VALUES (\'rebuild\')')
 
 
 def indexes(table: str) -> list[tuple[str, str]]:
