@@ -217,7 +217,7 @@ def needs(filters: Filters) -> list[Sheet]:
         .join(Resident, JOIN.LEFT_OUTER, on=(Need.resident == Resident.id)).where(live(Need)).dicts()
     }
     categories = {c.key: pick(c.zh, c.en) for c in NeedCategory.select()}
-    issues = {i["id"]: i["title"] for i in list_issues()}
+    issues = {i.id: i.title for i in list_issues()}
     _, mask_phone = _maskers(filters.reveal)
     out = []
     for n in rows:
@@ -245,9 +245,9 @@ def resources(filters: Filters) -> list[Sheet]:
     categories = {c.key: pick(c.zh, c.en) for c in ResourceCategory.select()}
     units = {i.key: pick(i.unit_zh, i.unit_en) for i in ResourceItem.select()}
     rows = [
-        [categories.get(r["category"], r["category"]), r["item"],
-         t(f"resources.provider.{r['provider_kind']}", default=r["provider_kind"]), r["provider"],
-         r["capacity"], units.get(r["item_key"], ""), r["availability"], r["contact"], r["note"]]
+        [categories.get(r.category, r.category), r.item,
+         t(f"resources.provider.{r.provider_kind}", default=r.provider_kind), r.provider,
+         r.capacity, units.get(r.item_key, ""), r.availability, r.contact, r.note]
         for r in list_resources()
     ]
     columns = _cols("category", "resource_item", "provider_kind", "provider", "capacity:int", "unit",
@@ -509,9 +509,9 @@ def collective(filters: Filters) -> list[Sheet]:
 
     buildings = dict(Building.select(Building.id, Building.number).tuples())
     rows = [
-        [i["title"], i["compound"], buildings.get(i["building_id"], ""),
-         t(f"collective.status.{i['status']}", default=i["status"]), i["meeting_date"], i["attendees"],
-         i["decision"], i["done_at"], i["days_meeting_to_done"], i["needs"]]
+        [i.title, i.compound, buildings.get(i.building_id, ""),
+         t(f"collective.status.{i.status}", default=i.status), i.meeting_date, i.attendees,
+         i.decision, i.done_at, i.days_meeting_to_done, i.needs]
         for i in list_issues()
     ]
     columns = _cols("issue", "compound", "building", "status", "meeting_date:date", "attendees", "decision",

@@ -14,7 +14,10 @@ from textual.message import Message
 if TYPE_CHECKING:
     from gridtui.domain.businesses import BusinessDetail
     from gridtui.domain.campaigns import CampaignInfo
+    from gridtui.domain.collective import IssueRow
     from gridtui.domain.households import HouseholdDetail
+    from gridtui.domain.resources import ResourceRow, UnitRow
+    from gridtui.domain.volunteers import TeamRow, VolunteerAssignment, VolunteerDetail
     from gridtui.tui.screens.campaigns import CampaignRow
     from gridtui.tui.screens.home import HomeData
     from gridtui.tui.screens.needs import Ranked
@@ -111,29 +114,29 @@ class ResidentsReady(Message):
 
 @dataclass
 class VolunteersReady(Message):
-    teams: list[dict[str, Any]]
+    teams: list[TeamRow]
 
 
 @dataclass
 class VolunteerLoaded(Message):
-    detail: dict[str, Any]
-    assignments: list[dict[str, Any]]
+    detail: VolunteerDetail
+    assignments: list[VolunteerAssignment]
 
 
 @dataclass
 class CollectiveLoaded(Message):
-    issues: list[dict[str, Any]]
+    issues: list[IssueRow]
 
 
 @dataclass
 class IssueLoaded(Message):
-    issue: dict[str, Any]
+    issue: IssueRow
 
 
 @dataclass
 class ResourcesLoaded(Message):
-    resources: list[dict[str, Any]]
-    units: list[dict[str, Any]]
+    resources: list[ResourceRow]
+    units: list[UnitRow]
 
 
 @dataclass
