@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from gridtui.domain.campaigns import CampaignInfo
     from gridtui.domain.collective import IssueRow
     from gridtui.domain.households import HouseholdDetail
+    from gridtui.domain.needs import NeedDetail
     from gridtui.domain.resources import ResourceRow, UnitRow
     from gridtui.domain.volunteers import TeamRow, VolunteerAssignment, VolunteerDetail
     from gridtui.tui.screens.campaigns import CampaignRow
@@ -99,7 +100,7 @@ class NeedsBoardReady(Message):
 
 @dataclass
 class NeedLoaded(Message):
-    detail: dict[str, Any]
+    detail: NeedDetail
 
 
 @dataclass
