@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from gridtui.domain.needs import NeedDetail
     from gridtui.domain.resources import ResourceRow, UnitRow
     from gridtui.domain.volunteers import TeamRow, VolunteerAssignment, VolunteerDetail
+    from gridtui.sync.conflicts import ConflictRow, Duplicate
     from gridtui.tui.screens.campaigns import CampaignRow
     from gridtui.tui.screens.home import HomeData
     from gridtui.tui.screens.needs import Ranked
@@ -174,8 +175,8 @@ class SyncDone(Message):
 
 @dataclass
 class InboxLoaded(Message):
-    conflicts: list[dict[str, Any]]
-    duplicates: list[dict[str, Any]]
+    conflicts: list[ConflictRow]
+    duplicates: list[Duplicate]
     said: str = ""
     """What the key just did (a conflict resolved), said once the list is redrawn."""
 
