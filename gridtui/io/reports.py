@@ -62,6 +62,24 @@ PERSONAL = ("registers", "needs", "volunteers", "visits")
 OUTCOMES = ("done", "nobody_home", "refused", "moved_away", "in_progress")
 
 
+@dataclass(frozen=True)
+class WrittenSheet:
+    name: str
+    rows: int
+
+
+@dataclass(frozen=True)
+class WrittenReport:
+    """What a report wrote: where, how many rows in all and in each sheet, and whether ID
+    numbers and phones were shown unmasked."""
+
+    path: str
+    kind: str
+    rows: int
+    revealed: bool
+    sheets: tuple[WrittenSheet, ...]
+
+
 @dataclass
 class Filters:
     grid: Grid | None = None
@@ -552,7 +570,7 @@ def title_line(kind: str, filters: Filters) -> str:
 
 
 def write_report(kind: str, out: str | Path, *, grid: str | None = None, campaign: str | None = None,
-                 reveal: bool = False, actor: str = "", today: date | None = None) -> dict[str, Any]:
+                 reveal: bool = False, actor: str = "", today: date | None = None) -> WrittenReport:
     """Build and write one report; returns what was written (path, sheets with row counts)."""
     path = Path(out).expanduser()
     if path.suffix.lower() not in (".xlsx", ".csv"):
@@ -573,5 +591,5 @@ def write_report(kind: str, out: str | Path, *, grid: str | None = None, campaig
 
     write(path, sheets, title_line(kind, filters), sheet_column=sheet_column,
           before_publish=audit if filters.reveal else None)
-    return {"path": str(path), "kind": kind, "rows": rows, "revealed": filters.reveal,
-            "sheets": [{"name": s.name, "rows": len(s.rows)} for s in sheets]}
+    return WrittenReport(path=str(path), kind=kind, rows=rows, revealed=filters.reveal,
+                         sheets=tuple(WrittenSheet(name=s.name, rows=len(s.rows)) for s in sheets))

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from gridtui.domain.needs import NeedDetail
     from gridtui.domain.resources import ResourceRow, UnitRow
     from gridtui.domain.volunteers import TeamRow, VolunteerAssignment, VolunteerDetail
+    from gridtui.io.reports import WrittenReport
     from gridtui.sync.conflicts import ConflictRow, Duplicate
     from gridtui.tui.screens.campaigns import CampaignRow
     from gridtui.tui.screens.home import HomeData
@@ -156,7 +157,7 @@ class ReportChoices(Message):
 class ReportWritten(Message):
     """The report was written (``result``), or refused in one sentence (``error``)."""
 
-    result: dict[str, Any] | None
+    result: WrittenReport | None
     error: str = ""
 
 
