@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from gridtui.domain.campaigns import CampaignInfo
     from gridtui.domain.collective import IssueRow
     from gridtui.domain.households import HouseholdDetail
+    from gridtui.domain.life_events import LifeEvent
     from gridtui.domain.needs import NeedDetail
     from gridtui.domain.resources import ResourceRow, UnitRow
     from gridtui.domain.volunteers import TeamRow, VolunteerAssignment, VolunteerDetail
@@ -80,7 +81,7 @@ class VisitResidents(Message):
 @dataclass
 class HouseholdLoaded(Message):
     detail: HouseholdDetail
-    events: list[dict[str, Any]]
+    events: list[LifeEvent]
 
 
 @dataclass
