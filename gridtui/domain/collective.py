@@ -28,7 +28,7 @@ from gridtui.core.models import (
 from gridtui.core.validate import parse_date
 from gridtui.domain import needs as needs_domain
 from gridtui.domain.volunteers import check_hours
-from gridtui.errors import GridError
+from gridtui.errors import GridError, ValidationError
 
 __all__ = [
     "IssueRow", "attach_needs", "complete", "create_issue", "days_meeting_to_done", "detach_needs",
@@ -169,6 +169,8 @@ def complete(issue_id: str, done_date: date | str, *, actor: str = "", note: str
     if issue.status != "decided" or issue.meeting_date is None:
         raise GridError("collective.no_meeting", title=issue.title)
     done_day = parse_date(done_date, "done_at")
+    if done_day is None:
+        raise ValidationError("done_at", "validate.required")
     if done_day < issue.meeting_date:
         raise GridError("collective.done_before_meeting", done=done_day, meeting=issue.meeting_date)
     given = check_hours(hours or 0)

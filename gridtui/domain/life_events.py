@@ -43,7 +43,7 @@ LEFT = {"move_out": "moved_out", "death": "deceased"}
 
 
 def _day(on: date | str | None) -> date:
-    day = parse_date(on, "happened_on") if on else date.today()
+    day = parse_date(on, "happened_on") or date.today()
     if day > date.today():
         raise GridError("life.in_future", day=day.isoformat())
     return day

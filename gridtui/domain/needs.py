@@ -72,8 +72,8 @@ class IllegalTransition(GridError):
         super().__init__("needs.illegal_transition", from_status=from_status, to_status=to_status)
 
     def message(self, lang: str | None = None) -> str:
-        return t(self.key, lang=lang, from_status=status_label(self.params["from_status"], lang),
-                 to_status=status_label(self.params["to_status"], lang))
+        return t(self.key, lang=lang, from_status=status_label(str(self.params["from_status"]), lang),
+                 to_status=status_label(str(self.params["to_status"]), lang))
 
 
 @dataclass(frozen=True)
@@ -480,7 +480,7 @@ def need_detail(
     row = _rows(_base_query(*_ROW_COLUMNS).where(Need.id == need.id), now or _now())[0]
     resident = Resident.get_or_none(Resident.id == need.resident_id) if need.resident_id else None
     phone = resident.phone if resident else ""
-    if reveal and phone:
+    if reveal and resident is not None and phone:
         record_reveal("resident", resident.id, "phone", actor=actor, where=where)
     compound = ""
     if need.household_id:
