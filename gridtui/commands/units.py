@@ -10,6 +10,7 @@ available.
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any
 
 from gridtui.commands import (
     add_json,
@@ -178,6 +179,7 @@ def _resource_values(args) -> dict:
 def run_resource_add(args) -> int:
     open_db(args, write=True)
     values = _resource_values(args)
+    owner: dict[str, Any]  # the provider's id, under its kind's keyword
     if args.unit:
         unit = resources.find_unit(args.unit)
         kind, owner = resources.provider_of_unit(unit), {"organization_id": unit}
