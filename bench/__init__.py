@@ -1,4 +1,4 @@
-"""`make bench`: gridtui's speed and memory against the budgets of DESIGN.md §5.
+"""`make bench`: gridtui's speed and memory against the budgets of docs/design.md §5.
 
 Each figure is measured next to a baseline in the same run (a bare Textual app, raw sqlite3),
 so a slow or busy machine moves both and the ratio stays put. Run with

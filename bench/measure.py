@@ -25,6 +25,9 @@ from bench.table import NOT_BUILT, Budget, Row
 PAGE = 50
 """Rows in the first page of a list: more than a tall terminal shows."""
 
+SEARCH_GROWTH = 3
+"""How many times the community the second search line is typed into (a large community)."""
+
 ENV = {
     **os.environ,
     "GRIDTUI_LANG": "en",
@@ -141,6 +144,10 @@ class Bench:
         self.work = work
         self.say = say
         self._open: Path | None = None
+        self.hub_counts: list[int] = [1, 5]
+        """Communities in the street the hub imports, one set of lines each (``--hub-communities``)."""
+        self.hub_scale = 0.2
+        """Each community's scale for the hub lines (``--hub-scale``; 1.0 is the article's)."""
 
     def copy(self, name: str) -> Path:
         return working_copy(self.community, self.work, name)
@@ -166,6 +173,7 @@ class Bench:
             (self.office, "office reports and dashboard"),
             (self.cipher, "encrypted against plain"),
             (self.forms, "office forms: check, 300-item visit"),
+            (self.hub, "the street office's hub on PostgreSQL"),
         ]
         out: list[Row] = []
         for step, label in steps:
@@ -313,7 +321,7 @@ class Bench:
         gridtui(ENV, "--db", other, "device", "card", "--out", card)
         gridtui(ENV, "--db", other, "export", "--full", "--insecure-plaintext", "--out", bundle)
         db = self.copy("import-keys.db")
-        gridtui(ENV, "--db", db, "device", "trust", card)
+        gridtui(ENV, "--db", db, "device", "trust", card, "--role", "office")
         cmd = [sys.executable, "-m", "bench.tui_driver", "import-keys", "grid", "--db", str(db),
                "--bundle", str(bundle), "--presses", "10"]
         done = subprocess.run(cmd, capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=600)
@@ -427,12 +435,34 @@ class Bench:
                 f"(search.prepare); p90 {p90:.1f} ms, worst {samples[-1]:.1f} ms"
             )
 
-        return [guarded(row, measure)]
+        bigger = Row(f"search per keystroke, {SEARCH_GROWTH:g}x the community", "ms", Budget(15, False, text="<= 15 ms"))
+
+        def measure_bigger(row: Row) -> None:
+            """The same typing on a community SEARCH_GROWTH times as large: an index keeps it flat."""
+            from bench.community import community
+            from gridtui.core.db import close_database, open_database
+
+            require("gridtui.domain.search", "search", "prepare")
+            larger = working_copy(community(self.scale * SEARCH_GROWTH, self.seed, self.say), self.work, "larger.db")
+            self.close()
+            self._open = None
+            open_database(larger)
+            try:
+                queries = self._typed_queries()
+                samples = sorted(self._keystrokes(queries, max(1, self.runs // 2)))
+            finally:
+                close_database()
+            row.figure = statistics.median(samples)
+            row.note = (f"the line above on a demo community at scale {self.scale * SEARCH_GROWTH:g}; p90 "
+                        f"{samples[int(len(samples) * 0.9)]:.1f} ms, worst {samples[-1]:.1f} ms")
+
+        return [guarded(row, measure), guarded(bigger, measure_bigger)]
 
     def _keystrokes(self, queries: list[str], rounds: int) -> list[float]:
         """ms of each search as the search screen runs them: on one connection kept open, its
         page cache readied as the screen opens (search.prepare), one search a keystroke. The
         connection's cache goes back to the usual size afterwards, for the other domain timings."""
+        from gridtui.core import dialect
         from gridtui.core.db import PRAGMAS
         from gridtui.core.models import database
         from gridtui.domain import search
@@ -446,7 +476,8 @@ class Bench:
                     search.search(query)
                     samples.append((time.perf_counter() - began) * 1000)
         finally:
-            database.execute_sql(f"PRAGMA cache_size = {PRAGMAS['cache_size']}")
+            if not dialect.hub():  # a server keeps its own cache
+                database.execute_sql(f"PRAGMA cache_size = {PRAGMAS['cache_size']}")
         return samples
 
     def _typed_queries(self) -> list[str]:
@@ -787,6 +818,86 @@ class Bench:
             if first.figure is None:
                 row.note = first.note
         return [check, first, cold, answer]
+    # the street office's hub ------------------------------------------------------------------
+    def hub(self) -> list[Row]:
+        """Per street size: the import into PostgreSQL against raw executemany on the same server,
+        the street-wide coverage of a campaign made at the hub, and one grid's first walk-list page."""
+        rows: list[Row] = []
+        state: dict[str, object] = {}
+
+        def server():
+            if "server" not in state:
+                sys.path.insert(0, str(ROOT / "tests"))
+                from hub_server import INSTALL_HINT, Server, find_bin
+
+                bin_dir = find_bin()
+                if bin_dir is None:
+                    raise Missing(INSTALL_HINT)
+                state["server"] = Server(bin_dir).start()
+            return state["server"]
+
+        try:
+            for count in self.hub_counts:
+                rows += self._hub_lines(count, server)
+        finally:
+            if "server" in state:
+                state["server"].stop()
+        return rows
+
+    def _hub_lines(self, count: int, server) -> list[Row]:
+        label = f"{count} communit{'y' if count == 1 else 'ies'} at scale {self.hub_scale:g}"
+        imported = Row(f"hub: import {label}", "rows/s", Budget(0.5, True, at_least=True, text=">= 0.5x raw executemany"))
+        street = Row(f"hub: street-wide coverage, {label}", "ms", Budget(None, False, text="information"))
+        grid = Row(f"hub: one grid's walk list page, {label}", "ms", Budget(100, False, text="<= 100 ms"))
+        typed = Row(f"hub: search per keystroke, {label}", "ms", Budget(15, False, text="<= 15 ms"))
+        runs = 1 if count > 1 else max(1, self.runs // 2)
+        state: dict[str, object] = {}
+
+        def measure_import(row: Row) -> None:
+            from bench.hub_steps import HubBench
+
+            hub = state["hub"] = HubBench(server(), self.work / f"hub-{count}", ENV, count, self.hub_scale, self.seed)
+            row.figure, row.baseline = median_alternating(lambda: hub.rows / hub.import_(), lambda: hub.rows / hub.raw(), runs)
+            row.note = (f"{hub.rows:,} rows from {count} offices' bundles; one `gridtui import` process into a new hub "
+                        f"database vs a process copying the same rows into the same schema with psycopg executemany "
+                        f"(indexes dropped, then built); median of {runs}")
+
+        def measure_queries(row_street: Row, row_grid: Row) -> None:
+            from datetime import date
+
+            from gridtui.core.db import close_database, open_database
+            from gridtui.core.models import Campaign, Grid
+            from gridtui.domain import campaigns as campaign_rules
+            from gridtui.domain import walk
+
+            hub = state["hub"]
+            open_database(hub.last_hub)
+            try:
+                from gridtui.domain import campaigns
+                from gridtui.forms import builtin
+
+                district = Campaign.get_by_id(campaigns.create_from_workbook(
+                    builtin.workbook("drowning_prevention"), name="暑期防溺水", starts=date.today(), activate=True))
+                campaign_rules.coverage(district.id)
+                row_street.figure = self._median_ms(lambda: campaign_rules.coverage(district.id))
+                row_street.note = f"coverage of a campaign made at the hub over all {count} communities' households, in-process"
+                first = Grid.select().order_by(Grid.community, Grid.code).first()
+                row_grid.figure = self._median_ms(lambda: walk.HOUSEHOLDS.page(district.id, grid_id=first.id, limit=PAGE))
+                row_grid.note = f"the first {PAGE} rows of one grid's walk list in the district campaign, in-process"
+                queries = self._typed_queries()
+                samples = sorted(self._keystrokes(queries, 1))
+                typed.figure = statistics.median(samples)
+                typed.note = (f"the search line's typing over all {count} communities' residents, in-process; p90 "
+                              f"{samples[int(len(samples) * 0.9)]:.1f} ms, worst {samples[-1]:.1f} ms")
+            finally:
+                close_database()
+
+        guarded(imported, measure_import)
+        if "hub" in state and state["hub"].last_hub:
+            guarded(street, lambda r: measure_queries(r, grid))
+        if typed.figure is None:
+            typed.note = street.note or imported.note
+        return [imported, street, grid, typed]
 
     def close(self) -> None:
         if self._open is not None:

@@ -81,7 +81,7 @@ class SyncBench:
         else:
             self.source, card = sender.source, sender.work / "card.json"
         self.receiver = work / "receiver.db"
-        gridtui(env, "--db", self.receiver, "device", "trust", card)
+        gridtui(env, "--db", self.receiver, "device", "trust", card, "--role", "office")
         settle(self.receiver)
         self.bundle = work / "full.bundle"
         self.tables: list[str] = []

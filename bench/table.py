@@ -9,9 +9,9 @@ NOT_BUILT = "not built yet"
 
 @dataclass
 class Budget:
-    """A limit from DESIGN.md §5: on the ratio to the baseline, or on the figure itself."""
+    """A limit from docs/design.md §5: on the ratio to the baseline, or on the figure itself."""
 
-    limit: float | None  # None: shown for information, no budget in DESIGN.md
+    limit: float | None  # None: shown for information, no budget in docs/design.md
     on_ratio: bool
     at_least: bool = False  # throughput: the figure must reach the limit, not stay under it
     text: str = ""

@@ -20,7 +20,7 @@ memory (VmRSS, KiB) after the warm-up and after the walk, and the live widgets a
 drawn: for GridApp, down on the visit's checklist until the cursor is on the next row and the
 screen has drawn it (at the last row, up); for the bare app, its key until the Static is drawn.
 
-The bare app is the baseline of DESIGN.md §5: Header, Static, Footer and nothing else.
+The bare app is the baseline of docs/design.md §5: Header, Static, Footer and nothing else.
 """
 
 from __future__ import annotations
@@ -203,7 +203,7 @@ async def keypress_during_import(db: str, bundle: str, presses: int) -> None:
 
 
 async def keypress(kind: str, db: str | None, presses: int) -> None:
-    """Key round trips, two ways, alternating: Pilot's press (what DESIGN §5 names; its idle
+    """Key round trips, two ways, alternating: Pilot's press (what docs/design.md §5 names; its idle
     waits step in 20 ms) and the bare key event until the effect is visible in the widget."""
     times: dict[str, list[float]] = {"pilot": [], "direct": []}
     app = BareApp() if kind == "bare" else grid_app(db)

@@ -22,7 +22,7 @@ from gridtui.i18n import t
 
 COMMAND_MODULES: tuple[str, ...] = (
     "demo", "stats", "places", "forms", "campaigns", "residents", "needs", "collective", "dispatch", "volunteers",
-    "units", "business", "report", "roster", "sync", "database",
+    "units", "business", "report", "roster", "sync", "audit", "database",
 )
 """Modules under gridtui.commands, in the order their subcommands are listed in ``--help``.
 Each exposes ``register(subparsers)``; list a module here once it exists."""
@@ -97,7 +97,19 @@ def build_parser() -> GridArgumentParser:
     for name in COMMAND_MODULES:
         importlib.import_module(f"gridtui.commands.{name}").register(subparsers)
     _add_common(parser, root=True)
+    _name_commands(parser, ())
     return parser
+
+
+def _name_commands(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> None:
+    """Each parser knows its command's words (``grid add``): what a worker's laptop may run is
+    decided by them (gridtui.sync.authority.COMMANDS)."""
+    if path:
+        parser.set_defaults(command_path=" ".join(path))
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                _name_commands(sub, (*path, name))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -127,10 +139,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except OSError as exc:
-        return _fail(t("cli.os_error", path=exc.filename or db_path, detail=exc.strerror or exc))
+        return _fail(t("cli.os_error", path=exc.filename or _shown(db_path), detail=exc.strerror or exc))
     except Exception as exc:
         import peewee
 
+        from gridtui.core import dialect
+
+        if dialect.hub() and isinstance(exc, peewee.DatabaseError | peewee.InterfaceError):  # the server's words
+            return _fail(dialect.server_error(exc, dialect.shown_url(str(db_path))).message())
         if isinstance(exc, peewee.OperationalError):
             from gridtui.core.db import translate_operational
 
@@ -162,6 +178,13 @@ def open_tui(args: argparse.Namespace) -> int:
         return _fail(t("cli.no_tui"))
     app.run()
     return 0
+
+
+def _shown(db_path) -> str:
+    """The database as it may be printed (a hub's URL without its password)."""
+    from gridtui.core.dialect import shown_url
+
+    return shown_url(str(db_path))
 
 
 def _fail(sentence: str, code: int = 1) -> int:

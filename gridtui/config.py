@@ -8,6 +8,7 @@ laptop the same one. Directories are created on first use, never at import.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,12 +26,23 @@ def default_db_path() -> Path:
     return data_dir() / "gridtui.db"
 
 
-def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:
-    if explicit:
-        return Path(explicit).expanduser()
-    env = os.environ.get("GRIDTUI_DB")
-    if env:
-        return Path(env).expanduser()
+URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def is_url(text: object) -> bool:
+    """Whether ``--db`` names a server (``scheme://…``) rather than a file (here, not in the
+    database layer, so that reading a path imports no database code)."""
+    return isinstance(text, str) and bool(URL_SCHEME.match(text))
+
+
+def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path | str:
+    """The database ``--db`` (or GRIDTUI_DB) names: a file's path, or a server's URL as given
+    (``postgresql://…``: a street office's hub), never a URL taken for a folder and a file."""
+    given = explicit or os.environ.get("GRIDTUI_DB")
+    if isinstance(given, str) and is_url(given):
+        return given
+    if given:
+        return Path(given).expanduser()
     return default_db_path()
 
 

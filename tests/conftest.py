@@ -190,3 +190,36 @@ def new_campaign(template: str, **fields):
     form = builtin_form(template)
     version = store_form(form)
     return store.create(Campaign, form_key=form.key, form=version, versions=[version], **fields)
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL server for this test process (see tests/hub_server.py); skips
+    where none is installed, unless GRIDTUI_REQUIRE_POSTGRES=1 (CI) makes that a failure."""
+    from hub_server import INSTALL_HINT, Server, find_bin
+
+    bin_dir = find_bin()
+    if bin_dir is None:
+        if os.environ.get("GRIDTUI_REQUIRE_POSTGRES") == "1":
+            pytest.fail(INSTALL_HINT + " (GRIDTUI_REQUIRE_POSTGRES=1: the hub's tests must run)")
+        pytest.skip(INSTALL_HINT)
+    server = Server(bin_dir).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request):
+    """Each hub test twice: the street's database as a SQLite file and on PostgreSQL."""
+    return request.param
+
+
+@pytest.fixture
+def new_database(backend, request, tmp_path, monkeypatch):
+    """``new_database(name)``: where a new, empty database of this test's backend lives: a file
+    path, or the URL of a fresh database on the throwaway server."""
+    monkeypatch.setenv("GRIDTUI_HUB_DIR", str(tmp_path / "hubs"))
+    server = request.getfixturevalue("pg_server") if backend == "postgres" else None
+
+    def make(name: str) -> Path | str:
+        return server.new_database() if server is not None else tmp_path / f"{name}.db"
+
+    return make

@@ -17,7 +17,7 @@ from gridtui.i18n import t
 
 GROUPS = {("community",), ("grid",), ("needs",), ("dispatch",), ("volunteers",), ("roster",), ("compound",),
           ("building",), ("resident",), ("household",), ("register",), ("collective",), ("team",), ("pair",),
-          ("units",), ("resources",), ("business",), ("db",), ("form",), ("campaign",)}
+          ("units",), ("resources",), ("business",), ("db",), ("form",), ("campaign",), ("audit",)}
 """Command groups that, bare, only print their help: they open nothing."""
 
 NO_DATABASE = {("form", "check"), ("form", "template")}
@@ -115,6 +115,8 @@ def arguments(tmp: Path) -> dict[tuple[str, ...], list[object]]:
         ("device", "trust"): [some_file],
         ("device", "list"): [],
         ("device", "revoke"): ["x"],
+        ("device", "role"): ["x", "office"],
+        ("audit", "list"): [],
         ("device", "rename"): ["x"],
         ("device", "new-identity"): [],
         ("export",): ["--insecure-plaintext", "--out", tmp / "x.bundle"],

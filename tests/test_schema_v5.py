@@ -34,6 +34,7 @@ def test_a_version_4_database_gains_the_registers_and_keeps_its_rows(place, db_p
     assert "worker_device" not in columns(db_path, "grid")
 
     open_database(db_path)
+    assert SCHEMA_VERSION >= 5
     for table, column in NEW_COLUMNS.items():
         assert column in columns(db_path, table), (table, column)
     kept = Volunteer.get_by_id(volunteer.id)

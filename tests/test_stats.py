@@ -72,11 +72,11 @@ def test_coverage_follows_the_latest_visit(community):
     assert [r["grid"] for r in rows] == ["2", "10"]
     assert rows[0] == {
         "grid": "2", "grid_name": "第2网格", "total": 4, "done": 1, "nobody_home": 2, "refused": 1,
-        "moved_away": 0, "in_progress": 0, "revisit_due": 1, "not_visited": 0,
+        "moved_away": 0, "in_progress": 0, "revisit_due": 1, "not_visited": 0, "community": community["grid2"].community_id,
     }
     assert rows[1] == {
         "grid": "10", "grid_name": "第10网格", "total": 2, "done": 1, "nobody_home": 0, "refused": 0,
-        "moved_away": 0, "in_progress": 0, "revisit_due": 0, "not_visited": 1,
+        "moved_away": 0, "in_progress": 0, "revisit_due": 0, "not_visited": 1, "community": community["grid2"].community_id,
     }
     for row in rows:
         outcomes = sum(row[k] for k in ("done", "nobody_home", "refused", "moved_away", "in_progress"))
@@ -130,7 +130,7 @@ def test_stats_counts_live_rows_and_every_status(community):
     assert inactive.id not in json.dumps(result)
     campaign = result["campaigns"][0]
     assert campaign["template"] == "door_to_door" and campaign["target"] == "household"
-    assert set(campaign["coverage"][0]) == {"grid", "grid_name", *COVERAGE_KEYS}
+    assert set(campaign["coverage"][0]) == {"grid", "grid_name", "community", *COVERAGE_KEYS}
 
 
 def test_plain_stats_align_chinese_by_cell_width(community):

@@ -65,7 +65,7 @@ VOLUNTEER = "screens.volunteers:VolunteerScreen"
 
 PATHS: dict[str, dict[str, object]] = {
     "Community": {"create": "community set", "edit": "community set",
-                  "end": Never("a database holds one community")},
+                  "end": "export"},  # the shared id's row ends when its office first exports to a hub
     "Grid": {"create": "grid add", "edit": "grid worker", "end": "grid end"},
     "Compound": {"create": "roster import", "edit": "compound rename", "end": "compound remove"},
     "Building": {"create": "roster import", "edit": "grid assign", "end": "building remove"},

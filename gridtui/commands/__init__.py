@@ -36,6 +36,8 @@ def open_db(args: Any, *, create: bool = False, write: bool = False, plain: bool
     from gridtui.core.db import open_database, read_only
 
     path = resolve_db_path(getattr(args, "db", None))
+    if isinstance(path, str):  # a street office's hub on a server: no file, no passphrase
+        return open_database(path, create=create, on_create=say_created)
     cipher = None
     if unlock.encrypted(path):
         cipher = unlock.key_for(path, passphrase(args, path))
@@ -46,6 +48,12 @@ def open_db(args: Any, *, create: bool = False, write: bool = False, plain: bool
                              on_create=say_created if cipher or plain else say_created_plain)
     if write and read_only():
         raise GridError("db.readonly", path=str(path))
+    command = getattr(args, "command_path", "")
+    if command:
+        from gridtui.sync import authority
+
+        if authority.office_only_command(command):
+            authority.require_office(f"gridtui {command}")
     return database
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from gridtui.commands import help_when_bare, open_db, passphrase
 from gridtui.config import resolve_db_path
 from gridtui.errors import GridError
@@ -25,7 +28,7 @@ def run_encrypt(args) -> int:
     from gridtui.core.db import close_database, database
     from gridtui.sync import keys
 
-    path = resolve_db_path(args.db)
+    path = _file(args)
     open_db(args, write=True)  # checks and brings the file up to date first; refuses a read-only one
     if database.cipher is not None:
         raise GridError("unlock.already", path=str(path))
@@ -48,7 +51,7 @@ def run_passphrase(args) -> int:
     from gridtui.core.db import close_database, database
     from gridtui.sync import keys
 
-    path = resolve_db_path(args.db)
+    path = _file(args)
     open_db(args, write=True)  # the old passphrase opens it, or one sentence says it does not
     old = database.cipher
     if old is None:
@@ -69,3 +72,13 @@ def _reopen(path, cipher) -> None:
     from gridtui.core.db import open_database
 
     open_database(path, create=False, cipher=cipher)
+
+
+def _file(args: Any) -> Path:
+    """The database file these commands work on; a hub is a server's, encrypted by the server."""
+    path = resolve_db_path(args.db)
+    if isinstance(path, str):
+        from gridtui.core.dialect import shown_url
+
+        raise GridError("hub.not_a_file", url=shown_url(path))
+    return path

@@ -21,16 +21,20 @@ COUNT_KEYS = (
 def register(subparsers) -> None:
     parser = subparsers.add_parser("stats", help=t("stats.help"), description=t("stats.description"))
     parser.add_argument("--json", action="store_true", help=t("stats.json"))
+    parser.add_argument("--community", metavar="NAME", help=t("hub.community_option"))
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
+    from gridtui.core.dialect import shown_url
+    from gridtui.domain.places import find_community
+
     open_db(args, create=False)  # a mistyped path is an error, not a new empty database
-    result = stats()
+    result = stats(community=find_community(args.community).id if args.community else None)
     if args.json:
         emit_json(result)
     else:
-        print("\n".join(render(result, str(args.db))))
+        print("\n".join(render(result, shown_url(str(args.db)))))
     return 0
 
 
@@ -38,6 +42,12 @@ def render(result: dict[str, Any], db_path: str) -> list[str]:
     """The stats as aligned plain-text lines in the current language (CJK counts two cells)."""
     lines = [t("stats.database", path=db_path), ""]
     lines += table([[t(f"stats.{key}"), result[key]] for key in COUNT_KEYS], "lr")
+    if result.get("communities"):
+        lines += ["", t("hub.by_community")]
+        keys = ("households", "residents", "grids", "visits", "needs", "volunteers")
+        header = [t("hub.col.community"), *(t(f"stats.{k}") for k in keys)]
+        body = [[pick(c["name"], c["name_en"]), *(c[k] for k in keys)] for c in result["communities"]]
+        lines += _indent(table([header, *body], "l" + "r" * len(keys)))
 
     lines += ["", t("stats.needs_by_status")]
     lines += _indent(table(

@@ -30,7 +30,12 @@ def register(subparsers) -> None:
     card.set_defaults(func=run_card)
     trust = sub.add_parser("trust", help=t("sync.cli.trust_help"), description=t("sync.cli.trust_help"))
     trust.add_argument("card", metavar="FILE", help=t("sync.cli.trust_file"))
+    trust.add_argument("--role", choices=("office", "worker"), default=None, help=t("sync.cli.trust_role"))
     trust.set_defaults(func=run_trust)
+    role = sub.add_parser("role", help=t("sync.cli.role_help"), description=t("sync.cli.role_description"))
+    role.add_argument("name", metavar="NAME", help=t("sync.cli.revoke_name"))
+    role.add_argument("role", choices=("office", "worker"), metavar="office|worker", help=t("sync.cli.role_role"))
+    role.set_defaults(func=run_role)
     listing = sub.add_parser("list", help=t("sync.cli.list_help"), description=t("sync.cli.list_help"))
     listing.add_argument("--json", action="store_true", help=t("sync.cli.json"))
     listing.set_defaults(func=run_list)
@@ -78,7 +83,8 @@ def register(subparsers) -> None:
     quar = subparsers.add_parser("quarantine", help=t("sync.cli.quarantine_help"), description=t("sync.cli.quarantine_help"))
     quar.add_argument("--json", action="store_true", help=t("sync.cli.json"))
     qsub = quar.add_subparsers(dest="quarantine_command", title=t("cli.commands"), metavar=t("cli.command_metavar"))
-    accept = qsub.add_parser("accept", help=t("sync.cli.accept_help"), description=t("sync.cli.accept_help"))
+    accept = qsub.add_parser("accept", help=t("sync.cli.accept_help"), description=t("sync.cli.accept_description"))
+    accept.add_argument("ids", nargs="*", metavar="ID", help=t("sync.cli.accept_ids"))
     accept.add_argument("--passphrase-file", metavar="F", help=t("sync.cli.passphrase_file"))
     accept.set_defaults(func=run_accept)
     quar.set_defaults(func=run_quarantine)
@@ -119,8 +125,18 @@ def run_trust(args) -> int:
 
     open_db(args, create=True, write=True)
     keys.ensure_identity()
-    device = keys.trust(Path(args.card))
+    device = keys.trust(Path(args.card), args.role)
     print(t("sync.cli.trusted", name=device.name, id=device.id, fingerprint=keys.fingerprint(device.sign_public)))
+    print(t(f"sync.cli.trusted_as_{device.role}", name=device.name))
+    return 0
+
+
+def run_role(args) -> int:
+    from gridtui.sync import keys
+
+    open_db(args, write=True)
+    device = keys.set_role(args.name, args.role)
+    print(t(f"sync.cli.trusted_as_{device.role}", name=device.name))
     return 0
 
 
@@ -133,9 +149,11 @@ def run_list(args) -> int:
     if args.json:
         emit_json(devices)
         return 0
-    header = [t("sync.cli.col.name"), t("sync.cli.col.id"), t("sync.cli.col.state"), t("sync.cli.col.fingerprint")]
-    body = [[d["name"], d["id"], t(f"sync.cli.state.{_state(d)}"), d["fingerprint"]] for d in devices]
-    print("\n".join(table([header, *body], "llll")))
+    header = [t("sync.cli.col.name"), t("sync.cli.col.id"), t("sync.cli.col.state"), t("sync.cli.col.role"),
+              t("sync.cli.col.fingerprint")]
+    body = [[d["name"], d["id"], t(f"sync.cli.state.{_state(d)}"), t(f"sync.cli.role.{d['role']}"), d["fingerprint"]]
+            for d in devices]
+    print("\n".join(table([header, *body], "lllll")))
     return 0
 
 
@@ -272,7 +290,7 @@ def run_quarantine(args) -> int:
                     name=item.get("sender_name", "")))
         else:
             print(t("sync.cli.held_row", id=item["id"], table=item["table"], row=item["row"][:8],
-                    sender=item["sender"]))
+                    sender=item["sender"], reason=t(f"sync.held_why.{item['reason']}")))
     return 0
 
 
@@ -280,6 +298,6 @@ def run_accept(args) -> int:
     from gridtui.sync import transfer
 
     open_db(args, write=True)
-    summary = transfer.accept_quarantined(transfer.read_passphrase(args.passphrase_file))
+    summary = transfer.accept_quarantined(transfer.read_passphrase(args.passphrase_file), only=args.ids or None)
     print(summary_line(summary))
     return 0

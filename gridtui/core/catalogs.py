@@ -54,6 +54,7 @@ def teams() -> list[dict]:
 
 def write_tables(raw: dict[str, Any]) -> None:
     """Replace the local catalog tables with the shipped data (inside the caller's transaction)."""
+    from gridtui.core.dialect import put
     from gridtui.core.models import (
         NeedCategory,
         NeedItem,
@@ -63,23 +64,23 @@ def write_tables(raw: dict[str, Any]) -> None:
     )
 
     for pos, cat in enumerate(raw["needs"]["categories"]):
-        NeedCategory.replace(key=cat["key"], zh=cat["zh"], en=cat["en"], position=pos).execute()
+        put(NeedCategory, key=cat["key"], zh=cat["zh"], en=cat["en"], position=pos)
         for ipos, item in enumerate(cat["items"]):
-            NeedItem.replace(
+            put(NeedItem,
                 key=item["key"], category=cat["key"], zh=item["zh"], en=item["en"],
                 urgency=item.get("urgency", "normal"), position=pos * 100 + ipos,
-            ).execute()
+            )
     for pos, cat in enumerate(raw["resources"]["categories"]):
-        ResourceCategory.replace(key=cat["key"], zh=cat["zh"], en=cat["en"], position=pos).execute()
+        put(ResourceCategory, key=cat["key"], zh=cat["zh"], en=cat["en"], position=pos)
         for ipos, item in enumerate(cat["items"]):
             unit = item.get("unit") or {}
-            ResourceItem.replace(
+            put(ResourceItem,
                 key=item["key"], category=cat["key"], zh=item["zh"], en=item["en"],
                 unit_zh=unit.get("zh", ""), unit_en=unit.get("en", ""),
                 serves=item.get("serves", []), position=pos * 100 + ipos,
-            ).execute()
+            )
     for pos, kind in enumerate(raw["registers"]["kinds"]):
-        RegisterKind.replace(
+        put(RegisterKind,
             key=kind["key"], zh=kind["zh"], en=kind["en"], group=kind["group"],
             target=kind["target"], flag=kind.get("flag"), position=pos,
-        ).execute()
+        )

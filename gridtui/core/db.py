@@ -22,22 +22,25 @@ from typing import Any
 
 import peewee
 
-from gridtui.core import catalogs, unlock
+from gridtui.core import catalogs, dialect, unlock
 from gridtui.core.models import (
     LOCAL_MODELS,
     SYNCED_MODELS,
     Conflict,
     Device,
+    DeviceCommunity,
     HeldRow,
     Meta,
     ResidentEvent,
     SyncPeer,
     database,
+    is_set,
+    sqlite_database,
 )
 from gridtui.errors import GridError
 from gridtui.i18n import t
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 8
 """Bump with a new entry in MIGRATIONS whenever the tables change."""
 
 PRAGMAS = {
@@ -182,12 +185,48 @@ def _legacy_version(key: str, definition: dict | None, version: str, form_class)
     return row_id
 
 
+def _migrate_6_to_7(db: peewee.Database) -> None:
+    """Version 7 knows who may change what, and lets many communities meet in a street office's
+    hub. Each device has a role: this laptop the office until the office's bundle says
+    otherwise, every peer a worker until trusted as the office, a hub as its card says; a held
+    row says why it is held, and a worker's peer row the grids each bundle to it carried. A hub
+    maps devices to the community they work for.
+
+    Community identity needs no change of rows here: every database of one community holds the
+    same fixed community id, and rewriting it on each database on its own would give one
+    community as many ids as laptops. A community keeps that id until its office first sends
+    to a hub; then the office, and only it, gives the community an id of its own as an ordinary
+    synced change (:func:`gridtui.domain.places.own_identity`), which reaches its laptops with
+    the next bundles like any edit."""
+    db.create_tables([DeviceCommunity])
+    text = dialect.text_ddl()
+    for table, column, ddl in (
+        ("device", "role", f"{text} NOT NULL DEFAULT 'worker'"),
+        ("held_row", "reason", f"{text} NOT NULL DEFAULT 'future'"),
+        ("sync_peer", "scopes", f"{text} NOT NULL DEFAULT '[]'"),
+    ):
+        if column not in {c.name for c in db.get_columns(table)}:
+            db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {ddl}')
+    db.execute_sql('UPDATE "device" SET "role" = \'office\' WHERE "is_self" = 1')
+
+
+def _migrate_7_to_8(db: peewee.Database) -> None:
+    """Version 8 searches through indexes, so a keystroke's cost no longer grows with the
+    community: trigram indexes over pinyin and addresses, the name's suffixes, and the last
+    four digits of phones and ID numbers (:func:`gridtui.core.dialect.search_index_ddl`), built
+    here for the rows already there. Nothing synced changes, so nothing is stamped."""
+    for statement in dialect.search_index_ddl():
+        db.execute_sql(statement)
+
+
 MIGRATIONS: dict[int, Callable[[peewee.SqliteDatabase], None]] = {
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
     3: _migrate_3_to_4,
     4: _migrate_4_to_5,
     5: _migrate_5_to_6,
+    6: _migrate_6_to_7,
+    7: _migrate_7_to_8,
 }
 """MIGRATIONS[n] takes a database from version n to n + 1."""
 
@@ -306,8 +345,11 @@ def open_database(
     ``cipher``: the key of an encrypted database (:mod:`gridtui.core.unlock`); a new database
     made with one is encrypted.
     """
+    if dialect.is_url(path):
+        return open_hub(str(path), create=create, on_create=on_create)
     path = Path(path)
     close_database()
+    database.initialize(sqlite_database)
     version = inspect_file(path, cipher)
     if version is None and not create:
         raise GridError("db.missing", path=str(path))
@@ -328,18 +370,10 @@ def open_database(
         database.connect(reuse_if_open=True)
         if rebuilds:  # SQLite's table rebuild: references are checked once, at the end
             database.execute_sql("PRAGMA foreign_keys = OFF")
-        with database.atomic("IMMEDIATE"):
-            if version is None:
-                database.create_tables([*LOCAL_MODELS, *SYNCED_MODELS])
-                _migrate_1_to_2(database)
-            for step in steps:
-                step(database)
+        with dialect.write_transaction():
+            _bring_up_to_date(version, steps)
             if rebuilds and database.execute_sql("PRAGMA foreign_key_check").fetchone() is not None:
                 raise GridError("db.migration_failed", path=str(path))
-            if version != SCHEMA_VERSION:
-                database.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            _load_catalogs()
-            ensure_self_device()
     except peewee.OperationalError as exc:
         database.close()
         raise translate_operational(exc, path) from exc
@@ -351,6 +385,65 @@ def open_database(
             database.execute_sql("PRAGMA foreign_keys = ON")
     if version is None and on_create is not None:
         on_create(path)
+    return database
+
+
+def _bring_up_to_date(version: int | None, steps: list | None = None) -> None:
+    """Create a new database's tables or migrate an older one, in the caller's transaction."""
+    if version is None:
+        database.create_tables([*LOCAL_MODELS, *SYNCED_MODELS])
+        _migrate_1_to_2(database)
+        _migrate_7_to_8(database)
+    else:
+        for step in steps if steps is not None else [MIGRATIONS[n] for n in range(version, SCHEMA_VERSION)]:
+            step(database)
+    if version != SCHEMA_VERSION:
+        dialect.set_schema_version(SCHEMA_VERSION)
+    _load_catalogs()
+    ensure_self_device()
+
+
+def open_hub(url: str, *, create: bool = True, on_create: Callable[[str], None] | None = None):
+    """Open (and if needed create or migrate) a street office's hub on PostgreSQL.
+
+    The same tables, migrations and catalogs as a file, made in one transaction under the
+    writers' lock, so two office users opening a new hub at once make it once. A URL that is
+    not PostgreSQL's, a server that cannot be reached or refuses the password, a database that
+    is not gridtui's or is newer: one sentence, and nothing written.
+    """
+    close_database()
+    if not dialect.is_server_url(url):
+        raise GridError("hub.unsupported_url", url=dialect.shown_url(url))
+    if not dialect.well_formed(url):
+        raise GridError("hub.bad_url", url=dialect.shown_url(url))
+    hub = dialect.HubDatabase(url)
+    database.initialize(hub)
+    created = False
+    try:
+        try:
+            hub.connect()
+        except peewee.ProgrammingError as exc:  # the driver could not even read the URL
+            raise GridError("hub.bad_url", url=hub.shown) from exc
+        with dialect.write_transaction():
+            version = dialect.schema_version()
+            if version == 0 and hub.get_tables():
+                raise GridError("db.not_gridtui", path=hub.shown)
+            if version > SCHEMA_VERSION:
+                raise GridError("db.newer_schema", path=hub.shown, found=version, supported=SCHEMA_VERSION)
+            if version == 0 and not create:
+                raise GridError("hub.empty", url=hub.shown)
+            for statement in dialect.HUB_FUNCTIONS:
+                hub.execute_sql(statement)
+            created = version == 0
+            _bring_up_to_date(None if created else version)
+    except GridError:
+        close_database()
+        raise
+    except (peewee.DatabaseError, peewee.InterfaceError) as exc:
+        close_database()
+        raise dialect.server_error(exc, url) from None
+    if created and on_create is not None:
+        on_create(hub.shown)
     return database
 
 
@@ -378,6 +471,21 @@ DEMO_MARK = "demo_seed"
 """Meta key: this database was filled by ``gridtui demo`` (its people are made up)."""
 
 
+HUB_MARK = "role"
+"""Meta key: ``hub`` where a SQLite file serves as a (small) street office's hub."""
+
+
+def is_street_hub() -> bool:
+    """Whether this database is a street office's hub: every PostgreSQL one, and a file marked
+    so (:func:`mark_street_hub`). Its card says so; it learns which device works for which
+    community, and sends each office only that community's rows."""
+    return dialect.hub() or meta_get(HUB_MARK) == "hub"
+
+
+def mark_street_hub() -> None:
+    meta_set(HUB_MARK, "hub")
+
+
 def at_rest() -> str:
     """How the open database lies on disk: ``encrypted``, ``demo`` (plain, made-up people) or
     ``plain`` (real people readable by anyone who copies the file: home says so)."""
@@ -393,6 +501,8 @@ def read_only() -> bool:
 
 def translate_operational(exc: Exception, path: Path | str) -> GridError:
     """Turn SQLite's own words (locked, read-only, disk full) into one sentence for the user."""
+    if dialect.hub():
+        return dialect.server_error(exc, database.url)
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
         return GridError("db.locked", path=str(path))
@@ -410,18 +520,19 @@ def translate_operational(exc: Exception, path: Path | str) -> GridError:
 def is_busy(exc: BaseException) -> bool:
     """Whether ``exc`` says another connection holds the write lock (try again later)."""
     text = str(exc).lower()
-    return isinstance(exc, peewee.OperationalError | sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+    return isinstance(exc, peewee.OperationalError | sqlite3.OperationalError) and (
+        "locked" in text or "busy" in text or "lock timeout" in text)
 
 
 @contextmanager
 def brief_busy_wait(ms: int) -> Iterator[None]:
     """This thread's writes wait at most ``ms`` for another program's lock (the screen's writes:
     a frozen screen is worse than a write queued for later)."""
-    database.execute_sql(f"PRAGMA busy_timeout = {int(ms)}")
+    dialect.set_wait(ms)
     try:
         yield
     finally:
-        database.execute_sql(f"PRAGMA busy_timeout = {PRAGMAS['busy_timeout']}")
+        dialect.set_wait(None)
 
 
 @contextmanager
@@ -434,6 +545,9 @@ def bulk_cache() -> Iterator[None]:
     a page, which made a full import ~1.5x slower than a plain one. The cache grows only as
     pages are touched, and is cut back to its usual size afterwards.
     """
+    if dialect.hub():  # the server keeps its own cache
+        yield
+        return
     database.execute_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
     try:
         yield
@@ -443,7 +557,7 @@ def bulk_cache() -> Iterator[None]:
 
 def close_database() -> None:
     """Close this thread's connection, if it has one."""
-    if database.database is not None and not database.is_closed():
+    if database.obj.database is not None and not database.is_closed():
         database.close()
 
 
@@ -453,7 +567,7 @@ def meta_get(key: str, default: str | None = None) -> str | None:
 
 
 def meta_set(key: str, value: str) -> None:
-    Meta.replace(key=key, value=value).execute()
+    dialect.upsert_meta({key: value})
 
 
 def _load_catalogs() -> None:
@@ -467,15 +581,15 @@ def _load_catalogs() -> None:
 
 
 def self_device() -> Device:
-    return Device.get(Device.is_self)
+    return Device.get(is_set(Device.is_self))
 
 
 def ensure_self_device() -> Device:
     """This database's device identity, created on first open."""
-    found = Device.get_or_none(Device.is_self)
+    found = Device.get_or_none(is_set(Device.is_self))
     if found:
         return found
     device_id = os.urandom(8).hex()
     name = (socket.gethostname() or "gridtui").split(".")[0][:40]
     meta_set("device_id", device_id)
-    return Device.create(id=device_id, name=name, is_self=True, trusted=True, added_at=datetime.now())
+    return Device.create(id=device_id, name=name, is_self=True, trusted=True, added_at=datetime.now(), role="office")

@@ -24,6 +24,7 @@ from typing import Any
 from peewee import (
     BooleanField,
     CharField,
+    DatabaseProxy,
     DateField,
     DateTimeField,
     FloatField,
@@ -48,6 +49,8 @@ class GridDatabase(SqliteDatabase):
 
     cipher: Any = None
     """An encrypted database's :class:`~gridtui.core.unlock.CipherKey`; None: a plain file."""
+
+    is_hub = False
 
     @property
     def read_only(self) -> bool:
@@ -107,7 +110,25 @@ def _fixed_limit(sql: str, params):
     return sql[: found.start()] + " LIMIT " + " OFFSET ".join(map(str, numbers)), params[:-count]
 
 
-database = GridDatabase(None)
+
+class DatabaseHandle(DatabaseProxy):
+    """The one database object every model and module holds: a SQLite file (laptops and
+    community offices) or, for a street office's hub, PostgreSQL (:mod:`gridtui.core.dialect`).
+    :func:`gridtui.core.db.open_database` puts the right one behind it; settings made on the
+    handle (``database.cipher = …``) go to that one."""
+
+    __slots__ = ("obj", "_callbacks", "_Model")
+
+    def __setattr__(self, attr, value):
+        if attr in DatabaseHandle.__slots__:
+            object.__setattr__(self, attr, value)
+        else:
+            setattr(self.obj, attr, value)
+
+
+sqlite_database = GridDatabase(None)
+database = DatabaseHandle()
+database.initialize(sqlite_database)
 """Declared once, initialised by :func:`gridtui.core.db.open_database`."""
 
 STORE_WRITING: contextvars.ContextVar[bool] = contextvars.ContextVar("store_writing", default=False)
@@ -142,6 +163,16 @@ def live(model):
     """The rows of ``model`` (or its alias) that are not tombstoned: deletes travel as
     ``deleted = 1`` and must be skipped by every read."""
     return model.deleted == False  # noqa: E712 - builds SQL (deleted = 0), written here once
+
+
+def is_set(flag):
+    """A flag field that is set, as a condition: flags are stored 0/1 on both databases, and
+    PostgreSQL takes no bare 0/1 column as a condition (SQLite does)."""
+    return flag == 1
+
+
+def is_unset(flag):
+    return flag == 0
 
 
 def live_row(model, row_id: str):
@@ -296,6 +327,10 @@ class Device(Base):
     trusted = BooleanField(default=False)
     revoked = BooleanField(default=False)
     added_at = DateTimeField()
+    role = CharField(default="worker")
+    """office | worker | hub: what its bundles may change here (see gridtui.sync.authority; a
+    street office's hub, its card says so, counts as the office). For this laptop itself, the
+    role the office's bundles gave it; "office" until one does."""
 
 
 class NeedCategory(Base):
@@ -729,6 +764,19 @@ class SyncPeer(Base):
     received_seq = IntegerField(default=0)
     acked_seq = IntegerField(default=0)
     echo = JSONField(default=list)
+    scopes = JSONField(default=list)
+    """For a worker: ``[[seq, [grid ids]], ...]``, the grids each bundle cut for it since the
+    newest it acknowledged held; a grid not in all of them is sent whole (see sync.scope)."""
+
+
+class DeviceCommunity(Base):
+    """A hub's map of which community each device works for, learned from the bundles each
+    community's office sends up (the office and every device it holds changes from). An export
+    from the hub to one community's office leaves out the rows other communities' devices made;
+    ``community`` empty: a device several communities know (shared, sent to all)."""
+
+    device = CharField(primary_key=True, max_length=32)
+    community = CharField(max_length=36)
 
 
 class HeldRow(Base):
@@ -739,6 +787,9 @@ class HeldRow(Base):
     data = JSONField()  # {column: stored value}
     sender = CharField(max_length=32)
     received_at = DateTimeField()
+    reason = CharField(default="future")
+    """Why it is held: future (the clock guard), or what the sender may not change here
+    (gridtui.sync.authority: office, grid, origin, audit, parent)."""
 
 
 LOCAL_MODELS: tuple[type[Base], ...] = (
@@ -751,6 +802,7 @@ LOCAL_MODELS: tuple[type[Base], ...] = (
     RegisterKind,
     SyncPeer,
     HeldRow,
+    DeviceCommunity,
 )
 
 SYNCED_MODELS: tuple[type[Synced], ...] = (

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import peewee
 
-from gridtui.core import hlc, stored, validate
+from gridtui.core import dialect, hlc, stored, validate
 from gridtui.core.ids import new_id
 from gridtui.core.models import STORE_WRITING, Base, Meta, Synced, by_id, database
 from gridtui.errors import GridError
@@ -63,16 +63,14 @@ def transaction() -> Iterator[_Tx]:
     if database.read_only:  # said before any work, not by SQLite halfway through it
         raise GridError("db.readonly", path=str(database.database))
     try:
-        with database.atomic("IMMEDIATE"):
+        with dialect.write_transaction():
             meta = _read_meta()
             tx = _Tx(device=meta["device_id"], clock=int(meta.get("clock", "0")), seq=int(meta.get("seq", "0")))
             token = _tx.set(tx)
             writing = STORE_WRITING.set(True)
             try:
                 yield tx
-                Meta.replace_many(
-                    [{"key": "clock", "value": str(tx.clock)}, {"key": "seq", "value": str(tx.seq)}]
-                ).execute()
+                dialect.upsert_meta({"clock": str(tx.clock), "seq": str(tx.seq)})
             finally:
                 STORE_WRITING.reset(writing)
                 _tx.reset(token)
@@ -240,11 +238,11 @@ def merge_rows(model: type[Synced], columns: list[str], rows: list[tuple], *, fr
     if not rows:
         return range(0)
     names = [*columns, "seq"]
-    sql = 'INSERT INTO "{}" ({}) VALUES ({})'.format(
-        model._meta.table_name, ", ".join(f'"{n}"' for n in names), ", ".join("?" * len(names)))
-    if not fresh:
-        sql += ' ON CONFLICT("id") DO UPDATE SET {}'.format(
-            ", ".join(f'"{n}" = excluded."{n}"' for n in names if n != "id"))
+    if fresh:
+        sql = 'INSERT INTO "{}" ({}) VALUES ({})'.format(
+            model._meta.table_name, ", ".join(f'"{n}"' for n in names), ", ".join("?" * len(names)))
+    else:
+        sql = dialect.upsert_sql(model._meta.table_name, names)
     with transaction() as tx, peewee.__exception_wrapper__:  # sqlite3 errors as peewee's, as above
         first = tx.seq + 1
         tx.seq += len(rows)
@@ -272,10 +270,7 @@ class Loading:
         cursor = database.cursor()
         if rows < BULK_CHUNK // 2 or cursor.execute(f'SELECT 1 FROM "{self.table}" LIMIT 1').fetchone() is not None:
             return
-        self.indexes = cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-            (self.table,),
-        ).fetchall()
+        self.indexes = dialect.indexes(self.table)
         for name, _sql in self.indexes:
             cursor.execute(f'DROP INDEX "{name}"')
 
@@ -285,6 +280,25 @@ class Loading:
             with peewee.__exception_wrapper__:
                 for _name, create in self.indexes or ():
                     database.cursor().execute(create)
+
+
+def forget(model: type[Synced], ids: list[str], unlink: list[tuple[type[Synced], str]] = ()) -> int:
+    """Remove this laptop's copy of rows that are no longer its to hold (a grid gone to another
+    worker), and blank the references ``unlink`` names ((model, column) pairs) that pointed at
+    them. Not a deletion: nothing is stamped or sequenced, so nothing of it syncs, and the
+    rows stay wherever else they are. The caller makes sure its own changes to them are in."""
+    if not ids:
+        return 0
+    table = model._meta.table_name
+    with transaction(), peewee.__exception_wrapper__:
+        cursor = database.cursor()
+        for start in range(0, len(ids), 900):
+            chunk = ids[start:start + 900]
+            marks = ", ".join("?" * len(chunk))
+            for other, column in unlink:
+                cursor.execute(f'UPDATE "{other._meta.table_name}" SET "{column}" = NULL WHERE "{column}" IN ({marks})', chunk)
+            cursor.execute(f'DELETE FROM "{table}" WHERE "id" IN ({marks})', chunk)
+    return len(ids)
 
 
 def skip_seq(at_least: int) -> None:

@@ -165,6 +165,8 @@ def encrypt_file(path: Path, cipher: CipherKey) -> None:
 
     from sqlcipher3 import dbapi2 as sqlcipher
 
+    from gridtui.core import dialect
+
     path = Path(path)
     plain = sqlite3.connect(path)
     try:
@@ -187,6 +189,7 @@ def encrypt_file(path: Path, cipher: CipherKey) -> None:
     conn = _connect_keyed(work, cipher)
     try:
         conn.execute("PRAGMA journal_mode = wal")
+        dialect.rebuild_search_index(conn)
         if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             raise GridError("unlock.export_failed", path=str(path))
     finally:

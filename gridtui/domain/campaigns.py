@@ -28,7 +28,7 @@ from peewee import fn
 from gridtui.core import store
 from gridtui.core.db import meta_set
 from gridtui.core.ids import stable_id
-from gridtui.core.models import Campaign, FormVersion, Visit, database, live, live_row
+from gridtui.core.models import Campaign, FormVersion, Visit, database, is_set, live, live_row
 from gridtui.core.stored_forms import form_of_version
 from gridtui.core.validate import one_of, parse_date
 from gridtui.domain import coverage as rules
@@ -46,7 +46,7 @@ from gridtui.i18n import pick
 __all__ = [
     "COVERAGE_KEYS", "OUTCOME_COLUMNS", "TARGET_WORDS", "CampaignInfo", "Scope", "VersionInfo", "activate",
     "active_campaign_id", "business_kinds", "campaign", "campaigns", "close", "coverage", "create",
-    "create_from_workbook", "describe_scope", "form", "form_of", "resolve", "scope_from_words",
+    "campaign_community", "create_from_workbook", "describe_scope", "form", "form_of", "resolve", "scope_from_words",
     "set_active_campaign", "short_id", "store_form", "target_count", "targets", "update_form", "versions",
 ]
 
@@ -107,7 +107,7 @@ def campaigns(active_only: bool = False) -> list[CampaignInfo]:
     """Campaigns, active ones first, newest first."""
     query = _query()
     if active_only:
-        query = query.where(Campaign.active)
+        query = query.where(is_set(Campaign.active))
     rows = query.order_by(Campaign.active.desc(), Campaign.starts.desc(), Campaign.name, Campaign.id)
     return [_info(c, c.form.version) for c in rows]
 
@@ -279,10 +279,26 @@ def targets(info: CampaignInfo, *, grid_id: str | None = None, building_id: str 
     return rules.targets(info, grid_id=grid_id, building_id=building_id, today=today)
 
 
-def coverage(campaign_id: str, today: date | None = None) -> list[dict[str, Any]]:
+def coverage(campaign_id: str, today: date | None = None, community: str | None = None) -> list[dict[str, Any]]:
     """Visit coverage of one campaign per grid, in grid-code order (one query): its targets, by
-    the outcome of their latest visit. Targets outside any grid come last, with ``grid`` None."""
-    return rules.coverage(_run, campaign(campaign_id), today)
+    the outcome of their latest visit. Targets outside any grid come last, with ``grid`` None.
+    On a street office's hub, a community's own campaign covers only that community, and
+    ``community`` keeps any campaign's figures to one."""
+    from gridtui.core import dialect
+
+    found = campaign(campaign_id)
+    return rules.coverage(_run, found, today, community or campaign_community(found.id), server=dialect.hub())
+
+
+def campaign_community(campaign_id: str) -> str | None:
+    """On a street office's hub, the community whose office made a campaign: its targets are
+    that community's, not the street's. None: made at the hub (a district-wide campaign, every
+    community's targets), or below the hub, where there is one community."""
+    from gridtui.core.models import Campaign, DeviceCommunity
+
+    made = Campaign.select(Campaign.origin).where(Campaign.id == campaign_id).scalar()
+    mapped = DeviceCommunity.get_or_none(DeviceCommunity.device == made)
+    return (mapped.community or None) if mapped is not None else None
 
 
 def create_from_workbook(path: Any, *, id: str | None = None, **options: Any) -> str:

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 from gridtui.errors import ValidationError
 
 __all__ = [
-    "ACTIVE_CAMPAIGN_KEY", "COVERAGE_KEYS", "LATEST", "OUTCOME_COLUMNS", "Run", "Scope", "Targets",
+    "ACTIVE_CAMPAIGN_KEY", "COVERAGE_KEYS", "LATEST", "LATEST_ON_SERVER", "latest", "OUTCOME_COLUMNS", "Run", "Scope", "Targets",
     "Due", "active_campaign", "campaign_words", "coverage", "due_today", "grids", "heads", "is_latest_sql",
     "natural_key", "revisit_due_sql", "revisits", "targets",
 ]
@@ -111,6 +111,20 @@ LATEST = {
 }
 """A campaign's latest visit per target (SQLite's bare-column MAX(): the other columns come from
 the row holding the latest time), through the (campaign, target, visited_at) index."""
+
+LATEST_ON_SERVER = {
+    target: (
+        f"SELECT DISTINCT ON ({target}_id) {target}_id AS target, outcome, revisit_due, visited_at FROM visit "
+        f"WHERE campaign_id = :campaign AND deleted = 0 AND {target}_id IS NOT NULL ORDER BY {target}_id, visited_at DESC"
+    )
+    for target in ("household", "business")
+}
+"""The same on a street office's hub (PostgreSQL has no bare columns; see gridtui.core.dialect)."""
+
+
+def latest(target: str, server: bool = False) -> str:
+    """:data:`LATEST`, or on a hub :data:`LATEST_ON_SERVER`."""
+    return (LATEST_ON_SERVER if server else LATEST)[target]
 
 
 def is_latest_sql(alias: str, target: str) -> str:
@@ -204,36 +218,46 @@ def _scope(info: Any) -> dict:
     return json.loads(scope) if isinstance(scope, str) else (scope or {})
 
 
-def coverage(run: Run, info: Any, today: date | None = None) -> list[dict[str, Any]]:
+def coverage(run: Run, info: Any, today: date | None = None, community: str | None = None,
+             server: bool = False) -> list[dict[str, Any]]:
     """Visit coverage of one campaign (anything with ``id``, ``target``, ``scope``) per grid, in
     grid-code order. Two indexed queries: the targets per grid, and the latest visits of those
     targets per grid (read from the visit index alone). Targets outside any live grid come last,
-    with ``grid`` None."""
+    with ``grid`` None. Each row names its grid's ``community``; ``community``: only that
+    community's grids (a street office's hub holds several; ``server``: it is PostgreSQL)."""
     found = targets(info, today=today)
-    totals = run(f"SELECT {found.grid}, COUNT(*) {found.sql} GROUP BY {found.grid}", found.params)
-    outcomes = ", ".join(f"SUM(l.outcome = '{o}')" for o in OUTCOME_COLUMNS)
+    params, only = dict(found.params), ""
+    if community is not None:
+        params["hub_community"] = community
+        only = f" AND {found.grid} IN (SELECT id FROM grid WHERE community_id = :hub_community)"
+    totals = run(f"SELECT {found.grid}, COUNT(*) {found.sql}{only} GROUP BY {found.grid}", params)
+    outcomes = ", ".join(f"COUNT(CASE WHEN l.outcome = '{o}' THEN 1 END)" for o in OUTCOME_COLUMNS)
     visited = run(
-        f"WITH latest AS ({LATEST[found.target]}) SELECT {found.grid}, {outcomes}, SUM({revisit_due_sql('l')}), "
-        f"COUNT(*) FROM latest l JOIN {found.table} ON t.id = l.target {found.joins} WHERE {found.where} "
+        f"WITH latest AS ({(LATEST_ON_SERVER if server else LATEST)[found.target]}) SELECT {found.grid}, {outcomes}, "
+        f"COUNT(CASE WHEN {revisit_due_sql('l')} THEN 1 END), "
+        f"COUNT(*) FROM latest l JOIN {found.table} ON t.id = l.target {found.joins} WHERE {found.where}{only} "
         f"GROUP BY {found.grid}",
-        found.params,
+        params,
     )
-    names = {gid: (code, name) for gid, code, name in run("SELECT id, code, name FROM grid WHERE deleted = 0", {})}
+    names = {gid: (code, name, held) for gid, code, name, held in
+             run("SELECT id, code, name, community_id FROM grid WHERE deleted = 0", {})}
     by_grid: dict[Any, dict[str, Any]] = {}
     for gid, total in totals:
-        code, name = names.get(gid, (None, ""))
-        row = by_grid.setdefault(code, {"grid": code, "grid_name": name, "total": 0,
-                                        **dict.fromkeys(OUTCOME_COLUMNS, 0), "revisit_due": 0, "not_visited": 0})
+        code, name, held = names.get(gid, (None, "", None))
+        row = by_grid.setdefault((held, code), {"grid": code, "grid_name": name, "total": 0,
+                                                **dict.fromkeys(OUTCOME_COLUMNS, 0), "revisit_due": 0,
+                                                "not_visited": 0, "community": held})
         row["total"] += total
         row["not_visited"] += total
     for gid, *figures in visited:
-        row = by_grid[names.get(gid, (None, ""))[0]]
+        code, _name, held = names.get(gid, (None, "", None))
+        row = by_grid[(held, code)]
         *outcome_counts, due, count = (int(f or 0) for f in figures)
         for key, value in zip(OUTCOME_COLUMNS, outcome_counts, strict=True):
             row[key] += value
         row["revisit_due"] += due
         row["not_visited"] -= count
-    return sorted(by_grid.values(), key=lambda r: (r["grid"] is None, natural_key(r["grid"] or "")))
+    return sorted(by_grid.values(), key=lambda r: (r["grid"] is None, r["community"] or "", natural_key(r["grid"] or "")))
 
 
 # -- the campaigns, as home reads them (named tuples, not dataclasses: importing dataclasses costs

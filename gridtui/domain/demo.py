@@ -82,20 +82,30 @@ def is_empty() -> bool:
     return not Household.select().where(live(Household)).exists()
 
 
+COMMUNITY = ("湖光社区", "Huguang Community", "湖滨路街道")
+"""The demo community's name, English name and street office (湖光社区 of the article)."""
+
+
 def generate(
-    seed: int = 2026, scale: float = 1.0, today: date | None = None, progress: Progress | None = None
+    seed: int = 2026, scale: float = 1.0, today: date | None = None, progress: Progress | None = None,
+    community: tuple[str, str, str] = COMMUNITY,
 ) -> dict[str, int]:
-    """Fill the open, empty database with the demo community; returns row counts per table."""
+    """Fill the open, empty database with the demo community; returns row counts per table.
+    ``community``: another community's names (a street of them is made one by one)."""
     if not 0 < scale <= 5:
         raise GridError("demo.bad_scale", scale=scale)
     if not is_empty():
         raise GridError("demo.not_empty")
-    counts = _Demo(seed, scale, today or date.today(), progress or (lambda _s: None)).run()
+    made = _Demo(seed, scale, today or date.today(), progress or (lambda _s: None))
+    made.community = community
+    counts = made.run()
     meta_set(DEMO_MARK, str(seed))  # home says this community is the demo's (its people made up)
     return counts
 
 
 class _Demo:
+    community = COMMUNITY
+
     def __init__(self, seed: int, scale: float, today: date, progress: Progress) -> None:
         self.seed = seed
         self.rng = random.Random(seed)
@@ -171,7 +181,7 @@ class _Demo:
 
         self.say("places")
         s = self.scale
-        places.set_community("湖光社区", "Huguang Community", "湖滨路街道")
+        places.set_community(*self.community)
         n_compounds = min(_scaled(FULL["compounds"], s), len(self.names["compounds"]))
         self.compound_names = self.names["compounds"][:n_compounds]
         self.grids = []

@@ -12,6 +12,7 @@ board) without a ``my_grids`` setting, and stops holding it the day the grid goe
 
 from __future__ import annotations
 
+import json
 import re
 
 from gridtui.core import store
@@ -27,23 +28,49 @@ from gridtui.core.models import (
     database,
     live,
 )
+from gridtui.domain import privacy
 from gridtui.errors import GridError
 
 __all__ = [
-    "BUILDING_REF", "COMMUNITY_ID", "add_grid", "assign_buildings", "community", "device_label",
-    "end_grid", "find_building", "find_compound", "find_grid", "grid_devices", "match_device",
-    "my_grids", "remove_building", "remove_compound", "rename_compound", "set_community",
-    "set_grid_worker", "unassigned_buildings",
+    "BUILDING_REF", "LEGACY_COMMUNITY_ID", "add_grid", "assign_buildings", "communities",
+    "community", "device_label", "end_grid", "find_building", "find_community", "find_compound", "find_grid",
+    "grid_devices", "handover_detail", "match_device", "my_grids", "own_community_id", "own_identity",
+    "remove_building", "remove_compound", "rename_compound", "set_community", "set_grid_worker",
+    "unassigned_buildings",
 ]
 
-COMMUNITY_ID = stable_id("community", "the community")
-"""Every laptop's community row has this id, so a laptop that named its community before its
-first import merges with the office's row instead of holding two communities."""
-
+LEGACY_COMMUNITY_ID = stable_id("community", "the community")
+"""The id a community starts with, the same on every laptop, so a laptop that names its
+community before its first import merges with the office's row instead of holding two. Two
+communities holding it would be one at a street office's hub, so a community keeps it only until
+its office first sends to a hub: :func:`own_identity` then gives it an id of its own."""
 
 
 def community() -> Community | None:
-    return Community.select().where(live(Community)).order_by(Community.id).first()
+    """This database's community (a hub's first by name; :func:`communities` lists them all)."""
+    return Community.select().where(live(Community)).order_by(Community.name, Community.id).first()
+
+
+def communities() -> list[Community]:
+    """Every live community here: one below the hub, many in a street office's hub."""
+    return list(Community.select().where(live(Community)).order_by(Community.name, Community.id))
+
+
+def own_community_id() -> str | None:
+    """The one community this database works for; None for none, or a hub's many."""
+    ids = [c.id for c in Community.select(Community.id).where(live(Community)).limit(2)]
+    return ids[0] if len(ids) == 1 else None
+
+
+def find_community(ref: str) -> Community:
+    """A community by its name (either language) or its id: ``--community`` everywhere."""
+    from gridtui.core.validate import fold
+
+    wanted = fold(ref)
+    for found in communities():
+        if wanted and (wanted in (fold(found.name), fold(found.name_en)) or ref.strip() == found.id):
+            return found
+    raise GridError("places.no_community_named", community=ref)
 
 
 def set_community(name: str, name_en: str | None = None, subdistrict: str | None = None) -> str:
@@ -55,19 +82,40 @@ def set_community(name: str, name_en: str | None = None, subdistrict: str | None
         values["subdistrict"] = subdistrict
     found = community()
     if found is None:
-        return store.create(Community, id=COMMUNITY_ID, **values).id
+        return store.create(Community, id=LEGACY_COMMUNITY_ID, **values).id
     store.update(Community, found.id, **values)
     return found.id
 
 
-def find_grid(ref: str) -> Grid:
+def own_identity() -> str | None:
+    """Give a community still holding the legacy shared id one of its own, before its office
+    first sends to a hub: a new community row with the same names, every grid and compound
+    pointed at it, the old row tombstoned, all one synced change that reaches the community's
+    laptops with the next bundles. Returns the community's id (None: no community here)."""
+    found = community()
+    if found is None or found.id != LEGACY_COMMUNITY_ID:
+        return found.id if found else None
+    with store.transaction():
+        made = store.create(Community, name=found.name, name_en=found.name_en, subdistrict=found.subdistrict).id
+        for model in (Grid, Compound):
+            for row_id in [r.id for r in model.select(model.id).where(model.community == LEGACY_COMMUNITY_ID)]:
+                store.update(model, row_id, community=made)
+        store.delete(Community, LEGACY_COMMUNITY_ID)
+    return made
+
+
+def find_grid(ref: str, community: str | None = None) -> Grid:
     """A grid by its code (01, or 1 for 01), its name (第1网格) or its id: the one lookup every
-    command and report uses, so ``--grid`` means the same everywhere."""
+    command and report uses, so ``--grid`` means the same everywhere (codes are unique within a
+    community: on a hub, ``community`` says whose)."""
     ref = ref.strip()
     match = (Grid.code == ref) | (Grid.name == ref) | (Grid.id == ref)
     if ref.isdigit():
         match |= Grid.code == f"{int(ref):02d}"
-    grid = Grid.select().where(live(Grid) & match).order_by(Grid.code != ref, Grid.code).first()
+    query = Grid.select().where(live(Grid) & match)
+    if community is not None:
+        query = query.where(Grid.community == community)
+    grid = query.order_by(Grid.code != ref, Grid.code).first()
     if grid is None:
         raise GridError("places.no_grid", grid=ref)
     return grid
@@ -79,7 +127,7 @@ def add_grid(code: str, name: str, worker_name: str = "", worker_phone: str = ""
     if found is None:
         raise GridError("places.no_community")
     code = code.strip()
-    if Grid.select().where(live(Grid) & (Grid.code == code)).exists():
+    if Grid.select().where(live(Grid) & (Grid.code == code) & (Grid.community == found.id)).exists():
         raise GridError("places.grid_exists", grid=code)
     return store.create(Grid, community=found.id, code=code, name=name, worker_name=worker_name,
                         worker_phone=worker_phone).id
@@ -164,8 +212,18 @@ def set_grid_worker(grid_ref: str, who: str, *, name: str | None = None, phone: 
     values = {"worker_name": worker, "worker_device": device.id if device else ""}
     if phone is not None:
         values["worker_phone"] = phone
-    store.update(Grid, grid.id, **values)
+    with store.transaction():
+        store.update(Grid, grid.id, **values)
+        if values["worker_device"] != grid.worker_device or worker != grid.worker_name:
+            privacy.record("handover", "grid", grid.id, handover_detail(grid, worker, values["worker_device"]))
     return {"grid": grid.code, "worker": worker, "device": device.id if device else ""}
+
+
+def handover_detail(grid: Grid, worker: str, device: str) -> str:
+    """A handover as the audit log keeps it: JSON with the laptops it went from and to (which
+    the office's import reads: a worker's late work in a grid it held is still its own)."""
+    return json.dumps({"grid": grid.code, "from": grid.worker_device, "to": device,
+                       "from_name": grid.worker_name, "to_name": worker}, ensure_ascii=False, separators=(",", ":"))
 
 
 def grid_devices() -> dict[str, str]:

@@ -1,7 +1,8 @@
 """Search as you type: residents and households by name, pinyin, initials, address or digits.
 
-The query's shape picks what is searched, so each keystroke costs one or two plain SQL scans
-(~3-5 ms over the full community's 18,600 residents; no in-memory index needed):
+The query's shape picks what is searched, and each rank is read through an index in its own
+order (:func:`_tiers`), best rank first, until ``limit`` hits are found, so a keystroke costs
+about the same in a small community, a large one, or a street office's hub of many:
 
 * Chinese text: names (exact > prefix > substring) and addresses (凤飞园3栋2单元501, 凤飞园3栋,
   3栋2单元501).
@@ -14,6 +15,9 @@ The query's shape picks what is searched, so each keystroke costs one or two pla
 
 Results are ranked exact name > name prefix > name substring > pinyin > initials > address >
 phone/ID tail > door, and within a rank by pinyin or walking order, so the order is stable.
+The indexes (:func:`gridtui.core.dialect.search_index_ddl`): the name, its suffixes, the pinyin
+and initials (prefix ranges), a trigram index over pinyin and addresses (a substring of three
+or more), and the last four digits of phones and ID numbers.
 ID numbers and phones are masked in every hit.
 """
 
@@ -22,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from gridtui.core import dialect
 from gridtui.core.models import database
 from gridtui.domain.businesses import kind_label
 from gridtui.domain.privacy import mask_id, mask_phone
@@ -71,7 +76,8 @@ def prepare() -> None:
     check each one). A cache of :data:`CACHE_KIB` keeps them, and two searches (a character
     and a number: every table a search reads) bring them in before the first key.
     """
-    database.execute_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
+    if not dialect.hub():  # a server keeps its own cache
+        database.execute_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
     search("一")
     search("0000")
 
@@ -93,7 +99,7 @@ def search(query: str, limit: int = 50) -> list[Hit]:
         tail = q.upper()
         if TAIL.fullmatch(tail):
             hits += _residents(_tail_ranks(tail), limit)
-            hits += _businesses("substr(b.phone, -:n) = :q", {"q": tail, "n": len(tail)}, RANK_TAIL, limit)
+            hits += _businesses(f"{dialect.tail('b.phone', len(tail))} = :q", {"q": tail}, RANK_TAIL, limit)
         if q.isdigit():
             hits += _households("h.addr_key LIKE :door ESCAPE '\\'", {"door": f"%-{_like(q)}"}, RANK_DOOR, limit)
     else:
@@ -117,50 +123,109 @@ def search(query: str, limit: int = 50) -> list[Hit]:
     return unique[:limit]
 
 
-def _name_ranks(q: str) -> tuple[str, str, dict]:
-    return (
-        "instr(r.name, :q) > 0",
-        "CASE WHEN r.name = :q THEN 0 WHEN substr(r.name, 1, :n) = :q THEN 1 ELSE 2 END",
-        {"q": q, "n": len(q)},
-    )
+Tier = tuple[int, str, dict]
+"""One rank of resident hits: the rank, a condition that holds for exactly that rank's matches
+(the index it leans on first), its parameters."""
 
 
-def _pinyin_ranks(q: str) -> tuple[str, str, dict]:
-    return (
-        "(instr(r.name_pinyin, :q) > 0 OR substr(r.name_initials, 1, :n) = :q)",
-        "CASE WHEN substr(r.name_pinyin, 1, :n) = :q THEN 3 "
-        "WHEN substr(r.name_initials, 1, :n) = :q THEN 4 ELSE 5 END",
-        {"q": q, "n": len(q)},
-    )
+def _after(text: str) -> str | None:
+    """The least string greater than every string starting with ``text`` (None: no such string).
+
+    ``x >= text AND x < after`` is "x starts with text" as a range an index answers, on SQLite
+    and on the hub alike (both compare text by code point)."""
+    last = ord(text[-1])
+    return None if last >= 0x10FFFF else text[:-1] + chr(last + 1)
 
 
-def _tail_ranks(tail: str) -> tuple[str, str, dict]:
-    return (
-        "(substr(r.phone, -:n) = :q OR substr(r.id_number, -:n) = :q)",
-        str(RANK_TAIL),
-        {"q": tail, "n": len(tail)},
-    )
+def _starts(column: str, key: str, params: dict, text: str) -> str:
+    """``column`` starts with ``text``, as an index range where one can be written."""
+    params[key] = text
+    after = _after(text)
+    if after is None:
+        params[f"{key}_n"] = len(text)
+        return f"substr({column}, 1, :{key}_n) = :{key}"
+    params[f"{key}_after"] = after
+    return f"({column} >= :{key} AND {column} < :{key}_after)"
 
 
-def _residents(ranks: tuple[str, str, dict], limit: int) -> list[tuple[int, int, Hit]]:
-    """One scan of the residents: plain string functions (instr, substr) are cheaper than LIKE.
+def _name_ranks(q: str) -> list[Tier]:
+    """Exact name, then a name starting with ``q``, then one holding it further on (found as the
+    start of the name's second or third character onwards, or among the few longer names)."""
+    params: dict = {"q": q}
+    prefix = _starts("r.name", "p", params, q)
+    later = " OR ".join([_starts("substr(r.name, 2)", "s2", params, q), _starts("substr(r.name, 3)", "s3", params, q),
+                         "length(r.name) > 3"])
+    if len(q) == 1:  # walked in the surname's own index, in pinyin order
+        return [
+            (0, "r.name = :q", params),
+            (SURNAME_RANK, "substr(r.name, 1, 1) = :q AND r.name <> :q", params),
+            (2, f"({later}) AND instr(r.name, :q) > 0 AND NOT {prefix}", params),
+        ]
+    return [
+        (0, "r.name = :q", params),
+        (1, f"{prefix} AND r.name <> :q", params),
+        (2, f"({later}) AND instr(r.name, :q) > 0 AND NOT {prefix}", params),
+    ]
 
-    The best ``limit`` are picked before the join to households, so a common surname (张,
-    zhang: 1,600 matches) costs no more than a rare one.
+
+def _pinyin_ranks(q: str) -> list[Tier]:
+    """Pinyin starting with ``q``, then initials starting with it, then pinyin holding it further
+    on (the trigram index for three letters or more; shorter ones are common enough that the
+    walk in pinyin order soon finds a page of them)."""
+    params: dict = {"q": q}
+    pinyin = _starts("r.name_pinyin", "p", params, q)
+    initials = _starts("r.name_initials", "i", params, q)
+    found, extra = dialect.contains_filter("r", "resident", "name_pinyin", q, "fts")
+    inside = f"instr(r.name_pinyin, :q) > 0 AND NOT {pinyin} AND NOT {initials}"
+    return [
+        (3, pinyin, params),
+        (4, f"{initials} AND NOT {pinyin}", params),
+        (5, f"{found} AND {inside}" if found else inside, {**params, **extra}),
+    ]
+
+
+def _tail_ranks(tail: str) -> list[Tier]:
+    """The last digits of a phone or ID number, through the index on their last four."""
+    phone = f"{dialect.tail('r.phone', 4)} = :q4 AND {dialect.tail('r.phone', len(tail))} = :q"
+    number = f"{dialect.tail('r.id_number', 4)} = :q4 AND {dialect.tail('r.id_number', len(tail))} = :q"
+    return [(RANK_TAIL, f"(({phone}) OR ({number}))", {"q": tail, "q4": tail[-4:]})]
+
+
+SURNAME_RANK = -1
+"""Rank 1 as read for a single character (a surname): walked, not sorted; reported as 1."""
+
+WALKED_RANKS = (SURNAME_RANK, 3, 5)
+"""Ranks read in the pinyin index's own order and stopped at ``limit`` (a prefix range, or a
+short substring common enough to be met soon); the others are few and sorted."""
+
+
+def _residents(tiers: list[Tier], limit: int) -> list[tuple[int, int, Hit]]:
+    """Each rank's best ``limit`` by pinyin, best rank first, until ``limit`` are found.
+
+    Within a rank the order is the pinyin and the id, so the hits are those one scan ranking
+    every resident would give. Only the best are joined to their households, so a common
+    surname (张, zhang: 1,600 matches) costs no more than a rare one.
     """
-    match_sql, rank_sql, params = ranks
-    rows = database.execute_sql(
-        "SELECT m.id, m.household_id, m.name, m.id_number, m.phone, h.address, m.rank FROM ("
-        f"  SELECT r.id, r.household_id, r.name, r.name_pinyin, r.id_number, r.phone, {rank_sql} AS rank"
-        f"  FROM resident r WHERE {match_sql} AND r.deleted = 0 AND r.status = 'present'"
-        "   AND r.household_id NOT IN (SELECT id FROM household WHERE deleted = 1)"
-        "   ORDER BY rank, r.name_pinyin, r.id LIMIT :limit) m "
-        "JOIN household h ON h.id = m.household_id ORDER BY m.rank, m.name_pinyin, m.id",
-        {**params, "limit": limit},
-    ).fetchall()
+    found: list[tuple] = []
+    for rank, match_sql, params in tiers:
+        wanted = limit - len(found)
+        if wanted <= 0:
+            break
+        walked = rank in WALKED_RANKS and "rowid IN" not in match_sql and "LIKE" not in match_sql
+        order = "r.name_pinyin, r.id" if walked else "r.name_pinyin || '', r.id"  # || '': sorted, not walked
+        rows = database.execute_sql(
+            "SELECT m.id, m.household_id, m.name, m.id_number, m.phone, h.address FROM ("
+            "  SELECT r.id, r.household_id, r.name, r.name_pinyin, r.id_number, r.phone"
+            f"  FROM resident r WHERE {match_sql} AND r.deleted = 0 AND r.status = 'present'"
+            "   AND r.household_id NOT IN (SELECT id FROM household WHERE deleted = 1)"
+            f"   ORDER BY {order} LIMIT :limit) m "
+            "JOIN household h ON h.id = m.household_id ORDER BY m.name_pinyin, m.id",
+            {**params, "limit": wanted},
+        ).fetchall()
+        found += [(1 if rank == SURNAME_RANK else rank, *row) for row in rows]
     return [
         (rank, i, Hit("resident", hid, rid, name, address, mask_id(number), mask_phone(phone), rank))
-        for i, (rid, hid, name, number, phone, address, rank) in enumerate(rows)
+        for i, (rank, rid, hid, name, number, phone, address) in enumerate(found)
     ]
 
 
@@ -173,14 +238,16 @@ def _address_condition(q: str) -> tuple[str, dict] | None:
         return None
     where, params = [], {}
     if place:
+        found, extra = dialect.contains_filter("h", "household", "address", place, "fts")
+        where += [found] if found else []
+        params.update(extra)
         where.append("h.address LIKE :place ESCAPE '\\'")
         params["place"] = f"%{_like(place)}%"
     if len(numbers) == 3:
         where.append("h.addr_key = :key")
         params["key"] = "-".join(numbers)
-    elif numbers:
-        where.append("h.addr_key LIKE :key")
-        params["key"] = "-".join(numbers) + "-%"
+    elif numbers:  # digits and dashes: LIKE's "3-2-%" as the index range it means
+        where.append(_starts("h.addr_key", "key", params, "-".join(numbers) + "-"))
     return " AND ".join(where), params
 
 

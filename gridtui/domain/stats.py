@@ -9,13 +9,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from peewee import fn
+from peewee import SQL, fn
 
 from gridtui.core import validate
 from gridtui.core.models import (
     Building,
     Business,
+    Community,
     Compound,
+    DeviceCommunity,
     Grid,
     Household,
     Need,
@@ -35,7 +37,7 @@ from gridtui.core.models import (
 )
 from gridtui.domain.campaigns import campaigns, coverage, form
 
-__all__ = ["CATALOG_COUNTS", "LIVE_COUNTS", "stats"]
+__all__ = ["CATALOG_COUNTS", "LIVE_COUNTS", "in_community", "stats"]
 
 LIVE_COUNTS = {
     "compounds": (Compound, None),
@@ -60,34 +62,73 @@ CATALOG_COUNTS = {
 }
 
 
-def _live(model, condition=None) -> int:
+def _live(model, condition=None, community: str | None = None) -> int:
     query = model.select().where(live(model))
     if condition is not None:
         query = query.where(condition)
+    if community is not None:
+        query = query.where(in_community(model, community))
     return query.count()
 
 
-def stats(today: date | None = None) -> dict[str, Any]:
-    """Counts of every entity and the per-grid coverage of each active campaign."""
-    result: dict[str, Any] = {key: _live(model, cond) for key, (model, cond) in LIVE_COUNTS.items()}
+def in_community(model, community: str):
+    """The condition that keeps a table's rows to one community: by where they are (compound,
+    grid, building, household) where a row has a place, else by the device that made it (a
+    hub's map of devices to communities; below the hub every row is the one community's)."""
+    compounds = Compound.select(Compound.id).where(Compound.community == community)
+    grids = Grid.select(Grid.id).where(Grid.community == community)
+    buildings = Building.select(Building.id).where(Building.compound.in_(compounds))
+    households = Household.select(Household.id).where(Household.building.in_(buildings))
+    residents = Resident.select(Resident.id).where(Resident.household.in_(households))
+    shops = Business.select(Business.id).where(Business.grid.in_(grids))
+    by_place = {
+        Compound: lambda: Compound.community == community,
+        Grid: lambda: Grid.community == community,
+        Building: lambda: Building.compound.in_(compounds),
+        Household: lambda: Household.building.in_(buildings),
+        Resident: lambda: Resident.household.in_(households),
+        Business: lambda: Business.grid.in_(grids),
+        Visit: lambda: Visit.household.in_(households) | Visit.business.in_(shops),
+        Need: lambda: Need.household.in_(households) | Need.resident.in_(residents),
+        RegisterEntry: lambda: RegisterEntry.household.in_(households) | RegisterEntry.resident.in_(residents),
+    }
+    if model in by_place:
+        return by_place[model]()
+    if not DeviceCommunity.select().exists():
+        return SQL("1 = 1")
+    return model.origin.in_(DeviceCommunity.select(DeviceCommunity.device).where(DeviceCommunity.community == community))
+
+
+def _counts(community: str | None) -> dict[str, int]:
+    counts = {key: _live(model, cond, community) for key, (model, cond) in LIVE_COUNTS.items()}
+    counts.update(resources=_live(Resource, None, community), visits=_live(Visit, None, community),
+                  needs=_live(Need, None, community))
+    return counts
+
+
+def stats(today: date | None = None, community: str | None = None) -> dict[str, Any]:
+    """Counts of every entity and the per-grid coverage of each active campaign; ``community``:
+    only that community's. Where several communities are held (a street office's hub), a
+    ``communities`` list gives each one's counts as well."""
+    result: dict[str, Any] = _counts(community)
     result.update({key: model.select().count() for key, model in CATALOG_COUNTS.items()})
-    result["resources"] = _live(Resource)
-    result["visits"] = _live(Visit)
-    result["needs"] = _live(Need)
-    result["needs_by_status"] = _grouped(Need, Need.status, validate.NEED_STATUSES)
+    result["needs_by_status"] = _grouped(Need, Need.status, validate.NEED_STATUSES, community)
     kinds = [k.key for k in RegisterKind.select(RegisterKind.key).order_by(RegisterKind.position)]
-    result["register_entries_by_kind"] = _grouped(RegisterEntry, RegisterEntry.kind, kinds)
+    result["register_entries_by_kind"] = _grouped(RegisterEntry, RegisterEntry.kind, kinds, community)
     result["campaigns"] = [
         {
             "id": c.id, "name": c.name, "name_en": c.name_en, "template": c.form_key, "form_version": c.version,
-            "form_title": form(c.form_id).label, "target": c.target, "coverage": coverage(c.id, today),
+            "form_title": form(c.form_id).label, "target": c.target, "coverage": coverage(c.id, today, community),
         }
         for c in sorted(campaigns(active_only=True), key=lambda c: (c.starts, c.name))
     ]
+    held = Community.select().where(Community.deleted == False).order_by(Community.name, Community.id)  # noqa: E712
+    if community is None and held.count() > 1:
+        result["communities"] = [{"id": c.id, "name": c.name, "name_en": c.name_en, **_counts(c.id)} for c in held]
     return result
 
 
-def _grouped(model, column, keys) -> dict[str, int]:
+def _grouped(model, column, keys, community: str | None = None) -> dict[str, int]:
     """Live rows per value of ``column``, every expected key present (zeros included)."""
     counts = dict.fromkeys(keys, 0)
     query = (
@@ -96,6 +137,8 @@ def _grouped(model, column, keys) -> dict[str, int]:
         .group_by(column)
         .tuples()
     )
+    if community is not None:
+        query = query.where(in_community(model, community))
     for key, n in query:
         counts[key] = n
     return counts

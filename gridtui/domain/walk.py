@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from gridtui.core import dialect
 from gridtui.core.models import database
 from gridtui.core.validate import one_of
 from gridtui.domain import coverage as rules
 from gridtui.domain.campaigns import campaign, targets
-from gridtui.domain.coverage import LATEST, Targets, natural_key, revisit_due_sql
+from gridtui.domain.coverage import Targets, latest, natural_key, revisit_due_sql
 from gridtui.domain.visits import household_heads
 from gridtui.errors import ValidationError
 from gridtui.i18n import pick, t
@@ -163,7 +164,7 @@ def latest_visits(campaign_id: str, ids: list[str], target: str = "household") -
     return {
         tid: (outcome, due, at)
         for tid, outcome, due, at in database.execute_sql(
-            f"SELECT target, outcome, revisit_due, visited_at FROM ({LATEST[target]}) WHERE target IN ({marks})", params,
+            f"SELECT target, outcome, revisit_due, visited_at FROM ({latest(target, dialect.hub())}) AS latest_visit WHERE target IN ({marks})", params,
         )
     }
 

@@ -40,6 +40,7 @@ from gridtui.core.models import (
     Visit,
     Volunteer,
     database,
+    is_set,
     live,
 )
 from gridtui.core.stored_forms import form_of_version
@@ -52,9 +53,9 @@ from gridtui.io.sheets import Column, Sheet, write
 KINDS = ("registers", "needs", "resources", "volunteers", "visits", "coverage", "collective")
 FILTERS: dict[str, tuple[str, ...]] = {
     "registers": ("grid",), "needs": ("grid",), "resources": (), "volunteers": ("grid",),
-    "visits": ("grid", "campaign"), "coverage": ("grid", "campaign"), "collective": (),
+    "visits": ("grid", "campaign"), "coverage": ("grid", "campaign", "community"), "collective": (),
 }
-"""Which of --grid / --campaign each kind understands; any other is refused, not ignored."""
+"""Which of --grid / --campaign / --community each kind understands; any other is refused, not ignored."""
 
 PERSONAL = ("registers", "needs", "volunteers", "visits")
 """Kinds that carry ID numbers or phones: only these can reveal anything (and be audited)."""
@@ -86,9 +87,13 @@ class Filters:
     campaigns: list[Campaign] | None = None
     reveal: bool = False
     today: date | None = None
+    community: Community | None = None
+    """A street office's hub: only this community (None: every community, each named on its rows)."""
 
     def describe(self) -> str:
         parts = []
+        if self.community is not None:
+            parts.append(t("hub.filter.community", community=pick(self.community.name, self.community.name_en)))
         if self.grid is not None:
             grid = _grid_label(self.grid.code, self.grid.name)
             if self.grid.worker_name:  # whose grid the report is about
@@ -148,7 +153,7 @@ def resolve_campaign(name: str) -> Campaign:
 def _campaigns(filters: Filters) -> list[Campaign]:
     if filters.campaigns is not None:
         return filters.campaigns
-    found = list(Campaign.select().where(live(Campaign) & (Campaign.active))
+    found = list(Campaign.select().where(live(Campaign) & is_set(Campaign.active))
                  .order_by(Campaign.starts, Campaign.name))
     if not found:
         raise GridError("office.no_active_campaign")
@@ -190,7 +195,7 @@ def registers(filters: Filters) -> list[Sheet]:
     ).where(RegisterEntry.resident.is_null()).dicts())
     heads = {
         r["household"]: r for r in Resident.select(Resident.household, *person)
-        .where(live(Resident) & (Resident.is_head)
+        .where(live(Resident) & is_set(Resident.is_head)
                & Resident.household.in_({r["household_id"] for r in by_household}))
         .order_by(Resident.id.desc()).dicts()
     }
@@ -351,7 +356,7 @@ def _households(ids: set[str] | None = None, grid: Grid | None = None) -> dict[s
         query = query.where(Building.grid == grid.id)
     rows = {r["id"]: r for r in query.dicts() if ids is None or r["id"] in ids}
     for hid, name, phone in (Resident.select(Resident.household, Resident.name, Resident.phone)
-                             .where(live(Resident) & (Resident.is_head))
+                             .where(live(Resident) & is_set(Resident.is_head))
                              .order_by(Resident.id.desc()).tuples()):
         if hid in rows:
             rows[hid]["head"], rows[hid]["phone"] = name, phone
@@ -478,45 +483,63 @@ def coverage(filters: Filters) -> list[Sheet]:
     """One sheet per campaign: per grid and building (shops: per grid), how many targets the
     latest visit left in each outcome. Its sums per grid equal :func:`gridtui.domain.campaigns.coverage`:
     both count :func:`~gridtui.domain.campaigns.targets`, finer rows here."""
+    from gridtui.core import dialect
     from gridtui.domain import campaigns
-    from gridtui.domain.coverage import LATEST
+    from gridtui.domain.coverage import latest
 
-    columns = _cols("grid", "grid_name", "compound", "building", "total:int", *(f"o_{o}:int" for o in OUTCOMES),
-                    "not_visited:int", "percent_done:percent")
+    names = {c.id: pick(c.name, c.name_en) for c in places.communities()}
+    street = filters.community is None and len(names) > 1  # a hub: every row says its community
+    columns = _cols(*(["community"] if street else []), "grid", "grid_name", "compound", "building", "total:int",
+                    *(f"o_{o}:int" for o in OUTCOMES), "not_visited:int", "percent_done:percent")
     sheets = []
+    wanted = filters.community.id if filters.community is not None else None
     for campaign in _campaigns(filters):
+        owner = campaigns.campaign_community(campaign.id)  # on a hub, a community's own campaign covers only it
+        if wanted is not None and owner not in (None, wanted):
+            continue
         info = campaigns.campaign(campaign.id)
         found = campaigns.targets(info, grid_id=filters.grid.id if filters.grid else None, today=filters.today)
         by = "t.building_id" if info.target == "household" else found.grid
-        sums = ", ".join(f"SUM(l.outcome = '{o}')" for o in OUTCOMES)
+        sums = ", ".join(f"COUNT(CASE WHEN l.outcome = '{o}' THEN 1 END)" for o in OUTCOMES)
+        params, only = dict(found.params), ""
+        if wanted or owner:
+            params["hub_community"] = wanted or owner
+            only = (" AND t.building_id IN (SELECT b.id FROM building b JOIN compound c ON c.id = b.compound_id "
+                    "WHERE c.community_id = :hub_community)" if info.target == "household" else
+                    f" AND {found.grid} IN (SELECT id FROM grid WHERE community_id = :hub_community)")
         counted = database.execute_sql(
-            f"WITH latest AS ({LATEST[info.target]}) SELECT {by}, COUNT(*), {sums} "
-            f"FROM {found.table} {found.joins} LEFT JOIN latest l ON l.target = t.id WHERE {found.where} GROUP BY {by}",
-            found.params,
+            f"WITH latest AS ({latest(info.target, dialect.hub())}) SELECT {by}, COUNT(*), {sums} "
+            f"FROM {found.table} {found.joins} LEFT JOIN latest l ON l.target = t.id WHERE {found.where}{only} "
+            f"GROUP BY {by}",
+            params,
         ).fetchall()
         places_of = _buildings() if info.target == "household" else _grids()
         rows = []
         for key, total, *figures in counted:
             figures = [int(f or 0) for f in figures]
             place = places_of.get(key, {})
-            rows.append([place.get("grid_code") or "", place.get("grid_name") or "", place.get("compound", ""),
+            held = names.get(place.get("community_id"), "")
+            rows.append([held, place.get("grid_code") or "", place.get("grid_name") or "", place.get("compound", ""),
                          place.get("number", ""), total, *figures, total - sum(figures),
                          figures[0] / total if total else None, place.get("order", ())])
-        rows.sort(key=lambda r: (not r[0], _natural(r[0]), r[-1]))
-        sheets.append(Sheet(pick(campaign.name, campaign.name_en), columns, [r[:-1] for r in rows]))
+        rows.sort(key=lambda r: (r[0], not r[1], _natural(r[1]), r[-1]))
+        sheets.append(Sheet(pick(campaign.name, campaign.name_en), columns,
+                            [r[:-1] if street else r[1:-1] for r in rows]))
     return sheets
 
 
 def _buildings() -> dict[str, dict]:
     query = (Building.select(Building.id, Building.number, Building.walk_order, Compound.name.alias("compound"),
-                             Grid.code.alias("grid_code"), Grid.name.alias("grid_name"))
+                             Grid.code.alias("grid_code"), Grid.name.alias("grid_name"),
+                             Compound.community.alias("community_id"))
              .join(Compound, on=(Building.compound == Compound.id))
              .switch(Building).join(Grid, JOIN.LEFT_OUTER, on=((Building.grid == Grid.id) & live(Grid))))
     return {r["id"]: {**r, "order": (r["walk_order"], r["id"])} for r in query.dicts()}
 
 
 def _grids() -> dict[str, dict]:
-    return {g.id: {"grid_code": g.code, "grid_name": g.name, "order": ()} for g in Grid.select().where(live(Grid))}
+    return {g.id: {"grid_code": g.code, "grid_name": g.name, "order": (), "community_id": g.community_id}
+            for g in Grid.select().where(live(Grid))}
 
 
 # -- collective issues ---------------------------------------------------------------------------
@@ -547,15 +570,17 @@ BUILDERS = {
 
 
 def build(kind: str, *, grid: str | None = None, campaign: str | None = None, reveal: bool = False,
-          today: date | None = None) -> tuple[list[Sheet], Filters]:
+          today: date | None = None, community: str | None = None) -> tuple[list[Sheet], Filters]:
     """The sheets of one report kind, with the filters resolved (unknown names are refused)."""
     if kind not in KINDS:
         raise GridError("office.unknown_kind", kind=kind, allowed=" / ".join(KINDS))
-    for name, value in (("grid", grid), ("campaign", campaign)):
+    for name, value in (("grid", grid), ("campaign", campaign), ("community", community)):
         if value and name not in FILTERS[kind]:
             raise GridError("office.filter_not_applicable", option=f"--{name}", kind=kind)
+    held = places.find_community(community) if community else None
     filters = Filters(
-        grid=places.find_grid(grid) if grid else None,
+        community=held,
+        grid=places.find_grid(grid, held.id if held else None) if grid else None,
         campaigns=[resolve_campaign(campaign)] if campaign else None,
         reveal=reveal and kind in PERSONAL, today=today or date.today(),
     )
@@ -563,21 +588,22 @@ def build(kind: str, *, grid: str | None = None, campaign: str | None = None, re
 
 
 def title_line(kind: str, filters: Filters) -> str:
-    community = Community.select().where(live(Community)).order_by(Community.id).first()
+    community = filters.community or places.community()
     name = pick(community.name, community.name_en) if community else ""
     return t("office.title", community=name, report=t(f"office.kind.{kind}"),
              date=(filters.today or date.today()).isoformat(), filters=filters.describe())
 
 
 def write_report(kind: str, out: str | Path, *, grid: str | None = None, campaign: str | None = None,
-                 reveal: bool = False, actor: str = "", today: date | None = None) -> WrittenReport:
+                 reveal: bool = False, actor: str = "", today: date | None = None,
+                 community: str | None = None) -> WrittenReport:
     """Build and write one report; returns what was written (path, sheets with row counts)."""
     path = Path(out).expanduser()
     if path.suffix.lower() not in (".xlsx", ".csv"):
         raise GridError("report.bad_suffix", path=str(path))
     if not path.parent.is_dir():
         raise GridError("report.no_folder", path=str(path.parent))
-    sheets, filters = build(kind, grid=grid, campaign=campaign, reveal=reveal, today=today)
+    sheets, filters = build(kind, grid=grid, campaign=campaign, reveal=reveal, today=today, community=community)
     sheet_column = ""
     if path.suffix.lower() == ".csv" and len(sheets) > 1:  # one CSV table: say which sheet each row is from
         if len({tuple(c.header for c in s.columns) for s in sheets}) > 1:
@@ -586,10 +612,13 @@ def write_report(kind: str, out: str | Path, *, grid: str | None = None, campaig
     rows = sum(len(s.rows) for s in sheets)
 
     def audit() -> None:  # before the file takes its name: no unmasked file goes unaudited
-        privacy.record_reveal("report", kind, "id_number,phone", actor=actor,
-                              where=f"-> {path} ({filters.describe()}; {rows} rows)")
+        where = f"-> {path} ({filters.describe()}; {rows} rows)"
+        if filters.reveal:
+            privacy.record_reveal("report", kind, "id_number,phone", actor=actor, where=where)
+        else:
+            privacy.record("report", "report", kind, where, actor)
 
     write(path, sheets, title_line(kind, filters), sheet_column=sheet_column,
-          before_publish=audit if filters.reveal else None)
+          before_publish=audit if kind in PERSONAL else None)
     return WrittenReport(path=str(path), kind=kind, rows=rows, revealed=filters.reveal,
                          sheets=tuple(WrittenSheet(name=s.name, rows=len(s.rows)) for s in sheets))

@@ -327,6 +327,10 @@ def _header(found: Envelope, path: str) -> dict[str, Any]:
         raise GridError("sync.older_schema", path=path, found=schema, supported=SCHEMA_VERSION)
     _check_sizes(header, len(found.payload), path)
     _check_vectors(header, path)
+    roles = header.get("roles", {})
+    if not (isinstance(roles, dict) and len(roles) <= 4096 and all(map(hlc.is_device_id, roles))
+            and all(r in ("office", "worker") for r in roles.values())):
+        raise GridError("sync.malformed", path=path, detail="header")
     return header
 
 

@@ -22,9 +22,11 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from gridtui.core import hlc, unlock
-from gridtui.core.db import meta_get, meta_set, self_device
-from gridtui.core.models import Device, SyncPeer, database
+from gridtui.core import dialect, hlc, store, unlock
+from gridtui.core.db import is_street_hub, meta_get, meta_set, self_device
+from gridtui.core.dialect import put
+from gridtui.core.models import Device, SyncPeer, database, is_unset
+from gridtui.domain import privacy
 from gridtui.errors import GridError
 
 CARD_FORMAT = "gridtui-device-card/1"
@@ -41,7 +43,7 @@ class Identity:
 
 
 def key_path() -> Path:
-    return Path(f"{database.database}.keys")
+    return dialect.side_path(".keys")
 
 
 def b64(data: bytes) -> str:
@@ -124,7 +126,7 @@ def new_identity(name: str | None = None) -> tuple[Identity, Device]:
     tmp = path.with_name(f".{path.name}.new")
     _write_secret(tmp, _secret(device_id, signing, age))
     try:
-        with database.atomic("IMMEDIATE"):
+        with dialect.write_transaction():
             device = _become(original, device_id, name)
             identity = _publish(device, signing, age)
         os.replace(tmp, path)
@@ -198,7 +200,8 @@ def _become(original: Device, device_id: str, name: str) -> Device:
     """The database's rows for its new identity (inside the caller's transaction)."""
     Device.update(is_self=False, trusted=bool(original.sign_public), revoked=False).where(
         Device.id == original.id).execute()
-    device = Device.create(id=device_id, name=name, is_self=True, trusted=True, added_at=datetime.now())
+    device = Device.create(id=device_id, name=name, is_self=True, trusted=True, added_at=datetime.now(),
+                           role=original.role)
     meta_set("device_id", device_id)
     SyncPeer.update(received_seq=0, acked_seq=0, echo=[]).execute()
     clock = int(meta_get("clock", "0"))
@@ -233,6 +236,8 @@ def make_card(identity: Identity) -> dict:
         "format": CARD_FORMAT, "id": device.id, "name": device.name,
         "sign_public": device.sign_public, "age_recipient": device.enc_public,
     }
+    if is_street_hub():  # a street office's hub says so: an office sending to it first takes its own community id
+        card["role"] = "hub"
     card["signature"] = b64(identity.signing.sign(_canonical(card)))
     return card
 
@@ -262,8 +267,14 @@ def read_card(path: Path) -> dict:
     return card
 
 
-def trust(path: Path) -> Device:
-    """Add (or re-confirm) a peer from its card; a revoked device stays revoked."""
+def trust(path: Path, role: str | None = None) -> Device:
+    """Add (or re-confirm) a peer from its card, with its role (what its bundles may change
+    here: gridtui.sync.authority); a revoked device stays revoked. Audited. Unless told, a
+    peer is a worker, and on a street office's hub, whose peers are the communities' offices,
+    an office."""
+    from gridtui.sync.authority import check_role
+
+    role = check_role(role or ("office" if is_street_hub() else "worker"))
     card = read_card(path)
     me = self_device()
     if card["id"] == me.id:
@@ -274,21 +285,35 @@ def trust(path: Path) -> Device:
             raise GridError("sync.trust_revoked", name=found.name)
         if found.sign_public and found.sign_public != card["sign_public"]:
             raise GridError("sync.trust_key_changed", name=found.name)
-    with database.atomic():
-        Device.replace(
-            id=card["id"], name=card["name"], sign_public=card["sign_public"],
+    role = "hub" if card.get("role") == "hub" else role  # a hub says so on its card
+    with store.transaction():
+        put(
+            Device, id=card["id"], name=card["name"], sign_public=card["sign_public"],
             enc_public=card["age_recipient"], is_self=False, trusted=True, revoked=False,
-            added_at=found.added_at if found else datetime.now(),
-        ).execute()
+            added_at=found.added_at if found else datetime.now(), role=role,
+        )
+        privacy.record("trust", "device", card["id"], f"{card['name']} {role} {fingerprint(card['sign_public'])}")
     return Device.get(Device.id == card["id"])
+
+
+def set_role(name: str, role: str) -> Device:
+    """What a trusted peer's bundles may change here from now on (rows already taken stay). Audited."""
+    from gridtui.sync.authority import check_role
+
+    role = check_role(role)
+    device = find_peer(name)
+    with store.transaction():
+        Device.update(role=role).where(Device.id == device.id).execute()
+        privacy.record("role", "device", device.id, f"{device.name} {device.role} -> {role}")
+    return Device.get(Device.id == device.id)
 
 
 def find_peer(name: str) -> Device:
     """A peer by id or by name (a name shared by two devices must be given as an id)."""
-    found = Device.get_or_none((Device.id == name) & (~Device.is_self))
+    found = Device.get_or_none((Device.id == name) & is_unset(Device.is_self))
     if found is not None:
         return found
-    named = list(Device.select().where((Device.name == name) & (~Device.is_self)))
+    named = list(Device.select().where((Device.name == name) & is_unset(Device.is_self)))
     if not named:
         raise GridError("sync.unknown_device", name=name)
     if len(named) > 1:
@@ -309,7 +334,9 @@ def rename(name: str) -> Device:
 def revoke(name: str) -> Device:
     """Stop trusting a peer: its bundles are refused from now on (an accepted past stays)."""
     device = find_peer(name)
-    Device.update(revoked=True, trusted=False).where(Device.id == device.id).execute()
+    with store.transaction():
+        Device.update(revoked=True, trusted=False).where(Device.id == device.id).execute()
+        privacy.record("revoke", "device", device.id, device.name)
     return Device.get(Device.id == device.id)
 
 
@@ -334,6 +361,6 @@ def name_of(device_id: str) -> str:
 def describe(device: Device) -> dict:
     return {
         "id": device.id, "name": device.name, "self": device.is_self, "trusted": device.trusted,
-        "revoked": device.revoked, "sign_public": device.sign_public,
+        "revoked": device.revoked, "role": device.role, "sign_public": device.sign_public,
         "age_recipient": device.enc_public, "fingerprint": fingerprint(device.sign_public),
     }

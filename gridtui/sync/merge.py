@@ -52,11 +52,13 @@ import peewee
 from peewee import ForeignKeyField
 
 from gridtui.core import hlc, store, stored
-from gridtui.core.db import meta_get
+from gridtui.core.db import is_street_hub, meta_get
 from gridtui.core.models import SYNCED_MODELS, Conflict, HeldRow, Synced, SyncPeer, database
 from gridtui.errors import GridError
+from gridtui.sync import authority
 
 LOOKUP_CHUNK = 900
+HELD_LISTED = 200
 CONFLICT_NS = uuid.UUID("6c8a3f4e-1b2d-4c5e-9f70-8a9b0c1d2e3f")
 NOT_SET = 1 << 62
 
@@ -74,6 +76,17 @@ class Summary:
     """One per bundle that found this laptop holding less than it was cut against:
     ``{"sender": id, "older_copy": bool}`` (older_copy: it holds more of this laptop's own
     changes than this laptop does)."""
+    held: list[dict[str, Any]] = field(default_factory=list)
+    """Rows held because their sender may not make that change here (gridtui.sync.authority):
+    ``{"table", "id", "sender", "reason"}``, the first :data:`HELD_LISTED` of them."""
+    refused: dict[str, int] = field(default_factory=dict)
+    """How many rows were held for each reason (office, grid, origin, audit, parent)."""
+    role: str = ""
+    """This laptop's role, when a bundle from the office gave it one."""
+    purged: list[str] = field(default_factory=list)
+    """Grids gone to another worker that this laptop forgot, its own work there being in."""
+    waiting: list[str] = field(default_factory=list)
+    """Grids gone to another worker that this laptop keeps until the office has its work there."""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -125,33 +138,86 @@ def acknowledged(peers: list[str]) -> tuple[int, list[list[int]]]:
 # ---------------------------------------------------------------------------------------------
 
 
-def collect(peers: list[str], full: bool) -> tuple[dict[str, Any], Iterator[tuple[str, list[str], list[tuple]]]]:
+def collect(peers: list[str], full: bool, cut: Any = None, *,
+            to_hub: bool = False) -> tuple[dict[str, Any], Iterator[tuple[str, list[str], list[tuple]]]]:
     """The header fields and the rows (table by table, a chunk at a time) of a bundle for
     ``peers``: every row they have not acknowledged, or everything (``full``, or no peer named:
-    a passphrase or plaintext bundle has no reader to acknowledge it).
+    a passphrase or plaintext bundle has no reader to acknowledge it). ``cut``: workers' readers
+    get only what :class:`gridtui.sync.scope.WorkerCut` keeps. A hub's bundle to one
+    community's office leaves out what other communities' devices made (:func:`outside`); a
+    bundle to a hub leaves out the legacy community row every community once shared.
 
     Call inside a transaction that stays open while the rows are read (one snapshot)."""
+    from gridtui.domain.places import LEGACY_COMMUNITY_ID, own_community_id
+
     since, echo = (0, []) if full or not peers else acknowledged(peers)
     seq = store.current_seq()
     header = {
         "created": datetime.now(UTC).isoformat(timespec="seconds"), "full": full or not peers,
         "seq": seq, "knows": knowledge(), "have": received(), "base": {"seq": since}, "to": peers,
     }
-    return header, _rows(since, seq, echo)
+    community = own_community_id()
+    if community is not None:
+        header["community"] = community
+    skip = outside(peers[0]) if len(peers) == 1 else []
+    return header, _rows(since, seq, echo, cut, skip, LEGACY_COMMUNITY_ID if to_hub else None)
 
 
-def _rows(since: int, upto: int, echo: list[list[int]]) -> Iterator[tuple[str, list[str], list[tuple]]]:
-    """Rows changed after ``since``, less those whose change sequence lies in ``echo``."""
+def outside(peer: str) -> list[str]:
+    """The devices whose rows a hub keeps from ``peer``: those of the communities it does not
+    work for (a peer not mapped yet gets only what no community's device made)."""
+    from gridtui.core.models import DeviceCommunity
+
+    mine = DeviceCommunity.get_or_none(DeviceCommunity.device == peer)
+    return [d.device for d in DeviceCommunity.select().where(
+        (DeviceCommunity.community != "") & (DeviceCommunity.community != (mine.community if mine else "")))]
+
+
+def learn_communities(sources: list[Source], me: str) -> None:
+    """On a hub: each office's bundle names its community; the office and every device whose
+    changes it holds work for that community, unless another community's office knows them too."""
+    from gridtui.core.dialect import put
+    from gridtui.core.models import Device, DeviceCommunity
+
+    hubs = {d.id for d in Device.select(Device.id).where(Device.role == "hub")} | {me}
+    claims: dict[str, str] = {d.device: d.community for d in DeviceCommunity.select()}
+    for source in sources:
+        community = source.header.get("community")
+        if not isinstance(community, str) or not community:
+            continue
+        for device in {source.sender, *(source.header.get("knows") or {})} - hubs:
+            before = claims.get(device)
+            claims[device] = community if before in (None, community) else ""
+            if claims[device] != before:
+                put(DeviceCommunity, device=device, community=claims[device])
+
+
+def _rows(since: int, upto: int, echo: list[list[int]], cut: Any = None, skip: list[str] | None = None,
+          legacy: str | None = None) -> Iterator[tuple[str, list[str], list[tuple]]]:
+    """Rows changed after ``since``, less those whose change sequence lies in ``echo``, those
+    made by the ``skip`` devices and the ``legacy`` community row; with a ``cut``, as it keeps
+    them (older rows too, of grids new to the readers)."""
     cursor, starts = database.cursor(), [a for a, _b in echo]
+    where, params = '"seq" > ? AND "seq" <= ?', [since, upto]
+    if skip:
+        where += ' AND "origin" NOT IN ({})'.format(", ".join("?" * len(skip)))
+        params += skip
     for model in SYNCED_MODELS:
-        names = stored.columns(model)
+        names, table = stored.columns(model), model._meta.table_name
+        low = 0 if cut is not None and cut.wants_old_rows(table) else since
+        extra, more = ("", []) if legacy is None or table != "community" else (' AND "id" != ?', [legacy])
         query = cursor.execute(
-            'SELECT {}, "seq" FROM "{}" WHERE "seq" > ? AND "seq" <= ? ORDER BY "seq"'.format(
-                ", ".join(f'"{c}"' for c in names), model._meta.table_name), (since, upto))
+            'SELECT {}, "seq" FROM "{}" WHERE {}{} ORDER BY "seq"'.format(
+                ", ".join(f'"{c}"' for c in names), table, where, extra), (low, *params[1:], *more))
         while rows := query.fetchmany(store.BULK_CHUNK):
-            rows = [r[:-1] for r in rows if not echo or not _within(echo, starts, r[-1])]
+            rows = [r for r in rows if not echo or not _within(echo, starts, r[-1])]
+            if cut is not None:
+                old = [r[-1] <= since for r in rows]
+                rows = cut.cut(table, names, [r[:-1] for r in rows], old)
+            else:
+                rows = [r[:-1] for r in rows]
             if rows:
-                yield model._meta.table_name, names, rows
+                yield table, names, rows
 
 
 def _within(ranges: list[list[int]], starts: list[int], seq: int) -> bool:
@@ -247,6 +313,8 @@ class Merge:
         self.unchanged: dict[str, array] = {}
         self.conflicts: dict[str, tuple] = {}
         self.filled_by: dict[str, int] = {}
+        self.checks = [authority.Check(s.sender, s.header.get("knows") or {}, on_purpose=getattr(s, "on_purpose", False))
+                       for s in sources]
         for gap, source in zip(self.gaps, sources, strict=True):
             if gap is not None:
                 self.summary.gaps.append(gap)
@@ -277,12 +345,16 @@ class Merge:
             if stream.next is not None:
                 raise GridError("sync.malformed", path=source.path, detail="order")
         self._settle_unchanged()
+        if is_street_hub():
+            learn_communities(self.sources, self.me)
         self.summary.duplicates = duplicates(self.start_seq)
         self._remember()
         return self.summary
 
     def _table(self, model: type[Synced], streams: list[_Stream]) -> None:
         """One table from every source in turn, then the conflicts its merge found."""
+        for check in self.checks:
+            check.next_table()
         with store.Loading(model) as loading:
             for i, stream in enumerate(streams):
                 for _table, names, columns in stream.take(model._meta.table_name):
@@ -302,6 +374,9 @@ class Merge:
         newest = _newest(columns)
         if newest >= self.limit:
             rows = self._guard_clock(model, rows, source)
+            newest = max((s for r in rows for s in row_stamps(r)), default="")
+        if rows and self.checks[i].wanted(model._meta.table_name):
+            rows = self._authorised(model, names, rows, i)
             newest = max((s for r in rows for s in row_stamps(r)), default="")
         rows = self._references(model, rows, columns if len(rows) == len(columns[0]) else None, source)
         if rows:
@@ -347,16 +422,34 @@ class Merge:
                 kept.append(row)
         return kept
 
-    def _hold(self, model: type[Synced], row: tuple, sender: str) -> None:
+    def _authorised(self, model: type[Synced], names: list[str], rows: list[tuple], i: int) -> list[tuple]:
+        """The rows its sender may change here; the others held with the reason (see
+        :mod:`gridtui.sync.authority`)."""
+        check, sender = self.checks[i], self.sources[i].sender
+        existing, kept = _existing(model, [r[0] for r in rows]), []
+        for row in rows:
+            found = existing.get(row[0])
+            reason = check.reason(model, names, row, None if found is None else found[:-1])
+            if reason is None:
+                kept.append(row)
+            else:
+                self._hold(model, row, sender, reason)
+        return kept
+
+    def _hold(self, model: type[Synced], row: tuple, sender: str, reason: str = "future") -> None:
         """Keep a row back in HeldRow (once, however often it arrives) and never claim to know it."""
         data = dict(zip(stored.columns(model), row, strict=True))
         table = model._meta.table_name
         held = HeldRow.select().where((HeldRow.target_table == table) & (HeldRow.target_id == row[0]))
         if all(h.data != data for h in held):
             HeldRow.create(target_table=table, target_id=row[0], data=data, sender=sender,
-                           received_at=datetime.now())
+                           received_at=datetime.now(), reason=reason)
         self._cap(row)
         self.summary.quarantined += 1
+        if reason != "future":
+            self.summary.refused[reason] = self.summary.refused.get(reason, 0) + 1
+            if len(self.summary.held) < HELD_LISTED:
+                self.summary.held.append({"table": table, "id": row[0], "sender": sender, "reason": reason})
 
     def _cap(self, row: tuple) -> None:
         """This row is not held here: the vector must stay below each of its stamps."""
@@ -382,7 +475,7 @@ class Merge:
                                 field=fk.column_name, target=fk.rel_model._meta.table_name)
             for row in (r for r in rows if r[at] in missing):
                 if row[at] in held or source.on_dangling == "hold":
-                    self._hold(model, row, source.sender)
+                    self._hold(model, row, source.sender, _parent_reason(fk.rel_model._meta.table_name, row[at]))
                 else:
                     self._cap(row)
             rows, columns = [r for r in rows if r[at] not in missing], None
@@ -507,6 +600,9 @@ class Merge:
                 SyncPeer.create(device=device, **values)
         if self.newest:
             store.receive_clock(hlc.stamp_clock(self.newest))
+        for source in self.sources:
+            role = authority.take_role(source.sender, source.header)
+            self.summary.role = role or self.summary.role
 
     def _learned(self) -> dict[str, int]:
         """The senders' vectors, from bundles that assumed nothing missing here."""
@@ -599,6 +695,14 @@ def _missing(fk: ForeignKeyField, wanted: set[str]) -> set[str]:
     return wanted
 
 
+def _parent_reason(table: str, parent: str) -> str:
+    """A row pointing at a held row is held with it: for the same reason when that was its
+    sender's authority (so "parent"), else as the clock guard held the parent."""
+    reasons = {h.reason for h in HeldRow.select(HeldRow.reason).where(
+        (HeldRow.target_table == table) & (HeldRow.target_id == parent))}
+    return "parent" if reasons - {"future"} else "future"
+
+
 def _held_ids(table: str, ids: set[str]) -> set[str]:
     found: set[str] = set()
     for chunk in _chunked(list(ids)):
@@ -620,5 +724,5 @@ def duplicates(since_seq: int) -> int:
     """ID numbers that live residents share, at least one of them written after ``since_seq``."""
     return database.cursor().execute(
         'SELECT COUNT(*) FROM (SELECT "id_number" FROM "resident" WHERE "deleted" = 0 AND "id_number" != \'\' '
-        'GROUP BY "id_number" HAVING COUNT(*) > 1 AND MAX("seq") > ?)', (since_seq,),
+        'GROUP BY "id_number" HAVING COUNT(*) > 1 AND MAX("seq") > ?) AS shared', (since_seq,),
     ).fetchone()[0]

@@ -9,7 +9,7 @@ from gridtui.i18n import t
 if TYPE_CHECKING:
     from gridtui.sync.merge import Summary
 
-__all__ = ["gap_sentence", "summary_line"]
+__all__ = ["gap_sentence", "held_lines", "summary_line"]
 
 
 def summary_line(summary: Summary, dry_run: bool = False) -> str:
@@ -18,7 +18,31 @@ def summary_line(summary: Summary, dry_run: bool = False) -> str:
     if summary.duplicates:
         line += t("sync.summary_duplicates", duplicates=summary.duplicates)
     line = t("sync.dry_run_prefix") + line if dry_run else line
-    return "\n".join([line, *map(gap_sentence, summary.gaps)])
+    return "\n".join([line, *map(gap_sentence, summary.gaps), *held_lines(summary)])
+
+
+HELD_SHOWN = 20
+"""Held rows named one by one under the summary; ``gridtui quarantine`` lists them all."""
+
+
+def held_lines(summary: Summary) -> list[str]:
+    """The rows held because their sender may not make that change here, each with why; then
+    this laptop's role as the office gave it, and the grids it forgot or keeps for now."""
+    from gridtui.sync import keys
+
+    lines = [t(f"sync.held_reason.{reason}", count=count) for reason, count in sorted(summary.refused.items())]
+    for row in summary.held[:HELD_SHOWN]:
+        lines.append(t("sync.held_line", table=row["table"], id=row["id"][:8], sender=keys.name_of(row["sender"]),
+                       reason=t(f"sync.held_why.{row['reason']}")))
+    if summary.refused:
+        lines.append(t("sync.held_more", count=sum(summary.refused.values())))
+    if summary.role:
+        lines.append(t(f"sync.role_taken.{summary.role}"))
+    if summary.purged:
+        lines.append(t("sync.purged", grids="、".join(summary.purged)))
+    if summary.waiting:
+        lines.append(t("sync.purge_waits", grids="、".join(summary.waiting)))
+    return lines
 
 
 def gap_sentence(gap: dict[str, Any]) -> str:

@@ -18,17 +18,24 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from gridtui.core import store, stored
+from gridtui.core import dialect, store, stored
 from gridtui.core.db import bulk_cache
-from gridtui.core.models import SYNCED_BY_TABLE, SYNCED_MODELS, Device, HeldRow, database
+from gridtui.core.models import (
+    SYNCED_BY_TABLE,
+    SYNCED_MODELS,
+    Device,
+    Grid,
+    HeldRow,
+    SyncPeer,
+    live,
+)
 from gridtui.errors import GridError, shown
-from gridtui.sync import bundle, keys, merge
+from gridtui.sync import authority, bundle, handover, keys, merge, scope
 
 Progress = Callable[[int, int, str], None]
 """progress(done, total, what): how far an import has got, for a progress bar."""
@@ -62,16 +69,66 @@ def export_bundle(out: Path, *, to: list[str] | None = None, full: bool = False,
         raise GridError("sync.seal_how")
     identity = keys.ensure_identity()
     peers = keys.recipients(to)
-    with database.atomic():  # one read snapshot for the rows, the sequence and the vectors
-        header, rows = merge.collect([p.id for p in peers], full)
+    to_hub = any(p.role == "hub" for p in peers)
+    if to_hub:
+        from gridtui.domain.places import own_identity
+
+        own_identity()
+    with dialect.read_snapshot():  # one read snapshot for the rows, the sequence and the vectors
+        cut = worker_cut(peers, full)
+        header, rows = merge.collect([p.id for p in peers], full, cut, to_hub=to_hub)
         header["sender_name"] = identity.device.name
+        header["roles"] = {p.id: authority.role_of(p.id) for p in peers}
         data, header = bundle.seal(header, rows, identity, recipients=[p.enc_public for p in peers],
                                    passphrase=passphrase)
+        if cut is not None:
+            _remember_cut(peers, header["seq"], cut.grids)
     _write_whole(out, data)
     return {
         "file": str(out), "rows": sum(header["counts"].values()), "counts": header["counts"],
         "to": [p.name for p in peers], "full": header["full"], "bytes": len(data),
     }
+
+
+def worker_cut(peers: list[Device], full: bool) -> scope.WorkerCut | None:
+    """What a bundle to workers' laptops may carry: their grids (none when a reader is the office,
+    or there is no reader: a passphrase bundle carries everything). Grids not in every bundle cut
+    for them since the newest they acknowledged are new to them and go whole."""
+    if not peers or any(authority.role_of(p.id) == "office" for p in peers):
+        return None
+    ids = [p.id for p in peers]
+    grids = {g for (g,) in Grid.select(Grid.id).where(live(Grid) & Grid.worker_device.in_(ids)).tuples()}
+    confirmed: set[str] | None = None
+    for peer in SyncPeer.select().where(SyncPeer.device.in_(ids)):
+        held = set() if full else _confirmed(peer)
+        confirmed = held if confirmed is None else confirmed & held
+    if confirmed is None or len(ids) > SyncPeer.select().where(SyncPeer.device.in_(ids)).count():
+        confirmed = set()
+    return scope.WorkerCut(grids, grids - confirmed)
+
+
+def _confirmed(peer: SyncPeer) -> set[str]:
+    """The grids a worker surely holds whole: those of the newest bundle it acknowledged, and
+    of every bundle cut for it since (a grid that left in between may have been forgotten)."""
+    entries = _kept_cuts(peer)
+    if not entries or entries[0][0] > peer.acked_seq:
+        return set()
+    return set.intersection(*(set(grids) for _seq, grids in entries))
+
+
+def _kept_cuts(peer: SyncPeer) -> list:
+    entries = sorted(peer.scopes or [], key=lambda e: e[0])
+    base = max((n for n, (seq, _g) in enumerate(entries) if seq <= peer.acked_seq), default=0)
+    return entries[base:]
+
+
+def _remember_cut(peers: list[Device], seq: int, grids: set[str]) -> None:
+    for device in peers:
+        peer = SyncPeer.get_or_none(SyncPeer.device == device.id)
+        if peer is None:
+            peer = SyncPeer.create(device=device.id)
+        entries = [*_kept_cuts(peer), [seq, sorted(grids)]][-64:]
+        SyncPeer.update(scopes=entries).where(SyncPeer.device == device.id).execute()
 
 
 def _write_whole(out: Path, data: bytes, mode: int = 0o600) -> None:
@@ -133,6 +190,7 @@ def _apply(sources: list, dry_run: bool, progress: Callable[[int, str], None], n
             if before is not None:
                 before()
             summary = merge.Merge(sources, now_ms).run(progress)
+            summary.purged, summary.waiting = handover.settle()
             if dry_run:
                 raise _DryRun(summary)
     except _DryRun as undone:
@@ -140,23 +198,18 @@ def _apply(sources: list, dry_run: bool, progress: Callable[[int, str], None], n
     return summary
 
 
-@contextmanager
-def _references_checked() -> Iterator[None]:
+def _references_checked():
     """SQLite's per-row foreign-key lookups off while the merge writes: the merge has checked
     every reference itself, inside the same write transaction, so they would only repeat it
-    (they double the cost of a full import). The pragma is per connection and restored after."""
-    database.execute_sql("PRAGMA foreign_keys = OFF")
-    try:
-        yield
-    finally:
-        database.execute_sql("PRAGMA foreign_keys = ON")
+    (they double the cost of a full import)."""
+    return dialect.references_trusted()
 
 
 # -- quarantine ---------------------------------------------------------------------------------
 
 
 def quarantine_dir() -> Path:
-    return Path(f"{database.database}.quarantine")
+    return dialect.side_path(".quarantine")
 
 
 def _quarantine(data: bytes, path: str, found: bundle.Envelope) -> Path:
@@ -213,18 +266,22 @@ def quarantined() -> list[dict[str, Any]]:
         found.append({
             "kind": "row", "id": str(row.id), "table": row.target_table, "row": row.target_id,
             "sender": row.sender, "held_at": row.received_at.isoformat(timespec="seconds"),
+            "reason": row.reason,
         })
     return found
 
 
-def accept_quarantined(passphrase: str | None = None, now_ms: int | None = None) -> merge.Summary:
+def accept_quarantined(passphrase: str | None = None, now_ms: int | None = None,
+                       only: list[str] | None = None) -> merge.Summary:
     """Import the quarantined bundles whose signer is now trusted with the key they were signed
     with, and the held rows whose stamps are no longer ahead of the clock (``now_ms``: the wall
-    clock unless given); whatever cannot be taken yet stays where it is."""
+    clock unless given); whatever cannot be taken yet stays where it is. Rows held because their
+    sender may not make that change are taken on purpose: as they are, unchecked. ``only``: just
+    these (held rows by number, bundles by id)."""
     identity = keys.load_identity()
     opened, files = [], []
     for path, info, data in _entries():
-        if _state(info) != "ready":
+        if _state(info) != "ready" or (only is not None and info.get("id") not in only):
             continue
         try:
             opened.append(bundle.open_bundle(data, str(info.get("file", path.name)), identity, passphrase))
@@ -232,7 +289,11 @@ def accept_quarantined(passphrase: str | None = None, now_ms: int | None = None)
         except GridError:  # revoked since, another passphrase, a newer format: it waits
             continue
     limit = merge.clock_limit(now_ms)
-    ready = [h for h in HeldRow.select().order_by(HeldRow.id) if max(merge.row_stamps(_held_tuple(h))) < limit]
+    ready = [h for h in HeldRow.select().order_by(HeldRow.id) if max(merge.row_stamps(_held_tuple(h))) < limit
+             and (only is None or str(h.id) in only)]
+    if only is not None and len(ready) + len(opened) < len(set(only)):
+        known = {str(h.id) for h in ready} | {str(i.get("id")) for _p, i, _d in _entries()}
+        raise GridError("sync.not_held", id=next(i for i in only if i not in known))
     sources = opened + _held_sources(ready)
 
     def release() -> None:  # inside the merge's transaction: a row held again is held anew
@@ -251,14 +312,16 @@ def _held_tuple(held: HeldRow) -> tuple:
 
 class HeldRows:
     """Rows held back earlier from one sender, as a source for the merge: checked again as any
-    row is; a row still pointing at a row not here is held again."""
+    row is (``on_purpose``: rows its sender may not change, taken by a person's decision, skip
+    that check only); a row still pointing at a row not here is held again."""
 
     on_dangling = "hold"
 
-    def __init__(self, sender: str, rows: list[HeldRow]) -> None:
+    def __init__(self, sender: str, rows: list[HeldRow], on_purpose: bool = False) -> None:
         self.path = "quarantine"
         self.header = {"sender": sender}
         self.rows = rows
+        self.on_purpose = on_purpose
 
     @property
     def sender(self) -> str:
@@ -273,7 +336,7 @@ class HeldRows:
 
 
 def _held_sources(held: list[HeldRow]) -> list[HeldRows]:
-    by_sender: dict[str, list[HeldRow]] = {}
+    groups: dict[tuple[str, bool], list[HeldRow]] = {}
     for row in held:
-        by_sender.setdefault(row.sender, []).append(row)
-    return [HeldRows(sender, rows) for sender, rows in by_sender.items()]
+        groups.setdefault((row.sender, row.reason != "future"), []).append(row)
+    return [HeldRows(sender, rows, on_purpose) for (sender, on_purpose), rows in groups.items()]

@@ -67,6 +67,7 @@ NAV: list[tuple[str, str, str, str]] = [
     ("volunteers", "V", "nav.volunteers", "gridtui.tui.screens.volunteers:VolunteersScreen"),
     ("collective", "I", "nav.collective", "gridtui.tui.screens.collective:CollectiveScreen"),
     ("resources", "O", "nav.resources", "gridtui.tui.screens.resources:ResourcesScreen"),
+    ("audit", "A", "nav.audit", "gridtui.tui.screens.audit:AuditScreen"),
 ]
 """(name, key, label key, "module:factory") of every top-level screen: one line per screen."""
 
@@ -335,6 +336,32 @@ class GridApp(App):
         except Exception as exc:  # noqa: BLE001 - shown to the user as one sentence
             guard.failed = True
             self.report(exc)
+
+    # -- who may do what -----------------------------------------------------------------------
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
+        """A key that is the office's (gridtui.sync.authority.KEYS) is refused on a worker's
+        laptop with one sentence, whichever screen or widget it belongs to."""
+        refused = self._office_key(action, default_namespace)
+        if refused is not None:
+            self.report(GridError("authority.office_only", what=t(f"key.{refused}")))
+            return True
+        return await super().run_action(action, default_namespace, namespaces)
+
+    def _office_key(self, action: Any, namespace: Any) -> str | None:
+        """The binding id of ``action`` on ``namespace`` when it is the office's and this is a
+        worker's laptop; else None."""
+        if not isinstance(action, str) or not self._db_ready:
+            return None
+        from gridtui.sync import authority
+
+        owner = namespace if namespace is not None else self
+        for klass in type(owner).__mro__:
+            for binding in klass.__dict__.get("BINDINGS", []):
+                if getattr(binding, "action", None) == action and getattr(binding, "id", None):
+                    if authority.office_only_key(binding.id):
+                        return binding.id if authority.is_worker_laptop() else None
+                    return None
+        return None
 
     # -- navigation ----------------------------------------------------------------------------
     def action_nav(self, name: str) -> None:

@@ -138,6 +138,11 @@ class IssueLoaded(Message):
 
 
 @dataclass
+class AuditLoaded(Message):
+    entries: list[dict[str, Any]]
+
+
+@dataclass
 class ResourcesLoaded(Message):
     resources: list[ResourceRow]
     units: list[UnitRow]

@@ -4,7 +4,7 @@
     .venv/bin/python tests/domain/timing_check.py /tmp/full.db
 
 Prints the median and worst of several runs in ms. Writes go to a copy of the database.
-Budgets (DESIGN.md): a walk-list page well under 50 ms, search <= 15 ms per keystroke.
+Budgets (docs/design.md): a walk-list page well under 50 ms, search <= 15 ms per keystroke.
 """
 
 from __future__ import annotations

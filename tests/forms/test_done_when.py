@@ -123,7 +123,8 @@ async def test_from_an_empty_database_to_a_report(run_gridtui, tmp_path):
     gridtui("device", "card", "--out", tmp_path / "office.card")
     gridtui("device", "card", "--out", tmp_path / "wang-fang.card", db=worker)
     gridtui("device", "trust", tmp_path / "wang-fang.card")
-    gridtui("device", "trust", tmp_path / "office.card", db=worker)
+    gridtui("device", "trust", tmp_path / "office.card", "--role", "office", db=worker)
+    gridtui("grid", "worker", "01", "wang-fang", "--name", "王芳")
 
     # the campaign reaches the worker's laptop in the office's bundle
     gridtui("export", "--to", "wang-fang", "--out", tmp_path / "to-wang-fang.bundle")

@@ -61,12 +61,13 @@ class Laptop:
 @pytest.fixture
 def office_and_worker(tmp_path):
     office, worker = Laptop(tmp_path, "office"), Laptop(tmp_path, "wang-fang")
-    for me, other in ((office, worker), (worker, office)):
+    for me, other, role in ((office, worker, "worker"), (worker, office, "office")):
         me.become()
-        keys.trust(other.card)
+        keys.trust(other.card, role)
+    worker_id = worker.become() and keys.load_identity().device.id
     office.become()
     community = store.create(Community, name="湖光社区")
-    grid = store.create(Grid, community=community.id, code="01", name="第1网格")
+    grid = store.create(Grid, community=community.id, code="01", name="第1网格", worker_device=worker_id)
     compound = store.create(Compound, community=community.id, name="凤飞园")
     building = store.create(Building, compound=compound.id, grid=grid.id, number="3")
     for door in ("101", "102"):

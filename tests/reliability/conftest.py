@@ -68,7 +68,7 @@ def bundle_and_receiver(community_db, tmp_path, run_cli):
     card, bundle, receiver = tmp_path / "card.json", tmp_path / "full.bundle", tmp_path / "receiver.db"
     for args in (
         ("--db", community_db, "device", "card", "--out", card),
-        ("--db", receiver, "device", "trust", card),
+        ("--db", receiver, "device", "trust", card, "--role", "office"),
         ("--db", community_db, "export", "--full", "--insecure-plaintext", "--out", bundle),
     ):
         code, _, err = run_cli(*args)

@@ -1,4 +1,4 @@
-"""The bench table says "within" or "OVER" the way DESIGN §5 reads, and never invents a figure."""
+"""The bench table says "within" or "OVER" the way docs/design.md §5 reads, and never invents a figure."""
 
 from __future__ import annotations
 

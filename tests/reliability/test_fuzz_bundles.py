@@ -31,7 +31,7 @@ def sealed_bundle(bundle_and_receiver, community_db, tmp_path, run_cli) -> Path:
     for args in (
         ("--db", receiver, "device", "rename", "laptop-b"),
         ("--db", receiver, "device", "card", "--out", card),
-        ("--db", community_db, "device", "trust", card),
+        ("--db", community_db, "device", "trust", card, "--role", "office"),
         ("--db", community_db, "export", "--full", "--to", "laptop-b", "--out", sealed),
     ):
         code, _, err = run_cli(*args)

@@ -1,4 +1,4 @@
-"""Sync throughput against raw sqlite3 executemany (DESIGN.md section 5); not a test, a script.
+"""Sync throughput against raw sqlite3 executemany (docs/design.md §5); not a test, a script.
 
     .venv/bin/python tests/sync/bench_sync.py [SCALE]
 
@@ -90,7 +90,7 @@ def main(scale: float, repeat: int = 3) -> dict:
         open_database(work / "a.db")
         demo.generate(seed=2026, scale=scale)
         (work / "b.card").write_text(json.dumps(card_b))
-        keys.trust(work / "b.card")
+        keys.trust(work / "b.card", role="office")
         card_a = keys.make_card(keys.ensure_identity())
         export_s = []
         for _ in range(repeat):
@@ -101,7 +101,7 @@ def main(scale: float, repeat: int = 3) -> dict:
         shutil.copy(work / "a.db", work / "full.db")  # the raw baseline inserts these same rows
         open_database(work / "b.db")
         (work / "a.card").write_text(json.dumps(card_a))
-        keys.trust(work / "a.card")
+        keys.trust(work / "a.card", role="office")
         close_database()
         shutil.copy(work / "b.db", work / "b-empty.db")
         import_s = []

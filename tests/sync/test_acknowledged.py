@@ -50,8 +50,8 @@ def test_a_lost_bundle_is_made_good_by_the_next_one(laptops, tmp_path):
 def test_what_a_peer_acknowledged_is_not_sent_again(laptops, tmp_path):
     office, worker = laptops("office", "worker")
     seed(office)
-    assert rows_for(office, worker, tmp_path / "1.bundle") == 5
-    assert rows_for(office, worker, tmp_path / "2.bundle") == 5  # nothing acknowledged: all again
+    assert rows_for(office, worker, tmp_path / "1.bundle") == 6  # and the office's trust of the worker, audited
+    assert rows_for(office, worker, tmp_path / "2.bundle") == 6  # nothing acknowledged: all again
     worker.import_(tmp_path / "1.bundle")
     send(worker, office, tmp_path)
     assert rows_for(office, worker, tmp_path / "3.bundle") == 0
@@ -169,7 +169,8 @@ def test_a_hole_is_named_applied_around_and_filled_by_the_next_round_trip(laptop
     assert SyncPeer.get(SyncPeer.device == office.id).received_seq == 1  # not acknowledged past the hole
     send(w1, office, tmp_path)  # tells the office what it vouches for
     again = send(office, w1, tmp_path)
-    assert again.gaps == [] and again.unchanged == 4  # sent again: every record after the first one
+    assert again.gaps == [] and again.unchanged == 6  # sent again: every record after the first one
+    # (the office's trust of w1 in the audit log first, then the seed, then w1's own trust back)
     w1.become()
     assert SyncPeer.get(SyncPeer.device == office.id).received_seq > 1
 

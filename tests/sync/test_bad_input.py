@@ -231,7 +231,7 @@ def test_passphrase_right_and_wrong(scene, cli, tmp_path):
     assert file_digest(db) == before
     code, line_, _ = cli("--db", db, "--lang", "en", "import", out, "--passphrase-file", tmp_path / "right",
                          "--dry-run")
-    assert code == 0 and "1 new" in line_
+    assert code == 0 and "2 new" in line_  # the community, and a's trust of b in the audit log
     assert file_digest(db) == before  # a dry run writes nothing
 
 
@@ -261,11 +261,11 @@ def test_unknown_signer_is_quarantined_until_trusted(laptops, cli, tmp_path):
     assert file_digest(b.path) == before
     code, listing, _ = cli("--db", b.path, "quarantine", "--json")
     [held] = json.loads(listing)
-    assert (held["kind"], held["sender"], held["state"], held["rows"]) == ("bundle", stranger.id, "waiting", 1)
+    assert (held["kind"], held["sender"], held["state"], held["rows"]) == ("bundle", stranger.id, "waiting", 2)
     assert held["key"] == keys.fingerprint(json.loads(stranger.card.read_text())["sign_public"])
-    cli("--db", b.path, "device", "trust", stranger.card)
+    cli("--db", b.path, "device", "trust", stranger.card, "--role", "office")  # a community is the office's
     code, line_, _ = cli("--db", b.path, "--lang", "en", "quarantine", "accept")
-    assert code == 0 and line_.startswith("1 new")
+    assert code == 0 and line_.startswith("2 new")  # and the stranger's trust of b, audited
     code, listing, _ = cli("--db", b.path, "quarantine", "--json")
     assert json.loads(listing) == []
 
@@ -295,7 +295,7 @@ def test_a_forgery_waits_under_its_own_key_and_blocks_nothing(scene, cli, tmp_pa
     assert {e["state"] for e in entries} == {"waiting"} and len({e["key"] for e in entries}) == 2
     code, text, _ = cli("--db", db, "--lang", "en", "quarantine")
     assert code == 0 and all(line_.isprintable() for line_ in text.splitlines())
-    cli("--db", db, "device", "trust", stranger.card)
+    cli("--db", db, "device", "trust", stranger.card, "--role", "office")  # a community is the office's
     code, line_, err = cli("--db", db, "--lang", "en", "quarantine", "accept")
     assert code == 0 and line_.startswith("1 new"), err
     code, listing, _ = cli("--db", db, "quarantine", "--json")

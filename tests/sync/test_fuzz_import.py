@@ -57,7 +57,7 @@ def scene(demo_community, tmp_path_factory):
     close_database()
     open_database(receiver)
     keys.ensure_identity()
-    keys.trust(card)
+    keys.trust(card, role="office")
     transfer.import_bundles([folder / "full.bundle"])
     close_database()
     return {"folder": folder, "sender": sender, "receiver": receiver, "identity": identity}

@@ -20,7 +20,7 @@ from gridtui.core.models import (
 from gridtui.domain import campaigns, places, walk
 from gridtui.sync import conflicts, transfer
 
-from .conftest import conflict_set, dump, send
+from .conftest import conflict_set, dump, new_work, send
 
 
 def seed(laptop) -> dict[str, str]:
@@ -198,7 +198,7 @@ def test_import_is_idempotent_and_order_independent(laptops, tmp_path):
     first = c.import_(bundle_a, bundle_b)  # one transaction, a then b
     d.import_(bundle_b)
     d.import_(bundle_a)
-    assert (first.new, first.conflicts) == (7, 1)  # 5 places, 2 residents; one note
+    assert (new_work(first), first.conflicts) == (7, 1)  # 5 places, 2 residents; one note
     found = states([c, d])
     assert found[0] == found[1]
     again = c.import_(bundle_b, bundle_a)
@@ -218,11 +218,11 @@ def test_hub_gives_each_worker_only_what_it_lacks(laptops, tmp_path):
         store.update(Household, ids["household"], **{("note", "door", "status")[n]: ("新备注", "503", "vacant")[n]})
     bundles = [w.export(tmp_path / f"{w.name}.bundle", to=[office]) for w in workers]
     summary = office.import_(*bundles)  # every worker's bundle in one import
-    assert (summary.new, summary.updated, summary.conflicts) == (9, 1, 0)
+    assert (new_work(summary), summary.updated, summary.conflicts) == (9, 1, 0)
     for w in workers:
         out = office.export(tmp_path / f"to-{w.name}.bundle", to=[w])
         got = w.import_(out)
-        assert got.new == 6  # the other workers' residents, not its own three back again
+        assert new_work(got) == 6  # the other workers' residents, not its own three back again
         assert got.unchanged == 0
     found = states([office, *workers])
     assert all(f == found[0] for f in found)
@@ -242,7 +242,7 @@ def test_a_stamp_from_the_future_is_held_and_never_moves_our_clock(laptops, tmp_
     office.become()
     before = int(meta_get("clock"))
     summary = send(w1, office, tmp_path)
-    assert summary.quarantined == 1 and summary.new == 0
+    assert summary.quarantined == 1 and new_work(summary) == 0
     office.become()
     assert int(meta_get("clock")) < ahead and int(meta_get("clock")) >= before
     assert not Resident.select().where(Resident.name == "王五").exists()

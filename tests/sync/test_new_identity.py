@@ -13,7 +13,7 @@ from gridtui.core.db import close_database, meta_get
 from gridtui.core.models import Household, Resident
 from gridtui.sync import keys
 
-from .conftest import Laptop, dump, send
+from .conftest import Laptop, dump, new_work, send
 from .test_merge_flows import seed
 
 
@@ -33,7 +33,7 @@ def test_a_copy_gets_its_own_identity_and_syncs_with_its_original(laptops, tmp_p
     assert code == 0 and "second laptop" in out and "original" in out, err
     code, out, _ = cli("--db", copy.path, "device", "card", "--out", tmp_path / "copy.card")
     for laptop in (original, office):
-        code, _, err = cli("--db", laptop.path, "device", "trust", tmp_path / "copy.card")
+        code, _, err = cli("--db", laptop.path, "device", "trust", tmp_path / "copy.card", "--role", "office")
         assert code == 0, err
     copy.become()
     copy.id = keys.load_identity().device.id
@@ -42,8 +42,8 @@ def test_a_copy_gets_its_own_identity_and_syncs_with_its_original(laptops, tmp_p
     store.create(Resident, household=ids["household"], name="副本登记")
     original.become()
     store.create(Resident, household=ids["household"], name="原机登记")
-    assert send(copy, original, tmp_path).new == 1
-    assert send(original, copy, tmp_path).new == 1
+    assert new_work(send(copy, original, tmp_path)) == 1
+    assert new_work(send(original, copy, tmp_path)) == 1
     send(copy, office, tmp_path)
     send(original, office, tmp_path)
     send(office, copy, tmp_path)
@@ -84,7 +84,7 @@ def send_card_to(office: Laptop, folder: Path) -> None:
     card.write_text(json.dumps(keys.make_card(keys.load_identity())), encoding="utf-8")
     current = keys.load_identity().device
     office.become()
-    keys.trust(card)
+    keys.trust(card, role="office")
     assert current.id != office.id
 
 

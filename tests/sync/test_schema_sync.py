@@ -8,7 +8,7 @@ import sqlite3
 from gridtui.core.db import SCHEMA_VERSION, close_database, open_database
 
 SYNC_TABLES = {"conflict", "sync_peer", "held_row"}
-PEER_COLUMNS = {"device", "known_clock", "received_seq", "acked_seq", "echo"}
+PEER_COLUMNS = {"device", "known_clock", "received_seq", "acked_seq", "echo", "scopes"}
 
 
 def tables(path) -> set[str]:
@@ -31,7 +31,7 @@ def test_new_database_has_the_sync_tables(tmp_path):
     close_database()
     assert SYNC_TABLES <= tables(tmp_path / "new.db")
     assert peer_columns(tmp_path / "new.db") == PEER_COLUMNS
-    assert SCHEMA_VERSION == 6
+    assert SCHEMA_VERSION >= 7
 
 
 def test_a_version_2_database_gains_them(tmp_path):

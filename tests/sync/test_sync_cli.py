@@ -17,8 +17,8 @@ def test_round_trip_gives_equal_stats_and_reimport_changes_nothing(cli, tmp_path
     for db in (a, b):
         assert cli("--db", db, "device", "rename", db.stem)[0] == 0
         assert cli("--db", db, "device", "card", "--out", tmp_path / f"{db.stem}.card")[0] == 0
-    assert cli("--db", a, "device", "trust", tmp_path / "b.card")[0] == 0
-    assert cli("--db", b, "device", "trust", tmp_path / "a.card")[0] == 0
+    assert cli("--db", a, "device", "trust", tmp_path / "b.card", "--role", "office")[0] == 0
+    assert cli("--db", b, "device", "trust", tmp_path / "a.card", "--role", "office")[0] == 0
 
     code, out, _ = cli("--db", a, "export", "--out", tmp_path / "full.bundle", "--to", "b", "--full", "--json")
     assert code == 0
@@ -38,7 +38,7 @@ def test_round_trip_gives_equal_stats_and_reimport_changes_nothing(cli, tmp_path
     assert code == 0 and json.loads(out)["rows"] == exported
     assert cli("--db", b, "export", "--out", tmp_path / "back.bundle", "--to", "a")[0] == 0
     code, out, _ = cli("--db", a, "--lang", "en", "import", tmp_path / "back.bundle")
-    assert code == 0 and out.startswith("0 new, 0 updated,")
+    assert code == 0 and out.startswith("1 new, 0 updated,")  # b's trust of a, in the audit log
     code, out, _ = cli("--db", a, "export", "--out", tmp_path / "last.bundle", "--to", "b", "--json")
     assert code == 0 and json.loads(out)["rows"] == 0
 
@@ -119,4 +119,4 @@ def test_one_bundle_for_several_workers(laptops, cli, tmp_path):
     assert code == 0
     for worker in (w1, w2):
         code, line, _ = cli("--db", worker.path, "--lang", "en", "import", out)
-        assert code == 0 and line.startswith("5 new")
+        assert code == 0 and line.startswith("7 new")  # and the office's trust of each, audited

@@ -45,7 +45,8 @@ async def test_import_with_progress_then_take_theirs_in_the_inbox(laptops, tmp_p
         await pilot.press("ctrl+o")
         await settle(pilot)
         result = str(screen.query_one("#sync-result", Static).render())
-        assert "0 new, 0 updated" in result and "1 conflict," in result  # the office wrote last
+        assert "1 new, 0 updated" in result and "1 conflict," in result  # the office wrote last
+        # (the one new row: the worker's trust of the office, in the audit log)
         assert screen.query_one("#sync-progress").percentage == 1
 
         await pilot.press("ctrl+r")

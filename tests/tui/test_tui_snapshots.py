@@ -141,7 +141,7 @@ def _screens() -> dict:
 
     opened = {name: _nav(name) for name in (
         "search", "campaigns", "campaign_admin", "needs", "dashboard", "reports", "sync",
-        "residents", "volunteers", "collective", "resources")}
+        "residents", "volunteers", "collective", "resources", "audit")}
     opened.update({
         "home": settle,
         "buildings": _walk_to(1),
@@ -178,7 +178,7 @@ def _walk_to(depth: int):
 SCREENS = sorted([
     "search", "campaigns", "campaign_admin", "needs", "dashboard", "reports", "sync", "residents",
     "volunteers", "collective", "resources", "home", "buildings", "walk", "visit", "household",
-    "business", "need", "volunteer", "issue", "conflicts", "keys", "unlock"])
+    "business", "need", "volunteer", "issue", "conflicts", "keys", "unlock", "audit"])
 
 
 @BOTH_LANGUAGES

@@ -1,0 +1,89 @@
+"""The hub's schema step (7) on a file and on a hub: an older database brought up to date in place, a newer one
+refused untouched, and a community's shared id replaced by its own only when its office first
+sends to a hub."""
+
+from __future__ import annotations
+
+import pytest
+
+from gridtui.core import dialect
+from gridtui.core.db import SCHEMA_VERSION, close_database, open_database
+from gridtui.core.models import Community, Compound, Device, DeviceCommunity, Grid, database
+from gridtui.domain import places
+from gridtui.errors import GridError
+
+from .conftest import dump, make_site, trust_each_other
+
+
+def _set_version(version: int) -> None:
+    with dialect.write_transaction():
+        dialect.set_schema_version(version)
+
+
+def test_the_version_before_gains_the_hub_tables_and_keeps_its_rows(new_database):
+    where = new_database("old")
+    open_database(where)
+    places.set_community("湖光社区")
+    places.add_grid("01", "第1网格")
+    before = dump()
+    with dialect.write_transaction():
+        database.execute_sql(f'DROP TABLE "{DeviceCommunity._meta.table_name}"')
+        database.execute_sql('ALTER TABLE "device" DROP COLUMN "role"')
+        dialect.set_schema_version(6)  # the version before the hub's step
+    close_database()
+    open_database(where)
+    assert dialect.schema_version() == SCHEMA_VERSION
+    assert "role" in {c.name for c in database.get_columns("device")}
+    assert DeviceCommunity.select().count() == 0 and Device.select().count() == 1
+    assert dump() == before
+
+
+def test_a_newer_database_is_refused_and_left_as_it_was(new_database):
+    where = new_database("newer")
+    open_database(where)
+    places.set_community("湖光社区")
+    _set_version(SCHEMA_VERSION + 1)
+    before = dump()
+    close_database()
+    with pytest.raises(GridError) as refused:
+        open_database(where)
+    assert refused.value.key == "db.newer_schema"
+    if dialect.is_url(str(where)):
+        open_database_unchecked(where)
+    else:
+        import sqlite3
+
+        with sqlite3.connect(where) as conn:
+            assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+        return
+    assert dialect.schema_version() == SCHEMA_VERSION + 1 and dump() == before
+
+
+def open_database_unchecked(url: str) -> None:
+    """The hub's connection without the version check, to look at what the refusal left."""
+    hub = dialect.HubDatabase(url)
+    database.initialize(hub)
+    hub.connect()
+
+
+def test_an_office_takes_its_own_community_id_when_it_first_sends_to_a_hub(tmp_path, new_database):
+    office = make_site("office", tmp_path / "office.db", tmp_path)
+    laptop = make_site("laptop", tmp_path / "laptop.db", tmp_path)
+    hub = make_site("hub", new_database("hub"), tmp_path, hub=True)
+    trust_each_other(office, laptop, hub)
+    office.become()
+    assert places.set_community("湖光社区") == places.LEGACY_COMMUNITY_ID
+    places.add_grid("01", "第1网格")
+    laptop.import_(office.export(tmp_path / "first.bundle", laptop))
+    hub.import_(office.export(tmp_path / "up.bundle", hub))
+    office.become()
+    own = places.own_community_id()
+    assert own not in (None, places.LEGACY_COMMUNITY_ID)
+    assert {g.community_id for g in Grid.select()} == {own}
+    hub.become()
+    assert [c.id for c in Community.select()] == [own]  # the old shared row stays below the hub
+    laptop.import_(office.export(tmp_path / "second.bundle", laptop))
+    laptop.become()
+    assert places.own_community_id() == own and {g.community_id for g in Grid.select()} == {own}
+    assert Compound.select().where(Compound.community == places.LEGACY_COMMUNITY_ID).count() == 0
+    close_database()

@@ -1,0 +1,35 @@
+"""Rows that arrive by a merge are found through the search indexes, on a file and on the hub,
+and a name changed by a later bundle is found by its new words only."""
+
+from __future__ import annotations
+
+from gridtui.core import store
+from gridtui.core.models import Building, Community, Compound, Household, Resident
+from gridtui.domain import households, search
+
+from .conftest import make_site, trust_each_other
+
+
+def ids(query: str) -> list[str | None]:
+    return [h.resident_id for h in search.search(query)]
+
+
+def test_merged_residents_are_found_and_a_merged_rename_moves_them(tmp_path, new_database):
+    office = make_site("office", tmp_path / "office.db", tmp_path)
+    hub = make_site("hub", new_database("hub"), tmp_path, hub=True)
+    trust_each_other(office, hub)
+    office.become()
+    community = store.create(Community, name="湖光社区")
+    compound = store.create(Compound, community=community.id, name="凤飞园")
+    building = store.create(Building, compound=compound.id, number="3")
+    home = store.create(Household, building=building.id, unit=2, floor=5, door="501",
+                        address="凤飞园3栋2单元501", addr_key="3-2-501")
+    person = store.create(Resident, household=home.id, name="欧阳娜娜", phone="13700004321").id
+    hub.import_(office.export(tmp_path / "first.bundle", hub))
+    assert person in ids("yangna") and person in ids("阳娜") and person in ids("4321")
+    assert home.id in [h.household_id for h in search.search("飞园3栋")]
+    office.become()
+    households.update_resident(person, name="欧阳丽丽", phone="13700009876")
+    hub.import_(office.export(tmp_path / "second.bundle", hub))
+    assert person not in ids("yangna") and person not in ids("4321")
+    assert person in ids("yangli") and person in ids("阳丽") and person in ids("9876")
