@@ -14,7 +14,14 @@ from textual.message import Message
 if TYPE_CHECKING:
     from gridtui.domain.businesses import BusinessDetail
     from gridtui.domain.campaigns import CampaignInfo
+    from gridtui.domain.collective import IssueRow
     from gridtui.domain.households import HouseholdDetail
+    from gridtui.domain.life_events import LifeEvent
+    from gridtui.domain.needs import NeedDetail
+    from gridtui.domain.resources import ResourceRow, UnitRow
+    from gridtui.domain.volunteers import TeamRow, VolunteerAssignment, VolunteerDetail
+    from gridtui.io.reports import WrittenReport
+    from gridtui.sync.conflicts import ConflictRow, Duplicate
     from gridtui.tui.screens.campaigns import CampaignRow
     from gridtui.tui.screens.home import HomeData
     from gridtui.tui.screens.needs import Ranked
@@ -74,7 +81,7 @@ class VisitResidents(Message):
 @dataclass
 class HouseholdLoaded(Message):
     detail: HouseholdDetail
-    events: list[dict[str, Any]]
+    events: list[LifeEvent]
 
 
 @dataclass
@@ -96,7 +103,7 @@ class NeedsBoardReady(Message):
 
 @dataclass
 class NeedLoaded(Message):
-    detail: dict[str, Any]
+    detail: NeedDetail
 
 
 @dataclass
@@ -111,23 +118,23 @@ class ResidentsReady(Message):
 
 @dataclass
 class VolunteersReady(Message):
-    teams: list[dict[str, Any]]
+    teams: list[TeamRow]
 
 
 @dataclass
 class VolunteerLoaded(Message):
-    detail: dict[str, Any]
-    assignments: list[dict[str, Any]]
+    detail: VolunteerDetail
+    assignments: list[VolunteerAssignment]
 
 
 @dataclass
 class CollectiveLoaded(Message):
-    issues: list[dict[str, Any]]
+    issues: list[IssueRow]
 
 
 @dataclass
 class IssueLoaded(Message):
-    issue: dict[str, Any]
+    issue: IssueRow
 
 
 @dataclass
@@ -137,8 +144,8 @@ class AuditLoaded(Message):
 
 @dataclass
 class ResourcesLoaded(Message):
-    resources: list[dict[str, Any]]
-    units: list[dict[str, Any]]
+    resources: list[ResourceRow]
+    units: list[UnitRow]
 
 
 @dataclass
@@ -156,7 +163,7 @@ class ReportChoices(Message):
 class ReportWritten(Message):
     """The report was written (``result``), or refused in one sentence (``error``)."""
 
-    result: dict[str, Any] | None
+    result: WrittenReport | None
     error: str = ""
 
 
@@ -175,8 +182,8 @@ class SyncDone(Message):
 
 @dataclass
 class InboxLoaded(Message):
-    conflicts: list[dict[str, Any]]
-    duplicates: list[dict[str, Any]]
+    conflicts: list[ConflictRow]
+    duplicates: list[Duplicate]
     said: str = ""
     """What the key just did (a conflict resolved), said once the list is redrawn."""
 

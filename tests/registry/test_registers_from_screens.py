@@ -210,7 +210,7 @@ async def test_units_and_resources_from_the_screen(make_app):
 
         units = screen.query_one("#resources-units", PagedList)
         await pilot.press("tab")
-        units.cursor = next(i for i in range(units.count) if units.row(i)["id"] == unit.id)
+        units.cursor = next(i for i in range(units.count) if units.row(i).id == unit.id)
         await pilot.press("E")
         await settle(pilot)
         fill(app.screen, "form", contact="王主任")
