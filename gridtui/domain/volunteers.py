@@ -151,6 +151,7 @@ class VolunteerDetail:
     team: str
     available: bool
     availability: str
+    note: str
     resident_id: str | None
     skills: tuple[str, ...]
     hours: float
@@ -559,7 +560,7 @@ def volunteer_detail(volunteer_id: str, *, reveal: bool = False) -> VolunteerDet
         id=vol.id, name=vol.name, phone=vol.phone if reveal else mask_phone(vol.phone),
         id_masked=mask_id(vol.id_number), kind=vol.kind, work_unit=vol.work_unit, team_id=vol.team_id,
         team=pick(team.name, team.name_en) if team else "", available=vol.available,
-        availability=vol.availability, resident_id=vol.resident_id,
+        availability=vol.availability, note=vol.note, resident_id=vol.resident_id,
         skills=tuple(s for (s,) in VolunteerSkill.select(VolunteerSkill.item).where(
             (VolunteerSkill.volunteer == vol.id) & live(VolunteerSkill)).order_by(VolunteerSkill.item).tuples()),
         hours=hours_by_volunteer([vol.id]).get(vol.id, 0.0),
