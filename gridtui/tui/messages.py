@@ -28,17 +28,17 @@ if TYPE_CHECKING:
     from gridtui.tui.screens.visit import VisitData
 
 
-@dataclass
+@dataclass(eq=False)
 class HomeLoaded(Message):
     data: HomeData
 
 
-@dataclass
+@dataclass(eq=False)
 class HomeEarlyRead(Message):
     """The app's early read of home's figures is done (after the first frame)."""
 
 
-@dataclass
+@dataclass(eq=False)
 class WalkLoaded(Message):
     """A grid's buildings, and the grid's worker to show beside its name."""
 
@@ -46,24 +46,24 @@ class WalkLoaded(Message):
     worker: str
 
 
-@dataclass
+@dataclass(eq=False)
 class CampaignChoices(Message):
     campaigns: list[CampaignInfo]
 
 
-@dataclass
+@dataclass(eq=False)
 class CampaignsLoaded(Message):
     rows: list[CampaignRow]
 
 
-@dataclass
+@dataclass(eq=False)
 class VisitLoaded(Message):
     """The checklist to draw: the visit and its form, evaluated."""
 
     data: VisitData
 
 
-@dataclass
+@dataclass(eq=False)
 class VisitDetailLoaded(Message):
     """The residents (or the shop's card), read once the checklist is on its way."""
 
@@ -71,95 +71,95 @@ class VisitDetailLoaded(Message):
     detail: Any
 
 
-@dataclass
+@dataclass(eq=False)
 class VisitResidents(Message):
     """The household's residents again, after one was added or changed during the visit."""
 
     residents: list[Any]
 
 
-@dataclass
+@dataclass(eq=False)
 class HouseholdLoaded(Message):
     detail: HouseholdDetail
     events: list[LifeEvent]
 
 
-@dataclass
+@dataclass(eq=False)
 class BusinessLoaded(Message):
     detail: BusinessDetail
 
 
-@dataclass
+@dataclass(eq=False)
 class SearchResults(Message):
     query: str
     hits: list[Any]
 
 
-@dataclass
+@dataclass(eq=False)
 class NeedsBoardReady(Message):
     grids: list[Any]
     mine_only: bool
 
 
-@dataclass
+@dataclass(eq=False)
 class NeedLoaded(Message):
     detail: NeedDetail
 
 
-@dataclass
+@dataclass(eq=False)
 class NeedSuggested(Message):
     candidates: list[Ranked]
 
 
-@dataclass
+@dataclass(eq=False)
 class ResidentsReady(Message):
     grids: list[Any]
 
 
-@dataclass
+@dataclass(eq=False)
 class VolunteersReady(Message):
     teams: list[TeamRow]
 
 
-@dataclass
+@dataclass(eq=False)
 class VolunteerLoaded(Message):
     detail: VolunteerDetail
     assignments: list[VolunteerAssignment]
 
 
-@dataclass
+@dataclass(eq=False)
 class CollectiveLoaded(Message):
     issues: list[IssueRow]
 
 
-@dataclass
+@dataclass(eq=False)
 class IssueLoaded(Message):
     issue: IssueRow
 
 
-@dataclass
+@dataclass(eq=False)
 class AuditLoaded(Message):
     entries: list[dict[str, Any]]
 
 
-@dataclass
+@dataclass(eq=False)
 class ResourcesLoaded(Message):
     resources: list[ResourceRow]
     units: list[UnitRow]
 
 
-@dataclass
+@dataclass(eq=False)
 class DashboardLoaded(Message):
     board: Any
 
 
-@dataclass
+@dataclass(eq=False)
 class ReportChoices(Message):
     grids: list[tuple[str, str]]
     campaigns: list[tuple[str, str]]
 
 
-@dataclass
+@dataclass(eq=False)
 class ReportWritten(Message):
     """The report was written (``result``), or refused in one sentence (``error``)."""
 
@@ -167,20 +167,20 @@ class ReportWritten(Message):
     error: str = ""
 
 
-@dataclass
+@dataclass(eq=False)
 class SyncProgress(Message):
     done: int
     total: int
 
 
-@dataclass
+@dataclass(eq=False)
 class SyncDone(Message):
     """The sentence that sums up an import or an export."""
 
     text: str
 
 
-@dataclass
+@dataclass(eq=False)
 class InboxLoaded(Message):
     conflicts: list[ConflictRow]
     duplicates: list[Duplicate]
@@ -188,17 +188,17 @@ class InboxLoaded(Message):
     """What the key just did (a conflict resolved), said once the list is redrawn."""
 
 
-@dataclass
+@dataclass(eq=False)
 class Unlocked(Message):
     """The passphrase opened the database."""
 
 
-@dataclass
+@dataclass(eq=False)
 class UnlockRefused(Message):
     sentence: str
 
 
-@dataclass
+@dataclass(eq=False)
 class WriteStored(Message):
     """A write that had waited for another program's lock is stored (:mod:`gridtui.tui.writes`);
     ``shown`` draws its result on the UI thread."""
@@ -207,7 +207,7 @@ class WriteStored(Message):
     result: Any
 
 
-@dataclass
+@dataclass(eq=False)
 class WritesStored(Message):
     """Every queued write is stored."""
 
