@@ -482,6 +482,22 @@ def indexes(table: str) -> list[tuple[str, str]]:
     return [(str(name), str(sql)) for name, sql in found]
 
 
+def search_triggers(table: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """What keeps ``table``'s trigram index in step row by row, and what builds it whole:
+    ``([(trigger, CREATE statement)], [rebuild statements])``. A bulk load into an empty table
+    drops the triggers and builds the index once at the end (the hub's index is a plain one,
+    among :func:`indexes`)."""
+    from gridtui.core.models import database
+
+    if hub() or table not in {t for t, _c in SEARCHED}:
+        return [], []
+    found = database.cursor().execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND name LIKE ?",
+        (table, f"{table}_search_%")).fetchall()
+    return [(str(name), str(sql)) for name, sql in found], [
+        f'INSERT INTO "{table}_search" ("{table}_search") VALUES (\'rebuild\')']
+
+
 def set_wait(ms: int | None) -> None:
     """How long this connection's writes wait for another writer; None: the usual."""
     from gridtui.core.models import database

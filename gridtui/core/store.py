@@ -258,6 +258,8 @@ class Loading:
     def __init__(self, model: type[Synced]) -> None:
         self.table = model._meta.table_name
         self.indexes: list[tuple[str, str]] | None = None
+        self.triggers: list[tuple[str, str]] = []
+        self.rebuild: list[str] = []
 
     def __enter__(self) -> Loading:
         return self
@@ -273,6 +275,9 @@ class Loading:
         self.indexes = dialect.indexes(self.table)
         for name, _sql in self.indexes:
             cursor.execute(f'DROP INDEX "{name}"')
+        self.triggers, self.rebuild = dialect.search_triggers(self.table)
+        for name, _sql in self.triggers:  # the search index too: built whole at the end
+            cursor.execute(f'DROP TRIGGER "{name}"')
 
     def __exit__(self, kind, *_exc) -> None:
         """Build the dropped indexes again (after a failure the rollback puts them back)."""
@@ -280,6 +285,9 @@ class Loading:
             with peewee.__exception_wrapper__:
                 for _name, create in self.indexes or ():
                     database.cursor().execute(create)
+                if self.triggers:
+                    for statement in [*self.rebuild, *(create for _name, create in self.triggers)]:
+                        database.cursor().execute(statement)
 
 
 def forget(model: type[Synced], ids: list[str], unlink: list[tuple[type[Synced], str]] = ()) -> int:
