@@ -294,11 +294,27 @@ def _answer_error(visits: Sequence, items: Sequence, values: Sequence) -> tuple[
     against the version the answer's visit is answered in (visits come before answers)."""
     versions = _visit_versions(set(visits))
     triples = [(versions.get(visit), item, value) for visit, item, value in zip(visits, items, values, strict=True)]
+    forms: dict[str, Any] = {}  # each version's form read once a chunk, not once an answer
     for triple in set(triples):
-        error = ValidationError("visit", "validate.required") if triple[0] is None else _answer_verdict(*triple)
+        version = triple[0]
+        if version is None:
+            error: ValidationError | None = ValidationError("visit", "validate.required")
+        else:
+            if version not in forms:
+                forms[version] = _form_or_none(version)
+            error = _answer_verdict(*triple, forms[version])
         if error is not None:
             return triples.index(triple), error
     return None
+
+
+def _form_or_none(version: str) -> Any:
+    from gridtui.core.stored_forms import form_of_version
+
+    try:
+        return form_of_version(version)
+    except GridError:  # no such form version here
+        return None
 
 
 def _visit_versions(visit_ids: set[str]) -> dict[str, str]:
@@ -315,15 +331,15 @@ def _visit_versions(visit_ids: set[str]) -> dict[str, str]:
 
 
 @lru_cache(maxsize=16_384)
-def _answer_verdict(version: str, item: str, text: str | None) -> ValidationError | None:
+def _answer_verdict(version: str, item: str, text: str | None, form: Any) -> ValidationError | None:
     """Why a stored answer is not what the store would keep for its item, or None. A visit's
     answers repeat (yes, no, a choice), so each is judged once."""
+    if form is None:
+        return ValidationError("form", "validate.required")
     given = None if text is None else loads(text)
     try:
-        form, found = validate.form_item(version, item)
+        found = validate.item_of(form, item)
         kept = form.clean(found, given)
     except ValidationError as error:
         return error
-    except GridError:  # no such form version here
-        return ValidationError("form", "validate.required")
     return None if kept == given else ValidationError("answer", "validate.not_stored_form", value=text)

@@ -366,11 +366,16 @@ def form_item(version_id: str, item_id: Any):
     from gridtui.core.stored_forms import form_of_version
 
     form = form_of_version(version_id)
+    return form, item_of(form, item_id)
+
+
+def item_of(form: Any, item_id: Any) -> Any:
+    """The form's item an answer's "<form id>:<name>" names (ValidationError if none)."""
     key, _, name = (item_id if isinstance(item_id, str) else "").partition(":")
     item = form.item(name) if key == form.key else None
     if item is None:
         raise ValidationError("item", "validate.unknown_item", item=item_id)
-    return form, item
+    return item
 
 
 def _definition(values: dict, row: Any) -> dict:
