@@ -554,6 +554,7 @@ class Bench:
                 lambda: sync.rows / sync.import_(), lambda: sync.rows / sync.raw(), runs
             )
             checking = min(sync.validation() for _ in range(runs))
+            self._open = None  # validation opened (and closed) a copy of its own: the next timing reopens
             row.note = (
                 f"{sync.rows:,} rows; whole `gridtui import` process into a new database that trusts the "
                 f"sender vs the same raw copy; median of {runs}. Every row is held to the store's rules "

@@ -127,9 +127,12 @@ class SyncBench:
         import sqlite3
 
         from gridtui.core import stored
+        from gridtui.core.db import close_database, open_database
         from gridtui.core.models import SYNCED_MODELS
         from gridtui.sync.bundle import CHUNK_ROWS
 
+        # answers are checked against their visit's form version, so the rows' own database is open
+        open_database(working_copy(self.community, self.work, "validate.db"))
         conn = sqlite3.connect(f"file:{self.community}?mode=ro&immutable=1", uri=True)
         seconds = 0.0
         try:
@@ -144,6 +147,7 @@ class SyncBench:
                     seconds += time.perf_counter() - began
         finally:
             conn.close()
+            close_database()
         return seconds
 
     def raw(self) -> float:

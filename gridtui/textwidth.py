@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 
 def char_width(ch: str) -> int:
@@ -23,7 +24,7 @@ def pad(text: object, width: int, align: str = "left") -> str:
     return fill + text if align == "right" else text + fill
 
 
-def table(rows: list[list[object]], aligns: str = "", gap: int = 2) -> list[str]:
+def table(rows: Sequence[Sequence[object]], aligns: str = "", gap: int = 2) -> list[str]:
     """Lines of a plain aligned table; ``aligns`` holds one ``l`` or ``r`` per column (default l)."""
     if not rows:
         return []

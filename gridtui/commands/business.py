@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from gridtui.commands import (
     add_json,
     command,
@@ -70,13 +72,13 @@ def run_list(args) -> int:
     open_db(args, create=False)
     rows = business_list.list_businesses(places.find_grid(args.grid).id if args.grid else None)
     if args.json:
-        emit_json({"businesses": rows})
+        emit_json({"businesses": [asdict(b) for b in rows]})
         return 0
     if not rows:
         print(t("lists.businesses.none"))
         return 0
     header = [t(f"lists.businesses.col.{c}") for c in ("name", "kind", "owner", "address", "grid")]
-    body = [[b["name"], b["kind_label"], b["owner_name"] or "-", b["address"] or "-", b["grid"] or "-"] for b in rows]
+    body = [[b.name, b.kind_label, b.owner_name or "-", b.address or "-", b.grid or "-"] for b in rows]
     print("\n".join(table([header, *body])))
     return 0
 

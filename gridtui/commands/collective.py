@@ -7,6 +7,8 @@ decision) and ``close`` marks the decided work done, which moves its waiting nee
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from gridtui.commands import add_json, command, emit_json, help_when_bare, open_db, sub_commands
 from gridtui.domain import collective, needs, places
 from gridtui.i18n import t
@@ -59,14 +61,14 @@ def run_list(args) -> int:
     open_db(args, create=False)
     issues = collective.list_issues(args.status)
     if args.json:
-        emit_json({"issues": issues})
+        emit_json({"issues": [asdict(i) for i in issues]})
         return 0
     if not issues:
         print(t("registry.col.empty"))
         return 0
     header = [t(f"lists.collective.col.{c}") for c in ("id", "title", "compound", "status", "meeting", "needs", "days")]
-    body = [[i["id"][-8:], i["title"], i["compound"] or "-", t(f"collective.status.{i['status']}"),
-             _day(i["meeting_date"]), i["needs"], "" if i["days_meeting_to_done"] is None else i["days_meeting_to_done"]]
+    body = [[i.id[-8:], i.title, i.compound or "-", t(f"collective.status.{i.status}"),
+             _day(i.meeting_date), i.needs, "" if i.days_meeting_to_done is None else i.days_meeting_to_done]
             for i in issues]
     print("\n".join(table([header, *body], "llllrrr")))
     return 0
@@ -75,18 +77,18 @@ def run_list(args) -> int:
 def run_show(args) -> int:
     open_db(args, create=False)
     issue_id = collective.find_issue(args.issue)
-    issue = next(i for i in collective.list_issues() if i["id"] == issue_id)
+    issue = next(i for i in collective.list_issues() if i.id == issue_id)
     grouped = needs.list_needs(collective_id=issue_id, limit=1000)
     if args.json:
-        emit_json({**issue, "need_rows": [n.as_dict() for n in grouped]})
+        emit_json({**asdict(issue), "need_rows": [n.as_dict() for n in grouped]})
         return 0
-    fields = [("title", issue["title"]), ("compound", issue["compound"] or "-"),
-              ("status", t(f"collective.status.{issue['status']}")), ("meeting", _day(issue["meeting_date"])),
-              ("attendees", issue["attendees"] or "-"), ("decision", issue["decision"] or "-"),
-              ("done", _day(issue["done_at"]))]
+    fields = [("title", issue.title), ("compound", issue.compound or "-"),
+              ("status", t(f"collective.status.{issue.status}")), ("meeting", _day(issue.meeting_date)),
+              ("attendees", issue.attendees or "-"), ("decision", issue.decision or "-"),
+              ("done", _day(issue.done_at))]
     print("\n".join(table([[t(f"lists.collective.col.{k}"), v] for k, v in fields])))
-    if issue["days_meeting_to_done"] is not None:
-        print(t("collective.days", days=issue["days_meeting_to_done"]))
+    if issue.days_meeting_to_done is not None:
+        print(t("collective.days", days=issue.days_meeting_to_done))
     print("\n" + t("registry.col.needs_title"))
     print("\n".join("  " + line for line in table(
         [[n.id[-8:], n.item, n.address or "-", needs.status_label(n.status)] for n in grouped])) or "  -")

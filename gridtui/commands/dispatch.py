@@ -3,6 +3,8 @@ parts), batch dispatch of a collective issue's or campaign's open needs, a volun
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from gridtui.commands import emit_json, help_when_bare, open_db
 from gridtui.core.models import Assignment, Campaign, CollectiveIssue, Volunteer
 from gridtui.domain import dispatch, needs
@@ -44,7 +46,7 @@ def run_suggest(args) -> int:
             {"rank": i + 1, **c.as_dict()} for i, c in enumerate(candidates)]})
         return 0
     detail = needs.need_detail(need_id)
-    print(t("dispatch.cli.for_need", item=detail["item"], address=detail["address"] or "-"))
+    print(t("dispatch.cli.for_need", item=detail.item, address=detail.address or "-"))
     if not candidates:
         print(t("dispatch.cli.none"))
         return 0
@@ -70,14 +72,14 @@ def run_batch(args) -> int:
     volunteer = needs.resolve(Volunteer, args.volunteer, "volunteers.not_found") if args.volunteer else None
     made = dispatch.batch_dispatch(need_ids, volunteer_id=volunteer, actor=args.actor)
     if args.json:
-        emit_json({"assigned": made})
+        emit_json({"assigned": [asdict(m) for m in made]})
         return 0
     names = dict(Volunteer.select(Volunteer.id, Volunteer.name).where(
-        Volunteer.id.in_([m["volunteer_id"] for m in made])).tuples())
+        Volunteer.id.in_([m.volunteer_id for m in made])).tuples())
     for m in made:
-        detail = needs.need_detail(m["need_id"])
-        print(t("dispatch.cli.batch_line", need=m["need_id"][-8:], item=detail["item"],
-                address=detail["address"] or "-", volunteer=names.get(m["volunteer_id"], "")))
+        detail = needs.need_detail(m.need_id)
+        print(t("dispatch.cli.batch_line", need=m.need_id[-8:], item=detail.item,
+                address=detail.address or "-", volunteer=names.get(m.volunteer_id, "")))
     print(t("dispatch.cli.batch_done", count=len(made)))
     return 0
 

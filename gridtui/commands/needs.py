@@ -8,6 +8,7 @@ keys do, so an office can script what a worker does at the keyboard.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from gridtui.commands import command, emit_json, help_when_bare, open_db
@@ -109,41 +110,41 @@ def run_show(args) -> int:
     open_db(args, create=False)
     detail = needs.need_detail(needs.resolve_id(args.id))
     if args.json:
-        emit_json(detail)
+        emit_json(asdict(detail))
         return 0
     print("\n".join(render(detail)))
     return 0
 
 
-def render(d: dict[str, Any]) -> list[str]:
+def render(d: needs.NeedDetail) -> list[str]:
     """One need as aligned lines: what, where, who, due, then its history and assignments."""
     fields = [
-        ("id", d["id"]), ("item", d["item"]), ("address", d["address"] or "-"), ("grid", d["grid"] or "-"),
-        ("resident", f"{d['resident'] or '-'} {d['phone']}".strip()),
-        ("urgency", t(f"needs.urgency.{d['urgency']}")), ("source", t(f"needs.source.{d['source']}")),
-        ("status", needs.status_label(d["status"]) + (" " + t("needs.overdue_mark") if d["overdue"] else "")),
-        ("opened", f"{d['opened_at']:%Y-%m-%d %H:%M}"),
-        ("due", f"{d['due_at']:%Y-%m-%d %H:%M}" if d["due_at"] else "-"),
+        ("id", d.id), ("item", d.item), ("address", d.address or "-"), ("grid", d.grid or "-"),
+        ("resident", f"{d.resident or '-'} {d.phone}".strip()),
+        ("urgency", t(f"needs.urgency.{d.urgency}")), ("source", t(f"needs.source.{d.source}")),
+        ("status", needs.status_label(d.status) + (" " + t("needs.overdue_mark") if d.overdue else "")),
+        ("opened", f"{d.opened_at:%Y-%m-%d %H:%M}"),
+        ("due", f"{d.due_at:%Y-%m-%d %H:%M}" if d.due_at else "-"),
     ]
-    if d["satisfaction"]:
-        fields.append(("satisfaction", t(f"needs.satisfaction.{d['satisfaction']}")))
-    if d["collective"]:
-        fields.append(("collective", d["collective"]))
-    if d["note"]:
-        fields.append(("note", d["note"]))
+    if d.satisfaction:
+        fields.append(("satisfaction", t(f"needs.satisfaction.{d.satisfaction}")))
+    if d.collective:
+        fields.append(("collective", d.collective))
+    if d.note:
+        fields.append(("note", d.note))
     lines = table([[t(f"needs.col.{k}"), v] for k, v in fields])
     lines += ["", t("needs.cli.history")]
     lines += ["  " + line for line in table([
-        [f"{e['at']:%Y-%m-%d %H:%M}", needs.status_label(e["from_status"]) if e["from_status"] else "-", "->",
-         needs.status_label(e["to_status"]), e["actor"], e["note"]]
-        for e in d["events"]
+        [f"{e.at:%Y-%m-%d %H:%M}", needs.status_label(e.from_status) if e.from_status else "-", "->",
+         needs.status_label(e.to_status), e.actor, e.note]
+        for e in d.events
     ])]
-    if d["assignments"]:
+    if d.assignments:
         lines += ["", t("needs.cli.assignments")]
         lines += ["  " + line for line in table([
-            [a["id"][-8:], a["volunteer"], t(f"dispatch.assignment.{a['status']}"),
-             f"{a['assigned_at']:%Y-%m-%d}", t("needs.cli.hours", hours=a["hours"]) if a["hours"] else ""]
-            for a in d["assignments"]
+            [a.id[-8:], a.volunteer, t(f"dispatch.assignment.{a.status}"),
+             f"{a.assigned_at:%Y-%m-%d}", t("needs.cli.hours", hours=a.hours) if a.hours else ""]
+            for a in d.assignments
         ])]
     return lines
 
@@ -158,14 +159,14 @@ def run_add(args) -> int:
     need_id = needs.open_need(household, item, urgency=args.urgency, note=args.note, source=source_key(args.source),
                               resident_id=resident, at=parse_datetime(args.at, "datetime") if args.at else None)
     detail = needs.need_detail(need_id)
-    print(t("lists.needs.added", id=need_id[-8:], item=detail["item"], address=detail["address"] or "-",
-            due=f"{detail['due_at']:%Y-%m-%d %H:%M}"))
+    print(t("lists.needs.added", id=need_id[-8:], item=detail.item, address=detail.address or "-",
+            due=f"{detail.due_at:%Y-%m-%d %H:%M}"))
     return 0
 
 
 def _moved(need_id: str) -> int:
     detail = needs.need_detail(need_id)
-    print(t("lists.needs.moved", id=need_id[-8:], item=detail["item"], status=needs.status_label(detail["status"])))
+    print(t("lists.needs.moved", id=need_id[-8:], item=detail.item, status=needs.status_label(detail.status)))
     return 0
 
 

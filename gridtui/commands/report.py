@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import asdict
 
 from gridtui.commands import emit_json, open_db
 from gridtui.config import load_settings
@@ -29,12 +30,12 @@ def run(args) -> int:
         actor=load_settings().worker_name,
     )
     if args.json:
-        emit_json(result)
+        emit_json(asdict(result))
         return 0
-    print(t("report.done", rows=result["rows"], path=result["path"]))
-    if len(result["sheets"]) > 1:
-        for sheet in result["sheets"]:
-            print(t("report.sheet_line", name=sheet["name"], rows=sheet["rows"]))
-    if result["revealed"]:
+    print(t("report.done", rows=result.rows, path=result.path))
+    if len(result.sheets) > 1:
+        for sheet in result.sheets:
+            print(t("report.sheet_line", name=sheet.name, rows=sheet.rows))
+    if result.revealed:
         print(t("report.revealed"), file=sys.stderr)
     return 0

@@ -158,7 +158,7 @@ def run_show(args) -> int:
               "phone": mask_phone(r.phone), "relation": r.relation, "status": r.status,
               "address": Household.get_by_id(r.household_id).address}
     if args.json:
-        emit_json({**person, "events": events})
+        emit_json({**person, "events": [e.to_json() for e in events]})
         return 0
     fields = [("name", r.name), ("address", person["address"]), ("relation", t(f"tui.relation.{r.relation}")),
               ("status", t(f"life.status.{r.status}")), ("id_number", person["id_number"] or "-"),
@@ -169,17 +169,17 @@ def run_show(args) -> int:
     return 0
 
 
-def event_line(e: dict) -> list[str]:
+def event_line(e: life_events.LifeEvent) -> list[str]:
     """One life event as the columns of a history: day, what, where, who recorded it."""
-    where = " -> ".join(part for part in (e["from"], e["to"]) if part)
-    what = t(f"life.kind.{e['kind']}")
-    if e["kind"] == "relation":
-        before = t("tui.relation." + e["before"], default=e["before"])
-        after = t("tui.relation." + e["after"], default=e["after"])
+    where = " -> ".join(part for part in (e.from_address, e.to_address) if part)
+    what = t(f"life.kind.{e.kind}")
+    if e.kind == "relation":
+        before = t("tui.relation." + e.before, default=e.before)
+        after = t("tui.relation." + e.after, default=e.after)
         what += f" {before} -> {after}"
-    elif e["kind"] == "move_out" and e["after"]:
-        where += f" -> {e['after']}"
-    return [f"{e['on']}", what, where, e["actor"], e["note"]]
+    elif e.kind == "move_out" and e.after:
+        where += f" -> {e.after}"
+    return [f"{e.on}", what, where, e.actor, e.note]
 
 
 # -- households ----------------------------------------------------------------------------------
@@ -209,7 +209,7 @@ def run_household_show(args) -> int:
     if args.json:
         from dataclasses import asdict
 
-        emit_json({**asdict(detail), "events": events})
+        emit_json({**asdict(detail), "events": [e.to_json() for e in events]})
         return 0
     print(f"{detail.address}  {detail.grid_code} {detail.grid_name}  {t(f'life.household.status.{detail.status}')}")
     rows = [[r.name, t(f"tui.relation.{r.relation}"), r.age if r.age is not None else "", r.id_masked, r.phone_masked,
@@ -221,7 +221,7 @@ def run_household_show(args) -> int:
             [[r.name, t(f"life.status.{r.status}")] for r in detail.former])))
     if events:
         print("\n" + t("life.cli.history"))
-        print("\n".join("  " + line for line in table([[e["name"], *event_line(e)] for e in events])))
+        print("\n".join("  " + line for line in table([[e.name, *event_line(e)] for e in events])))
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import asdict
 from pathlib import Path
 
 from gridtui.commands import emit_json, open_db
@@ -239,7 +240,7 @@ def run_conflicts(args) -> int:
     found = conflicts.open_conflicts(include_resolved=args.all)
     dupes = conflicts.duplicates()
     if args.json:
-        emit_json({"conflicts": found, "duplicates": dupes})
+        emit_json({"conflicts": [asdict(c) for c in found], "duplicates": [asdict(d) for d in dupes]})
         return 0
     if not found and not dupes:
         print(t("sync.cli.no_conflicts"))
@@ -247,12 +248,12 @@ def run_conflicts(args) -> int:
     if found:
         header = [t("sync.cli.col.id"), t("sync.cli.col.record"), t("sync.cli.col.field"),
                   t("sync.cli.col.mine"), t("sync.cli.col.theirs"), t("sync.cli.col.state")]
-        body = [[c["id"][:8], f"{c['table']} {c['row'][:8]}", c["field"], _short(c["mine"]),
-                 _short(c["theirs"]), t(f"sync.status.{c['status']}")] for c in found]
+        body = [[c.id[:8], f"{c.table} {c.row[:8]}", c.field, _short(c.mine),
+                 _short(c.theirs), t(f"sync.status.{c.status}")] for c in found]
         print("\n".join(table([header, *body], "llllll")))
     for group in dupes:
-        names = "、".join(f"{r['name']}（{r['address']}）" for r in group["residents"])
-        print(t("sync.cli.duplicate", id_number=group["id_number"], residents=names))
+        names = "、".join(f"{r.name}（{r.address}）" for r in group.residents)
+        print(t("sync.cli.duplicate", id_number=group.id_number, residents=names))
     return 0
 
 

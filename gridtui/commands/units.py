@@ -9,6 +9,9 @@ available.
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from typing import Any
+
 from gridtui.commands import (
     add_json,
     command,
@@ -101,14 +104,14 @@ def run_list(args) -> int:
     open_db(args, create=False)
     rows = resources.list_units(args.kind)
     if args.json:
-        emit_json({"units": rows})
+        emit_json({"units": [asdict(u) for u in rows]})
         return 0
     if not rows:
         print(t("lists.units.none"))
         return 0
     header = [t(f"lists.units.col.{c}") for c in ("name", "kind", "contact", "agreement", "projects", "resources")]
-    body = [[u["name"], t(f"lists.units.kind.{u['kind']}"), u["contact"] or "-",
-             f"{u['agreement_date'] or '-'}", t("registry.list_sep").join(u["project_labels"]) or "-", u["resources"]]
+    body = [[u.name, t(f"lists.units.kind.{u.kind}"), u.contact or "-",
+             f"{u.agreement_date or '-'}", t("registry.list_sep").join(u.project_labels) or "-", u.resources]
             for u in rows]
     print("\n".join(table([header, *body], "lllllr")))
     return 0
@@ -157,13 +160,13 @@ def run_resources(args) -> int:
     open_db(args, create=False)
     rows = resources.list_resources(provider_kind=args.provider_kind)
     if args.json:
-        emit_json({"resources": rows})
+        emit_json({"resources": [asdict(r) for r in rows]})
         return 0
     if not rows:
         print(t("registry.rsc.empty"))
         return 0
     header = [t(f"lists.resources.col.{c}") for c in ("id", "item", "provider", "capacity", "availability")]
-    body = [[r["id"][-8:], r["item"], r["provider"] or "-", r["capacity"], r["availability"] or "-"] for r in rows]
+    body = [[r.id[-8:], r.item, r.provider or "-", r.capacity, r.availability or "-"] for r in rows]
     print("\n".join(table([header, *body], "lllrl")))
     return 0
 
@@ -176,6 +179,7 @@ def _resource_values(args) -> dict:
 def run_resource_add(args) -> int:
     open_db(args, write=True)
     values = _resource_values(args)
+    owner: dict[str, Any]  # the provider's id, under its kind's keyword
     if args.unit:
         unit = resources.find_unit(args.unit)
         kind, owner = resources.provider_of_unit(unit), {"organization_id": unit}

@@ -8,6 +8,8 @@ phones are shown masked.
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from gridtui.commands import (
     add_json,
     command,
@@ -128,15 +130,15 @@ def run_list(args) -> int:
     rows = volunteers.list_volunteers(team_id=team_id, kind=args.kind, limit=max(0, args.limit))
     total = volunteers.count_volunteers(team_id=team_id, kind=args.kind)
     if args.json:
-        emit_json({"total": total, "volunteers": rows})
+        emit_json({"total": total, "volunteers": [asdict(r) for r in rows]})
         return 0
     if not rows:
         print(t("volunteers.cli.none"))
         return 0
     header = [t(f"volunteers.col.{c}") for c in ("name", "kind", "team", "phone", "available", "load", "hours")]
     body = [
-        [r["name"], t(f"volunteers.kind.{r['kind']}"), r["team"] or "-", r["phone"] or "-",
-         t("volunteers.yes") if r["available"] else t("volunteers.no"), r["open_load"], f"{r['hours']:g}"]
+        [r.name, t(f"volunteers.kind.{r.kind}"), r.team or "-", r.phone or "-",
+         t("volunteers.yes") if r.available else t("volunteers.no"), r.open_load, f"{r.hours:g}"]
         for r in rows
     ]
     print("\n".join(table([header, *body], "lllllrr")))
@@ -148,23 +150,23 @@ def run_show(args) -> int:
     open_db(args, create=False)
     detail = volunteers.volunteer_detail(volunteers.find_volunteer(args.volunteer))
     if args.json:
-        emit_json(detail)
+        emit_json(asdict(detail))
         return 0
     from gridtui.core.catalogs import need_items
 
     items = {i["key"]: pick(i["zh"], i["en"]) for i in need_items()}
     fields = [
-        ("name", detail["name"]), ("kind", t(f"volunteers.kind.{detail['kind']}")), ("team", detail["team"] or "-"),
-        ("work_unit", detail["work_unit"] or "-"), ("id_number", detail["id_masked"] or "-"),
-        ("phone", detail["phone"] or "-"), ("availability", detail["availability"] or "-"),
-        ("available", t("volunteers.yes") if detail["available"] else t("volunteers.no")),
-        ("skills", t("registry.list_sep").join(items.get(s, s) for s in detail["skills"]) or "-"),
-        ("load", detail["open_load"]), ("hours", f"{detail['hours']:g}"),
+        ("name", detail.name), ("kind", t(f"volunteers.kind.{detail.kind}")), ("team", detail.team or "-"),
+        ("work_unit", detail.work_unit or "-"), ("id_number", detail.id_masked or "-"),
+        ("phone", detail.phone or "-"), ("availability", detail.availability or "-"),
+        ("available", t("volunteers.yes") if detail.available else t("volunteers.no")),
+        ("skills", t("registry.list_sep").join(items.get(s, s) for s in detail.skills) or "-"),
+        ("load", detail.open_load), ("hours", f"{detail.hours:g}"),
     ]
     print("\n".join(table([[t(f"lists.volunteers.col.{k}"), v] for k, v in fields])))
-    if detail["pairings"]:
+    if detail.pairings:
         print("\n" + t("registry.vol.pairings"))
-        print("\n".join("  " + line for line in table([[p["address"], f"{p['since'] or ''}"] for p in detail["pairings"]])))
+        print("\n".join("  " + line for line in table([[p.address, f"{p.since or ''}"] for p in detail.pairings])))
     return 0
 
 
@@ -205,8 +207,7 @@ def run_end(args) -> int:
     vid = volunteers.find_volunteer(args.volunteer)
     name = volunteers.get_volunteer(vid).name
     done = volunteers.end_volunteer(vid, on=args.on, assignments=args.assignments)
-    print(t("lists.volunteers.ended", name=name, returned=done["returned"], kept=done["kept"],
-            pairings=done["pairings"]))
+    print(t("lists.volunteers.ended", name=name, returned=done.returned, kept=done.kept, pairings=done.pairings))
     return 0
 
 
@@ -232,13 +233,13 @@ def run_team_list(args) -> int:
     open_db(args, create=False)
     teams = volunteers.list_teams()
     if args.json:
-        emit_json({"teams": teams})
+        emit_json({"teams": [asdict(tm) for tm in teams]})
         return 0
     if not teams:
         print(t("lists.team.none"))
         return 0
     header = [t("lists.team.col.name"), t("lists.team.col.members"), t("lists.team.col.hours")]
-    print("\n".join(table([header, *([tm["name"], tm["members"], f"{tm['hours']:g}"] for tm in teams)], "lrr")))
+    print("\n".join(table([header, *([tm.name, tm.members, f"{tm.hours:g}"] for tm in teams)], "lrr")))
     return 0
 
 
@@ -283,11 +284,11 @@ def run_pair_list(args) -> int:
     open_db(args, create=False)
     rows = volunteers.list_pairings(volunteers.find_volunteer(args.volunteer) if args.volunteer else None)
     if args.json:
-        emit_json({"pairings": rows})
+        emit_json({"pairings": [asdict(r) for r in rows]})
         return 0
     if not rows:
         print(t("lists.pair.none"))
         return 0
     header = [t("lists.pair.col.volunteer"), t("lists.pair.col.address"), t("lists.pair.col.since")]
-    print("\n".join(table([header, *([r["volunteer"], r["address"], f"{r['since'] or '-'}"] for r in rows)])))
+    print("\n".join(table([header, *([r.volunteer, r.address, f"{r.since or '-'}"] for r in rows)])))
     return 0

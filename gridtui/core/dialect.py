@@ -176,6 +176,7 @@ class HubDatabase(peewee.PostgresqlDatabase):
     is_hub = True
 
     def __init__(self, url: str) -> None:
+        server_driver()
         super().__init__(url, prefer_psycopg3=True, autoconnect=True)
         self.url = url
 
@@ -199,6 +200,22 @@ class HubDatabase(peewee.PostgresqlDatabase):
             cur.execute(f"SET lock_timeout = '{HUB_LOCK_TIMEOUT}'")
             cur.execute("SET client_min_messages = warning")
         return conn
+
+
+def server_driver() -> None:
+    """Give peewee the PostgreSQL driver it was kept from at import (see ``gridtui.__init__``):
+    what peewee's own import would have set, set once a server is opened."""
+    import psycopg
+    from psycopg.pq import TransactionStatus
+    from psycopg.types.json import Json, Jsonb
+
+    if getattr(peewee, "psycopg", None) is None:
+        peewee.psycopg, peewee.TransactionStatus = psycopg, TransactionStatus
+        peewee.Json_pg3, peewee.Jsonb_pg3 = Json, Jsonb
+        adapter: Any = peewee.Psycopg3Adapter
+        adapter.txn_idle = TransactionStatus.IDLE
+        adapter.txn_inerror = TransactionStatus.INERROR
+        adapter.txn_unknown = TransactionStatus.UNKNOWN
 
 
 def _adapt(conn: Any) -> None:

@@ -9,6 +9,7 @@ register (:mod:`gridtui.domain.businesses`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from gridtui.core import store
@@ -17,7 +18,7 @@ from gridtui.core.validate import fold
 from gridtui.errors import GridError, ValidationError
 
 __all__ = [
-    "FIELDS", "add_business", "end_business", "find_business", "kind_key", "list_businesses",
+    "BusinessRow", "FIELDS", "add_business", "end_business", "find_business", "kind_key", "list_businesses",
     "match_business", "update_business", "upsert_business",
 ]
 
@@ -123,7 +124,23 @@ def upsert_business(values: dict[str, Any]) -> str:
     return "updated" if update_business(found, **values) else "unchanged"
 
 
-def list_businesses(grid_id: str | None = None) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class BusinessRow:
+    """One shop of the register; the owner's phone masked."""
+
+    id: str
+    name: str
+    kind: str
+    kind_label: str
+    owner_name: str
+    phone: str
+    address: str
+    license_no: str
+    food: bool
+    grid: str  # the grid's code
+
+
+def list_businesses(grid_id: str | None = None) -> list[BusinessRow]:
     """The register (or one grid's shops) by name; owners' phones masked."""
     from gridtui.core.models import Grid
     from gridtui.domain.businesses import kind_label
@@ -134,8 +151,8 @@ def list_businesses(grid_id: str | None = None) -> list[dict[str, Any]]:
     if grid_id:
         query = query.where(Business.grid == grid_id)
     return [
-        {"id": b.id, "name": b.name, "kind": b.kind, "kind_label": kind_label(b.kind), "owner_name": b.owner_name,
-         "phone": mask_phone(b.phone), "address": b.address, "license_no": b.license_no, "food": b.food,
-         "grid": grids.get(b.grid_id, "")}
+        BusinessRow(id=b.id, name=b.name, kind=b.kind, kind_label=kind_label(b.kind), owner_name=b.owner_name,
+                    phone=mask_phone(b.phone), address=b.address, license_no=b.license_no, food=b.food,
+                    grid=grids.get(b.grid_id, ""))
         for b in query.order_by(Business.name, Business.id)
     ]

@@ -18,6 +18,7 @@ laptop learns a campaign, and the form to walk it with, from the office's bundle
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -312,8 +313,8 @@ def create_from_workbook(path: Any, *, id: str | None = None, **options: Any) ->
 # -- scope in words ---------------------------------------------------------------------------------
 
 
-def scope_from_words(*, grids: list[str] = (), buildings: list[str] = (), registers: list[str] = (),
-                     ages: str | None = None, business_kinds: list[str] = ()) -> Scope:
+def scope_from_words(*, grids: Sequence[str] = (), buildings: Sequence[str] = (), registers: Sequence[str] = (),
+                     ages: str | None = None, business_kinds: Sequence[str] = ()) -> Scope:
     """A scope from what the office types: grid codes or names, buildings as 凤飞园3栋, register
     kinds by key or name, ``0-16`` for ages, business kinds by key or name. Each unknown one
     is refused by name."""

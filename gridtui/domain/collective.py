@@ -9,8 +9,8 @@ follow-up visits then close them as usual.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from peewee import fn
 
@@ -28,13 +28,31 @@ from gridtui.core.models import (
 from gridtui.core.validate import parse_date
 from gridtui.domain import needs as needs_domain
 from gridtui.domain.volunteers import check_hours
-from gridtui.errors import GridError
+from gridtui.errors import GridError, ValidationError
 
 __all__ = [
-    "attach_needs", "complete", "create_issue", "days_meeting_to_done", "detach_needs",
+    "IssueRow", "attach_needs", "complete", "create_issue", "days_meeting_to_done", "detach_needs",
     "find_issue", "get_issue", "list_issues", "open_from_needs", "record_meeting", "rename",
     "shared_place",
 ]
+
+
+@dataclass(frozen=True)
+class IssueRow:
+    """A collective issue with its place, meeting, need counts and meeting-to-done days."""
+
+    id: str
+    title: str
+    compound: str
+    building_id: str | None
+    status: str
+    meeting_date: date | None
+    attendees: str
+    decision: str
+    done_at: date | None
+    needs: int
+    needs_by_status: dict[str, int]
+    days_meeting_to_done: int | None
 
 
 def create_issue(title: str, *, compound_id: str | None = None, building_id: str | None = None) -> str:
@@ -151,6 +169,8 @@ def complete(issue_id: str, done_date: date | str, *, actor: str = "", note: str
     if issue.status != "decided" or issue.meeting_date is None:
         raise GridError("collective.no_meeting", title=issue.title)
     done_day = parse_date(done_date, "done_at")
+    if done_day is None:
+        raise ValidationError("done_at", "validate.required")
     if done_day < issue.meeting_date:
         raise GridError("collective.done_before_meeting", done=done_day, meeting=issue.meeting_date)
     given = check_hours(hours or 0)
@@ -185,7 +205,7 @@ def days_meeting_to_done(issue_id: str) -> int | None:
     return (issue.done_at - issue.meeting_date).days
 
 
-def list_issues(status: str | None = None) -> list[dict[str, Any]]:
+def list_issues(status: str | None = None) -> list[IssueRow]:
     """Every collective issue with its place, meeting, need counts and meeting-to-done days."""
     counts: dict[str, dict[str, int]] = {}
     for cid, status_, n in (Need.select(Need.collective, Need.status, fn.COUNT(Need.id))
@@ -199,12 +219,12 @@ def list_issues(status: str | None = None) -> list[dict[str, Any]]:
     out = []
     for issue in query.order_by(CollectiveIssue.meeting_date.desc(nulls="last"), CollectiveIssue.id):
         by_status = counts.get(issue.id, {})
-        out.append({
-            "id": issue.id, "title": issue.title, "compound": compounds.get(issue.compound_id, ""),
-            "building_id": issue.building_id, "status": issue.status, "meeting_date": issue.meeting_date,
-            "attendees": issue.attendees, "decision": issue.decision, "done_at": issue.done_at,
-            "needs": sum(by_status.values()), "needs_by_status": by_status,
-            "days_meeting_to_done": (issue.done_at - issue.meeting_date).days
+        out.append(IssueRow(
+            id=issue.id, title=issue.title, compound=compounds.get(issue.compound_id, ""),
+            building_id=issue.building_id, status=issue.status, meeting_date=issue.meeting_date,
+            attendees=issue.attendees, decision=issue.decision, done_at=issue.done_at,
+            needs=sum(by_status.values()), needs_by_status=by_status,
+            days_meeting_to_done=(issue.done_at - issue.meeting_date).days
             if issue.done_at and issue.meeting_date else None,
-        })
+        ))
     return out

@@ -393,7 +393,7 @@ class _Demo:
         rng.shuffle(members)
         n_service = len(self.in_service)
         work_units = self.names["work_units"]
-        self.volunteer_rows = []
+        self.volunteer_rows: list[dict[str, Any]] = []
         for i, person in enumerate(self.in_service + members[: _scaled(FULL["party_volunteers"], self.scale)]):
             in_service = i < n_service
             team = None if in_service and rng.random() < 0.7 else teams[i % len(teams)]

@@ -50,7 +50,7 @@ from gridtui.errors import GridError
 from gridtui.i18n import pick, t
 
 __all__ = [
-    "AVAILABLE", "AssignmentClosed", "Candidate", "PAIRING", "PARTS", "PLACE",
+    "AVAILABLE", "AssignmentClosed", "Candidate", "Dispatched", "PAIRING", "PARTS", "PLACE",
     "SATISFACTION_VALUE", "SKILL", "assign", "batch_dispatch", "campaign_needs", "cancel",
     "collective_needs", "get_assignment", "record_outcome", "suggest", "task_card",
 ]
@@ -91,6 +91,15 @@ class Candidate:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+
+
+@dataclass(frozen=True)
+class Dispatched:
+    """One need of a batch and the volunteer it went to."""
+
+    need_id: str
+    volunteer_id: str
+    assignment_id: str
 
 
 def _place_of_need(need: Need) -> tuple[str | None, str | None, str | None]:
@@ -268,14 +277,14 @@ def collective_needs(collective_id: str) -> list[str]:
             .order_by(Need.due_at, Need.id).tuples()]
 
 
-def batch_dispatch(need_ids: list[str], volunteer_id: str | None = None, actor: str = "") -> list[dict[str, str]]:
+def batch_dispatch(need_ids: list[str], volunteer_id: str | None = None, actor: str = "") -> list[Dispatched]:
     """Assign many open needs at once: all to one volunteer, or each to its best candidate.
 
     With no volunteer given, each assignment is written before the next need is ranked, so it
     counts towards the load and a campaign's needs spread over people instead of all landing
     on the top one.
     """
-    done: list[dict[str, str]] = []
+    done: list[Dispatched] = []
     with store.transaction():
         for need_id in need_ids:
             if needs_domain.get_need(need_id).status != "open":
@@ -286,8 +295,8 @@ def batch_dispatch(need_ids: list[str], volunteer_id: str | None = None, actor: 
                 if not best:
                     continue
                 chosen = best[0].volunteer_id
-            done.append({"need_id": need_id, "volunteer_id": chosen,
-                         "assignment_id": assign(need_id, chosen, actor=actor)})
+            done.append(Dispatched(need_id=need_id, volunteer_id=chosen,
+                                   assignment_id=assign(need_id, chosen, actor=actor)))
     return done
 
 
@@ -300,17 +309,17 @@ def task_card(assignment_id: str, lang: str | None = None, *, reveal: bool = Fal
     assignment = get_assignment(assignment_id)
     detail = needs_domain.need_detail(assignment.need_id, reveal=reveal, actor=actor, where="task_card")
     vol = Volunteer.get(Volunteer.id == assignment.volunteer_id)
-    item = NeedItem.get(NeedItem.key == detail["item_key"])
-    due = detail["due_at"].strftime("%Y-%m-%d %H:%M") if detail["due_at"] else "-"
+    item = NeedItem.get(NeedItem.key == detail.item_key)
+    due = detail.due_at.strftime("%Y-%m-%d %H:%M") if detail.due_at else "-"
     lines = [
         t("dispatch.card.title", lang=lang, volunteer=vol.name),
         t("dispatch.card.need", lang=lang, item=pick(item.zh, item.en, lang),
-          urgency=t(f"needs.urgency.{detail['urgency']}", lang=lang)),
-        t("dispatch.card.address", lang=lang, address=detail["address"] or "-"),
-        t("dispatch.card.resident", lang=lang, name=detail["resident"] or "-", phone=detail["phone"] or "-"),
+          urgency=t(f"needs.urgency.{detail.urgency}", lang=lang)),
+        t("dispatch.card.address", lang=lang, address=detail.address or "-"),
+        t("dispatch.card.resident", lang=lang, name=detail.resident or "-", phone=detail.phone or "-"),
         t("dispatch.card.due", lang=lang, due=due),
     ]
-    if detail["note"]:
-        lines.append(t("dispatch.card.note", lang=lang, note=detail["note"]))
+    if detail.note:
+        lines.append(t("dispatch.card.note", lang=lang, note=detail.note))
     lines.append(t("dispatch.card.ref", lang=lang, id=assignment.id[-8:]))
     return "\n".join(lines)

@@ -363,7 +363,7 @@ def end_register(kind_key: str, *, resident_id: str | None = None, household_id:
     """Take a resident or household off a register from a day on (today): the entry stays, its
     ``until`` the last day it held (the day before)."""
     where, _target = _register_target(kind_key, resident_id, household_id)
-    day = (parse_date(on, "until") if on else date.today()) - timedelta(days=1)
+    day = (parse_date(on, "until") or date.today()) - timedelta(days=1)
     with store.transaction():
         entries = list(RegisterEntry.select(RegisterEntry.id).where(where & _current_entry()))
         if not entries:

@@ -16,6 +16,7 @@ to which household), appended and never rewritten, and it updates what it touche
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -35,14 +36,14 @@ from gridtui.core.validate import RELATIONS, one_of, parse_date
 from gridtui.domain import households
 from gridtui.errors import GridError
 
-__all__ = ["LEFT", "arrive", "change_relation", "death", "history", "move", "move_out", "record"]
+__all__ = ["LEFT", "LifeEvent", "arrive", "change_relation", "death", "history", "move", "move_out", "record"]
 
 LEFT = {"move_out": "moved_out", "death": "deceased"}
 """The events after which a person no longer lives here, and the status each leaves."""
 
 
 def _day(on: date | str | None) -> date:
-    day = parse_date(on, "happened_on") if on else date.today()
+    day = parse_date(on, "happened_on") or date.today()
     if day > date.today():
         raise GridError("life.in_future", day=day.isoformat())
     return day
@@ -180,7 +181,30 @@ def _emptied(household_id: str, day: date) -> None:
         store.update(Pairing, pairing_id, until=day)
 
 
-def history(*, resident_id: str | None = None, household_id: str | None = None) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class LifeEvent:
+    """One event of a resident's life as a history shows it, with the addresses it moved between."""
+
+    id: str
+    resident_id: str
+    name: str
+    kind: str  # birth | arrival | move | move_out | death | relation
+    on: date
+    recorded_at: datetime
+    actor: str
+    from_address: str
+    to_address: str
+    before: str
+    after: str
+    note: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The keys scripts read: the two addresses are ``from`` and ``to``."""
+        names = {"from_address": "from", "to_address": "to"}
+        return {names.get(k, k): v for k, v in asdict(self).items()}
+
+
+def history(*, resident_id: str | None = None, household_id: str | None = None) -> list[LifeEvent]:
     """The events of a resident, or of everyone who lived in or came to a household, oldest first."""
     query = (ResidentEvent.select(ResidentEvent, Resident.name.alias("name"))
              .join(Resident, on=(ResidentEvent.resident == Resident.id)).where(live(ResidentEvent)))
@@ -197,8 +221,8 @@ def history(*, resident_id: str | None = None, household_id: str | None = None) 
         return addresses.get(hid, "") if hid else ""
 
     return [
-        {"id": e.id, "resident_id": e.resident_id, "name": e.name, "kind": e.kind, "on": e.happened_on,
-         "recorded_at": e.recorded_at, "actor": e.actor, "from": address(e.from_household_id),
-         "to": address(e.to_household_id), "before": e.before, "after": e.after, "note": e.note}
+        LifeEvent(id=e.id, resident_id=e.resident_id, name=e.name, kind=e.kind, on=e.happened_on,
+                  recorded_at=e.recorded_at, actor=e.actor, from_address=address(e.from_household_id),
+                  to_address=address(e.to_household_id), before=e.before, after=e.after, note=e.note)
         for e in query.order_by(ResidentEvent.happened_on, ResidentEvent.seq).objects()
     ]

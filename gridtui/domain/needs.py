@@ -12,6 +12,7 @@ progress after its due time is overdue. Lists are paged in SQL so the needs boar
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from dataclasses import fields as fields_of
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -41,7 +42,7 @@ from gridtui.errors import GridError
 from gridtui.i18n import pick, t
 
 __all__ = [
-    "ACTIVE", "IllegalTransition", "NeedRow", "SORTS", "TRANSITIONS", "URGENCY_RANK", "close",
+    "ACTIVE", "IllegalTransition", "NeedAssignment", "NeedDetail", "NeedMove", "NeedRow", "SORTS", "TRANSITIONS", "URGENCY_RANK", "close",
     "count_needs", "due_for", "find_item", "follow_up", "get_need", "list_needs", "mark_done",
     "need_detail", "open_need", "overdue", "reopen", "resolve", "resolve_id", "running_assignment",
     "start", "status_label", "transition",
@@ -71,11 +72,11 @@ class IllegalTransition(GridError):
         super().__init__("needs.illegal_transition", from_status=from_status, to_status=to_status)
 
     def message(self, lang: str | None = None) -> str:
-        return t(self.key, lang=lang, from_status=status_label(self.params["from_status"], lang),
-                 to_status=status_label(self.params["to_status"], lang))
+        return t(self.key, lang=lang, from_status=status_label(str(self.params["from_status"]), lang),
+                 to_status=status_label(str(self.params["to_status"]), lang))
 
 
-@dataclass
+@dataclass(frozen=True)
 class NeedRow:
     """One line of the needs board (and of the home screen's overdue list)."""
 
@@ -98,6 +99,51 @@ class NeedRow:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class NeedMove:
+    """One step of a need's history (an appended NeedEvent)."""
+
+    from_status: str | None
+    to_status: str
+    at: datetime
+    actor: str
+    note: str
+
+
+@dataclass(frozen=True)
+class NeedAssignment:
+    """A volunteer dispatched to the need, and what they did."""
+
+    id: str
+    volunteer_id: str
+    volunteer: str
+    status: str
+    assigned_at: datetime
+    done_at: datetime | None
+    hours: float
+    materials: str
+    note: str
+
+
+@dataclass(frozen=True)
+class NeedDetail(NeedRow):
+    """Everything about one need: its board line, then who and where, its history and assignments.
+
+    ``phone`` is masked unless the detail was read to reveal it."""
+
+    compound: str
+    resident_id: str | None
+    phone: str
+    note: str
+    visit_id: str | None
+    satisfaction: str | None
+    closed_at: datetime | None
+    collective: str  # the collective issue's title
+    events: tuple[NeedMove, ...]  # oldest first
+    assignments: tuple[NeedAssignment, ...]
+    next: tuple[str, ...]  # the statuses it may move to
 
 
 def _now() -> datetime:
@@ -425,7 +471,7 @@ def overdue(limit: int = 20, grid_ids: list[str] | None = None, *, now: datetime
 
 def need_detail(
     need_id: str, *, reveal: bool = False, actor: str = "", where: str = "need", now: datetime | None = None
-) -> dict[str, Any]:
+) -> NeedDetail:
     """Everything about one need: what, who, where, its history and its assignments.
 
     The resident's phone is masked unless ``reveal``; a reveal is written to the audit log.
@@ -434,7 +480,7 @@ def need_detail(
     row = _rows(_base_query(*_ROW_COLUMNS).where(Need.id == need.id), now or _now())[0]
     resident = Resident.get_or_none(Resident.id == need.resident_id) if need.resident_id else None
     phone = resident.phone if resident else ""
-    if reveal and phone:
+    if reveal and resident is not None and phone:
         record_reveal("resident", resident.id, "phone", actor=actor, where=where)
     compound = ""
     if need.household_id:
@@ -443,34 +489,34 @@ def need_detail(
                  .where(Household.id == need.household_id).first())
         compound = found.name if found else ""
     collective = CollectiveIssue.get_or_none(CollectiveIssue.id == need.collective_id) if need.collective_id else None
-    events = [
-        {"from_status": e.from_status, "to_status": e.to_status, "at": e.at, "actor": e.actor, "note": e.note}
+    events = tuple(
+        NeedMove(from_status=e.from_status, to_status=e.to_status, at=e.at, actor=e.actor, note=e.note)
         for e in NeedEvent.select().where((NeedEvent.need == need.id) & (live(NeedEvent)))
         .order_by(NeedEvent.at, NeedEvent.seq)
-    ]
-    assignments = [
-        {"id": a.id, "volunteer_id": a.volunteer_id, "volunteer": a.name, "status": a.status,
-         "assigned_at": a.assigned_at, "done_at": a.done_at, "hours": a.hours,
-         "materials": a.materials, "note": a.note}
+    )
+    assignments = tuple(
+        NeedAssignment(id=a.id, volunteer_id=a.volunteer_id, volunteer=a.name, status=a.status,
+                       assigned_at=a.assigned_at, done_at=a.done_at, hours=a.hours,
+                       materials=a.materials, note=a.note)
         for a in Assignment.select(Assignment, Volunteer.name.alias("name"))
         .join(Volunteer, on=(Assignment.volunteer == Volunteer.id))
         .where((Assignment.need == need.id) & (live(Assignment)))
         .order_by(Assignment.assigned_at, Assignment.id).objects()
-    ]
-    return {
-        **row.as_dict(),
-        "compound": compound,
-        "resident_id": need.resident_id,
-        "phone": phone if reveal else mask_phone(phone),
-        "note": need.note,
-        "visit_id": need.visit_id,
-        "satisfaction": need.satisfaction,
-        "closed_at": need.closed_at,
-        "collective": collective.title if collective else "",
-        "events": events,
-        "assignments": assignments,
-        "next": list(TRANSITIONS[need.status]),
-    }
+    )
+    return NeedDetail(
+        **{f.name: getattr(row, f.name) for f in fields_of(NeedRow)},
+        compound=compound,
+        resident_id=need.resident_id,
+        phone=phone if reveal else mask_phone(phone),
+        note=need.note,
+        visit_id=need.visit_id,
+        satisfaction=need.satisfaction,
+        closed_at=need.closed_at,
+        collective=collective.title if collective else "",
+        events=events,
+        assignments=assignments,
+        next=TRANSITIONS[need.status],
+    )
 
 
 # -- labels --------------------------------------------------------------------------------------

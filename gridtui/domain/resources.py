@@ -10,6 +10,7 @@ resources it offered; a resource that is no longer offered is ended alone.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -23,7 +24,7 @@ from gridtui.errors import GridError, ValidationError
 from gridtui.i18n import pick, t
 
 __all__ = [
-    "PROJECTS", "PROVIDER_KINDS", "RESOURCE_FIELDS", "UNIT_FIELDS", "UNIT_KINDS",
+    "PROJECTS", "PROVIDER_KINDS", "RESOURCE_FIELDS", "UNIT_FIELDS", "UNIT_KINDS", "ResourceRow", "UnitRow",
     "add_cobuilding_unit", "add_project", "add_resource", "add_unit", "end_resource", "end_unit",
     "find_item", "find_resource", "find_unit", "list_cobuilding_units", "list_resources",
     "list_units", "match_unit", "project_key", "project_label", "provider_of_unit",
@@ -36,6 +37,41 @@ PROJECTS = ("public_lecture", "fire_safety", "policy_talk", "environment_cleanup
 UNIT_KINDS = ("cobuilding", "resident_unit", "social_org")
 UNIT_FIELDS = ("kind", "name", "name_en", "contact", "phone", "agreement_date", "projects", "members")
 RESOURCE_FIELDS = ("item", "capacity", "availability", "contact", "note")
+
+
+@dataclass(frozen=True)
+class ResourceRow:
+    """Something a partner offers, with the provider's name."""
+
+    id: str
+    item_key: str
+    item: str
+    category: str
+    provider_kind: str
+    provider: str
+    capacity: int
+    availability: str
+    contact: str
+    note: str
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """A partner unit with its agreement, projects, members and how many resources it offers;
+    the phone masked."""
+
+    id: str
+    kind: str
+    name: str
+    name_zh: str
+    name_en: str
+    contact: str
+    phone: str
+    agreement_date: date | None
+    projects: tuple[str, ...]
+    project_labels: tuple[str, ...]
+    members: int
+    resources: int
 
 
 
@@ -124,7 +160,7 @@ def find_resource(ref: str) -> str:
 def list_resources(
     item_key: str | None = None, category: str | None = None, provider_kind: str | None = None,
     serves: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[ResourceRow]:
     """Resources with their provider's name, filtered by item, category, provider kind, or by
     the need item they serve."""
     query = (
@@ -149,13 +185,12 @@ def list_resources(
         item_serves = ResourceItem.serves.python_value(r["serves"]) if isinstance(r["serves"], str) else r["serves"]
         if serves and serves not in (item_serves or []):
             continue
-        out.append({
-            "id": r["id"], "item_key": r["item"], "item": pick(r["item_zh"], r["item_en"]),
-            "category": r["category"], "provider_kind": r["provider_kind"],
-            "provider": pick(r["org"], r["org_en"]) if r["org"] else r["biz"] or r["vol"] or "",
-            "capacity": r["capacity"],
-            "availability": r["availability"], "contact": r["contact"], "note": r["note"],
-        })
+        out.append(ResourceRow(
+            id=r["id"], item_key=r["item"], item=pick(r["item_zh"], r["item_en"]),
+            category=r["category"], provider_kind=r["provider_kind"],
+            provider=pick(r["org"], r["org_en"]) if r["org"] else r["biz"] or r["vol"] or "",
+            capacity=r["capacity"], availability=r["availability"], contact=r["contact"], note=r["note"],
+        ))
     return out
 
 
@@ -283,22 +318,30 @@ def upsert_unit(values: dict[str, Any]) -> str:
     return "updated" if update_unit(found, **values) else "unchanged"
 
 
-def list_units(kind: str | None = None) -> list[dict[str, Any]]:
+def list_units(kind: str | None = None) -> list[UnitRow]:
     """Every unit (or those of one kind) with its agreement, projects, members and resources."""
+    offered = _offered()
+    query = Organization.select().where(live(Organization))
+    if kind:
+        query = query.where(Organization.kind == kind)
+    return [_unit_row(o, offered) for o in query.order_by(Organization.kind, Organization.name, Organization.id)]
+
+
+def _offered() -> dict[str, int]:
+    """Unit id -> how many live resources it offers."""
     offered: dict[str, int] = {}
     for (org,) in Resource.select(Resource.organization).where(
             Resource.organization.is_null(False) & live(Resource)).tuples():
         offered[org] = offered.get(org, 0) + 1
-    query = Organization.select().where(live(Organization))
-    if kind:
-        query = query.where(Organization.kind == kind)
-    return [
-        {"id": o.id, "kind": o.kind, "name": pick(o.name, o.name_en), "name_zh": o.name, "name_en": o.name_en,
-         "contact": o.contact, "phone": mask_phone(o.phone), "agreement_date": o.agreement_date,
-         "projects": list(o.projects or []), "project_labels": [project_label(p) for p in o.projects or []],
-         "members": o.members, "resources": offered.get(o.id, 0)}
-        for o in query.order_by(Organization.kind, Organization.name, Organization.id)
-    ]
+    return offered
+
+
+def _unit_row(o: Organization, offered: dict[str, int]) -> UnitRow:
+    projects = tuple(o.projects or ())
+    return UnitRow(id=o.id, kind=o.kind, name=pick(o.name, o.name_en), name_zh=o.name, name_en=o.name_en,
+                   contact=o.contact, phone=mask_phone(o.phone), agreement_date=o.agreement_date,
+                   projects=projects, project_labels=tuple(project_label(p) for p in projects),
+                   members=o.members, resources=offered.get(o.id, 0))
 
 
 def _unit(org_id: str) -> Organization:
@@ -327,16 +370,11 @@ def project_label(project: str, lang: str | None = None) -> str:
     return t(f"resources.project.{project}", lang=lang, default=project)
 
 
-def list_cobuilding_units() -> list[dict[str, Any]]:
-    """Co-building units with their agreement date, projects and how many resources they offer."""
-    offered: dict[str, int] = {}
-    for (org,) in Resource.select(Resource.organization).where(
-            Resource.organization.is_null(False) & live(Resource)).tuples():
-        offered[org] = offered.get(org, 0) + 1
+def list_cobuilding_units() -> list[UnitRow]:
+    """Co-building units by agreement date, with their projects and how many resources they offer."""
+    offered = _offered()
     return [
-        {"id": o.id, "name": pick(o.name, o.name_en), "contact": o.contact, "agreement_date": o.agreement_date,
-         "projects": list(o.projects or []), "project_labels": [project_label(p) for p in o.projects or []],
-         "resources": offered.get(o.id, 0)}
+        _unit_row(o, offered)
         for o in Organization.select().where((Organization.kind == "cobuilding") & live(Organization))
         .order_by(Organization.agreement_date, Organization.id)
     ]

@@ -60,7 +60,7 @@ class Roster:
         self.community = community.id
         self.created = dict.fromkeys(CREATED, 0)
         self.updated = self.unchanged = 0
-        self.moved: list[tuple[str, str, str]] = []
+        self.moved: list[tuple[str, str | None, str]] = []  # resident, from household, to household
         """(resident, from household, to household) of known residents placed at a new address."""
         self.left: list[tuple[int, str, str]] = []
         """(row, name, status) of rows naming someone recorded as moved out or deceased: not

@@ -113,7 +113,13 @@ def search(query: str, limit: int = 50) -> list[Hit]:
             hits += _businesses("instr(b.address, :q) > 0", {"q": q}, RANK_ADDRESS, limit)
     hits.sort(key=lambda h: (h[0], h[1]))
     seen: set[str] = set()  # a shop found by its name and by its street is one hit, the better one
-    unique = [h[2] for h in hits if not h[2].business_id or not (h[2].business_id in seen or seen.add(h[2].business_id))]
+    unique = []
+    for _rank, _order, hit in hits:
+        if hit.business_id:
+            if hit.business_id in seen:
+                continue
+            seen.add(hit.business_id)
+        unique.append(hit)
     return unique[:limit]
 
 

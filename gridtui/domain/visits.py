@@ -83,7 +83,7 @@ class AnswerError(ValidationError):
 
     def message(self, lang: str | None = None) -> str:
         label = text(self.item.label, lang) or self.item.name
-        params = {k: text(v, lang) if isinstance(v, dict) else v for k, v in self.params.items()}
+        params: dict[str, Any] = {k: text(v, lang) if isinstance(v, dict) else v for k, v in self.params.items()}
         return t(self.key, lang=lang, **{**params, "field": label, "item": label})
 
 

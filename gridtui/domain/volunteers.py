@@ -13,7 +13,8 @@ way (``until``).
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from peewee import JOIN, fn
@@ -43,7 +44,9 @@ from gridtui.errors import GridError, ValidationError
 from gridtui.i18n import pick
 
 __all__ = [
-    "ACTIVE_NEED", "EDITABLE", "KINDS", "OPEN_ASSIGNMENTS", "assignments_of_volunteer",
+    "ACTIVE_NEED", "EDITABLE", "KINDS", "OPEN_ASSIGNMENTS", "Ended", "PairedHousehold", "PairedVolunteer",
+    "PairingRow", "ServiceLine", "TeamRow", "VolunteerAssignment", "VolunteerDetail", "VolunteerRow",
+    "assignments_of_volunteer",
     "check_hours", "count_volunteers", "create_team", "current", "edit_volunteer", "end_pairing",
     "end_team", "end_volunteer", "ensure_teams", "find_pairing", "find_volunteer", "get_volunteer",
     "hours_by_team", "hours_by_volunteer", "list_pairings", "list_teams", "list_volunteers",
@@ -61,6 +64,124 @@ EDITABLE = ("name", "phone", "id_number", "kind", "work_unit", "organization", "
 OPEN_ASSIGNMENTS = ("return", "keep")
 """What ending a volunteer does with the needs they still hold: back to the board, or theirs to
 finish."""
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    id: str
+    key: str
+    name: str
+    members: int
+    hours: float
+
+
+@dataclass(frozen=True)
+class VolunteerRow:
+    """One line of the registry; phone and ID number masked."""
+
+    id: str
+    name: str
+    phone: str
+    id_masked: str
+    kind: str
+    work_unit: str
+    team_id: str | None
+    team: str
+    available: bool
+    availability: str
+    skills: tuple[str, ...]  # need item keys
+    open_load: int
+    hours: float
+
+
+@dataclass(frozen=True)
+class PairedHousehold:
+    """A household a volunteer helps (一带多帮), seen from the volunteer."""
+
+    id: str  # the pairing
+    household_id: str
+    address: str
+    since: date | None
+
+
+@dataclass(frozen=True)
+class PairedVolunteer:
+    """A party member helping a household, seen from the household; phone masked."""
+
+    id: str  # the pairing
+    volunteer_id: str
+    volunteer: str
+    phone: str
+    since: date | None
+
+
+@dataclass(frozen=True)
+class PairingRow:
+    id: str
+    volunteer_id: str
+    volunteer: str
+    household_id: str
+    address: str
+    since: date | None
+    note: str
+
+
+@dataclass(frozen=True)
+class ServiceLine:
+    """One line of the service-hours ledger."""
+
+    date: date
+    hours: float
+    need_id: str | None
+    activity: str
+    note: str
+
+
+@dataclass(frozen=True)
+class VolunteerDetail:
+    """One volunteer; ``phone`` is masked unless the detail was read to reveal it."""
+
+    id: str
+    name: str
+    phone: str
+    id_masked: str
+    kind: str
+    work_unit: str
+    team_id: str | None
+    team: str
+    available: bool
+    availability: str
+    note: str
+    resident_id: str | None
+    skills: tuple[str, ...]
+    hours: float
+    open_load: int
+    pairings: tuple[PairedHousehold, ...]
+    service: tuple[ServiceLine, ...]  # newest first
+
+
+@dataclass(frozen=True)
+class VolunteerAssignment:
+    """A need the volunteer was dispatched to, with the need's item and address."""
+
+    id: str
+    need_id: str
+    item: str
+    address: str
+    need_status: str
+    status: str
+    assigned_at: datetime
+    done_at: datetime | None
+    hours: float
+
+
+@dataclass(frozen=True)
+class Ended:
+    """What ending a volunteer did: needs sent back to the board, needs kept, pairings ended."""
+
+    returned: int
+    kept: int
+    pairings: int
 
 
 def current(query, model=Volunteer):
@@ -97,7 +218,7 @@ def create_team(name: str, *, name_en: str = "", key: str = "", note: str = "") 
     return store.create(Team, key=key, name=name, name_en=name_en, note=note).id
 
 
-def list_teams() -> list[dict[str, Any]]:
+def list_teams() -> list[TeamRow]:
     """Teams with their member counts and total service hours."""
     members = dict(
         Volunteer.select(Volunteer.team, fn.COUNT(Volunteer.id)).where(live(Volunteer))
@@ -105,8 +226,8 @@ def list_teams() -> list[dict[str, Any]]:
     )
     hours = hours_by_team()
     return [
-        {"id": t.id, "key": t.key, "name": pick(t.name, t.name_en), "members": members.get(t.id, 0),
-         "hours": hours.get(t.id, 0.0)}
+        TeamRow(id=t.id, key=t.key, name=pick(t.name, t.name_en), members=members.get(t.id, 0),
+                hours=hours.get(t.id, 0.0))
         for t in Team.select().where(live(Team)).order_by(Team.name, Team.id)
     ]
 
@@ -284,13 +405,13 @@ def running_assignments(volunteer_id: str) -> list[tuple[str, str, str]]:
 
 
 def end_volunteer(volunteer_id: str, *, on: date | str | None = None, assignments: str | None = None,
-                  actor: str = "") -> dict[str, int]:
+                  actor: str = "") -> Ended:
     """The volunteer stops: ended on ``on`` (today), their pairings end with them.
 
     Needs they still hold are the office's to decide: ``assignments="return"`` sends the ones
     not started back to the board (a need already in progress stays theirs to finish),
     ``"keep"`` leaves all with them; with neither, a volunteer holding needs is refused with a
-    sentence that says so. Returns {"returned": n, "kept": n, "pairings": n}.
+    sentence that says so.
     """
     from gridtui.domain import needs as needs_domain
 
@@ -299,20 +420,20 @@ def end_volunteer(volunteer_id: str, *, on: date | str | None = None, assignment
     if held and assignments not in OPEN_ASSIGNMENTS:
         raise GridError("volunteers.has_assignments", name=volunteer.name, count=len(held))
     day = parse_date(on, "ended_on") if on else date.today()
-    done = {"returned": 0, "kept": 0, "pairings": 0}
+    returned = kept = pairings = 0
     with store.transaction():
         for _assignment, need_id, status in held:
             if assignments == "return" and status == "assigned":
                 needs_domain.reopen(need_id, actor=actor, note=volunteer.name)
-                done["returned"] += 1
+                returned += 1
             else:
-                done["kept"] += 1
+                kept += 1
         for (pairing_id,) in current(Pairing.select(Pairing.id).where(Pairing.volunteer == volunteer_id),
                                      Pairing).tuples():
             store.update(Pairing, pairing_id, until=day)
-            done["pairings"] += 1
+            pairings += 1
         store.update(Volunteer, volunteer_id, ended_on=day, available=False)
-    return done
+    return Ended(returned=returned, kept=kept, pairings=pairings)
 
 
 def find_volunteer(ref: str) -> str:
@@ -396,7 +517,7 @@ def count_volunteers(team_id: str | None = None, kind: str | None = None) -> int
 
 def list_volunteers(
     team_id: str | None = None, kind: str | None = None, offset: int = 0, limit: int = 100
-) -> list[dict[str, Any]]:
+) -> list[VolunteerRow]:
     """One page of the registry (by name), each with team, skills, open load and hours; phones masked."""
     rows = list(
         _filter(Volunteer.select(Volunteer, Team.name.alias("team_zh"), Team.name_en.alias("team_en"))
@@ -412,11 +533,11 @@ def list_volunteers(
     load = open_load(ids)
     hours = hours_by_volunteer(ids)
     return [
-        {"id": r["id"], "name": r["name"], "phone": mask_phone(r["phone"]), "id_masked": mask_id(r["id_number"]),
-         "kind": r["kind"],
-         "work_unit": r["work_unit"], "team_id": r["team"], "team": pick(r["team_zh"], r["team_en"]),
-         "available": r["available"], "availability": r["availability"], "skills": skills.get(r["id"], []),
-         "open_load": load.get(r["id"], 0), "hours": hours.get(r["id"], 0.0)}
+        VolunteerRow(id=r["id"], name=r["name"], phone=mask_phone(r["phone"]), id_masked=mask_id(r["id_number"]),
+                     kind=r["kind"], work_unit=r["work_unit"], team_id=r["team"],
+                     team=pick(r["team_zh"], r["team_en"]), available=r["available"],
+                     availability=r["availability"], skills=tuple(skills.get(r["id"], ())),
+                     open_load=load.get(r["id"], 0), hours=hours.get(r["id"], 0.0))
         for r in rows
     ]
 
@@ -431,26 +552,26 @@ def open_load(volunteer_ids: list[str] | None = None) -> dict[str, int]:
     return dict(query.group_by(Assignment.volunteer).tuples())
 
 
-def volunteer_detail(volunteer_id: str, *, reveal: bool = False) -> dict[str, Any]:
+def volunteer_detail(volunteer_id: str, *, reveal: bool = False) -> VolunteerDetail:
     """One volunteer: registry fields, skills, hours, open assignments and the households they help."""
     vol = get_volunteer(volunteer_id)
     team = Team.get_or_none(Team.id == vol.team_id) if vol.team_id else None
-    return {
-        "id": vol.id, "name": vol.name, "phone": vol.phone if reveal else mask_phone(vol.phone),
-        "id_masked": mask_id(vol.id_number), "kind": vol.kind, "work_unit": vol.work_unit, "team_id": vol.team_id,
-        "team": pick(team.name, team.name_en) if team else "", "available": vol.available,
-        "availability": vol.availability, "resident_id": vol.resident_id,
-        "skills": [s for (s,) in VolunteerSkill.select(VolunteerSkill.item).where(
-            (VolunteerSkill.volunteer == vol.id) & live(VolunteerSkill)).order_by(VolunteerSkill.item).tuples()],
-        "hours": hours_by_volunteer([vol.id]).get(vol.id, 0.0),
-        "open_load": open_load([vol.id]).get(vol.id, 0),
-        "pairings": pairings_of_volunteer(vol.id),
-        "service": [
-            {"date": s.date, "hours": s.hours, "need_id": s.need_id, "activity": s.activity, "note": s.note}
+    return VolunteerDetail(
+        id=vol.id, name=vol.name, phone=vol.phone if reveal else mask_phone(vol.phone),
+        id_masked=mask_id(vol.id_number), kind=vol.kind, work_unit=vol.work_unit, team_id=vol.team_id,
+        team=pick(team.name, team.name_en) if team else "", available=vol.available,
+        availability=vol.availability, note=vol.note, resident_id=vol.resident_id,
+        skills=tuple(s for (s,) in VolunteerSkill.select(VolunteerSkill.item).where(
+            (VolunteerSkill.volunteer == vol.id) & live(VolunteerSkill)).order_by(VolunteerSkill.item).tuples()),
+        hours=hours_by_volunteer([vol.id]).get(vol.id, 0.0),
+        open_load=open_load([vol.id]).get(vol.id, 0),
+        pairings=tuple(pairings_of_volunteer(vol.id)),
+        service=tuple(
+            ServiceLine(date=s.date, hours=s.hours, need_id=s.need_id, activity=s.activity, note=s.note)
             for s in ServiceLog.select().where((ServiceLog.volunteer == vol.id) & live(ServiceLog))
             .order_by(ServiceLog.date.desc(), ServiceLog.id)
-        ],
-    }
+        ),
+    )
 
 
 # -- the service-hours ledger ------------------------------------------------------------------
@@ -530,10 +651,10 @@ def find_pairing(volunteer_id: str, household_id: str) -> str:
     return found.id
 
 
-def pairings_of_volunteer(volunteer_id: str) -> list[dict[str, Any]]:
+def pairings_of_volunteer(volunteer_id: str) -> list[PairedHousehold]:
     """The households this volunteer helps, with the address."""
     return [
-        {"id": p.id, "household_id": p.household_id, "address": p.address, "since": p.since}
+        PairedHousehold(id=p.id, household_id=p.household_id, address=p.address, since=p.since)
         for p in Pairing.select(Pairing, Household.address.alias("address"))
         .join(Household, on=(Pairing.household == Household.id))
         .where((Pairing.volunteer == volunteer_id) & live(Pairing) & Pairing.until.is_null())
@@ -541,7 +662,7 @@ def pairings_of_volunteer(volunteer_id: str) -> list[dict[str, Any]]:
     ]
 
 
-def list_pairings(volunteer_id: str | None = None) -> list[dict[str, Any]]:
+def list_pairings(volunteer_id: str | None = None) -> list[PairingRow]:
     """Every current pairing (or one volunteer's), by volunteer then address; phones masked."""
     query = (Pairing.select(Pairing, Volunteer.name.alias("vname"), Household.address.alias("address"))
              .join(Volunteer, on=(Pairing.volunteer == Volunteer.id))
@@ -550,17 +671,17 @@ def list_pairings(volunteer_id: str | None = None) -> list[dict[str, Any]]:
     if volunteer_id:
         query = query.where(Pairing.volunteer == volunteer_id)
     return [
-        {"id": p.id, "volunteer_id": p.volunteer_id, "volunteer": p.vname, "household_id": p.household_id,
-         "address": p.address, "since": p.since, "note": p.note}
+        PairingRow(id=p.id, volunteer_id=p.volunteer_id, volunteer=p.vname, household_id=p.household_id,
+                   address=p.address, since=p.since, note=p.note)
         for p in query.order_by(Volunteer.name, Household.address, Pairing.id).objects()
     ]
 
 
-def pairings_of_household(household_id: str) -> list[dict[str, Any]]:
+def pairings_of_household(household_id: str) -> list[PairedVolunteer]:
     """The party members paired with this household, phones masked."""
     return [
-        {"id": p.id, "volunteer_id": p.volunteer_id, "volunteer": p.vname, "phone": mask_phone(p.vphone),
-         "since": p.since}
+        PairedVolunteer(id=p.id, volunteer_id=p.volunteer_id, volunteer=p.vname, phone=mask_phone(p.vphone),
+                        since=p.since)
         for p in Pairing.select(Pairing, Volunteer.name.alias("vname"), Volunteer.phone.alias("vphone"))
         .join(Volunteer, on=(Pairing.volunteer == Volunteer.id))
         .where((Pairing.household == household_id) & live(Pairing) & Pairing.until.is_null())
@@ -568,13 +689,13 @@ def pairings_of_household(household_id: str) -> list[dict[str, Any]]:
     ]
 
 
-def assignments_of_volunteer(volunteer_id: str) -> list[dict[str, Any]]:
+def assignments_of_volunteer(volunteer_id: str) -> list[VolunteerAssignment]:
     """The needs this volunteer was dispatched to, newest first, with the need's item and address."""
     get_volunteer(volunteer_id)
     return [
-        {"id": a.id, "need_id": a.need_id, "item": pick(a.item_zh, a.item_en), "address": a.address or "",
-         "need_status": a.need_status, "status": a.status, "assigned_at": a.assigned_at,
-         "done_at": a.done_at, "hours": a.hours}
+        VolunteerAssignment(id=a.id, need_id=a.need_id, item=pick(a.item_zh, a.item_en), address=a.address or "",
+                            need_status=a.need_status, status=a.status, assigned_at=a.assigned_at,
+                            done_at=a.done_at, hours=a.hours)
         for a in Assignment.select(Assignment, NeedItem.zh.alias("item_zh"), NeedItem.en.alias("item_en"),
                                    Household.address.alias("address"), Need.status.alias("need_status"))
         .join(Need, on=(Assignment.need == Need.id))

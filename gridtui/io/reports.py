@@ -63,6 +63,24 @@ PERSONAL = ("registers", "needs", "volunteers", "visits")
 OUTCOMES = ("done", "nobody_home", "refused", "moved_away", "in_progress")
 
 
+@dataclass(frozen=True)
+class WrittenSheet:
+    name: str
+    rows: int
+
+
+@dataclass(frozen=True)
+class WrittenReport:
+    """What a report wrote: where, how many rows in all and in each sheet, and whether ID
+    numbers and phones were shown unmasked."""
+
+    path: str
+    kind: str
+    rows: int
+    revealed: bool
+    sheets: tuple[WrittenSheet, ...]
+
+
 @dataclass
 class Filters:
     grid: Grid | None = None
@@ -222,7 +240,7 @@ def needs(filters: Filters) -> list[Sheet]:
         .join(Resident, JOIN.LEFT_OUTER, on=(Need.resident == Resident.id)).where(live(Need)).dicts()
     }
     categories = {c.key: pick(c.zh, c.en) for c in NeedCategory.select()}
-    issues = {i["id"]: i["title"] for i in list_issues()}
+    issues = {i.id: i.title for i in list_issues()}
     _, mask_phone = _maskers(filters.reveal)
     out = []
     for n in rows:
@@ -250,9 +268,9 @@ def resources(filters: Filters) -> list[Sheet]:
     categories = {c.key: pick(c.zh, c.en) for c in ResourceCategory.select()}
     units = {i.key: pick(i.unit_zh, i.unit_en) for i in ResourceItem.select()}
     rows = [
-        [categories.get(r["category"], r["category"]), r["item"],
-         t(f"resources.provider.{r['provider_kind']}", default=r["provider_kind"]), r["provider"],
-         r["capacity"], units.get(r["item_key"], ""), r["availability"], r["contact"], r["note"]]
+        [categories.get(r.category, r.category), r.item,
+         t(f"resources.provider.{r.provider_kind}", default=r.provider_kind), r.provider,
+         r.capacity, units.get(r.item_key, ""), r.availability, r.contact, r.note]
         for r in list_resources()
     ]
     columns = _cols("category", "resource_item", "provider_kind", "provider", "capacity:int", "unit",
@@ -532,9 +550,9 @@ def collective(filters: Filters) -> list[Sheet]:
 
     buildings = dict(Building.select(Building.id, Building.number).tuples())
     rows = [
-        [i["title"], i["compound"], buildings.get(i["building_id"], ""),
-         t(f"collective.status.{i['status']}", default=i["status"]), i["meeting_date"], i["attendees"],
-         i["decision"], i["done_at"], i["days_meeting_to_done"], i["needs"]]
+        [i.title, i.compound, buildings.get(i.building_id, ""),
+         t(f"collective.status.{i.status}", default=i.status), i.meeting_date, i.attendees,
+         i.decision, i.done_at, i.days_meeting_to_done, i.needs]
         for i in list_issues()
     ]
     columns = _cols("issue", "compound", "building", "status", "meeting_date:date", "attendees", "decision",
@@ -578,7 +596,7 @@ def title_line(kind: str, filters: Filters) -> str:
 
 def write_report(kind: str, out: str | Path, *, grid: str | None = None, campaign: str | None = None,
                  reveal: bool = False, actor: str = "", today: date | None = None,
-                 community: str | None = None) -> dict[str, Any]:
+                 community: str | None = None) -> WrittenReport:
     """Build and write one report; returns what was written (path, sheets with row counts)."""
     path = Path(out).expanduser()
     if path.suffix.lower() not in (".xlsx", ".csv"):
@@ -602,5 +620,5 @@ def write_report(kind: str, out: str | Path, *, grid: str | None = None, campaig
 
     write(path, sheets, title_line(kind, filters), sheet_column=sheet_column,
           before_publish=audit if kind in PERSONAL else None)
-    return {"path": str(path), "kind": kind, "rows": rows, "revealed": filters.reveal,
-            "sheets": [{"name": s.name, "rows": len(s.rows)} for s in sheets]}
+    return WrittenReport(path=str(path), kind=kind, rows=rows, revealed=filters.reveal,
+                         sheets=tuple(WrittenSheet(name=s.name, rows=len(s.rows)) for s in sheets))

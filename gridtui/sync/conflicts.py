@@ -9,6 +9,7 @@ and that status syncs too, so the office and the workers see the same inbox.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from peewee import BooleanField, FloatField, IntegerField, fn
@@ -23,6 +24,40 @@ HOW = ("mine", "theirs", "edit")
 MASKS = {"id_number": mask_id, "phone": mask_phone, "worker_phone": mask_phone}
 """Personal numbers stay masked in the inbox, as everywhere."""
 STATUS = {"mine": "kept", "theirs": "taken", "edit": "edited"}
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    """One conflict for a list: which record and field, this laptop's value and the other one
+    (personal numbers masked), and which of the two is in force."""
+
+    id: str
+    table: str
+    row: str
+    field: str
+    status: str
+    mine: Any
+    mine_device: str
+    theirs: Any
+    theirs_device: str
+    in_force: str  # "mine" or "theirs"
+
+
+@dataclass(frozen=True)
+class SameResident:
+    """One of the residents sharing an ID number."""
+
+    id: str
+    name: str
+    address: str
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """Live residents sharing one ID number (shown masked)."""
+
+    id_number: str
+    residents: tuple[SameResident, ...]
 
 
 def _current(conflict: Conflict) -> Any:
@@ -48,28 +83,28 @@ def _sides(conflict: Conflict, current: Any) -> tuple[tuple[Any, str], tuple[Any
     return (a, b) if current == a[0] else (b, a)
 
 
-def describe(conflict: Conflict) -> dict[str, Any]:
+def describe(conflict: Conflict) -> ConflictRow:
     """One conflict for a list: which record and field, this laptop's value and the other one."""
     current = _current(conflict)
     (mine, mine_stamp), (theirs, theirs_stamp) = _sides(conflict, current)
     mask = MASKS.get(conflict.target_field, lambda value: value)
-    return {
-        "id": conflict.id, "table": conflict.target_table, "row": conflict.target_id,
-        "field": conflict.target_field, "status": conflict.status,
-        "mine": mask(mine), "mine_device": hlc.stamp_device(mine_stamp),
-        "theirs": mask(theirs), "theirs_device": hlc.stamp_device(theirs_stamp),
-        "in_force": "mine" if current == mine else "theirs",
-    }
+    return ConflictRow(
+        id=conflict.id, table=conflict.target_table, row=conflict.target_id,
+        field=conflict.target_field, status=conflict.status,
+        mine=mask(mine), mine_device=hlc.stamp_device(mine_stamp),
+        theirs=mask(theirs), theirs_device=hlc.stamp_device(theirs_stamp),
+        in_force="mine" if current == mine else "theirs",
+    )
 
 
-def open_conflicts(include_resolved: bool = False) -> list[dict[str, Any]]:
+def open_conflicts(include_resolved: bool = False) -> list[ConflictRow]:
     query = Conflict.select().where(live(Conflict))
     if not include_resolved:
         query = query.where(Conflict.status == "open")
     return [describe(c) for c in query.order_by(Conflict.stamp, Conflict.id)]
 
 
-def duplicates() -> list[dict[str, Any]]:
+def duplicates() -> list[Duplicate]:
     """Live residents sharing one ID number (two laptops registered the same person offline)."""
     known = live(Resident) & (Resident.id_number != "")
     shared = (
@@ -83,11 +118,11 @@ def duplicates() -> list[dict[str, Any]]:
         .order_by(Resident.id_number, Resident.id)
         .tuples()
     )
-    groups: dict[str, list[dict[str, str]]] = {}
+    groups: dict[str, list[SameResident]] = {}
     for row_id, name, number, address in rows:
-        groups.setdefault(number, []).append({"id": row_id, "name": name, "address": address})
+        groups.setdefault(number, []).append(SameResident(id=row_id, name=name, address=address))
     return [
-        {"id_number": mask_id(number), "residents": people}
+        Duplicate(id_number=mask_id(number), residents=tuple(people))
         for number, people in groups.items() if len(people) > 1
     ]
 

@@ -14,24 +14,31 @@ from textual.message import Message
 if TYPE_CHECKING:
     from gridtui.domain.businesses import BusinessDetail
     from gridtui.domain.campaigns import CampaignInfo
+    from gridtui.domain.collective import IssueRow
     from gridtui.domain.households import HouseholdDetail
+    from gridtui.domain.life_events import LifeEvent
+    from gridtui.domain.needs import NeedDetail
+    from gridtui.domain.resources import ResourceRow, UnitRow
+    from gridtui.domain.volunteers import TeamRow, VolunteerAssignment, VolunteerDetail
+    from gridtui.io.reports import WrittenReport
+    from gridtui.sync.conflicts import ConflictRow, Duplicate
     from gridtui.tui.screens.campaigns import CampaignRow
     from gridtui.tui.screens.home import HomeData
     from gridtui.tui.screens.needs import Ranked
     from gridtui.tui.screens.visit import VisitData
 
 
-@dataclass
+@dataclass(eq=False)
 class HomeLoaded(Message):
     data: HomeData
 
 
-@dataclass
+@dataclass(eq=False)
 class HomeEarlyRead(Message):
     """The app's early read of home's figures is done (after the first frame)."""
 
 
-@dataclass
+@dataclass(eq=False)
 class WalkLoaded(Message):
     """A grid's buildings, and the grid's worker to show beside its name."""
 
@@ -39,24 +46,24 @@ class WalkLoaded(Message):
     worker: str
 
 
-@dataclass
+@dataclass(eq=False)
 class CampaignChoices(Message):
     campaigns: list[CampaignInfo]
 
 
-@dataclass
+@dataclass(eq=False)
 class CampaignsLoaded(Message):
     rows: list[CampaignRow]
 
 
-@dataclass
+@dataclass(eq=False)
 class VisitLoaded(Message):
     """The checklist to draw: the visit and its form, evaluated."""
 
     data: VisitData
 
 
-@dataclass
+@dataclass(eq=False)
 class VisitDetailLoaded(Message):
     """The residents (or the shop's card), read once the checklist is on its way."""
 
@@ -64,134 +71,134 @@ class VisitDetailLoaded(Message):
     detail: Any
 
 
-@dataclass
+@dataclass(eq=False)
 class VisitResidents(Message):
     """The household's residents again, after one was added or changed during the visit."""
 
     residents: list[Any]
 
 
-@dataclass
+@dataclass(eq=False)
 class HouseholdLoaded(Message):
     detail: HouseholdDetail
-    events: list[dict[str, Any]]
+    events: list[LifeEvent]
 
 
-@dataclass
+@dataclass(eq=False)
 class BusinessLoaded(Message):
     detail: BusinessDetail
 
 
-@dataclass
+@dataclass(eq=False)
 class SearchResults(Message):
     query: str
     hits: list[Any]
 
 
-@dataclass
+@dataclass(eq=False)
 class NeedsBoardReady(Message):
     grids: list[Any]
     mine_only: bool
 
 
-@dataclass
+@dataclass(eq=False)
 class NeedLoaded(Message):
-    detail: dict[str, Any]
+    detail: NeedDetail
 
 
-@dataclass
+@dataclass(eq=False)
 class NeedSuggested(Message):
     candidates: list[Ranked]
 
 
-@dataclass
+@dataclass(eq=False)
 class ResidentsReady(Message):
     grids: list[Any]
 
 
-@dataclass
+@dataclass(eq=False)
 class VolunteersReady(Message):
-    teams: list[dict[str, Any]]
+    teams: list[TeamRow]
 
 
-@dataclass
+@dataclass(eq=False)
 class VolunteerLoaded(Message):
-    detail: dict[str, Any]
-    assignments: list[dict[str, Any]]
+    detail: VolunteerDetail
+    assignments: list[VolunteerAssignment]
 
 
-@dataclass
+@dataclass(eq=False)
 class CollectiveLoaded(Message):
-    issues: list[dict[str, Any]]
+    issues: list[IssueRow]
 
 
-@dataclass
+@dataclass(eq=False)
 class IssueLoaded(Message):
-    issue: dict[str, Any]
+    issue: IssueRow
 
 
-@dataclass
+@dataclass(eq=False)
 class AuditLoaded(Message):
     entries: list[dict[str, Any]]
 
 
-@dataclass
+@dataclass(eq=False)
 class ResourcesLoaded(Message):
-    resources: list[dict[str, Any]]
-    units: list[dict[str, Any]]
+    resources: list[ResourceRow]
+    units: list[UnitRow]
 
 
-@dataclass
+@dataclass(eq=False)
 class DashboardLoaded(Message):
     board: Any
 
 
-@dataclass
+@dataclass(eq=False)
 class ReportChoices(Message):
     grids: list[tuple[str, str]]
     campaigns: list[tuple[str, str]]
 
 
-@dataclass
+@dataclass(eq=False)
 class ReportWritten(Message):
     """The report was written (``result``), or refused in one sentence (``error``)."""
 
-    result: dict[str, Any] | None
+    result: WrittenReport | None
     error: str = ""
 
 
-@dataclass
+@dataclass(eq=False)
 class SyncProgress(Message):
     done: int
     total: int
 
 
-@dataclass
+@dataclass(eq=False)
 class SyncDone(Message):
     """The sentence that sums up an import or an export."""
 
     text: str
 
 
-@dataclass
+@dataclass(eq=False)
 class InboxLoaded(Message):
-    conflicts: list[dict[str, Any]]
-    duplicates: list[dict[str, Any]]
+    conflicts: list[ConflictRow]
+    duplicates: list[Duplicate]
     said: str = ""
     """What the key just did (a conflict resolved), said once the list is redrawn."""
 
 
-@dataclass
+@dataclass(eq=False)
 class Unlocked(Message):
     """The passphrase opened the database."""
 
 
-@dataclass
+@dataclass(eq=False)
 class UnlockRefused(Message):
     sentence: str
 
 
-@dataclass
+@dataclass(eq=False)
 class WriteStored(Message):
     """A write that had waited for another program's lock is stored (:mod:`gridtui.tui.writes`);
     ``shown`` draws its result on the UI thread."""
@@ -200,7 +207,7 @@ class WriteStored(Message):
     result: Any
 
 
-@dataclass
+@dataclass(eq=False)
 class WritesStored(Message):
     """Every queued write is stored."""
 

@@ -42,10 +42,10 @@ def test_from_meeting_to_done_in_25_days(parking):
     # then each household's follow-up closes its need as usual
     needs.follow_up(ids[1], "satisfied")
     needs.close(ids[1])
-    listed = {i["id"]: i for i in collective.list_issues()}[issue]
-    assert listed["days_meeting_to_done"] == 25 and listed["needs"] == 3
-    assert listed["needs_by_status"] == {"done": 2, "closed": 1}
-    assert listed["compound"] == "凤飞园"
+    listed = {i.id: i for i in collective.list_issues()}[issue]
+    assert listed.days_meeting_to_done == 25 and listed.needs == 3
+    assert listed.needs_by_status == {"done": 2, "closed": 1}
+    assert listed.compound == "凤飞园"
 
 
 def test_volunteers_still_at_work_get_their_hours_logged(parking):
@@ -107,6 +107,6 @@ def test_a_building_issue_knows_its_compound_and_unknown_ids_are_refused(town):
 
 
 def test_demo_parking_issue_took_25_days(demo_db):
-    parking = next(i for i in collective.list_issues() if i["title"] == "凤飞园停车位改造")
-    assert parking["days_meeting_to_done"] == 25
-    assert collective.days_meeting_to_done(parking["id"]) == 25
+    parking = next(i for i in collective.list_issues() if i.title == "凤飞园停车位改造")
+    assert parking.days_meeting_to_done == 25
+    assert collective.days_meeting_to_done(parking.id) == 25

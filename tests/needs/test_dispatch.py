@@ -128,7 +128,7 @@ def test_assign_outcome_follow_up_close_and_the_ledger(town, crew, need):
     assert Need.get_by_id(need).status == "done"
     needs.follow_up(need, "basically")
     needs.close(need)
-    assert [e["to_status"] for e in needs.need_detail(need)["events"]] == [
+    assert [e.to_status for e in needs.need_detail(need).events] == [
         "open", "assigned", "in_progress", "done", "followed_up", "closed"]
     with pytest.raises(GridError) as err:
         dispatch.record_outcome(aid, 1)
@@ -201,10 +201,10 @@ def test_batch_dispatch_spreads_a_collective_issue_over_people(town, crew):
     made = dispatch.batch_dispatch(dispatch.collective_needs(issue))
     assert len(made) == 3 and {Need.get_by_id(n).status for n in ids} == {"assigned"}
     # the neighbour's lead (85 against 60) holds at a load of 1 (75) and 2 (65), not at 3 (55)
-    assert [m["volunteer_id"] for m in made] == [crew["skilled_neighbour"]] * 3
+    assert [m.volunteer_id for m in made] == [crew["skilled_neighbour"]] * 3
     more = [needs.open_need(hh, ITEM) for _ in range(4)]
     made = dispatch.batch_dispatch(more)
-    assert crew["team_compound"] in [m["volunteer_id"] for m in made]
+    assert crew["team_compound"] in [m.volunteer_id for m in made]
     assert dispatch.batch_dispatch(more) == []  # nothing open any more
 
 
@@ -218,5 +218,5 @@ def test_batch_dispatch_to_one_volunteer_and_campaign_needs(town, crew):
     needs.open_need(town["target"]["household"].id, ITEM)  # not from the campaign
     assert sorted(dispatch.campaign_needs(campaign.id)) == sorted(ids)
     made = dispatch.batch_dispatch(dispatch.campaign_needs(campaign.id), volunteer_id=crew["stranger"])
-    assert {m["volunteer_id"] for m in made} == {crew["stranger"]}
+    assert {m.volunteer_id for m in made} == {crew["stranger"]}
     assert volunteers.open_load([crew["stranger"]]) == {crew["stranger"]: 2}

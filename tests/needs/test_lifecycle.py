@@ -185,7 +185,7 @@ def test_a_need_from_a_resident_finds_the_household(town):
 @pytest.mark.parametrize("source", ["visit", "phone", "platform", "walk_in", "meeting"])
 def test_every_source(town, source):
     nid = needs.open_need(town["target"]["household"].id, ITEM, source=source)
-    assert needs.need_detail(nid)["source"] == source
+    assert needs.need_detail(nid).source == source
 
 
 def test_overdue_lists_waiting_needs_past_due_most_overdue_first(town):
@@ -210,10 +210,10 @@ def test_overdue_lists_waiting_needs_past_due_most_overdue_first(town):
 
 def test_need_detail_masks_the_phone_unless_revealed(town, need):
     detail = needs.need_detail(need)
-    assert detail["phone"] == "138****5678"
-    assert needs.need_detail(need, reveal=True)["phone"] == "13812345678"
-    assert detail["compound"] == "凤飞园" and detail["grid"] == "第1网格"
-    assert detail["next"] == ["assigned"]
+    assert detail.phone == "138****5678"
+    assert needs.need_detail(need, reveal=True).phone == "13812345678"
+    assert detail.compound == "凤飞园" and detail.grid == "第1网格"
+    assert detail.next == ("assigned",)
 
 
 def test_resolve_id_by_unique_start_or_end(need):

@@ -29,7 +29,7 @@ def test_new_teams(town):
     assert volunteers.resolve_team("green") == tid
     with pytest.raises(GridError):
         volunteers.create_team("又一个", key="green")
-    assert {t["key"] for t in volunteers.list_teams()} == {"home_repair", "silver", "party", "green"}
+    assert {t.key for t in volunteers.list_teams()} == {"home_repair", "silver", "party", "green"}
 
 
 def test_dual_reporting_needs_a_work_unit(town):
@@ -40,7 +40,7 @@ def test_dual_reporting_needs_a_work_unit(town):
     vid = volunteers.register_volunteer("赵在职", kind="in_service_party", work_unit="市交通运输局",
                                         phone="13900001111", team_id=REPAIR)
     row = volunteers.list_volunteers(team_id=REPAIR)[0]
-    assert (row["id"], row["work_unit"], row["phone"], row["team"]) == (vid, "市交通运输局", "139****1111", "家政维修志愿队")
+    assert (row.id, row.work_unit, row.phone, row.team) == (vid, "市交通运输局", "139****1111", "家政维修志愿队")
     with pytest.raises(ValidationError):
         volunteers.register_volunteer("钱", kind="astronaut")
 
@@ -48,7 +48,7 @@ def test_dual_reporting_needs_a_work_unit(town):
 def test_skills_are_need_items_and_can_change(town):
     vid = volunteers.register_volunteer("孙", skills=["home_environment.plumbing", "home_environment.lighting"])
     volunteers.set_skills(vid, ["home_environment.lighting", "daily_living.meal_delivery"])
-    assert volunteers.volunteer_detail(vid)["skills"] == ["daily_living.meal_delivery", "home_environment.lighting"]
+    assert volunteers.volunteer_detail(vid).skills == ("daily_living.meal_delivery", "home_environment.lighting")
     assert VolunteerSkill.select().where(VolunteerSkill.deleted).count() == 1
     with pytest.raises(GridError):
         volunteers.set_skills(vid, ["not.an_item"])
@@ -58,7 +58,7 @@ def test_availability(town):
     vid = volunteers.register_volunteer("周")
     volunteers.set_availability(vid, False, "周末")
     detail = volunteers.volunteer_detail(vid)
-    assert (detail["available"], detail["availability"]) == (False, "周末")
+    assert (detail.available, detail.availability) == (False, "周末")
 
 
 def test_the_hours_ledger_totals_per_volunteer_and_team(town):
@@ -73,10 +73,10 @@ def test_the_hours_ledger_totals_per_volunteer_and_team(town):
     dispatch.record_outcome(dispatch.assign(need, b), 0.5)
     assert volunteers.hours_by_volunteer() == {a: 3.5, b: 3.5, c: 4.0}
     assert volunteers.hours_by_team() == {REPAIR: 7.0}
-    repair = next(t for t in volunteers.list_teams() if t["id"] == REPAIR)
-    assert (repair["members"], repair["hours"]) == (2, 7.0)
+    repair = next(t for t in volunteers.list_teams() if t.id == REPAIR)
+    assert (repair.members, repair.hours) == (2, 7.0)
     detail = volunteers.volunteer_detail(a)
-    assert [s["hours"] for s in detail["service"]] == [1.5, 2.0]
+    assert [s.hours for s in detail.service] == [1.5, 2.0]
     with pytest.raises(ValidationError):
         volunteers.log_service(a, 30)
 
@@ -87,12 +87,12 @@ def test_pairings_are_visible_from_both_sides(town):
     pairs = [volunteers.pair(member, h, since="2026-01-01") for h in households]
     assert volunteers.pair(member, households[0]) == pairs[0]  # no duplicate
     mine = volunteers.pairings_of_volunteer(member)
-    assert sorted(p["household_id"] for p in mine) == sorted(households)
+    assert sorted(p.household_id for p in mine) == sorted(households)
     theirs = volunteers.pairings_of_household(households[0])
-    assert [(p["volunteer"], p["phone"]) for p in theirs] == [("党员老李", "137****2222")]
+    assert [(p.volunteer, p.phone) for p in theirs] == [("党员老李", "137****2222")]
     volunteers.end_pairing(pairs[0], on="2026-06-30")
     assert volunteers.pairings_of_household(households[0]) == []
-    assert len(volunteers.volunteer_detail(member)["pairings"]) == 2
+    assert len(volunteers.volunteer_detail(member).pairings) == 2
     from gridtui.core.models import Pairing
 
     ended = Pairing.get_by_id(pairs[0])
@@ -114,8 +114,8 @@ def test_resources_and_cobuilding_units(town):
     with pytest.raises(GridError):
         resources.add_resource("no.such", "volunteer", volunteer_id=vid)
     serving = resources.list_resources(serves="home_environment.plumbing")
-    assert [(r["provider"], r["capacity"], r["item_key"]) for r in serving] == [("市交通运输局", 5, "volunteer.plumbing")]
-    assert [r["provider"] for r in resources.list_resources(provider_kind="volunteer")] == ["陈"]
+    assert [(r.provider, r.capacity, r.item_key) for r in serving] == [("市交通运输局", 5, "volunteer.plumbing")]
+    assert [r.provider for r in resources.list_resources(provider_kind="volunteer")] == ["陈"]
     units = resources.list_cobuilding_units()
-    assert units[0]["project_labels"] == [resources.project_label("public_lecture"), resources.project_label("fire_safety")]
-    assert units[0]["resources"] == 1 and units[0]["agreement_date"] == date(2025, 4, 1)
+    assert units[0].project_labels == (resources.project_label("public_lecture"), resources.project_label("fire_safety"))
+    assert units[0].resources == 1 and units[0].agreement_date == date(2025, 4, 1)

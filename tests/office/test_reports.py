@@ -105,7 +105,7 @@ def test_every_kind_as_xlsx_matches_the_database(office_db, tmp_path, lang, kind
     expected = expected_counts(kind)
     wb = load_workbook(out)
     assert wb.sheetnames == list(expected)
-    assert {s["name"][:31]: s["rows"] for s in result["sheets"]} == expected
+    assert {s.name[:31]: s.rows for s in result.sheets} == expected
     sheets, _ = reports.build(kind, today=TODAY)
     for sheet, ws in zip(sheets, wb.worksheets, strict=True):
         header = [c.value for c in ws[2]]
@@ -141,7 +141,7 @@ def test_registers_are_masked_unless_revealed_and_a_reveal_is_audited(office_db,
     assert phones and all(MASKED_PHONE.match(p) for p in phones)
 
     result = write_report("registers", tmp_path / "full.xlsx", today=TODAY, reveal=True, actor="王主任")
-    assert result["revealed"]
+    assert result.revealed
     ws = load_workbook(tmp_path / "full.xlsx").worksheets[0]
     ids = [r[header.index(t("office.col.id_number"))] for r in data_rows(ws)]
     assert all(validate.id_number(i) == i for i in ids)
@@ -155,7 +155,7 @@ def test_registers_are_masked_unless_revealed_and_a_reveal_is_audited(office_db,
 def test_reports_without_personal_data_never_audit(office_db, tmp_path):
     before = live(AuditLog).count()
     result = write_report("coverage", tmp_path / "c.xlsx", reveal=True, today=TODAY)
-    assert not result["revealed"] and live(AuditLog).count() == before
+    assert not result.revealed and live(AuditLog).count() == before
 
 
 @pytest.mark.parametrize("kind", ["needs", "volunteers", "visits"])

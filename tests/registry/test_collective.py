@@ -29,8 +29,8 @@ async def test_meeting_then_done_from_the_issue_screen(make_app):
         assert "25 d" in screen_text(app)  # 凤飞园 parking: from meeting to done in 25 days
         await pilot.press("s")  # open issues only: the one with no meeting yet
         await settle(pilot)
-        assert issues.count == 1 and issues.current["status"] == "open"
-        issue_id = issues.current["id"]
+        assert issues.count == 1 and issues.current.status == "open"
+        issue_id = issues.current.id
 
         await pilot.press("enter")
         await settle(pilot)

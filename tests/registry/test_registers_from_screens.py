@@ -56,7 +56,7 @@ async def test_a_volunteer_added_edited_paired_revealed_and_ended(make_app):
         dialog = app.screen
         assert isinstance(dialog, VolunteerDialog)
         fill(dialog, "vol", name="林党员", id_number=NUMBER[:-1] + "0", phone="13512345678",
-             work_unit="区财政局", team="Party-member volunteers")
+             work_unit="区财政局", team="Party-member volunteers", note="会手语")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is dialog and "check digit" in screen_text(app)  # refused on the form
@@ -87,6 +87,7 @@ async def test_a_volunteer_added_edited_paired_revealed_and_ended(make_app):
         await settle(pilot)
         edited = Volunteer.get_by_id(added.id)
         assert edited.availability == "weekends" and edited.phone == "13512345678"
+        assert edited.note == "会手语"  # what the edit did not touch is kept
 
         household = Household.select().where(Household.status == "active").order_by(Household.id).first()
         await pilot.press("p")
@@ -210,7 +211,7 @@ async def test_units_and_resources_from_the_screen(make_app):
 
         units = screen.query_one("#resources-units", PagedList)
         await pilot.press("tab")
-        units.cursor = next(i for i in range(units.count) if units.row(i)["id"] == unit.id)
+        units.cursor = next(i for i in range(units.count) if units.row(i).id == unit.id)
         await pilot.press("E")
         await settle(pilot)
         fill(app.screen, "form", contact="王主任")

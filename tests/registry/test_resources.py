@@ -28,7 +28,7 @@ async def test_resources_filters_and_an_agreement_date(make_app):
         assert offered.count == len(resources.list_resources()) > 0
         assert units.count == len(resources.list_units()) > 0
         first = offered.current
-        assert first["item"] in screen_text(app) and "共建单位" in screen_text(app)
+        assert first.item in screen_text(app) and "共建单位" in screen_text(app)
 
         category = next(c for c in resource_categories() if resources.list_resources(category=c["key"]))
         for _ in range(resource_categories().index(category) + 1):
@@ -39,7 +39,7 @@ async def test_resources_filters_and_an_agreement_date(make_app):
         await pilot.press("p")  # co-building units' offers only
         await settle(pilot)
         assert offered.count == len(resources.list_resources(category=category["key"], provider_kind="organization"))
-        assert {offered.row(i)["provider_kind"] for i in range(offered.count)} <= {"organization"}
+        assert {offered.row(i).provider_kind for i in range(offered.count)} <= {"organization"}
 
         await pilot.press("tab")
         assert app.focused is units
@@ -52,11 +52,11 @@ async def test_resources_filters_and_an_agreement_date(make_app):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is form and "不是有效日期" in screen_text(app)
-        assert Organization.get_by_id(unit["id"]).agreement_date == unit["agreement_date"]
+        assert Organization.get_by_id(unit.id).agreement_date == unit.agreement_date
         form.query_one("#form-agreement_date", Input).value = "2026-07-01"
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ResourcesScreen)
-        assert Organization.get_by_id(unit["id"]).agreement_date == date(2026, 7, 1)
+        assert Organization.get_by_id(unit.id).agreement_date == date(2026, 7, 1)
         assert "2026-07-01" in screen_text(app)
         assert not app.errors

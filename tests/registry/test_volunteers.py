@@ -30,44 +30,44 @@ async def test_registry_filters_and_one_volunteer(make_app):
         assert isinstance(app.screen, VolunteersScreen)
         rows = app.screen.query_one("#volunteers-list", PagedList)
         assert rows.count == volunteers.count_volunteers() > 0
-        assert "双报到在职党员" in screen_text(app) and "*" in rows.current["phone"]
+        assert "双报到在职党员" in screen_text(app) and "*" in rows.current.phone
         await pilot.press("end")
         assert rows.cursor == rows.count - 1
 
         teams = volunteers.list_teams()
         await pilot.press("t")  # the first team
         await settle(pilot)
-        assert rows.count == volunteers.count_volunteers(teams[0]["id"]) == teams[0]["members"]
-        assert {rows.row(i)["team_id"] for i in range(rows.count)} == {teams[0]["id"]}
-        assert teams[0]["name"] in screen_text(app)
+        assert rows.count == volunteers.count_volunteers(teams[0].id) == teams[0].members
+        assert {rows.row(i).team_id for i in range(rows.count)} == {teams[0].id}
+        assert teams[0].name in screen_text(app)
         await pilot.press("f")  # and in-service party members (双报到) only
         await settle(pilot)
-        assert rows.count == volunteers.count_volunteers(teams[0]["id"], "in_service_party")
-        assert all(rows.row(i)["work_unit"] for i in range(rows.count))
+        assert rows.count == volunteers.count_volunteers(teams[0].id, "in_service_party")
+        assert all(rows.row(i).work_unit for i in range(rows.count))
         await pilot.press("x")
         await settle(pilot)
         assert rows.count == volunteers.count_volunteers()
 
         target = a_volunteer_with_pairings_and_assignments()
-        rows.cursor = next(i for i in range(rows.count) if rows.row(i)["id"] == target)
+        rows.cursor = next(i for i in range(rows.count) if rows.row(i).id == target)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, VolunteerScreen)
         detail = volunteers.volunteer_detail(target)
         text = screen_text(app)
-        assert detail["name"] in text and detail["phone"] in text
-        assert detail["pairings"][0]["address"] in text
+        assert detail.name in text and detail.phone in text
+        assert detail.pairings[0].address in text
         assignment = volunteers.assignments_of_volunteer(target)[0]
-        assert assignment["item"] in text
+        assert assignment.item in text
 
         await pilot.press("a")  # available <-> not
         await settle(pilot)
-        assert Volunteer.get_by_id(target).available is (not detail["available"])
+        assert Volunteer.get_by_id(target).available is (not detail.available)
 
         await pilot.press("enter")  # the first paired household
         await settle(pilot)
         assert isinstance(app.screen, HouseholdScreen)
-        assert app.screen.household_id == detail["pairings"][0]["household_id"]
+        assert app.screen.household_id == detail.pairings[0].household_id
         await pilot.press("escape")
         await settle(pilot)
         assert not app.errors
@@ -79,7 +79,7 @@ async def test_logging_hours_refuses_bad_hours_on_the_form(make_app):
         await settle(pilot)
         await pilot.press("V")
         await settle(pilot)
-        target = app.screen.query_one(PagedList).current["id"]
+        target = app.screen.query_one(PagedList).current.id
         before = volunteers.hours_by_volunteer([target]).get(target, 0.0)
         await pilot.press("enter")
         await settle(pilot)
@@ -119,10 +119,10 @@ async def test_a_new_team_joins_the_team_filter(make_app):
         await settle(pilot)
         assert isinstance(app.screen, VolunteersScreen)
         teams = volunteers.list_teams()
-        new = next(tm for tm in teams if tm["name"] == "助老")
+        new = next(tm for tm in teams if tm.name == "助老")
         for _ in range(teams.index(new) + 1):
             await pilot.press("t")
             await settle(pilot)
-        assert app.screen.team_id == new["id"] and "助老 (0)" in screen_text(app)
+        assert app.screen.team_id == new.id and "助老 (0)" in screen_text(app)
         assert app.screen.query_one(PagedList).count == 0
         assert not app.errors

@@ -116,7 +116,7 @@ def edit(step, laptops) -> None:
     elif kind == "resolve":
         open_ = conflicts.open_conflicts()
         if open_:
-            conflicts.resolve(open_[0]["id"], step[2])
+            conflicts.resolve(open_[0].id, step[2])
 
 
 def twin_writes(src, dst, which: int, word: str, folder: Path) -> None:

@@ -83,10 +83,10 @@ def test_concurrent_edits_of_one_field_are_one_conflict_everywhere(laptops, tmp_
     office.become()
     assert Household.get_by_id(ids["household"]).note == "老人已搬去女儿家"
     [listed] = conflicts.open_conflicts()
-    assert (listed["mine"], listed["theirs"]) == ("老人已搬去女儿家", "独居老人，需每周探访")
-    assert listed["theirs_device"] == w1.id
+    assert (listed.mine, listed.theirs) == ("老人已搬去女儿家", "独居老人，需每周探访")
+    assert listed.theirs_device == w1.id
 
-    conflicts.resolve(listed["id"][:8], "theirs")  # the office takes w1's value: a synced change
+    conflicts.resolve(listed.id[:8], "theirs")  # the office takes w1's value: a synced change
     assert conflicts.open_conflicts() == []
     everyone_has_everything(tmp_path, office, [w1, w2])
     found = states([office, w1, w2])
@@ -109,9 +109,9 @@ def test_keep_mine_on_the_laptop_whose_edit_lost_restores_its_value(laptops, tmp
     w1.become()
     [listed] = conflicts.open_conflicts()
     # On w1, "mine" is what w1 wrote, even though w2's value is the one in force.
-    assert (listed["mine"], listed["theirs"], listed["in_force"]) == (
+    assert (listed.mine, listed.theirs, listed.in_force) == (
         "独居老人，需每周探访", "老人已搬去女儿家", "theirs")
-    conflicts.resolve(listed["id"], "mine")
+    conflicts.resolve(listed.id, "mine")
     everyone_has_everything(tmp_path, office, [w1, w2])
     for laptop in (office, w1, w2):
         laptop.become()
@@ -131,8 +131,8 @@ def test_a_concurrent_rename_is_one_conflict_and_resolving_it_keeps_search_right
     everyone_has_everything(tmp_path, office, [w1, w2])
     w1.become()
     [listed] = conflicts.open_conflicts()  # the name only: its pinyin keys follow it
-    assert (listed["field"], listed["mine"], listed["theirs"]) == ("name", "张三", "李四")
-    conflicts.resolve(listed["id"], "mine")
+    assert (listed.field, listed.mine, listed.theirs) == ("name", "张三", "李四")
+    conflicts.resolve(listed.id, "mine")
     row = Resident.get_by_id(resident)
     assert (row.name, row.name_pinyin, row.name_initials) == ("张三", "zhangsan", "zs")
 
@@ -269,8 +269,8 @@ def test_residents_registered_twice_offline_are_flagged(laptops, tmp_path):
     assert summary.duplicates == 1
     office.become()
     [group] = conflicts.duplicates()
-    assert group["id_number"] == "4104**********0022"
-    assert len(group["residents"]) == 2
+    assert group.id_number == "4104**********0022"
+    assert len(group.residents) == 2
 
 
 def test_a_row_pointing_at_a_held_row_is_held_with_it(laptops, tmp_path):

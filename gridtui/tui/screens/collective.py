@@ -14,6 +14,7 @@ share a cause with space, then ``C``.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -32,6 +33,9 @@ from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
 from gridtui.tui.workers import db_work
 
+if TYPE_CHECKING:
+    from gridtui.domain.collective import IssueRow
+
 STATUSES = ("open", "decided", "done")
 STATUS_STYLE = {"open": "black on yellow", "decided": "black on #87afd7", "done": "black on green"}
 WIDTHS = (22, 10, 10, 8, 4, 6)
@@ -41,12 +45,12 @@ def _day(value) -> str:
     return f"{value:%Y-%m-%d}" if value else "-"
 
 
-def render_issue(i: dict) -> Text:
-    days = i["days_meeting_to_done"]
+def render_issue(i: IssueRow) -> Text:
+    days = i.days_meeting_to_done
     return columns.row([
-        (i["title"], WIDTHS[0], "bold"), (i["compound"] or "-", WIDTHS[1]), (_day(i["meeting_date"]), WIDTHS[2]),
-        (t(f"collective.status.{i['status']}"), WIDTHS[3], STATUS_STYLE.get(i["status"], "")),
-        (i["needs"], WIDTHS[4]),
+        (i.title, WIDTHS[0], "bold"), (i.compound or "-", WIDTHS[1]), (_day(i.meeting_date), WIDTHS[2]),
+        (t(f"collective.status.{i.status}"), WIDTHS[3], STATUS_STYLE.get(i.status, "")),
+        (i.needs, WIDTHS[4]),
         (columns.fit("" if days is None else t("registry.col.days_value", days=days), WIDTHS[5], "right"), WIDTHS[5]),
     ])
 
@@ -108,7 +112,7 @@ class CollectiveScreen(GridScreen):
 
     def on_paged_list_selected(self, message: PagedList.Selected) -> None:
         message.stop()
-        self.app.push_screen(IssueScreen(message.row["id"]))
+        self.app.push_screen(IssueScreen(message.row.id))
 
 
 class IssueScreen(GridScreen):
@@ -126,7 +130,7 @@ class IssueScreen(GridScreen):
     def __init__(self, issue_id: str) -> None:
         super().__init__()
         self.issue_id = issue_id
-        self.issue: dict | None = None
+        self.issue: IssueRow | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -149,7 +153,7 @@ class IssueScreen(GridScreen):
     def load(self) -> None:
         from gridtui.domain import collective
 
-        found = next((i for i in collective.list_issues() if i["id"] == self.issue_id), None)
+        found = next((i for i in collective.list_issues() if i.id == self.issue_id), None)
         if found is None:
             collective.get_issue(self.issue_id)  # says "there is no collective issue" in one sentence
         self.post_message(IssueLoaded(found))
@@ -191,13 +195,13 @@ class IssueScreen(GridScreen):
 
             required(values, "meeting_date", "decision")
             collective.record_meeting(self.issue_id, values["meeting_date"], values["attendees"], values["decision"])
-            return t("registry.col.meeting_saved", title=issue["title"])
+            return t("registry.col.meeting_saved", title=issue.title)
 
-        met = issue["meeting_date"]
+        met = issue.meeting_date
         fields = [("meeting_date", t("field.meeting_date"), f"{met}" if met else self._today()),
-                  ("attendees", t("field.attendees"), issue["attendees"]),
-                  ("decision", t("field.decision"), issue["decision"])]
-        self.app.push_screen(FormDialog(t("registry.col.meeting_title", title=issue["title"]), fields, save),
+                  ("attendees", t("field.attendees"), issue.attendees),
+                  ("decision", t("field.decision"), issue.decision)]
+        self.app.push_screen(FormDialog(t("registry.col.meeting_title", title=issue.title), fields, save),
                              lambda saved: self.load() if saved else None)
 
     def action_complete(self) -> None:
@@ -211,11 +215,11 @@ class IssueScreen(GridScreen):
             required(values, "done_at")
             moved = collective.complete(self.issue_id, values["done_at"], actor=actor, note=values["note"],
                                         hours=values["hours"])
-            return t("registry.col.done_saved", title=issue["title"], count=moved)
+            return t("registry.col.done_saved", title=issue.title, count=moved)
 
         fields = [("done_at", t("field.done_at"), self._today()), ("hours", t("registry.col.hours_each"), "0"),
                   ("note", t("field.note"), "")]
-        self.app.push_screen(FormDialog(t("registry.col.done_title", title=issue["title"]), fields, save),
+        self.app.push_screen(FormDialog(t("registry.col.done_title", title=issue.title), fields, save),
                              lambda saved: self.load() if saved else None)
 
 
@@ -232,10 +236,10 @@ class IssueScreen(GridScreen):
             from gridtui.domain import collective, needs
 
             required(values, "need")
-            collective.attach_needs(issue["id"], [needs.resolve_id(values["need"])])
-            return t("lists.collective.attached", count=1, title=issue["title"])
+            collective.attach_needs(issue.id, [needs.resolve_id(values["need"])])
+            return t("lists.collective.attached", count=1, title=issue.title)
 
-        self.app.push_screen(FormDialog(t("registry.col.attach_title", title=issue["title"]),
+        self.app.push_screen(FormDialog(t("registry.col.attach_title", title=issue.title),
                                         [("need", t("field.need"), "")], save), self._after)
 
     def action_detach(self) -> None:
@@ -247,8 +251,8 @@ class IssueScreen(GridScreen):
             return
         issue = self.issue
         with self.app.guarded():
-            self.app.writes.save(lambda: collective.detach_needs(issue["id"], [need.id]), shown=lambda _: (
-                self.notify(t("lists.collective.detached", count=1, title=issue["title"])), self.load()))
+            self.app.writes.save(lambda: collective.detach_needs(issue.id, [need.id]), shown=lambda _: (
+                self.notify(t("lists.collective.detached", count=1, title=issue.title)), self.load()))
 
     def action_rename(self) -> None:
         if self.issue is None:
@@ -259,27 +263,27 @@ class IssueScreen(GridScreen):
             from gridtui.domain import collective
 
             required(values, "title")
-            collective.rename(issue["id"], values["title"])
+            collective.rename(issue.id, values["title"])
             return t("lists.edited", name=values["title"], fields=t("field.title"))
 
-        self.app.push_screen(FormDialog(t("registry.col.rename_title"), [("title", t("field.title"), issue["title"])],
+        self.app.push_screen(FormDialog(t("registry.col.rename_title"), [("title", t("field.title"), issue.title)],
                                         save), self._after)
 
 
-def render_issue_detail(i: dict) -> Text:
+def render_issue_detail(i: IssueRow) -> Text:
     """The issue's place, meeting, decision and completion as text."""
     out = Text()
-    out.append(f"{i['title']}  ", "bold")
-    out.append_text(columns.badges([(t(f"collective.status.{i['status']}"), STATUS_STYLE.get(i["status"], ""))]))
+    out.append(f"{i.title}  ", "bold")
+    out.append_text(columns.badges([(t(f"collective.status.{i.status}"), STATUS_STYLE.get(i.status, ""))]))
     out.append("\n")
     fields = [
-        ("compound", i["compound"] or "-"), ("meeting", _day(i["meeting_date"])),
-        ("attendees", i["attendees"] or "-"), ("decision", i["decision"] or "-"), ("done", _day(i["done_at"])),
+        ("compound", i.compound or "-"), ("meeting", _day(i.meeting_date)),
+        ("attendees", i.attendees or "-"), ("decision", i.decision or "-"), ("done", _day(i.done_at)),
     ]
     for key, value in fields:
         out.append_text(columns.row([(t(f"registry.col.{key}"), 10, "dim"), Text(str(value))]))
         out.append("\n")
-    if i["days_meeting_to_done"] is not None:
-        out.append(t("collective.days", days=i["days_meeting_to_done"]) + "\n", "bold green")
+    if i.days_meeting_to_done is not None:
+        out.append(t("collective.days", days=i.days_meeting_to_done) + "\n", "bold green")
     return out
 

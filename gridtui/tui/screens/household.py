@@ -9,6 +9,8 @@ event of theirs (moved out, moved to another household here, died, a new relatio
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -22,6 +24,9 @@ from gridtui.tui.widgets.columns import render_resident
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
 from gridtui.tui.workers import db_work
+
+if TYPE_CHECKING:
+    from gridtui.domain.life_events import LifeEvent
 
 
 def visits_text(visits) -> Text:
@@ -56,7 +61,7 @@ class HouseholdScreen(GridScreen):
         super().__init__()
         self.household_id = household_id
         self.detail = None
-        self.events: list[dict] = []
+        self.events: list[LifeEvent] = []
         self.revealed: dict[str, tuple[str, str]] = {}
         """resident id -> (ID number, phone) the worker chose to see (each reveal audited)."""
 
@@ -111,10 +116,11 @@ class HouseholdScreen(GridScreen):
             text.append(f"{person.name}  ", "bold")
             text.append(t(f"life.status.{person.status}") + "\n", "italic")
         for event in self.events:
-            text.append(f"{event['on']}  ", "dim")
-            text.append(f"{event['name']}  ", "bold")
-            where = " → ".join(w for w in (event["from"], event["to"], event["after"] if event["kind"] == "move_out" else "") if w)
-            text.append(f"{t('life.kind.' + event['kind'])}  {where}  {event['actor']}\n")
+            text.append(f"{event.on}  ", "dim")
+            text.append(f"{event.name}  ", "bold")
+            where = " → ".join(w for w in (event.from_address, event.to_address,
+                                           event.after if event.kind == "move_out" else "") if w)
+            text.append(f"{t('life.kind.' + event.kind)}  {where}  {event.actor}\n")
         return text
 
     # -- residents' life events --------------------------------------------------------------------

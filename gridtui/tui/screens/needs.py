@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -28,6 +28,9 @@ from gridtui.tui.widgets.columns import ColumnHeader, Columns, visible_width
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
 from gridtui.tui.workers import db_work
+
+if TYPE_CHECKING:
+    from gridtui.domain.needs import NeedAssignment, NeedDetail
 
 STATUSES = ("open", "assigned", "in_progress", "done", "followed_up", "closed")
 URGENCIES = ("urgent", "high", "normal", "low")
@@ -341,7 +344,7 @@ class NeedScreen(GridScreen):
     def __init__(self, need_id: str) -> None:
         super().__init__()
         self.need_id = need_id
-        self.detail: dict | None = None
+        self.detail: NeedDetail | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -406,9 +409,9 @@ class NeedScreen(GridScreen):
         self._show_reasons(None)
         self.load()
 
-    def _active_assignment(self) -> dict | None:
-        return next((a for a in reversed((self.detail or {}).get("assignments", []))
-                     if a["status"] == "assigned"), None)
+    def _active_assignment(self) -> NeedAssignment | None:
+        return next((a for a in reversed(self.detail.assignments if self.detail else ())
+                     if a.status == "assigned"), None)
 
     def action_assign(self) -> None:
         from gridtui.domain import dispatch
@@ -433,7 +436,7 @@ class NeedScreen(GridScreen):
         if assignment is None:
             self.notify(t("needs.screen.no_assignment"), severity="warning")
             return
-        self.app.push_screen(OutcomeDialog(assignment["id"], assignment["volunteer"]), self._after_outcome)
+        self.app.push_screen(OutcomeDialog(assignment.id, assignment.volunteer), self._after_outcome)
 
     def _after_outcome(self, saved: bool | None) -> None:
         if saved:
@@ -463,8 +466,8 @@ class NeedScreen(GridScreen):
             self.notify(t("needs.screen.no_assignment"), severity="warning")
             return
         with self.app.guarded():
-            dispatch.cancel(assignment["id"], actor=self.app.settings.worker_name)
-            self._done(t("needs.screen.cancelled", name=assignment["volunteer"]))
+            dispatch.cancel(assignment.id, actor=self.app.settings.worker_name)
+            self._done(t("needs.screen.cancelled", name=assignment.volunteer))
 
     def action_task_card(self) -> None:
         from gridtui.domain import dispatch
@@ -474,47 +477,47 @@ class NeedScreen(GridScreen):
             self.notify(t("needs.screen.no_assignment"), severity="warning")
             return
         with self.app.guarded():
-            self.app.push_screen(TaskCardDialog(dispatch.task_card(assignment["id"])))
+            self.app.push_screen(TaskCardDialog(dispatch.task_card(assignment.id)))
 
 
-def render_detail(d: dict) -> Text:
+def render_detail(d: NeedDetail) -> Text:
     """The need, its history and its assignments as text for the left pane."""
     out = Text()
-    out.append(f"{d['item']}\n", "bold")
+    out.append(f"{d.item}\n", "bold")
     out.append_text(columns.badges([
-        (t(f"needs.urgency.{d['urgency']}"), URGENCY_STYLE.get(d["urgency"]) or "reverse"),
-        (t(f"needs.status.{d['status']}"), STATUS_STYLE.get(d["status"], "")),
+        (t(f"needs.urgency.{d.urgency}"), URGENCY_STYLE.get(d.urgency) or "reverse"),
+        (t(f"needs.status.{d.status}"), STATUS_STYLE.get(d.status, "")),
     ]))
-    if d["overdue"]:
+    if d.overdue:
         out.append(t("needs.overdue_mark"), "bold red")
     out.append("\n\n")
     fields = [
-        ("address", d["address"] or "-"), ("resident", f"{d['resident'] or '-'} {d['phone']}".strip()),
-        ("grid", d["grid"] or "-"), ("source", t(f"needs.source.{d['source']}")),
-        ("opened", f"{d['opened_at']:%Y-%m-%d %H:%M}"), ("due", _due(d["due_at"])),
+        ("address", d.address or "-"), ("resident", f"{d.resident or '-'} {d.phone}".strip()),
+        ("grid", d.grid or "-"), ("source", t(f"needs.source.{d.source}")),
+        ("opened", f"{d.opened_at:%Y-%m-%d %H:%M}"), ("due", _due(d.due_at)),
     ]
-    if d["satisfaction"]:
-        fields.append(("satisfaction", t(f"needs.satisfaction.{d['satisfaction']}")))
-    if d["collective"]:
-        fields.append(("collective", d["collective"]))
-    if d["note"]:
-        fields.append(("note", d["note"]))
+    if d.satisfaction:
+        fields.append(("satisfaction", t(f"needs.satisfaction.{d.satisfaction}")))
+    if d.collective:
+        fields.append(("collective", d.collective))
+    if d.note:
+        fields.append(("note", d.note))
     for key, value in fields:
         out.append_text(columns.row([(t(f"needs.col.{key}"), 10, "dim"), Text(str(value))]))
         out.append("\n")
     out.append("\n" + t("needs.cli.history") + "\n", "bold")
-    for e in d["events"]:
-        before = t(f"needs.status.{e['from_status']}") if e["from_status"] else ""
-        out.append(f"{e['at']:%m-%d %H:%M}  ", "dim")
-        out.append(f"{before} → {t('needs.status.' + e['to_status'])}", "bold")
-        out.append(f"  {e['actor']}  {e['note']}".rstrip() + "\n", "dim")
-    if d["assignments"]:
+    for e in d.events:
+        before = t(f"needs.status.{e.from_status}") if e.from_status else ""
+        out.append(f"{e.at:%m-%d %H:%M}  ", "dim")
+        out.append(f"{before} → {t('needs.status.' + e.to_status)}", "bold")
+        out.append(f"  {e.actor}  {e.note}".rstrip() + "\n", "dim")
+    if d.assignments:
         out.append("\n" + t("needs.cli.assignments") + "\n", "bold")
-        for a in d["assignments"]:
-            hours = "  " + t("needs.cli.hours", hours=f"{a['hours']:g}") if a["hours"] else ""
-            out.append(f"{a['volunteer']}  {t('dispatch.assignment.' + a['status'])}{hours}\n")
-    out.append("\n" + t("needs.screen.next", moves=" / ".join(t(f"needs.status.{s}") for s in d["next"])
-                        if d["next"] else t("needs.screen.no_moves")), "italic dim")
+        for a in d.assignments:
+            hours = "  " + t("needs.cli.hours", hours=f"{a.hours:g}") if a.hours else ""
+            out.append(f"{a.volunteer}  {t('dispatch.assignment.' + a.status)}{hours}\n")
+    out.append("\n" + t("needs.screen.next", moves=" / ".join(t(f"needs.status.{s}") for s in d.next)
+                        if d.next else t("needs.screen.no_moves")), "italic dim")
     return out
 
 

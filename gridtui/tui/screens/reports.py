@@ -116,8 +116,8 @@ class ReportsScreen(GridScreen):
             self.notify(message.error, severity="error")
             return
         result = message.result
-        text = t("report.done", rows=result["rows"], path=result["path"])
-        if result["revealed"]:
+        text = t("report.done", rows=result.rows, path=result.path)
+        if result.revealed:
             text += "\n" + t("report.revealed")
         self.query_one("#report-result", Static).update(text)
         self.notify(text)

@@ -12,6 +12,7 @@ go through gridtui.domain.resources, so a bad date or number is refused on the f
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -29,28 +30,31 @@ from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
 from gridtui.tui.workers import db_work
 
+if TYPE_CHECKING:
+    from gridtui.domain.resources import ResourceRow, UnitRow
+
 PROVIDER_KINDS = ("organization", "business", "volunteer", "social_org")
 RESOURCE_WIDTHS = (20, 16, 20, 5, 10)
 UNIT_WIDTHS = (20, 10, 10, 4)
 
 
-def render_resource(r: dict) -> Text:
+def render_resource(r: ResourceRow) -> Text:
     return columns.row([
-        (r["item"], RESOURCE_WIDTHS[0], "bold"),
-        (t(f"resources.provider.{r['provider_kind']}", default=r["provider_kind"]), RESOURCE_WIDTHS[1], "dim"),
-        (r["provider"] or "-", RESOURCE_WIDTHS[2]),
-        (r["capacity"], RESOURCE_WIDTHS[3]),
-        (r["availability"] or "-", RESOURCE_WIDTHS[4]),
-        Text(r["contact"] or "", "dim"),
+        (r.item, RESOURCE_WIDTHS[0], "bold"),
+        (t(f"resources.provider.{r.provider_kind}", default=r.provider_kind), RESOURCE_WIDTHS[1], "dim"),
+        (r.provider or "-", RESOURCE_WIDTHS[2]),
+        (r.capacity, RESOURCE_WIDTHS[3]),
+        (r.availability or "-", RESOURCE_WIDTHS[4]),
+        Text(r.contact or "", "dim"),
     ])
 
 
-def render_unit(u: dict) -> Text:
-    day = f"{u['agreement_date']:%Y-%m-%d}" if u["agreement_date"] else "-"
+def render_unit(u: UnitRow) -> Text:
+    day = f"{u.agreement_date:%Y-%m-%d}" if u.agreement_date else "-"
     return columns.row([
-        (u["name"], UNIT_WIDTHS[0], "bold"), (t(f"lists.units.kind.{u['kind']}"), UNIT_WIDTHS[1], "dim"),
-        (day, UNIT_WIDTHS[2]), (u["resources"], UNIT_WIDTHS[3]),
-        Text(t("registry.list_sep").join(u["project_labels"]) or "-", "italic"),
+        (u.name, UNIT_WIDTHS[0], "bold"), (t(f"lists.units.kind.{u.kind}"), UNIT_WIDTHS[1], "dim"),
+        (day, UNIT_WIDTHS[2]), (u.resources, UNIT_WIDTHS[3]),
+        Text(t("registry.list_sep").join(u.project_labels) or "-", "italic"),
     ])
 
 
@@ -142,12 +146,12 @@ class ResourcesScreen(GridScreen):
             from gridtui.domain import resources
 
             required(values, "agreement_date")
-            resources.sign_agreement(unit["id"], values["agreement_date"])
-            return t("registry.rsc.agreement_saved", name=unit["name"], date=values["agreement_date"])
+            resources.sign_agreement(unit.id, values["agreement_date"])
+            return t("registry.rsc.agreement_saved", name=unit.name, date=values["agreement_date"])
 
-        current = f"{unit['agreement_date']}" if unit["agreement_date"] else f"{self.app.today or date.today()}"
+        current = f"{unit.agreement_date}" if unit.agreement_date else f"{self.app.today or date.today()}"
         fields = [("agreement_date", t("field.agreement_date"), current)]
-        self.app.push_screen(FormDialog(t("registry.rsc.agreement_title", name=unit["name"]), fields, save),
+        self.app.push_screen(FormDialog(t("registry.rsc.agreement_title", name=unit.name), fields, save),
                              lambda saved: self.load() if saved else None)
 
     # -- adding, editing, ending ----------------------------------------------------------------
@@ -180,7 +184,7 @@ class ResourcesScreen(GridScreen):
         if self._on_units():
             unit = self.query_one("#resources-units", PagedList).current
             if unit is not None:
-                self.app.push_screen(FormDialog(t("registry.rsc.unit_edit_title", name=unit["name"]),
+                self.app.push_screen(FormDialog(t("registry.rsc.unit_edit_title", name=unit.name),
                                                 unit_fields(unit), save_unit(unit)), self._after)
             return
         resource = self.query_one("#resources-list", PagedList).current
@@ -190,13 +194,13 @@ class ResourcesScreen(GridScreen):
         def save(values: dict[str, str]) -> str:
             from gridtui.domain import resources
 
-            resources.update_resource(resource["id"], **values)
-            return t("lists.edited", name=resource["item"], fields=", ".join(values))
+            resources.update_resource(resource.id, **values)
+            return t("lists.edited", name=resource.item, fields=", ".join(values))
 
-        fields = [("capacity", t("field.capacity"), str(resource["capacity"])),
-                  ("availability", t("field.availability"), resource["availability"]),
-                  ("contact", t("field.contact"), resource["contact"]), ("note", t("field.note"), resource["note"])]
-        self.app.push_screen(FormDialog(t("registry.rsc.edit_title", item=resource["item"]), fields, save), self._after)
+        fields = [("capacity", t("field.capacity"), str(resource.capacity)),
+                  ("availability", t("field.availability"), resource.availability),
+                  ("contact", t("field.contact"), resource.contact), ("note", t("field.note"), resource.note)]
+        self.app.push_screen(FormDialog(t("registry.rsc.edit_title", item=resource.item), fields, save), self._after)
 
     def action_end(self) -> None:
         from gridtui.domain import resources
@@ -206,14 +210,14 @@ class ResourcesScreen(GridScreen):
         if row is None:
             return
         if on_units:
-            question, run = t("registry.rsc.end_unit", name=row["name"], count=row["resources"]), resources.end_unit
-            done = t("lists.units.ended", name=row["name"], resources=row["resources"])
+            question, run = t("registry.rsc.end_unit", name=row.name, count=row.resources), resources.end_unit
+            done = t("lists.units.ended", name=row.name, resources=row.resources)
         else:
-            question, run = t("registry.rsc.end_resource", item=row["item"], provider=row["provider"]), resources.end_resource
-            done = t("lists.resources.ended", id=row["item"])
+            question, run = t("registry.rsc.end_resource", item=row.item, provider=row.provider), resources.end_resource
+            done = t("lists.resources.ended", id=row.item)
 
         def save(_choice: str) -> str:
-            run(row["id"])
+            run(row.id)
             return done
 
         self.app.push_screen(ChoiceDialog(t("registry.rsc.end_title"), question, [("end", t("registry.rsc.end_confirm"))],
@@ -236,16 +240,15 @@ def provider_of(text: str) -> tuple[str, dict[str, str]]:
             raise GridError("registry.rsc.no_provider", name=text) from None
 
 
-def unit_fields(unit: dict | None) -> list[tuple[str, str, str]]:
-    u = unit or {}
-    kind = t(f"lists.units.kind.{u['kind']}") if u else t("lists.units.kind.cobuilding")
-    return [("organization_name", t("field.organization_name"), u.get("name_zh", "")), ("kind", t("field.kind"), kind),
-            ("contact", t("field.contact"), u.get("contact", "")), ("phone", t("field.phone"), ""),
-            ("agreement_date", t("field.agreement_date"), f"{u['agreement_date']}" if u.get("agreement_date") else ""),
-            ("projects", t("field.projects"), t("registry.list_sep").join(u.get("project_labels", [])))]
+def unit_fields(u: UnitRow | None) -> list[tuple[str, str, str]]:
+    kind = t(f"lists.units.kind.{u.kind}") if u else t("lists.units.kind.cobuilding")
+    return [("organization_name", t("field.organization_name"), u.name_zh if u else ""), ("kind", t("field.kind"), kind),
+            ("contact", t("field.contact"), u.contact if u else ""), ("phone", t("field.phone"), ""),
+            ("agreement_date", t("field.agreement_date"), f"{u.agreement_date}" if u and u.agreement_date else ""),
+            ("projects", t("field.projects"), t("registry.list_sep").join(u.project_labels if u else ()))]
 
 
-def save_unit(unit: dict | None):
+def save_unit(unit: UnitRow | None):
     """The form's save: a new unit, or this one's changes (an empty phone keeps the one stored)."""
 
     def save(values: dict[str, str]) -> str:
@@ -262,7 +265,7 @@ def save_unit(unit: dict | None):
         if unit is None:
             resources.add_unit(fields.pop("kind"), fields.pop("name"), **fields)
         else:
-            resources.update_unit(unit["id"], **fields)
+            resources.update_unit(unit.id, **fields)
         return t("registry.rsc.unit_saved", name=values["organization_name"])
 
     return save

@@ -144,14 +144,13 @@ class ConflictInbox(GridScreen):
         listing = self.query_one("#inbox-list", OptionList)
         listing.clear_options()
         for c in message.conflicts:
-            text = t("sync.tui.conflict_line", table=c["table"], row=c["row"][:8], field=c["field"],
-                     mine=c["mine"], theirs=c["theirs"])
-            listing.add_option(Option(text, id=c["id"]))
+            text = t("sync.tui.conflict_line", table=c.table, row=c.row[:8], field=c.field,
+                     mine=c.mine, theirs=c.theirs)
+            listing.add_option(Option(text, id=c.id))
         if not message.conflicts:
             listing.add_option(Option(t("sync.tui.no_conflicts"), disabled=True))
         lines = [
-            t("sync.cli.duplicate", id_number=g["id_number"],
-              residents="、".join(r["name"] for r in g["residents"]))
+            t("sync.cli.duplicate", id_number=g.id_number, residents="、".join(r.name for r in g.residents))
             for g in message.duplicates
         ]
         self.query_one("#inbox-duplicates", Static).update("\n".join(lines))

@@ -14,7 +14,9 @@ app's writes, so another program's lock never freezes the screen.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -34,6 +36,15 @@ from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
 from gridtui.tui.workers import db_work
 
+if TYPE_CHECKING:
+    from gridtui.domain.volunteers import (
+        PairedHousehold,
+        TeamRow,
+        VolunteerAssignment,
+        VolunteerDetail,
+        VolunteerRow,
+    )
+
 KINDS = ("in_service_party", "party_volunteer", "resident", "unit_staff")
 WIDTHS = (8, 14, 16, 14, 4, 4, 6)
 ASSIGNMENT_STYLE = {"assigned": "black on yellow", "done": "black on green", "cancelled": "dim"}
@@ -43,16 +54,16 @@ def _hours(value: float) -> str:
     return f"{value:g}"
 
 
-def volunteer_cells(v: dict) -> list:
+def volunteer_cells(v: VolunteerRow) -> list:
     return [
-        (v["name"], WIDTHS[0], "bold"),
-        (t(f"volunteers.kind.{v['kind']}", default=v["kind"]), WIDTHS[1]),
-        (v["team"] or "-", WIDTHS[2], "" if v["team"] else "dim"),
-        (v["work_unit"] or "-", WIDTHS[3], "" if v["work_unit"] else "dim"),
-        (t("volunteers.yes") if v["available"] else t("volunteers.no"), WIDTHS[4],
-         "green" if v["available"] else "dim"),
-        (v["open_load"], WIDTHS[5], "bold" if v["open_load"] else "dim"),
-        (columns.fit(_hours(v["hours"]), WIDTHS[6], "right"), WIDTHS[6]),
+        (v.name, WIDTHS[0], "bold"),
+        (t(f"volunteers.kind.{v.kind}", default=v.kind), WIDTHS[1]),
+        (v.team or "-", WIDTHS[2], "" if v.team else "dim"),
+        (v.work_unit or "-", WIDTHS[3], "" if v.work_unit else "dim"),
+        (t("volunteers.yes") if v.available else t("volunteers.no"), WIDTHS[4],
+         "green" if v.available else "dim"),
+        (v.open_load, WIDTHS[5], "bold" if v.open_load else "dim"),
+        (columns.fit(_hours(v.hours), WIDTHS[6], "right"), WIDTHS[6]),
     ]
 
 
@@ -77,7 +88,7 @@ class VolunteersScreen(GridScreen):
         super().__init__()
         self.team_id: str | None = None
         self.kind: str | None = None
-        self.teams: list[dict] = []
+        self.teams: list[TeamRow] = []
         self.ready = False
         self.columns = volunteers_columns()
         self.people = PagedList(render=self.render_row, empty=t("registry.vol.empty"), id="volunteers-list")
@@ -89,7 +100,7 @@ class VolunteersScreen(GridScreen):
         yield self.people
         yield KeyFooter()
 
-    def render_row(self, v: dict) -> Text:
+    def render_row(self, v: VolunteerRow) -> Text:
         return self.columns.row(volunteer_cells(v), visible_width(self.people))
 
     def on_mount(self) -> None:
@@ -123,7 +134,7 @@ class VolunteersScreen(GridScreen):
                     lambda offset, limit: volunteers.list_volunteers(team_id, kind, offset=offset, limit=limit),
                     lambda: volunteers.count_volunteers(team_id, kind),
                 )
-        team = next((f"{tm['name']} ({tm['members']})" for tm in self.teams if tm["id"] == self.team_id), None)
+        team = next((f"{tm.name} ({tm.members})" for tm in self.teams if tm.id == self.team_id), None)
         out = Text()
         for label, value in ((t("registry.vol.col.team"), team),
                              (t("registry.vol.col.kind"), t(f"volunteers.kind.{kind}") if kind else None)):
@@ -133,7 +144,7 @@ class VolunteersScreen(GridScreen):
         self.query_one("#volunteers-filters", Static).update(out)
 
     def action_cycle_team(self) -> None:
-        self.team_id = cycle(self.team_id, [tm["id"] for tm in self.teams])
+        self.team_id = cycle(self.team_id, [tm.id for tm in self.teams])
         self.reload(keep_cursor=False)
 
     def action_cycle_kind(self) -> None:
@@ -161,19 +172,19 @@ class VolunteersScreen(GridScreen):
 
     def on_paged_list_selected(self, message: PagedList.Selected) -> None:
         message.stop()
-        self.app.push_screen(VolunteerScreen(message.row["id"]))
+        self.app.push_screen(VolunteerScreen(message.row.id))
 
 
-def render_pairing(p: dict) -> Text:
-    since = f"{p['since']:%Y-%m-%d}" if p["since"] else ""
-    return columns.row([(p["address"], 26), (since, 10, "dim")])
+def render_pairing(p: PairedHousehold) -> Text:
+    since = f"{p.since:%Y-%m-%d}" if p.since else ""
+    return columns.row([(p.address, 26), (since, 10, "dim")])
 
 
-def render_assignment(a: dict) -> Text:
+def render_assignment(a: VolunteerAssignment) -> Text:
     return columns.row([
-        (f"{a['assigned_at']:%Y-%m-%d}", 10, "dim"), (a["item"], 16, "bold"), (a["address"] or "-", 20),
-        (t(f"dispatch.assignment.{a['status']}", default=a["status"]), 8, ASSIGNMENT_STYLE.get(a["status"], "")),
-        (columns.fit(_hours(a["hours"]) if a["hours"] else "", 4, "right"), 4),
+        (f"{a.assigned_at:%Y-%m-%d}", 10, "dim"), (a.item, 16, "bold"), (a.address or "-", 20),
+        (t(f"dispatch.assignment.{a.status}", default=a.status), 8, ASSIGNMENT_STYLE.get(a.status, "")),
+        (columns.fit(_hours(a.hours) if a.hours else "", 4, "right"), 4),
     ])
 
 
@@ -194,7 +205,7 @@ class VolunteerScreen(GridScreen):
     def __init__(self, volunteer_id: str) -> None:
         super().__init__()
         self.volunteer_id = volunteer_id
-        self.detail: dict | None = None
+        self.detail: VolunteerDetail | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -223,24 +234,24 @@ class VolunteerScreen(GridScreen):
     def on_volunteer_loaded(self, message: VolunteerLoaded) -> None:
         self.detail = message.detail
         self.query_one("#volunteer-detail", Static).update(render_detail(message.detail))
-        self.query_one("#volunteer-pairings", PagedList).set_rows(message.detail["pairings"])
+        self.query_one("#volunteer-pairings", PagedList).set_rows(message.detail.pairings)
         self.query_one("#volunteer-assignments", PagedList).set_rows(message.assignments)
 
     def on_paged_list_selected(self, message: PagedList.Selected) -> None:
         message.stop()
         if message.paged_list.id == "volunteer-pairings":
-            self.app.open_household(message.row["household_id"])
+            self.app.open_household(message.row.household_id)
         else:
             from gridtui.tui.screens.needs import NeedScreen
 
-            self.app.push_screen(NeedScreen(message.row["need_id"]))
+            self.app.push_screen(NeedScreen(message.row.need_id))
 
     def action_toggle_available(self) -> None:
         from gridtui.domain import volunteers
 
         if self.detail is None:
             return
-        available, name, volunteer = not self.detail["available"], self.detail["name"], self.volunteer_id
+        available, name, volunteer = not self.detail.available, self.detail.name, self.volunteer_id
 
         def shown(_: object) -> None:
             self.notify(t("registry.vol.now_available" if available else "registry.vol.now_away", name=name))
@@ -261,15 +272,16 @@ class VolunteerScreen(GridScreen):
         """End their service; with needs in hand, say what becomes of them."""
         if self.detail is None:
             return
-        name, volunteer, today = self.detail["name"], self.volunteer_id, self.app.today or date.today()
-        held = self.detail["open_load"]
+        name, volunteer, today = self.detail.name, self.volunteer_id, self.app.today or date.today()
+        held = self.detail.open_load
 
         def save(choice: str) -> str:
             from gridtui.domain import volunteers
 
             done = volunteers.end_volunteer(volunteer, on=today, assignments=None if choice == "end" else choice,
                                             actor=self.app.settings.worker_name)
-            return t("lists.volunteers.ended", name=name, **done)
+            return t("lists.volunteers.ended", name=name, returned=done.returned, kept=done.kept,
+                     pairings=done.pairings)
 
         choices = ([("return", t("registry.vol.end_return")), ("keep", t("registry.vol.end_keep"))] if held
                    else [("end", t("registry.vol.end_confirm"))])
@@ -280,7 +292,7 @@ class VolunteerScreen(GridScreen):
     def action_pair(self) -> None:
         if self.detail is None:
             return
-        name, volunteer = self.detail["name"], self.volunteer_id
+        name, volunteer = self.detail.name, self.volunteer_id
 
         def save(values: dict[str, str]) -> str:
             from gridtui.domain import households, volunteers
@@ -299,10 +311,10 @@ class VolunteerScreen(GridScreen):
         if self.detail is None or pairing is None:
             self.notify(t("registry.vol.no_pairings"), severity="warning")
             return
-        name, today = self.detail["name"], self.app.today or date.today()
+        name, today = self.detail.name, self.app.today or date.today()
         with self.app.guarded():
-            self.app.writes.save(lambda: volunteers.end_pairing(pairing["id"], on=today), shown=lambda _: (
-                self.notify(t("lists.pair.ended", name=name, address=pairing["address"])), self.load()))
+            self.app.writes.save(lambda: volunteers.end_pairing(pairing.id, on=today), shown=lambda _: (
+                self.notify(t("lists.pair.ended", name=name, address=pairing.address)), self.load()))
 
     def action_reveal(self) -> None:
         from gridtui.domain import volunteers
@@ -312,8 +324,9 @@ class VolunteerScreen(GridScreen):
         volunteer, actor = self.volunteer_id, self.app.settings.worker_name
 
         def shown(numbers: tuple[str, str]) -> None:
-            self.detail = {**self.detail, "id_masked": numbers[0], "phone": numbers[1]}
-            self.query_one("#volunteer-detail", Static).update(render_detail(self.detail))
+            if self.detail is not None:
+                self.detail = replace(self.detail, id_masked=numbers[0], phone=numbers[1])
+                self.query_one("#volunteer-detail", Static).update(render_detail(self.detail))
 
         with self.app.guarded():
             self.app.writes.save(lambda: volunteers.reveal(volunteer, actor=actor), shown=shown)
@@ -321,7 +334,7 @@ class VolunteerScreen(GridScreen):
     def action_log_hours(self) -> None:
         if self.detail is None:
             return
-        name = self.detail["name"]
+        name = self.detail.name
 
         def save(values: dict[str, str]) -> str:
             from gridtui.domain import volunteers
@@ -337,35 +350,35 @@ class VolunteerScreen(GridScreen):
                              lambda saved: self.load() if saved else None)
 
 
-def render_detail(d: dict) -> Text:
+def render_detail(d: VolunteerDetail) -> Text:
     """The volunteer, their skills and their ledger as text for the left pane."""
     from gridtui.core.catalogs import need_items
 
     labels = {i["key"]: pick(i["zh"], i["en"]) for i in need_items()}
     out = Text()
-    out.append(f"{d['name']}\n", "bold")
+    out.append(f"{d.name}\n", "bold")
     out.append_text(columns.badges([
-        (t(f"volunteers.kind.{d['kind']}", default=d["kind"]), "black on #87afd7"),
-        (t("registry.vol.available") if d["available"] else t("registry.vol.away"),
-         "black on green" if d["available"] else "reverse"),
+        (t(f"volunteers.kind.{d.kind}", default=d.kind), "black on #87afd7"),
+        (t("registry.vol.available") if d.available else t("registry.vol.away"),
+         "black on green" if d.available else "reverse"),
     ]))
     out.append("\n\n")
     fields = [
-        ("team", d["team"] or "-"), ("work_unit", d["work_unit"] or "-"), ("id_number", d["id_masked"] or "-"),
-        ("phone", d["phone"] or "-"),
-        ("availability", d["availability"] or "-"), ("load", d["open_load"]), ("hours", _hours(d["hours"])),
+        ("team", d.team or "-"), ("work_unit", d.work_unit or "-"), ("id_number", d.id_masked or "-"),
+        ("phone", d.phone or "-"),
+        ("availability", d.availability or "-"), ("load", d.open_load), ("hours", _hours(d.hours)),
     ]
     for key, value in fields:
         out.append_text(columns.row([(t(f"registry.vol.col.{key}"), 10, "dim"), Text(str(value))]))
         out.append("\n")
     out.append("\n" + t("registry.vol.skills") + "\n", "bold")
-    out.append((t("registry.list_sep").join(labels.get(s, s) for s in d["skills"]) or t("registry.none")) + "\n")
+    out.append((t("registry.list_sep").join(labels.get(s, s) for s in d.skills) or t("registry.none")) + "\n")
     out.append("\n" + t("registry.vol.ledger") + "\n", "bold")
-    for line in d["service"]:
-        out.append(f"{line['date']:%Y-%m-%d}  ", "dim")
-        out.append(columns.fit(_hours(line["hours"]), 4, "right") + "h  ", "bold")
-        out.append(f"{line['activity'] or (t('registry.vol.for_need') if line['need_id'] else '')}\n")
-    if not d["service"]:
+    for line in d.service:
+        out.append(f"{line.date:%Y-%m-%d}  ", "dim")
+        out.append(columns.fit(_hours(line.hours), 4, "right") + "h  ", "bold")
+        out.append(f"{line.activity or (t('registry.vol.for_need') if line.need_id else '')}\n")
+    if not d.service:
         out.append(t("registry.none") + "\n", "dim")
     return out
 
@@ -384,25 +397,25 @@ class VolunteerDialog(GridModal):
     FIELDS = ("name", "phone", "id_number", "kind", "work_unit", "team", "availability", "note")
     MASKED = {"phone": "phone", "id_number": "id_masked"}
 
-    def __init__(self, detail: dict | None) -> None:
+    def __init__(self, detail: VolunteerDetail | None) -> None:
         super().__init__()
         self.detail = detail
 
     def compose(self) -> ComposeResult:
-        d = self.detail or {}
+        d = self.detail
         with Vertical(classes="dialog wide"):
-            yield Static(t("registry.vol.edit_title" if d else "registry.vol.add_title", name=d.get("name", "")),
+            yield Static(t("registry.vol.edit_title" if d else "registry.vol.add_title", name=d.name if d else ""),
                          classes="dialog-title", markup=False)
             for name in self.FIELDS:
                 with Horizontal(classes="form-row"):
                     yield Label(t(f"field.{name}"), classes="form-label", markup=False)
                     if name in self.MASKED:
-                        value, placeholder = "", d.get(self.MASKED[name], "")
+                        value, placeholder = "", getattr(d, self.MASKED[name], "")
                     elif name == "kind":
-                        value = t(f"volunteers.kind.{d['kind']}") if d else ""
+                        value = t(f"volunteers.kind.{d.kind}") if d else ""
                         placeholder = " / ".join(t(f"volunteers.kind.{k}") for k in KINDS)
                     else:
-                        value, placeholder = str(d.get(name) or ""), ""
+                        value, placeholder = str(getattr(d, name, "") or ""), ""
                     yield Input(value, placeholder=placeholder, id=f"vol-{name}", classes="form-input")
             yield Static(t("registry.vol.skills"), classes="section-title", markup=False)
             yield SelectionList(id="vol-skills")
@@ -415,7 +428,7 @@ class VolunteerDialog(GridModal):
         self.query_one("#vol-error", Static).display = False
         self.query_one("#vol-name", Input).focus()
         skills = self.query_one(SelectionList)
-        held = set((self.detail or {}).get("skills", []))
+        held = set(self.detail.skills if self.detail else ())
         for item in need_items():
             skills.add_option((pick(item["zh"], item["en"]), item["key"], item["key"] in held))
 
@@ -435,7 +448,7 @@ class VolunteerDialog(GridModal):
             values["kind"] = "in_service_party" if values.get("work_unit") else "resident"
         skills = list(self.query_one(SelectionList).selected)
         detail = self.detail
-        name = values.get("name") or (detail or {}).get("name", "")
+        name = values.get("name") or (detail.name if detail else "")
 
         def write() -> str:
             from gridtui.domain import volunteers
@@ -444,7 +457,7 @@ class VolunteerDialog(GridModal):
             team = values.pop("team", "")
             team_id = volunteers.resolve_team(team) if team else None
             if detail:
-                volunteers.edit_volunteer(detail["id"], team=team_id, skills=skills, **values)
+                volunteers.edit_volunteer(detail.id, team=team_id, skills=skills, **values)
             else:
                 volunteers.register_volunteer(values.pop("name"), team_id=team_id, skills=skills, **values)
             return t("registry.vol.saved", name=name)
