@@ -17,6 +17,7 @@ from textual.widgets import Header, Static
 
 from gridtui.errors import ValidationError
 from gridtui.i18n import t
+from gridtui.tui.drawn import remove_children
 from gridtui.tui.keys import bind
 from gridtui.tui.messages import VisitDetailLoaded, VisitLoaded, VisitResidents
 from gridtui.tui.screens.base import GridScreen
@@ -134,7 +135,7 @@ class VisitScreen(GridScreen):
         self.data = message.data
         self.undo_log = visits.UndoLog()
         holder = self.query_one("#visit-checklist", Vertical)
-        await holder.remove_children()
+        await remove_children(holder)  # the last household's drawn lines go with its checklist
         # Textual keeps query_one's answers (up to 1,024 per node) by the state of the tree, so a
         # checklist once found that way would outlive its household: forget them.
         cache = getattr(self, "_query_one_cache", None)
