@@ -175,24 +175,21 @@ def run_show(args) -> int:
 
 
 def run_activate(args) -> int:
-    from gridtui.domain import campaigns
-
-    open_db(args, write=True)
-    campaign_id = campaigns.resolve(args.campaign)
-    changed = campaigns.activate(campaign_id)
-    name = campaigns.campaign(campaign_id).name
-    print(t("campaigns.cli.activated" if changed else "campaigns.cli.already_active", name=name))
-    return 0
+    return _switch(args, "activate", "campaigns.cli.activated", "campaigns.cli.already_active")
 
 
 def run_close(args) -> int:
+    return _switch(args, "close", "campaigns.cli.closed", "campaigns.cli.already_closed")
+
+
+def _switch(args, how: str, done: str, already: str) -> int:
+    """Open or close a campaign; saying so when it already was."""
     from gridtui.domain import campaigns
 
     open_db(args, write=True)
     campaign_id = campaigns.resolve(args.campaign)
-    changed = campaigns.close(campaign_id)
-    name = campaigns.campaign(campaign_id).name
-    print(t("campaigns.cli.closed" if changed else "campaigns.cli.already_closed", name=name))
+    changed = getattr(campaigns, how)(campaign_id)
+    print(t(done if changed else already, name=campaigns.campaign(campaign_id).name))
     return 0
 
 

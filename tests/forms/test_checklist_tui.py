@@ -5,10 +5,11 @@ the office's campaigns screen; and no dead end when there is no campaign."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
+from tui.tui_helpers import SIZE, TODAY, settle
+from tui.tui_helpers import screen_text as text_of
 
 from gridtui.core.db import close_database
 from gridtui.domain import campaigns
@@ -21,22 +22,6 @@ from gridtui.tui.screens.dialogs import CampaignPicker
 from gridtui.tui.screens.home import HomeScreen
 from gridtui.tui.screens.visit import VisitScreen
 from gridtui.tui.widgets.checklist import Checklist
-
-TODAY = date(2026, 7, 14)
-SIZE = (120, 40)
-
-
-async def settle(pilot) -> None:
-    app = pilot.app
-    for _ in range(3):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await app.typeahead.wait()
-    await pilot.pause()
-
-
-def text_of(app) -> str:
-    return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
 
 
 @pytest.fixture
