@@ -5,6 +5,8 @@ widget's styles cache itself, so a removed widget's cache, with every line the w
 alive until 1,024 later entries push it out. A screen that mounts a new checklist for every
 household (five widgets with their scrollbars) would keep some two hundred households' drawn
 lines, ~230 kB each: emptying the caches of the widgets it removes leaves only the small shells.
+Textual also keeps ``query_one``'s answers (up to 1,024 per node, keyed by the state of the tree),
+so a removed widget once found that way from the holder or above it would outlive it too.
 """
 
 from __future__ import annotations
@@ -24,8 +26,13 @@ def _drawn_by(widget: Widget) -> Iterator[Widget]:
 
 
 async def remove_children(holder: Widget) -> None:
-    """Remove ``holder``'s children, then empty the lines they and theirs drew."""
+    """Remove ``holder``'s children, then empty the lines they and theirs drew and forget them
+    where ``query_one`` found them."""
     gone = [node for child in holder.children for node in _drawn_by(child)]
     await holder.remove_children()
     for node in gone:
         node._styles_cache.clear()
+    for ancestor in holder.ancestors_with_self:
+        cache = getattr(ancestor, "_query_one_cache", None)
+        if cache is not None:
+            cache.clear()

@@ -135,12 +135,7 @@ class VisitScreen(GridScreen):
         self.data = message.data
         self.undo_log = visits.UndoLog()
         holder = self.query_one("#visit-checklist", Vertical)
-        await remove_children(holder)  # the last household's drawn lines go with its checklist
-        # Textual keeps query_one's answers (up to 1,024 per node) by the state of the tree, so a
-        # checklist once found that way would outlive its household: forget them.
-        cache = getattr(self, "_query_one_cache", None)
-        if cache is not None:
-            cache.clear()
+        await remove_children(holder)  # the last household's checklist goes whole, its drawn lines too
         checklist = Checklist(self.data.state.form, self.data.state, self.save_answer, id="checklist")
         await holder.mount(checklist)
         self.query_one("#resident-list", PagedList).set_rows([])
