@@ -109,9 +109,10 @@ async def test_a_day_of_visits_keeps_every_answer_and_no_widget_piles_up(make_ap
         # between one household's checklist and the next when counted on a busy machine
         assert sum(grown.values()) <= 4, grown
         # a removed checklist's lines kept in Textual's caches would be ~240 more a household;
-        # with them let go it is ~20 here
+        # with them let go it is ~20-70 here: the notices of the day (removed by Textual itself,
+        # on their own timers) leave theirs in the same cache, as many as were up at the time
         kept = lines_at[HOUSEHOLDS - 1] - lines_at[10]
-        assert kept <= 40 * (HOUSEHOLDS - 1 - 10), kept
+        assert kept <= 120 * (HOUSEHOLDS - 1 - 10), kept
         for visit, answers in given.items():
             assert visits.answers(visit) == answers, visit
             assert visits.visit_state(visit).outcome == outcomes.get(visit, "in_progress")
