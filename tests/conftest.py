@@ -74,6 +74,37 @@ def demo_copy(demo_community, tmp_path):
     return copy
 
 
+def demo_seed(request: pytest.FixtureRequest, seed: int, scale: float = 0.05) -> tuple[int, float]:
+    """The demo community a test asked for with ``pytestmark = pytest.mark.demo(seed=N)`` (a
+    module whose expectations were written against that seed), else its folder's default."""
+    marker = request.node.get_closest_marker("demo")
+    if marker is None:
+        return seed, scale
+    return marker.kwargs.get("seed", seed), marker.kwargs.get("scale", scale)
+
+
+@pytest.fixture
+def demo_file(demo_copy, request) -> Path:
+    """A copy of the demo database, not opened (for the CLI, which opens and closes it)."""
+    seed, scale = demo_seed(request, 2026)
+    return demo_copy(seed=seed, scale=scale, name="demo-cli.db")
+
+
+@pytest.fixture
+def office_path(demo_copy) -> Path:
+    """A fresh copy of the demo database the office's reports and screens are checked on (closed:
+    for the CLI and the app)."""
+    return demo_copy(seed=1, name="office.db")
+
+
+@pytest.fixture
+def office_db(office_path):
+    """The office's copy, open in this process."""
+    open_database(office_path)
+    yield office_path
+    close_database()
+
+
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "g.db"
@@ -194,7 +225,7 @@ def new_campaign(template: str, **fields):
 def pg_server():
     """A throwaway PostgreSQL server for this test process (see tests/hub_server.py); skips
     where none is installed, unless GRIDTUI_REQUIRE_POSTGRES=1 (CI) makes that a failure."""
-    from hub_server import INSTALL_HINT, Server, find_bin
+    from tests.hub_server import INSTALL_HINT, Server, find_bin
 
     bin_dir = find_bin()
     if bin_dir is None:

@@ -9,12 +9,12 @@ import sys
 
 import peewee
 import pytest
-from conftest import has_cjk
 
 import gridtui
 from gridtui.cli import build_parser
 from gridtui.core.db import close_database, open_database
 from gridtui.i18n import set_language
+from tests.conftest import has_cjk
 
 
 def command_paths(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

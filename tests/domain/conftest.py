@@ -1,13 +1,12 @@
-"""Fixtures for the visit workflow's domain functions: a scale 0.05 demo community built once
-per session and copied for each test, and a small hand-built street whose walk order, flags
-and people are known exactly."""
+"""Fixtures for the domain functions: a scale 0.05 demo community built once per session and
+copied for each test; a small hand-built street whose walk order, flags and people are known
+exactly (visits); and a small hand-built town of two grids (needs, volunteers and dispatch)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
 import pytest
-from conftest import new_campaign
 from stdnum.cn import ric
 
 from gridtui.core import store
@@ -22,14 +21,18 @@ from gridtui.core.models import (
     RegisterEntry,
     Resident,
 )
+from gridtui.domain import volunteers
+from tests.conftest import demo_seed, new_campaign
 
 TODAY = date(2026, 7, 14)
 
 
 @pytest.fixture
-def demo_db(demo_copy):
-    """A copy of the demo community (seed 2026, scale 0.05), open in this process."""
-    path = demo_copy(seed=2026)
+def demo_db(demo_copy, request):
+    """A copy of the demo community (seed 2026, scale 0.05, unless the module's ``demo`` mark
+    says otherwise), open in this process."""
+    seed, scale = demo_seed(request, 2026)
+    path = demo_copy(seed=seed, scale=scale)
     open_database(path)
     yield path
     close_database()
@@ -94,4 +97,38 @@ def street(db):
         "h101": h_101.id, "h102": h_102.id, "h201": h_201.id, "h2101": h_2101.id, "hb1": h_b1.id,
         "hb9": h_b9.id, "zhang": zhang.id, "li": li.id, "li_wife": li_wife.id, "wang": wang.id,
         "zhao": zhao.id, "chen": chen.id,
+    }
+
+
+def _household(building, number: int, name: str, phone: str = "") -> dict:
+    hh = store.create(Household, building=building.id, unit=1, floor=number // 100, door=str(number),
+                      address=f"{building.number}栋1单元{number}")
+    person = store.create(Resident, household=hh.id, name=name, phone=phone, is_head=True, relation="head")
+    return {"household": hh, "resident": person}
+
+
+@pytest.fixture
+def town(db):
+    """Two grids; compound 凤飞园 with buildings 1 and 2 (grid 1), 凤舞园 building 1 (grid 1),
+    九天庄园 building 1 (grid 2); one household per building and a few more to live in."""
+    community = store.create(Community, name="湖光社区")
+    g1 = store.create(Grid, community=community.id, code="01", name="第1网格")
+    g2 = store.create(Grid, community=community.id, code="02", name="第2网格")
+    ff = store.create(Compound, community=community.id, name="凤飞园")
+    fw = store.create(Compound, community=community.id, name="凤舞园")
+    jt = store.create(Compound, community=community.id, name="九天庄园")
+    b_ff1 = store.create(Building, compound=ff.id, grid=g1.id, number="1")
+    b_ff2 = store.create(Building, compound=ff.id, grid=g1.id, number="2")
+    b_fw1 = store.create(Building, compound=fw.id, grid=g1.id, number="1")
+    b_jt1 = store.create(Building, compound=jt.id, grid=g2.id, number="1")
+    teams = volunteers.ensure_teams()
+    return {
+        "grids": (g1, g2), "compounds": (ff, fw, jt), "teams": teams,
+        "buildings": {"ff1": b_ff1, "ff2": b_ff2, "fw1": b_fw1, "jt1": b_jt1},
+        "target": _household(b_ff1, 501, "王秀英", "13812345678"),
+        "same_building": _household(b_ff1, 302, "李强"),
+        "same_compound": _household(b_ff2, 201, "张伟"),
+        "same_grid": _household(b_fw1, 101, "刘洋"),
+        "other_grid": _household(b_jt1, 101, "陈静"),
+        "make_household": _household,
     }

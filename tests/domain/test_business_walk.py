@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import new_campaign
 
 from gridtui.core import store
 from gridtui.core.models import AuditLog, Business, Visit
 from gridtui.domain import businesses, campaigns, visits, walk
 from gridtui.errors import GridError, ValidationError
+from tests.conftest import new_campaign
 
 from .conftest import TODAY
 

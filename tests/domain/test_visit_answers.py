@@ -7,7 +7,6 @@ import sqlite3
 from datetime import date, timedelta
 
 import pytest
-from conftest import new_campaign
 
 from gridtui import i18n
 from gridtui.core.ids import stable_id
@@ -15,6 +14,7 @@ from gridtui.core.models import Answer, Household, Visit
 from gridtui.domain import visits, walk
 from gridtui.errors import GridError, ValidationError
 from gridtui.forms.model import display
+from tests.conftest import new_campaign
 
 TODAY = date(2026, 7, 14)
 DOOR = "door_to_door"

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from conftest import new_campaign
 
 from gridtui.core import store
 from gridtui.core.db import meta_get
 from gridtui.core.models import Building, Campaign, Household, Need, RegisterEntry, Visit
 from gridtui.domain import campaigns, households, visits, walk
 from gridtui.errors import GridError, ValidationError
+from tests.conftest import new_campaign
 
 TODAY = date(2026, 7, 14)  # the day the fixtures are laid out around (conftest.TODAY)
 

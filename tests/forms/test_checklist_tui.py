@@ -8,8 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tui.tui_helpers import SIZE, TODAY, settle
-from tui.tui_helpers import screen_text as text_of
 
 from gridtui.core.db import close_database
 from gridtui.domain import campaigns
@@ -22,6 +20,8 @@ from gridtui.tui.screens.dialogs import CampaignPicker
 from gridtui.tui.screens.home import HomeScreen
 from gridtui.tui.screens.visit import VisitScreen
 from gridtui.tui.widgets.checklist import Checklist
+from tests.tui.tui_helpers import SIZE, TODAY, settle
+from tests.tui.tui_helpers import screen_text as text_of
 
 
 @pytest.fixture

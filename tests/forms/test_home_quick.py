@@ -10,11 +10,10 @@ import subprocess
 import sys
 from datetime import date
 
-from conftest import ROOT, gridtui_env
-
 from gridtui.core.db import close_database, open_database
 from gridtui.tui import home_cache
 from gridtui.tui.screens.home import load_home
+from tests.conftest import ROOT, gridtui_env
 
 TODAY = date(2026, 7, 14)
 

@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 
-from conftest import ROOT, gridtui_env
+from tests.conftest import ROOT, gridtui_env
 
 PROBE = """
 import importlib, json, sys

@@ -35,7 +35,7 @@ def test_a_server_that_is_not_there_is_one_sentence(run_gridtui, tmp_path):
 
 
 def test_a_refused_password_and_a_missing_database_are_one_sentence_each(run_gridtui, pg_server):
-    from hub_server import PASSWORD_USER
+    from tests.hub_server import PASSWORD_USER
 
     wrong = pg_server.url("postgres", user=PASSWORD_USER, password="wrong-password")
     done = run_gridtui("--db", wrong, "--lang", "en", "stats")

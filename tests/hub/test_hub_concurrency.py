@@ -49,6 +49,6 @@ def _sequence_numbers_once() -> bool:
 def _env(tmp_path):
     import os
 
-    from conftest import gridtui_env
+    from tests.conftest import gridtui_env
 
     return gridtui_env(tmp_path, GRIDTUI_HUB_DIR=os.environ["GRIDTUI_HUB_DIR"])

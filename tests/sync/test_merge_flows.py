@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from conftest import new_campaign
-
 from gridtui.core import hlc, store
 from gridtui.core.db import meta_get, meta_set
 from gridtui.core.models import (
@@ -19,6 +17,7 @@ from gridtui.core.models import (
 )
 from gridtui.domain import campaigns, places, walk
 from gridtui.sync import conflicts, transfer
+from tests.conftest import new_campaign
 
 from .conftest import conflict_set, dump, new_work, send
 

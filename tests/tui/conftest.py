@@ -10,12 +10,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import demo_seed
+
 from .tui_helpers import SCALE, SEED, TODAY
 
 
 @pytest.fixture
-def demo_db(demo_copy) -> Path:
-    return demo_copy(seed=SEED, scale=SCALE)
+def demo_db(demo_copy, request) -> Path:
+    """This test's copy of the demo (closed: the app opens it); a module's ``demo`` mark may ask
+    for another seed."""
+    seed, scale = demo_seed(request, SEED, SCALE)
+    return demo_copy(seed=seed, scale=scale)
 
 
 @pytest.fixture

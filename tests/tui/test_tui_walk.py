@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from conftest import builtin_form
-
 from gridtui.core.db import close_database, open_database
 from gridtui.core.models import Visit
 from gridtui.domain import visits, walk
@@ -12,6 +10,7 @@ from gridtui.tui.screens.visit import VisitScreen
 from gridtui.tui.screens.walk import BuildingsScreen, WalkScreen
 from gridtui.tui.widgets.checklist import Checklist
 from gridtui.tui.widgets.paged_list import PagedList
+from tests.conftest import builtin_form
 
 from .tui_helpers import SIZE, TODAY, screen_text, settle
 

@@ -76,11 +76,10 @@ async def test_a_community_built_only_through_commands(run, community, tmp_path)
     me = self_device().name
     close_database()
     ok("grid", "worker", "01", me, "--name", "王芳")
-    from tui.tui_helpers import screen_text, settle
-
     from gridtui.tui import GridApp
     from gridtui.tui.screens.needs import NeedsBoard
     from gridtui.tui.widgets.paged_list import PagedList
+    from tests.tui.tui_helpers import screen_text, settle
 
     app = GridApp(db_path=community, lang="en", today=date(2026, 7, 14))
     async with app.run_test(size=(120, 40)) as pilot:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from textual.widgets import Input
 
 from gridtui.core.catalogs import resource_categories
@@ -13,7 +14,10 @@ from gridtui.tui.screens.forms import FormDialog
 from gridtui.tui.screens.resources import ResourcesScreen
 from gridtui.tui.widgets.paged_list import PagedList
 
-from .conftest import SIZE, screen_text, settle
+from .tui_helpers import screen_text, settle
+
+pytestmark = pytest.mark.demo(seed=11)
+SIZE = (150, 44)  # the registers' wide columns
 
 
 async def test_resources_filters_and_an_agreement_date(make_app):

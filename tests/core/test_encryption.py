@@ -19,13 +19,13 @@ import termios
 from pathlib import Path
 
 import pytest
-from conftest import gridtui_env
 from sqlcipher3 import dbapi2 as sqlcipher
 from stdnum.cn import ric
 
 from gridtui.core import unlock
 from gridtui.core.db import close_database, open_database
 from gridtui.i18n import t
+from tests.conftest import gridtui_env
 
 PHRASE = "湖光社区 night shift 7"
 NAME, PHONE = "欧阳测试", "13912345678"

@@ -6,7 +6,6 @@ import json
 from datetime import date, datetime
 
 import pytest
-from conftest import TODAY, new_campaign
 
 from gridtui.commands.stats import render
 from gridtui.core import store
@@ -27,6 +26,7 @@ from gridtui.domain.campaigns import COVERAGE_KEYS, coverage
 from gridtui.domain.stats import stats
 from gridtui.i18n import set_language
 from gridtui.textwidth import display_width, pad, table
+from tests.conftest import TODAY, new_campaign
 
 
 def at(day: int, hour: int = 10) -> datetime:

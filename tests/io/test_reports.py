@@ -37,7 +37,7 @@ from gridtui.io.reports import KINDS, write_report
 from gridtui.io.sheets import column_widths
 from gridtui.textwidth import display_width
 
-TODAY = date(2026, 7, 14)  # the demo fixture's today (tests/office/conftest.py)
+TODAY = date(2026, 7, 14)  # the demo fixture's today (tests/conftest.py)
 
 MASKED_ID = re.compile(r"^\d{4}\*{10}[\dX]{4}$")
 MASKED_PHONE = re.compile(r"^1\d\d\*{4}\d{4}$")

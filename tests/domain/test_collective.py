@@ -10,6 +10,8 @@ from gridtui.core.models import Assignment, CollectiveIssue, Need, NeedEvent
 from gridtui.domain import collective, dispatch, needs, volunteers
 from gridtui.errors import GridError
 
+pytestmark = pytest.mark.demo(seed=7)  # the needs' demo community
+
 PARKING = "home_environment.parking"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from textual.widgets import Input
 
 from gridtui.core.models import CollectiveIssue, Need
@@ -14,7 +15,10 @@ from gridtui.tui.screens.forms import FormDialog
 from gridtui.tui.screens.needs import NeedScreen
 from gridtui.tui.widgets.paged_list import PagedList
 
-from .conftest import SIZE, screen_text, settle
+from .tui_helpers import screen_text, settle
+
+pytestmark = pytest.mark.demo(seed=11)
+SIZE = (150, 44)  # the registers' wide columns
 
 
 async def test_meeting_then_done_from_the_issue_screen(make_app):

@@ -13,7 +13,10 @@ from gridtui.tui.screens.household import HouseholdScreen
 from gridtui.tui.screens.residents import ResidentsScreen
 from gridtui.tui.widgets.paged_list import PagedList
 
-from .conftest import SIZE, TODAY, screen_text, settle
+from .tui_helpers import TODAY, screen_text, settle
+
+pytestmark = pytest.mark.demo(seed=11)
+SIZE = (150, 44)  # the registers' wide columns
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from gridtui.core.models import Need, NeedEvent, ServiceLog, Volunteer
 from gridtui.domain import campaigns
 from gridtui.io.dashboard import dashboard, hbar, sparkline
 
-TODAY = date(2026, 7, 14)  # the demo fixture's today (tests/office/conftest.py)
+TODAY = date(2026, 7, 14)  # the demo fixture's today (tests/conftest.py)
 SINCE = TODAY - timedelta(days=83)
 
 

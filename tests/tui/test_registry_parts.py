@@ -7,6 +7,7 @@ import importlib
 import re
 from pathlib import Path
 
+import pytest
 from textual.dom import DOMNode
 
 from gridtui.i18n import catalog
@@ -14,7 +15,10 @@ from gridtui.tui.app import NAV
 from gridtui.tui.screens.collective import IssueScreen
 from gridtui.tui.screens.volunteers import VolunteerScreen
 
-from .conftest import SIZE, settle
+from .tui_helpers import settle
+
+pytestmark = pytest.mark.demo(seed=11)
+SIZE = (150, 44)  # the registers' wide columns
 
 SCREENS = Path(__file__).resolve().parents[2] / "gridtui" / "tui" / "screens"
 MODULES = ("residents", "volunteers", "collective", "resources", "forms")

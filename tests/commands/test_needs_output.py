@@ -9,6 +9,8 @@ import pytest
 
 from gridtui.textwidth import display_width
 
+pytestmark = pytest.mark.demo(seed=7)  # the needs' demo community
+
 NEED_KEYS = {"id", "item_key", "item", "category_key", "household_id", "address", "grid_id", "grid",
              "resident", "urgency", "status", "source", "opened_at", "due_at", "overdue", "collective_id"}
 def has_cjk(text: str) -> bool:

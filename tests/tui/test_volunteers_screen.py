@@ -3,6 +3,7 @@ assignments and ledger; availability and an hours line written, bad hours refuse
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input
 
 from gridtui.core.models import Assignment, Pairing, ServiceLog, Volunteer, live
@@ -12,7 +13,10 @@ from gridtui.tui.screens.household import HouseholdScreen
 from gridtui.tui.screens.volunteers import VolunteerScreen, VolunteersScreen
 from gridtui.tui.widgets.paged_list import PagedList
 
-from .conftest import SIZE, screen_text, settle
+from .tui_helpers import screen_text, settle
+
+pytestmark = pytest.mark.demo(seed=11)
+SIZE = (150, 44)  # the registers' wide columns
 
 
 def a_volunteer_with_pairings_and_assignments() -> str:

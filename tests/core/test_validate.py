@@ -7,7 +7,6 @@ import re
 from datetime import date, datetime
 
 import pytest
-from conftest import new_campaign
 from stdnum.cn import ric
 
 from gridtui.core import store, stored, validate
@@ -23,6 +22,7 @@ from gridtui.core.models import (
 from gridtui.core.stored import columns as stored_columns
 from gridtui.errors import ValidationError
 from gridtui.i18n import t
+from tests.conftest import new_campaign
 
 
 def valid_id(body17: str) -> str:
@@ -206,7 +206,7 @@ def test_a_bad_update_writes_nothing(place):
 
 
 def test_a_note_or_a_calculation_takes_no_answer():
-    from conftest import builtin_form
+    from tests.conftest import builtin_form
 
     form = builtin_form("chronic_followup")
     with pytest.raises(ValidationError) as err:

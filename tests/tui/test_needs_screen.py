@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime, time
 
 import pytest
-from tui.tui_helpers import screen_text, settle
 
 from gridtui.core.models import Need, NeedEvent, ServiceLog
 from gridtui.domain import needs
@@ -14,6 +13,9 @@ from gridtui.tui.screens.needs import NeedsBoard, NeedScreen, OutcomeDialog, Tas
 from gridtui.tui.widgets.paged_list import PagedList
 
 from .conftest import TODAY
+from .tui_helpers import screen_text, settle
+
+pytestmark = pytest.mark.demo(seed=7)  # the needs' demo community
 
 SIZE = (140, 40)
 

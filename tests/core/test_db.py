@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_cli import all_commands, one_sentence
+from tests.test_cli import all_commands, one_sentence
 
 from gridtui.core.db import close_database, open_database
 from gridtui.i18n import t

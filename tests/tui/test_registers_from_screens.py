@@ -5,6 +5,7 @@ driven by Pilot, on a copy of the demo community."""
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input, RadioButton, SelectionList
 
 from gridtui.core.models import (
@@ -29,7 +30,10 @@ from gridtui.tui.screens.resources import ResourcesScreen
 from gridtui.tui.screens.volunteers import VolunteerDialog, VolunteerScreen, VolunteersScreen
 from gridtui.tui.widgets.paged_list import PagedList
 
-from .conftest import SIZE, screen_text, settle
+from .tui_helpers import screen_text, settle
+
+pytestmark = pytest.mark.demo(seed=11)
+SIZE = (150, 44)  # the registers' wide columns
 
 NUMBER = "410402199006010317"  # a valid ID number, check digit and all
 

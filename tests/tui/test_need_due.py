@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
 from gridtui.core.db import close_database, open_database
 from gridtui.core.models import Household, Need, live
 from gridtui.domain import needs
 from gridtui.tui.screens.dialogs import NeedDialog
 
-from .conftest import SIZE, settle
+from .tui_helpers import settle
+
+pytestmark = pytest.mark.demo(seed=11)
+SIZE = (150, 44)  # the registers' wide columns
 
 
 def test_open_need_takes_the_callers_due_hours(demo_db):

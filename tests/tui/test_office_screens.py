@@ -7,13 +7,14 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 from textual.widgets import Checkbox, Input, Select
-from tui.tui_helpers import screen_text, settle
 
 from gridtui.core.models import AuditLog, Grid
 from gridtui.tui.screens.dashboard import DashboardScreen
 from gridtui.tui.screens.reports import ReportsScreen
 
-TODAY = date(2026, 7, 14)  # the demo fixture's today (tests/office/conftest.py)
+from .tui_helpers import screen_text, settle
+
+TODAY = date(2026, 7, 14)  # the demo fixture's today (tests/conftest.py)
 SIZE = (140, 45)
 
 

@@ -10,6 +10,8 @@ import pytest
 from gridtui.core.models import Campaign, Household, Need, Visit
 from gridtui.domain import dispatch, needs
 
+pytestmark = pytest.mark.demo(seed=7)  # the needs' demo community
+
 
 def test_pages_add_up_to_the_whole(demo_db):
     total = needs.count_needs()

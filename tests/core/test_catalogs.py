@@ -11,7 +11,7 @@ from pathlib import Path
 
 from gridtui.core import catalogs, validate
 
-PACKAGE = Path(__file__).resolve().parents[1] / "gridtui"
+PACKAGE = Path(__file__).resolve().parents[2] / "gridtui"
 
 
 def test_need_and_resource_catalogs_match_the_article():

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from conftest import new_campaign
 
 from gridtui import i18n
 from gridtui.core import store
@@ -14,6 +13,7 @@ from gridtui.core.ids import stable_id
 from gridtui.core.models import Assignment, AuditLog, Need, ServiceLog
 from gridtui.domain import dispatch, needs, resources, volunteers
 from gridtui.errors import GridError, ValidationError
+from tests.conftest import new_campaign
 
 ITEM = "home_environment.plumbing"  # the home repair team covers it
 REPAIR = stable_id("team", "home_repair")
