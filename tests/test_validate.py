@@ -284,11 +284,19 @@ def test_a_whole_column_test_says_yes_only_where_the_rule_keeps_each_value(table
     assert said_yes  # each test lets some good column through: the quick path is taken
 
 
-def test_one_bad_value_among_many_good_ones_is_still_found(visit):
+@pytest.mark.parametrize(("column", "good", "bad", "key"), [
+    ("phone", "13812345678", "138 1234 5678", "validate.not_stored_form"),
+    ("id_number", GOOD_ID, WRONG_CHECK, "validate.id_checksum"),
+    ("id_number", GOOD_ID, "99" + GOOD_ID[2:], "validate.id_region"),
+    ("name", "张爱琴", "张爱琴 ", "validate.not_stored_form"),
+    ("status", "present", "gone", "validate.choice"),
+    ("birth_date", "1990-03-07", "1990-02-30", "validate.date"),
+])
+def test_one_bad_value_among_many_good_ones_is_still_found(visit, column, good, bad, key):
     names, columns = stored_row(Resident, visit_id=visit.id)
-    rows = [[*column] * 1500 for column in columns]
+    rows = [[*values] * 1500 for values in columns]
     rows[names.index("id")] = [f"r{n}" for n in range(1500)]
-    rows[names.index("phone")] = ["13812345678"] * 1499 + ["138 1234 5678"]
+    rows[names.index(column)] = [good] * 1499 + [bad]
     with pytest.raises(stored.BadValue) as err:
         stored.check_merged(Resident, names, rows)
-    assert (err.value.row_id, err.value.column, err.value.reason.key) == ("r1499", "phone", "validate.not_stored_form")
+    assert (err.value.row_id, err.value.column, err.value.reason.key) == ("r1499", column, key)
