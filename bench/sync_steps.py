@@ -17,7 +17,7 @@ from bench.community import ROOT, gridtui_cmd, settle, working_copy
 
 RAW_COPY = r'''
 import sqlite3, sys
-source, target, tables = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
+source, target, tables, search = sys.argv[1], sys.argv[2], sys.argv[3].split(","), sys.argv[4] == "search"
 src = sqlite3.connect(f"file:{source}?mode=ro&immutable=1", uri=True)  # no -wal/-shm beside the cache
 dst = sqlite3.connect(target)
 with dst:
@@ -31,11 +31,25 @@ with dst:
             "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (name,)
         ):
             dst.execute(index_sql)
+        # the search index over the table (an FTS5 table reading the table's own rows): made,
+        # built whole from the rows, then kept by its triggers, as the receiving schema has it
+        for (fts, fts_sql) in src.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name = ? AND sql LIKE 'CREATE VIRTUAL TABLE%'",
+            (f"{name}_search",),
+        ).fetchall() if search else ():
+            dst.execute(fts_sql)
+            dst.execute(f'INSERT INTO "{fts}" ("{fts}") VALUES (?)', ("rebuild",))
+            for (trigger_sql,) in src.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND name LIKE ?", (name, f"{fts}_%")
+            ).fetchall():
+                dst.execute(trigger_sql)
 '''
 """The baseline: the same rows of the same tables read from the community and written with
 plain executemany into a new file in one transaction, by a fresh Python process (so process
 start counts on both sides). The tables get their indexes too, built after the rows as a bulk
-load would, so both sides end with the same database to query."""
+load would, search indexes included (the residents' and addresses' trigram indexes, built
+whole from the rows, then their triggers), so both sides end with the same database to query.
+The last argument says whether to build the search indexes ("search") or not ("plain")."""
 
 
 STRETCH_TIMED = r'''
@@ -150,14 +164,16 @@ class SyncBench:
             close_database()
         return seconds
 
-    def raw(self) -> float:
-        """Seconds for the raw executemany copy of the same rows."""
+    def raw(self, search: bool = True) -> float:
+        """Seconds for the raw executemany copy of the same rows (``search``: with the search
+        indexes an import builds; an export, which builds none, is held against the copy without)."""
         if not self.tables:
             self.export()
         target = self.work / "raw.db"
         for suffix in ("", "-journal"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
         began = time.perf_counter()
-        subprocess.run([sys.executable, "-c", RAW_COPY, str(self.community), str(target), ",".join(self.tables)],
+        subprocess.run([sys.executable, "-c", RAW_COPY, str(self.community), str(target), ",".join(self.tables),
+                        "search" if search else "plain"],
                        check=True, env={**os.environ, **self.env})
         return time.perf_counter() - began

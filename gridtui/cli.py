@@ -20,12 +20,32 @@ from gridtui import __version__, i18n
 from gridtui.errors import GridError
 from gridtui.i18n import t
 
-COMMAND_MODULES: tuple[str, ...] = (
-    "demo", "stats", "places", "forms", "campaigns", "residents", "needs", "collective", "dispatch", "volunteers",
-    "units", "business", "report", "roster", "sync", "audit", "database",
-)
-"""Modules under gridtui.commands, in the order their subcommands are listed in ``--help``.
-Each exposes ``register(subparsers)``; list a module here once it exists."""
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "demo": ("demo",),
+    "stats": ("stats",),
+    "places": ("community", "grid", "compound", "building"),
+    "forms": ("form",),
+    "campaigns": ("campaign",),
+    "residents": ("resident", "household", "register"),
+    "needs": ("needs",),
+    "collective": ("collective",),
+    "dispatch": ("dispatch",),
+    "volunteers": ("volunteers", "team", "pair"),
+    "units": ("units", "resources"),
+    "business": ("business",),
+    "report": ("report",),
+    "roster": ("roster",),
+    "sync": ("device", "export", "import", "conflicts", "quarantine"),
+    "audit": ("audit",),
+    "database": ("db",),
+}
+"""Modules under gridtui.commands, in the order their subcommands are listed in ``--help``, and
+the commands each registers. Each exposes ``register(subparsers)``; list a module here once it
+exists. A command line naming a command builds only its module's parser, so ``gridtui import``
+does not load the demo generator, the reports and the dispatch rules it never runs."""
+
+GLOBAL_VALUES = ("--db", "--lang", "--passphrase-file")
+"""The options before a command that take a value (see :func:`_add_common`)."""
 
 
 class GridHelpFormatter(argparse.HelpFormatter):
@@ -86,7 +106,24 @@ def _add_common(parser: argparse.ArgumentParser, *, root: bool = False) -> None:
                 _add_common(sub)
 
 
-def build_parser() -> GridArgumentParser:
+def command_module(argv: Sequence[str]) -> str | None:
+    """The module of the command ``argv`` names, or None (no command, help, or a word that is
+    none: the whole parser then lists them all)."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in GLOBAL_VALUES:
+            skip = True
+        elif not arg.startswith("-"):
+            return next((module for module, names in COMMAND_MODULES.items() if arg in names), None)
+        elif arg == "--" or not arg.startswith(tuple(f"{o}=" for o in GLOBAL_VALUES)):
+            return None
+    return None
+
+
+def build_parser(only: str | None = None) -> GridArgumentParser:
+    """Every command's parser, or only those of the module ``only``."""
     parser = GridArgumentParser(prog="gridtui", description=t("cli.description"), epilog=t("cli.epilog"))
     parser.add_argument(
         "--version", action="version", version=f"gridtui {__version__}", help=t("cli.version")
@@ -94,7 +131,7 @@ def build_parser() -> GridArgumentParser:
     subparsers = parser.add_subparsers(
         dest="command", title=t("cli.commands"), metavar=t("cli.command_metavar")
     )
-    for name in COMMAND_MODULES:
+    for name in COMMAND_MODULES if only is None else (only,):
         importlib.import_module(f"gridtui.commands.{name}").register(subparsers)
     _add_common(parser, root=True)
     _name_commands(parser, ())
@@ -119,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     db_path = resolve_db_path(None)
     try:
-        parser = build_parser()
+        parser = build_parser(command_module(argv))
         try:
             args = parser.parse_args(argv)
         except SystemExit as done:  # --help, --version, usage errors

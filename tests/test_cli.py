@@ -11,7 +11,7 @@ import peewee
 import pytest
 
 import gridtui
-from gridtui.cli import build_parser
+from gridtui.cli import COMMAND_MODULES, build_parser, command_module
 from gridtui.core.db import close_database, open_database
 from gridtui.i18n import set_language
 from tests.conftest import has_cjk
@@ -47,6 +47,23 @@ def test_help_speaks_the_users_language(cli, path, lang):
 
 def test_stats_is_registered():
     assert ("stats",) in all_commands()
+
+
+@pytest.mark.parametrize("module", list(COMMAND_MODULES))
+def test_each_module_registers_the_commands_listed_for_it(module):
+    set_language("en")
+    only = build_parser(module)
+    assert [p[0] for p in command_paths(only) if len(p) == 1] == list(COMMAND_MODULES[module])
+
+
+def test_a_command_line_builds_only_its_modules_parser():
+    assert command_module(["--db", "x.db", "--lang=en", "import", "a.bundle", "--json"]) == "sync"
+    assert command_module(["--passphrase-file", "import", "stats"]) == "stats"  # a value, not the command
+    assert command_module(["--help"]) is None and command_module([]) is None
+    assert command_module(["--db", "x.db", "nonsense"]) is None  # the whole parser says what there is
+    set_language("en")
+    line = ["--db", "x.db", "import", "a.bundle", "b.bundle", "--dry-run"]
+    assert vars(build_parser("sync").parse_args(line)) == vars(build_parser().parse_args(line))
 
 
 def test_version(run_gridtui):
