@@ -20,7 +20,7 @@ import re
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from peewee import (
     BooleanField,
@@ -253,13 +253,30 @@ def by_id(model: type[M], row_id: str, *, tombstoned: bool = False) -> M | None:
     return None if found is None else _row(model, fields, found)
 
 
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+
+    class Column(Generic[T]):
+        """What the type checker sees of a field: the field itself on the class (to build
+        queries), its value of type ``T`` on a row. Peewee is read as untyped, so a field
+        annotated ``Column[str]`` is the only way a row's value gets a type."""
+
+        @overload
+        def __get__(self, row: None, owner: type) -> Field: ...
+        @overload
+        def __get__(self, row: Base, owner: type) -> T: ...
+        def __get__(self, row: Base | None, owner: type) -> Field | T: ...
+        def __set__(self, row: Base, value: T) -> None: ...
+
+
 class Synced(Base):
     """A row that travels between laptops in sync bundles."""
 
-    id = CharField(primary_key=True, max_length=36)
+    id: Column[str] = CharField(primary_key=True, max_length=36)
     deleted = BooleanField(default=False)
     origin = CharField(max_length=32)
-    stamp = CharField(max_length=64)
+    stamp: Column[str] = CharField(max_length=64)
     stamps = JSONField(default=dict)
     seq = IntegerField(index=True)
 
@@ -315,8 +332,7 @@ class Synced(Base):
 
     def field_stamp(self, name: str) -> str:
         stamps: dict[str, str] = self.stamps or {}
-        created: str = self.stamp
-        return stamps.get(name, created)
+        return stamps.get(name, self.stamp)
 
 
 # ---------------------------------------------------------------------------------------------
