@@ -48,7 +48,8 @@ its office first sends to a hub: :func:`own_identity` then gives it an id of its
 
 def community() -> Community | None:
     """This database's community (a hub's first by name; :func:`communities` lists them all)."""
-    return Community.select().where(live(Community)).order_by(Community.name, Community.id).first()
+    found: Community | None = Community.select().where(live(Community)).order_by(Community.name, Community.id).first()
+    return found
 
 
 def communities() -> list[Community]:
@@ -115,7 +116,7 @@ def find_grid(ref: str, community: str | None = None) -> Grid:
     query = Grid.select().where(live(Grid) & match)
     if community is not None:
         query = query.where(Grid.community == community)
-    grid = query.order_by(Grid.code != ref, Grid.code).first()
+    grid: Grid | None = query.order_by(Grid.code != ref, Grid.code).first()
     if grid is None:
         raise GridError("places.no_grid", grid=ref)
     return grid
@@ -141,7 +142,7 @@ def find_building(ref: str) -> Building:
     match = BUILDING_REF.match(ref.strip())
     if not match:
         raise GridError("places.no_building", building=ref)
-    building = (
+    building: Building | None = (
         Building.select().join(Compound, on=(Building.compound == Compound.id))
         .where(live(Building) & (Compound.name == match["compound"].strip()) & (Building.number == match["number"]))
         .first()
@@ -156,6 +157,7 @@ def find_compound(ref: str) -> str:
     from gridtui.core.validate import fold
 
     wanted = fold(ref)
+    cid: str
     for cid, zh, en in Compound.select(Compound.id, Compound.name, Compound.name_en).where(live(Compound)).tuples():
         if wanted and (wanted in (fold(zh), fold(en)) or ref.strip() == cid):
             return cid
@@ -186,7 +188,7 @@ def match_device(ref: str) -> Device | None:
     """A laptop this database knows (itself or a trusted peer) by id, a unique start of it, or
     name; None when ``ref`` names no laptop (it is then a person's name)."""
     text = (ref or "").strip()
-    found = Device.get_or_none(Device.id == text)
+    found: Device | None = Device.get_or_none(Device.id == text)
     if found is None and len(text) >= 6:
         starts = list(Device.select().where(Device.id.startswith(text.lower())).limit(2))
         found = starts[0] if len(starts) == 1 else None
@@ -254,7 +256,8 @@ def end_grid(grid_ref: str) -> str:
     if held:
         raise GridError("places.grid_not_empty", grid=grid.code, count=held)
     store.delete(Grid, grid.id)
-    return grid.code
+    code: str = grid.code
+    return code
 
 
 def rename_compound(ref: str, name: str, name_en: str | None = None) -> None:
