@@ -248,9 +248,10 @@ def cancel(assignment_id: str, actor: str = "", note: str = "") -> None:
     needs_domain.reopen(assignment.need_id, actor=actor, note=note)
 
 
-def record_outcome(assignment_id: str, hours: float, materials: str = "", note: str = "", *,
+def record_outcome(assignment_id: str, hours: float | str, materials: str = "", note: str = "", *,
                    actor: str = "", on: date | None = None, at: datetime | None = None) -> str:
-    """What the volunteer did: the need is done and the hours go into the ledger; returns the log id."""
+    """What the volunteer did: the need is done and the hours (a number, or as typed: checked
+    here) go into the ledger; returns the log id."""
     assignment = get_assignment(assignment_id)
     if assignment.status != "assigned":
         raise AssignmentClosed(assignment.status)

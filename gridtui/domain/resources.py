@@ -90,12 +90,13 @@ def add_resource(
     organization_id: str | None = None,
     business_id: str | None = None,
     volunteer_id: str | None = None,
-    capacity: int = 0,
+    capacity: int | str = 0,
     availability: str = "",
     contact: str = "",
     note: str = "",
 ) -> str:
-    """Record something a partner offers; the provider must match its kind."""
+    """Record something a partner offers; the provider must match its kind (``capacity`` may be
+    as typed: it is checked here)."""
     item_key = find_item(item_key)
     if provider_kind not in PROVIDER_KINDS:
         raise ValidationError("provider_kind", "validate.choice", value=provider_kind,

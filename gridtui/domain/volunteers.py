@@ -579,10 +579,11 @@ def volunteer_detail(volunteer_id: str, *, reveal: bool = False) -> VolunteerDet
 
 
 def log_service(
-    volunteer_id: str, hours: float, *, on: date | str | None = None, activity: str = "",
+    volunteer_id: str, hours: float | str, *, on: date | str | None = None, activity: str = "",
     need_id: str | None = None, note: str = "",
 ) -> str:
-    """One line of the ledger: a stint of volunteer work (a need, or an activity like a clean-up)."""
+    """One line of the ledger: a stint of volunteer work (a need, or an activity like a clean-up);
+    ``hours`` as typed is checked here."""
     get_volunteer(volunteer_id)
     hours = check_hours(hours)
     day = parse_date(on, "date") if on else date.today()
