@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 
 from gridtui.core import store
 from gridtui.core.ids import stable_id
@@ -32,7 +33,7 @@ from gridtui.domain import privacy
 from gridtui.errors import GridError
 
 __all__ = [
-    "BUILDING_REF", "LEGACY_COMMUNITY_ID", "add_grid", "assign_buildings", "communities",
+    "BUILDING_REF", "LEGACY_COMMUNITY_ID", "Handover", "add_grid", "assign_buildings", "communities",
     "community", "device_label", "end_grid", "find_building", "find_community", "find_compound", "find_grid",
     "grid_devices", "handover_detail", "match_device", "my_grids", "own_community_id", "own_identity",
     "remove_building", "remove_compound", "rename_compound", "set_community", "set_grid_worker",
@@ -202,7 +203,16 @@ def match_device(ref: str) -> Device | None:
     return found
 
 
-def set_grid_worker(grid_ref: str, who: str, *, name: str | None = None, phone: str | None = None) -> dict[str, str]:
+@dataclass(frozen=True, slots=True)
+class Handover:
+    """A grid given to a worker: its code, the worker's name and their laptop ("" for none known)."""
+
+    grid: str
+    worker: str
+    device: str
+
+
+def set_grid_worker(grid_ref: str, who: str, *, name: str | None = None, phone: str | None = None) -> Handover:
     """The grid goes to another worker: ``who`` is their laptop (a device id or name) or, for a
     worker with no laptop known here yet, their name. The old worker's laptop no longer holds
     the grid once this change reaches it. Returns the grid's code, worker name and device."""
@@ -218,7 +228,7 @@ def set_grid_worker(grid_ref: str, who: str, *, name: str | None = None, phone: 
         store.update(Grid, grid.id, **values)
         if values["worker_device"] != grid.worker_device or worker != grid.worker_name:
             privacy.record("handover", "grid", grid.id, handover_detail(grid, worker, values["worker_device"]))
-    return {"grid": grid.code, "worker": worker, "device": device.id if device else ""}
+    return Handover(grid=grid.code, worker=worker, device=device.id if device else "")
 
 
 def handover_detail(grid: Grid, worker: str, device: str) -> str:
