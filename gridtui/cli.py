@@ -15,6 +15,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from gridtui import __version__, i18n
 from gridtui.errors import GridError
@@ -60,10 +61,10 @@ class GridHelpFormatter(argparse.HelpFormatter):
 class GridArgumentParser(argparse.ArgumentParser):
     """An ArgumentParser whose help and errors are translated; subparsers inherit the class."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *, add_help: bool = True, **kwargs: Any) -> None:
+        """Keywords only, as argparse makes subparsers; the help option is added here, translated."""
         kwargs.setdefault("formatter_class", GridHelpFormatter)
-        add_help = kwargs.pop("add_help", True)
-        super().__init__(*args, add_help=False, **kwargs)
+        super().__init__(add_help=False, **kwargs)
         self._positionals.title = t("cli.positionals")
         self._optionals.title = t("cli.options")
         if add_help:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import peewee
 
@@ -57,6 +57,10 @@ def open_db(args: Any, *, create: bool = False, write: bool = False, plain: bool
     return database
 
 
+@overload
+def passphrase(args: Any, path: Path, *, new: Literal[False] = False) -> str: ...
+@overload
+def passphrase(args: Any, path: Path, *, new: bool) -> str | None: ...
 def passphrase(args: Any, path: Path, *, new: bool = False) -> str | None:
     """From the passphrase file, else asked on the terminal (twice for a new database).
 

@@ -106,8 +106,8 @@ def run_assign(args) -> int:
 def run_worker(args) -> int:
     open_db(args, write=True)
     done = places.set_grid_worker(args.grid, args.who, name=args.name, phone=args.phone)
-    key = "places.grid.worker_device" if done["device"] else "places.grid.worker_named"
-    print(t(key, grid=done["grid"], worker=done["worker"], device=places.device_label(done["device"])))
+    key = "places.grid.worker_device" if done.device else "places.grid.worker_named"
+    print(t(key, grid=done.grid, worker=done.worker, device=places.device_label(done.device)))
     return 0
 
 

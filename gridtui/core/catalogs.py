@@ -28,28 +28,32 @@ def raw_files() -> dict[str, Any]:
     return {name: read_data(name) for name in CATALOG_FILES}
 
 
-def need_categories() -> list[dict]:
-    return raw_files()["needs"]["categories"]
+def need_categories() -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = raw_files()["needs"]["categories"]
+    return found
 
 
-def need_items() -> list[dict]:
+def need_items() -> list[dict[str, Any]]:
     return [item for cat in need_categories() for item in cat["items"]]
 
 
-def resource_categories() -> list[dict]:
-    return raw_files()["resources"]["categories"]
+def resource_categories() -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = raw_files()["resources"]["categories"]
+    return found
 
 
-def resource_items() -> list[dict]:
+def resource_items() -> list[dict[str, Any]]:
     return [item for cat in resource_categories() for item in cat["items"]]
 
 
-def register_kinds() -> list[dict]:
-    return raw_files()["registers"]["kinds"]
+def register_kinds() -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = raw_files()["registers"]["kinds"]
+    return found
 
 
-def teams() -> list[dict]:
-    return raw_files()["teams"]["teams"]
+def teams() -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = raw_files()["teams"]["teams"]
+    return found
 
 
 def write_tables(raw: dict[str, Any]) -> None:

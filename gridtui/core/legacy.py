@@ -20,11 +20,12 @@ LEGACY_VERSION = "legacy"
 YES_NO = [{"name": "yes", "label": {"zh": "是", "en": "Yes"}}, {"name": "no", "label": {"zh": "否", "en": "No"}}]
 
 
-def _templates() -> list[dict]:
-    return json.loads((DATA_DIR / "legacy_checklists.json").read_text("utf-8"))["templates"]
+def _templates() -> list[dict[str, Any]]:
+    templates: list[dict[str, Any]] = json.loads((DATA_DIR / "legacy_checklists.json").read_text("utf-8"))["templates"]
+    return templates
 
 
-def _item(item: dict, choices: dict[str, list]) -> dict[str, Any]:
+def _item(item: dict[str, Any], choices: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     kind = item["type"]
     found: dict[str, Any] = {"name": item["key"], "label": {"zh": item["zh"], "en": item["en"]}}
     if item.get("required"):
@@ -61,7 +62,7 @@ def legacy_definitions() -> dict[str, dict[str, Any]]:
     """template key -> the form definition its items make (form key = template key)."""
     found = {}
     for template in _templates():
-        choices: dict[str, list] = {}
+        choices: dict[str, list[dict[str, Any]]] = {}
         items = [_item(item, choices) for item in template["items"]]
         found[template["key"]] = {
             "format": 1, "form_key": template["key"], "version": LEGACY_VERSION, "default_language": "zh",

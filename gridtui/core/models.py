@@ -18,8 +18,9 @@ import contextvars
 import json
 import re
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from peewee import (
     BooleanField,
@@ -27,10 +28,15 @@ from peewee import (
     DatabaseProxy,
     DateField,
     DateTimeField,
+    Expression,
+    Field,
     FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
+    ModelAlias,
+    ModelInsert,
+    ModelUpdate,
     OperationalError,
     SqliteDatabase,
     TextField,
@@ -56,13 +62,14 @@ class GridDatabase(SqliteDatabase):
     def read_only(self) -> bool:
         return "mode=ro" in self.uri_flags
 
-    def execute_sql(self, sql, params=None):
+    def execute_sql(self, sql: str, params: Sequence[object] | None = None) -> sqlite3.Cursor:
         """SQLite's refusal to write a read-only file, as the one sentence users get for it
         (whichever table, the store's or a local one, the write was meant for)."""
         if self.cipher is not None and params:
             sql, params = _fixed_limit(sql, params)
         try:
-            return super().execute_sql(sql, params)
+            cursor: sqlite3.Cursor = super().execute_sql(sql, params)
+            return cursor
         except OperationalError as exc:
             if self.read_only and "readonly" in str(exc):
                 from gridtui.errors import GridError
@@ -70,15 +77,18 @@ class GridDatabase(SqliteDatabase):
                 raise GridError("db.readonly", path=str(self.database)) from exc
             raise
 
-    def _connect(self):
+    def _connect(self) -> sqlite3.Connection:
         if not self.uri_flags and self.cipher is None:
-            return super()._connect()
-        driver: Any = sqlite3
+            connection: sqlite3.Connection = super()._connect()
+            return connection
+        driver: Any = sqlite3  # sqlite3 or SQLCipher's dbapi2 (untyped), the same interface
         if self.cipher is not None:  # only for an encrypted file: sqlcipher3 is not on every start
-            from sqlcipher3 import dbapi2 as driver
+            from sqlcipher3 import dbapi2
+
+            driver = dbapi2
         flags = self.uri_flags or "mode=rwc"
         uri = f"{Path(self.database).resolve().as_uri()}?{flags}"
-        conn = driver.connect(uri, timeout=self._timeout, isolation_level=None, uri=True, **self.connect_params)
+        conn: sqlite3.Connection = driver.connect(uri, timeout=self._timeout, isolation_level=None, uri=True, **self.connect_params)
         try:
             if self.cipher is not None:  # before anything else reads the file; SQLCipher says nothing
                 conn.execute("PRAGMA cipher_log_level = NONE")
@@ -93,7 +103,7 @@ class GridDatabase(SqliteDatabase):
 _LIMIT_TAIL = re.compile(r" LIMIT \?( OFFSET \?)?$")
 
 
-def _fixed_limit(sql: str, params):
+def _fixed_limit(sql: str, params: Sequence[object]) -> tuple[str, Sequence[object]]:
     """A statement ending in peewee's ``LIMIT ? [OFFSET ?]`` with those numbers written in.
 
     The SQLite inside SQLCipher reads a bound LIMIT while planning, so binding it throws the
@@ -119,7 +129,7 @@ class DatabaseHandle(DatabaseProxy):
 
     __slots__ = ("obj", "_callbacks", "_Model")
 
-    def __setattr__(self, attr, value):
+    def __setattr__(self, attr: str, value: object) -> None:
         if attr in DatabaseHandle.__slots__:
             object.__setattr__(self, attr, value)
         else:
@@ -142,12 +152,12 @@ class WriteOutsideStore(RuntimeError):
 class JSONField(TextField):
     """A JSON value stored as text (compact, UTF-8 kept readable)."""
 
-    def db_value(self, value):
+    def db_value(self, value: object) -> str | None:
         if value is None:
             return None
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
-    def python_value(self, value):
+    def python_value(self, value: str | None) -> Any:
         if value is None:
             return None
         return json.loads(value)
@@ -159,23 +169,26 @@ class Base(Model):
         legacy_table_names = False
 
 
-def live(model):
+def live(model: type[Synced] | ModelAlias) -> Expression:
     """The rows of ``model`` (or its alias) that are not tombstoned: deletes travel as
     ``deleted = 1`` and must be skipped by every read."""
     return model.deleted == False  # noqa: E712 - builds SQL (deleted = 0), written here once
 
 
-def is_set(flag):
+def is_set(flag: Field) -> Expression:
     """A flag field that is set, as a condition: flags are stored 0/1 on both databases, and
     PostgreSQL takes no bare 0/1 column as a condition (SQLite does)."""
     return flag == 1
 
 
-def is_unset(flag):
+def is_unset(flag: Field) -> Expression:
     return flag == 0
 
 
-def live_row(model, row_id: str):
+M = TypeVar("M", bound="Base")
+
+
+def live_row(model: type[M], row_id: str) -> M:
     """The live row with this id, or the one sentence saying it is not there (store.not_found)."""
     from gridtui.errors import GridError
 
@@ -185,11 +198,11 @@ def live_row(model, row_id: str):
     return found
 
 
-_BY_ID: dict[tuple[type, bool], tuple[str, list, int, list]] = {}
+_BY_ID: dict[tuple[type, bool], tuple[str, list[object], int, list[Field]]] = {}
 _ID_MARK = "\x00id\x00"
 
 
-def live_where(model, **equals) -> list:
+def live_where(model: type[M], **equals: object) -> list[M]:
     """The live rows whose fields equal these values (e.g. ``id_number=...``), with the SQL
     built once per model and set of fields, as :func:`by_id` does."""
     names = tuple(sorted(equals))
@@ -209,16 +222,16 @@ def live_where(model, **equals) -> list:
     return [_row(model, fields, found) for found in model._meta.database.execute_sql(sql, params).fetchall()]
 
 
-_WHERE: dict[tuple[type, tuple[str, ...]], tuple[str, list, list[int], list]] = {}
+_WHERE: dict[tuple[type, tuple[str, ...]], tuple[str, list[object], list[int], list[Field]]] = {}
 
 
-def _row(model, fields, values):
+def _row(model: type[M], fields: list[Field], values: Sequence[object]) -> M:
     row = model(__no_default__=1, **{f.name: f.python_value(v) for f, v in zip(fields, values, strict=True)})
     row._dirty.clear()
     return row
 
 
-def by_id(model, row_id: str, *, tombstoned: bool = False):
+def by_id(model: type[M], row_id: str, *, tombstoned: bool = False) -> M | None:
     """The row with this id (live only, unless ``tombstoned``), or None.
 
     The one lookup every write and most domain moves make, so its SQL is built once per model
@@ -240,13 +253,30 @@ def by_id(model, row_id: str, *, tombstoned: bool = False):
     return None if found is None else _row(model, fields, found)
 
 
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+
+    class Column(Generic[T]):
+        """What the type checker sees of a field: the field itself on the class (to build
+        queries), its value of type ``T`` on a row. Peewee is read as untyped, so a field
+        annotated ``Column[str]`` is the only way a row's value gets a type."""
+
+        @overload
+        def __get__(self, row: None, owner: type) -> Field: ...
+        @overload
+        def __get__(self, row: Base, owner: type) -> T: ...
+        def __get__(self, row: Base | None, owner: type) -> Field | T: ...
+        def __set__(self, row: Base, value: T) -> None: ...
+
+
 class Synced(Base):
     """A row that travels between laptops in sync bundles."""
 
-    id = CharField(primary_key=True, max_length=36)
+    id: Column[str] = CharField(primary_key=True, max_length=36)
     deleted = BooleanField(default=False)
     origin = CharField(max_length=32)
-    stamp = CharField(max_length=64)
+    stamp: Column[str] = CharField(max_length=64)
     stamps = JSONField(default=dict)
     seq = IntegerField(index=True)
 
@@ -262,37 +292,37 @@ class Synced(Base):
             raise WriteOutsideStore(f"{cls.__name__} must be written through gridtui.core.store")
 
     @classmethod
-    def insert(cls, *args, **kwargs):
+    def insert(cls, *args: Any, **kwargs: Any) -> ModelInsert:
         cls._guard()
         return super().insert(*args, **kwargs)
 
     @classmethod
-    def insert_many(cls, *args, **kwargs):
+    def insert_many(cls, *args: Any, **kwargs: Any) -> ModelInsert:
         cls._guard()
         return super().insert_many(*args, **kwargs)
 
     @classmethod
-    def insert_from(cls, *args, **kwargs):
+    def insert_from(cls, *args: Any, **kwargs: Any) -> ModelInsert:
         cls._guard()
         return super().insert_from(*args, **kwargs)
 
     @classmethod
-    def replace(cls, *args, **kwargs):
+    def replace(cls, *args: Any, **kwargs: Any) -> ModelInsert:
         cls._guard()
         return super().replace(*args, **kwargs)
 
     @classmethod
-    def replace_many(cls, *args, **kwargs):
+    def replace_many(cls, *args: Any, **kwargs: Any) -> ModelInsert:
         cls._guard()
         return super().replace_many(*args, **kwargs)
 
     @classmethod
-    def update(cls, *args, **kwargs):
+    def update(cls, *args: Any, **kwargs: Any) -> ModelUpdate:
         cls._guard()
         return super().update(*args, **kwargs)
 
     @classmethod
-    def delete(cls):
+    def delete(cls) -> ModelUpdate:
         raise WriteOutsideStore(f"{cls.__name__} rows are tombstoned by store.delete, never removed")
 
     @classmethod
@@ -301,7 +331,8 @@ class Synced(Base):
         return [n for n in cls._meta.sorted_field_names if n not in cls.SYSTEM_FIELDS]
 
     def field_stamp(self, name: str) -> str:
-        return (self.stamps or {}).get(name, self.stamp)
+        stamps: dict[str, str] = self.stamps or {}
+        return stamps.get(name, self.stamp)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,7 +47,7 @@ class CipherKey:
         return hmac.new(self.key, f"gridtui/{purpose}".encode(), hashlib.sha256).digest()
 
 
-def encrypted(path: str | os.PathLike) -> bool:
+def encrypted(path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` may be an encrypted database: a file of whole pages that is not a plain
     SQLite one. SQLCipher leaves nothing readable, not even a header, so only its passphrase
     tells such a file from random bytes; a file of another size is not a database at all."""
@@ -66,7 +67,7 @@ def stretch(passphrase: str, salt: bytes) -> bytes:
     return hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, KDF_ROUNDS, KEY_SIZE)
 
 
-def key_for(path: str | os.PathLike, passphrase: str) -> CipherKey:
+def key_for(path: str | os.PathLike[str], passphrase: str) -> CipherKey:
     """The key of an existing encrypted database (whether it is right shows when it is opened)."""
     try:
         with Path(path).open("rb") as fh:
@@ -88,7 +89,7 @@ def check_strength(passphrase: str) -> None:
         raise GridError("unlock.too_short", minimum=MIN_PASSPHRASE)
 
 
-def read_passphrase_file(path: str | os.PathLike) -> str:
+def read_passphrase_file(path: str | os.PathLike[str]) -> str:
     """The first line of a passphrase file."""
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -101,7 +102,7 @@ def read_passphrase_file(path: str | os.PathLike) -> str:
     return phrase
 
 
-def passphrase_from_file(given: str | os.PathLike | None) -> str | None:
+def passphrase_from_file(given: str | os.PathLike[str] | None) -> str | None:
     """The passphrase from ``--passphrase-file`` or, failing it, GRIDTUI_PASSPHRASE_FILE."""
     source = given or os.environ.get(PASSPHRASE_ENV)
     return read_passphrase_file(source) if source else None
@@ -144,10 +145,11 @@ def unseal(cipher: CipherKey, purpose: str, blob: bytes) -> bytes:
         raise ValueError("not sealed under this key") from exc
 
 
-def _connect_keyed(path: Path, cipher: CipherKey):
+def _connect_keyed(path: Path, cipher: CipherKey) -> sqlite3.Connection:
+    """SQLCipher's connection has sqlite3's interface."""
     from sqlcipher3 import dbapi2 as sqlcipher
 
-    conn = sqlcipher.connect(str(path), isolation_level=None)
+    conn: sqlite3.Connection = sqlcipher.connect(str(path), isolation_level=None)
     conn.execute("PRAGMA cipher_log_level = NONE")
     conn.execute(f"PRAGMA key = {cipher.pragma()}")
     return conn

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gridtui.core import store
-from gridtui.core.models import Business, live
+from gridtui.core.models import Business, by_id, live
 from gridtui.core.validate import fold
 from gridtui.errors import GridError, ValidationError
 
@@ -72,7 +72,7 @@ def end_business(business_id: str) -> None:
 
 
 def _business(business_id: str) -> Business:
-    found = Business.get_or_none((Business.id == business_id) & live(Business))
+    found = by_id(Business, business_id)
     if found is None:
         raise GridError("business.not_found", id=business_id)
     return found
@@ -90,10 +90,10 @@ def match_business(values: dict[str, Any]) -> str | None:
     """The live shop a list's row describes: by licence number, else by name and address."""
     licence = (values.get("license_no") or "").strip().upper()
     if licence:
-        found = Business.get_or_none((Business.license_no == licence) & live(Business))
-        if found is not None:
-            return found.id
-    found = Business.get_or_none((Business.name == values.get("name", "")) & (Business.address == values.get("address", ""))
+        licensed: Business | None = Business.get_or_none((Business.license_no == licence) & live(Business))
+        if licensed is not None:
+            return licensed.id
+    found: Business | None = Business.get_or_none((Business.name == values.get("name", "")) & (Business.address == values.get("address", ""))
                                  & live(Business))
     return found.id if found else None
 
@@ -104,7 +104,7 @@ def find_business(ref: str) -> str:
     found = match_business({"license_no": text}) if text else None
     if found:
         return found
-    named = [b for (b,) in Business.select(Business.id).where((Business.name == text) & live(Business)).limit(3).tuples()]
+    named: list[str] = [b for (b,) in Business.select(Business.id).where((Business.name == text) & live(Business)).limit(3).tuples()]
     if len(named) == 1:
         return named[0]
     if len(named) > 1:

@@ -68,4 +68,5 @@ def reveal(business_id: str, actor: str = "") -> str:
     """The owner's full phone number; the reveal is written to the audit log."""
     row = _business(business_id)
     privacy.record_reveal("business", business_id, "phone", actor=actor, where="business")
-    return row.phone
+    phone: str = row.phone
+    return phone

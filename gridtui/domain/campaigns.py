@@ -18,12 +18,12 @@ laptop learns a campaign, and the form to walk it with, from the office's bundle
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from peewee import fn
+from peewee import ModelSelect, fn
 
 from gridtui.core import store
 from gridtui.core.db import meta_set
@@ -72,7 +72,7 @@ class CampaignInfo:
     starts: date
     ends: date | None
     active: bool
-    scope: dict = field(default_factory=dict, compare=False)
+    scope: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def label(self) -> str:
@@ -98,7 +98,7 @@ def _info(row: Campaign, version: str) -> CampaignInfo:
     )
 
 
-def _query():
+def _query() -> ModelSelect:
     return (Campaign.select(Campaign, FormVersion.id, FormVersion.version)
             .join(FormVersion, on=(Campaign.form == FormVersion.id)).where(live(Campaign)))
 
@@ -124,9 +124,12 @@ def resolve(text: str) -> str:
     characters (lists show the last 8: a time-ordered id's first ones are its creation time,
     shared by campaigns made together), or its name in Chinese or English."""
     text = text.strip()
-    rows = list(Campaign.select(Campaign.id, Campaign.name, Campaign.name_en).where(live(Campaign)))
-    for test in (lambda c: c.id == text, lambda c: c.name == text, lambda c: c.name_en.lower() == text.lower() != "",
-                 lambda c: len(text) >= 6 and (c.id.startswith(text.lower()) or c.id.endswith(text.lower()))):
+    rows: list[Campaign] = list(Campaign.select(Campaign.id, Campaign.name, Campaign.name_en).where(live(Campaign)))
+    tests: tuple[Callable[[Campaign], bool], ...] = (
+        lambda c: c.id == text, lambda c: c.name == text, lambda c: c.name_en.lower() == text.lower() != "",
+        lambda c: len(text) >= 6 and (c.id.startswith(text.lower()) or c.id.endswith(text.lower())),
+    )
+    for test in tests:
         found = [c.id for c in rows if test(c)]
         if len(found) == 1:
             return found[0]
@@ -165,7 +168,7 @@ def version_id(form_key: str, version: str) -> str:
 def store_form(form: Form) -> str:
     """Store a form version (once); returns its id. The same version string with other content
     is refused: a changed form needs a new version."""
-    row = FormVersion.get_or_none((FormVersion.form_key == form.key) & (FormVersion.version == form.version)
+    row: FormVersion | None = FormVersion.get_or_none((FormVersion.form_key == form.key) & (FormVersion.version == form.version)
                                   & live(FormVersion))
     if row is not None:
         if row.digest != form.digest:
@@ -269,8 +272,9 @@ def versions(campaign_id: str) -> list[VersionInfo]:
 # -- targets and coverage: the rules are in gridtui.domain.coverage ---------------------------------
 
 
-def _run(sql: str, params: Any) -> list[tuple]:
-    return database.execute_sql(sql, params).fetchall()
+def _run(sql: str, params: Any) -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = database.execute_sql(sql, params).fetchall()
+    return rows
 
 
 def targets(info: CampaignInfo, *, grid_id: str | None = None, building_id: str | None = None,
@@ -340,9 +344,10 @@ def _register_kind(word: str) -> str:
     from gridtui.core.models import RegisterKind
 
     word = word.strip()
-    for kind in RegisterKind.select():
-        if word in (kind.key, kind.zh) or word.lower() == kind.en.lower():
-            return kind.key
+    key: str
+    for key, zh, en in RegisterKind.select(RegisterKind.key, RegisterKind.zh, RegisterKind.en).tuples():
+        if word in (key, zh) or word.lower() == en.lower():
+            return key
     raise GridError("campaigns.unknown_register", register=word,
                     allowed=", ".join(k.key for k in RegisterKind.select().order_by(RegisterKind.position)))
 
@@ -396,4 +401,5 @@ def describe_scope(info: CampaignInfo) -> dict[str, list[str]]:
 def target_count(campaign_id: str, today: date | None = None) -> int:
     """How many targets the campaign covers now."""
     found = targets(campaign(campaign_id), today=today)
-    return database.execute_sql(f"SELECT COUNT(*) {found.sql}", found.params).fetchone()[0]
+    count: int = database.execute_sql(f"SELECT COUNT(*) {found.sql}", found.params).fetchone()[0]
+    return count

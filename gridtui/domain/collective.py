@@ -10,7 +10,7 @@ follow-up visits then close them as usual.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from peewee import fn
 
@@ -23,6 +23,7 @@ from gridtui.core.models import (
     Need,
     NeedEvent,
     ServiceLog,
+    by_id,
     live,
 )
 from gridtui.core.validate import parse_date
@@ -70,7 +71,7 @@ def create_issue(title: str, *, compound_id: str | None = None, building_id: str
 
 
 def get_issue(issue_id: str) -> CollectiveIssue:
-    found = CollectiveIssue.get_or_none((CollectiveIssue.id == issue_id) & live(CollectiveIssue))
+    found = by_id(CollectiveIssue, issue_id)
     if found is None:
         raise GridError("collective.not_found", id=issue_id)
     return found
@@ -138,7 +139,7 @@ def rename(issue_id: str, title: str) -> list[str]:
 def find_issue(ref: str) -> str:
     """An issue by its title or its id (or a unique start or end of it)."""
     text = (ref or "").strip()
-    titled = [i for (i,) in CollectiveIssue.select(CollectiveIssue.id).where(
+    titled: list[str] = [i for (i,) in CollectiveIssue.select(CollectiveIssue.id).where(
         (CollectiveIssue.title == text) & live(CollectiveIssue)).limit(2).tuples()]
     if len(titled) == 1:
         return titled[0]
@@ -202,7 +203,8 @@ def days_meeting_to_done(issue_id: str) -> int | None:
     issue = get_issue(issue_id)
     if issue.meeting_date is None or issue.done_at is None:
         return None
-    return (issue.done_at - issue.meeting_date).days
+    taken: timedelta = issue.done_at - issue.meeting_date
+    return taken.days
 
 
 def list_issues(status: str | None = None) -> list[IssueRow]:

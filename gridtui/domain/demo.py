@@ -24,7 +24,7 @@ import random
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gridtui.core import catalogs, store
 from gridtui.core.catalogs import read_data
@@ -33,6 +33,10 @@ from gridtui.core.ids import id_source, stable_id, uuid7
 from gridtui.core.models import Answer, Household, Synced, Visit, database, live
 from gridtui.errors import GridError
 from gridtui.forms import builtin
+
+if TYPE_CHECKING:  # both imported where used: the demo's start stays light
+    from gridtui.domain.campaigns import CampaignInfo
+    from gridtui.forms.model import Form, FormState, Item
 
 __all__ = [
     "DUE_HOURS", "FULL", "NEED_FLOW", "NEED_STATUS_WEIGHTS", "Progress", "REGION_CODES", "SOURCES",
@@ -112,7 +116,7 @@ class _Demo:
         self.scale = scale
         self.today = today
         self.say = progress
-        self.names = read_data("demo_names")
+        self.names: dict[str, list[Any]] = read_data("demo_names")
         self.new_id = _Ids(self.rng, datetime.combine(today - timedelta(days=400), time(9)))
         self.counts: dict[str, int] = {}
 
@@ -123,16 +127,17 @@ class _Demo:
 
     def surname(self) -> str:
         if not hasattr(self, "_surnames"):
-            self._surnames = [s for s, _ in self.names["surnames"]]
-            self._weights = [w for _, w in self.names["surnames"]]
+            self._surnames: list[str] = [s for s, _ in self.names["surnames"]]
+            self._weights: list[float] = [w for _, w in self.names["surnames"]]
         return self.rng.choices(self._surnames, self._weights)[0]
 
     def given(self, sex: str) -> str:
-        pool = self.names["given_male"] if sex == "M" else self.names["given_female"]
+        pool: list[str] = self.names["given_male"] if sex == "M" else self.names["given_female"]
         first = self.rng.choice(pool)
         if self.rng.random() < 0.25:
             return first
-        return first + self.rng.choice(pool + self.names["given_neutral"])
+        neutral: list[str] = self.names["given_neutral"]
+        return first + self.rng.choice(pool + neutral)
 
     def full_name(self) -> str:
         return self.surname() + self.given(self.rng.choice("MF"))
@@ -253,7 +258,7 @@ class _Demo:
         for m in self.in_service:
             m["registers"].append(("party_in_service", self.since()))
         roster = Roster()
-        self.residents: dict[str, list[dict]] = {}  # household id -> its people
+        self.residents: dict[str, list[dict[str, Any]]] = {}  # household id -> its people
         for hh, members in zip(self.households, families, strict=True):
             hh["id"] = roster.household(hh)
             for m in members:
@@ -326,23 +331,24 @@ class _Demo:
     def since(self) -> date:
         return self.today - timedelta(days=self.rng.randint(30, 3000))
 
-    def age(self, resident: dict) -> int:
-        return (self.today - resident["birth_date"]).days // 365
+    def age(self, resident: dict[str, Any]) -> int:
+        born: date = resident["birth_date"]
+        return (self.today - born).days // 365
 
     @property
-    def hardship(self) -> list[dict]:
+    def hardship(self) -> list[dict[str, Any]]:
         return [h for h in self.households if h.get("_hardship")]
 
     @property
-    def elderly_alone(self) -> list[dict]:
+    def elderly_alone(self) -> list[dict[str, Any]]:
         return [h for h in self.households if h["_shape"] == "alone_old"]
 
     @property
-    def with_children(self) -> list[dict]:
+    def with_children(self) -> list[dict[str, Any]]:
         return [h for h in self.households if h["_children"]]
 
     @property
-    def chronic(self) -> list[dict]:
+    def chronic(self) -> list[dict[str, Any]]:
         return [h for h in self.households if h.get("_chronic")]
 
     def organizations(self) -> None:
@@ -444,8 +450,8 @@ class _Demo:
             ("business_safety", "个体工商户食品与消防安全检查", "Business food and fire safety checks", "business",
              40, 0, True, Scope(), 0.7),
         ]
-        visits: list[dict] = []
-        answers: list[dict] = []
+        visits: list[dict[str, Any]] = []
+        answers: list[dict[str, Any]] = []
         self.active_door = None
         # Their own random stream: what the campaigns draw does not shift the sections after them.
         self.visit_rng = random.Random(f"{self.seed}:campaigns")
@@ -468,8 +474,8 @@ class _Demo:
         self.put(Answer, answers, check=False)  # made by form.clean below, in the form they answer
         self.visits = visits
 
-    def _visits(self, info, targets: list[dict], share: float, start_ago: int, end_ago: int,
-                visits: list, answers: list) -> None:
+    def _visits(self, info: CampaignInfo, targets: list[dict[str, Any]], share: float, start_ago: int,
+                end_ago: int, visits: list[dict[str, Any]], answers: list[dict[str, Any]]) -> None:
         from gridtui.core.stored_forms import form_of_version
         from gridtui.forms.model import FormState
 
@@ -510,7 +516,7 @@ class _Demo:
         day = self.today - timedelta(days=self.visit_rng.randint(days_ago_min, days_ago_max))
         return datetime.combine(day, time(self.visit_rng.randint(8, 17), self.visit_rng.randint(0, 59)))
 
-    def _answer(self, form, state, item, target: dict, at: datetime) -> Any:
+    def _answer(self, form: Form, state: FormState, item: Item, target: dict[str, Any], at: datetime) -> Any:
         rng = self.visit_rng
         if not state.required.get(item.name) and rng.random() < 0.45:
             return None

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, Case, ModelSelect, fn
 
 from gridtui.core import store
 from gridtui.core.models import (
@@ -142,7 +142,7 @@ def suggest(need_id: str, limit: int = 10) -> list[Candidate]:
     load = open_load()
     satisfaction = _past_satisfaction()
 
-    scored: list[tuple[float, str, tuple]] = []
+    scored: list[tuple[float, str, tuple[str, str, tuple[float, ...], Reasons]]] = []
     for vid, name, available, team_id, v_building in volunteers:
         if vid in on_it:
             continue
@@ -165,7 +165,7 @@ def suggest(need_id: str, limit: int = 10) -> list[Candidate]:
             place_why = "none"
         current = load.get(vid, 0)
         rated = satisfaction.get(vid)
-        parts = (
+        parts: tuple[float, ...] = (
             SKILL[skill_why], PLACE.get(place_why, 0), PAIRING if vid in paired else 0,
             max(LOAD_FLOOR, LOAD_STEP * current), AVAILABLE if available else 0,
             round(SATISFACTION_MAX * rated[0] / rated[1], 1) if rated else SATISFACTION_UNKNOWN,
@@ -184,10 +184,15 @@ def suggest(need_id: str, limit: int = 10) -> list[Candidate]:
     return top
 
 
-def _fetch(query) -> list[tuple]:
+Reasons = tuple[str, str, bool, int, bool, "tuple[float, int] | None"]
+"""What a candidate's score parts are made of, in :func:`_reasons`' order."""
+
+
+def _fetch(query: ModelSelect) -> list[tuple[Any, ...]]:
     """Plain tuples straight from SQLite: the volunteer scan is the one big read of a
     suggestion, and peewee's per-row conversion would cost more than the query itself."""
-    return database.execute_sql(*query.sql()).fetchall()
+    rows: list[tuple[Any, ...]] = database.execute_sql(*query.sql()).fetchall()
+    return rows
 
 
 def _past_satisfaction() -> dict[str, tuple[float, int]]:
@@ -243,9 +248,10 @@ def cancel(assignment_id: str, actor: str = "", note: str = "") -> None:
     needs_domain.reopen(assignment.need_id, actor=actor, note=note)
 
 
-def record_outcome(assignment_id: str, hours: float, materials: str = "", note: str = "", *,
+def record_outcome(assignment_id: str, hours: float | str, materials: str = "", note: str = "", *,
                    actor: str = "", on: date | None = None, at: datetime | None = None) -> str:
-    """What the volunteer did: the need is done and the hours go into the ledger; returns the log id."""
+    """What the volunteer did: the need is done and the hours (a number, or as typed: checked
+    here) go into the ledger; returns the log id."""
     assignment = get_assignment(assignment_id)
     if assignment.status != "assigned":
         raise AssignmentClosed(assignment.status)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from peewee import fn
+from peewee import Expression, fn
 
 from gridtui.core import store
 from gridtui.core.models import (
@@ -121,10 +121,11 @@ def find_household(address: str) -> str:
     """A live household by its address as the walk list writes it (九天庄园7栋1单元101); spaces
     and full-width digits do not matter."""
     text = (address or "").strip()
-    found = Household.get_or_none((Household.address == text) & live(Household))
+    found: Household | None = Household.get_or_none((Household.address == text) & live(Household))
     if found is not None:
         return found.id
     wanted = fold(text)
+    hid: str
     for hid, written in Household.select(Household.id, Household.address).where(live(Household)).tuples():
         if wanted and fold(written) == wanted:
             return hid
@@ -263,15 +264,15 @@ def find_resident(ref: str) -> str:
     for sep in ("/", "／", ":", "："):
         if sep in text:
             address, _, name = text.rpartition(sep)
-            found = Resident.get_or_none((Resident.household == find_household(address)) & (Resident.name == name.strip())
+            named: Resident | None = Resident.get_or_none((Resident.household == find_household(address)) & (Resident.name == name.strip())
                                          & live(Resident))
-            if found is None:
+            if named is None:
                 raise GridError("households.no_resident", ref=text)
-            return found.id
+            return named.id
     from gridtui.core.validate import id_number
 
     number = id_number(text)
-    found = Resident.select().where((Resident.id_number == number) & live(Resident)).order_by(
+    found: Resident | None = Resident.select().where((Resident.id_number == number) & live(Resident)).order_by(
         Resident.status != "present", Resident.id).first()
     if found is None:
         raise GridError("households.no_resident", ref=text)
@@ -373,11 +374,12 @@ def end_register(kind_key: str, *, resident_id: str | None = None, household_id:
     return len(entries)
 
 
-def _current_entry():
+def _current_entry() -> Expression:
     return live(RegisterEntry) & (RegisterEntry.until.is_null() | (RegisterEntry.until >= date.today()))
 
 
-def _register_target(kind_key: str, resident_id: str | None, household_id: str | None):
+def _register_target(kind_key: str, resident_id: str | None,
+                     household_id: str | None) -> tuple[Expression, dict[str, str]]:
     """The entries' condition and owner for a register kind, checked against what it is kept for."""
     kind = RegisterKind.get_or_none(RegisterKind.key == kind_key)
     if kind is None:
@@ -397,9 +399,10 @@ def _register_target(kind_key: str, resident_id: str | None, household_id: str |
 def register_kind(text: str) -> str:
     """A register kind's key from its key or its name in either language (低保户, hardship...)."""
     wanted = fold(text)
-    for kind in RegisterKind.select():
-        if wanted in (fold(kind.key), fold(kind.zh), fold(kind.en)):
-            return kind.key
+    key: str
+    for key, zh, en in RegisterKind.select(RegisterKind.key, RegisterKind.zh, RegisterKind.en).tuples():
+        if wanted in (fold(key), fold(zh), fold(en)):
+            return key
     raise ValidationError("register", "households.unknown_register", kind=text)
 
 
@@ -473,7 +476,7 @@ def residents_page(offset: int, limit: int, *, register: str | None = None, grid
     door; head first in a household), filtered by a register kind and a grid."""
     offset, limit = max(0, int(offset)), max(0, int(limit))
     sql, params = _residents_scope(register, grid_id)
-    rows: list[tuple] = []
+    rows: list[tuple[Any, ...]] = []
     for building_id, n in _residents_by_building(register, grid_id):
         if len(rows) >= limit:
             break

@@ -16,7 +16,7 @@ from dataclasses import fields as fields_of
 from datetime import datetime, timedelta
 from typing import Any
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, Case, Field, ModelSelect, fn
 
 from gridtui.config import load_settings
 from gridtui.core import store
@@ -31,6 +31,7 @@ from gridtui.core.models import (
     NeedEvent,
     NeedItem,
     Resident,
+    Synced,
     Visit,
     Volunteer,
     by_id,
@@ -212,6 +213,7 @@ def find_item(text: str) -> str:
     from gridtui.core.validate import fold
 
     wanted = fold(text or "")
+    key: str
     for key, zh, en in NeedItem.select(NeedItem.key, NeedItem.zh, NeedItem.en).tuples():
         if wanted and wanted in (fold(key), fold(zh), fold(en)):
             return key
@@ -228,7 +230,7 @@ def _need_item(key: str) -> dict[str, Any]:
     return found
 
 
-def _exists(model, row_id: str) -> bool:
+def _exists(model: type[Synced], row_id: str) -> bool:
     return by_id(model, row_id) is not None
 
 
@@ -245,13 +247,13 @@ def resolve_id(text: str) -> str:
     return resolve(Need, text, "needs.not_found")
 
 
-def resolve(model, text: str, not_found: str) -> str:
+def resolve(model: type[Synced], text: str, not_found: str) -> str:
     """The id of a live ``model`` row from its full id or a unique start or end (6+ characters)."""
     text = (text or "").strip().lower()
     if _exists(model, text):
         return text
     if len(text) >= 6:
-        found = [n for (n,) in model.select(model.id).where(
+        found: list[str] = [n for (n,) in model.select(model.id).where(
             (model.id.startswith(text) | model.id.endswith(text)) & (live(model))
         ).limit(2).tuples()]
         if len(found) == 1:
@@ -337,7 +339,7 @@ def reopen(need_id: str, *, actor: str = "", note: str = "", due_hours: dict[str
 # -- lists ---------------------------------------------------------------------------------------
 
 
-def _base_query(*columns):
+def _base_query(*columns: Field) -> ModelSelect:
     return (
         Need.select(*columns)
         .join(NeedItem, on=(Need.item == NeedItem.key))
@@ -348,8 +350,10 @@ def _base_query(*columns):
     )
 
 
-def _filtered(query, *, status=None, category=None, grid_id=None, urgency=None, overdue=None,
-              source=None, household_id=None, collective_id=None, grid_ids=None, now=None):
+def _filtered(query: ModelSelect, *, status: str | list[str] | None = None, category: str | None = None,
+              grid_id: str | None = None, urgency: str | None = None, overdue: bool | None = None,
+              source: str | None = None, household_id: str | None = None, collective_id: str | None = None,
+              grid_ids: list[str] | None = None, now: datetime | None = None) -> ModelSelect:
     query = query.where(live(Need))
     if status:
         query = query.where(Need.status.in_([status] if isinstance(status, str) else list(status)))
@@ -373,7 +377,7 @@ def _filtered(query, *, status=None, category=None, grid_id=None, urgency=None, 
     return query
 
 
-def _order(query, sort: str):
+def _order(query: ModelSelect, sort: str) -> ModelSelect:
     if sort not in SORTS:
         raise GridError("needs.bad_sort", sort=sort, allowed=" / ".join(SORTS))
     rank = Case(Need.urgency, [(u, i) for u, i in URGENCY_RANK.items()], len(URGENCY_RANK))
@@ -396,7 +400,7 @@ _ROW_COLUMNS = (
 )
 
 
-def _rows(query, now: datetime) -> list[NeedRow]:
+def _rows(query: ModelSelect, now: datetime) -> list[NeedRow]:
     out = []
     for r in query.dicts():
         out.append(NeedRow(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 
 from gridtui.core import store
 from gridtui.core.ids import stable_id
@@ -32,7 +33,7 @@ from gridtui.domain import privacy
 from gridtui.errors import GridError
 
 __all__ = [
-    "BUILDING_REF", "LEGACY_COMMUNITY_ID", "add_grid", "assign_buildings", "communities",
+    "BUILDING_REF", "LEGACY_COMMUNITY_ID", "Handover", "add_grid", "assign_buildings", "communities",
     "community", "device_label", "end_grid", "find_building", "find_community", "find_compound", "find_grid",
     "grid_devices", "handover_detail", "match_device", "my_grids", "own_community_id", "own_identity",
     "remove_building", "remove_compound", "rename_compound", "set_community", "set_grid_worker",
@@ -48,7 +49,8 @@ its office first sends to a hub: :func:`own_identity` then gives it an id of its
 
 def community() -> Community | None:
     """This database's community (a hub's first by name; :func:`communities` lists them all)."""
-    return Community.select().where(live(Community)).order_by(Community.name, Community.id).first()
+    found: Community | None = Community.select().where(live(Community)).order_by(Community.name, Community.id).first()
+    return found
 
 
 def communities() -> list[Community]:
@@ -115,7 +117,7 @@ def find_grid(ref: str, community: str | None = None) -> Grid:
     query = Grid.select().where(live(Grid) & match)
     if community is not None:
         query = query.where(Grid.community == community)
-    grid = query.order_by(Grid.code != ref, Grid.code).first()
+    grid: Grid | None = query.order_by(Grid.code != ref, Grid.code).first()
     if grid is None:
         raise GridError("places.no_grid", grid=ref)
     return grid
@@ -141,7 +143,7 @@ def find_building(ref: str) -> Building:
     match = BUILDING_REF.match(ref.strip())
     if not match:
         raise GridError("places.no_building", building=ref)
-    building = (
+    building: Building | None = (
         Building.select().join(Compound, on=(Building.compound == Compound.id))
         .where(live(Building) & (Compound.name == match["compound"].strip()) & (Building.number == match["number"]))
         .first()
@@ -156,6 +158,7 @@ def find_compound(ref: str) -> str:
     from gridtui.core.validate import fold
 
     wanted = fold(ref)
+    cid: str
     for cid, zh, en in Compound.select(Compound.id, Compound.name, Compound.name_en).where(live(Compound)).tuples():
         if wanted and (wanted in (fold(zh), fold(en)) or ref.strip() == cid):
             return cid
@@ -186,7 +189,7 @@ def match_device(ref: str) -> Device | None:
     """A laptop this database knows (itself or a trusted peer) by id, a unique start of it, or
     name; None when ``ref`` names no laptop (it is then a person's name)."""
     text = (ref or "").strip()
-    found = Device.get_or_none(Device.id == text)
+    found: Device | None = Device.get_or_none(Device.id == text)
     if found is None and len(text) >= 6:
         starts = list(Device.select().where(Device.id.startswith(text.lower())).limit(2))
         found = starts[0] if len(starts) == 1 else None
@@ -200,7 +203,16 @@ def match_device(ref: str) -> Device | None:
     return found
 
 
-def set_grid_worker(grid_ref: str, who: str, *, name: str | None = None, phone: str | None = None) -> dict[str, str]:
+@dataclass(frozen=True, slots=True)
+class Handover:
+    """A grid given to a worker: its code, the worker's name and their laptop ("" for none known)."""
+
+    grid: str
+    worker: str
+    device: str
+
+
+def set_grid_worker(grid_ref: str, who: str, *, name: str | None = None, phone: str | None = None) -> Handover:
     """The grid goes to another worker: ``who`` is their laptop (a device id or name) or, for a
     worker with no laptop known here yet, their name. The old worker's laptop no longer holds
     the grid once this change reaches it. Returns the grid's code, worker name and device."""
@@ -216,7 +228,7 @@ def set_grid_worker(grid_ref: str, who: str, *, name: str | None = None, phone: 
         store.update(Grid, grid.id, **values)
         if values["worker_device"] != grid.worker_device or worker != grid.worker_name:
             privacy.record("handover", "grid", grid.id, handover_detail(grid, worker, values["worker_device"]))
-    return {"grid": grid.code, "worker": worker, "device": device.id if device else ""}
+    return Handover(grid=grid.code, worker=worker, device=device.id if device else "")
 
 
 def handover_detail(grid: Grid, worker: str, device: str) -> str:
@@ -254,7 +266,8 @@ def end_grid(grid_ref: str) -> str:
     if held:
         raise GridError("places.grid_not_empty", grid=grid.code, count=held)
     store.delete(Grid, grid.id)
-    return grid.code
+    code: str = grid.code
+    return code
 
 
 def rename_compound(ref: str, name: str, name_en: str | None = None) -> None:

@@ -17,7 +17,15 @@ from typing import Any
 from peewee import JOIN
 
 from gridtui.core import store
-from gridtui.core.models import Business, Organization, Resource, ResourceItem, Volunteer, live
+from gridtui.core.models import (
+    Business,
+    Organization,
+    Resource,
+    ResourceItem,
+    Volunteer,
+    by_id,
+    live,
+)
 from gridtui.core.validate import fold, parse_date
 from gridtui.domain.privacy import mask_phone
 from gridtui.errors import GridError, ValidationError
@@ -82,12 +90,13 @@ def add_resource(
     organization_id: str | None = None,
     business_id: str | None = None,
     volunteer_id: str | None = None,
-    capacity: int = 0,
+    capacity: int | str = 0,
     availability: str = "",
     contact: str = "",
     note: str = "",
 ) -> str:
-    """Record something a partner offers; the provider must match its kind."""
+    """Record something a partner offers; the provider must match its kind (``capacity`` may be
+    as typed: it is checked here)."""
     item_key = find_item(item_key)
     if provider_kind not in PROVIDER_KINDS:
         raise ValidationError("provider_kind", "validate.choice", value=provider_kind,
@@ -118,6 +127,7 @@ def _capacity(value: Any) -> int:
 def find_item(text: str) -> str:
     """A resource item's key from its key or its name in either language."""
     wanted = fold(text or "")
+    key: str
     for key, zh, en in ResourceItem.select(ResourceItem.key, ResourceItem.zh, ResourceItem.en).tuples():
         if wanted and wanted in (fold(key), fold(zh), fold(en)):
             return key
@@ -144,7 +154,7 @@ def end_resource(resource_id: str) -> None:
 
 
 def _resource(resource_id: str) -> Resource:
-    found = Resource.get_or_none((Resource.id == resource_id) & live(Resource))
+    found = by_id(Resource, resource_id)
     if found is None:
         raise GridError("resources.not_found", id=resource_id)
     return found
@@ -269,7 +279,7 @@ def end_unit(org_id: str) -> int:
 
 
 def _any_unit(org_id: str) -> Organization:
-    found = Organization.get_or_none((Organization.id == org_id) & live(Organization))
+    found = by_id(Organization, org_id)
     if found is None:
         raise GridError("resources.unknown_unit", id=org_id)
     return found
@@ -277,7 +287,8 @@ def _any_unit(org_id: str) -> Organization:
 
 def unit_kind(org_id: str) -> str:
     """What kind of unit this is (cobuilding, resident_unit, social_org)."""
-    return _any_unit(org_id).kind
+    kind: str = _any_unit(org_id).kind
+    return kind
 
 
 def provider_of_unit(org_id: str) -> str:
@@ -290,6 +301,7 @@ def match_unit(name: str) -> str | None:
     wanted = fold(name)
     if not wanted:
         return None
+    org_id: str
     for org_id, zh, en in Organization.select(Organization.id, Organization.name, Organization.name_en).where(
             live(Organization)).order_by(Organization.id).tuples():
         if wanted in (fold(zh), fold(en)):
@@ -345,7 +357,7 @@ def _unit_row(o: Organization, offered: dict[str, int]) -> UnitRow:
 
 
 def _unit(org_id: str) -> Organization:
-    org = Organization.get_or_none((Organization.id == org_id) & live(Organization))
+    org = by_id(Organization, org_id)
     if org is None or org.kind != "cobuilding":
         raise GridError("resources.unknown_unit", id=org_id)
     return org

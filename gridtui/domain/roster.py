@@ -25,6 +25,7 @@ from gridtui.core.models import (
     RegisterEntry,
     RegisterKind,
     Resident,
+    Synced,
     live,
 )
 from gridtui.core.validate import fold
@@ -139,7 +140,7 @@ class Roster:
             self.created["households"] += 1
         return found
 
-    def _queue(self, queue: list[dict], model, values: dict[str, Any]) -> str:
+    def _queue(self, queue: list[dict[str, Any]], model: type[Synced], values: dict[str, Any]) -> str:
         row_id = new_id()
         queue.append({"id": row_id, **validate.clean(model, values, None)})
         return row_id
@@ -231,6 +232,7 @@ def _register_key(entry: str | tuple[str, Any]) -> str:
 
 def buildings_without_grid() -> int:
     """Buildings in no grid yet (a roster makes them so, until ``grid assign``)."""
-    return Building.select().where(live(Building) & Building.grid.is_null()).count()
+    count: int = Building.select().where(live(Building) & Building.grid.is_null()).count()
+    return count
 
 

@@ -32,6 +32,7 @@ from gridtui.core.models import (
     FormVersion,
     Household,
     Visit,
+    by_id,
     database,
     live,
     live_row,
@@ -196,7 +197,7 @@ def open_visit(campaign_id: str, target_id: str, worker: str = "") -> str:
     if not model.select().where((model.id == target_id) & live(model)).exists():
         raise GridError("store.not_found", table=target, id=target_id)
     column = getattr(Visit, target)
-    latest = (
+    latest: Visit | None = (
         Visit.select(Visit.id, Visit.outcome)
         .where((Visit.campaign == campaign_id) & (column == target_id) & live(Visit))
         .order_by(Visit.visited_at.desc(), Visit.id.desc())
@@ -220,7 +221,7 @@ def _ensure_visit(visit_id: str, today: date | None = None) -> Visit:
     The check runs inside the write transaction (BEGIN IMMEDIATE), so two threads answering
     the same new visit write it once. The pending entry is dropped by the caller after commit.
     """
-    row = Visit.get_or_none(Visit.id == visit_id)
+    row = by_id(Visit, visit_id, tombstoned=True)
     if row is None and visit_id in _pending:
         campaign_id, target, target_id, worker, at = _pending[visit_id]
         current = _campaign(campaign_id).form_id
@@ -253,7 +254,7 @@ def _written(visit_id: str) -> None:
 
 
 def _visit_row(visit_id: str) -> Visit | None:
-    return Visit.get_or_none((Visit.id == visit_id) & live(Visit))
+    return by_id(Visit, visit_id)
 
 
 def visit_state(visit_id: str) -> VisitState:
@@ -282,7 +283,8 @@ def target_words(target_id: str, target: str = "household") -> tuple[str, str]:
 def _campaign_of(visit_id: str) -> str:
     row = _visit_row(visit_id)
     if row is not None:
-        return row.campaign_id
+        campaign_id: str = row.campaign_id
+        return campaign_id
     if visit_id in _pending:
         return _pending[visit_id][0]
     raise GridError("store.not_found", table="visit", id=visit_id)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from peewee import JOIN, fn
+from peewee import JOIN, Expression, ModelSelect, fn
 
 from gridtui.core import catalogs, store
 from gridtui.core.ids import stable_id
@@ -184,7 +184,7 @@ class Ended:
     pairings: int
 
 
-def current(query, model=Volunteer):
+def current(query: ModelSelect, model: type[Volunteer] | type[Pairing] = Volunteer) -> ModelSelect:
     """Volunteers (or pairings) still serving: live and not ended."""
     column = model.ended_on if model is Volunteer else model.until
     return query.where(live(model) & column.is_null())
@@ -248,9 +248,10 @@ def match_team(text: str) -> str | None:
     not be made yet), without writing anything; None when no team has that name."""
     text = (text or "").strip()
     wanted = fold(text)
-    for team in Team.select().where(live(Team)):
-        if text in (team.id, team.key) or wanted in (fold(team.name), fold(team.name_en)):
-            return team.id
+    made: Team
+    for made in Team.select().where(live(Team)):
+        if text in (made.id, made.key) or wanted in (fold(made.name), fold(made.name_en)):
+            return made.id
     for team in catalogs.teams():
         if wanted in (fold(team["zh"]), fold(team["en"]), fold(team["key"])):
             return stable_id("team", team["key"])
@@ -456,7 +457,7 @@ def find_volunteer(ref: str) -> str:
     raise GridError("volunteers.not_found", id=text)
 
 
-def _match(condition) -> list[str]:
+def _match(condition: Expression) -> list[str]:
     return [v for (v,) in current(Volunteer.select(Volunteer.id).where(condition)).limit(5).tuples()]
 
 
@@ -502,7 +503,7 @@ def set_availability(volunteer_id: str, available: bool, availability: str | Non
     store.update(Volunteer, volunteer_id, **values)
 
 
-def _filter(query, team_id: str | None, kind: str | None):
+def _filter(query: ModelSelect, team_id: str | None, kind: str | None) -> ModelSelect:
     query = current(query)
     if team_id:
         query = query.where(Volunteer.team == team_id)
@@ -578,10 +579,11 @@ def volunteer_detail(volunteer_id: str, *, reveal: bool = False) -> VolunteerDet
 
 
 def log_service(
-    volunteer_id: str, hours: float, *, on: date | str | None = None, activity: str = "",
+    volunteer_id: str, hours: float | str, *, on: date | str | None = None, activity: str = "",
     need_id: str | None = None, note: str = "",
 ) -> str:
-    """One line of the ledger: a stint of volunteer work (a need, or an activity like a clean-up)."""
+    """One line of the ledger: a stint of volunteer work (a need, or an activity like a clean-up);
+    ``hours`` as typed is checked here."""
     get_volunteer(volunteer_id)
     hours = check_hours(hours)
     day = parse_date(on, "date") if on else date.today()
@@ -644,7 +646,7 @@ def end_pairing(pairing_id: str, *, on: date | str | None = None) -> None:
 
 def find_pairing(volunteer_id: str, household_id: str) -> str:
     """The current pairing of this volunteer and household."""
-    found = current(Pairing.select(Pairing.id).where((Pairing.volunteer == volunteer_id)
+    found: Pairing | None = current(Pairing.select(Pairing.id).where((Pairing.volunteer == volunteer_id)
                                                     & (Pairing.household == household_id)), Pairing).first()
     if found is None:
         raise GridError("volunteers.no_pairing")

@@ -13,9 +13,10 @@ pass from a worker thread to the UI thread.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from gridtui.core import dialect
 from gridtui.core.models import database
@@ -104,12 +105,14 @@ class WalkSource(Protocol):
               filter: str | None = None, today: date | None = None) -> int: ...
 
     def page(self, campaign_id: str, *, grid_id: str | None = None, building_id: str | None = None,
-             filter: str | None = None, offset: int = 0, limit: int = 100, today: date | None = None) -> list: ...
+             filter: str | None = None, offset: int = 0, limit: int = 100,
+             today: date | None = None) -> Sequence[WalkRow | BusinessRow]: ...
 
     def ids(self, campaign_id: str, *, grid_id: str | None = None, building_id: str | None = None,
             filter: str | None = None, today: date | None = None) -> list[str]: ...
 
-    def revisits_due(self, today: date | None = None, grid_ids: list[str] | None = None, limit: int = -1) -> list: ...
+    def revisits_due(self, today: date | None = None, grid_ids: list[str] | None = None,
+                     limit: int = -1) -> Sequence[RevisitRow | ShopRevisit]: ...
 
 
 def source(campaign_id: str) -> WalkSource:
@@ -177,8 +180,13 @@ def _moment(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-def _run(sql: str, params: Any) -> list[tuple]:
-    return database.execute_sql(sql, params).fetchall()
+Row = tuple[Any, ...]
+"""A row as SQLite returns it."""
+
+
+def _run(sql: str, params: Any) -> list[Row]:
+    rows: list[Row] = database.execute_sql(sql, params).fetchall()
+    return rows
 
 
 # -- households -------------------------------------------------------------------------------------
@@ -220,7 +228,8 @@ class _Households:
         found = self._from(campaign_id, grid_id, building_id, filter, today)
         if found is None:
             return 0
-        return database.execute_sql("SELECT COUNT(*) " + found[0], found[1]).fetchone()[0]
+        count: int = database.execute_sql("SELECT COUNT(*) " + found[0], found[1]).fetchone()[0]
+        return count
 
     def page(self, campaign_id: str, *, grid_id: str | None = None, building_id: str | None = None,
              filter: str | None = None, offset: int = 0, limit: int = 100, today: date | None = None) -> list[WalkRow]:
@@ -258,11 +267,14 @@ class _Households:
         rows = [(hid, *places[hid][:2], "nobody_home", revisit, at) for hid, revisit, at, _info in due]
         extra = [{"campaign_id": info.id, "campaign_name": pick(info.name, info.name_en),
                   "grid_code": places[hid][2]} for hid, _due, _at, info in due]
-        return _walk_rows(rows, RevisitRow, today, extra)  # type: ignore[return-value]
+        return _walk_rows(rows, RevisitRow, today, extra)
 
 
-def _walk_rows(rows: list[tuple], row_type: type[WalkRow], today: date | None,
-               extra: list[dict] | None = None) -> list[WalkRow]:
+W = TypeVar("W", bound=WalkRow)
+
+
+def _walk_rows(rows: Sequence[Row], row_type: type[W], today: date | None,
+               extra: list[dict[str, Any]] | None = None) -> list[W]:
     """Rows from (id, address, addr_key, outcome, revisit_due, visited_at) tuples."""
     ids = [r[0] for r in rows]
     people = household_heads(ids)
@@ -331,13 +343,13 @@ class _Shops:
 
     target = "business"
 
-    def _rows(self, campaign_id: str, grid_id: str | None, filter: str | None, today: date | None) -> list[tuple]:
+    def _rows(self, campaign_id: str, grid_id: str | None, filter: str | None, today: date | None) -> list[Row]:
         info = campaign(campaign_id)
         if info.target != self.target:
             return []
         found = targets(info, grid_id=grid_id, today=today)
         params = {**found.params, "rectification": RECTIFICATION_ITEM}
-        rows = database.execute_sql(
+        rows: list[Row] = database.execute_sql(
             f"SELECT t.id, t.name, t.kind, t.owner_name, t.address, t.food, {_RECTIFIED} FROM {found.table} "
             f"{found.joins} WHERE {_filtered(found, filter, f'(t.food = 1 OR {_RECTIFIED})')}",
             params,
@@ -345,7 +357,7 @@ class _Shops:
         rows.sort(key=lambda r: (natural_key(r[4]), r[1], r[0]))
         return rows
 
-    def _made(self, campaign_id: str, rows: list[tuple]) -> list[BusinessRow]:
+    def _made(self, campaign_id: str, rows: list[Row]) -> list[BusinessRow]:
         latest = latest_visits(campaign_id, [r[0] for r in rows], target=self.target)
         made = []
         for bid, name, kind, owner, address, food, rectified in rows:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from gridtui.core import store
 from gridtui.core.validate import fold
@@ -96,6 +96,9 @@ class ImportResult:
         out = asdict(self)
         out["bad_rows"] = self.bad_rows
         return out
+
+
+R = TypeVar("R", bound=ImportResult)
 
 
 # -- reading the file ----------------------------------------------------------------------------
@@ -197,7 +200,12 @@ class Table:
     mapping: dict[int, str]  # column -> field
     headers: list[str]
 
+    @overload
+    def result(self, path: Path, dry_run: bool) -> ImportResult: ...
+    @overload
+    def result(self, path: Path, dry_run: bool, make: type[R]) -> R: ...
     def result(self, path: Path, dry_run: bool, make: type[ImportResult] = ImportResult) -> ImportResult:
+        """An empty result of the kind asked for (a roster's counts more), for this table."""
         return make(
             file=str(path), sheet=self.sheet, header_row=self.rows[self.header][0],
             mapping={self.headers[col]: name for col, name in sorted(self.mapping.items())},
@@ -258,7 +266,7 @@ class _DryRun(Exception):
     """Raised at the end of a dry run to roll the whole transaction back."""
 
 
-def write_rows(good: list[tuple[int, dict[str, Any]]], place: Callable[[int, dict[str, Any]], None],
+def write_rows(good: list[tuple[int, dict[str, Any]]], place: Callable[[int, dict[str, Any]], object],
                *, dry_run: bool, before: Callable[[], None] | None = None,
                after: Callable[[], None] | None = None) -> None:
     """Write the good rows in one store transaction (rolled back on a dry run). A row the store

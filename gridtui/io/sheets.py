@@ -188,7 +188,7 @@ def _csv_value(value: Any, kind: str) -> Any:
     return value
 
 
-def column_widths(sheet: Sheet) -> list[float]:
+def column_widths(sheet: Sheet) -> list[int]:
     """Widths in Excel character units that fit the text: a CJK character counts two."""
     widths = []
     for i, col in enumerate(sheet.columns):

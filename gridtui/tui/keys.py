@@ -38,5 +38,8 @@ def translate(bindings: BindingsMap) -> BindingsMap:
 class Translated:
     """Mixin for screens and widgets: their bindings speak the user's language."""
 
+    _bindings: BindingsMap
+    """Textual's own, set by the node this is mixed into."""
+
     def _translate_bindings(self) -> None:
-        self._bindings = translate(self._bindings)  # type: ignore[attr-defined]
+        self._bindings = translate(self._bindings)

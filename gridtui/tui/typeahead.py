@@ -102,7 +102,7 @@ class TypeAhead:
     def _on_screen(self, worker: Worker) -> bool:
         node = worker.node
         try:
-            return node is self.app or node.screen is self.app.screen  # type: ignore[union-attr]
+            return node is self.app or node.screen is self.app.screen
         except Exception:  # noqa: BLE001 - a node already taken down holds nothing
             return False
 

@@ -6,6 +6,8 @@ audit log, as a household's residents are revealed.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -18,6 +20,9 @@ from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.screens.household import visits_text
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.workers import db_work
+
+if TYPE_CHECKING:
+    from gridtui.domain.businesses import BusinessDetail
 
 
 def business_card(detail, phone: str | None = None) -> Text:
@@ -54,7 +59,7 @@ class BusinessScreen(GridScreen):
     def __init__(self, business_id: str) -> None:
         super().__init__()
         self.business_id = business_id
-        self.detail = None
+        self.detail: BusinessDetail | None = None
         self.phone: str | None = None
         """The owner's phone once the worker chose to see it (the reveal is audited)."""
 

@@ -156,6 +156,7 @@ class IssueScreen(GridScreen):
         found = next((i for i in collective.list_issues() if i.id == self.issue_id), None)
         if found is None:
             collective.get_issue(self.issue_id)  # says "there is no collective issue" in one sentence
+            return
         self.post_message(IssueLoaded(found))
 
     def on_issue_loaded(self, message: IssueLoaded) -> None:
@@ -250,9 +251,13 @@ class IssueScreen(GridScreen):
             self.notify(t("registry.col.no_needs"), severity="warning")
             return
         issue = self.issue
+
+        def shown(_: object) -> None:
+            self.notify(t("lists.collective.detached", count=1, title=issue.title))
+            self.load()
+
         with self.app.guarded():
-            self.app.writes.save(lambda: collective.detach_needs(issue.id, [need.id]), shown=lambda _: (
-                self.notify(t("lists.collective.detached", count=1, title=issue.title)), self.load()))
+            self.app.writes.save(lambda: collective.detach_needs(issue.id, [need.id]), shown=shown)
 
     def action_rename(self) -> None:
         if self.issue is None:

@@ -69,9 +69,12 @@ class CampaignPicker(GridModal):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         from gridtui.domain import campaigns
 
+        campaign_id = event.option.id
+        if campaign_id is None:  # every option is made with its campaign's id
+            return
         with self.app.guarded():
-            campaigns.set_active_campaign(event.option.id)
-            self.app.campaign_id = event.option.id
+            campaigns.set_active_campaign(campaign_id)
+            self.app.campaign_id = campaign_id
             self.notify(t("tui.campaigns.switched", name=str(event.option.prompt).strip("● ")))
         self.dismiss()
 
@@ -221,7 +224,7 @@ class NeedDialog(GridModal):
         source, where = "visit", ""
         if self.office:
             source_button = self.query_one("#need-source", RadioSet).pressed_button
-            source = source_button.name if source_button else "phone"
+            source = (source_button.name if source_button else None) or "phone"
             where = self.query_one("#need-where", Input).value
 
         def write() -> str:
@@ -350,7 +353,7 @@ class ResidentDialog(GridModal):
         how = "record"
         if resident is None:
             pressed = self.query_one("#res-how", RadioSet).pressed_button
-            how = pressed.name if pressed else "record"
+            how = (pressed.name if pressed else None) or "record"
         today, actor = self.app.today, self.app.settings.worker_name
 
         def write() -> None:
@@ -381,7 +384,7 @@ class ResidentDialog(GridModal):
         except Exception as exc:  # noqa: BLE001 - one sentence, never a traceback
             self.app.report(exc)
             return
-        self.notify(t("tui.resident.saved", name=values.get("name") or self.resident.name))
+        self.notify(t("tui.resident.saved", name=values.get("name") or (resident.name if resident else "")))
         self.dismiss(True)
 
 

@@ -26,6 +26,7 @@ from gridtui.tui.widgets.paged_list import PagedList
 from gridtui.tui.workers import db_work
 
 if TYPE_CHECKING:
+    from gridtui.domain.households import HouseholdDetail
     from gridtui.domain.life_events import LifeEvent
 
 
@@ -60,7 +61,7 @@ class HouseholdScreen(GridScreen):
     def __init__(self, household_id: str) -> None:
         super().__init__()
         self.household_id = household_id
-        self.detail = None
+        self.detail: HouseholdDetail | None = None
         self.events: list[LifeEvent] = []
         self.revealed: dict[str, tuple[str, str]] = {}
         """resident id -> (ID number, phone) the worker chose to see (each reveal audited)."""

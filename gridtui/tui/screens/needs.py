@@ -24,7 +24,7 @@ from gridtui.tui.keys import bind
 from gridtui.tui.messages import NeedLoaded, NeedsBoardReady, NeedSuggested
 from gridtui.tui.screens.base import GridModal, GridScreen
 from gridtui.tui.widgets import columns
-from gridtui.tui.widgets.columns import ColumnHeader, Columns, visible_width
+from gridtui.tui.widgets.columns import Cell, ColumnHeader, Columns, visible_width
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
 from gridtui.tui.workers import db_work
@@ -56,9 +56,9 @@ def _due(value) -> str:
     return value.strftime("%m-%d %H:%M") if value else "-"
 
 
-def need_cells(row) -> list:
+def need_cells(row) -> list[Cell]:
     """A need's columns on the board; the overdue mark, on overdue needs only, last."""
-    cells = [
+    cells: list[Cell] = [
         (t(f"needs.urgency.{row.urgency}"), BOARD_WIDTHS[0], URGENCY_STYLE.get(row.urgency, "")),
         (row.item, BOARD_WIDTHS[1], "bold"),
         (row.address or "-", BOARD_WIDTHS[2]),

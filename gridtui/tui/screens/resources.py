@@ -11,6 +11,7 @@ go through gridtui.domain.resources, so a bad date or number is refused on the f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -209,6 +210,7 @@ class ResourcesScreen(GridScreen):
         row = self.query_one("#resources-units" if on_units else "#resources-list", PagedList).current
         if row is None:
             return
+        run: Callable[[str], object]
         if on_units:
             question, run = t("registry.rsc.end_unit", name=row.name, count=row.resources), resources.end_unit
             done = t("lists.units.ended", name=row.name, resources=row.resources)
@@ -248,7 +250,7 @@ def unit_fields(u: UnitRow | None) -> list[tuple[str, str, str]]:
             ("projects", t("field.projects"), t("registry.list_sep").join(u.project_labels if u else ()))]
 
 
-def save_unit(unit: UnitRow | None):
+def save_unit(unit: UnitRow | None) -> Callable[[dict[str, str]], str]:
     """The form's save: a new unit, or this one's changes (an empty phone keeps the one stored)."""
 
     def save(values: dict[str, str]) -> str:
@@ -257,14 +259,16 @@ def save_unit(unit: UnitRow | None):
         from gridtui.tui.screens.dialogs import choice_key
 
         required(values, "organization_name")
-        fields = {"name": values["organization_name"], "contact": values["contact"],
-                  "kind": choice_key(values["kind"], resources.UNIT_KINDS, "lists.units.kind"),
-                  "agreement_date": values["agreement_date"] or None, "projects": split_list(values["projects"])}
-        if values["phone"] or unit is None:
-            fields["phone"] = values["phone"]
+        name, kind = values["organization_name"], choice_key(values["kind"], resources.UNIT_KINDS, "lists.units.kind")
+        agreement_date, projects = values["agreement_date"] or None, split_list(values["projects"])
         if unit is None:
-            resources.add_unit(fields.pop("kind"), fields.pop("name"), **fields)
+            resources.add_unit(kind, name, contact=values["contact"], phone=values["phone"],
+                               agreement_date=agreement_date, projects=projects)
         else:
+            fields: dict[str, object] = {"name": name, "contact": values["contact"], "kind": kind,
+                                         "agreement_date": agreement_date, "projects": projects}
+            if values["phone"]:
+                fields["phone"] = values["phone"]
             resources.update_unit(unit.id, **fields)
         return t("registry.rsc.unit_saved", name=values["organization_name"])
 

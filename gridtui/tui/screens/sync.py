@@ -76,9 +76,11 @@ class SyncScreen(GridScreen):
         from gridtui.sync import transfer
         from gridtui.sync.summary import summary_line
 
+        def progress(done: int, total: int, _what: str) -> None:
+            self.post_message(SyncProgress(done, total))
+
         summary = transfer.import_bundles(
-            files, dry_run=dry_run, passphrase=transfer.read_passphrase(passphrase_file),
-            progress=lambda done, total, _what: self.post_message(SyncProgress(done, total)),
+            files, dry_run=dry_run, passphrase=transfer.read_passphrase(passphrase_file), progress=progress,
         )
         self.post_message(SyncDone(summary_line(summary, dry_run)))
 

@@ -8,7 +8,7 @@ household: standing at the door with the screen open is the start of a visit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -26,6 +26,9 @@ from gridtui.tui.widgets.columns import render_resident
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
 from gridtui.tui.workers import db_work
+
+if TYPE_CHECKING:
+    from gridtui.domain.visits import UndoLog
 
 
 @dataclass
@@ -71,7 +74,7 @@ class VisitScreen(GridScreen):
         """The campaign the walk list was for, fixed when the screen opens."""
         self.shop = False
         self.data: VisitData | None = None
-        self.undo_log = None
+        self.undo_log: UndoLog | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -158,19 +161,22 @@ class VisitScreen(GridScreen):
             self.query_one("#resident-list", PagedList).set_rows(message.detail.residents)
 
     def show_title(self, outcome: str | None = None) -> None:
+        data = self.data
+        if data is None:  # nothing loaded yet: the title comes with the door
+            return
         text = Text()
-        if self.data.shop:
-            text.append(self.data.name, "bold")
+        if data.shop:
+            text.append(data.name, "bold")
             text.append("  ·  ", "dim")
         text.append_text(Text.assemble(
-            (self.data.address, "" if self.data.shop else "bold"), ("  ·  ", "dim"),
-            (t("businesses.visit.position" if self.data.shop else "tui.visit.position",
+            (data.address, "" if data.shop else "bold"), ("  ·  ", "dim"),
+            (t("businesses.visit.position" if data.shop else "tui.visit.position",
                n=self.index + 1, total=len(self.target_ids)), "dim"),
         ))
         if outcome:
             text.append("  ·  ", "dim")
             text.append(t(f"tui.status.{outcome}"), "bold green")
-        text.append("  ·  " + t("tui.visit.form_version", version=self.data.version), "dim")
+        text.append("  ·  " + t("tui.visit.form_version", version=data.version), "dim")
         self.query_one("#visit-title", Static).update(text)
 
     # -- answers -----------------------------------------------------------------------------------
@@ -343,7 +349,7 @@ class VisitScreen(GridScreen):
         from gridtui.domain import households
 
         detail = households.detail(self.household_id, today=self.app.today)
-        self.post_message(VisitResidents(detail.residents))
+        self.post_message(VisitResidents(list(detail.residents)))
 
     def on_visit_residents(self, message: VisitResidents) -> None:
         self.query_one("#resident-list", PagedList).set_rows(message.residents)

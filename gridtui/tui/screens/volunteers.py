@@ -286,8 +286,11 @@ class VolunteerScreen(GridScreen):
         choices = ([("return", t("registry.vol.end_return")), ("keep", t("registry.vol.end_keep"))] if held
                    else [("end", t("registry.vol.end_confirm"))])
         question = t("registry.vol.end_question", name=name, count=held) if held else t("registry.vol.end_plain", name=name)
-        self.app.push_screen(ChoiceDialog(t("registry.vol.end_title", name=name), question, choices, save),
-                             lambda chosen: self.app.pop_screen() if chosen else None)
+        def closed(chosen: object) -> None:
+            if chosen:
+                self.app.pop_screen()
+
+        self.app.push_screen(ChoiceDialog(t("registry.vol.end_title", name=name), question, choices, save), closed)
 
     def action_pair(self) -> None:
         if self.detail is None:
@@ -312,9 +315,13 @@ class VolunteerScreen(GridScreen):
             self.notify(t("registry.vol.no_pairings"), severity="warning")
             return
         name, today = self.detail.name, self.app.today or date.today()
+
+        def shown(_: object) -> None:
+            self.notify(t("lists.pair.ended", name=name, address=pairing.address))
+            self.load()
+
         with self.app.guarded():
-            self.app.writes.save(lambda: volunteers.end_pairing(pairing.id, on=today), shown=lambda _: (
-                self.notify(t("lists.pair.ended", name=name, address=pairing.address)), self.load()))
+            self.app.writes.save(lambda: volunteers.end_pairing(pairing.id, on=today), shown=shown)
 
     def action_reveal(self) -> None:
         from gridtui.domain import volunteers
@@ -459,7 +466,11 @@ class VolunteerDialog(GridModal):
             if detail:
                 volunteers.edit_volunteer(detail.id, team=team_id, skills=skills, **values)
             else:
-                volunteers.register_volunteer(values.pop("name"), team_id=team_id, skills=skills, **values)
+                volunteers.register_volunteer(
+                    values["name"], team_id=team_id, skills=skills, phone=values["phone"], id_number=values["id_number"],
+                    kind=values["kind"], work_unit=values["work_unit"], availability=values["availability"],
+                    note=values["note"],
+                )
             return t("registry.vol.saved", name=name)
 
         try:

@@ -29,8 +29,8 @@ changed (:meth:`Checklist.changed`) or why not (:meth:`Checklist.show_error`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeGuard
 from weakref import WeakKeyDictionary
 
 from rich.cells import cell_len
@@ -45,7 +45,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input
 
-from gridtui.forms.model import Form, FormState, Item, text
+from gridtui.forms.model import Choice, Form, FormState, Item, text
 from gridtui.i18n import language, t
 from gridtui.textwidth import wrap_spans
 from gridtui.tui.keys import Translated, bind
@@ -59,6 +59,10 @@ KEYED_ACTIONS = frozenset({"pick", "clear"})
 """The checklist's actions for choice lines; off on a typed line, so its keys type."""
 
 INDENT = 4
+Breaks = list[list[int | tuple[int, int]]]
+"""An item's answer lines: on each, its choices' numbers, or ``(number, piece)`` for a piece of
+a label too long for one line."""
+
 PICKED_BY_KEY = 9
 """A single choice of up to nine is picked by its digit; a longer list is typed (number, Enter)."""
 
@@ -130,6 +134,8 @@ class _Lines(ScrollView, can_focus=False):
 
     def _draw(self, index: int, width: int, base: Style, cursor: bool) -> Strip:
         text_line = self.checklist.line_text(index)
+        if text_line is None:  # the lines changed under the view: drawn again on the next frame
+            return Strip.blank(width, base)
         if cursor:
             base = base + Style(bgcolor=self.get_component_rich_style("checklist--cursor").bgcolor)
         text_line.truncate(width, overflow="ellipsis")
@@ -186,7 +192,7 @@ class Checklist(Translated, Container, can_focus=True):
         """(kind, name, part): section, question, answer (part: which of its lines), error, note;
         kind "" for a blank line. Laid out when first drawn, at the width there is then."""
         self._shared = _shared(form)
-        self._breaks: dict[str, list[list[Any]]] = {}
+        self._breaks: dict[str, Breaks] = {}
         self._wrapped: dict[tuple[str, str], list[Text]] = {}
         """A question's, note's or message's lines at the current width: a long one wraps under
         its text, never cut (a narrow terminal, a long English question)."""
@@ -340,14 +346,14 @@ class Checklist(Translated, Container, can_focus=True):
             line.append("  " + hint, self._style("hint"))
         return line
 
-    def breaks(self, item: Item) -> list[list[int]]:
+    def breaks(self, item: Item) -> Breaks:
         """The item's answer lines: one for a typed value, its choices wrapped to the width."""
         found = self._breaks.get(item.name)
         if found is None:
             found = self._breaks[item.name] = self._wrap(item)
         return found
 
-    def _wrap(self, item: Item) -> list[list[int]]:
+    def _wrap(self, item: Item) -> Breaks:
         if self.typed(item):
             return [[]]
         offered = self.state.choices(item)
@@ -398,7 +404,7 @@ class Checklist(Translated, Container, can_focus=True):
     def _typed_choice(self, item: Item) -> bool:
         return item.type == "select_one" and len(self.state.choices(item)) > PICKED_BY_KEY
 
-    def typed(self, item: Item | None) -> bool:
+    def typed(self, item: Item | None) -> TypeGuard[Item]:
         """Whether the item is answered by typing (numbers, dates, text, a long single choice)."""
         return item is not None and (item.type in TYPED or self._typed_choice(item))
 
@@ -629,10 +635,13 @@ class Checklist(Translated, Container, can_focus=True):
         """Lay the input over the item's answer line and give it the focus, with ``first`` (the
         key that started it) typed in, else the answer as it stands."""
         self.move_to(item)
+        shown = self.span(item.name)
+        if shown is None:  # not among the lines shown: nothing to lay the input over
+            return
         self.editing_item = item
         field = self.input
         field.value = first if first is not None else self.raw(item)
-        y = self.span(item.name)[0] + 1 - self.view.scroll_offset.y
+        y = shown[0] + 1 - self.view.scroll_offset.y
         field.styles.offset = (INDENT, max(0, y))  # past the lines' own padding (1) and its own (1)
         field.styles.width = max(12, min(60, self.size.width - INDENT))
         field.placeholder = "2026-07-14" if item.type == "date" else ""
@@ -686,7 +695,7 @@ class _Layout:
 
     def __init__(self) -> None:
         self.widths: dict[tuple[str, str], dict[str, int]] = {}
-        self.breaks: dict[tuple, list[list[Any]]] = {}
+        self.breaks: dict[tuple[Any, ...], Breaks] = {}
         self._pieces: dict[tuple, list[str]] = {}
 
     def pieces(self, choice, number: int, width: int) -> list[str]:
@@ -699,14 +708,14 @@ class _Layout:
             found = self._pieces[key] = [label[start:end] for start, end in wrap_spans(label, room)]
         return found
 
-    def wrap(self, list_name: str, offered, yes_no: bool, width: int) -> list[list[Any]]:
+    def wrap(self, list_name: str, offered: Sequence[Choice], yes_no: bool, width: int) -> Breaks:
         """Which choices go on each line; a label longer than a line has lines of its own, each
         an ``(n, piece)``."""
         key = (list_name, language())
         widths = self.widths.get(key)
         if widths is None:
             widths = self.widths[key] = {}
-        lines: list[list[int]] = [[]]
+        lines: Breaks = [[]]
         used = INDENT
         for n, choice in enumerate(offered):
             cells = widths.get(choice.name)

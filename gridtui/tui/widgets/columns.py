@@ -26,7 +26,11 @@ def fit(value: object, width: int, align: str = "left") -> str:
     return set_cell_size(text, width)
 
 
-def row(cells: Sequence[tuple[object, int] | tuple[object, int, str] | Text], gap: int = 1) -> Text:
+Cell = tuple[object, int] | tuple[object, int, str] | Text
+"""A column's ``(value, width[, style])``, or a ready Text (the last column)."""
+
+
+def row(cells: Sequence[Cell], gap: int = 1) -> Text:
     """One line of columns: each cell is ``(value, width[, style])`` or a ready Text (last column)."""
     out = Text(no_wrap=True, overflow="crop")
     for i, cell in enumerate(cells):
@@ -145,19 +149,19 @@ class Columns:
         """"…另有3列" when columns are left out at ``width``, else ""."""
         return self.fitted(width).mark
 
-    def cut(self, cells: Sequence, width: int) -> list:
+    def cut(self, cells: Sequence[Cell], width: int) -> list[Cell]:
         """A row's cells (as :func:`row` takes them, the tail last) for the columns shown."""
         fitted = self.fitted(width)
-        shown = [(cell[0], size, *cell[2:]) for cell, size in zip(cells, fitted.widths, strict=False)]
+        shown = [_sized(cell, size) for cell, size in zip(cells, fitted.widths, strict=False)]
         return [*shown, *cells[len(self.heads):]] if fitted.tail else shown
 
-    def row(self, cells: Sequence, width: int) -> Text:
+    def row(self, cells: Sequence[Cell], width: int) -> Text:
         return row(self.cut(cells, width), self.gap)
 
     def header(self, width: int, mark_style: Style | str = "") -> Text:
         """The shown columns' names; the mark at the right end when some are left out."""
         fitted = self.fitted(width)
-        names = [(name, size) for (name, _), size in zip(self.heads, fitted.widths, strict=False)]
+        names: list[Cell] = [(name, size) for (name, _), size in zip(self.heads, fitted.widths, strict=False)]
         if fitted.tail and self.tail:
             names.append(Text(self.tail))
         line = row(names, self.gap)
@@ -165,6 +169,15 @@ class Columns:
             line.truncate(max(0, width - cell_len(fitted.mark)), pad=True)
             line.append(fitted.mark, mark_style)
         return line
+
+
+def _sized(cell: Cell, size: int) -> Cell:
+    """A column's cell at the width it is shown at."""
+    if isinstance(cell, Text):
+        return cell
+    if len(cell) == 3:
+        return (cell[0], size, cell[2])
+    return (cell[0], size)
 
 
 class ColumnHeader(Widget):
@@ -214,7 +227,7 @@ def render_resident(r, revealed: dict[str, tuple[str, str]] | None = None, wide:
     """A resident on one line, ID and phone masked unless this screen revealed them."""
     id_number, phone = (revealed or {}).get(r.id, (r.id_masked, r.phone_masked))
     tags = badges([(reg.label, "black on #87afd7") for reg in r.registers])
-    cells = [
+    cells: list[Cell] = [
         (r.name, 8, "bold"),
         (t(f"tui.relation.{r.relation}", default=r.relation), 6),
         (r.age if r.age is not None else "", 3),

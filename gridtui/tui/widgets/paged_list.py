@@ -14,7 +14,7 @@ The needs board, search results and every other long list reuse it: give it
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from rich.segment import Segment
@@ -80,7 +80,7 @@ class PagedList(Translated, ScrollView, can_focus=True):
         self._translate_bindings()
         self._fetch = fetch or (lambda offset, limit: [])
         self._count_rows = count or (lambda: 0)
-        self._render = render or (lambda row: Text(str(row)))
+        self._render_row = render or (lambda row: Text(str(row)))
         self.empty = empty
         self.page_size = page_size
         self.cached_pages = cached_pages
@@ -92,7 +92,7 @@ class PagedList(Translated, ScrollView, can_focus=True):
     def set_source(self, fetch: Fetch, count: Callable[[], int], render: Callable[[Any], Text | Cells] | None = None) -> None:
         self._fetch, self._count_rows = fetch, count
         if render is not None:
-            self._render = render
+            self._render_row = render
         self.reload(keep_cursor=False)
 
     def set_rows(self, rows: Sequence[Any]) -> None:
@@ -146,7 +146,8 @@ class PagedList(Translated, ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
         width = self.size.width
-        base = self.rich_style if self._line_style is None else self._line_style
+        line_style = self._line_style
+        base = self.rich_style if line_style is None else line_style
         if self.count == 0:
             if y == 0 and self.empty:
                 style = base + self.get_component_rich_style("paged-list--empty")
@@ -155,17 +156,21 @@ class PagedList(Translated, ScrollView, can_focus=True):
         row = self.row(index)
         if row is None:
             return Strip.blank(width, base)
-        cells = self._render(row)
-        if isinstance(cells, Text):
-            cells.no_wrap = True
-            cells = cells.render(self.app.console, end="")
+        made = self._render_row(row)
+        cells: Iterable[tuple[str, Style | None] | Segment]
+        if isinstance(made, Text):
+            made.no_wrap = True
+            cells = made.render(self.app.console, end="")
+        else:
+            cells = made
         style = base
         if index == self.cursor:
             style = base + self.get_component_rich_style("paged-list--cursor")
-        segments = [Segment(text, style + own if own else style) for text, own, *_ in cells]
         if index == self.cursor:  # the cursor's colours win over a cell's own
-            cursor = self.get_component_rich_style("paged-list--cursor")
-            segments = [Segment(s.text, s.style + Style(bgcolor=cursor.bgcolor)) for s in segments]
+            over = Style(bgcolor=self.get_component_rich_style("paged-list--cursor").bgcolor)
+            segments = [Segment(text, (style + own if own else style) + over) for text, own, *_ in cells]
+        else:
+            segments = [Segment(text, style + own if own else style) for text, own, *_ in cells]
         return Strip(segments).crop_extend(0, width, style)
 
     # -- cursor --------------------------------------------------------------------------------
