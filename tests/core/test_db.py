@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.test_cli import all_commands, one_sentence
 
 from gridtui.core.db import close_database, open_database
 from gridtui.i18n import t
+from tests.test_cli import all_commands, one_sentence
 
 GROUPS = {("community",), ("grid",), ("needs",), ("dispatch",), ("volunteers",), ("roster",), ("compound",),
           ("building",), ("resident",), ("household",), ("register",), ("collective",), ("team",), ("pair",),
