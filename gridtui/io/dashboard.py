@@ -79,8 +79,8 @@ def dashboard(campaign_id: str | None = None, today: date | None = None, weeks: 
     since_at = datetime.combine(since, datetime.min.time())
     board = Dashboard(weeks=[since + timedelta(days=7 * i) for i in range(weeks)])
     held = places.communities()
-    names = {c.id: pick(c.name, c.name_en) for c in held}
-    board.community, board.community_id = names.get(community or "", ""), community
+    held_names = {c.id: pick(c.name, c.name_en) for c in held}
+    board.community, board.community_id = held_names.get(community or "", ""), community
 
     def only(model):  # a condition keeping ``model``'s rows to the community shown
         return in_community(model, community) if community is not None else SQL("1 = 1")
@@ -88,14 +88,14 @@ def dashboard(campaign_id: str | None = None, today: date | None = None, weeks: 
     campaign_id = campaign_id or campaigns.active_campaign_id()
     per_community: dict[str, dict[str, Any]] = {}
     if community is None and len(held) > 1:
-        per_community = {c.id: {"id": c.id, "name": names[c.id], "total": 0, "done": 0, "share": 0.0, "open": 0}
+        per_community = {c.id: {"id": c.id, "name": held_names[c.id], "total": 0, "done": 0, "share": 0.0, "open": 0}
                          for c in held}
     if campaign_id:
         board.campaign = campaigns.campaign(campaign_id).label
         for row in campaigns.coverage(campaign_id, today=today, community=community):
             board.coverage.append({"grid": row["grid"] or "", "name": row["grid_name"], "total": row["total"],
                                    "done": row["done"], "share": row["done"] / row["total"] if row["total"] else 0.0,
-                                   "community": names.get(row["community"], "")})
+                                   "community": held_names.get(row["community"], "")})
             if row["community"] in per_community:
                 part = per_community[row["community"]]
                 part["total"] += row["total"]
