@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from tui.tui_helpers import screen_text, settle
 
 from gridtui.core.db import close_database
+from tests.tui.tui_helpers import screen_text, settle
 
 from .conftest import TODAY
 
