@@ -23,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hub-communities", default="1,5", help="street sizes the hub lines import (default 1,5; "
                         "the issue's 20 at --hub-scale 1 takes tens of minutes)")
     parser.add_argument("--hub-scale", type=float, default=0.2, help="each community's scale on the hub lines (default 0.2)")
+    parser.add_argument("--steps", default="", help="only these steps, comma-separated (e.g. hub or search,sync; "
+                        "default every step)")
     args = parser.parse_args(argv)
 
     def say(text: str) -> None:
@@ -36,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         bench.hub_counts = [int(n) for n in args.hub_communities.split(",") if n.strip()]
         bench.hub_scale = args.hub_scale
         try:
-            rows = bench.rows()
+            rows = bench.rows([s.strip() for s in args.steps.split(",") if s.strip()])
         finally:
             bench.close()
     header = (

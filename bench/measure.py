@@ -160,7 +160,8 @@ class Bench:
             self._open = self.copy("domain.db")
             open_database(self._open)
 
-    def rows(self) -> list[Row]:
+    def rows(self, only: list[str] | None = None) -> list[Row]:
+        """Every step's rows, or only the steps named (their method names: hub, search, sync, ...)."""
         steps = [
             (self.cold_start_and_memory, "cold start and memory"),
             (self.keypress, "keypress that saves an answer"),
@@ -175,8 +176,13 @@ class Bench:
             (self.forms, "office forms: check, 300-item visit"),
             (self.hub, "the street office's hub on PostgreSQL"),
         ]
+        unknown = set(only or ()) - {step.__name__ for step, _label in steps}
+        if unknown:
+            raise SystemExit(f"no such bench step: {', '.join(sorted(unknown))}")
         out: list[Row] = []
         for step, label in steps:
+            if only and step.__name__ not in only:
+                continue
             self.say(f"measuring {label}...")
             out += step()
         return out
@@ -844,12 +850,14 @@ class Bench:
         finally:
             if "server" in state:
                 state["server"].stop()
+        _growth(rows, self.hub_counts)
         return rows
 
     def _hub_lines(self, count: int, server) -> list[Row]:
         label = f"{count} communit{'y' if count == 1 else 'ies'} at scale {self.hub_scale:g}"
         imported = Row(f"hub: import {label}", "rows/s", Budget(0.5, True, at_least=True, text=">= 0.5x raw executemany"))
         street = Row(f"hub: street-wide coverage, {label}", "ms", Budget(None, False, text="information"))
+        report = Row(f"hub: street-wide coverage report, {label}", "ms", Budget(None, False, text="information"))
         grid = Row(f"hub: one grid's walk list page, {label}", "ms", Budget(100, False, text="<= 100 ms"))
         typed = Row(f"hub: search per keystroke, {label}", "ms", Budget(15, False, text="<= 15 ms"))
         runs = 1 if count > 1 else max(1, self.runs // 2)
@@ -886,6 +894,11 @@ class Bench:
                 first = Grid.select().order_by(Grid.community, Grid.code).first()
                 row_grid.figure = self._median_ms(lambda: walk.HOUSEHOLDS.page(district.id, grid_id=first.id, limit=PAGE))
                 row_grid.note = f"the first {PAGE} rows of one grid's walk list in the district campaign, in-process"
+                from gridtui.io.reports import build
+
+                report.figure = self._median_ms(lambda: build("coverage", campaign=district.id), max(3, self.runs))
+                report.note = ("`report coverage` of the district campaign: every community's buildings, a line "
+                               "each, built in-process (the file's writing aside)")
                 queries = self._typed_queries()
                 samples = sorted(self._keystrokes(queries, 1))
                 typed.figure = statistics.median(samples)
@@ -899,10 +912,27 @@ class Bench:
             guarded(street, lambda r: measure_queries(r, grid))
         if typed.figure is None:
             typed.note = street.note or imported.note
-        return [imported, street, grid, typed]
+        return [imported, street, report, grid, typed]
 
     def close(self) -> None:
         if self._open is not None:
             from gridtui.core.db import close_database
 
             close_database()
+
+
+def _growth(rows: list[Row], counts: list[int]) -> None:
+    """Each hub line's figure against the same line for the smallest street, in its note: how it
+    grows from 1 to 5 to 20 communities (rows of the same kind, by what comes before the size)."""
+    if len(counts) < 2:
+        return
+    first: dict[str, Row] = {}
+    for row in rows:
+        kind = row.what.split(",")[0] if "," in row.what else row.what.rsplit(" ", 5)[0]
+        if kind not in first:
+            first[kind] = row
+            continue
+        smallest = first[kind]
+        if row.figure is not None and smallest.figure:
+            row.note = (f"{row.figure / smallest.figure:.2g}x the line for {min(counts)} "
+                        f"communit{'y' if min(counts) == 1 else 'ies'}; " + row.note)

@@ -49,7 +49,7 @@ class Server:
         return subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=self.folder)
 
     def start(self) -> Server:
-        done = self._run("initdb", "-D", str(self.data), "-U", self.user, "--auth=trust", "--locale=C",
+        done = self._run("initdb", "-D", str(self.data), "-U", self.user, "--auth=trust", "--locale=C", "--lc-ctype=C.UTF-8",
                          "--encoding=UTF8", "-N")
         if done.returncode != 0:
             raise RuntimeError(f"initdb failed: {done.stderr}")

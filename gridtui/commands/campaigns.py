@@ -51,6 +51,7 @@ def register(subparsers) -> None:
 
     show = sub.add_parser("show", help=t("campaigns.cli.show_help"), description=t("campaigns.cli.show_help"))
     show.add_argument("campaign", metavar="ID", help=t("campaigns.cli.id"))
+    show.add_argument("--community", metavar="NAME", help=t("hub.community_option"))
     show.add_argument("--json", action="store_true", help=t("forms.cli.json"))
     show.set_defaults(func=run_show)
 
@@ -141,12 +142,15 @@ def run_list(args) -> int:
 
 
 def run_show(args) -> int:
-    from gridtui.domain import campaigns
+    from gridtui.domain import campaigns, places
     from gridtui.domain.campaigns import COVERAGE_KEYS
+    from gridtui.i18n import pick
 
     open_db(args)
     info = campaigns.campaign(campaigns.resolve(args.campaign))
-    coverage = campaigns.coverage(info.id)
+    held = places.find_community(args.community) if args.community else None
+    coverage = campaigns.coverage(info.id, community=held.id if held else None)
+    street = {c.id: pick(c.name, c.name_en) for c in places.communities()} if held is None else {}
     scope = campaigns.describe_scope(info)
     versions = campaigns.versions(info.id)
     if args.json:
@@ -170,8 +174,25 @@ def run_show(args) -> int:
     print(t("campaigns.cli.coverage"))
     header = [t("stats.col.grid"), t("stats.col.grid_name"), *(t(f"stats.col.{k}") for k in COVERAGE_KEYS)]
     body = [[r["grid"] or "-", r["grid_name"] or t("stats.no_grid"), *(r[k] for k in COVERAGE_KEYS)] for r in coverage]
-    print("\n".join("  " + line for line in table([header, *body], "ll" + "r" * len(COVERAGE_KEYS))))
+    if len(street) > 1:  # a hub's every community: each grid row says whose, and each community its sum
+        header, body = [t("hub.col.community"), *header], _by_community(coverage, body, street)
+    print("\n".join("  " + line for line in table([header, *body], "l" * (len(header) - len(COVERAGE_KEYS))
+                                                   + "r" * len(COVERAGE_KEYS))))
     return 0
+
+
+def _by_community(coverage: list[dict[str, Any]], body: list[list[Any]], street: dict[str, str]) -> list[list[Any]]:
+    """Grid rows led by their community's name, each community's rows followed by its sum."""
+    from gridtui.domain.campaigns import COVERAGE_KEYS
+
+    out: list[list[Any]] = []
+    for cid, name in street.items():
+        mine = [r for r in coverage if r["community"] == cid]
+        out += [[name, *cells] for r, cells in zip(coverage, body, strict=True) if r["community"] == cid]
+        if mine:
+            out.append([name, t("stats.col.sum"), "", *(sum(r[k] for r in mine) for k in COVERAGE_KEYS)])
+    out += [["", *cells] for r, cells in zip(coverage, body, strict=True) if r["community"] not in street]
+    return out
 
 
 def run_activate(args) -> int:

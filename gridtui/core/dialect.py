@@ -41,7 +41,7 @@ from gridtui.config import is_url
 
 __all__ = ["HubDatabase", "is_url", "is_server_url", "shown_url", "well_formed", "hub", "write_transaction",
            "read_snapshot", "schema_version", "set_schema_version", "upsert_meta", "put", "text_ddl", "latest_sql",
-           "latest_query", "upsert_sql", "indexes", "tail", "contains_filter", "search_index_ddl", "rebuild_search_index", "set_wait", "references_trusted", "side_path", "server_error"]
+           "latest_query", "upsert_sql", "indexes", "tail", "contains_filter", "search_index_ddl", "rebuild_search_index", "after_bulk_write", "set_wait", "references_trusted", "side_path", "server_error"]
 
 SERVER_SCHEMES = ("postgresql", "postgres")
 
@@ -199,6 +199,9 @@ class HubDatabase(peewee.PostgresqlDatabase):
         with conn.cursor() as cur:
             cur.execute(f"SET lock_timeout = '{HUB_LOCK_TIMEOUT}'")
             cur.execute("SET client_min_messages = warning")
+            # the hub's reads are index walks and counts that take milliseconds; the JIT compiles
+            # any query it guesses costly (a street-wide coverage count) for ~0.3 s first
+            cur.execute("SET jit = off")
         return conn
 
 
@@ -399,6 +402,24 @@ def contains_filter(alias: str, table: str, column: str, text: str, key: str) ->
     return f'{alias}.rowid IN (SELECT rowid FROM "{table}_search" WHERE "{table}_search" MATCH :{key})', {key: phrase}
 
 
+BOUNDED_READ_INDEXES = (
+    # the few tombstoned households, so a search leaves out their residents without reading
+    # every household (a street office's hub holds 120,000)
+    'CREATE INDEX IF NOT EXISTS "household_gone" ON "household" ("id") WHERE "deleted" = 1',
+    # an address typed from its start, walked in address order and stopped at a page: one or two
+    # characters are too few for the trigram index, and common enough to match thousands
+    'CREATE INDEX IF NOT EXISTS "household_address" ON "household" ("address", "id")',
+    # a number typed is also a door (501): its households walked in address order, a page long
+    'CREATE INDEX IF NOT EXISTS "household_door" ON "household" ("door", "address", "id")',
+    # initials typed (zaq): walked in initials then pinyin order, a page and no more
+    'CREATE INDEX IF NOT EXISTS "resident_initials_pinyin" ON "resident" ("name_initials", "name_pinyin", "id")',
+    # a campaign's targets per grid counted from the index alone (coverage): building, tombstone, status
+    'CREATE INDEX IF NOT EXISTS "household_building_state" ON "household" ("building_id", "deleted", "status", "id")',
+)
+"""Indexes of schema 9 that keep a keystroke's and a coverage's reads bounded on a street office's
+hub (:func:`search_index_ddl` makes them on a new database; the migration to 9 on an older one)."""
+
+
 def search_index_ddl() -> list[str]:
     """The statements that make the search indexes on an open database, for rows already there too.
 
@@ -417,11 +438,13 @@ def search_index_ddl() -> list[str]:
         'CREATE INDEX IF NOT EXISTS "resident_name_from_2" ON "resident" (substr("name", 2))',
         'CREATE INDEX IF NOT EXISTS "resident_name_from_3" ON "resident" (substr("name", 3))',
         'CREATE INDEX IF NOT EXISTS "resident_name_length" ON "resident" (length("name"))',
+        *BOUNDED_READ_INDEXES,
     ]
     if hub():
         if _trigram_extension():
             statements += [f'CREATE INDEX IF NOT EXISTS "{table}_{column}_trgm" ON "{table}" '
-                           f'USING gin ("{column}" gin_trgm_ops)' for table, column in SEARCHED]
+                           f'USING gin ("{column}" gin_trgm_ops)' for table, column in SEARCHED
+                           if column != "address" or _chinese_trigrams()]
         return statements
     for table, column in SEARCHED:
         fts = f"{table}_search"
@@ -453,6 +476,34 @@ def _trigram_extension() -> bool:
     except peewee.DatabaseError:
         return False
     return True
+
+
+ANALYZED_ROWS = 10_000
+"""Rows one import must write into a table before the hub gathers its statistics again at once."""
+
+
+def after_bulk_write(written: dict[str, int]) -> None:
+    """On the hub, fresh planner statistics for each table an import just wrote many rows into.
+    PostgreSQL gathers them by itself only a minute or more later; until then a hub that took
+    twenty communities at once plans the search and the walk lists as over empty tables (a
+    keystroke took 10x longer right after the import). SQLite needs none: its plans follow the
+    indexes."""
+    from gridtui.core.models import database
+
+    if not hub():
+        return
+    for table, rows in sorted(written.items()):
+        if rows >= ANALYZED_ROWS:
+            database.execute_sql(f'ANALYZE "{table}"')
+
+
+def _chinese_trigrams() -> bool:
+    """Whether ``pg_trgm`` makes trigrams of Chinese text on this hub: only where the database's
+    character type knows it (``LC_CTYPE`` C.UTF-8 or any UTF-8 locale, not plain C). Where it
+    does not, an address index would hand back every row for the recheck, slower than no index."""
+    from gridtui.core.models import database
+
+    return bool(database.execute_sql("SELECT show_trgm('凤飞园') <> '{}'::text[]").fetchone()[0])
 
 
 def rebuild_search_index(conn: Any) -> None:

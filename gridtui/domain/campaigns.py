@@ -291,7 +291,10 @@ def coverage(campaign_id: str, today: date | None = None, community: str | None 
     from gridtui.core import dialect
 
     found = campaign(campaign_id)
-    return rules.coverage(_run, found, today, community or campaign_community(found.id), server=dialect.hub())
+    owner = campaign_community(found.id)
+    if community is not None and owner not in (None, community):
+        return []  # another community's own campaign has no targets here
+    return rules.coverage(_run, found, today, community or owner, server=dialect.hub())
 
 
 def campaign_community(campaign_id: str) -> str | None:

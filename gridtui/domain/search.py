@@ -5,16 +5,20 @@ order (:func:`_tiers`), best rank first, until ``limit`` hits are found, so a ke
 about the same in a small community, a large one, or a street office's hub of many:
 
 * Chinese text: names (exact > prefix > substring) and addresses (凤飞园3栋2单元501, 凤飞园3栋,
-  3栋2单元501).
+  3栋2单元501): an address typed from its start first, in address order, then one holding it.
 * Latin letters: full pinyin (zhangaiqin, zhangai) and initials (zaq), stored with each name
   by the store, so pypinyin is never imported here.
 * Digits: 4 or more match the tail of a phone or ID number (an ID may end in X); any number
   also matches a door (501). 3-2-501 and 3-2 are address keys.
+* One or two letters or characters are looked for at the start of a pinyin, initials or
+  address only: the trigram index needs three, and anything else would read every row.
 * Shops (个体工商户) by their name, their owner's name, their street address (凤凰大道29号)
   or the tail of the owner's phone; a community has a few hundred, so a scan is nothing.
 
 Results are ranked exact name > name prefix > name substring > pinyin > initials > address >
-phone/ID tail > door, and within a rank by pinyin or walking order, so the order is stable.
+phone/ID tail > door, and within a rank by pinyin (initials: by initials, then pinyin),
+address or walking order, each read in an index's own order where a rank can match thousands
+(a street office's hub of twenty communities), so the order is stable and a keystroke reads a page.
 The indexes (:func:`gridtui.core.dialect.search_index_ddl`): the name, its suffixes, the pinyin
 and initials (prefix ranges), a trigram index over pinyin and addresses (a substring of three
 or more), and the last four digits of phones and ID numbers.
@@ -101,14 +105,12 @@ def search(query: str, limit: int = 50) -> list[Hit]:
             hits += _residents(_tail_ranks(tail), limit)
             hits += _businesses(f"{dialect.tail('b.phone', len(tail))} = :q", {"q": tail}, RANK_TAIL, limit)
         if q.isdigit():
-            hits += _households("h.addr_key LIKE :door ESCAPE '\\'", {"door": f"%-{_like(q)}"}, RANK_DOOR, limit)
+            hits += _households("h.door = :door", {"door": q}, RANK_DOOR, limit, order="h.address, h.id")
     else:
         if CJK.search(q) and not DIGITS.search(q):
             hits += _residents(_name_ranks(q), limit)
             hits += _businesses("(instr(b.name, :q) > 0 OR b.owner_name = :q)", {"q": q}, RANK_SHOP, limit)
-        found = _address_condition(q)
-        if found:
-            hits += _households(*found, RANK_ADDRESS, limit)
+        hits += _addresses(q, limit)
         if CJK.search(q):
             hits += _businesses("instr(b.address, :q) > 0", {"q": q}, RANK_ADDRESS, limit)
     hits.sort(key=lambda h: (h[0], h[1]))
@@ -169,19 +171,18 @@ def _name_ranks(q: str) -> list[Tier]:
 
 
 def _pinyin_ranks(q: str) -> list[Tier]:
-    """Pinyin starting with ``q``, then initials starting with it, then pinyin holding it further
-    on (the trigram index for three letters or more; shorter ones are common enough that the
-    walk in pinyin order soon finds a page of them)."""
+    """Pinyin starting with ``q``, then initials starting with it, then, for three letters or
+    more, pinyin holding it further on (the trigram index). One or two letters are looked for at
+    the start only: the trigram index needs three, and a rare pair (wn) would walk every name."""
     params: dict = {"q": q}
     pinyin = _starts("r.name_pinyin", "p", params, q)
     initials = _starts("r.name_initials", "i", params, q)
     found, extra = dialect.contains_filter("r", "resident", "name_pinyin", q, "fts")
     inside = f"instr(r.name_pinyin, :q) > 0 AND NOT {pinyin} AND NOT {initials}"
-    return [
-        (3, pinyin, params),
-        (4, f"{initials} AND NOT {pinyin}", params),
-        (5, f"{found} AND {inside}" if found else inside, {**params, **extra}),
-    ]
+    ranks = [(3, pinyin, params), (INITIALS_RANK, f"{initials} AND NOT {pinyin}", params)]
+    if len(q) >= dialect.TRIGRAM:
+        ranks.append((5, f"{found} AND {inside}" if found else inside, {**params, **extra}))
+    return ranks
 
 
 def _tail_ranks(tail: str) -> list[Tier]:
@@ -194,9 +195,15 @@ def _tail_ranks(tail: str) -> list[Tier]:
 SURNAME_RANK = -1
 """Rank 1 as read for a single character (a surname): walked, not sorted; reported as 1."""
 
-WALKED_RANKS = (SURNAME_RANK, 3, 5)
-"""Ranks read in the pinyin index's own order and stopped at ``limit`` (a prefix range, or a
-short substring common enough to be met soon); the others are few and sorted."""
+INITIALS_RANK = 4
+
+WALKED_RANKS = (SURNAME_RANK, 3, INITIALS_RANK, 5)
+"""Ranks read in an index's own order and stopped at ``limit`` (a prefix range, or a short
+substring common enough to be met soon); the others are few and sorted."""
+
+WALK_ORDER = {INITIALS_RANK: ("r.name_initials, r.name_pinyin, r.id", "m.name_initials, m.name_pinyin, m.id")}
+"""A walked rank's order where it is not the pinyin's: initials (lj) match thousands on a hub, so
+they are walked in the initials' index (ljh before ljm), each initials' names in pinyin order."""
 
 
 def _residents(tiers: list[Tier], limit: int) -> list[tuple[int, int, Hit]]:
@@ -212,14 +219,16 @@ def _residents(tiers: list[Tier], limit: int) -> list[tuple[int, int, Hit]]:
         if wanted <= 0:
             break
         walked = rank in WALKED_RANKS and "rowid IN" not in match_sql and "LIKE" not in match_sql
-        order = "r.name_pinyin, r.id" if walked else "r.name_pinyin || '', r.id"  # || '': sorted, not walked
+        order, shown = WALK_ORDER.get(rank, ("r.name_pinyin, r.id", "m.name_pinyin, m.id"))
+        if not walked:
+            order = "r.name_pinyin || '', r.id"  # || '': sorted, not walked
         rows = database.execute_sql(
             "SELECT m.id, m.household_id, m.name, m.id_number, m.phone, h.address FROM ("
-            "  SELECT r.id, r.household_id, r.name, r.name_pinyin, r.id_number, r.phone"
+            "  SELECT r.id, r.household_id, r.name, r.name_pinyin, r.name_initials, r.id_number, r.phone"
             f"  FROM resident r WHERE {match_sql} AND r.deleted = 0 AND r.status = 'present'"
             "   AND r.household_id NOT IN (SELECT id FROM household WHERE deleted = 1)"
             f"   ORDER BY {order} LIMIT :limit) m "
-            "JOIN household h ON h.id = m.household_id ORDER BY m.name_pinyin, m.id",
+            f"JOIN household h ON h.id = m.household_id ORDER BY {shown}",
             {**params, "limit": wanted},
         ).fetchall()
         found += [(1 if rank == SURNAME_RANK else rank, *row) for row in rows]
@@ -227,6 +236,28 @@ def _residents(tiers: list[Tier], limit: int) -> list[tuple[int, int, Hit]]:
         (rank, i, Hit("resident", hid, rid, name, address, mask_id(number), mask_phone(phone), rank))
         for i, (rank, rid, hid, name, number, phone, address) in enumerate(found)
     ]
+
+
+def _addresses(q: str, limit: int) -> list[tuple[int, int, Hit]]:
+    """Households by address: first those whose address starts with what was typed (凤飞园3栋2),
+    walked in address order and stopped at ``limit``, so a common start costs a page; then, if
+    the page is not full, the places holding it further on (:func:`_address_condition`), in
+    walking order. A place of one or two characters is looked for at the start only: the
+    trigram index needs three, and a scan of every address would grow with the street."""
+    params: dict = {}
+    starts = _starts("h.address", "start", params, q) if CJK.match(q) else ""
+    found = _households(starts, params, RANK_ADDRESS, limit, order="h.address, h.id") if starts else []
+    place = DIGITS.split(q, 1)[0].strip("-")
+    if len(found) >= limit or (len(place) < dialect.TRIGRAM and not DIGITS.search(q)):
+        return found
+    other = _address_condition(q)
+    if other is None:
+        return found
+    condition, more = other
+    if starts:
+        condition += f" AND NOT {starts}"
+    return found + [(rank, len(found) + i, hit) for rank, i, hit in
+                    _households(condition, {**more, **params}, RANK_ADDRESS, limit - len(found))]
 
 
 def _address_condition(q: str) -> tuple[str, dict] | None:
@@ -251,11 +282,14 @@ def _address_condition(q: str) -> tuple[str, dict] | None:
     return " AND ".join(where), params
 
 
-def _households(condition: str, params: dict, rank: int, limit: int) -> list[tuple[int, int, Hit]]:
+WALKING = "b.walk_order, b.id, h.unit, h.floor, h.door, h.id"
+
+
+def _households(condition: str, params: dict, rank: int, limit: int, order: str = WALKING) -> list[tuple[int, int, Hit]]:
     rows = database.execute_sql(
         "SELECT h.id, h.address FROM household h JOIN building b ON b.id = h.building_id "
         f"WHERE h.deleted = 0 AND b.deleted = 0 AND {condition} "
-        "ORDER BY b.walk_order, b.id, h.unit, h.floor, h.door, h.id LIMIT :limit",
+        f"ORDER BY {order} LIMIT :limit",
         {**params, "limit": limit},
     ).fetchall()
     heads = household_heads([r[0] for r in rows])

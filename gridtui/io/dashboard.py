@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from statistics import median
 from typing import Any
 
-from peewee import JOIN, fn
+from peewee import JOIN, SQL, fn
 
 from gridtui.core.models import (
     Need,
@@ -49,6 +49,12 @@ class Dashboard:
     """The first day of each week in the window, oldest first."""
     hours: list[dict[str, Any]] = field(default_factory=list)
     """Per team: name and hours per week (aligned with ``weeks``); volunteers without a team last."""
+    community: str = ""
+    """The one community shown on a street office's hub ("" for every community, or below the hub)."""
+    community_id: str | None = None
+    communities: list[dict[str, Any]] = field(default_factory=list)
+    """A hub's board of every community: per community its name, the campaign's total and done
+    targets and their share, and its needs not yet closed (empty below the hub)."""
 
     @property
     def satisfied_share(self) -> float | None:
@@ -60,25 +66,48 @@ class Dashboard:
 
 
 
-def dashboard(campaign_id: str | None = None, today: date | None = None, weeks: int = 12) -> Dashboard:
-    """Every number of the dashboard in one read-only pass."""
-    from gridtui.domain import campaigns
+def dashboard(campaign_id: str | None = None, today: date | None = None, weeks: int = 12,
+              community: str | None = None) -> Dashboard:
+    """Every number of the dashboard in one read-only pass; ``community`` (an id): only that
+    community's, on a street office's hub. A hub's board of every community also breaks the
+    coverage and the open needs down per community."""
+    from gridtui.domain import campaigns, places
+    from gridtui.domain.stats import in_community
 
     today = today or date.today()
     since = today - timedelta(days=7 * weeks - 1)
     since_at = datetime.combine(since, datetime.min.time())
     board = Dashboard(weeks=[since + timedelta(days=7 * i) for i in range(weeks)])
+    held = places.communities()
+    held_names = {c.id: pick(c.name, c.name_en) for c in held}
+    board.community, board.community_id = held_names.get(community or "", ""), community
+
+    def only(model):  # a condition keeping ``model``'s rows to the community shown
+        return in_community(model, community) if community is not None else SQL("1 = 1")
 
     campaign_id = campaign_id or campaigns.active_campaign_id()
+    per_community: dict[str, dict[str, Any]] = {}
+    if community is None and len(held) > 1:
+        per_community = {c.id: {"id": c.id, "name": held_names[c.id], "total": 0, "done": 0, "share": 0.0, "open": 0}
+                         for c in held}
     if campaign_id:
         board.campaign = campaigns.campaign(campaign_id).label
-        for row in campaigns.coverage(campaign_id, today=today):
+        for row in campaigns.coverage(campaign_id, today=today, community=community):
             board.coverage.append({"grid": row["grid"] or "", "name": row["grid_name"], "total": row["total"],
-                                   "done": row["done"], "share": row["done"] / row["total"] if row["total"] else 0.0})
+                                   "done": row["done"], "share": row["done"] / row["total"] if row["total"] else 0.0,
+                                   "community": held_names.get(row["community"], "")})
+            if row["community"] in per_community:
+                part = per_community[row["community"]]
+                part["total"] += row["total"]
+                part["done"] += row["done"]
+    for cid, part in per_community.items():
+        part["share"] = part["done"] / part["total"] if part["total"] else 0.0
+        part["open"] = Need.select().where(live(Need) & (Need.status != "closed") & in_community(Need, cid)).count()
+    board.communities = list(per_community.values())
 
     counts: dict[str, dict[str, int]] = {}
     for category, status, n in (Need.select(NeedItem.category, Need.status, fn.COUNT(Need.id))
-                                .join(NeedItem, on=(Need.item == NeedItem.key)).where(live(Need))
+                                .join(NeedItem, on=(Need.item == NeedItem.key)).where(live(Need) & only(Need))
                                 .group_by(NeedItem.category, Need.status).tuples()):
         counts.setdefault(category, {})[status] = n
     for cat in NeedCategory.select().order_by(NeedCategory.position):
@@ -88,14 +117,15 @@ def dashboard(campaign_id: str | None = None, today: date | None = None, weeks: 
 
     spans = [(closed - opened).total_seconds() / 86400 for opened, closed in
              Need.select(Need.opened_at, Need.closed_at)
-             .where(live(Need) & (Need.closed_at >= since_at) & Need.opened_at.is_null(False)).tuples()]
+             .where(live(Need) & only(Need) & (Need.closed_at >= since_at) & Need.opened_at.is_null(False))
+             .tuples()]
     board.closed = len(spans)
     board.median_days = round(median(spans), 1) if spans else None
 
     board.satisfaction = dict.fromkeys(SATISFACTION, 0)
     for value, n in (Need.select(Need.satisfaction, fn.COUNT(Need.id.distinct()))
                      .join(NeedEvent, on=(NeedEvent.need == Need.id))
-                     .where(live(Need) & live(NeedEvent) & (NeedEvent.to_status == "followed_up")
+                     .where(live(Need) & only(Need) & live(NeedEvent) & (NeedEvent.to_status == "followed_up")
                             & (NeedEvent.at >= since_at) & Need.satisfaction.is_null(False))
                      .group_by(Need.satisfaction).tuples()):
         board.satisfaction[value] = n
@@ -106,13 +136,14 @@ def dashboard(campaign_id: str | None = None, today: date | None = None, weeks: 
             ServiceLog.select(ServiceLog.date, ServiceLog.hours, Volunteer.team, Team.name, Team.name_en)
             .join(Volunteer, on=(ServiceLog.volunteer == Volunteer.id))
             .join(Team, JOIN.LEFT_OUTER, on=(Volunteer.team == Team.id))
-            .where(live(ServiceLog) & (ServiceLog.date >= since) & (ServiceLog.date <= today)).tuples()):
+            .where(live(ServiceLog) & only(Volunteer) & (ServiceLog.date >= since) & (ServiceLog.date <= today))
+            .tuples()):
         day = day if isinstance(day, date) else date.fromisoformat(str(day))
         week = (day - since).days // 7
         per_team.setdefault(team_id, [0.0] * weeks)[week] += float(hours or 0)
         if team_id is not None:
             names[team_id] = pick(zh, en)
-    for team in Team.select().where(live(Team)).order_by(Team.key, Team.name):
+    for team in Team.select().where(live(Team) & only(Team)).order_by(Team.key, Team.name):
         per_team.setdefault(team.id, [0.0] * weeks)
         names[team.id] = pick(team.name, team.name_en)
     order = sorted(per_team, key=lambda k: (k is None, names[k]))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from gridtui.core.models import (
     Building,
     Business,
     Campaign,
+    CollectiveIssue,
     Community,
     Compound,
     Grid,
@@ -33,6 +34,7 @@ from gridtui.core.models import (
     RegisterEntry,
     RegisterKind,
     Resident,
+    Resource,
     ResourceCategory,
     ResourceItem,
     ServiceLog,
@@ -52,8 +54,9 @@ from gridtui.io.sheets import Column, Sheet, write
 
 KINDS = ("registers", "needs", "resources", "volunteers", "visits", "coverage", "collective")
 FILTERS: dict[str, tuple[str, ...]] = {
-    "registers": ("grid",), "needs": ("grid",), "resources": (), "volunteers": ("grid",),
-    "visits": ("grid", "campaign"), "coverage": ("grid", "campaign", "community"), "collective": (),
+    "registers": ("grid", "community"), "needs": ("grid", "community"), "resources": ("community",),
+    "volunteers": ("grid", "community"), "visits": ("grid", "campaign", "community"),
+    "coverage": ("grid", "campaign", "community"), "collective": ("community",),
 }
 """Which of --grid / --campaign / --community each kind understands; any other is refused, not ignored."""
 
@@ -89,6 +92,9 @@ class Filters:
     today: date | None = None
     community: Community | None = None
     """A street office's hub: only this community (None: every community, each named on its rows)."""
+    street: dict[str, str] = field(default_factory=dict)
+    """A hub's report of every community: community id -> its name, which leads each row (empty
+    below the hub, or with ``community`` given)."""
 
     def describe(self) -> str:
         parts = []
@@ -105,6 +111,35 @@ class Filters:
             parts.append(t("office.filter.revealed"))
         return "; ".join(parts) or t("office.filter.none")
 
+
+
+def _owners(model, filters: Filters) -> dict[str, str] | None:
+    """Where a hub holds several communities: row id -> community id for ``model``'s rows
+    (:func:`gridtui.domain.stats.in_community` decides), only ``filters.community``'s when one
+    is asked for. None below the hub and on a hub's one-community report of a single community."""
+    from gridtui.domain.stats import in_community
+
+    held = [filters.community.id] if filters.community is not None else list(filters.street)
+    if not held or (filters.community is not None and len(places.communities()) < 2):
+        return None
+    return {row_id: cid for cid in held
+            for (row_id,) in model.select(model.id).where(in_community(model, cid)).tuples()}
+
+
+def _held(rows: list[tuple[str, list[Any]]], owners: dict[str, str] | None, filters: Filters) -> list[list[Any]]:
+    """Rows, each given with the id of what it is about, kept to the asked community; on a
+    street-wide report each led by its community's name (a row no community claims, such as a
+    volunteer the hub itself registered, is kept with a blank one), communities in name order."""
+    if owners is None:
+        return [cells for _, cells in rows]
+    if not filters.street:
+        return [cells for row_id, cells in rows if row_id in owners]
+    named = [[filters.street.get(owners.get(row_id, ""), ""), *cells] for row_id, cells in rows]
+    return sorted(named, key=lambda r: (r[0] == "", r[0]))  # stable: each community keeps the kind's order
+
+
+def _street_cols(filters: Filters, columns: list[Column]) -> list[Column]:
+    return [*_cols("community"), *columns] if filters.street else columns
 
 
 def _cols(*spec: str) -> list[Column]:
@@ -170,7 +205,8 @@ def registers(filters: Filters) -> list[Sheet]:
     moved out, not deceased) and its ``until`` has not passed.
     """
     today = filters.today or date.today()
-    place = (Household.address, Household.unit, Household.floor, Household.door, Building.walk_order,
+    place = (Household.id.alias("household_id"), Household.address, Household.unit, Household.floor,
+             Household.door, Building.walk_order,
              Grid.code.alias("grid_code"), Grid.name.alias("grid_name"))
     person = (Resident.name, Resident.sex, Resident.birth_date, Resident.id_number, Resident.phone)
     entry = (RegisterEntry.kind, RegisterEntry.since, RegisterEntry.note, RegisterEntry.household.alias("hh"))
@@ -190,7 +226,7 @@ def registers(filters: Filters) -> list[Sheet]:
         .join(Household, on=(Resident.household == Household.id))
     ).where(live(Resident) & (Resident.status == "present")).dicts())
     by_household = list(scoped(
-        RegisterEntry.select(*entry, Household.id.alias("household_id"), *place)
+        RegisterEntry.select(*entry, *place)
         .join(Household, on=(RegisterEntry.household == Household.id))
     ).where(RegisterEntry.resident.is_null()).dicts())
     heads = {
@@ -208,14 +244,17 @@ def registers(filters: Filters) -> list[Sheet]:
     for r in rows:
         by_kind[r["kind"]].append(r)
     mask_id, mask_phone = _maskers(filters.reveal)
-    columns = _cols("name", "sex", "age:int", "id_number", "phone", "address", "grid", "since:date", "note")
+    columns = _street_cols(filters, _cols("name", "sex", "age:int", "id_number", "phone", "address", "grid",
+                                          "since:date", "note"))
+    owners = _owners(Household, filters)
     sheets = []
     for kind in RegisterKind.select().order_by(RegisterKind.position):
-        sheets.append(Sheet(pick(kind.zh, kind.en), columns, [
-            [r["name"] or "", _sex(r["sex"] or ""), _age(r["birth_date"], today), mask_id(r["id_number"]),
-             mask_phone(r["phone"]), r["address"], r["grid_name"] or "", r["since"], r["note"]]
+        sheets.append(Sheet(pick(kind.zh, kind.en), columns, _held([
+            (r["household_id"], [r["name"] or "", _sex(r["sex"] or ""), _age(r["birth_date"], today),
+                                 mask_id(r["id_number"]), mask_phone(r["phone"]), r["address"], r["grid_name"] or "",
+                                 r["since"], r["note"]])
             for r in by_kind.get(kind.key, [])
-        ]))
+        ], owners, filters)))
     return sheets
 
 
@@ -245,18 +284,18 @@ def needs(filters: Filters) -> list[Sheet]:
     out = []
     for n in rows:
         x = extra[n.id]
-        out.append([
+        out.append((n.id, [
             n.opened_at, categories.get(n.category_key, n.category_key), n.item,
             t(f"needs.urgency.{n.urgency}", default=n.urgency), t(f"needs.status.{n.status}", default=n.status),
             t(f"needs.source.{n.source}", default=n.source), n.address, n.grid, n.resident,
             mask_phone(x["phone"]), n.due_at, x["closed_at"], _days(n.opened_at, x["closed_at"]),
             t(f"needs.satisfaction.{x['satisfaction']}", default=x["satisfaction"]) if x["satisfaction"] else "",
             issues.get(n.collective_id, ""), x["note"],
-        ])
+        ]))
     columns = _cols("opened_at:datetime", "category", "need_item", "urgency", "status", "source", "address",
                     "grid", "resident", "phone", "due_at:datetime", "closed_at:datetime", "days_to_close:float",
                     "satisfaction", "collective", "note")
-    return [Sheet(t("office.kind.needs"), columns, out)]
+    return [Sheet(t("office.kind.needs"), _street_cols(filters, columns), _held(out, _owners(Need, filters), filters))]
 
 
 # -- resources -----------------------------------------------------------------------------------
@@ -268,14 +307,15 @@ def resources(filters: Filters) -> list[Sheet]:
     categories = {c.key: pick(c.zh, c.en) for c in ResourceCategory.select()}
     units = {i.key: pick(i.unit_zh, i.unit_en) for i in ResourceItem.select()}
     rows = [
-        [categories.get(r.category, r.category), r.item,
-         t(f"resources.provider.{r.provider_kind}", default=r.provider_kind), r.provider,
-         r.capacity, units.get(r.item_key, ""), r.availability, r.contact, r.note]
+        (r.id, [categories.get(r.category, r.category), r.item,
+                t(f"resources.provider.{r.provider_kind}", default=r.provider_kind), r.provider,
+                r.capacity, units.get(r.item_key, ""), r.availability, r.contact, r.note])
         for r in list_resources()
     ]
     columns = _cols("category", "resource_item", "provider_kind", "provider", "capacity:int", "unit",
                     "availability", "contact", "note")
-    return [Sheet(t("office.kind.resources"), columns, rows)]
+    return [Sheet(t("office.kind.resources"), _street_cols(filters, columns),
+                  _held(rows, _owners(Resource, filters), filters))]
 
 
 # -- volunteers ----------------------------------------------------------------------------------
@@ -308,15 +348,16 @@ def volunteers(filters: Filters) -> list[Sheet]:
     rows = []
     for v in query.dicts():
         hours, stints, last = service.get(v["id"], (0.0, 0, None))
-        rows.append([
+        rows.append((v["id"], [
             v["name"], mask_id(v["id_number"]), mask_phone(v["phone"]),
             t(f"volunteers.kind.{v['kind']}", default=v["kind"]), pick(v["team_zh"], v["team_en"]), v["work_unit"],
             v["grid_name"] or "", t("office.yes") if v["available"] else t("office.no"), v["availability"],
             float(hours or 0), stints, _as_date(last), _as_date(v["ended_on"]),
-        ])
+        ]))
     columns = _cols("name", "id_number", "phone", "volunteer_kind", "team", "work_unit", "grid", "available",
                     "availability", "hours:float", "stints:int", "last_service:date", "ended_on:date")
-    return [Sheet(t("office.kind.volunteers"), columns, rows)]
+    return [Sheet(t("office.kind.volunteers"), _street_cols(filters, columns),
+                  _held(rows, _owners(Volunteer, filters), filters))]
 
 
 def _as_date(value: Any) -> date | None:
@@ -400,16 +441,18 @@ def visits(filters: Filters) -> list[Sheet]:
             v = latest[tid]
             visit = answered.get(tid, "")
             cells = _answer_cells(forms, forms_of_visits.get(visit), answers.get(visit, {}), questions, filters.today)
-            rows.append([
+            rows.append((tid, [
                 target.get("grid_name") or "", target["address"], target.get("head") or "",
                 mask_phone(target.get("phone")), t(f"visits.status.{v['outcome']}", default=v["outcome"]),
                 v["visited_at"], v["worker"], v["revisit_due"], v["note"], *cells,
-            ])
+            ]))
         columns = _cols("grid", "address", "head" if campaign.target != "business" else "business", "phone",
                         "outcome", "visited_at:datetime", "worker", "revisit_due:date", "visit_note")
         columns += [Column(text(item.label) or item.name, "date" if item.type == "date" else "text")
                     for item in questions.values()]
-        sheets.append(Sheet(pick(campaign.name, campaign.name_en), columns, rows))
+        owners = _owners(Business if campaign.target == "business" else Household, filters)
+        sheets.append(Sheet(pick(campaign.name, campaign.name_en), _street_cols(filters, columns),
+                            _held(rows, owners, filters)))
     return sheets
 
 
@@ -488,7 +531,7 @@ def coverage(filters: Filters) -> list[Sheet]:
     from gridtui.domain.coverage import latest
 
     names = {c.id: pick(c.name, c.name_en) for c in places.communities()}
-    street = filters.community is None and len(names) > 1  # a hub: every row says its community
+    street = bool(filters.street)  # a hub: every row says its community
     columns = _cols(*(["community"] if street else []), "grid", "grid_name", "compound", "building", "total:int",
                     *(f"o_{o}:int" for o in OUTCOMES), "not_visited:int", "percent_done:percent")
     sheets = []
@@ -550,14 +593,15 @@ def collective(filters: Filters) -> list[Sheet]:
 
     buildings = dict(Building.select(Building.id, Building.number).tuples())
     rows = [
-        [i.title, i.compound, buildings.get(i.building_id, ""),
-         t(f"collective.status.{i.status}", default=i.status), i.meeting_date, i.attendees,
-         i.decision, i.done_at, i.days_meeting_to_done, i.needs]
+        (i.id, [i.title, i.compound, buildings.get(i.building_id, ""),
+                t(f"collective.status.{i.status}", default=i.status), i.meeting_date, i.attendees,
+                i.decision, i.done_at, i.days_meeting_to_done, i.needs])
         for i in list_issues()
     ]
     columns = _cols("issue", "compound", "building", "status", "meeting_date:date", "attendees", "decision",
                     "done_at:date", "days_meeting_to_done:int", "needs_count:int")
-    return [Sheet(t("office.kind.collective"), columns, rows)]
+    return [Sheet(t("office.kind.collective"), _street_cols(filters, columns),
+                  _held(rows, _owners(CollectiveIssue, filters), filters))]
 
 
 BUILDERS = {
@@ -578,8 +622,9 @@ def build(kind: str, *, grid: str | None = None, campaign: str | None = None, re
         if value and name not in FILTERS[kind]:
             raise GridError("office.filter_not_applicable", option=f"--{name}", kind=kind)
     held = places.find_community(community) if community else None
+    every = places.communities() if held is None else []
     filters = Filters(
-        community=held,
+        community=held, street={c.id: pick(c.name, c.name_en) for c in every} if len(every) > 1 else {},
         grid=places.find_grid(grid, held.id if held else None) if grid else None,
         campaigns=[resolve_campaign(campaign)] if campaign else None,
         reveal=reveal and kind in PERSONAL, today=today or date.today(),
@@ -590,6 +635,8 @@ def build(kind: str, *, grid: str | None = None, campaign: str | None = None, re
 def title_line(kind: str, filters: Filters) -> str:
     community = filters.community or places.community()
     name = pick(community.name, community.name_en) if community else ""
+    if filters.street:  # a hub's report of every community: the street's name, else says so
+        name = (community.subdistrict if community else "") or t("hub.every_community")
     return t("office.title", community=name, report=t(f"office.kind.{kind}"),
              date=(filters.today or date.today()).isoformat(), filters=filters.describe())
 

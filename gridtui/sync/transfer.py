@@ -195,6 +195,7 @@ def _apply(sources: list, dry_run: bool, progress: Callable[[int, str], None], n
                 raise _DryRun(summary)
     except _DryRun as undone:
         return undone.summary
+    dialect.after_bulk_write(summary.tables)
     return summary
 
 

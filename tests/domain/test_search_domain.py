@@ -108,3 +108,42 @@ def test_demo_resident_found_every_way(demo_db):
         assert person.id in [h.resident_id for h in search(query, limit=200)], query
     for query in (home.address, home.addr_key):
         assert home.id in [h.household_id for h in search(query, limit=200)], query
+
+
+def test_one_or_two_characters_find_addresses_by_their_start_in_address_order(street):
+    assert addresses(search("凤")) == addresses(search("凤飞")) == sorted(addresses(search("凤飞园")))
+    assert len(addresses(search("凤飞"))) == 6
+    assert addresses(search("飞园")) == []  # too short for the trigram index: the start only
+    assert addresses(search("飞园3栋1")) == ["凤飞园3栋1单元101", "凤飞园3栋1单元102", "凤飞园3栋1单元201"]
+    assert addresses(search("凤飞园3栋1")) == ["凤飞园3栋1单元101", "凤飞园3栋1单元102", "凤飞园3栋1单元201"]
+
+
+def test_a_full_address_typed_from_its_start_is_found_before_one_holding_it(street):
+    first = addresses(search("凤飞园3栋1单元1"))
+    assert first == ["凤飞园3栋1单元101", "凤飞园3栋1单元102"]
+
+
+def test_short_queries_read_a_page_through_an_index_never_every_household(demo_db):
+    """What each short keystroke asks SQLite, planned: ranges over indexes, no scan of the
+    households or the residents (the few tombstoned households are an index of their own)."""
+    import re
+
+    from gridtui.core.models import database
+
+    address = Household.select(Household.address).where(live(Household)).first().address
+    person = Resident.select().where(live(Resident)).first()
+    issued: list[str] = []
+    database.connection().set_trace_callback(issued.append)
+    try:
+        for query in (address[:1], address[:2], person.name[:1], person.name_initials[:2], "5", "50", "501"):
+            search(query)
+    finally:
+        database.connection().set_trace_callback(None)
+    plans = {sql: [row[-1] for row in database.execute_sql(f"EXPLAIN QUERY PLAN {sql}").fetchall()]
+             for sql in issued if sql.lstrip().startswith(("SELECT", "WITH"))}
+    assert len(plans) > 10
+    scans = [(sql, line) for sql, lines in plans.items() for line in lines
+             if re.match(r"SCAN (h|r|household|resident)\b", line) and "household_gone" not in line]
+    assert scans == []
+    assert any("household_address" in line for lines in plans.values() for line in lines)
+    assert any("household_door" in line for lines in plans.values() for line in lines)

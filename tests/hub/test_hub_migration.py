@@ -4,6 +4,8 @@ sends to a hub."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from gridtui.core import dialect
@@ -87,3 +89,22 @@ def test_an_office_takes_its_own_community_id_when_it_first_sends_to_a_hub(tmp_p
     assert places.own_community_id() == own and {g.community_id for g in Grid.select()} == {own}
     assert Compound.select().where(Compound.community == places.LEGACY_COMMUNITY_ID).count() == 0
     close_database()
+
+
+def test_the_version_before_gains_the_bounded_read_indexes_and_keeps_its_rows(new_database):
+    where = new_database("v8")
+    open_database(where)
+    places.set_community("湖光社区")
+    places.add_grid("01", "第1网格")
+    before = dump()
+    names = [re.search(r'INDEX IF NOT EXISTS "([a-z_]+)"', ddl).group(1) for ddl in dialect.BOUNDED_READ_INDEXES]
+    with dialect.write_transaction():
+        for name in names:
+            database.execute_sql(f'DROP INDEX "{name}"')
+        dialect.set_schema_version(8)  # the version before the bounded reads
+    close_database()
+    open_database(where)
+    assert dialect.schema_version() == SCHEMA_VERSION
+    held = {name for table in ("household", "resident") for name, _sql in dialect.indexes(table)}
+    assert set(names) <= held and len(names) == 5
+    assert dump() == before

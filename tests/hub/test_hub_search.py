@@ -3,6 +3,8 @@ and a name changed by a later bundle is found by its new words only."""
 
 from __future__ import annotations
 
+import pytest
+
 from gridtui.core import store
 from gridtui.core.models import Building, Community, Compound, Household, Resident
 from gridtui.domain import households, search
@@ -33,3 +35,38 @@ def test_merged_residents_are_found_and_a_merged_rename_moves_them(tmp_path, new
     hub.import_(office.export(tmp_path / "second.bundle", hub))
     assert person not in ids("yangna") and person not in ids("4321")
     assert person in ids("yangli") and person in ids("阳丽") and person in ids("9876")
+
+
+@pytest.mark.parametrize("backend", ["postgres"])
+def test_a_large_import_leaves_the_hub_with_statistics_and_a_small_one_does_not(new_database):
+    """Right after twenty communities arrive the hub must not plan over tables it thinks empty."""
+    from gridtui.core import dialect
+    from gridtui.core.db import close_database, open_database
+    from gridtui.core.models import database
+
+    open_database(new_database("hub"))
+    try:
+        def analyzed(table: str) -> bool:
+            return database.execute_sql("SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables "
+                                        "WHERE relname = %s", (table,)).fetchone()[0]
+
+        dialect.after_bulk_write({"household": dialect.ANALYZED_ROWS - 1})
+        assert not analyzed("household")
+        dialect.after_bulk_write({"household": dialect.ANALYZED_ROWS, "resident": 3})
+        assert analyzed("household") and not analyzed("resident")
+        assert database.execute_sql("SHOW jit").fetchone()[0] == "off"  # see HubDatabase._connect
+    finally:
+        close_database()
+
+
+def test_pg_trgm_makes_chinese_trigrams_on_the_test_server(backend, new_database):
+    """The hub's address index needs a UTF-8 character type; the throwaway server has one."""
+    from gridtui.core import dialect
+    from gridtui.core.db import close_database, open_database
+
+    open_database(new_database("hub"))
+    try:
+        names = {name for name, _sql in dialect.indexes("household")}
+        assert ("household_address_trgm" in names) == (backend == "postgres")
+    finally:
+        close_database()

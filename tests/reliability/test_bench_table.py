@@ -45,3 +45,27 @@ def test_missing_code_is_said_and_a_failure_is_explained():
 def test_the_cache_is_keyed_by_scale_seed_and_generator():
     assert cache_key(1.0, 2026) != cache_key(0.1, 2026) != cache_key(0.1, 7)
     assert cache_key(1.0, 2026).startswith("scale1-seed2026-")
+
+
+def test_the_hub_lines_say_how_each_figure_grows_with_the_street():
+    from bench.measure import _growth
+
+    rows = []
+    for count, ms in ((1, 2.0), (5, 5.0), (20, 16.0)):
+        label = f"{count} communit{'y' if count == 1 else 'ies'} at scale 0.05"
+        rows += [Row(f"hub: import {label}", "rows/s", Budget(0.5, True), figure=1000.0 * count, baseline=900.0),
+                 Row(f"hub: street-wide coverage, {label}", "ms", Budget(None, False), figure=ms, note="in-process")]
+    _growth(rows, [1, 5, 20])
+    assert [r.note.split(";")[0] for r in rows[2:]] == [
+        "5x the line for 1 community", "2.5x the line for 1 community",
+        "20x the line for 1 community", "8x the line for 1 community"]
+    assert rows[0].note == "" and rows[-1].note.endswith("; in-process")
+
+
+def test_the_bench_refuses_a_step_it_does_not_have(tmp_path):
+    import pytest
+
+    from bench.measure import Bench
+
+    with pytest.raises(SystemExit, match="no such bench step: hubb"):
+        Bench(tmp_path / "none.db", 0.05, 1, 1, tmp_path, print).rows(["hubb"])

@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Static
 
 from gridtui.core.validate import NEED_STATUSES
+from gridtui.domain.places import communities
 from gridtui.i18n import t
 from gridtui.io.dashboard import dashboard, hbar, sparkline
 from gridtui.tui.keys import bind
@@ -30,6 +31,14 @@ BAR = 24
 
 def coverage_picture(board) -> Text:
     out = Text(no_wrap=True, overflow="crop")
+    if board.communities:  # a hub's every community: one bar each, and its needs still open
+        for part in board.communities:
+            out.append(fit(part["name"], 18) + " ")
+            out.append(hbar(part["share"], BAR), "green on grey23")
+            out.append(f" {part['share']:>4.0%} ", "bold")
+            out.append(f"{part['done']}/{part['total']}  ", "dim")
+            out.append(t("office.dashboard.open_needs", count=part["open"]) + "\n", "dim")
+        return out
     if not board.coverage:
         return Text(t("office.dashboard.no_campaign"), "dim")
     for row in board.coverage:
@@ -91,10 +100,12 @@ def hours_picture(board) -> Text:
 
 
 class DashboardScreen(GridScreen):
-    """Coverage, needs, outcomes and volunteer hours at a glance; ``r`` reloads."""
+    """Coverage, needs, outcomes and volunteer hours at a glance; ``r`` reloads; on a street
+    office's hub ``c`` steps from every community (a bar each) to each one alone and back."""
 
     BINDINGS = [
         bind("r", "reload", "dashboard.reload"),
+        bind("c", "next_community", "dashboard.community"),
         bind("escape", "app.pop_screen", "dashboard.back"),
     ]
 
@@ -104,7 +115,7 @@ class DashboardScreen(GridScreen):
         with VerticalScroll(id="dash-body"):
             with Horizontal(classes="dash-row"):
                 with Vertical(classes="dash-panel"):
-                    yield Static(t("office.dashboard.coverage"), classes="section-title")
+                    yield Static(t("office.dashboard.coverage"), id="dash-coverage-title", classes="section-title")
                     yield Static("", id="dash-coverage")
                 with Vertical(classes="dash-panel"):
                     yield Static(t("office.dashboard.needs"), classes="section-title")
@@ -122,18 +133,34 @@ class DashboardScreen(GridScreen):
         self.watch(self.app, "campaign_id", self.action_reload, init=False)
         self.action_reload()
 
+    community: str | None = None
+    """The community shown alone (an id), None for every community."""
+
     def action_reload(self, *_: object) -> None:
-        self.load()
+        self.load(self.community)
+
+    def action_next_community(self) -> None:
+        self.load(self.community, step=True)
 
     @db_work
-    def load(self) -> None:
-        self.post_message(DashboardLoaded(dashboard(self.app.campaign_id or None, today=self.app.today)))
+    def load(self, community: str | None, step: bool = False) -> None:
+        if step:  # every community -> the first -> ... -> the last -> every community
+            held = [c.id for c in communities()]
+            order = [None, *held] if len(held) > 1 else [None]
+            community = order[(order.index(community) + 1) % len(order)] if community in order else None
+        self.post_message(DashboardLoaded(dashboard(self.app.campaign_id or None, today=self.app.today,
+                                                    community=community)))
 
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
         board = message.board
+        self.community = board.community_id
         title = Text.assemble((t("office.dashboard.title") + "  ", "bold"),
                               (t("office.dashboard.campaign", campaign=board.campaign or "-"), "dim"))
+        if board.community or board.communities:
+            title.append("  " + t("hub.filter.community", community=board.community or t("hub.every_community")), "dim")
         self.query_one("#dash-title", Static).update(title)
+        self.query_one("#dash-coverage-title", Static).update(
+            t("office.dashboard.coverage_by_community" if board.communities else "office.dashboard.coverage"))
         self.query_one("#dash-coverage", Static).update(coverage_picture(board))
         self.query_one("#dash-needs", Static).update(needs_picture(board))
         self.query_one("#dash-outcomes", Static).update(outcome_picture(board))
