@@ -146,7 +146,7 @@ class DashboardScreen(GridScreen):
     def load(self, community: str | None, step: bool = False) -> None:
         if step:  # every community -> the first -> ... -> the last -> every community
             held = [c.id for c in communities()]
-            order = [None, *held] if len(held) > 1 else [None]
+            order: list[str | None] = [None, *held] if len(held) > 1 else [None]
             community = order[(order.index(community) + 1) % len(order)] if community in order else None
         self.post_message(DashboardLoaded(dashboard(self.app.campaign_id or None, today=self.app.today,
                                                     community=community)))
