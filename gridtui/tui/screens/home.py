@@ -289,7 +289,7 @@ class HomeScreen(GridScreen):
             self.show_lists(data)
             self._cached_unpainted = False
             self.call_after_refresh(self.load)  # the full read waits until these are painted
-        else:
+        elif not self.app.locked:  # else the passphrase screen's going brings home back to read
             self.load()
 
     def resume_gc(self) -> None:
