@@ -226,8 +226,9 @@ class GridApp(App):
 
     @property
     def locked(self) -> bool:
-        """An encrypted database not opened yet: nothing may read it before its passphrase
-        (the passphrase file's, once the early read has opened the file with it, will do)."""
+        """An encrypted database not opened yet: nothing may read it before its passphrase.
+        The passphrase file's will do once the early read has opened the file with it: its key
+        becomes the app's here, so ask this before anything opens the database."""
         if self.cipher is not None or self._db_ready:
             return False
         early = self.early_home

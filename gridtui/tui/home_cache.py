@@ -91,8 +91,8 @@ def read(app, cipher: Any = None) -> dict[str, Any] | None:
 def quick(app, cipher: Any = None) -> dict[str, Any] | None:
     """Home's figures read straight from the file when none are kept (the first start of a day,
     or after an import): the campaign, the grids' coverage and the revisits due, by the rules
-    of :mod:`gridtui.domain.coverage` on a plain read-only sqlite3 connection, so they appear
-    before Peewee and the models are imported. Overdue needs come with the full read after it.
+    of :mod:`gridtui.domain.coverage` on a read-only sqlite3 connection (SQLCipher's, keyed with
+    ``cipher``, for an encrypted file), so they appear before Peewee and the models are imported. Overdue needs come with the full read after it.
     None when the file cannot be read this way (the full read then says why)."""
     from gridtui.domain import coverage
     from gridtui.i18n import pick
