@@ -12,12 +12,11 @@ and never taken from the command line (shells keep history): a file named by
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from gridtui.errors import GridError
 
@@ -44,6 +43,9 @@ class CipherKey:
 
     def derived(self, purpose: str) -> bytes:
         """A key for something else kept beside the database (the private keys' file)."""
+        import hashlib
+        import hmac
+
         return hmac.new(self.key, f"gridtui/{purpose}".encode(), hashlib.sha256).digest()
 
 
@@ -64,6 +66,8 @@ def encrypted(path: str | os.PathLike[str]) -> bool:
 
 def stretch(passphrase: str, salt: bytes) -> bytes:
     """The raw key SQLCipher 4 would derive from ``passphrase`` for a file with ``salt``."""
+    import hashlib  # here, not at the top: a plain database's start never stretches
+
     return hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, KDF_ROUNDS, KEY_SIZE)
 
 
@@ -145,14 +149,20 @@ def unseal(cipher: CipherKey, purpose: str, blob: bytes) -> bytes:
         raise ValueError("not sealed under this key") from exc
 
 
-def _connect_keyed(path: Path, cipher: CipherKey) -> sqlite3.Connection:
-    """SQLCipher's connection has sqlite3's interface."""
+def connect_keyed(target: str | os.PathLike[str], cipher: CipherKey, **kwargs: Any) -> sqlite3.Connection:
+    """A SQLCipher connection to ``target`` (a path, or a URI with ``uri=True``), keyed before
+    anything reads the file."""
     from sqlcipher3 import dbapi2 as sqlcipher
 
-    conn: sqlite3.Connection = sqlcipher.connect(str(path), isolation_level=None)
-    conn.execute("PRAGMA cipher_log_level = NONE")
-    conn.execute(f"PRAGMA key = {cipher.pragma()}")
+    conn: sqlite3.Connection = sqlcipher.connect(str(target), **kwargs)  # sqlite3's interface
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = {cipher.pragma()}")
+    except Exception:
+        conn.close()
+        raise
     return conn
+
 
 
 def encrypt_file(path: Path, cipher: CipherKey) -> None:
@@ -188,7 +198,7 @@ def encrypt_file(path: Path, cipher: CipherKey) -> None:
         conn.execute("DETACH DATABASE sealed")
     finally:
         conn.close()
-    conn = _connect_keyed(work, cipher)
+    conn = connect_keyed(work, cipher, isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode = wal")
         dialect.rebuild_search_index(conn)
@@ -210,7 +220,7 @@ def change_key(path: Path, old: CipherKey, passphrase: str) -> CipherKey:
     standard tool opens the file with it."""
     check_strength(passphrase)
     new = CipherKey(stretch(passphrase, old.salt), old.salt)
-    conn = _connect_keyed(Path(path), old)
+    conn = connect_keyed(path, old, isolation_level=None)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a wrong key fails here
         conn.execute("PRAGMA journal_mode = delete")  # rekey works on a rollback journal only

@@ -24,7 +24,8 @@ def launch(db_path: Any = None, lang: str | None = None, config_path: Any = None
            passphrase_file: Any = None) -> GridApp:
     """The app, with home's figures already being read (a thread, plain sqlite3) while Textual
     and the screens are imported: on a big community they are ready by the first frame, kept
-    from the last start or not."""
+    from the last start or not. An encrypted database with a passphrase file is unlocked in
+    that thread too (see home_cache.EarlyRead)."""
     from pathlib import Path
     from types import SimpleNamespace
 
@@ -33,7 +34,7 @@ def launch(db_path: Any = None, lang: str | None = None, config_path: Any = None
 
     settings = config.load_settings(Path(config_path) if config_path else None)
     early = EarlyRead(SimpleNamespace(db_path=config.resolve_db_path(db_path), settings=settings, today=today,
-                                      lang=chosen_language(lang, settings)))
+                                      lang=chosen_language(lang, settings), passphrase_file=passphrase_file))
     from gridtui.tui.app import GridApp
 
     return GridApp(db_path=db_path, lang=lang, config_path=config_path, today=today, early=early,

@@ -226,9 +226,18 @@ class GridApp(App):
 
     @property
     def locked(self) -> bool:
-        """An encrypted database not opened yet: nothing may read it before its passphrase."""
+        """An encrypted database not opened yet: nothing may read it before its passphrase.
+        The passphrase file's will do once the early read has opened the file with it: its key
+        becomes the app's here, so ask this before anything opens the database."""
         if self.cipher is not None or self._db_ready:
             return False
+        early = self.early_home
+        if early.done.is_set():
+            if early.plain:
+                return False
+            self.cipher = early.opened_with
+            if self.cipher is not None:
+                return False
         from gridtui.core import unlock
 
         return unlock.encrypted(self.db_path)
@@ -242,8 +251,11 @@ class GridApp(App):
         follow it)."""
         from gridtui.core import unlock
 
+        def key() -> unlock.CipherKey:  # the early read's, if it stretched this same passphrase
+            return self.early_home.key_for(passphrase) or unlock.key_for(self.db_path, passphrase)
+
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridtui-stretch") as side:
-            stretched = side.submit(unlock.key_for, self.db_path, passphrase)
+            stretched = side.submit(key)
             for module in OPENING_IMPORTS:
                 import_module(module)
             self.cipher = stretched.result()

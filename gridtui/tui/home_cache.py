@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 META_KEY = "home_cache"
+SQLITE_HEADER = b"SQLite format 3\x00"
+"""How every plain SQLite file begins."""
 KEY_PARTS = ("seq", "active_campaign", "catalog_digest")
 
 
@@ -51,20 +53,26 @@ def cache_key(meta: dict[str, str], app) -> list[Any]:
             sorted(app.settings.my_grids), app.lang]
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path, cipher: Any = None) -> Any:
+    """A read-only connection; ``cipher``: an encrypted file's key (core.unlock.CipherKey)."""
     # With no -wal there is nothing uncommitted to read: immutable, so that no -wal or -shm is
     # made beside the file (beside a read-only file they would be read-only too, for good).
     flags = "mode=ro" if Path(f"{path}-wal").exists() else "mode=ro&immutable=1"
-    return sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True, timeout=0.05, check_same_thread=False)
+    uri = f"{path.resolve().as_uri()}?{flags}"
+    if cipher is not None:
+        from gridtui.core import unlock
+
+        return unlock.connect_keyed(uri, cipher, uri=True, timeout=0.05, check_same_thread=False)
+    return sqlite3.connect(uri, uri=True, timeout=0.05, check_same_thread=False)
 
 
-def read(app) -> dict[str, Any] | None:
+def read(app, cipher: Any = None) -> dict[str, Any] | None:
     """The cached home figures if they are still true for this database, else None."""
     path = Path(app.db_path)
     if not path.is_file():
         return None
     try:
-        conn = _connect(path)
+        conn = _connect(path, cipher)
         try:
             rows = conn.execute(
                 "SELECT key, value FROM meta WHERE key IN (?, ?, ?, ?)", (*KEY_PARTS, META_KEY)
@@ -73,18 +81,18 @@ def read(app) -> dict[str, Any] | None:
             conn.close()
         meta = dict(rows)
         cached = json.loads(meta.get(META_KEY) or "null")
-    except (sqlite3.Error, ValueError, OSError):
+    except (sqlite3.Error, ValueError, OSError):  # not SQLCipher's errors: a wrong key is raised
         return None
     if not isinstance(cached, dict) or cached.get("key") != cache_key(meta, app):
         return None
     return cached
 
 
-def quick(app) -> dict[str, Any] | None:
+def quick(app, cipher: Any = None) -> dict[str, Any] | None:
     """Home's figures read straight from the file when none are kept (the first start of a day,
     or after an import): the campaign, the grids' coverage and the revisits due, by the rules
-    of :mod:`gridtui.domain.coverage` on a plain read-only sqlite3 connection, so they appear
-    before Peewee and the models are imported. Overdue needs come with the full read after it.
+    of :mod:`gridtui.domain.coverage` on a read-only sqlite3 connection (SQLCipher's, keyed with
+    ``cipher``, for an encrypted file), so they appear before Peewee and the models are imported. Overdue needs come with the full read after it.
     None when the file cannot be read this way (the full read then says why)."""
     from gridtui.domain import coverage
     from gridtui.i18n import pick
@@ -92,7 +100,7 @@ def quick(app) -> dict[str, Any] | None:
     path = Path(app.db_path)
     today = app.today or date.today()
     try:
-        conn = _connect(path)
+        conn = _connect(path, cipher)
         try:
             run = lambda sql, params: conn.execute(sql, params).fetchall()  # noqa: E731
             campaign_id = coverage.active_campaign(run)
@@ -116,23 +124,66 @@ class EarlyRead:
     """Home's figures, read in a thread of its own from the moment the app is made, while
     Textual builds the first screen: the figures kept from the last start if they still hold,
     else :func:`quick` ones. SQLite lets go of the GIL while it reads, so on a big community
-    the figures are there by the first frame instead of a few frames after it."""
+    the figures are there by the first frame instead of a few frames after it.
+
+    An encrypted database whose passphrase comes from a file is unlocked here too: the stretch
+    lets go of the GIL as well, so it runs while Textual is imported, and a key that has read
+    the file (:attr:`opened_with`) spares the app its passphrase screen."""
 
     def __init__(self, app) -> None:
         self.stored: dict[str, Any] | None = None
         self.quick: dict[str, Any] | None = None
+        self.plain = False
+        """The file was read as a plain SQLite database (so it is not an encrypted one)."""
+        self.opened_with: Any = None
+        """The key (core.unlock.CipherKey) that read an encrypted file, from its passphrase file."""
+        self._phrase: str | None = None
+        self._key: Any = None
+        self.stretched = threading.Event()
         self.done = threading.Event()
         threading.Thread(target=self._read, args=(app,), name="gridtui-home", daemon=True).start()
 
     def _read(self, app) -> None:
         try:
-            self.stored = read(app)
+            cipher = None
+            with Path(app.db_path).open("rb") as fh:
+                self.plain = fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+            if self.plain:
+                self.stored = read(app)
+            else:  # perhaps an encrypted file, which SQLCipher leaves without a header
+                cipher = self._stretch(app)
+                if cipher is None:
+                    return
+                self.stored = read(app, cipher)
+                self.opened_with = cipher  # it read the file: the passphrase is right
             if self.stored is None:
-                self.quick = quick(app)
+                self.quick = quick(app, cipher)
         except Exception:  # noqa: BLE001 - the full read that follows says what is wrong
             pass
         finally:
+            self.stretched.set()
             self.done.set()
+
+    def _stretch(self, app) -> Any:
+        """The key from the passphrase file of an encrypted database, or None."""
+        from gridtui.core import unlock
+
+        try:
+            if not unlock.encrypted(app.db_path):
+                return None
+            self._phrase = unlock.passphrase_from_file(app.passphrase_file)
+            if self._phrase is not None:
+                self._key = unlock.key_for(app.db_path, self._phrase)
+        finally:
+            self.stretched.set()
+        return self._key
+
+    def key_for(self, passphrase: str) -> Any:
+        """The key stretched here from ``passphrase`` (waiting for it), or None if it was another."""
+        if self._phrase is None and self.stretched.is_set():
+            return None
+        self.stretched.wait()
+        return self._key if passphrase == self._phrase else None
 
 
 def meta_now() -> dict[str, str]:

@@ -65,6 +65,37 @@ async def test_a_passphrase_file_opens_it_without_a_question(sealed_db, tmp_path
         assert isinstance(app.screen, HomeScreen) and "第1网格" in screen_text(app)
 
 
+async def test_a_passphrase_file_is_stretched_once_while_the_app_starts(sealed_db, tmp_path):
+    given = tmp_path / "phrase.txt"
+    given.write_text(PHRASE + "\n")
+    app = sealed_app(sealed_db, passphrase_file=given)
+    assert app.early_home.done.wait(30)
+    early = app.early_home
+    assert early.opened_with is not None and not early.plain
+    assert early.quick is not None and early.quick["grids"]  # home's figures, read with that key
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen) and "第1网格" in screen_text(app)
+        assert app.cipher is early.opened_with  # the key the early read stretched: no second stretch
+        assert app.at_rest == "encrypted" and not app.errors
+
+
+async def test_a_wrong_passphrase_file_asks_and_reads_nothing(sealed_db, tmp_path):
+    given = tmp_path / "phrase.txt"
+    given.write_text("not the passphrase\n")
+    app = sealed_app(sealed_db, passphrase_file=given)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        assert app.early_home.opened_with is None and app.early_home.quick is None
+        assert isinstance(app.screen, UnlockScreen) and "第1网格" not in screen_text(app)
+        status = str(app.screen.query_one("#unlock-status").render())
+        assert status == t("unlock.wrong", lang="en", path=sealed_db)
+        await type_in(pilot, PHRASE)
+        assert isinstance(app.screen, HomeScreen) and "第1网格" in screen_text(app)
+        assert not app.errors
+
+
 async def test_the_idle_lock_hides_the_screen_and_loses_nothing_typed(sealed_db):
     app = sealed_app(sealed_db)
     async with app.run_test(size=SIZE) as pilot:

@@ -288,6 +288,9 @@ class HomeScreen(GridScreen):
             self.query_one("#home-campaign", Static).update(campaign_line(data.campaign), layout=False)
             self.show_lists(data)
             self._cached_unpainted = False
+        if self.app.locked:  # the passphrase screen's going brings home back to read
+            return
+        if data is not None:
             self.call_after_refresh(self.load)  # the full read waits until these are painted
         else:
             self.load()
