@@ -53,7 +53,7 @@ from peewee import ForeignKeyField
 
 from gridtui.core import hlc, store, stored
 from gridtui.core.db import is_street_hub, meta_get
-from gridtui.core.models import SYNCED_MODELS, Conflict, HeldRow, Synced, SyncPeer, database
+from gridtui.core.models import SYNCED_MODELS, Conflict, HeldRow, Meta, Synced, SyncPeer, database
 from gridtui.errors import GridError
 from gridtui.sync import authority
 
@@ -114,8 +114,14 @@ def knowledge() -> dict[str, int]:
     """This laptop's knowledge vector: per device, the clock up to which every change made
     there is held here (for this laptop itself, its own clock)."""
     known = {p.device: p.known_clock for p in SyncPeer.select() if p.known_clock}
-    known[meta_get("device_id")] = int(meta_get("clock", "0"))
+    known[_device_id()] = int(meta_get("clock") or "0")
     return known
+
+
+def _device_id() -> str:
+    """This laptop's device id, which its database is given when it is made."""
+    me: str = Meta.get(Meta.key == "device_id").value
+    return me
 
 
 def received() -> dict[str, int]:
@@ -198,7 +204,8 @@ def _rows(since: int, upto: int, echo: list[list[int]], cut: Any = None, skip: l
     made by the ``skip`` devices and the ``legacy`` community row; with a ``cut``, as it keeps
     them (older rows too, of grids new to the readers)."""
     cursor, starts = database.cursor(), [a for a, _b in echo]
-    where, params = '"seq" > ? AND "seq" <= ?', [since, upto]
+    where = '"seq" > ? AND "seq" <= ?'
+    params: list[int | str] = [since, upto]
     if skip:
         where += ' AND "origin" NOT IN ({})'.format(", ".join("?" * len(skip)))
         params += skip
@@ -302,7 +309,7 @@ class Merge:
         self.sources = sources
         self.limit = clock_limit(now_ms)
         self.summary = Summary()
-        self.me = meta_get("device_id")
+        self.me = _device_id()
         self.known, self.have = knowledge(), received()
         self.start_seq = store.current_seq()
         self.gaps = gaps(sources, self.have, self.me, self.start_seq)
@@ -485,7 +492,9 @@ class Merge:
         """Each row merged with the one held here: those to write as they came and those merged
         from both, each counted once however many bundles of this import bring them."""
         existing = _existing(model, [r[0] for r in rows])
-        knows, as_sent, merged_rows = self.sources[i].header.get("knows") or {}, [], []
+        knows = self.sources[i].header.get("knows") or {}
+        as_sent: list[tuple[Any, ...]] = []
+        merged_rows: list[tuple[Any, ...]] = []
         for row in rows:
             found = existing.get(row[0])
             if found is None:
@@ -511,7 +520,8 @@ class Merge:
         stamps are rewritten to match."""
         mine_stamps = json.loads(mine[4]) if mine[4] != "{}" else {}
         their_stamps = json.loads(theirs[4]) if theirs[4] != "{}" else {}
-        out, won, ties = list(mine), {}, {}
+        out, won = list(mine), {}
+        ties: dict[str, list[tuple[str, int]]] = {}
         if (theirs[3], theirs[2]) > (mine[3], mine[2]):
             out[2] = theirs[2]
         for name, i in _slots(model):
@@ -641,7 +651,7 @@ class Merge:
         acknowledged yet; none from before when it now holds less of ours than it said (it may
         have lost what it sent as well)."""
         acked = values.get("acked_seq", peer.acked_seq if peer else 0)
-        before = peer.echo if peer and acked >= peer.acked_seq else []
+        before: list[list[int]] = peer.echo if peer and acked >= peer.acked_seq else []
         return [r for r in before + self.echo.get(sender, []) if r[1] > acked][-ECHO_RANGES:]
 
 
