@@ -165,8 +165,8 @@ def import_bundles(paths: list[Path], *, dry_run: bool = False, passphrase: str 
     if unknown:  # every such bundle waits in quarantine; none of the files is applied
         if dry_run:
             raise GridError("sync.unknown_signer_dry_run", **unknown[0][1].params)
-        for data, signer in unknown:
-            _quarantine(data, signer.params["path"], signer.envelope)
+        for data, refusal in unknown:
+            _quarantine(data, refusal.path, refusal.envelope)
         raise unknown[0][1]
     summary = _apply(opened, dry_run, lambda n, what: progress(len(paths) + n, total, what))
     progress(total, total, "")
