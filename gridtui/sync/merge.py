@@ -62,6 +62,31 @@ HELD_LISTED = 200
 CONFLICT_NS = uuid.UUID("6c8a3f4e-1b2d-4c5e-9f70-8a9b0c1d2e3f")
 NOT_SET = 1 << 62
 
+__all__ = [
+    "Gap", "Held", "Merge", "Source", "Summary", "acknowledged", "canonical", "clock_limit", "collect",
+    "duplicates", "gaps", "knowledge", "learn_communities", "outside", "received", "row_stamps",
+]
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A bundle that found this laptop holding less than it was cut against."""
+
+    sender: str
+    older_copy: bool
+    """This laptop holds less of its own changes than the sender does: it is an older copy."""
+
+
+@dataclass(frozen=True)
+class Held:
+    """A row held because its sender may not make that change here (gridtui.sync.authority)."""
+
+    table: str
+    id: str
+    sender: str
+    reason: str
+    """office, grid, origin, audit or parent: the key of the sentence that says why."""
+
 
 @dataclass
 class Summary:
@@ -72,13 +97,10 @@ class Summary:
     quarantined: int = 0
     duplicates: int = 0
     tables: dict[str, int] = field(default_factory=dict)
-    gaps: list[dict[str, Any]] = field(default_factory=list)
-    """One per bundle that found this laptop holding less than it was cut against:
-    ``{"sender": id, "older_copy": bool}`` (older_copy: it holds more of this laptop's own
-    changes than this laptop does)."""
-    held: list[dict[str, Any]] = field(default_factory=list)
-    """Rows held because their sender may not make that change here (gridtui.sync.authority):
-    ``{"table", "id", "sender", "reason"}``, the first :data:`HELD_LISTED` of them."""
+    gaps: list[Gap] = field(default_factory=list)
+    """One per bundle that found this laptop holding less than it was cut against."""
+    held: list[Held] = field(default_factory=list)
+    """The first :data:`HELD_LISTED` rows held because their sender may not make that change here."""
     refused: dict[str, int] = field(default_factory=dict)
     """How many rows were held for each reason (office, grid, origin, audit, parent)."""
     role: str = ""
@@ -244,9 +266,9 @@ def row_stamps(row: tuple | list) -> Iterable[str]:
 # ---------------------------------------------------------------------------------------------
 
 
-def gaps(sources: list[Source], have: dict[str, int], me: str, seq: int) -> list[dict | None]:
-    """Per source, None, or what it assumed this laptop holds and it does not: ``{"sender",
-    "older_copy"}``. A bundle found whole first counts towards the others (one import may bring
+def gaps(sources: list[Source], have: dict[str, int], me: str, seq: int) -> list[Gap | None]:
+    """Per source, None, or the gap between what it assumed this laptop holds and what it
+    does. A bundle found whole first counts towards the others (one import may bring
     both a bundle and what a later one assumed)."""
     have = dict(have)
     for source in sources:
@@ -255,11 +277,11 @@ def gaps(sources: list[Source], have: dict[str, int], me: str, seq: int) -> list
     return [_gap(s, have, me, seq) for s in sources]
 
 
-def _gap(source: Source, have: dict[str, int], me: str, seq: int) -> dict | None:
+def _gap(source: Source, have: dict[str, int], me: str, seq: int) -> Gap | None:
     older_copy = (source.header.get("have") or {}).get(me, 0) > seq
     if (source.header.get("base") or {}).get("seq", 0) <= have.get(source.sender, 0) and not older_copy:
         return None
-    return {"sender": source.sender, "older_copy": older_copy}
+    return Gap(source.sender, older_copy)
 
 
 def _raise(vector: dict[str, int], by: dict[str, int]) -> None:
@@ -340,7 +362,7 @@ class Merge:
         """Every table in dependency order, across all sources; then the bookkeeping.
         ``progress(n, table)`` is told as each table begins."""
         for source, gap in zip(self.sources, self.gaps, strict=True):
-            if gap is not None and gap["older_copy"]:
+            if gap is not None and gap.older_copy:
                 store.skip_seq(source.header["have"][self.me])
         streams = [_Stream(s) for s in self.sources]
         self.filled_by = {m._meta.table_name: EMPTY if _empty(m) else MANY for m in SYNCED_MODELS}
@@ -456,7 +478,7 @@ class Merge:
         if reason != "future":
             self.summary.refused[reason] = self.summary.refused.get(reason, 0) + 1
             if len(self.summary.held) < HELD_LISTED:
-                self.summary.held.append({"table": table, "id": row[0], "sender": sender, "reason": reason})
+                self.summary.held.append(Held(table, row[0], sender, reason))
 
     def _cap(self, row: tuple) -> None:
         """This row is not held here: the vector must stay below each of its stamps."""
