@@ -206,9 +206,9 @@ def run_export(args) -> int:
         passphrase=transfer.read_passphrase(args.passphrase_file), plaintext=args.insecure_plaintext,
     )
     if args.json:
-        emit_json(result)
+        emit_json(result.as_dict())
     else:
-        print(t("sync.cli.exported", rows=result["rows"], path=result["file"]))
+        print(t("sync.cli.exported", rows=result.rows, path=result.file))
     return 0
 
 

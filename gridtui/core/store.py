@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import contextvars
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, TypeVar
 
 import peewee
@@ -106,32 +105,39 @@ def create(model: type[M], *, id: str | None = None, **values: Any) -> M:
         stored.check_record(model, values)
         record = {"id": id or new_id(), "deleted": False, "origin": tx.device, "stamp": tx.next_stamp(),
                   "stamps": {}, "seq": tx.next_seq(), **values}
-        sql, fields = _insert_sql(model)
+        sql, fields = _INSERT_SQL.get(model) or _insert_sql(model)
         database.execute_sql(sql, tuple(_db_value(f, record) for f in fields))
         return model(**record)
 
 
-@cache
-def _insert_sql(model: type[Synced]) -> tuple[str, list]:
-    """One model's INSERT, written once: building it through peewee on every row costs more
-    than SQLite's work."""
+_INSERT_SQL: dict[type[Synced], tuple[str, list[peewee.Field]]] = {}
+"""Per model, its INSERT and the fields in its order, written once: building it through peewee
+on every row costs more than SQLite's work. Looked up by the caller (a dict, not a cached
+function, because the type checker does not take a model class for a cache key)."""
+_UPDATE_SQL: dict[tuple[type[Synced], tuple[str, ...]], str] = {}
+"""Per model and the fields changed, its UPDATE by id, written once, as :data:`_INSERT_SQL`."""
+
+
+def _insert_sql(model: type[Synced]) -> tuple[str, list[peewee.Field]]:
     fields = [model._meta.fields[n] for n in model._meta.sorted_field_names]
     sql = 'INSERT INTO "{}" ({}) VALUES ({})'.format(
         model._meta.table_name, ", ".join(f'"{f.column_name}"' for f in fields), ", ".join("?" * len(fields)))
+    _INSERT_SQL[model] = sql, fields
     return sql, fields
 
 
-@cache
 def _update_sql(model: type[Synced], names: tuple[str, ...]) -> str:
-    """One model's UPDATE of these fields (and its stamps and sequence) by id, written once."""
+    """One model's UPDATE of these fields (and its stamps and sequence) by id."""
     columns = [model._meta.fields[n].column_name for n in names]
-    return 'UPDATE "{}" SET {} WHERE "id" = ?'.format(
+    sql = _UPDATE_SQL[model, names] = 'UPDATE "{}" SET {} WHERE "id" = ?'.format(
         model._meta.table_name, ", ".join(f'"{c}" = ?' for c in columns))
+    return sql
 
 
 def _write_fields(model: type[Synced], row_id: str, values: dict[str, Any]) -> None:
     names = tuple(values)
-    database.execute_sql(_update_sql(model, names), (*(model._meta.fields[n].db_value(values[n]) for n in names), row_id))
+    sql = _UPDATE_SQL.get((model, names)) or _update_sql(model, names)
+    database.execute_sql(sql, (*(model._meta.fields[n].db_value(values[n]) for n in names), row_id))
 
 
 def update(model: type[M], id: str, **values: Any) -> list[str]:
@@ -189,7 +195,7 @@ def bulk_create(model: type[Synced], rows: Iterable[dict[str, Any]], *, check: b
     count = 0
     with transaction() as tx:
         stamp = tx.next_stamp()
-        chunk: list[tuple] = []
+        chunk: list[tuple[Any, ...]] = []
         for values in rows:
             values = dict(values)
             row_id = values.pop("id", None) or new_id()
@@ -207,7 +213,7 @@ def bulk_create(model: type[Synced], rows: Iterable[dict[str, Any]], *, check: b
     return count
 
 
-def _write_chunk(model: type[Synced], names: list[str], sql: str, chunk: list[tuple], check: bool) -> int:
+def _write_chunk(model: type[Synced], names: list[str], sql: str, chunk: list[tuple[Any, ...]], check: bool) -> int:
     """One executemany of bulk rows, their stored form checked first; the chunk is emptied."""
     if check:
         columns = [list(column) for column in zip(*chunk, strict=True)]
@@ -224,7 +230,7 @@ def _write_chunk(model: type[Synced], names: list[str], sql: str, chunk: list[tu
     return written
 
 
-def merge_rows(model: type[Synced], columns: list[str], rows: list[tuple], *, fresh: bool = False) -> range:
+def merge_rows(model: type[Synced], columns: list[str], rows: list[tuple[Any, ...]], *, fresh: bool = False) -> range:
     """Write rows merged from other devices' bundles (:mod:`gridtui.sync.merge` chose each field
     and :mod:`gridtui.core.stored` checked every value).
 
@@ -279,7 +285,7 @@ class Loading:
         for name, _sql in self.triggers:  # the search index too: built whole at the end
             cursor.execute(f'DROP TRIGGER "{name}"')
 
-    def __exit__(self, kind, *_exc) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *_exc: object) -> None:
         """Build the dropped indexes again (after a failure the rollback puts them back)."""
         if kind is None:
             with peewee.__exception_wrapper__:
@@ -290,7 +296,7 @@ class Loading:
                         database.cursor().execute(statement)
 
 
-def forget(model: type[Synced], ids: list[str], unlink: list[tuple[type[Synced], str]] = ()) -> int:
+def forget(model: type[Synced], ids: list[str], unlink: Sequence[tuple[type[Synced], str]] = ()) -> int:
     """Remove this laptop's copy of rows that are no longer its to hold (a grid gone to another
     worker), and blank the references ``unlink`` names ((model, column) pairs) that pointed at
     them. Not a deletion: nothing is stamped or sequenced, so nothing of it syncs, and the
@@ -322,7 +328,7 @@ def receive_clock(remote: int) -> None:
         tx.clock = hlc.receive(tx.clock, remote)
 
 
-def _db_value(field, record: dict[str, Any]) -> Any:
+def _db_value(field: peewee.Field, record: dict[str, Any]) -> Any:
     if field.name in record:
         value = record[field.name]
     elif field.default is not None:

@@ -23,10 +23,10 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peewee import (
     BooleanField,
@@ -42,6 +42,9 @@ from gridtui.core import hlc, validate
 from gridtui.core.models import JSONField, Synced
 from gridtui.errors import GridError, ValidationError
 
+if TYPE_CHECKING:
+    from gridtui.forms.model import Form
+
 MAX_TEXT = 1 << 20
 """Characters in one text value: over a hundred times the longest answer a checklist allows
 (500), and small enough that no single value can fill a laptop's memory."""
@@ -53,6 +56,12 @@ STORED_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}:\d{2}(?:\.\d{1,6
 back as a plain string and break whatever reads it."""
 SHAPES = {"date": (STORED_DATE, date.fromisoformat), "datetime": (STORED_DATETIME, datetime.fromisoformat)}
 """Per kind: the one shape it is stored in, and the parse that finds impossible days."""
+
+
+ColumnValues = Sequence[Any]
+"""One column of rows as a bundle carries it: stored values, in row order."""
+Found = tuple[int, ValidationError]
+"""Where a column breaks a rule: the index of the first row that does, and the rule's sentence."""
 
 
 def columns(model: type[Synced]) -> list[str]:
@@ -95,7 +104,7 @@ def loads(text: str) -> Any:
     return _DECODER.decode(text)
 
 
-def _whole_column_ok(sort: str, values: list) -> bool:
+def _whole_column_ok(sort: str, values: ColumnValues) -> bool:
     """A quick test of a whole column (non-null values) in C. For dates, times and JSON it only
     says the values are valid text; their shape is then looked at once per distinct value."""
     types = set(map(type, values))
@@ -118,7 +127,7 @@ def _whole_column_ok(sort: str, values: list) -> bool:
     return True
 
 
-def _all_shaped(sort: str, values: list[str]) -> bool:
+def _all_shaped(sort: str, values: Sequence[str]) -> bool:
     """Dates or times, all in their stored shape and possible, tested in C over distinct values."""
     shape, parse = SHAPES[sort]
     distinct = list(dict.fromkeys(values))
@@ -174,7 +183,7 @@ def _shape_error(sort: str, label: str, value: str) -> ValidationError | None:
     return None
 
 
-def _first_type_error(field: Field, column: Sequence) -> tuple[int, ValidationError] | None:
+def _first_type_error(field: Field, column: ColumnValues) -> Found | None:
     """The first value of a column that is not of its stored type (None: where allowed)."""
     sort = kind(field)
     present = [v for v in column if v is not None] if None in column else column
@@ -191,7 +200,7 @@ def _first_type_error(field: Field, column: Sequence) -> tuple[int, ValidationEr
     return None
 
 
-def check_types(model: type[Synced], names: Sequence[str], columns: Sequence[Sequence]) -> None:
+def check_types(model: type[Synced], names: Sequence[str], columns: Sequence[ColumnValues]) -> None:
     """Every value of these rows (given column by column, by column name) of its stored type."""
     for name, column in zip(names, columns, strict=True):
         found = _first_type_error(model._meta.columns[name], column)
@@ -199,7 +208,8 @@ def check_types(model: type[Synced], names: Sequence[str], columns: Sequence[Seq
             raise _bad(model, names, columns, name, *found)
 
 
-def _bad(model, names, columns, column: str, index: int, reason: ValidationError) -> BadValue:
+def _bad(model: type[Synced], names: Sequence[str], columns: Sequence[ColumnValues], column: str, index: int,
+         reason: ValidationError) -> BadValue:
     ids = columns[list(names).index("id")] if "id" in names else [None] * (index + 1)
     return BadValue(model._meta.table_name, ids[index], column, reason)
 
@@ -233,7 +243,7 @@ def as_stored(value: Any) -> Any:
 # -- bookkeeping and each field's rule: rows merged from other laptops ------------------------
 
 
-def check_merged(model: type[Synced], names: Sequence[str], columns: Sequence[Sequence]) -> None:
+def check_merged(model: type[Synced], names: Sequence[str], columns: Sequence[ColumnValues]) -> None:
     """Rows from another laptop, as stored values: types, bookkeeping, each field's rule and an
     answer against its item. Raises :class:`BadValue` for the first value that fails."""
     check_types(model, names, columns)
@@ -248,7 +258,7 @@ def check_merged(model: type[Synced], names: Sequence[str], columns: Sequence[Se
             raise _bad(model, names, columns, "value", *found)
 
 
-def _bookkeeping_errors(model: type[Synced], by_name: dict[str, Sequence]):
+def _bookkeeping_errors(model: type[Synced], by_name: dict[str, ColumnValues]) -> Iterator[tuple[str, Found]]:
     """Ids, origins and stamps as the store makes them; overrides name the row's own fields."""
     ids = by_name["id"]
     if ids and not 0 < min(map(len, ids)) <= max(map(len, ids)) <= MAX_ID:
@@ -265,7 +275,7 @@ def _bookkeeping_errors(model: type[Synced], by_name: dict[str, Sequence]):
             yield "stamps", (by_name["stamps"].index(text), ValidationError("stamps", "validate.stamp", value=text))
 
 
-def _rule_errors(model: type[Synced], by_name: dict[str, Sequence]):
+def _rule_errors(model: type[Synced], by_name: dict[str, ColumnValues]) -> Iterator[tuple[str, Found]]:
     """Each field's rule from validate must accept its stored value and leave it as it is."""
     for field_name, (label, rule) in validate.FIELD_RULES.get(model._meta.table_name, {}).items():
         field = model._meta.fields[field_name]
@@ -286,19 +296,20 @@ def _rule_errors(model: type[Synced], by_name: dict[str, Sequence]):
                 yield field.column_name, (column.index(value), ValidationError(label, "validate.not_stored_form", value=value))
 
 
-def _reader(field: Field):
+def _reader(field: Field) -> Callable[[Any], Any]:
     """A stored value as the field's Python value (a date without peewee's strptime)."""
     if kind(field) == "date":
         return lambda value: None if value is None else date.fromisoformat(value)
-    return field.python_value
+    read: Callable[[Any], Any] = field.python_value
+    return read
 
 
-def _answer_error(visits: Sequence, items: Sequence, values: Sequence) -> tuple[int, ValidationError] | None:
+def _answer_error(visits: ColumnValues, items: ColumnValues, values: ColumnValues) -> Found | None:
     """Each distinct (form version, item, answer) checked as the store checks a typed answer,
     against the version the answer's visit is answered in (visits come before answers)."""
     versions = _visit_versions(set(visits))
     triples = [(versions.get(visit), item, value) for visit, item, value in zip(visits, items, values, strict=True)]
-    forms: dict[str, Any] = {}  # each version's form read once a chunk, not once an answer
+    forms: dict[str, Form | None] = {}  # each version's form read once a chunk, not once an answer
     for triple in set(triples):
         version = triple[0]
         if version is None:
@@ -312,7 +323,7 @@ def _answer_error(visits: Sequence, items: Sequence, values: Sequence) -> tuple[
     return None
 
 
-def _form_or_none(version: str) -> Any:
+def _form_or_none(version: str) -> Form | None:
     from gridtui.core.stored_forms import form_of_version
 
     try:
@@ -342,7 +353,7 @@ def _visit_versions(visit_ids: set[str]) -> dict[str, str]:
 
 
 @lru_cache(maxsize=16_384)
-def _answer_verdict(version: str, item: str, text: str | None, form: Any) -> ValidationError | None:
+def _answer_verdict(version: str, item: str, text: str | None, form: Form | None) -> ValidationError | None:
     """Why a stored answer is not what the store would keep for its item, or None. A visit's
     answers repeat (yes, no, a choice), so each is judged once."""
     if form is None:

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from functools import cache, lru_cache
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeGuard
 
 from gridtui.errors import ValidationError
-from gridtui.forms.model import parse_day
+from gridtui.forms.model import Form, Item, parse_day
+
+if TYPE_CHECKING:
+    from gridtui.core.models import Synced
 
 PROVINCE_CODES = frozenset(
     "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
@@ -59,14 +62,22 @@ def one_of(field: str, value: Any, allowed: tuple[str, ...]) -> Any:
     return value
 
 
+class _Ric(Protocol):
+    """What is used of python-stdnum's ``stdnum.cn.ric``, which has no types of its own."""
+
+    def compact(self, number: str) -> str: ...
+    def calc_check_digit(self, number: str) -> str: ...
+
+
 @cache
-def _ric():
+def _ric() -> _Ric:
     """python-stdnum's module, imported on first use: it pulls in pydoc (~3 MB, ~15 ms),
     which the app's start-up and read-only paths never need. Kept once found: an import
     statement run for each of a bundle's 19,000 numbers cost more than checking them."""
     from stdnum.cn import ric
 
-    return ric
+    module: _Ric = ric
+    return module
 
 
 COMPACT_ID = re.compile(r"\d{17}[\dX]")
@@ -183,8 +194,8 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     """
     from pypinyin import Style, lazy_pinyin
 
-    syllables = lazy_pinyin(name, errors=lambda chars: list(chars.lower()))
-    initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors=lambda chars: list(chars.lower()))
+    syllables = lazy_pinyin(name, errors=lambda chars: chars.lower())
+    initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors=lambda chars: chars.lower())
     return "".join(syllables).lower(), "".join(initials).lower()
 
 
@@ -239,14 +250,15 @@ SCOPE_KEYS = ("grids", "buildings", "registers", "ages", "business_kinds", "hous
 """What a campaign's scope may narrow it by (see gridtui.domain.coverage.Scope); {} is all."""
 
 
-def _scope(label: str, value: Any) -> dict:
+def _scope(label: str, value: Any) -> dict[str, Any]:
     """Lists of ids or keys, and ages as [low, high] whole years: anything else would break every
     screen that reads the scope."""
     if not isinstance(value, dict) or not set(value) <= set(SCOPE_KEYS) or not all(
         _ages(v) if k == "ages" else _words(v) for k, v in value.items()
     ):
         raise ValidationError(label, "validate.scope", allowed=" / ".join(SCOPE_KEYS))
-    return value
+    scope: dict[str, Any] = value
+    return scope
 
 
 def _ages(value: Any) -> bool:
@@ -254,13 +266,13 @@ def _ages(value: Any) -> bool:
             and 0 <= value[0] < value[1] <= 150)
 
 
-def _word_list(label: str, value: Any) -> list:
+def _word_list(label: str, value: Any) -> list[str]:
     if not _words(value):
         raise ValidationError(label, "validate.words")
     return value
 
 
-def _words(value: Any) -> bool:
+def _words(value: Any) -> TypeGuard[list[str]]:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
@@ -301,7 +313,10 @@ _kept_whole(_date, _dates_kept)
 
 def _day(label: str, value: Any) -> date:
     """A date that must be given (a life event's day)."""
-    return required(label, parse_date(value, label))
+    day = parse_date(value, label)
+    if day is None:
+        raise ValidationError(label, "validate.required")
+    return day
 
 
 def _bounded_int(field: str, value: Any, low: int, high: int) -> int:
@@ -364,11 +379,17 @@ REQUIRED_ON_CREATE = {
 """Fields a new row must have; a change leaves out what it does not change."""
 
 
+Values = dict[str, Any]
+"""A row's field values on their way to the store, by field name."""
+RowRule = Callable[[Values, "Synced | None"], Values]
+"""``rule(values, row)``: the values with what they derive, or a ValidationError (row is None on create)."""
+
+
 # -- rules across fields of one row (local writes; a per-field merge of two good edits may not
 # keep them, so merged rows are not held to them) ----------------------------------------------
 
 
-def _derive_resident(values: dict, row: Any) -> dict:
+def _derive_resident(values: Values, row: Synced | None) -> Values:
     """Pinyin keys from the name; birth date and sex from the ID number, which must agree."""
     if "name" in values:
         values["name_pinyin"], values["name_initials"] = pinyin_keys(values["name"])
@@ -385,19 +406,19 @@ def _derive_resident(values: dict, row: Any) -> dict:
     return values
 
 
-def _visit_target(values: dict, row: Any) -> dict:
+def _visit_target(values: Values, row: Synced | None) -> Values:
     if row is None and not values.get("household") and not values.get("business"):
         raise ValidationError("household", "validate.required")
     return values
 
 
-def _need_subject(values: dict, row: Any) -> dict:
+def _need_subject(values: Values, row: Synced | None) -> Values:
     if row is None and not values.get("household") and not values.get("resident"):
         raise ValidationError("household", "validate.required")
     return values
 
 
-def _clean_answer(values: dict, row: Any) -> dict:
+def _clean_answer(values: Values, row: Synced | None) -> Values:
     """An answer is checked against its item in the form version its visit is answered in
     (type and choices; skip logic and constraints are the visit's, in gridtui.domain.visits)."""
     if "value" in values:
@@ -408,7 +429,7 @@ def _clean_answer(values: dict, row: Any) -> dict:
     return values
 
 
-def answer_item(visit_id: str | None, item_id: str):
+def answer_item(visit_id: str | None, item_id: Any) -> tuple[Form, Item]:
     """The form (of the visit's version) and the item an answer's "<form id>:<name>" names."""
     from gridtui.core.models import Campaign, Visit
 
@@ -419,7 +440,7 @@ def answer_item(visit_id: str | None, item_id: str):
     return form_item(found[0] or found[1], item_id)
 
 
-def form_item(version_id: str, item_id: Any):
+def form_item(version_id: str, item_id: Any) -> tuple[Form, Item]:
     """The form of a stored version and its item named "<form id>:<name>" (ValidationError if none)."""
     from gridtui.core.stored_forms import form_of_version
 
@@ -427,7 +448,7 @@ def form_item(version_id: str, item_id: Any):
     return form, item_of(form, item_id)
 
 
-def item_of(form: Any, item_id: Any) -> Any:
+def item_of(form: Form, item_id: Any) -> Item:
     """The form's item an answer's "<form id>:<name>" names (ValidationError if none)."""
     key, _, name = (item_id if isinstance(item_id, str) else "").partition(":")
     item = form.item(name) if key == form.key else None
@@ -436,21 +457,21 @@ def item_of(form: Any, item_id: Any) -> Any:
     return item
 
 
-def _definition(values: dict, row: Any) -> dict:
+def _definition(values: Values, row: Synced | None) -> Values:
     if "definition" in values and not isinstance(values["definition"], dict):
         raise ValidationError("definition", "validate.required")
     return values
 
 
-ROW_RULES = {"resident": _derive_resident, "visit": _visit_target, "need": _need_subject, "answer": _clean_answer,
+ROW_RULES: dict[str, RowRule] = {"resident": _derive_resident, "visit": _visit_target, "need": _need_subject, "answer": _clean_answer,
              "form_version": _definition}
 
 
-def _cleaner(table: str):
+def _cleaner(table: str) -> RowRule:
     """The store's rules for one table: each field's rule, the required fields, then the row's."""
     rules, needed, whole_row = FIELD_RULES.get(table, {}), REQUIRED_ON_CREATE.get(table, ()), ROW_RULES.get(table)
 
-    def clean(values: dict, row: Any) -> dict:
+    def clean(values: Values, row: Synced | None) -> Values:
         for name in needed:
             if row is None and name not in values:
                 required(rules.get(name, (name,))[0], None)
@@ -465,10 +486,8 @@ def _cleaner(table: str):
 CLEANERS = {table: _cleaner(table) for table in {*FIELD_RULES, *ROW_RULES}}
 
 
-def clean(model: type, values: dict, row: Any) -> dict:
+def clean(model: type[Synced], values: Mapping[str, Any], row: Synced | None) -> Values:
     """Apply the model's rules to the values about to be written (row is None on create)."""
     cleaner = CLEANERS.get(model._meta.table_name)
-    values = dict(values)
-    if cleaner is not None:
-        values = cleaner(values, row)
-    return values
+    cleaned = dict(values)
+    return cleaned if cleaner is None else cleaner(cleaned, row)

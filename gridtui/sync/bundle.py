@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from itertools import chain, compress, count, islice, repeat
 from operator import ne
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import pyrage
 from cryptography.exceptions import InvalidSignature
@@ -99,7 +99,7 @@ class Bundle:
 
     path: str
     header: dict[str, Any]
-    payload: memoryview | None = None
+    payload: memoryview
     seen: dict[str, int] = field(default_factory=dict)
     on_dangling: str = "refuse"
     """What the merge does with a row pointing at a row not here: see :mod:`gridtui.sync.merge`."""
@@ -133,7 +133,7 @@ class UnknownSigner(GridError):
 
     def __init__(self, path: str, envelope: Envelope) -> None:
         super().__init__("sync.unknown_signer", path=path, sender=envelope.sender)
-        self.envelope = envelope
+        self.path, self.envelope = path, envelope
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -163,7 +163,8 @@ def seal(header: dict[str, Any], chunks: Iterable[tuple[str, list[str], list[tup
 def _payload(chunks: Iterable[tuple[str, list[str], list[tuple]]]) -> tuple[bytes, int, dict[str, int]]:
     """The compressed JSON lines, the raw size and the rows per table."""
     deflater = zlib.compressobj(1)
-    parts, raw_size, counts = [], 0, {}
+    parts, raw_size = [], 0
+    counts: dict[str, int] = {}
     for table, names, rows in chunks:
         for line in _lines_of(table, names, rows):
             raw_size += len(line)
@@ -305,8 +306,13 @@ def claims(found: Envelope) -> dict[str, Any]:
         return {}
     counts = header.get("counts")
     rows = sum(n for n in counts.values() if type(n) is int and n > 0) if isinstance(counts, dict) else 0
-    text = {k: header.get(k) if isinstance(header.get(k), str) else "" for k in ("sender_name", "created")}
-    return {"sender_name": text["sender_name"][:80], "created": text["created"][:40], "rows": min(rows, MAX_ROWS)}
+    return {"sender_name": _text(header, "sender_name")[:80], "created": _text(header, "created")[:40],
+            "rows": min(rows, MAX_ROWS)}
+
+
+def _text(header: dict[str, Any], key: str) -> str:
+    value = header.get(key)
+    return value if isinstance(value, str) else ""
 
 
 def _header(found: Envelope, path: str) -> dict[str, Any]:
@@ -334,7 +340,7 @@ def _header(found: Envelope, path: str) -> dict[str, Any]:
     return header
 
 
-def _count(value: Any) -> bool:
+def _count(value: Any) -> TypeGuard[int]:
     return type(value) is int and 0 <= value < 1 << 62
 
 
@@ -374,7 +380,7 @@ def _lines(payload: memoryview, raw_size: int, path: str) -> Iterator[bytes]:
     pending, produced = b"", 0
     try:
         for start in range(0, len(payload), READ_PIECE):
-            piece = payload[start : start + READ_PIECE]
+            piece: memoryview | bytes = payload[start : start + READ_PIECE]
             while piece:
                 out = inflater.decompress(piece, READ_PIECE)
                 piece = inflater.unconsumed_tail
@@ -416,14 +422,19 @@ def _columns_of(chunk: dict[str, Any], path: str) -> tuple[str, list[str], list[
         raise GridError("sync.unknown_field", path=path, table=table, field=str(unknown[0])[:40])
     if sorted(given) != sorted(names):
         raise GridError("sync.malformed", path=path, detail=table)
-    unpacked = [_unpack(packed) for packed in values]
-    sizes = {len(c) for c in unpacked if c is not None}
-    if None in unpacked or len(sizes) != 1 or not 0 < sizes.pop() <= CHUNK_ROWS:
+    unpacked = []
+    for packed in values:
+        column = _unpack(packed)
+        if column is None:
+            raise GridError("sync.malformed", path=path, detail=table)
+        unpacked.append(column)
+    sizes = set(map(len, unpacked))
+    if len(sizes) != 1 or not 0 < sizes.pop() <= CHUNK_ROWS:
         raise GridError("sync.malformed", path=path, detail=table)
     return table, names, [unpacked[given.index(n)] for n in names]
 
 
-def _unpack(packed: Any) -> list | None:
+def _unpack(packed: Any) -> list[Any] | None:
     """A column from a list or from runs (at most CHUNK_ROWS values either way); None if malformed."""
     if isinstance(packed, list):
         return packed

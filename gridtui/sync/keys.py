@@ -204,7 +204,7 @@ def _become(original: Device, device_id: str, name: str) -> Device:
                            role=original.role)
     meta_set("device_id", device_id)
     SyncPeer.update(received_seq=0, acked_seq=0, echo=[]).execute()
-    clock = int(meta_get("clock", "0"))
+    clock = int(meta_get("clock") or "0")
     if SyncPeer.update(known_clock=clock).where(SyncPeer.device == original.id).execute() == 0:
         SyncPeer.create(device=original.id, known_clock=clock)
     return device

@@ -53,7 +53,7 @@ from peewee import ForeignKeyField
 
 from gridtui.core import hlc, store, stored
 from gridtui.core.db import is_street_hub, meta_get
-from gridtui.core.models import SYNCED_MODELS, Conflict, HeldRow, Synced, SyncPeer, database
+from gridtui.core.models import SYNCED_MODELS, Conflict, HeldRow, Meta, Synced, SyncPeer, database
 from gridtui.errors import GridError
 from gridtui.sync import authority
 
@@ -61,6 +61,31 @@ LOOKUP_CHUNK = 900
 HELD_LISTED = 200
 CONFLICT_NS = uuid.UUID("6c8a3f4e-1b2d-4c5e-9f70-8a9b0c1d2e3f")
 NOT_SET = 1 << 62
+
+__all__ = [
+    "Gap", "Held", "Merge", "Source", "Summary", "acknowledged", "canonical", "clock_limit", "collect",
+    "duplicates", "gaps", "knowledge", "learn_communities", "outside", "received", "row_stamps",
+]
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A bundle that found this laptop holding less than it was cut against."""
+
+    sender: str
+    older_copy: bool
+    """This laptop holds less of its own changes than the sender does: it is an older copy."""
+
+
+@dataclass(frozen=True)
+class Held:
+    """A row held because its sender may not make that change here (gridtui.sync.authority)."""
+
+    table: str
+    id: str
+    sender: str
+    reason: str
+    """office, grid, origin, audit or parent: the key of the sentence that says why."""
 
 
 @dataclass
@@ -72,13 +97,10 @@ class Summary:
     quarantined: int = 0
     duplicates: int = 0
     tables: dict[str, int] = field(default_factory=dict)
-    gaps: list[dict[str, Any]] = field(default_factory=list)
-    """One per bundle that found this laptop holding less than it was cut against:
-    ``{"sender": id, "older_copy": bool}`` (older_copy: it holds more of this laptop's own
-    changes than this laptop does)."""
-    held: list[dict[str, Any]] = field(default_factory=list)
-    """Rows held because their sender may not make that change here (gridtui.sync.authority):
-    ``{"table", "id", "sender", "reason"}``, the first :data:`HELD_LISTED` of them."""
+    gaps: list[Gap] = field(default_factory=list)
+    """One per bundle that found this laptop holding less than it was cut against."""
+    held: list[Held] = field(default_factory=list)
+    """The first :data:`HELD_LISTED` rows held because their sender may not make that change here."""
     refused: dict[str, int] = field(default_factory=dict)
     """How many rows were held for each reason (office, grid, origin, audit, parent)."""
     role: str = ""
@@ -114,8 +136,14 @@ def knowledge() -> dict[str, int]:
     """This laptop's knowledge vector: per device, the clock up to which every change made
     there is held here (for this laptop itself, its own clock)."""
     known = {p.device: p.known_clock for p in SyncPeer.select() if p.known_clock}
-    known[meta_get("device_id")] = int(meta_get("clock", "0"))
+    known[_device_id()] = int(meta_get("clock") or "0")
     return known
+
+
+def _device_id() -> str:
+    """This laptop's device id, which its database is given when it is made."""
+    me: str = Meta.get(Meta.key == "device_id").value
+    return me
 
 
 def received() -> dict[str, int]:
@@ -198,7 +226,8 @@ def _rows(since: int, upto: int, echo: list[list[int]], cut: Any = None, skip: l
     made by the ``skip`` devices and the ``legacy`` community row; with a ``cut``, as it keeps
     them (older rows too, of grids new to the readers)."""
     cursor, starts = database.cursor(), [a for a, _b in echo]
-    where, params = '"seq" > ? AND "seq" <= ?', [since, upto]
+    where = '"seq" > ? AND "seq" <= ?'
+    params: list[int | str] = [since, upto]
     if skip:
         where += ' AND "origin" NOT IN ({})'.format(", ".join("?" * len(skip)))
         params += skip
@@ -237,9 +266,9 @@ def row_stamps(row: tuple | list) -> Iterable[str]:
 # ---------------------------------------------------------------------------------------------
 
 
-def gaps(sources: list[Source], have: dict[str, int], me: str, seq: int) -> list[dict | None]:
-    """Per source, None, or what it assumed this laptop holds and it does not: ``{"sender",
-    "older_copy"}``. A bundle found whole first counts towards the others (one import may bring
+def gaps(sources: list[Source], have: dict[str, int], me: str, seq: int) -> list[Gap | None]:
+    """Per source, None, or the gap between what it assumed this laptop holds and what it
+    does. A bundle found whole first counts towards the others (one import may bring
     both a bundle and what a later one assumed)."""
     have = dict(have)
     for source in sources:
@@ -248,11 +277,11 @@ def gaps(sources: list[Source], have: dict[str, int], me: str, seq: int) -> list
     return [_gap(s, have, me, seq) for s in sources]
 
 
-def _gap(source: Source, have: dict[str, int], me: str, seq: int) -> dict | None:
+def _gap(source: Source, have: dict[str, int], me: str, seq: int) -> Gap | None:
     older_copy = (source.header.get("have") or {}).get(me, 0) > seq
     if (source.header.get("base") or {}).get("seq", 0) <= have.get(source.sender, 0) and not older_copy:
         return None
-    return {"sender": source.sender, "older_copy": older_copy}
+    return Gap(source.sender, older_copy)
 
 
 def _raise(vector: dict[str, int], by: dict[str, int]) -> None:
@@ -302,7 +331,7 @@ class Merge:
         self.sources = sources
         self.limit = clock_limit(now_ms)
         self.summary = Summary()
-        self.me = meta_get("device_id")
+        self.me = _device_id()
         self.known, self.have = knowledge(), received()
         self.start_seq = store.current_seq()
         self.gaps = gaps(sources, self.have, self.me, self.start_seq)
@@ -333,7 +362,7 @@ class Merge:
         """Every table in dependency order, across all sources; then the bookkeeping.
         ``progress(n, table)`` is told as each table begins."""
         for source, gap in zip(self.sources, self.gaps, strict=True):
-            if gap is not None and gap["older_copy"]:
+            if gap is not None and gap.older_copy:
                 store.skip_seq(source.header["have"][self.me])
         streams = [_Stream(s) for s in self.sources]
         self.filled_by = {m._meta.table_name: EMPTY if _empty(m) else MANY for m in SYNCED_MODELS}
@@ -449,7 +478,7 @@ class Merge:
         if reason != "future":
             self.summary.refused[reason] = self.summary.refused.get(reason, 0) + 1
             if len(self.summary.held) < HELD_LISTED:
-                self.summary.held.append({"table": table, "id": row[0], "sender": sender, "reason": reason})
+                self.summary.held.append(Held(table, row[0], sender, reason))
 
     def _cap(self, row: tuple) -> None:
         """This row is not held here: the vector must stay below each of its stamps."""
@@ -485,7 +514,9 @@ class Merge:
         """Each row merged with the one held here: those to write as they came and those merged
         from both, each counted once however many bundles of this import bring them."""
         existing = _existing(model, [r[0] for r in rows])
-        knows, as_sent, merged_rows = self.sources[i].header.get("knows") or {}, [], []
+        knows = self.sources[i].header.get("knows") or {}
+        as_sent: list[tuple[Any, ...]] = []
+        merged_rows: list[tuple[Any, ...]] = []
         for row in rows:
             found = existing.get(row[0])
             if found is None:
@@ -511,7 +542,8 @@ class Merge:
         stamps are rewritten to match."""
         mine_stamps = json.loads(mine[4]) if mine[4] != "{}" else {}
         their_stamps = json.loads(theirs[4]) if theirs[4] != "{}" else {}
-        out, won, ties = list(mine), {}, {}
+        out, won = list(mine), {}
+        ties: dict[str, list[tuple[str, int]]] = {}
         if (theirs[3], theirs[2]) > (mine[3], mine[2]):
             out[2] = theirs[2]
         for name, i in _slots(model):
@@ -641,7 +673,7 @@ class Merge:
         acknowledged yet; none from before when it now holds less of ours than it said (it may
         have lost what it sent as well)."""
         acked = values.get("acked_seq", peer.acked_seq if peer else 0)
-        before = peer.echo if peer and acked >= peer.acked_seq else []
+        before: list[list[int]] = peer.echo if peer and acked >= peer.acked_seq else []
         return [r for r in before + self.echo.get(sender, []) if r[1] > acked][-ECHO_RANGES:]
 
 

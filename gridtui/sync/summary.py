@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from gridtui.i18n import t
 
 if TYPE_CHECKING:
-    from gridtui.sync.merge import Summary
+    from gridtui.sync.merge import Gap, Summary
 
 __all__ = ["gap_sentence", "held_lines", "summary_line"]
 
@@ -32,8 +32,8 @@ def held_lines(summary: Summary) -> list[str]:
 
     lines = [t(f"sync.held_reason.{reason}", count=count) for reason, count in sorted(summary.refused.items())]
     for row in summary.held[:HELD_SHOWN]:
-        lines.append(t("sync.held_line", table=row["table"], id=row["id"][:8], sender=keys.name_of(row["sender"]),
-                       reason=t(f"sync.held_why.{row['reason']}")))
+        lines.append(t("sync.held_line", table=row.table, id=row.id[:8], sender=keys.name_of(row.sender),
+                       reason=t(f"sync.held_why.{row.reason}")))
     if summary.refused:
         lines.append(t("sync.held_more", count=sum(summary.refused.values())))
     if summary.role:
@@ -45,10 +45,10 @@ def held_lines(summary: Summary) -> list[str]:
     return lines
 
 
-def gap_sentence(gap: dict[str, Any]) -> str:
+def gap_sentence(gap: Gap) -> str:
     """What a bundle assumed this laptop holds and it does not, and from whom it will come; a
     laptop missing its own changes is an older copy of itself, which wants a new identity."""
     from gridtui.sync import keys
 
-    sender = keys.name_of(gap["sender"])
-    return t("sync.gap_self" if gap["older_copy"] else "sync.gap", sender=sender)
+    sender = keys.name_of(gap.sender)
+    return t("sync.gap_self" if gap.older_copy else "sync.gap", sender=sender)

@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from itertools import groupby
 from pathlib import Path
@@ -36,6 +37,11 @@ from gridtui.core.models import (
 )
 from gridtui.errors import GridError, shown
 from gridtui.sync import authority, bundle, handover, keys, merge, scope
+
+__all__ = [
+    "Exported", "HeldRows", "Progress", "accept_quarantined", "export_bundle", "import_bundles", "quarantine_dir",
+    "quarantined", "read_passphrase", "worker_cut",
+]
 
 Progress = Callable[[int, int, str], None]
 """progress(done, total, what): how far an import has got, for a progress bar."""
@@ -60,8 +66,24 @@ def read_passphrase(path: str | os.PathLike | None) -> str | None:
 # -- export -------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Exported:
+    """A bundle written: where, how many rows (and per table), for whom, how big."""
+
+    file: str
+    rows: int
+    counts: dict[str, int]
+    to: list[str]
+    """The names of the peers it is sealed to (none for a passphrase or in the clear)."""
+    full: bool
+    bytes: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 def export_bundle(out: Path, *, to: list[str] | None = None, full: bool = False,
-                  passphrase: str | None = None, plaintext: bool = False) -> dict[str, Any]:
+                  passphrase: str | None = None, plaintext: bool = False) -> Exported:
     """Write a bundle for the named peers (everything they have not acknowledged), or for a
     passphrase or in the clear (everything: nobody can acknowledge it)."""
     to = to or []
@@ -84,10 +106,8 @@ def export_bundle(out: Path, *, to: list[str] | None = None, full: bool = False,
         if cut is not None:
             _remember_cut(peers, header["seq"], cut.grids)
     _write_whole(out, data)
-    return {
-        "file": str(out), "rows": sum(header["counts"].values()), "counts": header["counts"],
-        "to": [p.name for p in peers], "full": header["full"], "bytes": len(data),
-    }
+    return Exported(str(out), sum(header["counts"].values()), header["counts"], [p.name for p in peers],
+                    header["full"], len(data))
 
 
 def worker_cut(peers: list[Device], full: bool) -> scope.WorkerCut | None:
@@ -165,8 +185,8 @@ def import_bundles(paths: list[Path], *, dry_run: bool = False, passphrase: str 
     if unknown:  # every such bundle waits in quarantine; none of the files is applied
         if dry_run:
             raise GridError("sync.unknown_signer_dry_run", **unknown[0][1].params)
-        for data, signer in unknown:
-            _quarantine(data, signer.params["path"], signer.envelope)
+        for data, refusal in unknown:
+            _quarantine(data, refusal.path, refusal.envelope)
         raise unknown[0][1]
     summary = _apply(opened, dry_run, lambda n, what: progress(len(paths) + n, total, what))
     progress(total, total, "")

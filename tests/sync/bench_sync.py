@@ -125,12 +125,12 @@ def main(scale: float, repeat: int = 3) -> dict:
         close_database()
         raw = [raw_insert_seconds(work / "full.db", work / "empty.db") for _ in range(repeat)]
         raw_s, rows = min(r[0] for r in raw), raw[0][1]
-        assert summary.new == result["rows"] == rows, (summary.new, result["rows"], rows)
+        assert summary.new == result.rows == rows, (summary.new, result.rows, rows)
         return {
-            "rows": rows, "bytes": result["bytes"], "raw_s": round(raw_s, 3),
+            "rows": rows, "bytes": result.bytes, "raw_s": round(raw_s, 3),
             "export_s": round(min(export_s), 3), "import_s": round(min(import_s), 3),
             "export_ratio": round(raw_s / min(export_s), 2), "import_ratio": round(raw_s / min(import_s), 2),
-            "day_rows": day["rows"], "day_new": day_summary.new, "day_updated": day_summary.updated,
+            "day_rows": day.rows, "day_new": day_summary.new, "day_updated": day_summary.updated,
             "day_export_s": round(day_export_s, 3), "day_import_s": round(day_import_s, 3),
         }
     finally:

@@ -17,6 +17,7 @@ from gridtui.core import hlc, store
 from gridtui.core.db import close_database
 from gridtui.core.models import Household, Resident, SyncPeer
 from gridtui.sync import transfer
+from gridtui.sync.merge import Gap
 
 from .conftest import Laptop, conflict_set, dump, introduce, make_laptop, send
 from .test_merge_flows import seed
@@ -59,7 +60,7 @@ def test_what_a_peer_acknowledged_is_not_sent_again(laptops, tmp_path):
 
 def rows_for(src: Laptop, dst: Laptop, out: Path) -> int:
     src.become()
-    return transfer.export_bundle(out, to=[dst.name])["rows"]
+    return transfer.export_bundle(out, to=[dst.name]).rows
 
 
 # -- a week in the field -------------------------------------------------------------------------
@@ -162,7 +163,8 @@ def test_a_hole_is_named_applied_around_and_filled_by_the_next_round_trip(laptop
     office.become()
     store.update(Household, ids["household"], note="新的备注")
     got = send(office, w1, tmp_path)
-    assert (got.updated, got.gaps) == (1, [{"sender": office.id, "older_copy": False}])
+    assert (got.updated, got.gaps) == (1, [Gap(office.id, older_copy=False)])
+    assert got.as_dict()["gaps"] == [{"sender": office.id, "older_copy": False}]  # as --json prints it
     for lang, words in (("en", ("office", "missing", "brings the rest")), ("zh", ("office", "缺了一部分"))):
         assert all(w in _in(lang, got) for w in words), _in(lang, got)
     w1.become()
@@ -198,7 +200,7 @@ def test_a_laptop_put_back_to_an_old_copy_gets_back_what_it_lost(laptops, tmp_pa
     office.become()
     later = store.create(Resident, household=ids["household"], name="钱程").id
     got = send(office, w1, tmp_path)
-    assert got.gaps == [{"sender": office.id, "older_copy": True}]
+    assert got.gaps == [Gap(office.id, older_copy=True)]
     assert "new-identity" in _in("en", got) and "new-identity" in _in("zh", got)
     w1.become()
     written = store.create(Resident, household=ids["household"], name="孙七").id  # numbered past the office's

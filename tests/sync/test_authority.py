@@ -179,7 +179,9 @@ def test_a_worker_bundle_that_overreaches_is_held_row_by_row_and_the_rest_applie
     summary = send(w1, office, tmp_path)
     office.become()
     assert summary.refused == {"office": 3, "grid": 1, "origin": 1}
-    held = {(h["table"], h["reason"]) for h in summary.held}
+    held = {(h.table, h.reason) for h in summary.held}
+    assert summary.as_dict()["held"][0] == {  # as --json prints it
+        "table": summary.held[0].table, "id": summary.held[0].id, "sender": w1.id, "reason": summary.held[0].reason}
     assert held == {("campaign", "office"), ("grid", "office"), ("building", "office"), ("household", "grid"),
                     ("household", "origin")}
     assert Campaign.get_by_id(ids["campaign"]).name == "入户走访"
@@ -218,7 +220,7 @@ def test_a_worker_cannot_relay_another_workers_rows(community, tmp_path):
     send(w2, w1, tmp_path)
     summary = send(w1, office, tmp_path)
     assert summary.refused.get("origin", 0) >= 1
-    assert all(h["sender"] == w1.id for h in summary.held)
+    assert all(h.sender == w1.id for h in summary.held)
     office.become()
     assert not AuditLog.select().where(AuditLog.origin == w2.id).exists()
     send(w2, office, tmp_path)  # from w2 itself, the same rows are w2's own: taken

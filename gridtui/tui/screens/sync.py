@@ -99,7 +99,7 @@ class SyncScreen(GridScreen):
         result = transfer.export_bundle(
             out, to=to, full=full, passphrase=transfer.read_passphrase(passphrase_file)
         )
-        self.post_message(SyncDone(t("sync.cli.exported", rows=result["rows"], path=result["file"])))
+        self.post_message(SyncDone(t("sync.cli.exported", rows=result.rows, path=result.file)))
 
     def on_sync_progress(self, message: SyncProgress) -> None:
         self.query_one("#sync-progress", ProgressBar).update(total=message.total, progress=message.done)
