@@ -306,18 +306,20 @@ def _reader(field: Field) -> Callable[[Any], Any]:
 
 def _answer_error(visits: ColumnValues, items: ColumnValues, values: ColumnValues) -> Found | None:
     """Each distinct (form version, item, answer) checked as the store checks a typed answer,
-    against the version the answer's visit is answered in (visits come before answers)."""
+    against the version the answer's visit is answered in (visits come before answers). An
+    answer whose visit is not here is the merge's to judge by its reference: held with a visit
+    held back, left for later or refused as dangling (gridtui.sync.merge), and checked here when
+    its visit arrives."""
     versions = _visit_versions(set(visits))
     triples = [(versions.get(visit), item, value) for visit, item, value in zip(visits, items, values, strict=True)]
     forms: dict[str, Form | None] = {}  # each version's form read once a chunk, not once an answer
     for triple in set(triples):
         version = triple[0]
         if version is None:
-            error: ValidationError | None = ValidationError("visit", "validate.required")
-        else:
-            if version not in forms:
-                forms[version] = _form_or_none(version)
-            error = _answer_verdict(*triple, forms[version])
+            continue
+        if version not in forms:
+            forms[version] = _form_or_none(version)
+        error = _answer_verdict(version, triple[1], triple[2], forms[version])
         if error is not None:
             return triples.index(triple), error
     return None

@@ -202,6 +202,27 @@ def test_a_worker_bundle_that_overreaches_is_held_row_by_row_and_the_rest_applie
     assert HeldRow.select().count() == len(listing) - 1
 
 
+def test_a_visit_held_outside_the_senders_grids_holds_its_answers_and_the_rest_applies(community, tmp_path):
+    """Answers hang on their visit: when the visit is held (a door in another worker's grid), its
+    answers are held with it, not taken for answers to no visit that refuse the whole bundle."""
+    office, w1, w2, ids = community
+    w1.become()
+    store.update(Resident, ids["resident01"], phone="13800002222")  # its own grid: fine
+    other = store.create(Household, building=ids["building02"], unit=1, floor=2, door="201",
+                         address="凤飞园2栋1单元201")  # a door in w2's grid
+    visit = visits.open_visit(ids["campaign"], other.id, worker="w1")
+    form = visits.visit_form(visit)
+    item = next(i for i in form.items if i.type == "select_one" and not i.relevant)
+    visits.answer(visit, visits.item_id(form, item), form.choices[item.list][0].name, today=TODAY)
+    summary = send(w1, office, tmp_path)
+    office.become()
+    held = {(h.table, h.reason) for h in summary.held}
+    assert {"household", "visit", "answer"} <= {table for table, _reason in held}
+    assert Resident.get_by_id(ids["resident01"]).phone == "13800002222"  # the rest applied
+    assert Visit.get_or_none(Visit.id == visit) is None
+    assert HeldRow.select().where(HeldRow.target_table == "answer").count() >= 1
+
+
 def store_clock() -> str:
     from gridtui.core.db import meta_get
 
