@@ -90,12 +90,12 @@ def passphrase(args: Any, path: Path, *, new: bool = False) -> str | None:
     return phrase
 
 
-def say_created(path: Path) -> None:
+def say_created(path: Path | str) -> None:
     """One line on stderr (stdout may be JSON for a script): a new database was made here."""
     print(t("db.created", path=path), file=sys.stderr)
 
 
-def say_created_plain(path: Path) -> None:
+def say_created_plain(path: Path | str) -> None:
     """A new database with no passphrase (a script gave none): said, with what to do."""
     print(t("unlock.created_plain", path=path), file=sys.stderr)
 

@@ -25,7 +25,8 @@ def register(subparsers) -> None:
 def run_encrypt(args) -> int:
     """Encrypt a plain database in place, and the private keys beside it."""
     from gridtui.core import unlock
-    from gridtui.core.db import close_database, database
+    from gridtui.core.db import close_database
+    from gridtui.core.models import database
     from gridtui.sync import keys
 
     path = _file(args)
@@ -48,7 +49,8 @@ def run_encrypt(args) -> int:
 def run_passphrase(args) -> int:
     """A new passphrase for an encrypted database (and its private keys)."""
     from gridtui.core import unlock
-    from gridtui.core.db import close_database, database
+    from gridtui.core.db import close_database
+    from gridtui.core.models import database
     from gridtui.sync import keys
 
     path = _file(args)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import peewee
 
@@ -27,6 +27,7 @@ from gridtui.core.models import (
     LOCAL_MODELS,
     SYNCED_MODELS,
     Conflict,
+    DatabaseHandle,
     Device,
     DeviceCommunity,
     HeldRow,
@@ -39,6 +40,9 @@ from gridtui.core.models import (
 )
 from gridtui.errors import GridError
 from gridtui.i18n import t
+
+if TYPE_CHECKING:
+    from gridtui.forms.model import Form
 
 SCHEMA_VERSION = 9
 """Bump with a new entry in MIGRATIONS whenever the tables change."""
@@ -168,7 +172,7 @@ def _migrate_5_to_6(db: peewee.SqliteDatabase) -> None:
 _migrate_5_to_6.rebuilds_tables = True  # type: ignore[attr-defined]
 
 
-def _legacy_version(key: str, definition: dict | None, version: str, form_class) -> str:
+def _legacy_version(key: str, definition: dict[str, Any] | None, version: str, form_class: type[Form]) -> str:
     """The form version a version-5 checklist becomes, written through the store (same id on
     every laptop); a template this gridtui never shipped gets an empty form of its name."""
     from gridtui.core import store
@@ -283,10 +287,11 @@ def inspect_file(path: Path, cipher: unlock.CipherKey | None = None) -> int | No
 
 def _read_version(path: Path, cipher: unlock.CipherKey | None) -> tuple[int, set[str]]:
     """user_version and table names, read without writing a byte (a wrong key: one sentence)."""
-    if cipher is None:
-        driver: Any = sqlite3
-    else:
-        from sqlcipher3 import dbapi2 as driver
+    driver: Any = sqlite3
+    if cipher is not None:
+        from sqlcipher3 import dbapi2
+
+        driver = dbapi2
     try:
         conn = driver.connect(f"{path.resolve().as_uri()}?{read_flags(path)}", uri=True)
         try:
@@ -344,7 +349,7 @@ def _header_whole(head: bytes, size: int) -> bool:
 
 
 def open_database(
-    path: str | os.PathLike, *, create: bool = True, on_create: Callable[[Path], None] | None = None,
+    path: str | os.PathLike[str], *, create: bool = True, on_create: Callable[[Path | str], None] | None = None,
     cipher: unlock.CipherKey | None = None,
 ) -> peewee.SqliteDatabase:
     """Open (and if needed create or migrate) the gridtui database at ``path``.
@@ -398,7 +403,7 @@ def open_database(
     return database
 
 
-def _bring_up_to_date(version: int | None, steps: list | None = None) -> None:
+def _bring_up_to_date(version: int | None, steps: list[Callable[[Any], None]] | None = None) -> None:
     """Create a new database's tables or migrate an older one, in the caller's transaction."""
     if version is None:
         database.create_tables([*LOCAL_MODELS, *SYNCED_MODELS])
@@ -413,7 +418,7 @@ def _bring_up_to_date(version: int | None, steps: list | None = None) -> None:
     ensure_self_device()
 
 
-def open_hub(url: str, *, create: bool = True, on_create: Callable[[str], None] | None = None):
+def open_hub(url: str, *, create: bool = True, on_create: Callable[[Path | str], None] | None = None) -> DatabaseHandle:
     """Open (and if needed create or migrate) a street office's hub on PostgreSQL.
 
     The same tables, migrations and catalogs as a file, made in one transaction under the
@@ -506,13 +511,14 @@ def at_rest() -> str:
 
 def read_only() -> bool:
     """Whether the open database is read-only: a caller about to write says so instead."""
-    return database.read_only
+    return bool(database.read_only)
 
 
 def translate_operational(exc: Exception, path: Path | str) -> GridError:
     """Turn SQLite's own words (locked, read-only, disk full) into one sentence for the user."""
     if dialect.hub():
-        return dialect.server_error(exc, database.url)
+        error: GridError = dialect.server_error(exc, str(database.url))
+        return error
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
         return GridError("db.locked", path=str(path))
@@ -591,15 +597,18 @@ def _load_catalogs() -> None:
 
 
 def self_device() -> Device:
-    return Device.get(is_set(Device.is_self))
+    me: Device = Device.get(is_set(Device.is_self))
+    return me
 
 
 def ensure_self_device() -> Device:
     """This database's device identity, created on first open."""
-    found = Device.get_or_none(is_set(Device.is_self))
+    found: Device | None = Device.get_or_none(is_set(Device.is_self))
     if found:
         return found
     device_id = os.urandom(8).hex()
     name = (socket.gethostname() or "gridtui").split(".")[0][:40]
     meta_set("device_id", device_id)
-    return Device.create(id=device_id, name=name, is_self=True, trusted=True, added_at=datetime.now(), role="office")
+    made: Device = Device.create(id=device_id, name=name, is_self=True, trusted=True, added_at=datetime.now(),
+                                 role="office")
+    return made

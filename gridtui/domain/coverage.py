@@ -37,10 +37,10 @@ total = done + nobody_home + refused + moved_away + in_progress + not_visited.""
 ACTIVE_CAMPAIGN_KEY = "active_campaign"
 """This laptop's chosen campaign, in the local meta table (it does not sync)."""
 
-Run = Callable[[str, Any], Sequence[tuple]]
+Run = Callable[[str, Any], Sequence[tuple[Any, ...]]]
 
 
-def natural_key(code: str) -> list:
+def natural_key(code: str) -> list[int | str]:
     """Sort G2 before G10 (and 凤凰大道29号 before 凤凰大道284号)."""
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", code)]
 
@@ -63,7 +63,7 @@ class Scope(NamedTuple):
     households: tuple[str, ...] = ()  # household ids (campaigns made before scopes by age)
 
     @classmethod
-    def from_json(cls, data: dict | None) -> Scope:
+    def from_json(cls, data: dict[str, Any] | None) -> Scope:
         data = data or {}
         ages = data.get("ages")
         return cls(
@@ -213,7 +213,7 @@ def targets(info: Any, *, grid_id: str | None = None, building_id: str | None = 
     return Targets(table, joins, " AND ".join(where), params, grid, info.target)
 
 
-def _scope(info: Any) -> dict:
+def _scope(info: Any) -> dict[str, Any]:
     scope = info.scope if not isinstance(info, dict) else info.get("scope")
     return json.loads(scope) if isinstance(scope, str) else (scope or {})
 
@@ -269,7 +269,7 @@ class CampaignWords(NamedTuple):
 
     id: str
     target: str
-    scope: dict
+    scope: dict[str, Any]
     name: str
     name_en: str
 
@@ -287,10 +287,10 @@ def active_campaign(run: Run) -> str | None:
     """This laptop's chosen campaign, else the newest active household campaign."""
     chosen = run("SELECT value FROM meta WHERE key = :key", {"key": ACTIVE_CAMPAIGN_KEY})
     if chosen and run("SELECT 1 FROM campaign WHERE id = :id AND deleted = 0", {"id": chosen[0][0]}):
-        return chosen[0][0]
+        return str(chosen[0][0])
     newest = run("SELECT id FROM campaign WHERE deleted = 0 AND active = 1 AND target = 'household' "
                  "ORDER BY starts DESC, id DESC LIMIT 1", {})
-    return newest[0][0] if newest else None
+    return str(newest[0][0]) if newest else None
 
 
 def _active(run: Run, target: str) -> list[CampaignWords]:
@@ -324,7 +324,7 @@ def revisits(run: Run, target: str, *, today: date | None = None, grid_ids: Sequ
     (households) or street (shops) order; one per campaign and target."""
     if grid_ids is not None and not grid_ids:
         return []  # a worker's grids that match nothing show nothing, not everything
-    found: list[tuple] = []
+    found: list[tuple[Any, ...]] = []
     for info in _active(run, target):
         scope = targets(info, today=today)
         params = {**scope.params, "limit": int(limit)}
@@ -387,7 +387,7 @@ def due_today(run: Run, *, today: date | None = None, grid_ids: Sequence[str] | 
     if doors:
         params: dict[str, Any] = {}
         marks = _in([d[0] for d in doors], "d", params)
-        places = dict(run(f"SELECT id, address FROM household WHERE id IN ({marks})", params))
+        places: dict[str, str] = dict(run(f"SELECT id, address FROM household WHERE id IN ({marks})", params))
         people = heads(run, [d[0] for d in doors])
         found += [Due(hid, places.get(hid, ""), people.get(hid, ("", 0))[0], _day(due)) for hid, due, _at, _c in doors]
     if shops:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from gridtui.core import dialect
 from gridtui.core.models import database
@@ -125,7 +126,7 @@ def search(query: str, limit: int = 50) -> list[Hit]:
     return unique[:limit]
 
 
-Tier = tuple[int, str, dict]
+Tier = tuple[int, str, dict[str, Any]]
 """One rank of resident hits: the rank, a condition that holds for exactly that rank's matches
 (the index it leans on first), its parameters."""
 
@@ -139,7 +140,7 @@ def _after(text: str) -> str | None:
     return None if last >= 0x10FFFF else text[:-1] + chr(last + 1)
 
 
-def _starts(column: str, key: str, params: dict, text: str) -> str:
+def _starts(column: str, key: str, params: dict[str, Any], text: str) -> str:
     """``column`` starts with ``text``, as an index range where one can be written."""
     params[key] = text
     after = _after(text)
@@ -153,7 +154,7 @@ def _starts(column: str, key: str, params: dict, text: str) -> str:
 def _name_ranks(q: str) -> list[Tier]:
     """Exact name, then a name starting with ``q``, then one holding it further on (found as the
     start of the name's second or third character onwards, or among the few longer names)."""
-    params: dict = {"q": q}
+    params: dict[str, Any] = {"q": q}
     prefix = _starts("r.name", "p", params, q)
     later = " OR ".join([_starts("substr(r.name, 2)", "s2", params, q), _starts("substr(r.name, 3)", "s3", params, q),
                          "length(r.name) > 3"])
@@ -174,7 +175,7 @@ def _pinyin_ranks(q: str) -> list[Tier]:
     """Pinyin starting with ``q``, then initials starting with it, then, for three letters or
     more, pinyin holding it further on (the trigram index). One or two letters are looked for at
     the start only: the trigram index needs three, and a rare pair (wn) would walk every name."""
-    params: dict = {"q": q}
+    params: dict[str, Any] = {"q": q}
     pinyin = _starts("r.name_pinyin", "p", params, q)
     initials = _starts("r.name_initials", "i", params, q)
     found, extra = dialect.contains_filter("r", "resident", "name_pinyin", q, "fts")
@@ -213,7 +214,7 @@ def _residents(tiers: list[Tier], limit: int) -> list[tuple[int, int, Hit]]:
     every resident would give. Only the best are joined to their households, so a common
     surname (张, zhang: 1,600 matches) costs no more than a rare one.
     """
-    found: list[tuple] = []
+    found: list[tuple[Any, ...]] = []
     for rank, match_sql, params in tiers:
         wanted = limit - len(found)
         if wanted <= 0:
@@ -244,7 +245,7 @@ def _addresses(q: str, limit: int) -> list[tuple[int, int, Hit]]:
     the page is not full, the places holding it further on (:func:`_address_condition`), in
     walking order. A place of one or two characters is looked for at the start only: the
     trigram index needs three, and a scan of every address would grow with the street."""
-    params: dict = {}
+    params: dict[str, Any] = {}
     starts = _starts("h.address", "start", params, q) if CJK.match(q) else ""
     found = _households(starts, params, RANK_ADDRESS, limit, order="h.address, h.id") if starts else []
     place = DIGITS.split(q, 1)[0].strip("-")
@@ -260,7 +261,7 @@ def _addresses(q: str, limit: int) -> list[tuple[int, int, Hit]]:
                     _households(condition, {**more, **params}, RANK_ADDRESS, limit - len(found))]
 
 
-def _address_condition(q: str) -> tuple[str, dict] | None:
+def _address_condition(q: str) -> tuple[str, dict[str, Any]] | None:
     """Read 凤飞园3栋2单元501, 凤飞园3栋, 3栋2单元501, 3-2-501 or 3-2 as a place and numbers."""
     first = DIGITS.search(q)
     place = (q[: first.start()] if first else q).strip("-")
@@ -285,7 +286,7 @@ def _address_condition(q: str) -> tuple[str, dict] | None:
 WALKING = "b.walk_order, b.id, h.unit, h.floor, h.door, h.id"
 
 
-def _households(condition: str, params: dict, rank: int, limit: int, order: str = WALKING) -> list[tuple[int, int, Hit]]:
+def _households(condition: str, params: dict[str, Any], rank: int, limit: int, order: str = WALKING) -> list[tuple[int, int, Hit]]:
     rows = database.execute_sql(
         "SELECT h.id, h.address FROM household h JOIN building b ON b.id = h.building_id "
         f"WHERE h.deleted = 0 AND b.deleted = 0 AND {condition} "
@@ -301,7 +302,7 @@ def _households(condition: str, params: dict, rank: int, limit: int, order: str 
     return hits
 
 
-def _businesses(condition: str, params: dict, rank: int, limit: int) -> list[tuple[int, int, Hit]]:
+def _businesses(condition: str, params: dict[str, Any], rank: int, limit: int) -> list[tuple[int, int, Hit]]:
     rows = database.execute_sql(
         "SELECT b.id, b.name, b.kind, b.address, b.owner_name, b.phone FROM business b "
         f"WHERE b.deleted = 0 AND {condition} ORDER BY b.address, b.name, b.id LIMIT :limit",

@@ -6,10 +6,11 @@ contract for scripts (documented in README.md): add keys, never rename them.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from peewee import SQL, fn
+from peewee import SQL, Expression, Field, fn
 
 from gridtui.core import validate
 from gridtui.core.models import (
@@ -30,6 +31,7 @@ from gridtui.core.models import (
     Resource,
     ResourceCategory,
     ResourceItem,
+    Synced,
     Team,
     Visit,
     Volunteer,
@@ -62,16 +64,16 @@ CATALOG_COUNTS = {
 }
 
 
-def _live(model, condition=None, community: str | None = None) -> int:
+def _live(model: type[Synced], condition: Expression | None = None, community: str | None = None) -> int:
     query = model.select().where(live(model))
     if condition is not None:
         query = query.where(condition)
     if community is not None:
         query = query.where(in_community(model, community))
-    return query.count()
+    return int(query.count())
 
 
-def in_community(model, community: str):
+def in_community(model: type[Synced], community: str) -> Expression:
     """The condition that keeps a table's rows to one community: by where they are (compound,
     grid, building, household) where a row has a place, else by the device that made it (a
     hub's map of devices to communities; below the hub every row is the one community's)."""
@@ -81,7 +83,7 @@ def in_community(model, community: str):
     households = Household.select(Household.id).where(Household.building.in_(buildings))
     residents = Resident.select(Resident.id).where(Resident.household.in_(households))
     shops = Business.select(Business.id).where(Business.grid.in_(grids))
-    by_place = {
+    by_place: dict[type[Synced], Callable[[], Expression]] = {
         Compound: lambda: Compound.community == community,
         Grid: lambda: Grid.community == community,
         Building: lambda: Building.compound.in_(compounds),
@@ -128,7 +130,7 @@ def stats(today: date | None = None, community: str | None = None) -> dict[str, 
     return result
 
 
-def _grouped(model, column, keys, community: str | None = None) -> dict[str, int]:
+def _grouped(model: type[Synced], column: Field, keys: Iterable[str], community: str | None = None) -> dict[str, int]:
     """Live rows per value of ``column``, every expected key present (zeros included)."""
     counts = dict.fromkeys(keys, 0)
     query = (

@@ -290,7 +290,7 @@ def needs(filters: Filters) -> list[Sheet]:
             t(f"needs.source.{n.source}", default=n.source), n.address, n.grid, n.resident,
             mask_phone(x["phone"]), n.due_at, x["closed_at"], _days(n.opened_at, x["closed_at"]),
             t(f"needs.satisfaction.{x['satisfaction']}", default=x["satisfaction"]) if x["satisfaction"] else "",
-            issues.get(n.collective_id, ""), x["note"],
+            issues.get(n.collective_id or "", ""), x["note"],
         ]))
     columns = _cols("opened_at:datetime", "category", "need_item", "urgency", "status", "source", "address",
                     "grid", "resident", "phone", "due_at:datetime", "closed_at:datetime", "days_to_close:float",
@@ -476,12 +476,12 @@ def _questions(forms: dict[str, Form]) -> dict[str, Item]:
 
 
 def _answer_cells(forms: dict[str, Form], version: str | None, values: dict[str, Any],
-                  questions: dict[str, Item], today: date) -> list[Any]:
+                  questions: dict[str, Item], today: date | None) -> list[Any]:
     if version is None or version not in forms:
         return [None] * len(questions)
     form = forms[version]
     state = FormState(form, {k: v for k, v in values.items() if form.item(k) is not None}, today)
-    cells = []
+    cells: list[Any] = []
     for name, question in questions.items():
         value = values.get(name)
         own = form.item(name)
@@ -561,7 +561,7 @@ def coverage(filters: Filters) -> list[Sheet]:
         for key, total, *figures in counted:
             figures = [int(f or 0) for f in figures]
             place = places_of.get(key, {})
-            held = names.get(place.get("community_id"), "")
+            held = names.get(place.get("community_id") or "", "")
             rows.append([held, place.get("grid_code") or "", place.get("grid_name") or "", place.get("compound", ""),
                          place.get("number", ""), total, *figures, total - sum(figures),
                          figures[0] / total if total else None, place.get("order", ())])

@@ -62,7 +62,8 @@ class HomeData(NamedTuple):
 
     campaign: str
     grids: list[GridCoverage]
-    overdue: list[Any]
+    overdue: list[Any] | None
+    """None: not read yet (home's quick figures come without it)."""
     revisits: list[Any]
 
 
@@ -208,6 +209,7 @@ class DueList(Translated, Widget, can_focus=True):
         line = self._lines[y] if y < len(self._lines) else ""
         if y == (self._rows[self.cursor] if self._rows else -1):
             base += self.get_component_rich_style("due-list--cursor")
+        row: Cells
         if isinstance(line, Heading):
             row = [(line, self.get_component_rich_style("due-list--heading"))]
         elif isinstance(line, str):

@@ -67,8 +67,8 @@ def walk_columns(shops: bool = False) -> Columns:
         labels = ("businesses.col.name", "businesses.col.kind", "businesses.col.address",
                   "businesses.col.owner", "tui.walk.col.status")
         return Columns([(t(k), w) for k, w in zip(labels, SHOP_WIDTHS, strict=True)], tail=t("tui.walk.col.flags"))
-    labels = ("tui.walk.col.address", "tui.walk.col.head", "tui.walk.col.size", "tui.walk.col.status")
-    return Columns([(t(k), w) for k, w in zip(labels, WALK_WIDTHS, strict=True)], tail=t("tui.walk.col.flags"))
+    words = ("tui.walk.col.address", "tui.walk.col.head", "tui.walk.col.size", "tui.walk.col.status")
+    return Columns([(t(k), w) for k, w in zip(words, WALK_WIDTHS, strict=True)], tail=t("tui.walk.col.flags"))
 
 
 def open_grid(app, grid_id: str, title: str) -> None:
@@ -108,7 +108,7 @@ class BuildingsScreen(GridScreen):
         from gridtui.core.models import Grid
         from gridtui.domain import visits
 
-        rows = [(None, t("tui.walk.whole_grid"))]
+        rows: list[tuple[str | None, str]] = [(None, t("tui.walk.whole_grid"))]
         rows += [(b.id, t("tui.walk.building", compound=b.compound, number=b.number, households=b.households))
                  for b in visits.buildings(self.grid_id)]
         grid = Grid.get_or_none(Grid.id == self.grid_id)
