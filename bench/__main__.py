@@ -20,11 +20,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="demo community scale (1.0 = 5,969 households)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--runs", type=int, default=5, help="runs of each side for the medians (default 5)")
-    parser.add_argument("--hub-communities", default="1,5", help="street sizes the hub lines import (default 1,5; "
-                        "the issue's 20 at --hub-scale 1 takes tens of minutes)")
-    parser.add_argument("--hub-scale", type=float, default=0.2, help="each community's scale on the hub lines (default 0.2)")
-    parser.add_argument("--steps", default="", help="only these steps, comma-separated (e.g. hub or search,sync; "
-                        "default every step)")
+    parser.add_argument(
+        "--hub-communities",
+        default="1,5",
+        help="street sizes the hub lines import (default 1,5; the issue's 20 at --hub-scale 1 takes tens of minutes)",
+    )
+    parser.add_argument(
+        "--hub-scale", type=float, default=0.2, help="each community's scale on the hub lines (default 0.2)"
+    )
+    parser.add_argument(
+        "--steps", default="", help="only these steps, comma-separated (e.g. hub or search,sync; default every step)"
+    )
     args = parser.parse_args(argv)
 
     def say(text: str) -> None:

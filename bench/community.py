@@ -16,9 +16,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".bench-cache"
-KEYED_SOURCES = ("gridtui/domain/demo.py", "gridtui/core/models.py", *(
-    f"data/checklists/{key}.xlsx" for key in ("door_to_door", "drowning_prevention", "chronic_followup", "business_safety")
-))
+KEYED_SOURCES = (
+    "gridtui/domain/demo.py",
+    "gridtui/core/models.py",
+    *(
+        f"data/checklists/{key}.xlsx"
+        for key in ("door_to_door", "drowning_prevention", "chronic_followup", "business_safety")
+    ),
+)
 """What the demo is made from: its generator, the data model, and the workbooks of its campaigns."""
 
 
@@ -40,7 +45,9 @@ def make_demo(path: Path, scale: float, seed: int) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     done = subprocess.run(
         [*gridtui_cmd(), "--db", str(path), "--lang", "en", "demo", "--scale", str(scale), "--seed", str(seed)],
-        capture_output=True, text=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     if done.returncode != 0:
         raise RuntimeError(f"gridtui demo failed: {done.stderr.strip()}")

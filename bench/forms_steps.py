@@ -10,8 +10,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-KINDS = ("select_one", "integer", "select_multiple", "text", "select_one", "decimal", "select_one", "date",
-         "select_multiple", "integer")
+KINDS = (
+    "select_one",
+    "integer",
+    "select_multiple",
+    "text",
+    "select_one",
+    "decimal",
+    "select_one",
+    "date",
+    "select_multiple",
+    "integer",
+)
 
 
 def write_big_form(path: Path, questions: int = 300, choices: int = 5000, version: str = "1") -> Path:
@@ -21,8 +31,19 @@ def write_big_form(path: Path, questions: int = 300, choices: int = 5000, versio
     book = Workbook()
     survey = book.active
     survey.title = "survey"
-    survey.append(["type", "name", "label::中文 (zh)", "label::English (en)", "required", "relevant", "constraint",
-                   "constraint_message::English (en)", "calculation"])
+    survey.append(
+        [
+            "type",
+            "name",
+            "label::中文 (zh)",
+            "label::English (en)",
+            "required",
+            "relevant",
+            "constraint",
+            "constraint_message::English (en)",
+            "calculation",
+        ]
+    )
     selects = sum(1 for n in range(questions) if KINDS[n % len(KINDS)].startswith("select"))
     lists = max(1, selects // 2)
     per_list = max(2, choices // lists)
@@ -37,11 +58,31 @@ def write_big_form(path: Path, questions: int = 300, choices: int = 5000, versio
             made += 1 if kind.startswith("select") else 0
             rule = f"${{q{n - 1}}} != ''" if k % 2 else ""
             constraint = ". >= 0 and . <= 1000" if kind in ("integer", "decimal") else ""
-            survey.append([f"{kind} {list_name}".strip(), f"q{n}", f"问题{n}", f"Question {n}",
-                           "yes" if k == 0 else None, rule or None, constraint or None,
-                           "0 to 1000" if constraint else None])
-        survey.append(["calculate", f"sum{group}", None, None, None, None, None, None,
-                       f"coalesce(${{q{group * 10 + 1}}}, 0) + coalesce(${{q{group * 10 + 9}}}, 0)"])
+            survey.append(
+                [
+                    f"{kind} {list_name}".strip(),
+                    f"q{n}",
+                    f"问题{n}",
+                    f"Question {n}",
+                    "yes" if k == 0 else None,
+                    rule or None,
+                    constraint or None,
+                    "0 to 1000" if constraint else None,
+                ]
+            )
+        survey.append(
+            [
+                "calculate",
+                f"sum{group}",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                f"coalesce(${{q{group * 10 + 1}}}, 0) + coalesce(${{q{group * 10 + 9}}}, 0)",
+            ]
+        )
         survey.append(["end_group"])
     sheet = book.create_sheet("choices")
     sheet.append(["list_name", "name", "label::中文 (zh)", "label::English (en)"])
@@ -68,8 +109,23 @@ def form_campaign(community: Path, work: Path, env: dict[str, str]) -> tuple[Pat
     db = work / "form.db"
     shutil.copyfile(community, db)
     done = subprocess.run(
-        [sys.executable, "-m", "gridtui", "campaign", "new", str(form), "--name", "300题专项", "--activate",
-         "--db", str(db)], capture_output=True, text=True, cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gridtui",
+            "campaign",
+            "new",
+            str(form),
+            "--name",
+            "300题专项",
+            "--activate",
+            "--db",
+            str(db),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
     )
     if done.returncode != 0:
         raise RuntimeError(done.stderr.strip() or "gridtui campaign new failed")

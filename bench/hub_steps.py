@@ -23,7 +23,7 @@ from pathlib import Path
 from bench.community import ROOT
 from bench.sync_steps import gridtui
 
-RAW_COPY = r'''
+RAW_COPY = r"""
 import sqlite3, sys, psycopg
 target, tables, legacy, sources = sys.argv[1], sys.argv[2].split(","), sys.argv[3], sys.argv[4:]
 with psycopg.connect(target) as dst:
@@ -44,7 +44,7 @@ with psycopg.connect(target) as dst:
             src.close()
     for _name, sql in indexes:
         dst.execute(sql)
-'''
+"""
 
 
 class HubBench:
@@ -97,9 +97,12 @@ class HubBench:
         began = time.perf_counter()
         from gridtui.domain.places import LEGACY_COMMUNITY_ID
 
-        done = subprocess.run([sys.executable, "-c", RAW_COPY, url, ",".join(self.tables), LEGACY_COMMUNITY_ID,
-                               *map(str, self.offices)],
-                              capture_output=True, text=True, cwd=ROOT)
+        done = subprocess.run(
+            [sys.executable, "-c", RAW_COPY, url, ",".join(self.tables), LEGACY_COMMUNITY_ID, *map(str, self.offices)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
         spent = time.perf_counter() - began
         if done.returncode != 0:
             raise RuntimeError(f"raw copy: {done.stderr.strip()[-500:]}")
@@ -117,7 +120,10 @@ def _count(paths: list[Path], tables: list[str]) -> int:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             for table in tables:
-                seen.update((table, i) for (i,) in conn.execute(f'SELECT id FROM "{table}" WHERE id != ?', (LEGACY_COMMUNITY_ID,)))
+                seen.update(
+                    (table, i)
+                    for (i,) in conn.execute(f'SELECT id FROM "{table}" WHERE id != ?', (LEGACY_COMMUNITY_ID,))
+                )
         finally:
             conn.close()
     return len(seen)

@@ -69,9 +69,7 @@ def has_command(name: str) -> bool:
     from gridtui.cli import build_parser
 
     parser = build_parser()
-    return any(
-        name in action.choices for action in parser._actions if isinstance(action, argparse._SubParsersAction)
-    )
+    return any(name in action.choices for action in parser._actions if isinstance(action, argparse._SubParsersAction))
 
 
 def guarded(row: Row, measure: Callable[[Row], None]) -> Row:
@@ -202,8 +200,11 @@ class Bench:
     # 1 and 8 ------------------------------------------------------------------------------------
     def cold_start_and_memory(self) -> list[Row]:
         start = Row("cold start to home screen, data shown", "ms", Budget(1.2, True, text="<= 1.2x bare app"))
-        first = Row("cold start, no stored figures (first start of a day)", "ms",
-                    Budget(1.2, True, text="<= 1.2x bare app (issue 11)"))
+        first = Row(
+            "cold start, no stored figures (first start of a day)",
+            "ms",
+            Budget(1.2, True, text="<= 1.2x bare app (issue 11)"),
+        )
         memory = Row("peak memory, full community open", "MiB", Budget(1.5, True, text="<= 1.5x bare app"))
 
         def measure(_row: Row) -> None:
@@ -285,13 +286,21 @@ class Bench:
                 f"committed, vs a bare app's binding updating a Static; median of {len(ours['pilot'])} presses "
                 f"in {max(1, self.runs // 2)} processes a side. Pilot's press waits for idle in 20 ms steps"
             )
-            direct.note = "the same presses sent as driver key events and timed to the widget's new state (no Pilot waits)"
+            direct.note = (
+                "the same presses sent as driver key events and timed to the widget's new state (no Pilot waits)"
+            )
 
         guarded(pilot, measure)
         if pilot.figure is None:
             direct.note = pilot.note
-        return [pilot, direct, guarded(Row("move between checklist items", "ms", Budget(None, True, text="- (information)")),
-                                       self._checklist_moves)]
+        return [
+            pilot,
+            direct,
+            guarded(
+                Row("move between checklist items", "ms", Budget(None, True, text="- (information)")),
+                self._checklist_moves,
+            ),
+        ]
 
     def _checklist_moves(self, row: Row) -> None:
         require("gridtui.tui.widgets.checklist", "Checklist")
@@ -309,8 +318,7 @@ class Bench:
     def day(self) -> list[Row]:
         """Memory over a day of visits (issue 17): flat, not growing with every household."""
         households = 100
-        row = Row(f"RSS growth per household over {households} households", "kB",
-                  Budget(30, False, text="<= 30 kB"))
+        row = Row(f"RSS growth per household over {households} households", "kB", Budget(30, False, text="<= 30 kB"))
 
         def measure(row: Row) -> None:
             require("gridtui.tui.typeahead", "TypeAhead")
@@ -323,9 +331,17 @@ class Bench:
                 f"live widgets {done['widgets'][0]} -> {done['widgets'][1]}"
             )
 
-        return [guarded(row, measure), guarded(
-            Row("keypress saving an answer while another process imports", "ms",
-                Budget(None, True, text="- (information)")), self._keys_during_import)]
+        return [
+            guarded(row, measure),
+            guarded(
+                Row(
+                    "keypress saving an answer while another process imports",
+                    "ms",
+                    Budget(None, True, text="- (information)"),
+                ),
+                self._keys_during_import,
+            ),
+        ]
 
     def _keys_during_import(self, row: Row) -> None:
         """Issue 17: a save that meets an import's lock must not freeze the screen."""
@@ -340,8 +356,19 @@ class Bench:
         gridtui(ENV, "--db", other, "export", "--full", "--insecure-plaintext", "--out", bundle)
         db = self.copy("import-keys.db")
         gridtui(ENV, "--db", db, "device", "trust", card, "--role", "office")
-        cmd = [sys.executable, "-m", "bench.tui_driver", "import-keys", "grid", "--db", str(db),
-               "--bundle", str(bundle), "--presses", "10"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "bench.tui_driver",
+            "import-keys",
+            "grid",
+            "--db",
+            str(db),
+            "--bundle",
+            str(bundle),
+            "--presses",
+            "10",
+        ]
         done = subprocess.run(cmd, capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=600)
         if done.returncode != 0:
             raise RuntimeError(done.stderr.strip() or f"driver exited {done.returncode}")
@@ -370,8 +397,13 @@ class Bench:
             walk = require("gridtui.domain.walk", "HOUSEHOLDS")
             times = paint_times(self.copy("paint.db"), self.runs)
             bare = statistics.median(times["bare"])
-            for row, name in ((grid, "grid"), (whole, "all"), (needs, "needs"), (residents, "residents"),
-                              (volunteers, "volunteers")):
+            for row, name in (
+                (grid, "grid"),
+                (whole, "all"),
+                (needs, "needs"),
+                (residents, "residents"),
+                (volunteers, "volunteers"),
+            ):
                 if name in times:
                     row.figure, row.baseline = statistics.median(times[name]), bare
                 else:
@@ -453,7 +485,9 @@ class Bench:
                 f"(search.prepare); p90 {p90:.1f} ms, worst {samples[-1]:.1f} ms"
             )
 
-        bigger = Row(f"search per keystroke, {SEARCH_GROWTH:g}x the community", "ms", Budget(15, False, text="<= 15 ms"))
+        bigger = Row(
+            f"search per keystroke, {SEARCH_GROWTH:g}x the community", "ms", Budget(15, False, text="<= 15 ms")
+        )
 
         def measure_bigger(row: Row) -> None:
             """The same typing on a community SEARCH_GROWTH times as large: an index keeps it flat."""
@@ -471,8 +505,10 @@ class Bench:
             finally:
                 close_database()
             row.figure = statistics.median(samples)
-            row.note = (f"the line above on a demo community at scale {self.scale * SEARCH_GROWTH:g}; p90 "
-                        f"{samples[int(len(samples) * 0.9)]:.1f} ms, worst {samples[-1]:.1f} ms")
+            row.note = (
+                f"the line above on a demo community at scale {self.scale * SEARCH_GROWTH:g}; p90 "
+                f"{samples[int(len(samples) * 0.9)]:.1f} ms, worst {samples[-1]:.1f} ms"
+            )
 
         return [guarded(row, measure), guarded(bigger, measure_bigger)]
 
@@ -521,7 +557,8 @@ class Bench:
     def demo(self) -> list[Row]:
         limit = 20 * self.scale
         row = Row(
-            f"gridtui demo --scale {self.scale:g}, fresh file", "s",
+            f"gridtui demo --scale {self.scale:g}, fresh file",
+            "s",
             Budget(limit, False, text=f"<= {limit:g} s" + ("" if self.scale == 1 else " (20 s x scale)")),
         )
 
@@ -603,7 +640,8 @@ class Bench:
             lines = cells_of(out, cells)
             row.figure, row.baseline = median_alternating(
                 lambda: report(db, kind, out, ENV) * 1000,
-                lambda: write_cells(cells, self.work / "plain.xlsx") * 1000, runs,
+                lambda: write_cells(cells, self.work / "plain.xlsx") * 1000,
+                runs,
             )
             row.note = (
                 f"whole `gridtui report {kind}` process ({lines:,} rows) vs a process writing the same cells "
@@ -630,9 +668,8 @@ class Bench:
             from gridtui.core.models import Need, live
 
             needs = [
-                n.id for n in Need.select(Need.id)
-                .where((Need.status == "open") & live(Need))
-                .order_by(Need.id).limit(10)
+                n.id
+                for n in Need.select(Need.id).where((Need.status == "open") & live(Need)).order_by(Need.id).limit(10)
             ]
             if not needs:
                 raise RuntimeError("the demo community has no open need")
@@ -656,9 +693,14 @@ class Bench:
         keys = Row("encrypted: keypress saving an answer, key event to saved", "ms", budget)
         paint = Row("encrypted: walk list of the largest grid, first paint", "ms", budget)
         search = Row("encrypted: search per keystroke", "ms", budget)
-        imports = Row("encrypted: full import into an empty database", "rows/s",
-                      Budget(1 / 1.15, True, at_least=True, text=">= plain / 1.15"))
-        stretch = Row("unlock: the passphrase stretched into the key", "ms", Budget(None, False, text="- (information)"))
+        imports = Row(
+            "encrypted: full import into an empty database",
+            "rows/s",
+            Budget(1 / 1.15, True, at_least=True, text=">= plain / 1.15"),
+        )
+        stretch = Row(
+            "unlock: the passphrase stretched into the key", "ms", Budget(None, False, text="- (information)")
+        )
         state: dict[str, object] = {}
 
         def sealed() -> tuple[Path, Path, dict[str, str]]:
@@ -690,13 +732,16 @@ class Bench:
 
             for target, e in ((plain, ENV), (db, unstretched)):  # untimed: modules compiled, files cached
                 start(target, e)
-            row.figure, row.baseline = median_alternating(lambda: start(db, unstretched), lambda: start(plain, ENV),
-                                                          self.runs)
-            row.note = (f"the first start above (a copy no app has opened, so neither side has the figures home "
-                        f"keeps from its last start), encrypted copy opened by its passphrase file vs the plain "
-                        f"one; the passphrase's stretch, its own line, is left out by handing the process the "
-                        f"key it would derive (bench/start_driver.py), all else as a user's start; median of "
-                        f"{self.runs}")
+            row.figure, row.baseline = median_alternating(
+                lambda: start(db, unstretched), lambda: start(plain, ENV), self.runs
+            )
+            row.note = (
+                f"the first start above (a copy no app has opened, so neither side has the figures home "
+                f"keeps from its last start), encrypted copy opened by its passphrase file vs the plain "
+                f"one; the passphrase's stretch, its own line, is left out by handing the process the "
+                f"key it would derive (bench/start_driver.py), all else as a user's start; median of "
+                f"{self.runs}"
+            )
 
         def measure_keys(row: Row) -> None:
             plain, db, env = sealed()
@@ -707,8 +752,10 @@ class Bench:
                 theirs += driver_keys("keypress", "grid", fresh(plain, "keys.db"), presses)["direct"]
                 ours += driver_keys("keypress", "grid", fresh(db, "keys.db"), presses, env)["direct"]
             row.figure, row.baseline = statistics.median(ours), statistics.median(theirs)
-            row.note = (f"the key event to saved line above, on the encrypted copy vs the plain one; median of "
-                        f"{len(ours)} presses a side in {processes} processes each, interleaved")
+            row.note = (
+                f"the key event to saved line above, on the encrypted copy vs the plain one; median of "
+                f"{len(ours)} presses a side in {processes} processes each, interleaved"
+            )
 
         def measure_paint(row: Row) -> None:
             plain, db, env = sealed()
@@ -719,8 +766,10 @@ class Bench:
                 theirs += paint_times(fresh(plain, "paint.db"), self.runs)["grid"]
                 ours += paint_times(fresh(db, "paint.db"), self.runs, env)["grid"]
             row.figure, row.baseline = statistics.median(ours), statistics.median(theirs)
-            row.note = (f"the walk list's first paint above, encrypted vs plain; median of {len(ours)} paints a "
-                        f"side in {processes} processes each, interleaved")
+            row.note = (
+                f"the walk list's first paint above, encrypted vs plain; median of {len(ours)} paints a "
+                f"side in {processes} processes each, interleaved"
+            )
 
         def measure_search(row: Row) -> None:
             from gridtui.core import unlock
@@ -740,8 +789,10 @@ class Bench:
             close_database()
             self._open = None
             row.figure, row.baseline = statistics.median(timed["sealed"]), statistics.median(timed["plain"])
-            row.note = (f"the search line above ({len(queries)} prefixes, each side's connection readied "
-                        f"afresh {max(1, self.runs // 2)} times, interleaved), on the encrypted copy vs the plain one")
+            row.note = (
+                f"the search line above ({len(queries)} prefixes, each side's connection readied "
+                f"afresh {max(1, self.runs // 2)} times, interleaved), on the encrypted copy vs the plain one"
+            )
 
         def measure_import(row: Row) -> None:
             if not (has_command("export") and has_command("import")):
@@ -762,26 +813,37 @@ class Bench:
                 return sealed_sync.rows / (seconds - sealed_sync.stretched)
 
             row.figure, row.baseline = median_alternating(encrypted, lambda: plain.rows / plain.import_(), runs)
-            row.note = (f"`gridtui import` of the full bundle into a new encrypted database vs a new plain one "
-                        f"({plain.rows:,} rows), the encrypted process less the time it spent stretching its "
-                        f"passphrase (median {statistics.median(stretched) * 1000:.0f} ms, the unlock line); "
-                        f"median of {runs}")
+            row.note = (
+                f"`gridtui import` of the full bundle into a new encrypted database vs a new plain one "
+                f"({plain.rows:,} rows), the encrypted process less the time it spent stretching its "
+                f"passphrase (median {statistics.median(stretched) * 1000:.0f} ms, the unlock line); "
+                f"median of {runs}"
+            )
 
         def stretch_ms() -> float:
             if "stretch" not in state:
                 from gridtui.core import unlock
 
-                state["stretch"] = self._median_ms(lambda: unlock.stretch("bench passphrase", b"0123456789abcdef"),
-                                                   times=3)
+                state["stretch"] = self._median_ms(
+                    lambda: unlock.stretch("bench passphrase", b"0123456789abcdef"), times=3
+                )
             return state["stretch"]
 
         def measure_stretch(row: Row) -> None:
             row.figure = stretch_ms()
-            row.note = ("PBKDF2-HMAC-SHA512, 256,000 rounds (SQLCipher 4's own), once per process at unlock; "
-                        "every connection after it is keyed with the raw key")
+            row.note = (
+                "PBKDF2-HMAC-SHA512, 256,000 rounds (SQLCipher 4's own), once per process at unlock; "
+                "every connection after it is keyed with the raw key"
+            )
 
-        return [guarded(start, measure_start), guarded(keys, measure_keys), guarded(paint, measure_paint),
-                guarded(search, measure_search), guarded(imports, measure_import), guarded(stretch, measure_stretch)]
+        return [
+            guarded(start, measure_start),
+            guarded(keys, measure_keys),
+            guarded(paint, measure_paint),
+            guarded(search, measure_search),
+            guarded(imports, measure_import),
+            guarded(stretch, measure_stretch),
+        ]
 
     # issue 11 -----------------------------------------------------------------------------------
     def forms(self) -> list[Row]:
@@ -807,8 +869,11 @@ class Bench:
             runs = max(1, self.runs // 2 if self.scale >= 0.5 else self.runs - 2)
             row.figure, row.baseline = median_alternating(
                 lambda: time_process(["-m", "gridtui", "form", "check", str(form)], ENV),
-                lambda: time_process(["-c", f"import openpyxl; openpyxl.load_workbook({str(form)!r}, read_only=True)"],
-                                     ENV), runs)
+                lambda: time_process(
+                    ["-c", f"import openpyxl; openpyxl.load_workbook({str(form)!r}, read_only=True)"], ENV
+                ),
+                runs,
+            )
             row.note = (
                 f"the whole `gridtui form check` process on the bench's own workbook (300 questions in 30 groups "
                 f"with skip rules, 5,000 choices), pyxform's import included, vs a process that only opens the "
@@ -817,8 +882,14 @@ class Bench:
 
         def measure_visit(row: Row) -> None:
             db, _form = setup()
-            done = subprocess.run([sys.executable, "-m", "bench.tui_driver", "form", "grid", "--db", str(db), "--runs",
-                                   str(self.runs)], capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=600)
+            done = subprocess.run(
+                [sys.executable, "-m", "bench.tui_driver", "form", "grid", "--db", str(db), "--runs", str(self.runs)],
+                capture_output=True,
+                text=True,
+                env=ENV,
+                cwd=ROOT,
+                timeout=600,
+            )
             if done.returncode != 0:
                 raise RuntimeError(done.stderr.strip() or "driver failed")
             times = json.loads(done.stdout.strip().splitlines()[-1])
@@ -844,6 +915,7 @@ class Bench:
             if first.figure is None:
                 row.note = first.note
         return [check, first, cold, answer]
+
     # the street office's hub ------------------------------------------------------------------
     def hub(self) -> list[Row]:
         """Per street size: the import into PostgreSQL against raw executemany on the same server,
@@ -873,7 +945,9 @@ class Bench:
 
     def _hub_lines(self, count: int, server) -> list[Row]:
         label = f"{count} communit{'y' if count == 1 else 'ies'} at scale {self.hub_scale:g}"
-        imported = Row(f"hub: import {label}", "rows/s", Budget(0.5, True, at_least=True, text=">= 0.5x raw executemany"))
+        imported = Row(
+            f"hub: import {label}", "rows/s", Budget(0.5, True, at_least=True, text=">= 0.5x raw executemany")
+        )
         street = Row(f"hub: street-wide coverage, {label}", "ms", Budget(None, False, text="information"))
         report = Row(f"hub: street-wide coverage report, {label}", "ms", Budget(None, False, text="information"))
         grid = Row(f"hub: one grid's walk list page, {label}", "ms", Budget(100, False, text="<= 100 ms"))
@@ -885,10 +959,14 @@ class Bench:
             from bench.hub_steps import HubBench
 
             hub = state["hub"] = HubBench(server(), self.work / f"hub-{count}", ENV, count, self.hub_scale, self.seed)
-            row.figure, row.baseline = median_alternating(lambda: hub.rows / hub.import_(), lambda: hub.rows / hub.raw(), runs)
-            row.note = (f"{hub.rows:,} rows from {count} offices' bundles; one `gridtui import` process into a new hub "
-                        f"database vs a process copying the same rows into the same schema with psycopg executemany "
-                        f"(indexes dropped, then built); median of {runs}")
+            row.figure, row.baseline = median_alternating(
+                lambda: hub.rows / hub.import_(), lambda: hub.rows / hub.raw(), runs
+            )
+            row.note = (
+                f"{hub.rows:,} rows from {count} offices' bundles; one `gridtui import` process into a new hub "
+                f"database vs a process copying the same rows into the same schema with psycopg executemany "
+                f"(indexes dropped, then built); median of {runs}"
+            )
 
         def measure_queries(row_street: Row, row_grid: Row) -> None:
             from datetime import date
@@ -904,24 +982,35 @@ class Bench:
                 from gridtui.domain import campaigns
                 from gridtui.forms import builtin
 
-                district = Campaign.get_by_id(campaigns.create_from_workbook(
-                    builtin.workbook("drowning_prevention"), name="暑期防溺水", starts=date.today(), activate=True))
+                district = Campaign.get_by_id(
+                    campaigns.create_from_workbook(
+                        builtin.workbook("drowning_prevention"), name="暑期防溺水", starts=date.today(), activate=True
+                    )
+                )
                 campaign_rules.coverage(district.id)
                 row_street.figure = self._median_ms(lambda: campaign_rules.coverage(district.id))
-                row_street.note = f"coverage of a campaign made at the hub over all {count} communities' households, in-process"
+                row_street.note = (
+                    f"coverage of a campaign made at the hub over all {count} communities' households, in-process"
+                )
                 first = Grid.select().order_by(Grid.community, Grid.code).first()
-                row_grid.figure = self._median_ms(lambda: walk.HOUSEHOLDS.page(district.id, grid_id=first.id, limit=PAGE))
+                row_grid.figure = self._median_ms(
+                    lambda: walk.HOUSEHOLDS.page(district.id, grid_id=first.id, limit=PAGE)
+                )
                 row_grid.note = f"the first {PAGE} rows of one grid's walk list in the district campaign, in-process"
                 from gridtui.io.reports import build
 
                 report.figure = self._median_ms(lambda: build("coverage", campaign=district.id), max(3, self.runs))
-                report.note = ("`report coverage` of the district campaign: every community's buildings, a line "
-                               "each, built in-process (the file's writing aside)")
+                report.note = (
+                    "`report coverage` of the district campaign: every community's buildings, a line "
+                    "each, built in-process (the file's writing aside)"
+                )
                 queries = self._typed_queries()
                 samples = sorted(self._keystrokes(queries, 1))
                 typed.figure = statistics.median(samples)
-                typed.note = (f"the search line's typing over all {count} communities' residents, in-process; p90 "
-                              f"{samples[int(len(samples) * 0.9)]:.1f} ms, worst {samples[-1]:.1f} ms")
+                typed.note = (
+                    f"the search line's typing over all {count} communities' residents, in-process; p90 "
+                    f"{samples[int(len(samples) * 0.9)]:.1f} ms, worst {samples[-1]:.1f} ms"
+                )
             finally:
                 close_database()
 
@@ -952,5 +1041,7 @@ def _growth(rows: list[Row], counts: list[int]) -> None:
             continue
         smallest = first[kind]
         if row.figure is not None and smallest.figure:
-            row.note = (f"{row.figure / smallest.figure:.2g}x the line for {min(counts)} "
-                        f"communit{'y' if min(counts) == 1 else 'ies'}; " + row.note)
+            row.note = (
+                f"{row.figure / smallest.figure:.2g}x the line for {min(counts)} "
+                f"communit{'y' if min(counts) == 1 else 'ies'}; " + row.note
+            )

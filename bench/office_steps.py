@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bench.community import ROOT, gridtui_cmd
 
-WRITE_CELLS = r'''
+WRITE_CELLS = r"""
 import pickle, sys
 from openpyxl import Workbook
 book = Workbook(write_only=True)
@@ -19,7 +19,7 @@ for name, rows in pickle.loads(open(sys.argv[1], "rb").read()):
     for row in rows:
         sheet.append(row)
 book.save(sys.argv[2])
-'''
+"""
 """The baseline: a fresh Python process writing the report's own cells, sheet by sheet."""
 
 
@@ -27,8 +27,13 @@ def report(db: Path, kind: str, out: Path, env: dict[str, str]) -> float:
     """Seconds for the whole ``gridtui report KIND --out FILE.xlsx`` process."""
     out.unlink(missing_ok=True)
     began = time.perf_counter()
-    done = subprocess.run([*gridtui_cmd(), "--db", str(db), "report", kind, "--out", str(out)],
-                          capture_output=True, text=True, env=env, cwd=ROOT)
+    done = subprocess.run(
+        [*gridtui_cmd(), "--db", str(db), "report", kind, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     seconds = time.perf_counter() - began
     if done.returncode != 0:
         raise RuntimeError(f"gridtui report {kind}: {done.stderr.strip()}")

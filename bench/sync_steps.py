@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench.community import ROOT, gridtui_cmd, settle, working_copy
 
-RAW_COPY = r'''
+RAW_COPY = r"""
 import sqlite3, sys
 source, target, tables, search = sys.argv[1], sys.argv[2], sys.argv[3].split(","), sys.argv[4] == "search"
 src = sqlite3.connect(f"file:{source}?mode=ro&immutable=1", uri=True)  # no -wal/-shm beside the cache
@@ -43,7 +43,7 @@ with dst:
                 "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND name LIKE ?", (name, f"{fts}_%")
             ).fetchall():
                 dst.execute(trigger_sql)
-'''
+"""
 """The baseline: the same rows of the same tables read from the community and written with
 plain executemany into a new file in one transaction, by a fresh Python process (so process
 start counts on both sides). The tables get their indexes too, built after the rows as a bulk
@@ -52,7 +52,7 @@ whole from the rows, then their triggers), so both sides end with the same datab
 The last argument says whether to build the search indexes ("search") or not ("plain")."""
 
 
-STRETCH_TIMED = r'''
+STRETCH_TIMED = r"""
 import sys, time
 from gridtui.core import unlock
 from gridtui.cli import main
@@ -70,14 +70,15 @@ finally:
     with open(sys.argv[1], "w") as out:
         out.write(repr(sum(spent)))
 raise SystemExit(code)
-'''
+"""
 """``gridtui ARGS`` as ``python -m gridtui`` runs it, writing to a file the seconds it spent
 stretching a passphrase (an encrypted database's unlock, timed on its own line)."""
 
 
 def gridtui(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([*gridtui_cmd(), "--lang", "en", *map(str, args)], capture_output=True, text=True, env=env,
-                          cwd=ROOT)
+    done = subprocess.run(
+        [*gridtui_cmd(), "--lang", "en", *map(str, args)], capture_output=True, text=True, env=env, cwd=ROOT
+    )
     if done.returncode != 0:
         raise RuntimeError(f"gridtui {' '.join(map(str, args))}: {done.stderr.strip()}")
     return done.stdout
@@ -107,8 +108,9 @@ class SyncBench:
         """Seconds for ``gridtui export --full`` of the whole community."""
         self.bundle.unlink(missing_ok=True)
         began = time.perf_counter()
-        out = gridtui(self.env, "--db", self.source, "export", "--full", "--insecure-plaintext",
-                      "--out", self.bundle, "--json")
+        out = gridtui(
+            self.env, "--db", self.source, "export", "--full", "--insecure-plaintext", "--out", self.bundle, "--json"
+        )
         seconds = time.perf_counter() - began
         result = json.loads(out)
         self.rows, self.tables = result["rows"], [t for t, n in result["counts"].items() if n]
@@ -122,8 +124,19 @@ class SyncBench:
         for keys in self.receiver.parent.glob(f"{self.receiver.name}.keys"):
             (self.work / f"{target.name}.keys").write_bytes(keys.read_bytes())
         spent = self.work / "stretched.txt"
-        cmd = [sys.executable, "-c", STRETCH_TIMED, str(spent), "--lang", "en", "--db", str(target), "import",
-               str(self.bundle), "--json"]
+        cmd = [
+            sys.executable,
+            "-c",
+            STRETCH_TIMED,
+            str(spent),
+            "--lang",
+            "en",
+            "--db",
+            str(target),
+            "import",
+            str(self.bundle),
+            "--json",
+        ]
         began = time.perf_counter()
         done = subprocess.run(cmd, capture_output=True, text=True, env=self.env, cwd=ROOT)
         seconds = time.perf_counter() - began
@@ -152,8 +165,9 @@ class SyncBench:
         try:
             for model in SYNCED_MODELS:
                 names = stored.columns(model)
-                query = conn.execute('SELECT {} FROM "{}"'.format(", ".join(f'"{n}"' for n in names),
-                                                                  model._meta.table_name))
+                query = conn.execute(
+                    'SELECT {} FROM "{}"'.format(", ".join(f'"{n}"' for n in names), model._meta.table_name)
+                )
                 while rows := query.fetchmany(CHUNK_ROWS):
                     columns = [list(column) for column in zip(*rows, strict=True)]
                     began = time.perf_counter()
@@ -173,7 +187,17 @@ class SyncBench:
         for suffix in ("", "-journal"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
         began = time.perf_counter()
-        subprocess.run([sys.executable, "-c", RAW_COPY, str(self.community), str(target), ",".join(self.tables),
-                        "search" if search else "plain"],
-                       check=True, env={**os.environ, **self.env})
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                RAW_COPY,
+                str(self.community),
+                str(target),
+                ",".join(self.tables),
+                "search" if search else "plain",
+            ],
+            check=True,
+            env={**os.environ, **self.env},
+        )
         return time.perf_counter() - began

@@ -64,21 +64,25 @@ def render(rows: list[Row], header: str) -> str:
     lines = [["what", "figure", "baseline", "ratio", "budget", "verdict"]]
     for row in rows:
         ratio = row.ratio
-        lines.append([
-            row.what,
-            _num(row.figure, row.unit) if row.figure is not None else "-",
-            _num(row.baseline, row.unit),
-            f"{ratio:.2f}x" if ratio is not None else "-",
-            row.budget.text,
-            row.verdict,
-        ])
+        lines.append(
+            [
+                row.what,
+                _num(row.figure, row.unit) if row.figure is not None else "-",
+                _num(row.baseline, row.unit),
+                f"{ratio:.2f}x" if ratio is not None else "-",
+                row.budget.text,
+                row.verdict,
+            ]
+        )
     widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
     out = [header, ""]
     for n, line in enumerate(lines):
-        out.append("  ".join(
-            cell.ljust(w) if i in (0, 4, 5) else cell.rjust(w)
-            for i, (cell, w) in enumerate(zip(line, widths, strict=True))
-        ).rstrip())
+        out.append(
+            "  ".join(
+                cell.ljust(w) if i in (0, 4, 5) else cell.rjust(w)
+                for i, (cell, w) in enumerate(zip(line, widths, strict=True))
+            ).rstrip()
+        )
         if n == 0:
             out.append("  ".join("-" * w for w in widths))
     notes = [f"  {row.what}: {row.note}" for row in rows if row.note and row.note != NOT_BUILT]

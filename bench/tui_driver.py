@@ -100,7 +100,9 @@ def grid_ready(app: App) -> bool:
     from gridtui.tui.screens.home import HomeScreen
 
     screen = app.screen
-    return isinstance(screen, HomeScreen) and bool(screen.query("#grid-list")) and screen.query_one("#grid-list").count > 0
+    return (
+        isinstance(screen, HomeScreen) and bool(screen.query("#grid-list")) and screen.query_one("#grid-list").count > 0
+    )
 
 
 async def wait_for(done, limit: float = 30.0, tick: float = 0.001) -> None:
@@ -189,8 +191,12 @@ async def keypress_during_import(db: str, bundle: str, presses: int) -> None:
 
         for _ in range(presses):
             await press(times["alone"])
-        importer = subprocess.Popen([sys.executable, "-m", "gridtui", "--db", db, "import", bundle],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        importer = subprocess.Popen(
+            [sys.executable, "-m", "gridtui", "--db", db, "import", bundle],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         while importer.poll() is None and len(times["importing"]) < presses * 20:
             await press(times["importing"])
         _, err = importer.communicate()
@@ -258,9 +264,7 @@ class Paints:
 
     def settled(self, screen: Screen, since: int) -> bool:
         """Drawn at least once since ``since`` and nothing left to lay out or draw."""
-        return self.count > since and not (
-            screen._layout_required or screen._repaint_required or screen._dirty_widgets
-        )
+        return self.count > since and not (screen._layout_required or screen._repaint_required or screen._dirty_widgets)
 
 
 async def move(kind: str, db: str | None, presses: int) -> None:
@@ -494,7 +498,8 @@ async def form_visit(db: str, runs: int) -> None:
                         continue
                     choices = state.choices(item)
                     value = {"integer": 5, "decimal": 2.5, "text": "ok", "date": "2026-08-01"}.get(
-                        item.type, choices[1].name if item.type == "select_one" and len(choices) > 1 else None)
+                        item.type, choices[1].name if item.type == "select_one" and len(choices) > 1 else None
+                    )
                     if item.type == "select_multiple" and choices:
                         value = [choices[0].name]
                     if value is None:

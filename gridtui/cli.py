@@ -68,9 +68,7 @@ class GridArgumentParser(argparse.ArgumentParser):
         self._positionals.title = t("cli.positionals")
         self._optionals.title = t("cli.options")
         if add_help:
-            self.add_argument(
-                "-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help")
-            )
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help"))
 
     def error(self, message: str):
         """One translated line on stderr and exit 2 (argparse's own words kept as the detail)."""
@@ -126,12 +124,8 @@ def command_module(argv: Sequence[str]) -> str | None:
 def build_parser(only: str | None = None) -> GridArgumentParser:
     """Every command's parser, or only those of the module ``only``."""
     parser = GridArgumentParser(prog="gridtui", description=t("cli.description"), epilog=t("cli.epilog"))
-    parser.add_argument(
-        "--version", action="version", version=f"gridtui {__version__}", help=t("cli.version")
-    )
-    subparsers = parser.add_subparsers(
-        dest="command", title=t("cli.commands"), metavar=t("cli.command_metavar")
-    )
+    parser.add_argument("--version", action="version", version=f"gridtui {__version__}", help=t("cli.version"))
+    subparsers = parser.add_subparsers(dest="command", title=t("cli.commands"), metavar=t("cli.command_metavar"))
     for name in COMMAND_MODULES if only is None else (only,):
         importlib.import_module(f"gridtui.commands.{name}").register(subparsers)
     _add_common(parser, root=True)

@@ -66,9 +66,7 @@ class Settings:
     worker_name: str = ""
     """Who is recorded as the actor of visits and need events from this laptop."""
 
-    due_hours: dict[str, int] = field(
-        default_factory=lambda: {"urgent": 24, "high": 72, "normal": 168, "low": 336}
-    )
+    due_hours: dict[str, int] = field(default_factory=lambda: {"urgent": 24, "high": 72, "normal": 168, "low": 336})
     """How long a need may stay open for each urgency before it is overdue."""
 
     revisit_days: int = 3

@@ -32,10 +32,7 @@ def table(rows: Sequence[Sequence[object]], aligns: str = "", gap: int = 2) -> l
     widths = [max(display_width(str(r[i])) for r in rows if i < len(r)) for i in range(columns)]
     lines = []
     for row in rows:
-        cells = [
-            pad(cell, widths[i], "right" if aligns[i : i + 1] == "r" else "left")
-            for i, cell in enumerate(row)
-        ]
+        cells = [pad(cell, widths[i], "right" if aligns[i : i + 1] == "r" else "left") for i, cell in enumerate(row)]
         lines.append((" " * gap).join(cells).rstrip())
     return lines
 

@@ -124,11 +124,8 @@ def place(db):
     grid = store.create(Grid, community=community.id, code="01", name="第1网格")
     compound = store.create(Compound, community=community.id, name="凤飞园", name_en="Fengfei Garden")
     building = store.create(Building, compound=compound.id, grid=grid.id, number="3")
-    household = store.create(
-        Household, building=building.id, unit=2, floor=5, door="501", address="凤飞园3栋2单元501"
-    )
-    return {"community": community, "grid": grid, "compound": compound, "building": building,
-            "household": household}
+    household = store.create(Household, building=building.id, unit=2, floor=5, door="501", address="凤飞园3栋2单元501")
+    return {"community": community, "grid": grid, "compound": compound, "building": building, "household": household}
 
 
 @pytest.fixture
@@ -192,8 +189,12 @@ def run_gridtui(tmp_path):
     def run(*args: str, env: dict[str, str | None] | None = None, timeout: float = 120):
         return subprocess.run(
             [sys.executable, "-m", "gridtui", *map(str, args)],
-            env=gridtui_env(tmp_path, **(env or {})), cwd=tmp_path,
-            capture_output=True, text=True, encoding="utf-8", timeout=timeout,
+            env=gridtui_env(tmp_path, **(env or {})),
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=timeout,
         )
 
     return run
@@ -221,6 +222,8 @@ def new_campaign(template: str, **fields):
     form = builtin_form(template)
     version = store_form(form)
     return store.create(Campaign, form_key=form.key, form=version, versions=[version], **fields)
+
+
 @pytest.fixture(scope="session")
 def pg_server():
     """A throwaway PostgreSQL server for this test process (see tests/hub_server.py); skips

@@ -49,14 +49,26 @@ class Server:
         return subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=self.folder)
 
     def start(self) -> Server:
-        done = self._run("initdb", "-D", str(self.data), "-U", self.user, "--auth=trust", "--locale=C", "--lc-ctype=C.UTF-8",
-                         "--encoding=UTF8", "-N")
+        done = self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            self.user,
+            "--auth=trust",
+            "--locale=C",
+            "--lc-ctype=C.UTF-8",
+            "--encoding=UTF8",
+            "-N",
+        )
         if done.returncode != 0:
             raise RuntimeError(f"initdb failed: {done.stderr}")
         hba = self.data / "pg_hba.conf"  # one user must give a password: the refused-login test
         hba.write_text(f"local all {PASSWORD_USER} scram-sha-256\nlocal all all trust\n")
-        options = (f"-k {self.folder} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
-                   "-c full_page_writes=off -c max_connections=60")
+        options = (
+            f"-k {self.folder} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
+            "-c full_page_writes=off -c max_connections=60"
+        )
         done = self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"), "-w", "start")
         if done.returncode != 0:
             raise RuntimeError(f"pg_ctl start failed: {done.stderr}{self.log()}")

@@ -36,8 +36,12 @@ print(json.dumps({"imported": imported, "heavy": heavy}))
 
 def test_headless_layers_do_not_import_textual_or_rich(tmp_path):
     done = subprocess.run(
-        [sys.executable, "-c", PROBE], env=gridtui_env(tmp_path), cwd=ROOT,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "-c", PROBE],
+        env=gridtui_env(tmp_path),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout.strip().splitlines()[-1])
@@ -59,7 +63,13 @@ print(json.dumps({"before": before, "after": peewee.psycopg is sys.modules.get("
 def test_a_laptop_never_loads_the_server_driver_until_a_server_is_opened(tmp_path):
     """peewee would import psycopg with itself (~90 ms and ~15 MiB of every start); it gets the
     driver only when a street hub is opened."""
-    done = subprocess.run([sys.executable, "-c", SERVER_PROBE], env=gridtui_env(tmp_path), cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", SERVER_PROBE],
+        env=gridtui_env(tmp_path),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) == {"before": False, "after": True}

@@ -24,7 +24,9 @@ def test_english_breaks_at_spaces_and_cuts_only_a_word_longer_than_the_line():
 
 def test_a_no_break_space_holds_the_required_mark_to_its_word():
     assert lines("Has anyone moved in or out recently?\u00a0*", 34) == [
-        "Has anyone moved in or out", "recently?\u00a0*"]
+        "Has anyone moved in or out",
+        "recently?\u00a0*",
+    ]
     assert lines("家中是否有需要照料的老人或病人\u00a0*", 28) == ["家中是否有需要照料的老人或病", "人\u00a0*"]
 
 

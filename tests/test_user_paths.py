@@ -64,45 +64,75 @@ HOUSEHOLD = "screens.household:HouseholdScreen"
 VOLUNTEER = "screens.volunteers:VolunteerScreen"
 
 PATHS: dict[str, dict[str, object]] = {
-    "Community": {"create": "community set", "edit": "community set",
-                  "end": "export"},  # the shared id's row ends when its office first exports to a hub
+    "Community": {
+        "create": "community set",
+        "edit": "community set",
+        "end": "export",
+    },  # the shared id's row ends when its office first exports to a hub
     "Grid": {"create": "grid add", "edit": "grid worker", "end": "grid end"},
     "Compound": {"create": "roster import", "edit": "compound rename", "end": "compound remove"},
     "Building": {"create": "roster import", "edit": "grid assign", "end": "building remove"},
-    "Household": {"create": "household add", "edit": "household edit --note",
-                  "end": key(VISIT, "visit.moved_away")},
-    "Resident": {"create": "resident add --born", "edit": key(HOUSEHOLD, "household.edit_resident"),
-                 "end": "resident death"},
-    "ResidentEvent": {"create": key(HOUSEHOLD, "household.life_event"),
-                      "edit": appended("a resident's history"), "end": appended("a resident's history")},
+    "Household": {"create": "household add", "edit": "household edit --note", "end": key(VISIT, "visit.moved_away")},
+    "Resident": {
+        "create": "resident add --born",
+        "edit": key(HOUSEHOLD, "household.edit_resident"),
+        "end": "resident death",
+    },
+    "ResidentEvent": {
+        "create": key(HOUSEHOLD, "household.life_event"),
+        "edit": appended("a resident's history"),
+        "end": appended("a resident's history"),
+    },
     "Organization": {"create": "units import", "edit": "units edit --agreement", "end": "units end"},
     "Business": {"create": "business import", "edit": "business edit --grid", "end": "business end"},
     "RegisterEntry": {"create": "register add", "edit": "register add --since", "end": "register end"},
-    "FormVersion": {"create": "campaign new", "edit": Never("a published version is never rewritten: a new "
-                                                          "version is made instead"),
-                    "end": Never("visits answered in a version are shown in it for good")},
+    "FormVersion": {
+        "create": "campaign new",
+        "edit": Never("a published version is never rewritten: a new version is made instead"),
+        "end": Never("visits answered in a version are shown in it for good"),
+    },
     "Campaign": {"create": "campaign new --grids", "edit": "campaign update", "end": "campaign close"},
-    "Visit": {"create": key(CHECKLIST, "checklist.toggle"), "edit": key(VISIT, "visit.nobody_home"),
-              "end": key(VISIT, "visit.done")},
-    "Answer": {"create": key(CHECKLIST, "checklist.toggle"), "edit": key(CHECKLIST, "checklist.toggle"),
-               "end": key(CHECKLIST, "checklist.clear")},
-    "CollectiveIssue": {"create": key("screens.needs:NeedsBoard", "needs.collective"),
-                        "edit": "collective meeting", "end": "collective close"},
-    "Need": {"create": key("screens.needs:NeedsBoard", "needs.new"), "edit": "needs assign",
-             "end": "needs close"},
+    "Visit": {
+        "create": key(CHECKLIST, "checklist.toggle"),
+        "edit": key(VISIT, "visit.nobody_home"),
+        "end": key(VISIT, "visit.done"),
+    },
+    "Answer": {
+        "create": key(CHECKLIST, "checklist.toggle"),
+        "edit": key(CHECKLIST, "checklist.toggle"),
+        "end": key(CHECKLIST, "checklist.clear"),
+    },
+    "CollectiveIssue": {
+        "create": key("screens.needs:NeedsBoard", "needs.collective"),
+        "edit": "collective meeting",
+        "end": "collective close",
+    },
+    "Need": {"create": key("screens.needs:NeedsBoard", "needs.new"), "edit": "needs assign", "end": "needs close"},
     "NeedEvent": {"create": "needs start", "edit": appended("a need's history"), "end": appended("a need's history")},
     "Team": {"create": "team add", "edit": "team edit --name", "end": "team end"},
-    "Volunteer": {"create": "volunteers import", "edit": key(VOLUNTEER, "volunteer.edit"),
-                  "end": key(VOLUNTEER, "volunteer.end")},
-    "VolunteerSkill": {"create": "volunteers add --skills", "edit": "volunteers edit --skills",
-                       "end": "volunteers edit --skills"},
+    "Volunteer": {
+        "create": "volunteers import",
+        "edit": key(VOLUNTEER, "volunteer.edit"),
+        "end": key(VOLUNTEER, "volunteer.end"),
+    },
+    "VolunteerSkill": {
+        "create": "volunteers add --skills",
+        "edit": "volunteers edit --skills",
+        "end": "volunteers edit --skills",
+    },
     "Pairing": {"create": key(VOLUNTEER, "volunteer.pair"), "edit": "pair end --on", "end": "pair end"},
     "Resource": {"create": "resources add --unit", "edit": "resources edit --capacity", "end": "resources end"},
     "Assignment": {"create": "needs assign --volunteer", "edit": "needs done --hours", "end": "needs unassign"},
-    "ServiceLog": {"create": "volunteers log", "edit": appended("the service-hours ledger"),
-                   "end": appended("the service-hours ledger")},
-    "AuditLog": {"create": key(HOUSEHOLD, "household.reveal"), "edit": appended("the audit log"),
-                 "end": appended("the audit log")},
+    "ServiceLog": {
+        "create": "volunteers log",
+        "edit": appended("the service-hours ledger"),
+        "end": appended("the service-hours ledger"),
+    },
+    "AuditLog": {
+        "create": key(HOUSEHOLD, "household.reveal"),
+        "edit": appended("the audit log"),
+        "end": appended("the audit log"),
+    },
     "Conflict": {"create": "import", "edit": "conflicts resolve --mine", "end": "conflicts resolve --theirs"},
 }
 ELSEWHERE: set[str] = set()
@@ -147,8 +177,9 @@ def test_each_command_path_exists_with_its_options(model, what, path):
         assert option in parser._option_string_actions, f"{model} {what}: `{path}` has no {option}"
 
 
-KEYS = sorted({(m, what, p.owner, p.binding) for m, paths in PATHS.items() for what, p in paths.items()
-               if isinstance(p, Key)})
+KEYS = sorted(
+    {(m, what, p.owner, p.binding) for m, paths in PATHS.items() for what, p in paths.items() if isinstance(p, Key)}
+)
 
 
 @pytest.mark.parametrize(("model", "what", "owner", "binding"), KEYS, ids=lambda v: str(v))
@@ -168,16 +199,26 @@ def writes_to(model: str) -> list[str]:
         if relative in ("core/store.py",) or relative.startswith("sync/"):
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in ("update", "delete") and getattr(node.func.value, "id", "") == "store"
-                    and node.args and getattr(node.args[0], "id", "") == model):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("update", "delete")
+                and getattr(node.func.value, "id", "") == "store"
+                and node.args
+                and getattr(node.args[0], "id", "") == model
+            ):
                 found.append(f"{relative}:{node.lineno} {node.func.attr}")
     return found
 
 
-@pytest.mark.parametrize("model", sorted(m for m, paths in PATHS.items()
-                                         if any(isinstance(p, Appended | Never) for k, p in paths.items()
-                                                if k != "create")))
+@pytest.mark.parametrize(
+    "model",
+    sorted(
+        m
+        for m, paths in PATHS.items()
+        if any(isinstance(p, Appended | Never) for k, p in paths.items() if k != "create")
+    ),
+)
 def test_what_is_appended_is_never_rewritten(model):
     kinds = {k: p for k, p in PATHS[model].items() if isinstance(p, Appended | Never)}
     if "edit" in kinds:

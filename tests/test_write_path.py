@@ -16,7 +16,12 @@ import pytest
 from gridtui.core.models import SYNCED_MODELS
 
 PACKAGE = Path(__file__).resolve().parents[1] / "gridtui"
-ALLOWED = {"core/store.py", "core/db.py", "core/catalogs.py", "core/dialect.py"}  # dialect: the meta upsert both databases take
+ALLOWED = {
+    "core/store.py",
+    "core/db.py",
+    "core/catalogs.py",
+    "core/dialect.py",
+}  # dialect: the meta upsert both databases take
 """The write path itself, and the opening of the database (local tables, migrations)."""
 
 SYNCED_NAMES = {m.__name__ for m in SYNCED_MODELS}

@@ -44,8 +44,9 @@ def open_db(args: Any, *, create: bool = False, write: bool = False, plain: bool
     elif create and not plain and not path.exists():
         phrase = passphrase(args, path, new=True)
         cipher = unlock.new_key(phrase) if phrase else None
-    database = open_database(path, create=create, cipher=cipher,
-                             on_create=say_created if cipher or plain else say_created_plain)
+    database = open_database(
+        path, create=create, cipher=cipher, on_create=say_created if cipher or plain else say_created_plain
+    )
     if write and read_only():
         raise GridError("db.readonly", path=str(path))
     command = getattr(args, "command_path", "")

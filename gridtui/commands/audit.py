@@ -41,9 +41,22 @@ def run_list(args) -> int:
     if not found:
         print(t("audit.cli.empty"))
         return 0
-    header: list[object] = [t("audit.col.at"), t("audit.col.actor"), t("audit.col.action"), t("audit.col.target"),
-              t("audit.col.detail")]
-    body: list[list[object]] = [[e["at"][:19], e["actor"], t(f"audit.action.{e['action']}", default=e["action"]),
-             f"{e['table']} {e['target'][:12]}".strip(), e["summary"]] for e in found]
+    header: list[object] = [
+        t("audit.col.at"),
+        t("audit.col.actor"),
+        t("audit.col.action"),
+        t("audit.col.target"),
+        t("audit.col.detail"),
+    ]
+    body: list[list[object]] = [
+        [
+            e["at"][:19],
+            e["actor"],
+            t(f"audit.action.{e['action']}", default=e["action"]),
+            f"{e['table']} {e['target'][:12]}".strip(),
+            e["summary"],
+        ]
+        for e in found
+    ]
     print("\n".join(table([header, *body], "lllll")))
     return 0

@@ -23,8 +23,9 @@ from gridtui.textwidth import table
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("business", help=t("lists.businesses.help"),
-                                   description=t("lists.businesses.description"))
+    parser = subparsers.add_parser(
+        "business", help=t("lists.businesses.help"), description=t("lists.businesses.description")
+    )
     sub = sub_commands(parser, "business_command")
     listing = command(sub, "list", t("lists.businesses.list_help"), run_list)
     listing.add_argument("--grid", metavar="G", help=t("needs.cli.grid"))
@@ -58,9 +59,18 @@ def _options(parser) -> None:
 
 
 def _values(args) -> dict:
-    values = {k: v for k, v in (("name", getattr(args, "name", None)), ("kind", args.kind),
-                                ("owner_name", args.owner), ("phone", args.phone), ("address", args.address),
-                                ("license_no", args.licence)) if v is not None}
+    values = {
+        k: v
+        for k, v in (
+            ("name", getattr(args, "name", None)),
+            ("kind", args.kind),
+            ("owner_name", args.owner),
+            ("phone", args.phone),
+            ("address", args.address),
+            ("license_no", args.licence),
+        )
+        if v is not None
+    }
     if args.food is not None:
         values["food"] = args.food == "yes"
     if args.grid is not None:
@@ -92,8 +102,17 @@ def run_import(args) -> int:
         emit_json(result.as_dict())
         return 0
     print("\n".join(import_lines(result, lambda f: field_label(BUSINESSES, f))))
-    print(t("lists.businesses.summary", rows=result.rows, good=result.good_rows, bad=result.bad_rows,
-            created=result.created["businesses"], updated=result.updated, unchanged=result.unchanged))
+    print(
+        t(
+            "lists.businesses.summary",
+            rows=result.rows,
+            good=result.good_rows,
+            bad=result.bad_rows,
+            created=result.created["businesses"],
+            updated=result.updated,
+            unchanged=result.unchanged,
+        )
+    )
     return 0
 
 

@@ -24,16 +24,18 @@ def _words(text: str | None) -> list[str]:
 
 
 def register(subparsers) -> None:
-    campaign = subparsers.add_parser("campaign", help=t("campaigns.cli.help"),
-                                     description=t("campaigns.cli.description"))
+    campaign = subparsers.add_parser(
+        "campaign", help=t("campaigns.cli.help"), description=t("campaigns.cli.description")
+    )
     sub = campaign.add_subparsers(dest="campaign_command", title=t("cli.commands"), metavar=t("cli.command_metavar"))
 
     new = sub.add_parser("new", help=t("campaigns.cli.new_help"), description=t("campaigns.cli.new_description"))
     new.add_argument("file", metavar="FILE.xlsx", help=t("forms.cli.file"))
     new.add_argument("--name", required=True, metavar="NAME", help=t("campaigns.cli.name"))
     new.add_argument("--name-en", metavar="NAME", default="", help=t("campaigns.cli.name_en"))
-    new.add_argument("--target", choices=("households", "businesses"), default="households",
-                     help=t("campaigns.cli.target"))
+    new.add_argument(
+        "--target", choices=("households", "businesses"), default="households", help=t("campaigns.cli.target")
+    )
     new.add_argument("--grids", metavar="01,02", help=t("campaigns.cli.grids"))
     new.add_argument("--buildings", metavar="BUILDING,…", help=t("campaigns.cli.buildings"))
     new.add_argument("--registers", metavar="KIND,…", help=t("campaigns.cli.registers"))
@@ -60,8 +62,9 @@ def register(subparsers) -> None:
         one.add_argument("campaign", metavar="ID", help=t("campaigns.cli.id"))
         one.set_defaults(func=run_activate if name == "activate" else run_close)
 
-    update = sub.add_parser("update", help=t("campaigns.cli.update_help"),
-                            description=t("campaigns.cli.update_description"))
+    update = sub.add_parser(
+        "update", help=t("campaigns.cli.update_help"), description=t("campaigns.cli.update_description")
+    )
     update.add_argument("campaign", metavar="ID", help=t("campaigns.cli.id"))
     update.add_argument("file", metavar="FILE.xlsx", help=t("forms.cli.file"))
     update.set_defaults(func=run_update)
@@ -96,30 +99,69 @@ def run_new(args) -> int:
     if form is None:
         return 1
     scope = campaigns.scope_from_words(
-        grids=_words(args.grids), buildings=_words(args.buildings), registers=_words(args.registers),
-        ages=args.ages, business_kinds=_words(args.business_kinds),
+        grids=_words(args.grids),
+        buildings=_words(args.buildings),
+        registers=_words(args.registers),
+        ages=args.ages,
+        business_kinds=_words(args.business_kinds),
     )
-    campaign_id = campaigns.create(form, name=args.name.strip(), name_en=args.name_en.strip(), target=args.target,
-                                   scope=scope, starts=args.starts, ends=args.ends, activate=args.activate)
+    campaign_id = campaigns.create(
+        form,
+        name=args.name.strip(),
+        name_en=args.name_en.strip(),
+        target=args.target,
+        scope=scope,
+        starts=args.starts,
+        ends=args.ends,
+        activate=args.activate,
+    )
     info = campaigns.campaign(campaign_id)
     count = campaigns.target_count(campaign_id)
     if args.json:
-        emit_json({"id": campaign_id, "name": info.name, "form_id": info.form_key, "version": info.version,
-                   "target": info.target, "targets": count, "active": info.active})
+        emit_json(
+            {
+                "id": campaign_id,
+                "name": info.name,
+                "form_id": info.form_key,
+                "version": info.version,
+                "target": info.target,
+                "targets": count,
+                "active": info.active,
+            }
+        )
         return 0
-    print(t("campaigns.cli.created", name=info.name, id=campaign_id, form=info.form_key, version=info.version,
-            count=count))
-    print(t("campaigns.cli.now_active" if info.active else "campaigns.cli.not_active",
-            id=campaigns.short_id(campaign_id)))
+    print(
+        t(
+            "campaigns.cli.created",
+            name=info.name,
+            id=campaign_id,
+            form=info.form_key,
+            version=info.version,
+            count=count,
+        )
+    )
+    print(
+        t("campaigns.cli.now_active" if info.active else "campaigns.cli.not_active", id=campaigns.short_id(campaign_id))
+    )
     return 0
 
 
 def _row(info, coverage: list[dict[str, Any]]) -> dict[str, Any]:
     total = sum(r["total"] for r in coverage)
     done = sum(r["done"] for r in coverage)
-    return {"id": info.id, "name": info.name, "name_en": info.name_en, "target": info.target,
-            "form_id": info.form_key, "version": info.version, "active": info.active,
-            "starts": info.starts, "ends": info.ends, "targets": total, "done": done}
+    return {
+        "id": info.id,
+        "name": info.name,
+        "name_en": info.name_en,
+        "target": info.target,
+        "form_id": info.form_key,
+        "version": info.version,
+        "active": info.active,
+        "starts": info.starts,
+        "ends": info.ends,
+        "targets": total,
+        "done": done,
+    }
 
 
 def run_list(args) -> int:
@@ -134,9 +176,18 @@ def run_list(args) -> int:
         print(t("campaigns.cli.none"))
         return 0
     header = [t(f"campaigns.col.{k}") for k in ("id", "name", "target", "form", "state", "dates", "done")]
-    body = [[campaigns.short_id(r["id"]), r["name"], t(f"campaigns.target.{r['target']}"), f"{r['form_id']} {r['version']}",
-             t("campaigns.state.active" if r["active"] else "campaigns.state.closed"),
-             f"{r['starts']} ~ {r['ends'] or ''}", f"{r['done']}/{r['targets']}"] for r in rows]
+    body = [
+        [
+            campaigns.short_id(r["id"]),
+            r["name"],
+            t(f"campaigns.target.{r['target']}"),
+            f"{r['form_id']} {r['version']}",
+            t("campaigns.state.active" if r["active"] else "campaigns.state.closed"),
+            f"{r['starts']} ~ {r['ends'] or ''}",
+            f"{r['done']}/{r['targets']}",
+        ]
+        for r in rows
+    ]
     print("\n".join(table([header, *body], "lllllll")))
     return 0
 
@@ -154,30 +205,65 @@ def run_show(args) -> int:
     scope = campaigns.describe_scope(info)
     versions = campaigns.versions(info.id)
     if args.json:
-        emit_json({**_row(info, coverage), "scope": scope,
-                   "versions": [{"version": v.version, "digest": v.digest, "questions": v.items, "visits": v.visits,
-                                 "current": v.current} for v in versions],
-                   "coverage": coverage})
+        emit_json(
+            {
+                **_row(info, coverage),
+                "scope": scope,
+                "versions": [
+                    {
+                        "version": v.version,
+                        "digest": v.digest,
+                        "questions": v.items,
+                        "visits": v.visits,
+                        "current": v.current,
+                    }
+                    for v in versions
+                ],
+                "coverage": coverage,
+            }
+        )
         return 0
     print(t("campaigns.cli.show_title", name=info.label, id=info.id))
     state = t("campaigns.state.active" if info.active else "campaigns.state.closed")
-    print(t("campaigns.cli.show_line", target=t(f"campaigns.target.{info.target}"), state=state,
-            starts=info.starts, ends=info.ends or "-"))
+    print(
+        t(
+            "campaigns.cli.show_line",
+            target=t(f"campaigns.target.{info.target}"),
+            state=state,
+            starts=info.starts,
+            ends=info.ends or "-",
+        )
+    )
     print(t("campaigns.cli.scope"))
     for part, words in scope.items() or [("all", [t("campaigns.scope.everyone")])]:
         print(f"  {t(f'campaigns.scope.{part}')}: {'、'.join(words)}")
     print(t("campaigns.cli.versions"))
-    print("\n".join("  " + line for line in table(
-        [[t("campaigns.col.version"), t("campaigns.col.questions"), t("campaigns.col.visits"), ""],
-         *([v.version, v.items, v.visits, t("campaigns.cli.current") if v.current else ""] for v in versions)],
-        "lrrl")))
+    print(
+        "\n".join(
+            "  " + line
+            for line in table(
+                [
+                    [t("campaigns.col.version"), t("campaigns.col.questions"), t("campaigns.col.visits"), ""],
+                    *(
+                        [v.version, v.items, v.visits, t("campaigns.cli.current") if v.current else ""]
+                        for v in versions
+                    ),
+                ],
+                "lrrl",
+            )
+        )
+    )
     print(t("campaigns.cli.coverage"))
     header = [t("stats.col.grid"), t("stats.col.grid_name"), *(t(f"stats.col.{k}") for k in COVERAGE_KEYS)]
     body = [[r["grid"] or "-", r["grid_name"] or t("stats.no_grid"), *(r[k] for k in COVERAGE_KEYS)] for r in coverage]
     if len(street) > 1:  # a hub's every community: each grid row says whose, and each community its sum
         header, body = [t("hub.col.community"), *header], _by_community(coverage, body, street)
-    print("\n".join("  " + line for line in table([header, *body], "l" * (len(header) - len(COVERAGE_KEYS))
-                                                   + "r" * len(COVERAGE_KEYS))))
+    print(
+        "\n".join(
+            "  " + line
+            for line in table([header, *body], "l" * (len(header) - len(COVERAGE_KEYS)) + "r" * len(COVERAGE_KEYS))
+        )
+    )
     return 0
 
 

@@ -18,8 +18,9 @@ STATUSES = ("open", "decided", "done")
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("collective", help=t("lists.collective.help"),
-                                   description=t("lists.collective.description"))
+    parser = subparsers.add_parser(
+        "collective", help=t("lists.collective.help"), description=t("lists.collective.description")
+    )
     sub = sub_commands(parser, "collective_command")
     listing = command(sub, "list", t("lists.collective.list_help"), run_list)
     listing.add_argument("--status", choices=STATUSES, help=t("field.status"))
@@ -67,9 +68,18 @@ def run_list(args) -> int:
         print(t("registry.col.empty"))
         return 0
     header = [t(f"lists.collective.col.{c}") for c in ("id", "title", "compound", "status", "meeting", "needs", "days")]
-    body = [[i.id[-8:], i.title, i.compound or "-", t(f"collective.status.{i.status}"),
-             _day(i.meeting_date), i.needs, "" if i.days_meeting_to_done is None else i.days_meeting_to_done]
-            for i in issues]
+    body = [
+        [
+            i.id[-8:],
+            i.title,
+            i.compound or "-",
+            t(f"collective.status.{i.status}"),
+            _day(i.meeting_date),
+            i.needs,
+            "" if i.days_meeting_to_done is None else i.days_meeting_to_done,
+        ]
+        for i in issues
+    ]
     print("\n".join(table([header, *body], "llllrrr")))
     return 0
 
@@ -82,16 +92,26 @@ def run_show(args) -> int:
     if args.json:
         emit_json({**asdict(issue), "need_rows": [n.as_dict() for n in grouped]})
         return 0
-    fields = [("title", issue.title), ("compound", issue.compound or "-"),
-              ("status", t(f"collective.status.{issue.status}")), ("meeting", _day(issue.meeting_date)),
-              ("attendees", issue.attendees or "-"), ("decision", issue.decision or "-"),
-              ("done", _day(issue.done_at))]
+    fields = [
+        ("title", issue.title),
+        ("compound", issue.compound or "-"),
+        ("status", t(f"collective.status.{issue.status}")),
+        ("meeting", _day(issue.meeting_date)),
+        ("attendees", issue.attendees or "-"),
+        ("decision", issue.decision or "-"),
+        ("done", _day(issue.done_at)),
+    ]
     print("\n".join(table([[t(f"lists.collective.col.{k}"), v] for k, v in fields])))
     if issue.days_meeting_to_done is not None:
         print(t("collective.days", days=issue.days_meeting_to_done))
     print("\n" + t("registry.col.needs_title"))
-    print("\n".join("  " + line for line in table(
-        [[n.id[-8:], n.item, n.address or "-", needs.status_label(n.status)] for n in grouped])) or "  -")
+    print(
+        "\n".join(
+            "  " + line
+            for line in table([[n.id[-8:], n.item, n.address or "-", needs.status_label(n.status)] for n in grouped])
+        )
+        or "  -"
+    )
     return 0
 
 

@@ -41,12 +41,17 @@ def run(args) -> int:
         return _street(args, path, started)
     print(t("demo.start", path=path, scale=args.scale, seed=args.seed), file=sys.stderr)
     counts = demo.generate(
-        seed=args.seed, scale=args.scale,
+        seed=args.seed,
+        scale=args.scale,
         progress=lambda stage: print("  " + t(f"demo.stage.{stage}"), file=sys.stderr),
     )
     print(
-        t("demo.done", households=counts.get("household", 0), residents=counts.get("resident", 0),
-          seconds=f"{time.perf_counter() - started:.1f}"),
+        t(
+            "demo.done",
+            households=counts.get("household", 0),
+            residents=counts.get("resident", 0),
+            seconds=f"{time.perf_counter() - started:.1f}",
+        ),
         file=sys.stderr,
     )
     return 0
@@ -57,9 +62,21 @@ def _street(args, path, started: float) -> int:
     from gridtui.sync import street
 
     print(t("hub.demo_street", count=args.communities), file=sys.stderr)
-    summary = street.build(str(path) if isinstance(path, str) else path, args.communities, seed=args.seed,
-                           scale=args.scale, say=lambda name: print("  " + name, file=sys.stderr))
+    summary = street.build(
+        str(path) if isinstance(path, str) else path,
+        args.communities,
+        seed=args.seed,
+        scale=args.scale,
+        say=lambda name: print("  " + name, file=sys.stderr),
+    )
     tables = summary["tables"]
-    print(t("demo.done", households=tables.get("household", 0), residents=tables.get("resident", 0),
-            seconds=f"{time.perf_counter() - started:.1f}"), file=sys.stderr)
+    print(
+        t(
+            "demo.done",
+            households=tables.get("household", 0),
+            residents=tables.get("resident", 0),
+            seconds=f"{time.perf_counter() - started:.1f}",
+        ),
+        file=sys.stderr,
+    )
     return 0

@@ -36,24 +36,31 @@ def register(subparsers) -> None:
     help_when_bare(parser)
 
 
-
 def run_suggest(args) -> int:
     open_db(args, create=False)
     need_id = needs.resolve_id(args.need_id)
     candidates = dispatch.suggest(need_id, limit=max(0, args.limit))
     if args.json:
-        emit_json({"need_id": need_id, "candidates": [
-            {"rank": i + 1, **c.as_dict()} for i, c in enumerate(candidates)]})
+        emit_json(
+            {"need_id": need_id, "candidates": [{"rank": i + 1, **c.as_dict()} for i, c in enumerate(candidates)]}
+        )
         return 0
     detail = needs.need_detail(need_id)
     print(t("dispatch.cli.for_need", item=detail.item, address=detail.address or "-"))
     if not candidates:
         print(t("dispatch.cli.none"))
         return 0
-    header = ["#", t("dispatch.col.name"), t("dispatch.col.team"), t("dispatch.col.score"),
-              *(t(f"dispatch.part.{p}") for p in PARTS)]
-    body = [[i + 1, c.name, c.team or "-", f"{c.score:g}", *(f"{c.parts[p]:g}" for p in PARTS)]
-            for i, c in enumerate(candidates)]
+    header = [
+        "#",
+        t("dispatch.col.name"),
+        t("dispatch.col.team"),
+        t("dispatch.col.score"),
+        *(t(f"dispatch.part.{p}") for p in PARTS),
+    ]
+    body = [
+        [i + 1, c.name, c.team or "-", f"{c.score:g}", *(f"{c.parts[p]:g}" for p in PARTS)]
+        for i, c in enumerate(candidates)
+    ]
     print("\n".join(table([header, *body], "rllr" + "r" * len(PARTS))))
     print()
     for i, c in enumerate(candidates):
@@ -74,12 +81,20 @@ def run_batch(args) -> int:
     if args.json:
         emit_json({"assigned": [asdict(m) for m in made]})
         return 0
-    names = dict(Volunteer.select(Volunteer.id, Volunteer.name).where(
-        Volunteer.id.in_([m.volunteer_id for m in made])).tuples())
+    names = dict(
+        Volunteer.select(Volunteer.id, Volunteer.name).where(Volunteer.id.in_([m.volunteer_id for m in made])).tuples()
+    )
     for m in made:
         detail = needs.need_detail(m.need_id)
-        print(t("dispatch.cli.batch_line", need=m.need_id[-8:], item=detail.item,
-                address=detail.address or "-", volunteer=names.get(m.volunteer_id, "")))
+        print(
+            t(
+                "dispatch.cli.batch_line",
+                need=m.need_id[-8:],
+                item=detail.item,
+                address=detail.address or "-",
+                volunteer=names.get(m.volunteer_id, ""),
+            )
+        )
     print(t("dispatch.cli.batch_done", count=len(made)))
     return 0
 

@@ -22,8 +22,9 @@ def register(subparsers) -> None:
     check.add_argument("file", metavar="FILE.xlsx", help=t("forms.cli.file"))
     check.add_argument("--json", action="store_true", help=t("forms.cli.json"))
     check.set_defaults(func=run_check)
-    template = sub.add_parser("template", help=t("forms.cli.template_help"),
-                              description=t("forms.cli.template_description"))
+    template = sub.add_parser(
+        "template", help=t("forms.cli.template_help"), description=t("forms.cli.template_description")
+    )
     template.add_argument("--out", required=True, metavar="FILE.xlsx", help=t("forms.cli.out"))
     template.add_argument("--force", action="store_true", help=t("forms.cli.force"))
     template.set_defaults(func=run_template)
@@ -32,8 +33,16 @@ def register(subparsers) -> None:
 
 def problem_lines(problems: list) -> list[dict[str, Any]]:
     """Each problem as its place (sheet, row, column, position) and its sentence."""
-    return [{"sheet": p.sheet, "row": p.row or None, "column": p.column or None, "position": p.position or None,
-             "message": p.message()} for p in problems]
+    return [
+        {
+            "sheet": p.sheet,
+            "row": p.row or None,
+            "column": p.column or None,
+            "position": p.position or None,
+            "message": p.message(),
+        }
+        for p in problems
+    ]
 
 
 def print_problems(problems: list) -> None:
@@ -54,13 +63,21 @@ def summary(form) -> dict[str, Any]:
     """What a checked form holds, for people and scripts alike."""
     from gridtui.forms.model import ANSWERED_TYPES
 
-    languages = sorted({lang for i in form.items for lang in i.label} | {lang for g in form.groups.values()
-                                                                          for lang in g.label})
-    return {"form_id": form.key, "version": form.version, "title": form.label,
-            "questions": sum(1 for i in form.items if i.type in ANSWERED_TYPES),
-            "items": len(form.items), "groups": len(form.groups),
-            "choice_lists": len(form.choices), "choices": sum(len(c) for c in form.choices.values()),
-            "languages": languages, "digest": form.digest}
+    languages = sorted(
+        {lang for i in form.items for lang in i.label} | {lang for g in form.groups.values() for lang in g.label}
+    )
+    return {
+        "form_id": form.key,
+        "version": form.version,
+        "title": form.label,
+        "questions": sum(1 for i in form.items if i.type in ANSWERED_TYPES),
+        "items": len(form.items),
+        "groups": len(form.groups),
+        "choice_lists": len(form.choices),
+        "choices": sum(len(c) for c in form.choices.values()),
+        "languages": languages,
+        "digest": form.digest,
+    }
 
 
 def run_check(args) -> int:

@@ -81,7 +81,6 @@ def source_key(text: str) -> str:
     return text.strip()  # the domain's rules say which are allowed
 
 
-
 def run_list(args) -> int:
     open_db(args, create=False)
     grid_id = places.find_grid(args.grid).id if args.grid else None
@@ -96,9 +95,14 @@ def run_list(args) -> int:
         return 0
     header = [t(f"needs.col.{c}") for c in ("id", "item", "address", "urgency", "status", "due")]
     body = [
-        [r.id[-8:], r.item, r.address or "-", t(f"needs.urgency.{r.urgency}"),
-         needs.status_label(r.status) + (" " + t("needs.overdue_mark") if r.overdue else ""),
-         r.due_at.strftime("%Y-%m-%d %H:%M") if r.due_at else "-"]
+        [
+            r.id[-8:],
+            r.item,
+            r.address or "-",
+            t(f"needs.urgency.{r.urgency}"),
+            needs.status_label(r.status) + (" " + t("needs.overdue_mark") if r.overdue else ""),
+            r.due_at.strftime("%Y-%m-%d %H:%M") if r.due_at else "-",
+        ]
         for r in rows
     ]
     print("\n".join(table([header, *body])))
@@ -119,9 +123,13 @@ def run_show(args) -> int:
 def render(d: needs.NeedDetail) -> list[str]:
     """One need as aligned lines: what, where, who, due, then its history and assignments."""
     fields = [
-        ("id", d.id), ("item", d.item), ("address", d.address or "-"), ("grid", d.grid or "-"),
+        ("id", d.id),
+        ("item", d.item),
+        ("address", d.address or "-"),
+        ("grid", d.grid or "-"),
         ("resident", f"{d.resident or '-'} {d.phone}".strip()),
-        ("urgency", t(f"needs.urgency.{d.urgency}")), ("source", t(f"needs.source.{d.source}")),
+        ("urgency", t(f"needs.urgency.{d.urgency}")),
+        ("source", t(f"needs.source.{d.source}")),
         ("status", needs.status_label(d.status) + (" " + t("needs.overdue_mark") if d.overdue else "")),
         ("opened", f"{d.opened_at:%Y-%m-%d %H:%M}"),
         ("due", f"{d.due_at:%Y-%m-%d %H:%M}" if d.due_at else "-"),
@@ -134,18 +142,39 @@ def render(d: needs.NeedDetail) -> list[str]:
         fields.append(("note", d.note))
     lines = table([[t(f"needs.col.{k}"), v] for k, v in fields])
     lines += ["", t("needs.cli.history")]
-    lines += ["  " + line for line in table([
-        [f"{e.at:%Y-%m-%d %H:%M}", needs.status_label(e.from_status) if e.from_status else "-", "->",
-         needs.status_label(e.to_status), e.actor, e.note]
-        for e in d.events
-    ])]
+    lines += [
+        "  " + line
+        for line in table(
+            [
+                [
+                    f"{e.at:%Y-%m-%d %H:%M}",
+                    needs.status_label(e.from_status) if e.from_status else "-",
+                    "->",
+                    needs.status_label(e.to_status),
+                    e.actor,
+                    e.note,
+                ]
+                for e in d.events
+            ]
+        )
+    ]
     if d.assignments:
         lines += ["", t("needs.cli.assignments")]
-        lines += ["  " + line for line in table([
-            [a.id[-8:], a.volunteer, t(f"dispatch.assignment.{a.status}"),
-             f"{a.assigned_at:%Y-%m-%d}", t("needs.cli.hours", hours=a.hours) if a.hours else ""]
-            for a in d.assignments
-        ])]
+        lines += [
+            "  " + line
+            for line in table(
+                [
+                    [
+                        a.id[-8:],
+                        a.volunteer,
+                        t(f"dispatch.assignment.{a.status}"),
+                        f"{a.assigned_at:%Y-%m-%d}",
+                        t("needs.cli.hours", hours=a.hours) if a.hours else "",
+                    ]
+                    for a in d.assignments
+                ]
+            )
+        ]
     return lines
 
 
@@ -156,11 +185,25 @@ def run_add(args) -> int:
     household = households.find_household(args.household) if args.household else None
     resident = households.find_resident(args.resident) if args.resident else None
     item = needs.find_item(args.item)
-    need_id = needs.open_need(household, item, urgency=args.urgency, note=args.note, source=source_key(args.source),
-                              resident_id=resident, at=parse_datetime(args.at, "datetime") if args.at else None)
+    need_id = needs.open_need(
+        household,
+        item,
+        urgency=args.urgency,
+        note=args.note,
+        source=source_key(args.source),
+        resident_id=resident,
+        at=parse_datetime(args.at, "datetime") if args.at else None,
+    )
     detail = needs.need_detail(need_id)
-    print(t("lists.needs.added", id=need_id[-8:], item=detail.item, address=detail.address or "-",
-            due=f"{detail.due_at:%Y-%m-%d %H:%M}"))
+    print(
+        t(
+            "lists.needs.added",
+            id=need_id[-8:],
+            item=detail.item,
+            address=detail.address or "-",
+            due=f"{detail.due_at:%Y-%m-%d %H:%M}",
+        )
+    )
     return 0
 
 

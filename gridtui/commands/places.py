@@ -10,8 +10,9 @@ from gridtui.textwidth import table
 
 
 def register(subparsers) -> None:
-    community = subparsers.add_parser("community", help=t("places.community.help"),
-                                      description=t("places.community.description"))
+    community = subparsers.add_parser(
+        "community", help=t("places.community.help"), description=t("places.community.description")
+    )
     sub = community.add_subparsers(dest="community_command", title=t("cli.commands"), metavar=t("cli.command_metavar"))
     setter = sub.add_parser("set", help=t("places.community.set_help"), description=t("places.community.set_help"))
     setter.add_argument("name", metavar="NAME", help=t("places.community.name"))
@@ -31,7 +32,9 @@ def register(subparsers) -> None:
     listing = sub.add_parser("list", help=t("places.grid.list_help"), description=t("places.grid.list_help"))
     listing.add_argument("--json", action="store_true", help=t("needs.cli.json"))
     listing.set_defaults(func=run_list_grids)
-    assign = sub.add_parser("assign", help=t("places.grid.assign_help"), description=t("places.grid.assign_description"))
+    assign = sub.add_parser(
+        "assign", help=t("places.grid.assign_help"), description=t("places.grid.assign_description")
+    )
     assign.add_argument("grid", metavar="GRID", help=t("places.grid.grid"))
     assign.add_argument("buildings", metavar="BUILDING", nargs="+", help=t("places.grid.buildings"))
     assign.set_defaults(func=run_assign)
@@ -62,7 +65,6 @@ def register(subparsers) -> None:
     help_when_bare(building)
 
 
-
 def run_set_community(args) -> int:
     open_db(args, create=True, write=True)
     places.set_community(args.name, args.en, args.subdistrict)
@@ -84,13 +86,43 @@ def run_list_grids(args) -> int:
     unassigned = places.unassigned_buildings()
     devices = places.grid_devices()
     if args.json:
-        emit_json({"grids": [{"code": g.code, "name": g.name, "worker": g.worker_name, "device": devices.get(g.id, ""),
-                              "buildings": counts[g.id]} for g in grids], "unassigned_buildings": unassigned})
+        emit_json(
+            {
+                "grids": [
+                    {
+                        "code": g.code,
+                        "name": g.name,
+                        "worker": g.worker_name,
+                        "device": devices.get(g.id, ""),
+                        "buildings": counts[g.id],
+                    }
+                    for g in grids
+                ],
+                "unassigned_buildings": unassigned,
+            }
+        )
         return 0
-    header = [t("places.col.code"), t("places.col.name"), t("places.col.worker"), t("places.col.device"),
-              t("places.col.buildings")]
-    print("\n".join(table([header, *([g.code, g.name, g.worker_name or "-", places.device_label(devices.get(g.id, "")),
-                                      counts[g.id]] for g in grids)], "llllr")))
+    header = [
+        t("places.col.code"),
+        t("places.col.name"),
+        t("places.col.worker"),
+        t("places.col.device"),
+        t("places.col.buildings"),
+    ]
+    print(
+        "\n".join(
+            table(
+                [
+                    header,
+                    *(
+                        [g.code, g.name, g.worker_name or "-", places.device_label(devices.get(g.id, "")), counts[g.id]]
+                        for g in grids
+                    ),
+                ],
+                "llllr",
+            )
+        )
+    )
     if unassigned:
         print(t("places.grid.unassigned", count=len(unassigned), buildings="、".join(unassigned[:10])))
     return 0

@@ -26,7 +26,12 @@ def register(subparsers) -> None:
 def run(args) -> int:
     open_db(args, write=args.reveal_ids or args.kind in PERSONAL)  # a report of people is audited
     result = write_report(
-        args.kind, args.out, grid=args.grid, campaign=args.campaign, reveal=args.reveal_ids, community=args.community,
+        args.kind,
+        args.out,
+        grid=args.grid,
+        campaign=args.campaign,
+        reveal=args.reveal_ids,
+        community=args.community,
         actor=load_settings().worker_name,
     )
     if args.json:

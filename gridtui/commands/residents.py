@@ -103,8 +103,11 @@ def _said(key: str, resident_id: str, **params) -> int:
 def run_add(args) -> int:
     open_db(args, write=True)
     household = households.find_household(args.household)
-    fields = {k: getattr(args, k) for k in ("id_number", "sex", "birth_date", "relation", "phone")
-              if getattr(args, k) is not None}
+    fields = {
+        k: getattr(args, k)
+        for k in ("id_number", "sex", "birth_date", "relation", "phone")
+        if getattr(args, k) is not None
+    }
     resident = life_events.arrive(household, born=args.born, on=args.on, note=args.note, name=args.name, **fields)
     return _said("life.cli.born_done" if args.born else "life.cli.added", resident, address=args.household.strip())
 
@@ -112,8 +115,9 @@ def run_add(args) -> int:
 def run_move(args) -> int:
     open_db(args, write=True)
     resident = households.find_resident(args.resident)
-    life_events.move(resident, households.find_household(args.household), relation=args.relation, on=args.on,
-                     note=args.note)
+    life_events.move(
+        resident, households.find_household(args.household), relation=args.relation, on=args.on, note=args.note
+    )
     return _said("life.cli.moved", resident, address=args.household.strip())
 
 
@@ -154,15 +158,28 @@ def run_show(args) -> int:
     open_db(args, create=False)
     r = Resident.get_by_id(households.find_resident(args.resident))
     events = life_events.history(resident_id=r.id)
-    person = {"id": r.id, "name": r.name, "sex": r.sex, "birth_date": r.birth_date, "id_number": mask_id(r.id_number),
-              "phone": mask_phone(r.phone), "relation": r.relation, "status": r.status,
-              "address": Household.get_by_id(r.household_id).address}
+    person = {
+        "id": r.id,
+        "name": r.name,
+        "sex": r.sex,
+        "birth_date": r.birth_date,
+        "id_number": mask_id(r.id_number),
+        "phone": mask_phone(r.phone),
+        "relation": r.relation,
+        "status": r.status,
+        "address": Household.get_by_id(r.household_id).address,
+    }
     if args.json:
         emit_json({**person, "events": [e.to_json() for e in events]})
         return 0
-    fields = [("name", r.name), ("address", person["address"]), ("relation", t(f"tui.relation.{r.relation}")),
-              ("status", t(f"life.status.{r.status}")), ("id_number", person["id_number"] or "-"),
-              ("phone", person["phone"] or "-")]
+    fields = [
+        ("name", r.name),
+        ("address", person["address"]),
+        ("relation", t(f"tui.relation.{r.relation}")),
+        ("status", t(f"life.status.{r.status}")),
+        ("id_number", person["id_number"] or "-"),
+        ("phone", person["phone"] or "-"),
+    ]
     print("\n".join(table([[t(f"life.col.{k}"), v] for k, v in fields])))
     print("\n" + t("life.cli.history"))
     print("\n".join("  " + line for line in table([event_line(e) for e in events])) or "  -")
@@ -212,13 +229,21 @@ def run_household_show(args) -> int:
         emit_json({**asdict(detail), "events": [e.to_json() for e in events]})
         return 0
     print(f"{detail.address}  {detail.grid_code} {detail.grid_name}  {t(f'life.household.status.{detail.status}')}")
-    rows = [[r.name, t(f"tui.relation.{r.relation}"), r.age if r.age is not None else "", r.id_masked, r.phone_masked,
-             "、".join(reg.label for reg in r.registers)] for r in detail.residents]
+    rows = [
+        [
+            r.name,
+            t(f"tui.relation.{r.relation}"),
+            r.age if r.age is not None else "",
+            r.id_masked,
+            r.phone_masked,
+            "、".join(reg.label for reg in r.registers),
+        ]
+        for r in detail.residents
+    ]
     print("\n".join(table(rows)) or t("tui.visit.no_residents"))
     if detail.former:
         print("\n" + t("life.household.former"))
-        print("\n".join("  " + line for line in table(
-            [[r.name, t(f"life.status.{r.status}")] for r in detail.former])))
+        print("\n".join("  " + line for line in table([[r.name, t(f"life.status.{r.status}")] for r in detail.former])))
     if events:
         print("\n" + t("life.cli.history"))
         print("\n".join("  " + line for line in table([[e.name, *event_line(e)] for e in events])))

@@ -31,10 +31,21 @@ def render(result) -> list[str]:
     """The header mapping, the bad rows and the summary, in the user's language."""
     lines = import_lines(result, lambda f: t(f"roster.field.{f}"))
     c = result.created
-    lines.append(t("roster.summary", rows=result.rows, good=result.good_rows, bad=result.bad_rows,
-                   compounds=c["compounds"], buildings=c["buildings"], households=c["households"],
-                   residents=c["residents"], registers=c["registers"], updated=result.updated,
-                   unchanged=result.unchanged))
+    lines.append(
+        t(
+            "roster.summary",
+            rows=result.rows,
+            good=result.good_rows,
+            bad=result.bad_rows,
+            compounds=c["compounds"],
+            buildings=c["buildings"],
+            households=c["households"],
+            residents=c["residents"],
+            registers=c["registers"],
+            updated=result.updated,
+            unchanged=result.unchanged,
+        )
+    )
     if result.buildings_without_grid:
         lines.append(t("roster.needs_grid", count=result.buildings_without_grid))
     return lines

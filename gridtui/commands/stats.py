@@ -12,9 +12,24 @@ from gridtui.i18n import pick, t
 from gridtui.textwidth import table
 
 COUNT_KEYS = (
-    "compounds", "grids", "buildings", "households", "residents", "units", "cobuilding_units",
-    "social_orgs", "businesses", "volunteers", "teams", "need_categories", "need_items",
-    "resource_categories", "resource_items", "resources", "visits", "needs",
+    "compounds",
+    "grids",
+    "buildings",
+    "households",
+    "residents",
+    "units",
+    "cobuilding_units",
+    "social_orgs",
+    "businesses",
+    "volunteers",
+    "teams",
+    "need_categories",
+    "need_items",
+    "resource_categories",
+    "resource_items",
+    "resources",
+    "visits",
+    "needs",
 )
 
 
@@ -50,15 +65,11 @@ def render(result: dict[str, Any], db_path: str) -> list[str]:
         lines += _indent(table([header, *body], "l" + "r" * len(keys)))
 
     lines += ["", t("stats.needs_by_status")]
-    lines += _indent(table(
-        [[t(f"stats.need_status.{s}"), n] for s, n in result["needs_by_status"].items()], "lr"
-    ))
+    lines += _indent(table([[t(f"stats.need_status.{s}"), n] for s, n in result["needs_by_status"].items()], "lr"))
 
     kinds = {k.key: pick(k.zh, k.en) for k in RegisterKind.select()}
     lines += ["", t("stats.register_entries_by_kind")]
-    lines += _indent(table(
-        [[kinds.get(k, k), n] for k, n in result["register_entries_by_kind"].items()], "lr"
-    ))
+    lines += _indent(table([[kinds.get(k, k), n] for k, n in result["register_entries_by_kind"].items()], "lr"))
 
     if not result["campaigns"]:
         lines += ["", t("stats.no_campaigns")]
@@ -72,7 +83,12 @@ def render(result: dict[str, Any], db_path: str) -> list[str]:
 def _coverage_table(rows: list[dict[str, Any]]) -> list[str]:
     if not rows:
         return [t("stats.no_targets")]
-    header = [t("stats.col.grid"), t("stats.col.grid_name"), *(t(f"stats.col.{k}") for k in COVERAGE_KEYS), t("stats.col.percent")]
+    header = [
+        t("stats.col.grid"),
+        t("stats.col.grid_name"),
+        *(t(f"stats.col.{k}") for k in COVERAGE_KEYS),
+        t("stats.col.percent"),
+    ]
     body = [
         [r["grid"] or "-", r["grid_name"] or t("stats.no_grid"), *(r[k] for k in COVERAGE_KEYS), _percent(r)]
         for r in rows

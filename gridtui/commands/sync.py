@@ -45,13 +45,16 @@ def register(subparsers) -> None:
     rename = sub.add_parser("rename", help=t("sync.cli.rename_help"), description=t("sync.cli.rename_help"))
     rename.add_argument("name", metavar="NAME", help=t("sync.cli.rename_name"))
     rename.set_defaults(func=run_rename)
-    fresh = sub.add_parser("new-identity", help=t("sync.cli.new_identity_help"),
-                           description=t("sync.cli.new_identity_description"))
+    fresh = sub.add_parser(
+        "new-identity", help=t("sync.cli.new_identity_help"), description=t("sync.cli.new_identity_description")
+    )
     fresh.add_argument("--name", metavar="NAME", help=t("sync.cli.new_identity_name"))
     fresh.set_defaults(func=run_new_identity)
     device.set_defaults(func=run_show, json=False)
 
-    export = subparsers.add_parser("export", help=t("sync.cli.export_help"), description=t("sync.cli.export_description"))
+    export = subparsers.add_parser(
+        "export", help=t("sync.cli.export_help"), description=t("sync.cli.export_description")
+    )
     export.add_argument("--out", required=True, metavar="FILE", help=t("sync.cli.export_out"))
     export.add_argument("--to", action="extend", nargs="+", default=[], metavar="NAME", help=t("sync.cli.export_to"))
     export.add_argument("--full", action="store_true", help=t("sync.cli.export_full"))
@@ -67,7 +70,9 @@ def register(subparsers) -> None:
     imp.add_argument("--json", action="store_true", help=t("sync.cli.json"))
     imp.set_defaults(func=run_import)
 
-    conf = subparsers.add_parser("conflicts", help=t("sync.cli.conflicts_help"), description=t("sync.cli.conflicts_help"))
+    conf = subparsers.add_parser(
+        "conflicts", help=t("sync.cli.conflicts_help"), description=t("sync.cli.conflicts_help")
+    )
     conf.add_argument("--all", action="store_true", help=t("sync.cli.conflicts_all"))
     conf.add_argument("--json", action="store_true", help=t("sync.cli.json"))
     csub = conf.add_subparsers(dest="conflicts_command", title=t("cli.commands"), metavar=t("cli.command_metavar"))
@@ -80,7 +85,9 @@ def register(subparsers) -> None:
     res.set_defaults(func=run_resolve)
     conf.set_defaults(func=run_conflicts)
 
-    quar = subparsers.add_parser("quarantine", help=t("sync.cli.quarantine_help"), description=t("sync.cli.quarantine_help"))
+    quar = subparsers.add_parser(
+        "quarantine", help=t("sync.cli.quarantine_help"), description=t("sync.cli.quarantine_help")
+    )
     quar.add_argument("--json", action="store_true", help=t("sync.cli.json"))
     qsub = quar.add_subparsers(dest="quarantine_command", title=t("cli.commands"), metavar=t("cli.command_metavar"))
     accept = qsub.add_parser("accept", help=t("sync.cli.accept_help"), description=t("sync.cli.accept_description"))
@@ -149,10 +156,17 @@ def run_list(args) -> int:
     if args.json:
         emit_json(devices)
         return 0
-    header = [t("sync.cli.col.name"), t("sync.cli.col.id"), t("sync.cli.col.state"), t("sync.cli.col.role"),
-              t("sync.cli.col.fingerprint")]
-    body = [[d["name"], d["id"], t(f"sync.cli.state.{_state(d)}"), t(f"sync.cli.role.{d['role']}"), d["fingerprint"]]
-            for d in devices]
+    header = [
+        t("sync.cli.col.name"),
+        t("sync.cli.col.id"),
+        t("sync.cli.col.state"),
+        t("sync.cli.col.role"),
+        t("sync.cli.col.fingerprint"),
+    ]
+    body = [
+        [d["name"], d["id"], t(f"sync.cli.state.{_state(d)}"), t(f"sync.cli.role.{d['role']}"), d["fingerprint"]]
+        for d in devices
+    ]
     print("\n".join(table([header, *body], "lllll")))
     return 0
 
@@ -180,8 +194,16 @@ def run_new_identity(args) -> int:
     open_db(args, create=False)
     identity, original = keys.new_identity(args.name)
     device = identity.device
-    print(t("sync.cli.new_identity_done", name=device.name, id=device.id, original=original.name,
-            original_id=original.id, fingerprint=keys.fingerprint(device.sign_public)))
+    print(
+        t(
+            "sync.cli.new_identity_done",
+            name=device.name,
+            id=device.id,
+            original=original.name,
+            original_id=original.id,
+            fingerprint=keys.fingerprint(device.sign_public),
+        )
+    )
     return 0
 
 
@@ -202,8 +224,11 @@ def run_export(args) -> int:
 
     open_db(args, write=True)  # it records what each peer was sent
     result = transfer.export_bundle(
-        Path(args.out), to=args.to, full=args.full,
-        passphrase=transfer.read_passphrase(args.passphrase_file), plaintext=args.insecure_plaintext,
+        Path(args.out),
+        to=args.to,
+        full=args.full,
+        passphrase=transfer.read_passphrase(args.passphrase_file),
+        plaintext=args.insecure_plaintext,
     )
     if args.json:
         emit_json(result.as_dict())
@@ -220,7 +245,8 @@ def run_import(args) -> int:
             raise GridError("sync.file_unreadable", path=name, detail=t("sync.no_such_file"))
     open_db(args, create=not args.dry_run, write=not args.dry_run)
     summary = transfer.import_bundles(
-        [Path(f) for f in args.files], dry_run=args.dry_run,
+        [Path(f) for f in args.files],
+        dry_run=args.dry_run,
         passphrase=transfer.read_passphrase(args.passphrase_file),
     )
     if args.json:
@@ -246,10 +272,25 @@ def run_conflicts(args) -> int:
         print(t("sync.cli.no_conflicts"))
         return 0
     if found:
-        header = [t("sync.cli.col.id"), t("sync.cli.col.record"), t("sync.cli.col.field"),
-                  t("sync.cli.col.mine"), t("sync.cli.col.theirs"), t("sync.cli.col.state")]
-        body = [[c.id[:8], f"{c.table} {c.row[:8]}", c.field, _short(c.mine),
-                 _short(c.theirs), t(f"sync.status.{c.status}")] for c in found]
+        header = [
+            t("sync.cli.col.id"),
+            t("sync.cli.col.record"),
+            t("sync.cli.col.field"),
+            t("sync.cli.col.mine"),
+            t("sync.cli.col.theirs"),
+            t("sync.cli.col.state"),
+        ]
+        body = [
+            [
+                c.id[:8],
+                f"{c.table} {c.row[:8]}",
+                c.field,
+                _short(c.mine),
+                _short(c.theirs),
+                t(f"sync.status.{c.status}"),
+            ]
+            for c in found
+        ]
         print("\n".join(table([header, *body], "llllll")))
     for group in dupes:
         names = "、".join(f"{r.name}（{r.address}）" for r in group.residents)
@@ -285,12 +326,28 @@ def run_quarantine(args) -> int:
         return 0
     for item in held:
         if item["kind"] == "bundle":
-            print(t(f"sync.cli.held_{item['state']}", id=item.get("id", ""), file=item.get("file", ""),
-                    rows=item.get("rows", 0), fingerprint=item.get("key", ""), sender=item.get("sender", ""),
-                    name=item.get("sender_name", "")))
+            print(
+                t(
+                    f"sync.cli.held_{item['state']}",
+                    id=item.get("id", ""),
+                    file=item.get("file", ""),
+                    rows=item.get("rows", 0),
+                    fingerprint=item.get("key", ""),
+                    sender=item.get("sender", ""),
+                    name=item.get("sender_name", ""),
+                )
+            )
         else:
-            print(t("sync.cli.held_row", id=item["id"], table=item["table"], row=item["row"][:8],
-                    sender=item["sender"], reason=t(f"sync.held_why.{item['reason']}")))
+            print(
+                t(
+                    "sync.cli.held_row",
+                    id=item["id"],
+                    table=item["table"],
+                    row=item["row"][:8],
+                    sender=item["sender"],
+                    reason=t(f"sync.held_why.{item['reason']}"),
+                )
+            )
     return 0
 
 

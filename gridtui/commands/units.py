@@ -51,11 +51,14 @@ def register(subparsers) -> None:
     end.add_argument("unit", metavar="UNIT", help=t("lists.units.ref"))
     help_when_bare(units)
 
-    res = subparsers.add_parser("resources", help=t("lists.resources.help"), description=t("lists.resources.description"))
+    res = subparsers.add_parser(
+        "resources", help=t("lists.resources.help"), description=t("lists.resources.description")
+    )
     sub = sub_commands(res, "resources_command")
     listing = command(sub, "list", t("lists.resources.list_help"), run_resources)
-    listing.add_argument("--provider-kind", dest="provider_kind", choices=resources.PROVIDER_KINDS,
-                         help=t("field.provider_kind"))
+    listing.add_argument(
+        "--provider-kind", dest="provider_kind", choices=resources.PROVIDER_KINDS, help=t("field.provider_kind")
+    )
     add_json(listing)
     add = command(sub, "add", t("lists.resources.add_help"), run_resource_add)
     add.add_argument("item", metavar="ITEM", help=t("lists.resources.item"))
@@ -85,9 +88,19 @@ def _unit_options(parser) -> None:
 def _unit_values(args) -> dict:
     from gridtui.io.sheet_import import split_list
 
-    values = {k: v for k, v in (("name", getattr(args, "name", None)), ("kind", args.kind), ("name_en", args.en),
-                                ("contact", args.contact), ("phone", args.phone),
-                                ("agreement_date", args.agreement), ("members", args.members)) if v is not None}
+    values = {
+        k: v
+        for k, v in (
+            ("name", getattr(args, "name", None)),
+            ("kind", args.kind),
+            ("name_en", args.en),
+            ("contact", args.contact),
+            ("phone", args.phone),
+            ("agreement_date", args.agreement),
+            ("members", args.members),
+        )
+        if v is not None
+    }
     if args.projects is not None:
         values["projects"] = split_list(args.projects)
     return values
@@ -110,9 +123,17 @@ def run_list(args) -> int:
         print(t("lists.units.none"))
         return 0
     header = [t(f"lists.units.col.{c}") for c in ("name", "kind", "contact", "agreement", "projects", "resources")]
-    body = [[u.name, t(f"lists.units.kind.{u.kind}"), u.contact or "-",
-             f"{u.agreement_date or '-'}", t("registry.list_sep").join(u.project_labels) or "-", u.resources]
-            for u in rows]
+    body = [
+        [
+            u.name,
+            t(f"lists.units.kind.{u.kind}"),
+            u.contact or "-",
+            f"{u.agreement_date or '-'}",
+            t("registry.list_sep").join(u.project_labels) or "-",
+            u.resources,
+        ]
+        for u in rows
+    ]
     print("\n".join(table([header, *body], "lllllr")))
     return 0
 
@@ -126,8 +147,17 @@ def run_import(args) -> int:
         emit_json(result.as_dict())
         return 0
     print("\n".join(import_lines(result, lambda f: field_label(UNITS, f))))
-    print(t("lists.units.summary", rows=result.rows, good=result.good_rows, bad=result.bad_rows,
-            created=result.created["units"], updated=result.updated, unchanged=result.unchanged))
+    print(
+        t(
+            "lists.units.summary",
+            rows=result.rows,
+            good=result.good_rows,
+            bad=result.bad_rows,
+            created=result.created["units"],
+            updated=result.updated,
+            unchanged=result.unchanged,
+        )
+    )
     return 0
 
 
@@ -142,7 +172,11 @@ def run_add(args) -> int:
 def run_edit(args) -> int:
     open_db(args, write=True)
     changed = resources.update_unit(resources.find_unit(args.unit), **_unit_values(args))
-    print(t("lists.edited", name=args.unit, fields=", ".join(changed)) if changed else t("lists.unchanged", name=args.unit))
+    print(
+        t("lists.edited", name=args.unit, fields=", ".join(changed))
+        if changed
+        else t("lists.unchanged", name=args.unit)
+    )
     return 0
 
 
@@ -172,8 +206,16 @@ def run_resources(args) -> int:
 
 
 def _resource_values(args) -> dict:
-    return {k: v for k, v in (("capacity", args.capacity), ("availability", args.availability),
-                              ("contact", args.contact), ("note", args.note)) if v is not None}
+    return {
+        k: v
+        for k, v in (
+            ("capacity", args.capacity),
+            ("availability", args.availability),
+            ("contact", args.contact),
+            ("note", args.note),
+        )
+        if v is not None
+    }
 
 
 def run_resource_add(args) -> int:
@@ -199,7 +241,9 @@ def run_resource_edit(args) -> int:
         values["item"] = args.item
     rid = resources.find_resource(args.resource)
     changed = resources.update_resource(rid, **values)
-    print(t("lists.edited", name=rid[-8:], fields=", ".join(changed)) if changed else t("lists.unchanged", name=rid[-8:]))
+    print(
+        t("lists.edited", name=rid[-8:], fields=", ".join(changed)) if changed else t("lists.unchanged", name=rid[-8:])
+    )
     return 0
 
 

@@ -25,7 +25,9 @@ from gridtui.textwidth import table
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("volunteers", help=t("volunteers.cli.help"), description=t("volunteers.cli.description"))
+    parser = subparsers.add_parser(
+        "volunteers", help=t("volunteers.cli.help"), description=t("volunteers.cli.description")
+    )
     sub = sub_commands(parser, "volunteers_command")
     listing = command(sub, "list", t("volunteers.cli.list_help"), run_list)
     listing.add_argument("--team", metavar="T", help=t("volunteers.cli.team"))
@@ -107,8 +109,11 @@ def _volunteer_options(parser) -> None:
 
 def _values(args) -> dict:
     """The fields the options name (an option not given leaves its field alone)."""
-    values = {k: getattr(args, k) for k in ("name", "phone", "id_number", "kind", "work_unit", "availability", "note")
-              if getattr(args, k, None) is not None}
+    values = {
+        k: getattr(args, k)
+        for k in ("name", "phone", "id_number", "kind", "work_unit", "availability", "note")
+        if getattr(args, k, None) is not None
+    }
     if args.team is not None:
         values["team"] = volunteers.resolve_team(args.team) if args.team.strip() else None
     if args.available is not None:
@@ -137,8 +142,15 @@ def run_list(args) -> int:
         return 0
     header = [t(f"volunteers.col.{c}") for c in ("name", "kind", "team", "phone", "available", "load", "hours")]
     body = [
-        [r.name, t(f"volunteers.kind.{r.kind}"), r.team or "-", r.phone or "-",
-         t("volunteers.yes") if r.available else t("volunteers.no"), r.open_load, f"{r.hours:g}"]
+        [
+            r.name,
+            t(f"volunteers.kind.{r.kind}"),
+            r.team or "-",
+            r.phone or "-",
+            t("volunteers.yes") if r.available else t("volunteers.no"),
+            r.open_load,
+            f"{r.hours:g}",
+        ]
         for r in rows
     ]
     print("\n".join(table([header, *body], "lllllrr")))
@@ -156,12 +168,17 @@ def run_show(args) -> int:
 
     items = {i["key"]: pick(i["zh"], i["en"]) for i in need_items()}
     fields = [
-        ("name", detail.name), ("kind", t(f"volunteers.kind.{detail.kind}")), ("team", detail.team or "-"),
-        ("work_unit", detail.work_unit or "-"), ("id_number", detail.id_masked or "-"),
-        ("phone", detail.phone or "-"), ("availability", detail.availability or "-"),
+        ("name", detail.name),
+        ("kind", t(f"volunteers.kind.{detail.kind}")),
+        ("team", detail.team or "-"),
+        ("work_unit", detail.work_unit or "-"),
+        ("id_number", detail.id_masked or "-"),
+        ("phone", detail.phone or "-"),
+        ("availability", detail.availability or "-"),
         ("available", t("volunteers.yes") if detail.available else t("volunteers.no")),
         ("skills", t("registry.list_sep").join(items.get(s, s) for s in detail.skills) or "-"),
-        ("load", detail.open_load), ("hours", f"{detail.hours:g}"),
+        ("load", detail.open_load),
+        ("hours", f"{detail.hours:g}"),
     ]
     print("\n".join(table([[t(f"lists.volunteers.col.{k}"), v] for k, v in fields])))
     if detail.pairings:
@@ -179,8 +196,17 @@ def run_import(args) -> int:
         emit_json(result.as_dict())
         return 0
     print("\n".join(import_lines(result, lambda f: field_label(VOLUNTEERS, f))))
-    print(t("lists.volunteers.summary", rows=result.rows, good=result.good_rows, bad=result.bad_rows,
-            created=result.created["volunteers"], updated=result.updated, unchanged=result.unchanged))
+    print(
+        t(
+            "lists.volunteers.summary",
+            rows=result.rows,
+            good=result.good_rows,
+            bad=result.bad_rows,
+            created=result.created["volunteers"],
+            updated=result.updated,
+            unchanged=result.unchanged,
+        )
+    )
     return 0
 
 
@@ -248,7 +274,11 @@ def run_team_edit(args) -> int:
     team = volunteers.resolve_team(args.team)
     values = {k: v for k, v in (("name", args.name), ("name_en", args.en), ("note", args.note)) if v is not None}
     changed = volunteers.update_team(team, **values)
-    print(t("lists.edited", name=args.team, fields=", ".join(changed)) if changed else t("lists.unchanged", name=args.team))
+    print(
+        t("lists.edited", name=args.team, fields=", ".join(changed))
+        if changed
+        else t("lists.unchanged", name=args.team)
+    )
     return 0
 
 

@@ -70,21 +70,38 @@ def write_tables(raw: dict[str, Any]) -> None:
     for pos, cat in enumerate(raw["needs"]["categories"]):
         put(NeedCategory, key=cat["key"], zh=cat["zh"], en=cat["en"], position=pos)
         for ipos, item in enumerate(cat["items"]):
-            put(NeedItem,
-                key=item["key"], category=cat["key"], zh=item["zh"], en=item["en"],
-                urgency=item.get("urgency", "normal"), position=pos * 100 + ipos,
+            put(
+                NeedItem,
+                key=item["key"],
+                category=cat["key"],
+                zh=item["zh"],
+                en=item["en"],
+                urgency=item.get("urgency", "normal"),
+                position=pos * 100 + ipos,
             )
     for pos, cat in enumerate(raw["resources"]["categories"]):
         put(ResourceCategory, key=cat["key"], zh=cat["zh"], en=cat["en"], position=pos)
         for ipos, item in enumerate(cat["items"]):
             unit = item.get("unit") or {}
-            put(ResourceItem,
-                key=item["key"], category=cat["key"], zh=item["zh"], en=item["en"],
-                unit_zh=unit.get("zh", ""), unit_en=unit.get("en", ""),
-                serves=item.get("serves", []), position=pos * 100 + ipos,
+            put(
+                ResourceItem,
+                key=item["key"],
+                category=cat["key"],
+                zh=item["zh"],
+                en=item["en"],
+                unit_zh=unit.get("zh", ""),
+                unit_en=unit.get("en", ""),
+                serves=item.get("serves", []),
+                position=pos * 100 + ipos,
             )
     for pos, kind in enumerate(raw["registers"]["kinds"]):
-        put(RegisterKind,
-            key=kind["key"], zh=kind["zh"], en=kind["en"], group=kind["group"],
-            target=kind["target"], flag=kind.get("flag"), position=pos,
+        put(
+            RegisterKind,
+            key=kind["key"],
+            zh=kind["zh"],
+            en=kind["en"],
+            group=kind["group"],
+            target=kind["target"],
+            flag=kind.get("flag"),
+            position=pos,
         )

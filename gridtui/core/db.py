@@ -149,8 +149,18 @@ def _migrate_5_to_6(db: peewee.SqliteDatabase) -> None:
         'INSERT INTO "campaign" ("id", "deleted", "origin", "stamp", "stamps", "seq", "name", "name_en", '
         '"form_key", "form_id", "target", "starts", "ends", "active", "scope", "versions") '
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(*row[:4], row[4].replace('"template"', '"form_key"'), *row[5:8], row[8], versions[row[8]], *row[9:],
-          f'["{versions[row[8]]}"]') for row in campaigns],
+        [
+            (
+                *row[:4],
+                row[4].replace('"template"', '"form_key"'),
+                *row[5:8],
+                row[8],
+                versions[row[8]],
+                *row[9:],
+                f'["{versions[row[8]]}"]',
+            )
+            for row in campaigns
+        ],
     )
     yes_no = yes_no_items()
     marks = ", ".join("?" * len(yes_no))
@@ -162,7 +172,9 @@ def _migrate_5_to_6(db: peewee.SqliteDatabase) -> None:
         'FROM "answer_v3"',
         [*yes_no, *yes_no],
     )
-    db.execute_sql('UPDATE "visit" SET "form_id" = (SELECT c."form_id" FROM "campaign" c WHERE c."id" = "visit"."campaign_id")')
+    db.execute_sql(
+        'UPDATE "visit" SET "form_id" = (SELECT c."form_id" FROM "campaign" c WHERE c."id" = "visit"."campaign_id")'
+    )
     for table in ("campaign_v3", "answer_v3"):
         db.execute_sql(f'DROP TABLE temp."{table}"')
     db.execute_sql('DROP TABLE IF EXISTS "checklist_item"')
@@ -180,12 +192,26 @@ def _legacy_version(key: str, definition: dict[str, Any] | None, version: str, f
     from gridtui.core.models import FormVersion
 
     if definition is None:
-        definition = {"format": 1, "form_key": key, "version": version, "title": {"zh": key}, "groups": [],
-                      "items": [{"name": "note", "type": "text", "label": {"zh": "备注", "en": "Notes"}}], "choices": {}}
+        definition = {
+            "format": 1,
+            "form_key": key,
+            "version": version,
+            "title": {"zh": key},
+            "groups": [],
+            "items": [{"name": "note", "type": "text", "label": {"zh": "备注", "en": "Notes"}}],
+            "choices": {},
+        }
     form = form_class.from_definition(definition)
     row_id = stable_id("form_version", f"{key}@{version}")
-    store.create(FormVersion, id=row_id, form_key=key, version=version, digest=form.digest,
-                 title=form.label, definition=form.definition())
+    store.create(
+        FormVersion,
+        id=row_id,
+        form_key=key,
+        version=version,
+        digest=form.digest,
+        title=form.label,
+        definition=form.definition(),
+    )
     return row_id
 
 
@@ -349,7 +375,10 @@ def _header_whole(head: bytes, size: int) -> bool:
 
 
 def open_database(
-    path: str | os.PathLike[str], *, create: bool = True, on_create: Callable[[Path | str], None] | None = None,
+    path: str | os.PathLike[str],
+    *,
+    create: bool = True,
+    on_create: Callable[[Path | str], None] | None = None,
     cipher: unlock.CipherKey | None = None,
 ) -> peewee.SqliteDatabase:
     """Open (and if needed create or migrate) the gridtui database at ``path``.
@@ -537,7 +566,8 @@ def is_busy(exc: BaseException) -> bool:
     """Whether ``exc`` says another connection holds the write lock (try again later)."""
     text = str(exc).lower()
     return isinstance(exc, peewee.OperationalError | sqlite3.OperationalError) and (
-        "locked" in text or "busy" in text or "lock timeout" in text)
+        "locked" in text or "busy" in text or "lock timeout" in text
+    )
 
 
 @contextmanager
@@ -609,6 +639,7 @@ def ensure_self_device() -> Device:
     device_id = os.urandom(8).hex()
     name = (socket.gethostname() or "gridtui").split(".")[0][:40]
     meta_set("device_id", device_id)
-    made: Device = Device.create(id=device_id, name=name, is_self=True, trusted=True, added_at=datetime.now(),
-                                 role="office")
+    made: Device = Device.create(
+        id=device_id, name=name, is_self=True, trusted=True, added_at=datetime.now(), role="office"
+    )
     return made

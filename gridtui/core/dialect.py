@@ -39,9 +39,34 @@ import peewee
 
 from gridtui.config import is_url
 
-__all__ = ["HubDatabase", "is_url", "is_server_url", "shown_url", "well_formed", "hub", "write_transaction",
-           "read_snapshot", "schema_version", "set_schema_version", "upsert_meta", "put", "text_ddl", "latest_sql",
-           "latest_query", "upsert_sql", "indexes", "tail", "contains_filter", "search_index_ddl", "rebuild_search_index", "after_bulk_write", "set_wait", "references_trusted", "side_path", "server_error"]
+__all__ = [
+    "HubDatabase",
+    "is_url",
+    "is_server_url",
+    "shown_url",
+    "well_formed",
+    "hub",
+    "write_transaction",
+    "read_snapshot",
+    "schema_version",
+    "set_schema_version",
+    "upsert_meta",
+    "put",
+    "text_ddl",
+    "latest_sql",
+    "latest_query",
+    "upsert_sql",
+    "indexes",
+    "tail",
+    "contains_filter",
+    "search_index_ddl",
+    "rebuild_search_index",
+    "after_bulk_write",
+    "set_wait",
+    "references_trusted",
+    "side_path",
+    "server_error",
+]
 
 SERVER_SCHEMES = ("postgresql", "postgres")
 
@@ -321,7 +346,9 @@ def upsert_meta(values: dict[str, str]) -> None:
     """Meta keys set to these values (SQLite's REPLACE, PostgreSQL's ON CONFLICT)."""
     from gridtui.core.models import database
 
-    sql = 'INSERT INTO "meta" ("key", "value") VALUES (?, ?) ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value"'
+    sql = (
+        'INSERT INTO "meta" ("key", "value") VALUES (?, ?) ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value"'
+    )
     for pair in values.items():  # through execute_sql: a read-only file says so in its one sentence
         database.execute_sql(sql, pair)
 
@@ -331,7 +358,8 @@ def put(model: Any, **values: Any) -> None:
     both databases take (SQLite's REPLACE is unknown to PostgreSQL)."""
     pk = model._meta.primary_key
     model.insert(**values).on_conflict(
-        conflict_target=[pk], preserve=[f for f in model._meta.sorted_fields if f is not pk]).execute()
+        conflict_target=[pk], preserve=[f for f in model._meta.sorted_fields if f is not pk]
+    ).execute()
 
 
 def text_ddl() -> str:
@@ -352,8 +380,12 @@ def latest_query(model: Any, group: Any, columns: list[Any], at: Any, where: Any
     """:func:`latest_sql` as a peewee query (a subquery to join): ``group`` aliased ``target_id``,
     ``at`` aliased ``at``."""
     if hub():
-        return (model.select(group.alias("target_id"), *columns, at.alias("at")).where(where)
-                .distinct(group).order_by(group, at.desc()))
+        return (
+            model.select(group.alias("target_id"), *columns, at.alias("at"))
+            .where(where)
+            .distinct(group)
+            .order_by(group, at.desc())
+        )
     return model.select(group.alias("target_id"), *columns, peewee.fn.MAX(at).alias("at")).where(where).group_by(group)
 
 
@@ -365,7 +397,8 @@ def upsert_sql(table: str, names: list[str]) -> str:
     """
     sets = ", ".join(f'"{n}" = excluded."{n}"' for n in names if n != "id")
     sql = 'INSERT INTO "{}" ({}) VALUES ({}) ON CONFLICT ("id") DO UPDATE SET {}'.format(
-        table, ", ".join(f'"{n}"' for n in names), ", ".join("?" * len(names)), sets)
+        table, ", ".join(f'"{n}"' for n in names), ", ".join("?" * len(names)), sets
+    )
     if "seq" in names:
         sql += f' WHERE "{table}"."seq" < excluded."seq"'
     return sql
@@ -442,9 +475,11 @@ def search_index_ddl() -> list[str]:
     ]
     if hub():
         if _trigram_extension():
-            statements += [f'CREATE INDEX IF NOT EXISTS "{table}_{column}_trgm" ON "{table}" '
-                           f'USING gin ("{column}" gin_trgm_ops)' for table, column in SEARCHED
-                           if column != "address" or _chinese_trigrams()]
+            statements += [
+                f'CREATE INDEX IF NOT EXISTS "{table}_{column}_trgm" ON "{table}" USING gin ("{column}" gin_trgm_ops)'
+                for table, column in SEARCHED
+                if column != "address" or _chinese_trigrams()
+            ]
         return statements
     for table, column in SEARCHED:
         fts = f"{table}_search"
@@ -525,11 +560,12 @@ def indexes(table: str) -> list[tuple[str, str]]:
         found = cursor.execute(
             "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
             "AND i.tablename = ? AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
-            (table,)).fetchall()
+            (table,),
+        ).fetchall()
     else:
         found = cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-            (table,)).fetchall()
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,)
+        ).fetchall()
     return [(str(name), str(sql)) for name, sql in found]
 
 
@@ -542,11 +578,17 @@ def search_triggers(table: str) -> tuple[list[tuple[str, str]], list[str]]:
 
     if hub() or table not in {t for t, _c in SEARCHED}:
         return [], []
-    found = database.cursor().execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND name LIKE ?",
-        (table, f"{table}_search_%")).fetchall()
+    found = (
+        database.cursor()
+        .execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND name LIKE ?",
+            (table, f"{table}_search_%"),
+        )
+        .fetchall()
+    )
     return [(str(name), str(sql)) for name, sql in found], [
-        f'INSERT INTO "{table}_search" ("{table}_search") VALUES (\'rebuild\')']
+        f'INSERT INTO "{table}_search" ("{table}_search") VALUES (\'rebuild\')'
+    ]
 
 
 def set_wait(ms: int | None) -> None:
@@ -554,8 +596,9 @@ def set_wait(ms: int | None) -> None:
     from gridtui.core.models import database
 
     if hub():
-        database.execute_sql(f"SET lock_timeout = '{int(ms)}ms'" if ms is not None else
-                             f"SET lock_timeout = '{HUB_LOCK_TIMEOUT}'")
+        database.execute_sql(
+            f"SET lock_timeout = '{int(ms)}ms'" if ms is not None else f"SET lock_timeout = '{HUB_LOCK_TIMEOUT}'"
+        )
     else:
         from gridtui.core.db import PRAGMAS
 
@@ -628,14 +671,23 @@ def server_error(exc: BaseException, url: str) -> Any:
         return GridError("hub.no_database", url=shown)
     if state == "55P03" or "lock timeout" in text:
         return GridError("db.locked", path=shown)
-    if state in ("57P01", "57P02", "57P03") or "terminat" in text or "server closed" in text \
-            or "connection is lost" in text or "consuming input failed" in text or "connection is closed" in text:
+    if (
+        state in ("57P01", "57P02", "57P03")
+        or "terminat" in text
+        or "server closed" in text
+        or "connection is lost" in text
+        or "consuming input failed" in text
+        or "connection is closed" in text
+    ):
         return GridError("hub.gone", url=shown)
-    if "invalid" in text and ("dsn" in text or "conninfo" in text or "connection option" in text
-                              or "integer value" in text or "uri" in text):
+    if "invalid" in text and (
+        "dsn" in text or "conninfo" in text or "connection option" in text or "integer value" in text or "uri" in text
+    ):
         return GridError("hub.bad_url", url=shown)
     if "connect" in text or "could not" in text or "resolve" in text or state and state.startswith("08"):
         return GridError("hub.unreachable", url=shown)
     if state == "42501" or "permission denied" in text:
         return GridError("hub.no_permission", url=shown, detail=str(orig).strip().splitlines()[0])
-    return GridError("db.error", path=shown, detail=str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__)
+    return GridError(
+        "db.error", path=shown, detail=str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    )

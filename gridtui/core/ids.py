@@ -28,7 +28,9 @@ def uuid7(ms: int | None = None, rand: bytes | None = None) -> str:
     else:
         ms = time.time_ns() // 1_000_000 if ms is None else ms
         raw = rand if rand is not None else os.urandom(10)
-        bits = ((int.from_bytes(raw[:2], "big") & 0x0FFF) << 62) | (int.from_bytes(raw[2:10], "big") & 0x3FFF_FFFF_FFFF_FFFF)
+        bits = ((int.from_bytes(raw[:2], "big") & 0x0FFF) << 62) | (
+            int.from_bytes(raw[2:10], "big") & 0x3FFF_FFFF_FFFF_FFFF
+        )
     value = (ms & 0xFFFF_FFFF_FFFF) << 80
     value |= 0x7 << 76
     value |= (bits >> 62) << 64

@@ -51,8 +51,10 @@ def _item(item: dict[str, Any], choices: dict[str, list[dict[str, Any]]]) -> dic
         found["type"] = "text"
         if "max_length" in item:
             found["constraint"] = f"string-length(.) <= {item['max_length']}"
-            found["constraint_message"] = {"zh": f"不超过{item['max_length']}字",
-                                           "en": f"At most {item['max_length']} characters"}
+            found["constraint_message"] = {
+                "zh": f"不超过{item['max_length']}字",
+                "en": f"At most {item['max_length']} characters",
+            }
     else:
         found["type"] = kind
     return found
@@ -65,9 +67,14 @@ def legacy_definitions() -> dict[str, dict[str, Any]]:
         choices: dict[str, list[dict[str, Any]]] = {}
         items = [_item(item, choices) for item in template["items"]]
         found[template["key"]] = {
-            "format": 1, "form_key": template["key"], "version": LEGACY_VERSION, "default_language": "zh",
+            "format": 1,
+            "form_key": template["key"],
+            "version": LEGACY_VERSION,
+            "default_language": "zh",
             "title": {"zh": template["zh"], "en": template["en"]},
-            "groups": [], "items": items, "choices": choices,
+            "groups": [],
+            "items": items,
+            "choices": choices,
         }
     return found
 

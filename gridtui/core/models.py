@@ -88,7 +88,9 @@ class GridDatabase(SqliteDatabase):
             driver = dbapi2
         flags = self.uri_flags or "mode=rwc"
         uri = f"{Path(self.database).resolve().as_uri()}?{flags}"
-        conn: sqlite3.Connection = driver.connect(uri, timeout=self._timeout, isolation_level=None, uri=True, **self.connect_params)
+        conn: sqlite3.Connection = driver.connect(
+            uri, timeout=self._timeout, isolation_level=None, uri=True, **self.connect_params
+        )
         try:
             if self.cipher is not None:  # before anything else reads the file; SQLCipher says nothing
                 conn.execute("PRAGMA cipher_log_level = NONE")
@@ -118,7 +120,6 @@ def _fixed_limit(sql: str, params: Sequence[object]) -> tuple[str, Sequence[obje
     if len(numbers) < count or any(type(n) is not int for n in numbers):
         return sql, params
     return sql[: found.start()] + " LIMIT " + " OFFSET ".join(map(str, numbers)), params[:-count]
-
 
 
 class DatabaseHandle(DatabaseProxy):

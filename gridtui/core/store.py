@@ -103,8 +103,15 @@ def create(model: type[M], *, id: str | None = None, **values: Any) -> M:
     with transaction() as tx:
         values = validate.clean(model, _columns(model, values), None)
         stored.check_record(model, values)
-        record = {"id": id or new_id(), "deleted": False, "origin": tx.device, "stamp": tx.next_stamp(),
-                  "stamps": {}, "seq": tx.next_seq(), **values}
+        record = {
+            "id": id or new_id(),
+            "deleted": False,
+            "origin": tx.device,
+            "stamp": tx.next_stamp(),
+            "stamps": {},
+            "seq": tx.next_seq(),
+            **values,
+        }
         sql, fields = _INSERT_SQL.get(model) or _insert_sql(model)
         database.execute_sql(sql, tuple(_db_value(f, record) for f in fields))
         return model(**record)
@@ -121,7 +128,8 @@ _UPDATE_SQL: dict[tuple[type[Synced], tuple[str, ...]], str] = {}
 def _insert_sql(model: type[Synced]) -> tuple[str, list[peewee.Field]]:
     fields = [model._meta.fields[n] for n in model._meta.sorted_field_names]
     sql = 'INSERT INTO "{}" ({}) VALUES ({})'.format(
-        model._meta.table_name, ", ".join(f'"{f.column_name}"' for f in fields), ", ".join("?" * len(fields)))
+        model._meta.table_name, ", ".join(f'"{f.column_name}"' for f in fields), ", ".join("?" * len(fields))
+    )
     _INSERT_SQL[model] = sql, fields
     return sql, fields
 
@@ -130,7 +138,8 @@ def _update_sql(model: type[Synced], names: tuple[str, ...]) -> str:
     """One model's UPDATE of these fields (and its stamps and sequence) by id."""
     columns = [model._meta.fields[n].column_name for n in names]
     sql = _UPDATE_SQL[model, names] = 'UPDATE "{}" SET {} WHERE "id" = ?'.format(
-        model._meta.table_name, ", ".join(f'"{c}" = ?' for c in columns))
+        model._meta.table_name, ", ".join(f'"{c}" = ?' for c in columns)
+    )
     return sql
 
 
@@ -202,8 +211,13 @@ def bulk_create(model: type[Synced], rows: Iterable[dict[str, Any]], *, check: b
             if check:
                 values = validate.clean(model, _columns(model, values), None)
             record = {
-                "id": row_id, "deleted": False, "origin": tx.device, "stamp": stamp,
-                "stamps": {}, "seq": tx.next_seq(), **values,
+                "id": row_id,
+                "deleted": False,
+                "origin": tx.device,
+                "stamp": stamp,
+                "stamps": {},
+                "seq": tx.next_seq(),
+                **values,
             }
             chunk.append(tuple(_db_value(f, record) for f in fields))
             if len(chunk) >= BULK_CHUNK:
@@ -246,7 +260,8 @@ def merge_rows(model: type[Synced], columns: list[str], rows: list[tuple[Any, ..
     names = [*columns, "seq"]
     if fresh:
         sql = 'INSERT INTO "{}" ({}) VALUES ({})'.format(
-            model._meta.table_name, ", ".join(f'"{n}"' for n in names), ", ".join("?" * len(names)))
+            model._meta.table_name, ", ".join(f'"{n}"' for n in names), ", ".join("?" * len(names))
+        )
     else:
         sql = dialect.upsert_sql(model._meta.table_name, names)
     with transaction() as tx, peewee.__exception_wrapper__:  # sqlite3 errors as peewee's, as above
@@ -307,10 +322,12 @@ def forget(model: type[Synced], ids: list[str], unlink: Sequence[tuple[type[Sync
     with transaction(), peewee.__exception_wrapper__:
         cursor = database.cursor()
         for start in range(0, len(ids), 900):
-            chunk = ids[start:start + 900]
+            chunk = ids[start : start + 900]
             marks = ", ".join("?" * len(chunk))
             for other, column in unlink:
-                cursor.execute(f'UPDATE "{other._meta.table_name}" SET "{column}" = NULL WHERE "{column}" IN ({marks})', chunk)
+                cursor.execute(
+                    f'UPDATE "{other._meta.table_name}" SET "{column}" = NULL WHERE "{column}" IN ({marks})', chunk
+                )
             cursor.execute(f'DELETE FROM "{table}" WHERE "id" IN ({marks})', chunk)
     return len(ids)
 

@@ -84,8 +84,14 @@ def kind(field: Field) -> str:
     """What a field's values are in SQLite (a reference has the type of what it points at)."""
     if isinstance(field, ForeignKeyField):
         return kind(field.rel_field)
-    for cls, name in ((BooleanField, "flag"), (IntegerField, "integer"), (FloatField, "number"),
-                      (DateTimeField, "datetime"), (DateField, "date"), (JSONField, "json")):
+    for cls, name in (
+        (BooleanField, "flag"),
+        (IntegerField, "integer"),
+        (FloatField, "number"),
+        (DateTimeField, "datetime"),
+        (DateField, "date"),
+        (JSONField, "json"),
+    ):
         if isinstance(field, cls):
             return name
     return "text"
@@ -114,8 +120,11 @@ def _whole_column_ok(sort: str, values: ColumnValues) -> bool:
         if sort == "integer":
             return types <= {int} and INT64[0] <= min(values) and max(values) <= INT64[1]
         if sort == "number":
-            return types <= {int, float} and all(map(math.isfinite, values)) and (
-                int not in types or INT64[0] <= min(values) and max(values) <= INT64[1])
+            return (
+                types <= {int, float}
+                and all(map(math.isfinite, values))
+                and (int not in types or INT64[0] <= min(values) and max(values) <= INT64[1])
+            )
         if not types <= {str}:
             return False
         joined = "".join(values)
@@ -208,8 +217,14 @@ def check_types(model: type[Synced], names: Sequence[str], columns: Sequence[Col
             raise _bad(model, names, columns, name, *found)
 
 
-def _bad(model: type[Synced], names: Sequence[str], columns: Sequence[ColumnValues], column: str, index: int,
-         reason: ValidationError) -> BadValue:
+def _bad(
+    model: type[Synced],
+    names: Sequence[str],
+    columns: Sequence[ColumnValues],
+    column: str,
+    index: int,
+    reason: ValidationError,
+) -> BadValue:
     ids = columns[list(names).index("id")] if "id" in names else [None] * (index + 1)
     return BadValue(model._meta.table_name, ids[index], column, reason)
 
@@ -293,7 +308,10 @@ def _rule_errors(model: type[Synced], by_name: dict[str, ColumnValues]) -> Itera
                 yield field.column_name, (column.index(value), error)
                 continue
             if kept != wanted:
-                yield field.column_name, (column.index(value), ValidationError(label, "validate.not_stored_form", value=value))
+                yield (
+                    field.column_name,
+                    (column.index(value), ValidationError(label, "validate.not_stored_form", value=value)),
+                )
 
 
 def _reader(field: Field) -> Callable[[Any], Any]:
@@ -334,8 +352,10 @@ def _form_or_none(version: str) -> Form | None:
         return None
 
 
-VISIT_VERSIONS = ('SELECT v."id", v."form_id", c."form_id" FROM "visit" AS v JOIN "campaign" AS c '
-                  'ON c."id" = v."campaign_id" WHERE v."id" IN ({})')
+VISIT_VERSIONS = (
+    'SELECT v."id", v."form_id", c."form_id" FROM "visit" AS v JOIN "campaign" AS c '
+    'ON c."id" = v."campaign_id" WHERE v."id" IN ({})'
+)
 
 
 def _visit_versions(visit_ids: set[str]) -> dict[str, str]:
@@ -348,7 +368,7 @@ def _visit_versions(visit_ids: set[str]) -> dict[str, str]:
     ids = sorted(i for i in visit_ids if isinstance(i, str))
     cursor = database.cursor()
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         rows = cursor.execute(VISIT_VERSIONS.format(", ".join("?" * len(chunk))), chunk)
         found.update((visit, own or campaign) for visit, own, campaign in rows)
     return found

@@ -125,8 +125,9 @@ def seal(cipher: CipherKey, purpose: str, data: bytes) -> bytes:
 
     nonce = os.urandom(12)
     box = AESGCM(cipher.derived(purpose)).encrypt(nonce, data, purpose.encode())
-    return json.dumps({"format": SEALED, "nonce": base64.b64encode(nonce).decode(),
-                       "sealed": base64.b64encode(box).decode()}).encode()
+    return json.dumps(
+        {"format": SEALED, "nonce": base64.b64encode(nonce).decode(), "sealed": base64.b64encode(box).decode()}
+    ).encode()
 
 
 def is_sealed(blob: bytes) -> bool:
@@ -162,7 +163,6 @@ def connect_keyed(target: str | os.PathLike[str], cipher: CipherKey, **kwargs: A
         conn.close()
         raise
     return conn
-
 
 
 def encrypt_file(path: Path, cipher: CipherKey) -> None:

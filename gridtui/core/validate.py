@@ -226,8 +226,10 @@ def choice(*allowed: str, null: bool = False) -> Rule:
 
 
 def whole(low: int, high: int) -> Rule:
-    return _kept_whole(lambda label, value: _bounded_int(label, value, low, high),
-                       lambda values: set(map(type, values)) == {int} and low <= min(values) and max(values) <= high)
+    return _kept_whole(
+        lambda label, value: _bounded_int(label, value, low, high),
+        lambda values: set(map(type, values)) == {int} and low <= min(values) and max(values) <= high,
+    )
 
 
 def text(limit: int | None = None) -> Rule:
@@ -240,8 +242,13 @@ def text(limit: int | None = None) -> Rule:
         return value
 
     def kept(values: list[Any]) -> bool:  # all text, none empty or too long, none with spaces to trim
-        return (bool(values) and set(map(type, values)) == {str} and min(map(len, values)) > 0
-                and (limit is None or max(map(len, values)) <= limit) and list(map(str.strip, values)) == values)
+        return (
+            bool(values)
+            and set(map(type, values)) == {str}
+            and min(map(len, values)) > 0
+            and (limit is None or max(map(len, values)) <= limit)
+            and list(map(str.strip, values)) == values
+        )
 
     return _kept_whole(rule, kept)
 
@@ -253,8 +260,10 @@ SCOPE_KEYS = ("grids", "buildings", "registers", "ages", "business_kinds", "hous
 def _scope(label: str, value: Any) -> dict[str, Any]:
     """Lists of ids or keys, and ages as [low, high] whole years: anything else would break every
     screen that reads the scope."""
-    if not isinstance(value, dict) or not set(value) <= set(SCOPE_KEYS) or not all(
-        _ages(v) if k == "ages" else _words(v) for k, v in value.items()
+    if (
+        not isinstance(value, dict)
+        or not set(value) <= set(SCOPE_KEYS)
+        or not all(_ages(v) if k == "ages" else _words(v) for k, v in value.items())
     ):
         raise ValidationError(label, "validate.scope", allowed=" / ".join(SCOPE_KEYS))
     scope: dict[str, Any] = value
@@ -262,8 +271,12 @@ def _scope(label: str, value: Any) -> dict[str, Any]:
 
 
 def _ages(value: Any) -> bool:
-    return (isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value)
-            and 0 <= value[0] < value[1] <= 150)
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(type(v) is int for v in value)
+        and 0 <= value[0] < value[1] <= 150
+    )
 
 
 def _word_list(label: str, value: Any) -> list[str]:
@@ -300,8 +313,11 @@ def _date(label: str, value: Any) -> date | None:
 def _dates_kept(values: list[Any]) -> bool:
     """Stored dates read back as dates, which the rule keeps as they are (a bad one raises)."""
     try:
-        return (set(map(type, values)) <= {str, type(None)} and "" not in values
-                and all(map(date.fromisoformat, filter(None, values))))
+        return (
+            set(map(type, values)) <= {str, type(None)}
+            and "" not in values
+            and all(map(date.fromisoformat, filter(None, values)))
+        )
     except (TypeError, ValueError):
         return False
 
@@ -335,45 +351,80 @@ def _field_rules() -> dict[str, dict[str, tuple[str, Rule]]]:
     phone_ = ("phone", _phone)
     return {
         "resident": {
-            "name": ("name", text(30)), "id_number": ("id_number", _id_number), "phone": phone_,
-            "birth_date": ("birth_date", _date), "sex": ("sex", choice(*SEXES)),
-            "relation": ("relation", choice(*RELATIONS)), "status": ("status", choice(*RESIDENT_STATUSES)),
+            "name": ("name", text(30)),
+            "id_number": ("id_number", _id_number),
+            "phone": phone_,
+            "birth_date": ("birth_date", _date),
+            "sex": ("sex", choice(*SEXES)),
+            "relation": ("relation", choice(*RELATIONS)),
+            "status": ("status", choice(*RESIDENT_STATUSES)),
         },
         "household": {
-            "unit": ("unit", whole(-5, 200)), "floor": ("floor", whole(-5, 200)), "door": ("door", _door),
+            "unit": ("unit", whole(-5, 200)),
+            "floor": ("floor", whole(-5, 200)),
+            "door": ("door", _door),
             "status": ("status", choice(*HOUSEHOLD_STATUSES)),
         },
-        "building": {"units": ("units", whole(1, 200)), "floors": ("floors", whole(1, 200)), "number": ("number", _door)},
+        "building": {
+            "units": ("units", whole(1, 200)),
+            "floors": ("floors", whole(1, 200)),
+            "number": ("number", _door),
+        },
         "visit": {"outcome": ("outcome", choice(*OUTCOMES)), "revisit_due": ("revisit_due", _date)},
         "need": {
-            "urgency": ("urgency", choice(*URGENCIES)), "status": ("status", choice(*NEED_STATUSES)),
-            "source": ("source", choice(*NEED_SOURCES)), "satisfaction": ("satisfaction", choice(*SATISFACTION, null=True)),
+            "urgency": ("urgency", choice(*URGENCIES)),
+            "status": ("status", choice(*NEED_STATUSES)),
+            "source": ("source", choice(*NEED_SOURCES)),
+            "satisfaction": ("satisfaction", choice(*SATISFACTION, null=True)),
         },
-        "grid": {"code": ("grid_code", text()), "name": ("grid_name", text()), "worker_phone": ("worker_phone", _phone)},
+        "grid": {
+            "code": ("grid_code", text()),
+            "name": ("grid_name", text()),
+            "worker_phone": ("worker_phone", _phone),
+        },
         "compound": {"name": ("compound_name", text())},
         "community": {"name": ("community_name", text())},
         "business": {"name": ("business_name", text()), "phone": phone_},
         "organization": {"name": ("organization_name", text()), "phone": phone_, "projects": ("projects", _word_list)},
         "volunteer": {
-            "name": ("name", text()), "phone": phone_, "id_number": ("id_number", _id_number),
+            "name": ("name", text()),
+            "phone": phone_,
+            "id_number": ("id_number", _id_number),
             "ended_on": ("ended_on", _date),
         },
         "resident_event": {"kind": ("kind", choice(*LIFE_EVENTS)), "happened_on": ("happened_on", _day)},
         "team": {"name": ("team_name", text())},
         "campaign": {
-            "name": ("campaign_name", text()), "scope": ("scope", _scope), "target": ("target", choice(*TARGETS)),
-            "form_key": ("form", text()), "starts": ("starts", _date), "ends": ("ends", _date),
+            "name": ("campaign_name", text()),
+            "scope": ("scope", _scope),
+            "target": ("target", choice(*TARGETS)),
+            "form_key": ("form", text()),
+            "starts": ("starts", _date),
+            "ends": ("ends", _date),
             "versions": ("versions", _word_list),
         },
-        "form_version": {"form_key": ("form_key", text()), "version": ("version", text()), "digest": ("digest", text())},
+        "form_version": {
+            "form_key": ("form_key", text()),
+            "version": ("version", text()),
+            "digest": ("digest", text()),
+        },
     }
 
 
 FIELD_RULES = _field_rules()
 REQUIRED_ON_CREATE = {
-    "resident": ("name",), "household": ("door",), "building": ("number",), "grid": ("code", "name"),
-    "compound": ("name",), "community": ("name",), "business": ("name",), "organization": ("name",),
-    "volunteer": ("name",), "team": ("name",), "campaign": ("name", "target", "form"), "resident_event": ("happened_on",),
+    "resident": ("name",),
+    "household": ("door",),
+    "building": ("number",),
+    "grid": ("code", "name"),
+    "compound": ("name",),
+    "community": ("name",),
+    "business": ("name",),
+    "organization": ("name",),
+    "volunteer": ("name",),
+    "team": ("name",),
+    "campaign": ("name", "target", "form"),
+    "resident_event": ("happened_on",),
     "form_version": ("form_key", "version", "digest", "definition"),
 }
 """Fields a new row must have; a change leaves out what it does not change."""
@@ -433,8 +484,13 @@ def answer_item(visit_id: str | None, item_id: Any) -> tuple[Form, Item]:
     """The form (of the visit's version) and the item an answer's "<form id>:<name>" names."""
     from gridtui.core.models import Campaign, Visit
 
-    found = Visit.select(Visit.form, Campaign.form).join(Campaign, on=(Visit.campaign == Campaign.id)).where(
-        Visit.id == visit_id).tuples().first()
+    found = (
+        Visit.select(Visit.form, Campaign.form)
+        .join(Campaign, on=(Visit.campaign == Campaign.id))
+        .where(Visit.id == visit_id)
+        .tuples()
+        .first()
+    )
     if found is None:
         raise ValidationError("visit", "validate.required")
     return form_item(found[0] or found[1], item_id)
@@ -463,8 +519,13 @@ def _definition(values: Values, row: Synced | None) -> Values:
     return values
 
 
-ROW_RULES: dict[str, RowRule] = {"resident": _derive_resident, "visit": _visit_target, "need": _need_subject, "answer": _clean_answer,
-             "form_version": _definition}
+ROW_RULES: dict[str, RowRule] = {
+    "resident": _derive_resident,
+    "visit": _visit_target,
+    "need": _need_subject,
+    "answer": _clean_answer,
+    "form_version": _definition,
+}
 
 
 def _cleaner(table: str) -> RowRule:

@@ -18,8 +18,16 @@ from gridtui.core.validate import fold
 from gridtui.errors import GridError, ValidationError
 
 __all__ = [
-    "BusinessRow", "FIELDS", "add_business", "end_business", "find_business", "kind_key", "list_businesses",
-    "match_business", "update_business", "upsert_business",
+    "BusinessRow",
+    "FIELDS",
+    "add_business",
+    "end_business",
+    "find_business",
+    "kind_key",
+    "list_businesses",
+    "match_business",
+    "update_business",
+    "upsert_business",
 ]
 
 FIELDS = ("name", "kind", "owner_name", "phone", "address", "license_no", "food", "grid")
@@ -93,8 +101,9 @@ def match_business(values: dict[str, Any]) -> str | None:
         licensed: Business | None = Business.get_or_none((Business.license_no == licence) & live(Business))
         if licensed is not None:
             return licensed.id
-    found: Business | None = Business.get_or_none((Business.name == values.get("name", "")) & (Business.address == values.get("address", ""))
-                                 & live(Business))
+    found: Business | None = Business.get_or_none(
+        (Business.name == values.get("name", "")) & (Business.address == values.get("address", "")) & live(Business)
+    )
     return found.id if found else None
 
 
@@ -104,7 +113,9 @@ def find_business(ref: str) -> str:
     found = match_business({"license_no": text}) if text else None
     if found:
         return found
-    named: list[str] = [b for (b,) in Business.select(Business.id).where((Business.name == text) & live(Business)).limit(3).tuples()]
+    named: list[str] = [
+        b for (b,) in Business.select(Business.id).where((Business.name == text) & live(Business)).limit(3).tuples()
+    ]
     if len(named) == 1:
         return named[0]
     if len(named) > 1:
@@ -151,8 +162,17 @@ def list_businesses(grid_id: str | None = None) -> list[BusinessRow]:
     if grid_id:
         query = query.where(Business.grid == grid_id)
     return [
-        BusinessRow(id=b.id, name=b.name, kind=b.kind, kind_label=kind_label(b.kind), owner_name=b.owner_name,
-                    phone=mask_phone(b.phone), address=b.address, license_no=b.license_no, food=b.food,
-                    grid=grids.get(b.grid_id, ""))
+        BusinessRow(
+            id=b.id,
+            name=b.name,
+            kind=b.kind,
+            kind_label=kind_label(b.kind),
+            owner_name=b.owner_name,
+            phone=mask_phone(b.phone),
+            address=b.address,
+            license_no=b.license_no,
+            food=b.food,
+            grid=grids.get(b.grid_id, ""),
+        )
         for b in query.order_by(Business.name, Business.id)
     ]

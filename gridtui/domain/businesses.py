@@ -15,8 +15,16 @@ from gridtui.domain.visits import VisitInfo, visit_history
 from gridtui.domain.walk import RECTIFICATION_ITEM, BusinessRow, ShopRevisit, rectified
 from gridtui.i18n import t
 
-__all__ = ["FLAGS", "RECTIFICATION_ITEM", "BusinessDetail", "BusinessRow", "ShopRevisit", "detail",
-           "kind_label", "reveal"]
+__all__ = [
+    "FLAGS",
+    "RECTIFICATION_ITEM",
+    "BusinessDetail",
+    "BusinessRow",
+    "ShopRevisit",
+    "detail",
+    "kind_label",
+    "reveal",
+]
 
 FLAGS = ("food", "rectification")
 """A shop's flags: it handles food; the last check that asked issued a rectification notice."""
@@ -56,9 +64,16 @@ def detail(business_id: str) -> BusinessDetail:
     row = _business(business_id)
     grid = Grid.get_or_none((Grid.id == row.grid_id) & live(Grid)) if row.grid_id else None
     return BusinessDetail(
-        id=row.id, name=row.name, kind=row.kind, owner_name=row.owner_name,
-        phone_masked=privacy.mask_phone(row.phone), address=row.address, license_no=row.license_no,
-        food=row.food, grid_code=grid.code if grid else "", grid_name=grid.name if grid else "",
+        id=row.id,
+        name=row.name,
+        kind=row.kind,
+        owner_name=row.owner_name,
+        phone_masked=privacy.mask_phone(row.phone),
+        address=row.address,
+        license_no=row.license_no,
+        food=row.food,
+        grid_code=grid.code if grid else "",
+        grid_name=grid.name if grid else "",
         rectification=business_id in rectified([business_id]),
         visits=tuple(visit_history(business_id, target="business")),
     )

@@ -44,14 +44,43 @@ from gridtui.forms.model import Form
 from gridtui.i18n import pick
 
 __all__ = [
-    "COVERAGE_KEYS", "OUTCOME_COLUMNS", "TARGET_WORDS", "CampaignInfo", "Scope", "VersionInfo", "activate",
-    "active_campaign_id", "business_kinds", "campaign", "campaigns", "close", "coverage", "create",
-    "campaign_community", "create_from_workbook", "describe_scope", "form", "form_of", "resolve", "scope_from_words",
-    "set_active_campaign", "short_id", "store_form", "target_count", "targets", "update_form", "versions",
+    "COVERAGE_KEYS",
+    "OUTCOME_COLUMNS",
+    "TARGET_WORDS",
+    "CampaignInfo",
+    "Scope",
+    "VersionInfo",
+    "activate",
+    "active_campaign_id",
+    "business_kinds",
+    "campaign",
+    "campaigns",
+    "close",
+    "coverage",
+    "create",
+    "campaign_community",
+    "create_from_workbook",
+    "describe_scope",
+    "form",
+    "form_of",
+    "resolve",
+    "scope_from_words",
+    "set_active_campaign",
+    "short_id",
+    "store_form",
+    "target_count",
+    "targets",
+    "update_form",
+    "versions",
 ]
 
-TARGET_WORDS = {"households": "household", "household": "household", "businesses": "business",
-                "business": "business", "shops": "business"}
+TARGET_WORDS = {
+    "households": "household",
+    "household": "household",
+    "businesses": "business",
+    "business": "business",
+    "shops": "business",
+}
 
 
 # -- scope ------------------------------------------------------------------------------------------
@@ -92,15 +121,26 @@ class VersionInfo:
 
 def _info(row: Campaign, version: str) -> CampaignInfo:
     return CampaignInfo(
-        id=row.id, name=row.name, name_en=row.name_en, form_key=row.form_key, form_id=row.form_id,
-        version=version, target=row.target, starts=row.starts, ends=row.ends, active=row.active,
+        id=row.id,
+        name=row.name,
+        name_en=row.name_en,
+        form_key=row.form_key,
+        form_id=row.form_id,
+        version=version,
+        target=row.target,
+        starts=row.starts,
+        ends=row.ends,
+        active=row.active,
         scope=row.scope or {},
     )
 
 
 def _query() -> ModelSelect:
-    return (Campaign.select(Campaign, FormVersion.id, FormVersion.version)
-            .join(FormVersion, on=(Campaign.form == FormVersion.id)).where(live(Campaign)))
+    return (
+        Campaign.select(Campaign, FormVersion.id, FormVersion.version)
+        .join(FormVersion, on=(Campaign.form == FormVersion.id))
+        .where(live(Campaign))
+    )
 
 
 def campaigns(active_only: bool = False) -> list[CampaignInfo]:
@@ -126,7 +166,9 @@ def resolve(text: str) -> str:
     text = text.strip()
     rows: list[Campaign] = list(Campaign.select(Campaign.id, Campaign.name, Campaign.name_en).where(live(Campaign)))
     tests: tuple[Callable[[Campaign], bool], ...] = (
-        lambda c: c.id == text, lambda c: c.name == text, lambda c: c.name_en.lower() == text.lower() != "",
+        lambda c: c.id == text,
+        lambda c: c.name == text,
+        lambda c: c.name_en.lower() == text.lower() != "",
         lambda c: len(text) >= 6 and (c.id.startswith(text.lower()) or c.id.endswith(text.lower())),
     )
     for test in tests:
@@ -168,15 +210,23 @@ def version_id(form_key: str, version: str) -> str:
 def store_form(form: Form) -> str:
     """Store a form version (once); returns its id. The same version string with other content
     is refused: a changed form needs a new version."""
-    row: FormVersion | None = FormVersion.get_or_none((FormVersion.form_key == form.key) & (FormVersion.version == form.version)
-                                  & live(FormVersion))
+    row: FormVersion | None = FormVersion.get_or_none(
+        (FormVersion.form_key == form.key) & (FormVersion.version == form.version) & live(FormVersion)
+    )
     if row is not None:
         if row.digest != form.digest:
             raise GridError("campaigns.version_reused", form=form.key, version=form.version)
         return row.id
     _check_types(form)
-    created = store.create(FormVersion, id=version_id(form.key, form.version), form_key=form.key,
-                           version=form.version, digest=form.digest, title=form.label, definition=form.definition())
+    created = store.create(
+        FormVersion,
+        id=version_id(form.key, form.version),
+        form_key=form.key,
+        version=form.version,
+        digest=form.digest,
+        title=form.label,
+        definition=form.definition(),
+    )
     return created.id
 
 
@@ -187,8 +237,9 @@ def _check_types(form: Form) -> None:
         for item in form.items:
             old = before.item(item.name)
             if old is not None and old.type != item.type:
-                raise GridError("campaigns.type_changed", name=item.name, old=old.type, new=item.type,
-                                version=before.version)
+                raise GridError(
+                    "campaigns.type_changed", name=item.name, old=old.type, new=item.type, version=before.version
+                )
 
 
 def form(version_id: str) -> Form:
@@ -201,9 +252,19 @@ def form_of(campaign_id: str) -> Form:
     return form_of_version(live_row(Campaign, campaign_id).form_id)
 
 
-def create(form: Form, *, name: str, name_en: str = "", target: str = "household", scope: Scope | None = None,
-           starts: date | str | None = None, ends: date | str | None = None, activate: bool = False,
-           today: date | None = None, id: str | None = None) -> str:
+def create(
+    form: Form,
+    *,
+    name: str,
+    name_en: str = "",
+    target: str = "household",
+    scope: Scope | None = None,
+    starts: date | str | None = None,
+    ends: date | str | None = None,
+    activate: bool = False,
+    today: date | None = None,
+    id: str | None = None,
+) -> str:
     """A new campaign on ``form`` (stored first if new); inactive until activated. Returns its id."""
     target = one_of("target", TARGET_WORDS.get(target, target), ("household", "business"))
     scope = scope or Scope()
@@ -214,9 +275,20 @@ def create(form: Form, *, name: str, name_en: str = "", target: str = "household
         raise ValidationError("ends", "campaigns.ends_before_start")
     with store.transaction():
         version = store_form(form)
-        row = store.create(Campaign, id=id, name=name, name_en=name_en or "", form_key=form.key, form=version,
-                           target=target, starts=begins, ends=finish, active=activate, scope=scope.to_json(),
-                           versions=[version])
+        row = store.create(
+            Campaign,
+            id=id,
+            name=name,
+            name_en=name_en or "",
+            form_key=form.key,
+            form=version,
+            target=target,
+            starts=begins,
+            ends=finish,
+            active=activate,
+            scope=scope.to_json(),
+            versions=[version],
+        )
     return row.id
 
 
@@ -256,16 +328,28 @@ def versions(campaign_id: str) -> list[VersionInfo]:
     """The form versions the campaign has been on, oldest first, with the visits answered in each."""
     row = live_row(Campaign, campaign_id)
     ids = list(dict.fromkeys([*(row.versions or []), row.form_id]))
-    counts = dict(Visit.select(Visit.form, fn.COUNT(Visit.id)).where((Visit.campaign == campaign_id) & live(Visit))
-                  .group_by(Visit.form).tuples())
+    counts = dict(
+        Visit.select(Visit.form, fn.COUNT(Visit.id))
+        .where((Visit.campaign == campaign_id) & live(Visit))
+        .group_by(Visit.form)
+        .tuples()
+    )
     found = []
     for vid in ids:
         version = FormVersion.get_or_none(FormVersion.id == vid)
         if version is None:
             continue
-        found.append(VersionInfo(vid, version.version, version.digest, version.title,
-                                 sum(1 for i in form_of_version(vid).items if i.answered), counts.get(vid, 0),
-                                 vid == row.form_id))
+        found.append(
+            VersionInfo(
+                vid,
+                version.version,
+                version.digest,
+                version.title,
+                sum(1 for i in form_of_version(vid).items if i.answered),
+                counts.get(vid, 0),
+                vid == row.form_id,
+            )
+        )
     return found
 
 
@@ -277,8 +361,9 @@ def _run(sql: str, params: Any) -> list[tuple[Any, ...]]:
     return rows
 
 
-def targets(info: CampaignInfo, *, grid_id: str | None = None, building_id: str | None = None,
-            today: date | None = None) -> Targets:
+def targets(
+    info: CampaignInfo, *, grid_id: str | None = None, building_id: str | None = None, today: date | None = None
+) -> Targets:
     """The campaign's targets as SQL (see :func:`gridtui.domain.coverage.targets`)."""
     return rules.targets(info, grid_id=grid_id, building_id=building_id, today=today)
 
@@ -320,8 +405,14 @@ def create_from_workbook(path: Any, *, id: str | None = None, **options: Any) ->
 # -- scope in words ---------------------------------------------------------------------------------
 
 
-def scope_from_words(*, grids: Sequence[str] = (), buildings: Sequence[str] = (), registers: Sequence[str] = (),
-                     ages: str | None = None, business_kinds: Sequence[str] = ()) -> Scope:
+def scope_from_words(
+    *,
+    grids: Sequence[str] = (),
+    buildings: Sequence[str] = (),
+    registers: Sequence[str] = (),
+    ages: str | None = None,
+    business_kinds: Sequence[str] = (),
+) -> Scope:
     """A scope from what the office types: grid codes or names, buildings as 凤飞园3栋, register
     kinds by key or name, ``0-16`` for ages, business kinds by key or name. Each unknown one
     is refused by name."""
@@ -351,8 +442,11 @@ def _register_kind(word: str) -> str:
     for key, zh, en in RegisterKind.select(RegisterKind.key, RegisterKind.zh, RegisterKind.en).tuples():
         if word in (key, zh) or word.lower() == en.lower():
             return key
-    raise GridError("campaigns.unknown_register", register=word,
-                    allowed=", ".join(k.key for k in RegisterKind.select().order_by(RegisterKind.position)))
+    raise GridError(
+        "campaigns.unknown_register",
+        register=word,
+        allowed=", ".join(k.key for k in RegisterKind.select().order_by(RegisterKind.position)),
+    )
 
 
 def business_kinds() -> dict[str, str]:
@@ -371,8 +465,12 @@ def _business_kind(word: str) -> str:
 
     word = word.strip()
     for key, label in business_kinds().items():
-        if word in (key, label, t(f"businesses.kind.{key}", lang="zh", default=key),
-                    t(f"businesses.kind.{key}", lang="en", default=key)):
+        if word in (
+            key,
+            label,
+            t(f"businesses.kind.{key}", lang="zh", default=key),
+            t(f"businesses.kind.{key}", lang="en", default=key),
+        ):
             return key
     raise GridError("campaigns.unknown_business_kind", kind=word, allowed=", ".join(business_kinds()))
 
@@ -386,12 +484,21 @@ def describe_scope(info: CampaignInfo) -> dict[str, list[str]]:
     scope = Scope.from_json(info.scope)
     found: dict[str, list[str]] = {}
     if scope.grids:
-        found["grids"] = [f"{g.code} {g.name}" for g in Grid.select().where(Grid.id.in_(scope.grids)).order_by(Grid.code)]
+        found["grids"] = [
+            f"{g.code} {g.name}" for g in Grid.select().where(Grid.id.in_(scope.grids)).order_by(Grid.code)
+        ]
     if scope.buildings:
-        found["buildings"] = [f"{b.compound.name}{b.number}栋" for b in Building.select(Building, Compound).join(Compound)
-                              .where(Building.id.in_(scope.buildings)).order_by(Building.walk_order)]
+        found["buildings"] = [
+            f"{b.compound.name}{b.number}栋"
+            for b in Building.select(Building, Compound)
+            .join(Compound)
+            .where(Building.id.in_(scope.buildings))
+            .order_by(Building.walk_order)
+        ]
     if scope.registers:
-        found["registers"] = [pick(k.zh, k.en) for k in RegisterKind.select().where(RegisterKind.key.in_(scope.registers))]
+        found["registers"] = [
+            pick(k.zh, k.en) for k in RegisterKind.select().where(RegisterKind.key.in_(scope.registers))
+        ]
     if scope.ages is not None:
         found["ages"] = [f"{scope.ages[0]}-{scope.ages[1]}"]
     if scope.business_kinds:

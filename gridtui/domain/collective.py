@@ -32,8 +32,18 @@ from gridtui.domain.volunteers import check_hours
 from gridtui.errors import GridError, ValidationError
 
 __all__ = [
-    "IssueRow", "attach_needs", "complete", "create_issue", "days_meeting_to_done", "detach_needs",
-    "find_issue", "get_issue", "list_issues", "open_from_needs", "record_meeting", "rename",
+    "IssueRow",
+    "attach_needs",
+    "complete",
+    "create_issue",
+    "days_meeting_to_done",
+    "detach_needs",
+    "find_issue",
+    "get_issue",
+    "list_issues",
+    "open_from_needs",
+    "record_meeting",
+    "rename",
     "shared_place",
 ]
 
@@ -63,11 +73,9 @@ def create_issue(title: str, *, compound_id: str | None = None, building_id: str
         if building is None:
             raise GridError("collective.unknown_place", id=building_id)
         compound_id = compound_id or building.compound_id
-    if compound_id is not None and not Compound.select().where(
-            (Compound.id == compound_id) & live(Compound)).exists():
+    if compound_id is not None and not Compound.select().where((Compound.id == compound_id) & live(Compound)).exists():
         raise GridError("collective.unknown_place", id=compound_id)
-    return store.create(CollectiveIssue, title=title, compound=compound_id, building=building_id,
-                        status="open").id
+    return store.create(CollectiveIssue, title=title, compound=compound_id, building=building_id, status="open").id
 
 
 def get_issue(issue_id: str) -> CollectiveIssue:
@@ -101,8 +109,9 @@ def detach_needs(issue_id: str, need_ids: list[str]) -> int:
     return changed
 
 
-def open_from_needs(title: str, need_ids: list[str], *, compound_id: str | None = None,
-                    building_id: str | None = None) -> str:
+def open_from_needs(
+    title: str, need_ids: list[str], *, compound_id: str | None = None, building_id: str | None = None
+) -> str:
     """A new issue grouping these needs (several households with one cause: the needs board's
     marked rows). With no place given, the place they share is the issue's: their building if
     they are all in one, else their compound if they share it."""
@@ -121,8 +130,11 @@ def shared_place(need_ids: list[str]) -> tuple[str | None, str | None]:
     from gridtui.core.models import Household
 
     places = set(
-        Need.select(Building.compound, Building.id).join(Household, on=(Need.household == Household.id))
-        .join(Building, on=(Household.building == Building.id)).where(Need.id.in_(need_ids)).tuples()
+        Need.select(Building.compound, Building.id)
+        .join(Household, on=(Need.household == Household.id))
+        .join(Building, on=(Household.building == Building.id))
+        .where(Need.id.in_(need_ids))
+        .tuples()
     )
     compounds = {c for c, _ in places}
     if len(compounds) != 1:
@@ -139,8 +151,13 @@ def rename(issue_id: str, title: str) -> list[str]:
 def find_issue(ref: str) -> str:
     """An issue by its title or its id (or a unique start or end of it)."""
     text = (ref or "").strip()
-    titled: list[str] = [i for (i,) in CollectiveIssue.select(CollectiveIssue.id).where(
-        (CollectiveIssue.title == text) & live(CollectiveIssue)).limit(2).tuples()]
+    titled: list[str] = [
+        i
+        for (i,) in CollectiveIssue.select(CollectiveIssue.id)
+        .where((CollectiveIssue.title == text) & live(CollectiveIssue))
+        .limit(2)
+        .tuples()
+    ]
     if len(titled) == 1:
         return titled[0]
     return needs_domain.resolve(CollectiveIssue, text, "collective.not_found")
@@ -151,12 +168,25 @@ def record_meeting(issue_id: str, meeting_date: date | str, attendees: str, deci
     issue = get_issue(issue_id)
     if issue.status == "done":
         raise GridError("collective.already_done", title=issue.title)
-    store.update(CollectiveIssue, issue_id, meeting_date=parse_date(meeting_date, "meeting_date"),
-                 attendees=attendees, decision=decision, status="decided")
+    store.update(
+        CollectiveIssue,
+        issue_id,
+        meeting_date=parse_date(meeting_date, "meeting_date"),
+        attendees=attendees,
+        decision=decision,
+        status="decided",
+    )
 
 
-def complete(issue_id: str, done_date: date | str, *, actor: str = "", note: str = "",
-             hours: float | str = 0, at: datetime | None = None) -> int:
+def complete(
+    issue_id: str,
+    done_date: date | str,
+    *,
+    actor: str = "",
+    note: str = "",
+    hours: float | str = 0,
+    at: datetime | None = None,
+) -> int:
     """The decided work is finished: the issue is done and its waiting needs move to done.
 
     Volunteers still assigned to those needs are done too; ``hours`` is what each of them gave
@@ -180,20 +210,40 @@ def complete(issue_id: str, done_date: date | str, *, actor: str = "", note: str
     logged: set[str] = set()  # volunteers whose hours for the issue are written
     with store.transaction():
         store.update(CollectiveIssue, issue_id, status="done", done_at=done_day)
-        waiting = Need.select().where((Need.collective == issue_id) & Need.status.in_(needs_domain.ACTIVE)
-                                      & live(Need)).order_by(Need.id)
+        waiting = (
+            Need.select()
+            .where((Need.collective == issue_id) & Need.status.in_(needs_domain.ACTIVE) & live(Need))
+            .order_by(Need.id)
+        )
         for need in waiting:
             store.update(Need, need.id, status="done")
-            store.create(NeedEvent, need=need.id, from_status=need.status, to_status="done", at=at,
-                         actor=actor, note=note or issue.title)
-            for assignment_id, volunteer_id in Assignment.select(Assignment.id, Assignment.volunteer).where(
-                    (Assignment.need == need.id) & (Assignment.status == "assigned") & live(Assignment)).tuples():
+            store.create(
+                NeedEvent,
+                need=need.id,
+                from_status=need.status,
+                to_status="done",
+                at=at,
+                actor=actor,
+                note=note or issue.title,
+            )
+            for assignment_id, volunteer_id in (
+                Assignment.select(Assignment.id, Assignment.volunteer)
+                .where((Assignment.need == need.id) & (Assignment.status == "assigned") & live(Assignment))
+                .tuples()
+            ):
                 first = volunteer_id not in logged
                 store.update(Assignment, assignment_id, status="done", done_at=at, hours=given if first else 0)
                 if given and first:
                     logged.add(volunteer_id)
-                    store.create(ServiceLog, volunteer=volunteer_id, date=done_day, hours=given, need=need.id,
-                                 activity=issue.title, note=note)
+                    store.create(
+                        ServiceLog,
+                        volunteer=volunteer_id,
+                        date=done_day,
+                        hours=given,
+                        need=need.id,
+                        activity=issue.title,
+                        note=note,
+                    )
             moved += 1
     return moved
 
@@ -210,9 +260,12 @@ def days_meeting_to_done(issue_id: str) -> int | None:
 def list_issues(status: str | None = None) -> list[IssueRow]:
     """Every collective issue with its place, meeting, need counts and meeting-to-done days."""
     counts: dict[str, dict[str, int]] = {}
-    for cid, status_, n in (Need.select(Need.collective, Need.status, fn.COUNT(Need.id))
-                            .where(Need.collective.is_null(False) & live(Need))
-                            .group_by(Need.collective, Need.status).tuples()):
+    for cid, status_, n in (
+        Need.select(Need.collective, Need.status, fn.COUNT(Need.id))
+        .where(Need.collective.is_null(False) & live(Need))
+        .group_by(Need.collective, Need.status)
+        .tuples()
+    ):
         counts.setdefault(cid, {})[status_] = n
     query = CollectiveIssue.select().where(live(CollectiveIssue))
     if status:
@@ -221,12 +274,22 @@ def list_issues(status: str | None = None) -> list[IssueRow]:
     out = []
     for issue in query.order_by(CollectiveIssue.meeting_date.desc(nulls="last"), CollectiveIssue.id):
         by_status = counts.get(issue.id, {})
-        out.append(IssueRow(
-            id=issue.id, title=issue.title, compound=compounds.get(issue.compound_id, ""),
-            building_id=issue.building_id, status=issue.status, meeting_date=issue.meeting_date,
-            attendees=issue.attendees, decision=issue.decision, done_at=issue.done_at,
-            needs=sum(by_status.values()), needs_by_status=by_status,
-            days_meeting_to_done=(issue.done_at - issue.meeting_date).days
-            if issue.done_at and issue.meeting_date else None,
-        ))
+        out.append(
+            IssueRow(
+                id=issue.id,
+                title=issue.title,
+                compound=compounds.get(issue.compound_id, ""),
+                building_id=issue.building_id,
+                status=issue.status,
+                meeting_date=issue.meeting_date,
+                attendees=issue.attendees,
+                decision=issue.decision,
+                done_at=issue.done_at,
+                needs=sum(by_status.values()),
+                needs_by_status=by_status,
+                days_meeting_to_done=(issue.done_at - issue.meeting_date).days
+                if issue.done_at and issue.meeting_date
+                else None,
+            )
+        )
     return out

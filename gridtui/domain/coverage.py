@@ -24,9 +24,27 @@ from typing import Any, NamedTuple
 from gridtui.errors import ValidationError
 
 __all__ = [
-    "ACTIVE_CAMPAIGN_KEY", "COVERAGE_KEYS", "LATEST", "LATEST_ON_SERVER", "latest", "OUTCOME_COLUMNS", "Run", "Scope", "Targets",
-    "Due", "active_campaign", "campaign_words", "coverage", "due_today", "grids", "heads", "is_latest_sql",
-    "natural_key", "revisit_due_sql", "revisits", "targets",
+    "ACTIVE_CAMPAIGN_KEY",
+    "COVERAGE_KEYS",
+    "LATEST",
+    "LATEST_ON_SERVER",
+    "latest",
+    "OUTCOME_COLUMNS",
+    "Run",
+    "Scope",
+    "Targets",
+    "Due",
+    "active_campaign",
+    "campaign_words",
+    "coverage",
+    "due_today",
+    "grids",
+    "heads",
+    "is_latest_sql",
+    "natural_key",
+    "revisit_due_sql",
+    "revisits",
+    "targets",
 ]
 
 OUTCOME_COLUMNS = ("done", "nobody_home", "refused", "moved_away", "in_progress")
@@ -67,14 +85,20 @@ class Scope(NamedTuple):
         data = data or {}
         ages = data.get("ages")
         return cls(
-            grids=tuple(data.get("grids") or ()), buildings=tuple(data.get("buildings") or ()),
-            registers=tuple(data.get("registers") or ()), ages=(int(ages[0]), int(ages[1])) if ages else None,
-            business_kinds=tuple(data.get("business_kinds") or ()), households=tuple(data.get("households") or ()),
+            grids=tuple(data.get("grids") or ()),
+            buildings=tuple(data.get("buildings") or ()),
+            registers=tuple(data.get("registers") or ()),
+            ages=(int(ages[0]), int(ages[1])) if ages else None,
+            business_kinds=tuple(data.get("business_kinds") or ()),
+            households=tuple(data.get("households") or ()),
         )
 
     def to_json(self) -> dict[str, Any]:
-        found: dict[str, Any] = {k: list(getattr(self, k)) for k in ("grids", "buildings", "registers",
-                                                                     "business_kinds", "households") if getattr(self, k)}
+        found: dict[str, Any] = {
+            k: list(getattr(self, k))
+            for k in ("grids", "buildings", "registers", "business_kinds", "households")
+            if getattr(self, k)
+        }
         if self.ages is not None:
             found["ages"] = list(self.ages)
         return found
@@ -130,8 +154,10 @@ def latest(target: str, server: bool = False) -> str:
 def is_latest_sql(alias: str, target: str) -> str:
     """The same rule as :data:`LATEST`, on one visit row: no later visit of its target in its
     campaign (the few nobody-home visits are tested this way, not every target grouped)."""
-    return (f"NOT EXISTS (SELECT 1 FROM visit w WHERE w.campaign_id = {alias}.campaign_id AND "
-            f"w.{target}_id = {alias}.{target}_id AND w.deleted = 0 AND w.visited_at > {alias}.visited_at)")
+    return (
+        f"NOT EXISTS (SELECT 1 FROM visit w WHERE w.campaign_id = {alias}.campaign_id AND "
+        f"w.{target}_id = {alias}.{target}_id AND w.deleted = 0 AND w.visited_at > {alias}.visited_at)"
+    )
 
 
 def _in(values: list[str] | tuple[str, ...], prefix: str, params: dict[str, Any]) -> str:
@@ -165,8 +191,9 @@ class Targets(NamedTuple):
         return f"FROM {self.table} {self.joins} WHERE {self.where}"
 
 
-def targets(info: Any, *, grid_id: str | None = None, building_id: str | None = None,
-            today: date | None = None) -> Targets:
+def targets(
+    info: Any, *, grid_id: str | None = None, building_id: str | None = None, today: date | None = None
+) -> Targets:
     """``FROM ... WHERE ...`` of the campaign's targets, aliased ``t`` (the grid's id is
     ``grid_id``): live households in live buildings that are active or that the campaign has
     visited (a household found moved away stays counted as such), or live shops; narrowed by
@@ -180,8 +207,11 @@ def targets(info: Any, *, grid_id: str | None = None, building_id: str | None = 
         table, joins, grid = "business t", "", "t.grid_id"
     else:
         table, joins, grid = "household t", "JOIN building b ON b.id = t.building_id", "b.grid_id"
-        where += ["b.deleted = 0", "(t.status = 'active' OR EXISTS (SELECT 1 FROM visit w WHERE w.campaign_id = "
-                  ":campaign AND w.household_id = t.id AND w.deleted = 0))"]
+        where += [
+            "b.deleted = 0",
+            "(t.status = 'active' OR EXISTS (SELECT 1 FROM visit w WHERE w.campaign_id = "
+            ":campaign AND w.household_id = t.id AND w.deleted = 0))",
+        ]
     if grid_id is not None:
         where.append(f"{grid} = :grid")
         params["grid"] = grid_id
@@ -207,9 +237,14 @@ def targets(info: Any, *, grid_id: str | None = None, building_id: str | None = 
         )
     if scope.ages is not None:
         low, high = scope.ages
-        params["born_by"], params["born_after"] = _years_ago(today, low).isoformat(), _years_ago(today, high).isoformat()
-        where.append("t.id IN (SELECT household_id FROM resident WHERE deleted = 0 AND status = 'present' "
-                     "AND birth_date <= :born_by AND birth_date > :born_after)")
+        params["born_by"], params["born_after"] = (
+            _years_ago(today, low).isoformat(),
+            _years_ago(today, high).isoformat(),
+        )
+        where.append(
+            "t.id IN (SELECT household_id FROM resident WHERE deleted = 0 AND status = 'present' "
+            "AND birth_date <= :born_by AND birth_date > :born_after)"
+        )
     return Targets(table, joins, " AND ".join(where), params, grid, info.target)
 
 
@@ -218,8 +253,9 @@ def _scope(info: Any) -> dict[str, Any]:
     return json.loads(scope) if isinstance(scope, str) else (scope or {})
 
 
-def coverage(run: Run, info: Any, today: date | None = None, community: str | None = None,
-             server: bool = False) -> list[dict[str, Any]]:
+def coverage(
+    run: Run, info: Any, today: date | None = None, community: str | None = None, server: bool = False
+) -> list[dict[str, Any]]:
     """Visit coverage of one campaign (anything with ``id``, ``target``, ``scope``) per grid, in
     grid-code order. Two indexed queries: the targets per grid, and the latest visits of those
     targets per grid (read from the visit index alone). Targets outside any live grid come last,
@@ -239,14 +275,25 @@ def coverage(run: Run, info: Any, today: date | None = None, community: str | No
         f"GROUP BY {found.grid}",
         params,
     )
-    names = {gid: (code, name, held) for gid, code, name, held in
-             run("SELECT id, code, name, community_id FROM grid WHERE deleted = 0", {})}
+    names = {
+        gid: (code, name, held)
+        for gid, code, name, held in run("SELECT id, code, name, community_id FROM grid WHERE deleted = 0", {})
+    }
     by_grid: dict[Any, dict[str, Any]] = {}
     for gid, total in totals:
         code, name, held = names.get(gid, (None, "", None))
-        row = by_grid.setdefault((held, code), {"grid": code, "grid_name": name, "total": 0,
-                                                **dict.fromkeys(OUTCOME_COLUMNS, 0), "revisit_due": 0,
-                                                "not_visited": 0, "community": held})
+        row = by_grid.setdefault(
+            (held, code),
+            {
+                "grid": code,
+                "grid_name": name,
+                "total": 0,
+                **dict.fromkeys(OUTCOME_COLUMNS, 0),
+                "revisit_due": 0,
+                "not_visited": 0,
+                "community": held,
+            },
+        )
         row["total"] += total
         row["not_visited"] += total
     for gid, *figures in visited:
@@ -257,7 +304,9 @@ def coverage(run: Run, info: Any, today: date | None = None, community: str | No
             row[key] += value
         row["revisit_due"] += due
         row["not_visited"] -= count
-    return sorted(by_grid.values(), key=lambda r: (r["grid"] is None, r["community"] or "", natural_key(r["grid"] or "")))
+    return sorted(
+        by_grid.values(), key=lambda r: (r["grid"] is None, r["community"] or "", natural_key(r["grid"] or ""))
+    )
 
 
 # -- the campaigns, as home reads them (named tuples, not dataclasses: importing dataclasses costs
@@ -275,8 +324,9 @@ class CampaignWords(NamedTuple):
 
 
 def campaign_words(run: Run, campaign_id: str) -> CampaignWords | None:
-    rows = run("SELECT id, target, scope, name, name_en FROM campaign WHERE id = :id AND deleted = 0",
-               {"id": campaign_id})
+    rows = run(
+        "SELECT id, target, scope, name, name_en FROM campaign WHERE id = :id AND deleted = 0", {"id": campaign_id}
+    )
     if not rows:
         return None
     cid, target, scope, name, name_en = rows[0]
@@ -288,14 +338,20 @@ def active_campaign(run: Run) -> str | None:
     chosen = run("SELECT value FROM meta WHERE key = :key", {"key": ACTIVE_CAMPAIGN_KEY})
     if chosen and run("SELECT 1 FROM campaign WHERE id = :id AND deleted = 0", {"id": chosen[0][0]}):
         return str(chosen[0][0])
-    newest = run("SELECT id FROM campaign WHERE deleted = 0 AND active = 1 AND target = 'household' "
-                 "ORDER BY starts DESC, id DESC LIMIT 1", {})
+    newest = run(
+        "SELECT id FROM campaign WHERE deleted = 0 AND active = 1 AND target = 'household' "
+        "ORDER BY starts DESC, id DESC LIMIT 1",
+        {},
+    )
     return str(newest[0][0]) if newest else None
 
 
 def _active(run: Run, target: str) -> list[CampaignWords]:
-    rows = run("SELECT id, target, scope, name, name_en FROM campaign WHERE deleted = 0 AND active = 1 "
-               "AND target = :target ORDER BY id", {"target": target})
+    rows = run(
+        "SELECT id, target, scope, name, name_en FROM campaign WHERE deleted = 0 AND active = 1 "
+        "AND target = :target ORDER BY id",
+        {"target": target},
+    )
     return [CampaignWords(r[0], r[1], json.loads(r[2] or "{}"), r[3], r[4]) for r in rows]
 
 
@@ -304,8 +360,13 @@ def held_grids(run: Run, configured: Sequence[str] | None = None) -> list[str]:
     the grids given to this laptop (``grid worker``); empty means every grid (the office)."""
     if configured:
         return list(configured)
-    return [code for (code,) in run(
-        "SELECT g.code FROM grid g JOIN device d ON d.id = g.worker_device AND d.is_self = 1 WHERE g.deleted = 0", {})]
+    return [
+        code
+        for (code,) in run(
+            "SELECT g.code FROM grid g JOIN device d ON d.id = g.worker_device AND d.is_self = 1 WHERE g.deleted = 0",
+            {},
+        )
+    ]
 
 
 def grids(run: Run, mine: Sequence[str] | None = None) -> list[tuple[str, str, str, str]]:
@@ -317,8 +378,9 @@ def grids(run: Run, mine: Sequence[str] | None = None) -> list[tuple[str, str, s
     return sorted(rows, key=lambda r: (natural_key(r[1]), r[0]))
 
 
-def revisits(run: Run, target: str, *, today: date | None = None, grid_ids: Sequence[str] | None = None,
-             limit: int = -1) -> list[tuple[str, str | None, str, CampaignWords]]:
+def revisits(
+    run: Run, target: str, *, today: date | None = None, grid_ids: Sequence[str] | None = None, limit: int = -1
+) -> list[tuple[str, str | None, str, CampaignWords]]:
     """(target id, revisit date, latest visit time, campaign) of every target of an active
     campaign whose revisit is due, oldest date first (none at all first of all), then in walking
     (households) or street (shops) order; one per campaign and target."""
@@ -332,14 +394,17 @@ def revisits(run: Run, target: str, *, today: date | None = None, grid_ids: Sequ
         if grid_ids is not None:
             where += f" AND {scope.grid} IN ({_in(list(grid_ids), 'mine', params)})"
         order = "b.walk_order, b.id, t.unit, t.floor, t.door" if target == "household" else "t.address, t.id"
-        found += [(*row, info) for row in run(
-            f"SELECT t.id, v.revisit_due, v.visited_at, {order} FROM visit v JOIN {scope.table} ON t.id = v.{target}_id "
-            f"{scope.joins} WHERE v.campaign_id = :campaign AND v.{target}_id IS NOT NULL AND v.deleted = 0 "
-            f"AND {revisit_due_sql('v')} "
-            f"AND {is_latest_sql('v', target)} AND {where} "
-            f"ORDER BY v.revisit_due IS NOT NULL, v.revisit_due, {order} LIMIT :limit",
-            params,
-        )]
+        found += [
+            (*row, info)
+            for row in run(
+                f"SELECT t.id, v.revisit_due, v.visited_at, {order} FROM visit v JOIN {scope.table} ON t.id = v.{target}_id "
+                f"{scope.joins} WHERE v.campaign_id = :campaign AND v.{target}_id IS NOT NULL AND v.deleted = 0 "
+                f"AND {revisit_due_sql('v')} "
+                f"AND {is_latest_sql('v', target)} AND {where} "
+                f"ORDER BY v.revisit_due IS NOT NULL, v.revisit_due, {order} LIMIT :limit",
+                params,
+            )
+        ]
     found.sort(key=lambda r: (r[1] is not None, r[1] or "", *(_sortable(v) for v in r[3:-1]), r[-1].id))
     if limit >= 0:
         found = found[:limit]
@@ -377,8 +442,9 @@ class Due(NamedTuple):
     business_id: str | None = None
 
 
-def due_today(run: Run, *, today: date | None = None, grid_ids: Sequence[str] | None = None,
-              limit: int = 8) -> list[Due]:
+def due_today(
+    run: Run, *, today: date | None = None, grid_ids: Sequence[str] | None = None, limit: int = 8
+) -> list[Due]:
     """Home's revisits due: doors and shops together, oldest revisit date first (none at all
     first of all)."""
     doors = revisits(run, "household", today=today, grid_ids=grid_ids, limit=limit)
@@ -393,8 +459,10 @@ def due_today(run: Run, *, today: date | None = None, grid_ids: Sequence[str] | 
     if shops:
         params = {}
         marks = _in([s[0] for s in shops], "s", params)
-        names = {bid: (name, owner) for bid, name, owner in run(
-            f"SELECT id, name, owner_name FROM business WHERE id IN ({marks})", params)}
+        names = {
+            bid: (name, owner)
+            for bid, name, owner in run(f"SELECT id, name, owner_name FROM business WHERE id IN ({marks})", params)
+        }
         found += [Due(None, *names.get(bid, ("", "")), _day(due), bid) for bid, due, _at, _c in shops]
     found.sort(key=lambda r: (r.revisit_due is not None, r.revisit_due or date.min))
     return found[:limit] if limit >= 0 else found

@@ -39,13 +39,28 @@ if TYPE_CHECKING:  # both imported where used: the demo's start stays light
     from gridtui.forms.model import Form, FormState, Item
 
 __all__ = [
-    "DUE_HOURS", "FULL", "NEED_FLOW", "NEED_STATUS_WEIGHTS", "Progress", "REGION_CODES", "SOURCES",
-    "WORKER_NOTES", "generate", "is_empty",
+    "DUE_HOURS",
+    "FULL",
+    "NEED_FLOW",
+    "NEED_STATUS_WEIGHTS",
+    "Progress",
+    "REGION_CODES",
+    "SOURCES",
+    "WORKER_NOTES",
+    "generate",
+    "is_empty",
 ]
 
 FULL = {
-    "compounds": 21, "grids": 19, "buildings": 69, "households": 5969, "resident_units": 17,
-    "businesses": 344, "cobuilding_units": 16, "in_service_party": 810, "party_volunteers": 287,
+    "compounds": 21,
+    "grids": 19,
+    "buildings": 69,
+    "households": 5969,
+    "resident_units": 17,
+    "businesses": 344,
+    "cobuilding_units": 16,
+    "in_service_party": 810,
+    "party_volunteers": 287,
     "needs": 640,
 }
 REGION_CODES = ("410402", "410403", "410404", "410411", "410421", "410422", "410423", "410425")
@@ -91,7 +106,10 @@ COMMUNITY = ("湖光社区", "Huguang Community", "湖滨路街道")
 
 
 def generate(
-    seed: int = 2026, scale: float = 1.0, today: date | None = None, progress: Progress | None = None,
+    seed: int = 2026,
+    scale: float = 1.0,
+    today: date | None = None,
+    progress: Progress | None = None,
     community: tuple[str, str, str] = COMMUNITY,
 ) -> dict[str, int]:
     """Fill the open, empty database with the demo community; returns row counts per table.
@@ -155,7 +173,9 @@ class _Demo:
     def person(self, surname: str, sex: str, age: int) -> dict[str, Any]:
         born = self.today - timedelta(days=age * 365 + self.rng.randint(0, 364))
         return {
-            "name": surname + self.given(sex), "sex": sex, "birth_date": born,
+            "name": surname + self.given(sex),
+            "sex": sex,
+            "birth_date": born,
             "id_number": self.id_number(born, sex),
             "phone": self.mobile() if 16 <= age <= 80 and self.rng.random() < 0.9 else "",
         }
@@ -200,7 +220,9 @@ class _Demo:
         # Every compound has at least one building; the larger first compounds get more.
         per_compound = [1] * n_compounds
         for _ in range(n_buildings - n_compounds):
-            per_compound[self.rng.choices(range(n_compounds), [n_compounds - i + 3 for i in range(n_compounds)])[0]] += 1
+            per_compound[
+                self.rng.choices(range(n_compounds), [n_compounds - i + 3 for i in range(n_compounds)])[0]
+            ] += 1
         sizes = self._split(_scaled(FULL["households"], s), n_buildings)
         self.households: list[dict[str, Any]] = []
         self.building_grids: dict[str, list[str]] = {}  # grid code -> buildings (as 凤飞园3栋)
@@ -221,10 +243,16 @@ class _Demo:
                             if made >= target:
                                 break
                             made += 1
-                            self.households.append({
-                                "compound": compound["zh"], "building": str(number), "unit": unit, "floor": floor,
-                                "door": f"{floor}{door:02d}", "_grid": grid["id"],
-                            })
+                            self.households.append(
+                                {
+                                    "compound": compound["zh"],
+                                    "building": str(number),
+                                    "unit": unit,
+                                    "floor": floor,
+                                    "door": f"{floor}{door:02d}",
+                                    "_grid": grid["id"],
+                                }
+                            )
 
     def _split(self, total: int, parts: int) -> list[int]:
         weights = [self.rng.uniform(0.6, 1.4) for _ in range(parts)]
@@ -251,8 +279,7 @@ class _Demo:
         if jiutian is not None:
             families[jiutian][0].update(self.person("张", "F", 67), name="张爱琴")
         # 双报到: in-service party members who live here report to the community.
-        adults = [m for members in families for m in members
-                  if not m["registers"] and 23 <= self.age(m) <= 58]
+        adults = [m for members in families for m in members if not m["registers"] and 23 <= self.age(m) <= 58]
         rng.shuffle(adults)
         self.in_service = adults[: _scaled(FULL["in_service_party"], self.scale)]
         for m in self.in_service:
@@ -268,15 +295,26 @@ class _Demo:
         roster.flush()
         for grid, buildings in self.building_grids.items():
             places.assign_buildings(grid, buildings)
-        self.party = [m for members in families for m in members
-                      if any(k.startswith("party") for k, _ in m["registers"])]
+        self.party = [
+            m for members in families for m in members if any(k.startswith("party") for k, _ in m["registers"])
+        ]
 
     def family(self, hh: dict[str, Any]) -> list[dict[str, Any]]:
         """One household's people (as roster rows: name, ID, relation, registers...)."""
         rng = self.rng
         shape = rng.choices(
-            ("alone_old", "alone_young", "couple_old", "couple_young", "family3", "family4", "three_gen",
-             "left_behind"), (7, 3, 14, 6, 30, 21, 15, 4))[0]
+            (
+                "alone_old",
+                "alone_young",
+                "couple_old",
+                "couple_young",
+                "family3",
+                "family4",
+                "three_gen",
+                "left_behind",
+            ),
+            (7, 3, 14, 6, 30, 21, 15, 4),
+        )[0]
         surname = self.surname()
         if shape == "alone_old":
             members = [("head", rng.choice("MFF"), rng.randint(70, 92))]
@@ -294,8 +332,11 @@ class _Demo:
                 members.append(("parent", rng.choice("MF"), age + rng.randint(24, 32)))
         else:  # grandparents raising a grandchild while the parents work away
             age = rng.randint(58, 75)
-            members = [("head", "M", age), ("spouse", "F", age - rng.randint(0, 4)),
-                       ("grandchild", rng.choice("MF"), rng.randint(4, 15))]
+            members = [
+                ("head", "M", age),
+                ("spouse", "F", age - rng.randint(0, 4)),
+                ("grandchild", rng.choice("MF"), rng.randint(4, 15)),
+            ]
         people = []
         for relation, sex, age in members:
             person = self.person(surname if relation in ("head", "child", "grandchild") else self.surname(), sex, age)
@@ -360,18 +401,45 @@ class _Demo:
         self.orgs = []
         for u in self.names["cobuilding_units"][: _scaled(FULL["cobuilding_units"], self.scale)]:
             contact = self.full_name()
-            self.orgs.append({"contact": contact, "id": resources.add_unit(
-                "cobuilding", u["zh"], name_en=u["en"], contact=contact, phone=self.mobile(),
-                agreement_date=self.today - timedelta(days=rng.randint(60, 900)), projects=u.get("projects", []))})
+            self.orgs.append(
+                {
+                    "contact": contact,
+                    "id": resources.add_unit(
+                        "cobuilding",
+                        u["zh"],
+                        name_en=u["en"],
+                        contact=contact,
+                        phone=self.mobile(),
+                        agreement_date=self.today - timedelta(days=rng.randint(60, 900)),
+                        projects=u.get("projects", []),
+                    ),
+                }
+            )
         for u in self.names["resident_units"][: _scaled(FULL["resident_units"], self.scale)]:
             contact = self.full_name()
-            self.orgs.append({"contact": contact, "id": resources.add_unit(
-                "resident_unit", u["zh"], name_en=u["en"], contact=contact, phone=self.mobile())})
+            self.orgs.append(
+                {
+                    "contact": contact,
+                    "id": resources.add_unit(
+                        "resident_unit", u["zh"], name_en=u["en"], contact=contact, phone=self.mobile()
+                    ),
+                }
+            )
         for u in self.names["social_orgs"]:
             contact = self.full_name()
-            self.orgs.append({"contact": contact, "id": resources.add_unit(
-                "social_org", u["zh"], name_en=u["en"], contact=contact, phone=self.mobile(),
-                members=u.get("members", 20))})
+            self.orgs.append(
+                {
+                    "contact": contact,
+                    "id": resources.add_unit(
+                        "social_org",
+                        u["zh"],
+                        name_en=u["en"],
+                        contact=contact,
+                        phone=self.mobile(),
+                        members=u.get("members", 20),
+                    ),
+                }
+            )
 
         kinds = self.names["business_kinds"]
         flour = next(k for k in kinds if k["key"] == "flour_mill")
@@ -380,11 +448,21 @@ class _Demo:
         for i in range(_scaled(FULL["businesses"], self.scale)):
             kind = flour if i < 8 else rng.choice(kinds)
             owner = self.full_name()
-            self.businesses.append({"owner_name": owner, "id": business_list.add_business(
-                rng.choice(self.names["business_prefixes"]) + rng.choice(kind["name_suffixes"]), kind["key"],
-                food=bool(kind.get("food")), owner_name=owner, phone=self.mobile(),
-                address=f"{rng.choice(streets)['zh']}{rng.randint(1, 300)}号",
-                license_no=f"92410400MA{i:04d}{rng.randint(0, 9999):04d}", grid=rng.choice(self.grids)["id"])})
+            self.businesses.append(
+                {
+                    "owner_name": owner,
+                    "id": business_list.add_business(
+                        rng.choice(self.names["business_prefixes"]) + rng.choice(kind["name_suffixes"]),
+                        kind["key"],
+                        food=bool(kind.get("food")),
+                        owner_name=owner,
+                        phone=self.mobile(),
+                        address=f"{rng.choice(streets)['zh']}{rng.randint(1, 300)}号",
+                        license_no=f"92410400MA{i:04d}{rng.randint(0, 9999):04d}",
+                        grid=rng.choice(self.grids)["id"],
+                    ),
+                }
+            )
 
     def volunteers(self) -> None:
         """810 in-service party members (双报到) and 287 party-member volunteers in the 3 teams
@@ -405,17 +483,25 @@ class _Demo:
             team = None if in_service and rng.random() < 0.7 else teams[i % len(teams)]
             skills = rng.sample(team["skills"], k=min(2, len(team["skills"]))) if team else []
             vid = volunteers.register_volunteer(
-                person["name"], phone=person["phone"] or self.mobile(), id_number=person["id_number"],
-                kind="in_service_party" if in_service else "party_volunteer", resident_id=person["id"],
+                person["name"],
+                phone=person["phone"] or self.mobile(),
+                id_number=person["id_number"],
+                kind="in_service_party" if in_service else "party_volunteer",
+                resident_id=person["id"],
                 work_unit=rng.choice(work_units)["zh"] if in_service else "",
-                team_id=stable_id("team", team["key"]) if team else None, available=rng.random() < 0.85,
-                availability=rng.choice(("工作日晚上", "周末", "随时", "工作日白天", "周末上午")), skills=skills,
+                team_id=stable_id("team", team["key"]) if team else None,
+                available=rng.random() < 0.85,
+                availability=rng.choice(("工作日晚上", "周末", "随时", "工作日白天", "周末上午")),
+                skills=skills,
             )
             self.volunteer_rows.append({"id": vid, "team": team["key"] if team else None})
         helpers = [v for v in self.volunteer_rows[n_service:]] or self.volunteer_rows
         for i, hh in enumerate(self.hardship + self.elderly_alone[: len(self.hardship)]):
-            volunteers.pair(helpers[(i // 4) % len(helpers)]["id"], hh["id"],
-                            since=self.today - timedelta(days=rng.randint(10, 700)))
+            volunteers.pair(
+                helpers[(i // 4) % len(helpers)]["id"],
+                hh["id"],
+                since=self.today - timedelta(days=rng.randint(10, 700)),
+            )
 
     # =============================================================================================
     # Campaigns, visits and answers: a year of them, written in the store's batch mode.
@@ -440,15 +526,51 @@ class _Demo:
         businesses = {b["id"]: b for b in self.businesses}
         # (form, name, name_en, target, started days ago, ended days ago, active, scope, share done)
         plan = [
-            ("door_to_door", f"{year - 1}年大走访", f"Door-to-door visits {year - 1}", "household", 330, 250, False,
-             Scope(), 0.95),
+            (
+                "door_to_door",
+                f"{year - 1}年大走访",
+                f"Door-to-door visits {year - 1}",
+                "household",
+                330,
+                250,
+                False,
+                Scope(),
+                0.95,
+            ),
             ("door_to_door", f"{year}年大走访", f"Door-to-door visits {year}", "household", 60, 0, True, Scope(), 0.55),
-            ("drowning_prevention", "防溺水致家长的一封信", "Drowning-prevention letter", "household", 150, 120, True,
-             Scope(ages=(0, 16)), 0.9),
-            ("chronic_followup", "慢病随访", "Chronic-disease follow-up", "household", 90, 0, True,
-             Scope(registers=("chronic_illness",)), 0.6),
-            ("business_safety", "个体工商户食品与消防安全检查", "Business food and fire safety checks", "business",
-             40, 0, True, Scope(), 0.7),
+            (
+                "drowning_prevention",
+                "防溺水致家长的一封信",
+                "Drowning-prevention letter",
+                "household",
+                150,
+                120,
+                True,
+                Scope(ages=(0, 16)),
+                0.9,
+            ),
+            (
+                "chronic_followup",
+                "慢病随访",
+                "Chronic-disease follow-up",
+                "household",
+                90,
+                0,
+                True,
+                Scope(registers=("chronic_illness",)),
+                0.6,
+            ),
+            (
+                "business_safety",
+                "个体工商户食品与消防安全检查",
+                "Business food and fire safety checks",
+                "business",
+                40,
+                0,
+                True,
+                Scope(),
+                0.7,
+            ),
         ]
         visits: list[dict[str, Any]] = []
         answers: list[dict[str, Any]] = []
@@ -458,8 +580,15 @@ class _Demo:
         self.visit_id = _Ids(self.visit_rng, datetime.combine(self.today - timedelta(days=400), time(9)))
         for key, name, name_en, target, start_ago, end_ago, active, scope, share in plan:
             cid = campaigns.create_from_workbook(
-                builtin.workbook(key), id=self.visit_id(), name=name, name_en=name_en, target=target, scope=scope,
-                starts=self.today - timedelta(days=start_ago), activate=active, today=self.today,
+                builtin.workbook(key),
+                id=self.visit_id(),
+                name=name,
+                name_en=name_en,
+                target=target,
+                scope=scope,
+                starts=self.today - timedelta(days=start_ago),
+                activate=active,
+                today=self.today,
                 ends=None if active else self.today - timedelta(days=end_ago),
             )
             self.counts["campaign"] = self.counts.get("campaign", 0) + 1
@@ -474,8 +603,16 @@ class _Demo:
         self.put(Answer, answers, check=False)  # made by form.clean below, in the form they answer
         self.visits = visits
 
-    def _visits(self, info: CampaignInfo, targets: list[dict[str, Any]], share: float, start_ago: int,
-                end_ago: int, visits: list[dict[str, Any]], answers: list[dict[str, Any]]) -> None:
+    def _visits(
+        self,
+        info: CampaignInfo,
+        targets: list[dict[str, Any]],
+        share: float,
+        start_ago: int,
+        end_ago: int,
+        visits: list[dict[str, Any]],
+        answers: list[dict[str, Any]],
+    ) -> None:
         from gridtui.core.stored_forms import form_of_version
         from gridtui.forms.model import FormState
 
@@ -492,12 +629,21 @@ class _Demo:
                 revisit = (at.date() + timedelta(days=3)) if outcome == "nobody_home" else None
                 if revisit and end_ago == 0:
                     revisit = self.today + timedelta(days=rng.randint(-4, 2))
-                visits.append({**base, "id": self.visit_id(at), "visited_at": at, "outcome": outcome, "revisit_due": revisit})
+                visits.append(
+                    {**base, "id": self.visit_id(at), "visited_at": at, "outcome": outcome, "revisit_due": revisit}
+                )
                 continue
             if rng.random() < 0.1:  # nobody home first, done on the revisit
                 first = at - timedelta(days=3)
-                visits.append({**base, "id": self.visit_id(first), "visited_at": first, "outcome": "nobody_home",
-                               "revisit_due": at.date()})
+                visits.append(
+                    {
+                        **base,
+                        "id": self.visit_id(first),
+                        "visited_at": first,
+                        "outcome": "nobody_home",
+                        "revisit_due": at.date(),
+                    }
+                )
             vid = self.visit_id(at)
             visits.append({**base, "id": vid, "visited_at": at, "outcome": "done", "note": rng.choice(WORKER_NOTES)})
             state = FormState(form, {}, at.date())
@@ -509,8 +655,15 @@ class _Demo:
                     continue
                 value = form.clean(item, value)
                 state.set(item.name, value)
-                answers.append({"id": self.visit_id(at), "visit": vid, "item": f"{form.key}:{item.name}",
-                                "value": value, "answered_at": at})
+                answers.append(
+                    {
+                        "id": self.visit_id(at),
+                        "visit": vid,
+                        "item": f"{form.key}:{item.name}",
+                        "value": value,
+                        "answered_at": at,
+                    }
+                )
 
     def _when(self, days_ago_min: int, days_ago_max: int) -> datetime:
         day = self.today - timedelta(days=self.visit_rng.randint(days_ago_min, days_ago_max))
@@ -555,8 +708,16 @@ class _Demo:
         by_key = {i["key"]: i for i in items}
         n = _scaled(FULL["needs"], self.scale, minimum=max(len(NEED_FLOW) * 3, len(shared)))
         for i in range(n):
-            status = NEED_FLOW[i % len(NEED_FLOW)] if i < len(NEED_FLOW) * 3 else rng.choices(NEED_FLOW, NEED_STATUS_WEIGHTS)[0]
-            hh = rng.choice(self.hardship + self.elderly_alone + self.households) if rng.random() < 0.5 else rng.choice(self.households)
+            status = (
+                NEED_FLOW[i % len(NEED_FLOW)]
+                if i < len(NEED_FLOW) * 3
+                else rng.choices(NEED_FLOW, NEED_STATUS_WEIGHTS)[0]
+            )
+            hh = (
+                rng.choice(self.hardship + self.elderly_alone + self.households)
+                if rng.random() < 0.5
+                else rng.choice(self.households)
+            )
             item = by_key[shared[i][0]] if i < len(shared) else rng.choice(items)
             at = self.when(1, 200) if status in ("closed", "followed_up") else self.when(0, 30)
             issue = shared[i][1] if i < len(shared) else issues.get(item["key"]) if rng.random() < 0.7 else None
@@ -565,23 +726,38 @@ class _Demo:
                     at = datetime.combine(self.done_on[issue] - timedelta(days=rng.randint(20, 40)), at.time())
                 else:
                     issue = None  # raised after the shared work was finished: a need of its own
-            need = needs.open_need(hh["id"], item["key"], resident_id=rng.choice(self.residents[hh["id"]])["id"],
-                                   source=rng.choices(*zip(*SOURCES, strict=True))[0], actor="demo", at=at,
-                                   due_hours=DUE_HOURS, collective_id=issue)
+            need = needs.open_need(
+                hh["id"],
+                item["key"],
+                resident_id=rng.choice(self.residents[hh["id"]])["id"],
+                source=rng.choices(*zip(*SOURCES, strict=True))[0],
+                actor="demo",
+                at=at,
+                due_hours=DUE_HOURS,
+                collective_id=issue,
+            )
             volunteer = rng.choice(volunteers)
-            for step in NEED_FLOW[1: NEED_FLOW.index(status) + 1]:
+            for step in NEED_FLOW[1 : NEED_FLOW.index(status) + 1]:
                 at = at + timedelta(hours=rng.randint(2, 60))
                 if step == "assigned":
                     assignment = dispatch.assign(need, volunteer, actor="demo", at=at)
                 elif step == "in_progress":
                     needs.start(need, actor="demo", at=at)
                 elif step == "done":
-                    dispatch.record_outcome(assignment, rng.choice((0.5, 1, 1.5, 2, 3)), actor="demo", at=at,
-                                            on=at.date())
+                    dispatch.record_outcome(
+                        assignment, rng.choice((0.5, 1, 1.5, 2, 3)), actor="demo", at=at, on=at.date()
+                    )
                 elif step == "followed_up":
-                    choices = ("satisfied", "basically") if status == "closed" else ("satisfied", "basically", "unsatisfied")
-                    needs.follow_up(need, rng.choices(choices, (80, 17, 3)[: len(choices)])[0], actor="demo",
-                                    at=at, due_hours=DUE_HOURS)
+                    choices = (
+                        ("satisfied", "basically") if status == "closed" else ("satisfied", "basically", "unsatisfied")
+                    )
+                    needs.follow_up(
+                        need,
+                        rng.choices(choices, (80, 17, 3)[: len(choices)])[0],
+                        actor="demo",
+                        at=at,
+                        due_hours=DUE_HOURS,
+                    )
                 else:
                     needs.close(need, actor="demo", at=at)
         for issue, done in self.done_on.items():
@@ -595,12 +771,33 @@ class _Demo:
         names = [c["zh"] for c in self.compound_names]
         meeting = self.today - timedelta(days=130)
         rows = [
-            ("home_environment.parking", "凤飞园停车位改造", names[0], meeting, meeting + timedelta(days=25),
-             "改造现有停车位，增加车位27个", "业委会、业主代表、党员居民志愿者、共建单位"),
-            ("home_environment.roof_leak", "凤舞园屋顶漏水维修", names[min(1, len(names) - 1)],
-             self.today - timedelta(days=80), self.today - timedelta(days=52), "统一做屋面防水", "业委会、物业公司、楼栋长"),
-            ("home_environment.greenery_oil_drip", "九天庄园绿植滴油治理", names[min(2, len(names) - 1)],
-             self.today - timedelta(days=20), None, "更换树种并清洗路面", "物业公司、园林单位、居民代表"),
+            (
+                "home_environment.parking",
+                "凤飞园停车位改造",
+                names[0],
+                meeting,
+                meeting + timedelta(days=25),
+                "改造现有停车位，增加车位27个",
+                "业委会、业主代表、党员居民志愿者、共建单位",
+            ),
+            (
+                "home_environment.roof_leak",
+                "凤舞园屋顶漏水维修",
+                names[min(1, len(names) - 1)],
+                self.today - timedelta(days=80),
+                self.today - timedelta(days=52),
+                "统一做屋面防水",
+                "业委会、物业公司、楼栋长",
+            ),
+            (
+                "home_environment.greenery_oil_drip",
+                "九天庄园绿植滴油治理",
+                names[min(2, len(names) - 1)],
+                self.today - timedelta(days=20),
+                None,
+                "更换树种并清洗路面",
+                "物业公司、园林单位、居民代表",
+            ),
             ("home_environment.heating_insufficient", "供暖不足协调", names[-1], None, None, "", ""),
         ]
         found: dict[str, str] = {}
@@ -624,9 +821,20 @@ class _Demo:
         for org in self.orgs:
             provider = resources.provider_of_unit(org["id"])
             for item in rng.sample(items, k=rng.randint(2, 4)):
-                resources.add_resource(item["key"], provider, organization_id=org["id"], capacity=rng.randint(1, 30),
-                                       availability=rng.choice(("周末", "工作日", "每月一次", "预约")),
-                                       contact=org["contact"])
+                resources.add_resource(
+                    item["key"],
+                    provider,
+                    organization_id=org["id"],
+                    capacity=rng.randint(1, 30),
+                    availability=rng.choice(("周末", "工作日", "每月一次", "预约")),
+                    contact=org["contact"],
+                )
         for biz in self.businesses[: max(1, len(self.businesses) // 10)]:
-            resources.add_resource(rng.choice(items)["key"], "business", business_id=biz["id"],
-                                   capacity=rng.randint(1, 10), availability="营业时间", contact=biz["owner_name"])
+            resources.add_resource(
+                rng.choice(items)["key"],
+                "business",
+                business_id=biz["id"],
+                capacity=rng.randint(1, 10),
+                availability="营业时间",
+                contact=biz["owner_name"],
+            )

@@ -50,9 +50,24 @@ from gridtui.errors import GridError
 from gridtui.i18n import pick, t
 
 __all__ = [
-    "AVAILABLE", "AssignmentClosed", "Candidate", "Dispatched", "PAIRING", "PARTS", "PLACE",
-    "SATISFACTION_VALUE", "SKILL", "assign", "batch_dispatch", "campaign_needs", "cancel",
-    "collective_needs", "get_assignment", "record_outcome", "suggest", "task_card",
+    "AVAILABLE",
+    "AssignmentClosed",
+    "Candidate",
+    "Dispatched",
+    "PAIRING",
+    "PARTS",
+    "PLACE",
+    "SATISFACTION_VALUE",
+    "SKILL",
+    "assign",
+    "batch_dispatch",
+    "campaign_needs",
+    "cancel",
+    "collective_needs",
+    "get_assignment",
+    "record_outcome",
+    "suggest",
+    "task_card",
 ]
 
 SKILL = {"listed": 40, "resource": 30, "team": 25, "none": 0}
@@ -92,7 +107,6 @@ class Candidate:
         return asdict(self)
 
 
-
 @dataclass(frozen=True)
 class Dispatched:
     """One need of a batch and the volunteer it went to."""
@@ -106,9 +120,13 @@ def _place_of_need(need: Need) -> tuple[str | None, str | None, str | None]:
     """(building, compound, grid) of the need's household."""
     if not need.household_id:
         return None, None, None
-    row = (Household.select(Household.building, Building.compound, Building.grid)
-           .join(Building, on=(Household.building == Building.id))
-           .where(Household.id == need.household_id).tuples().first())
+    row = (
+        Household.select(Household.building, Building.compound, Building.grid)
+        .join(Building, on=(Household.building == Building.id))
+        .where(Household.id == need.household_id)
+        .tuples()
+        .first()
+    )
     return row or (None, None, None)
 
 
@@ -127,18 +145,47 @@ def suggest(need_id: str, limit: int = 10) -> list[Candidate]:
         .where(live(Volunteer) & Volunteer.ended_on.is_null())
     )
     places = {b: (c, g) for b, c, g in _fetch(Building.select(Building.id, Building.compound, Building.grid))}
-    listed = {v for (v,) in VolunteerSkill.select(VolunteerSkill.volunteer)
-              .where((VolunteerSkill.item == item) & live(VolunteerSkill)).tuples()}
-    serving = [k for k, serves in ResourceItem.select(ResourceItem.key, ResourceItem.serves).tuples()
-               if item in (serves or [])]
-    offering = {v for (v,) in Resource.select(Resource.volunteer).where(
-        (Resource.provider_kind == "volunteer") & Resource.item.in_(serving) & live(Resource)
-        & Resource.volunteer.is_null(False)).tuples()} if serving else set()
+    listed = {
+        v
+        for (v,) in VolunteerSkill.select(VolunteerSkill.volunteer)
+        .where((VolunteerSkill.item == item) & live(VolunteerSkill))
+        .tuples()
+    }
+    serving = [
+        k for k, serves in ResourceItem.select(ResourceItem.key, ResourceItem.serves).tuples() if item in (serves or [])
+    ]
+    offering = (
+        {
+            v
+            for (v,) in Resource.select(Resource.volunteer)
+            .where(
+                (Resource.provider_kind == "volunteer")
+                & Resource.item.in_(serving)
+                & live(Resource)
+                & Resource.volunteer.is_null(False)
+            )
+            .tuples()
+        }
+        if serving
+        else set()
+    )
     teams_covering = {tid for tid, skills in team_skills().items() if item in skills}
-    paired = {v for (v,) in Pairing.select(Pairing.volunteer).where(
-        (Pairing.household == need.household_id) & live(Pairing)).tuples()} if need.household_id else set()
-    on_it = {v for (v,) in Assignment.select(Assignment.volunteer).where(
-        (Assignment.need == need.id) & (Assignment.status == "assigned") & live(Assignment)).tuples()}
+    paired = (
+        {
+            v
+            for (v,) in Pairing.select(Pairing.volunteer)
+            .where((Pairing.household == need.household_id) & live(Pairing))
+            .tuples()
+        }
+        if need.household_id
+        else set()
+    )
+    on_it = {
+        v
+        for (v,) in Assignment.select(Assignment.volunteer)
+        .where((Assignment.need == need.id) & (Assignment.status == "assigned") & live(Assignment))
+        .tuples()
+    }
     load = open_load()
     satisfaction = _past_satisfaction()
 
@@ -166,8 +213,11 @@ def suggest(need_id: str, limit: int = 10) -> list[Candidate]:
         current = load.get(vid, 0)
         rated = satisfaction.get(vid)
         parts: tuple[float, ...] = (
-            SKILL[skill_why], PLACE.get(place_why, 0), PAIRING if vid in paired else 0,
-            max(LOAD_FLOOR, LOAD_STEP * current), AVAILABLE if available else 0,
+            SKILL[skill_why],
+            PLACE.get(place_why, 0),
+            PAIRING if vid in paired else 0,
+            max(LOAD_FLOOR, LOAD_STEP * current),
+            AVAILABLE if available else 0,
             round(SATISFACTION_MAX * rated[0] / rated[1], 1) if rated else SATISFACTION_UNKNOWN,
         )
         why = (skill_why, place_why, vid in paired, current, bool(available), rated)
@@ -177,10 +227,18 @@ def suggest(need_id: str, limit: int = 10) -> list[Candidate]:
     teams = {tid: pick(zh, en) for tid, zh, en in Team.select(Team.id, Team.name, Team.name_en).tuples()}
     top = []
     for negative, vid, (name, team_id, parts, why) in scored[: max(0, limit)]:  # words only for the few shown
-        top.append(Candidate(
-            vid, name, teams.get(team_id, ""), -negative, {k: float(v) for k, v in zip(PARTS, parts, strict=True)},
-            _reasons(*why), open_load=why[3], available=why[4],
-        ))
+        top.append(
+            Candidate(
+                vid,
+                name,
+                teams.get(team_id, ""),
+                -negative,
+                {k: float(v) for k, v in zip(PARTS, parts, strict=True)},
+                _reasons(*why),
+                open_load=why[3],
+                available=why[4],
+            )
+        )
     return top
 
 
@@ -198,15 +256,19 @@ def _fetch(query: ModelSelect) -> list[tuple[Any, ...]]:
 def _past_satisfaction() -> dict[str, tuple[float, int]]:
     """Volunteer id -> (sum of satisfaction values, follow-ups) over the needs they completed."""
     value = fn.SUM(Case(Need.satisfaction, list(SATISFACTION_VALUE.items()), 0.0))
-    rows = (Assignment.select(Assignment.volunteer, value, fn.COUNT(Assignment.id))
-            .join(Need, on=(Assignment.need == Need.id))
-            .where((Assignment.status == "done") & live(Assignment) & Need.satisfaction.is_null(False))
-            .group_by(Assignment.volunteer).tuples())
+    rows = (
+        Assignment.select(Assignment.volunteer, value, fn.COUNT(Assignment.id))
+        .join(Need, on=(Assignment.need == Need.id))
+        .where((Assignment.status == "done") & live(Assignment) & Need.satisfaction.is_null(False))
+        .group_by(Assignment.volunteer)
+        .tuples()
+    )
     return {vid: (float(total), int(n)) for vid, total, n in rows}
 
 
-def _reasons(skill: str, place: str, paired: bool, load: int, available: bool,
-             rated: tuple[float, int] | None) -> list[str]:
+def _reasons(
+    skill: str, place: str, paired: bool, load: int, available: bool, rated: tuple[float, int] | None
+) -> list[str]:
     """The score parts in words, in the order they weigh."""
     out = [t(f"dispatch.reason.skill.{skill}"), t(f"dispatch.reason.place.{place}")]
     if paired:
@@ -229,8 +291,9 @@ def assign(need_id: str, volunteer_id: str, actor: str = "", note: str = "", *, 
     at = at or datetime.now().replace(microsecond=0)
     with store.transaction():
         needs_domain.transition(need_id, "assigned", actor=actor, note=note or vol.name, at=at)
-        return store.create(Assignment, need=need_id, volunteer=volunteer_id, assigned_at=at,
-                            status="assigned", note=note).id
+        return store.create(
+            Assignment, need=need_id, volunteer=volunteer_id, assigned_at=at, status="assigned", note=note
+        ).id
 
 
 def get_assignment(assignment_id: str) -> Assignment:
@@ -248,8 +311,16 @@ def cancel(assignment_id: str, actor: str = "", note: str = "") -> None:
     needs_domain.reopen(assignment.need_id, actor=actor, note=note)
 
 
-def record_outcome(assignment_id: str, hours: float | str, materials: str = "", note: str = "", *,
-                   actor: str = "", on: date | None = None, at: datetime | None = None) -> str:
+def record_outcome(
+    assignment_id: str,
+    hours: float | str,
+    materials: str = "",
+    note: str = "",
+    *,
+    actor: str = "",
+    on: date | None = None,
+    at: datetime | None = None,
+) -> str:
     """What the volunteer did: the need is done and the hours (a number, or as typed: checked
     here) go into the ledger; returns the log id."""
     assignment = get_assignment(assignment_id)
@@ -260,10 +331,16 @@ def record_outcome(assignment_id: str, hours: float | str, materials: str = "", 
     item = NeedItem.get_by_id(needs_domain.get_need(assignment.need_id).item_id)
     with store.transaction():
         needs_domain.mark_done(assignment.need_id, actor=actor, note=note, at=at)
-        store.update(Assignment, assignment_id, status="done", done_at=now, hours=hours,
-                     materials=materials, note=note)
-        return store.create(ServiceLog, volunteer=assignment.volunteer_id, date=on or now.date(), hours=hours,
-                            need=assignment.need_id, activity=item.zh, note=note).id
+        store.update(Assignment, assignment_id, status="done", done_at=now, hours=hours, materials=materials, note=note)
+        return store.create(
+            ServiceLog,
+            volunteer=assignment.volunteer_id,
+            date=on or now.date(),
+            hours=hours,
+            need=assignment.need_id,
+            activity=item.zh,
+            note=note,
+        ).id
 
 
 # -- batch dispatch ------------------------------------------------------------------------------
@@ -271,16 +348,25 @@ def record_outcome(assignment_id: str, hours: float | str, materials: str = "", 
 
 def campaign_needs(campaign_id: str) -> list[str]:
     """Open needs recorded on a campaign's visits (oldest due first)."""
-    return [n for (n,) in Need.select(Need.id).join(Visit, on=(Need.visit == Visit.id))
-            .where((Visit.campaign == campaign_id) & (Need.status == "open") & live(Need))
-            .order_by(Need.due_at, Need.id).tuples()]
+    return [
+        n
+        for (n,) in Need.select(Need.id)
+        .join(Visit, on=(Need.visit == Visit.id))
+        .where((Visit.campaign == campaign_id) & (Need.status == "open") & live(Need))
+        .order_by(Need.due_at, Need.id)
+        .tuples()
+    ]
 
 
 def collective_needs(collective_id: str) -> list[str]:
     """Open needs grouped under a collective issue (oldest due first)."""
-    return [n for (n,) in Need.select(Need.id)
-            .where((Need.collective == collective_id) & (Need.status == "open") & live(Need))
-            .order_by(Need.due_at, Need.id).tuples()]
+    return [
+        n
+        for (n,) in Need.select(Need.id)
+        .where((Need.collective == collective_id) & (Need.status == "open") & live(Need))
+        .order_by(Need.due_at, Need.id)
+        .tuples()
+    ]
 
 
 def batch_dispatch(need_ids: list[str], volunteer_id: str | None = None, actor: str = "") -> list[Dispatched]:
@@ -301,8 +387,9 @@ def batch_dispatch(need_ids: list[str], volunteer_id: str | None = None, actor: 
                 if not best:
                     continue
                 chosen = best[0].volunteer_id
-            done.append(Dispatched(need_id=need_id, volunteer_id=chosen,
-                                   assignment_id=assign(need_id, chosen, actor=actor)))
+            done.append(
+                Dispatched(need_id=need_id, volunteer_id=chosen, assignment_id=assign(need_id, chosen, actor=actor))
+            )
     return done
 
 
@@ -319,8 +406,12 @@ def task_card(assignment_id: str, lang: str | None = None, *, reveal: bool = Fal
     due = detail.due_at.strftime("%Y-%m-%d %H:%M") if detail.due_at else "-"
     lines = [
         t("dispatch.card.title", lang=lang, volunteer=vol.name),
-        t("dispatch.card.need", lang=lang, item=pick(item.zh, item.en, lang),
-          urgency=t(f"needs.urgency.{detail.urgency}", lang=lang)),
+        t(
+            "dispatch.card.need",
+            lang=lang,
+            item=pick(item.zh, item.en, lang),
+            urgency=t(f"needs.urgency.{detail.urgency}", lang=lang),
+        ),
         t("dispatch.card.address", lang=lang, address=detail.address or "-"),
         t("dispatch.card.resident", lang=lang, name=detail.resident or "-", phone=detail.phone or "-"),
         t("dispatch.card.due", lang=lang, due=due),

@@ -37,14 +37,31 @@ from gridtui.errors import GridError, ValidationError
 from gridtui.i18n import pick
 
 __all__ = [
-    "ADDRESS", "EDITABLE", "HouseholdDetail", "NeedInfo", "RegisterInfo", "ResidentInfo",
-    "ResidentRow", "add_household", "add_resident", "age", "detail", "end_register",
-    "find_household", "find_resident", "register_kind", "remove_resident", "residents_count",
-    "residents_page", "reveal", "set_register", "update_household", "update_resident",
+    "ADDRESS",
+    "EDITABLE",
+    "HouseholdDetail",
+    "NeedInfo",
+    "RegisterInfo",
+    "ResidentInfo",
+    "ResidentRow",
+    "add_household",
+    "add_resident",
+    "age",
+    "detail",
+    "end_register",
+    "find_household",
+    "find_resident",
+    "register_kind",
+    "remove_resident",
+    "residents_count",
+    "residents_page",
+    "reveal",
+    "set_register",
+    "update_household",
+    "update_resident",
 ]
 
-EDITABLE = ("name", "sex", "birth_date", "id_number", "phone", "relation", "is_head",
-            "party_member", "status", "note")
+EDITABLE = ("name", "sex", "birth_date", "id_number", "phone", "relation", "is_head", "party_member", "status", "note")
 """Resident fields a person may set from the household screen (pinyin keys follow the name)."""
 
 
@@ -116,7 +133,6 @@ class HouseholdDetail:
     former: tuple[ResidentInfo, ...] = ()  # moved out or died: the register keeps them
 
 
-
 def find_household(address: str) -> str:
     """A live household by its address as the walk list writes it (九天庄园7栋1单元101); spaces
     and full-width digits do not matter."""
@@ -132,7 +148,9 @@ def find_household(address: str) -> str:
     raise GridError("households.no_address", address=text)
 
 
-ADDRESS = re.compile(r"^(?P<compound>.+?)(?P<building>[0-9A-Za-z]+)(?:栋|号楼|幢|#)(?P<unit>\d+)单元(?P<door>[0-9A-Za-z-]+)$")
+ADDRESS = re.compile(
+    r"^(?P<compound>.+?)(?P<building>[0-9A-Za-z]+)(?:栋|号楼|幢|#)(?P<unit>\d+)单元(?P<door>[0-9A-Za-z-]+)$"
+)
 """An address as the walk list writes it: 九天庄园7栋1单元101."""
 
 
@@ -151,8 +169,16 @@ def add_household(address: str, *, note: str = "") -> str:
     if Household.select().where((Household.address == written) & live(Household)).exists():
         raise GridError("households.exists", address=written)
     floor = int(door[:-2]) if door.isdigit() and len(door) >= 3 else 1
-    return store.create(Household, building=building.id, unit=unit, floor=floor, door=door, address=written,
-                        addr_key=f"{building.number}-{unit}-{door}", note=note).id
+    return store.create(
+        Household,
+        building=building.id,
+        unit=unit,
+        floor=floor,
+        door=door,
+        address=written,
+        addr_key=f"{building.number}-{unit}-{door}",
+        note=note,
+    ).id
 
 
 def update_household(household_id: str, **values: Any) -> list[str]:
@@ -186,7 +212,8 @@ def detail(household_id: str, today: date | None = None) -> HouseholdDetail:
     compound = Compound.get_by_id(building.compound_id)
     grid = Grid.get_or_none((Grid.id == building.grid_id) & live(Grid)) if building.grid_id else None
     residents = list(
-        Resident.select().where((Resident.household == household_id) & live(Resident))
+        Resident.select()
+        .where((Resident.household == household_id) & live(Resident))
         .order_by(Resident.is_head.desc(), Resident.birth_date, Resident.id)
     )
     by_resident: dict[str, list[RegisterInfo]] = {}
@@ -194,8 +221,11 @@ def detail(household_id: str, today: date | None = None) -> HouseholdDetail:
     entries = (
         RegisterEntry.select(RegisterEntry, RegisterKind)
         .join(RegisterKind)
-        .where(live(RegisterEntry) & (RegisterEntry.until.is_null() | (RegisterEntry.until >= (today or date.today())))
-               & ((RegisterEntry.household == household_id) | RegisterEntry.resident.in_([r.id for r in residents])))
+        .where(
+            live(RegisterEntry)
+            & (RegisterEntry.until.is_null() | (RegisterEntry.until >= (today or date.today())))
+            & ((RegisterEntry.household == household_id) | RegisterEntry.resident.in_([r.id for r in residents]))
+        )
         .order_by(RegisterKind.position)
     )
     for e in entries:
@@ -212,18 +242,34 @@ def detail(household_id: str, today: date | None = None) -> HouseholdDetail:
     )
     infos = [
         ResidentInfo(
-            id=r.id, name=r.name, sex=r.sex, birth_date=r.birth_date, age=age(r.birth_date, today),
-            relation=r.relation, is_head=r.is_head, party_member=r.party_member, status=r.status,
-            id_masked=privacy.mask_id(r.id_number), phone_masked=privacy.mask_phone(r.phone),
+            id=r.id,
+            name=r.name,
+            sex=r.sex,
+            birth_date=r.birth_date,
+            age=age(r.birth_date, today),
+            relation=r.relation,
+            is_head=r.is_head,
+            party_member=r.party_member,
+            status=r.status,
+            id_masked=privacy.mask_id(r.id_number),
+            phone_masked=privacy.mask_phone(r.phone),
             registers=tuple(by_resident.get(r.id, ())),
         )
         for r in residents
     ]
     return HouseholdDetail(
-        id=h.id, address=h.address, addr_key=h.addr_key, compound=pick(compound.name, compound.name_en),
-        building=building.number, unit=h.unit, floor=h.floor, door=h.door,
-        grid_code=grid.code if grid else "", grid_name=grid.name if grid else "",
-        status=h.status, note=h.note,
+        id=h.id,
+        address=h.address,
+        addr_key=h.addr_key,
+        compound=pick(compound.name, compound.name_en),
+        building=building.number,
+        unit=h.unit,
+        floor=h.floor,
+        door=h.door,
+        grid_code=grid.code if grid else "",
+        grid_name=grid.name if grid else "",
+        status=h.status,
+        note=h.note,
         residents=tuple(r for r in infos if r.status == "present"),
         former=tuple(r for r in infos if r.status != "present"),
         registers=tuple(own),
@@ -253,8 +299,12 @@ def _check_id_unique(number: Any, resident_id: str | None) -> None:
         query = query.where(Resident.id != resident_id)
     other = query.first()
     if other is not None:
-        raise ValidationError("id_number", "households.id_duplicate", name=other.name,
-                              address=Household.get_by_id(other.household_id).address)
+        raise ValidationError(
+            "id_number",
+            "households.id_duplicate",
+            name=other.name,
+            address=Household.get_by_id(other.household_id).address,
+        )
 
 
 def find_resident(ref: str) -> str:
@@ -264,16 +314,21 @@ def find_resident(ref: str) -> str:
     for sep in ("/", "／", ":", "："):
         if sep in text:
             address, _, name = text.rpartition(sep)
-            named: Resident | None = Resident.get_or_none((Resident.household == find_household(address)) & (Resident.name == name.strip())
-                                         & live(Resident))
+            named: Resident | None = Resident.get_or_none(
+                (Resident.household == find_household(address)) & (Resident.name == name.strip()) & live(Resident)
+            )
             if named is None:
                 raise GridError("households.no_resident", ref=text)
             return named.id
     from gridtui.core.validate import id_number
 
     number = id_number(text)
-    found: Resident | None = Resident.select().where((Resident.id_number == number) & live(Resident)).order_by(
-        Resident.status != "present", Resident.id).first()
+    found: Resident | None = (
+        Resident.select()
+        .where((Resident.id_number == number) & live(Resident))
+        .order_by(Resident.status != "present", Resident.id)
+        .first()
+    )
     if found is None:
         raise GridError("households.no_resident", ref=text)
     return found.id
@@ -283,11 +338,12 @@ def _one_head(household_id: str, resident_id: str) -> None:
     """A household has one head: making someone head makes the others not (and a former
     head's relation, unknown now, becomes "other")."""
     for other in Resident.select(Resident.id, Resident.relation).where(
-        (Resident.household == household_id) & (Resident.id != resident_id)
-        & (Resident.is_head | (Resident.relation == "head")) & live(Resident)
+        (Resident.household == household_id)
+        & (Resident.id != resident_id)
+        & (Resident.is_head | (Resident.relation == "head"))
+        & live(Resident)
     ):
-        store.update(Resident, other.id, is_head=False,
-                     **({"relation": "other"} if other.relation == "head" else {}))
+        store.update(Resident, other.id, is_head=False, **({"relation": "other"} if other.relation == "head" else {}))
 
 
 def _head_agrees(fields: dict[str, Any]) -> dict[str, Any]:
@@ -335,8 +391,15 @@ def remove_resident(resident_id: str) -> None:
         store.delete(Resident, resident_id)
 
 
-def set_register(kind_key: str, *, resident_id: str | None = None, household_id: str | None = None,
-                 on: bool, since: date | str | None = None, note: str | None = None) -> None:
+def set_register(
+    kind_key: str,
+    *,
+    resident_id: str | None = None,
+    household_id: str | None = None,
+    on: bool,
+    since: date | str | None = None,
+    note: str | None = None,
+) -> None:
     """Put a resident or household on a register (台账) or care group, or take them off (a
     correction: the entry is removed; :func:`end_register` ends one and keeps it).
 
@@ -347,11 +410,19 @@ def set_register(kind_key: str, *, resident_id: str | None = None, household_id:
     with store.transaction():
         entries = list(RegisterEntry.select().where(where & _current_entry()))
         if on and not entries:
-            store.create(RegisterEntry, kind=kind_key, **target, note=note or "",
-                         since=parse_date(since, "since") if since else date.today())
+            store.create(
+                RegisterEntry,
+                kind=kind_key,
+                **target,
+                note=note or "",
+                since=parse_date(since, "since") if since else date.today(),
+            )
         elif on:
-            changes = {k: v for k, v in (("since", parse_date(since, "since") if since else None), ("note", note))
-                       if v is not None}
+            changes = {
+                k: v
+                for k, v in (("since", parse_date(since, "since") if since else None), ("note", note))
+                if v is not None
+            }
             if changes:
                 store.update(RegisterEntry, entries[0].id, **changes)
         else:
@@ -359,8 +430,9 @@ def set_register(kind_key: str, *, resident_id: str | None = None, household_id:
                 store.delete(RegisterEntry, entry.id)
 
 
-def end_register(kind_key: str, *, resident_id: str | None = None, household_id: str | None = None,
-                 on: date | str | None = None) -> int:
+def end_register(
+    kind_key: str, *, resident_id: str | None = None, household_id: str | None = None, on: date | str | None = None
+) -> int:
     """Take a resident or household off a register from a day on (today): the entry stays, its
     ``until`` the last day it held (the day before)."""
     where, _target = _register_target(kind_key, resident_id, household_id)
@@ -378,8 +450,9 @@ def _current_entry() -> Expression:
     return live(RegisterEntry) & (RegisterEntry.until.is_null() | (RegisterEntry.until >= date.today()))
 
 
-def _register_target(kind_key: str, resident_id: str | None,
-                     household_id: str | None) -> tuple[Expression, dict[str, str]]:
+def _register_target(
+    kind_key: str, resident_id: str | None, household_id: str | None
+) -> tuple[Expression, dict[str, str]]:
     """The entries' condition and owner for a register kind, checked against what it is kept for."""
     kind = RegisterKind.get_or_none(RegisterKind.key == kind_key)
     if kind is None:
@@ -449,19 +522,25 @@ def _residents_scope(register: str | None, grid_id: str | None) -> tuple[str, di
             raise ValidationError("register", "households.unknown_register", kind=register)
         column = "resident_id" if kind.target == "resident" else "household_id"
         owner = "r.id" if kind.target == "resident" else "h.id"
-        where.append(f"{owner} IN (SELECT e.{column} FROM register_entry e WHERE e.kind_id = :register "
-                     f"AND e.deleted = 0 AND e.{column} IS NOT NULL)")
+        where.append(
+            f"{owner} IN (SELECT e.{column} FROM register_entry e WHERE e.kind_id = :register "
+            f"AND e.deleted = 0 AND e.{column} IS NOT NULL)"
+        )
         params["register"] = register
-    sql = ("FROM building b CROSS JOIN household h ON h.building_id = b.id "
-           "CROSS JOIN resident r ON r.household_id = h.id WHERE " + " AND ".join(where))
+    sql = (
+        "FROM building b CROSS JOIN household h ON h.building_id = b.id "
+        "CROSS JOIN resident r ON r.household_id = h.id WHERE " + " AND ".join(where)
+    )
     return sql, params
 
 
 def _residents_by_building(register: str | None, grid_id: str | None) -> list[tuple[str, int]]:
     sql, params = _residents_scope(register, grid_id)
     return [
-        (bid, n) for bid, n in database.execute_sql(
-            f"SELECT b.id, COUNT(*) {sql} GROUP BY b.id ORDER BY MIN(b.walk_order), b.id", params)
+        (bid, n)
+        for bid, n in database.execute_sql(
+            f"SELECT b.id, COUNT(*) {sql} GROUP BY b.id ORDER BY MIN(b.walk_order), b.id", params
+        )
     ]
 
 
@@ -470,8 +549,9 @@ def residents_count(*, register: str | None = None, grid_id: str | None = None) 
     return sum(n for _, n in _residents_by_building(register, grid_id))
 
 
-def residents_page(offset: int, limit: int, *, register: str | None = None, grid_id: str | None = None,
-                   today: date | None = None) -> list[ResidentRow]:
+def residents_page(
+    offset: int, limit: int, *, register: str | None = None, grid_id: str | None = None, today: date | None = None
+) -> list[ResidentRow]:
     """One page of every present resident in address order (building walk order, unit, floor,
     door; head first in a household), filtered by a register kind and a grid."""
     offset, limit = max(0, int(offset)), max(0, int(limit))
@@ -493,9 +573,14 @@ def residents_page(offset: int, limit: int, *, register: str | None = None, grid
     registers = _registers_of([r[0] for r in rows], list({r[1] for r in rows}))
     return [
         ResidentRow(
-            id=rid, household_id=hid, name=name, sex=sex or "",
+            id=rid,
+            household_id=hid,
+            name=name,
+            sex=sex or "",
             age=age(date.fromisoformat(born) if born else None, today),
-            id_masked=privacy.mask_id(number), phone_masked=privacy.mask_phone(phone), address=address,
+            id_masked=privacy.mask_id(number),
+            phone_masked=privacy.mask_phone(phone),
+            address=address,
             registers=tuple(registers.get(rid, [])) + tuple(registers.get(hid, [])),
         )
         for rid, hid, name, sex, born, number, phone, address in rows
@@ -510,9 +595,12 @@ def _registers_of(resident_ids: list[str], household_ids: list[str]) -> dict[str
     for owner, kind in (
         RegisterEntry.select(fn.COALESCE(RegisterEntry.resident, RegisterEntry.household), RegisterEntry.kind)
         .join(RegisterKind)
-        .where(live(RegisterEntry) & (RegisterEntry.resident.in_(resident_ids)
-                                       | RegisterEntry.household.in_(household_ids)))
-        .order_by(RegisterKind.position).tuples()
+        .where(
+            live(RegisterEntry)
+            & (RegisterEntry.resident.in_(resident_ids) | RegisterEntry.household.in_(household_ids))
+        )
+        .order_by(RegisterKind.position)
+        .tuples()
     ):
         if kind not in found.setdefault(owner, []):
             found[owner].append(kind)

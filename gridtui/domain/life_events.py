@@ -56,18 +56,35 @@ def _present(resident_id: str) -> Resident:
     return resident
 
 
-def record(resident_id: str, kind: str, on: date, *, actor: str = "", from_household: str | None = None,
-           to_household: str | None = None, before: str = "", after: str = "", note: str = "") -> str:
+def record(
+    resident_id: str,
+    kind: str,
+    on: date,
+    *,
+    actor: str = "",
+    from_household: str | None = None,
+    to_household: str | None = None,
+    before: str = "",
+    after: str = "",
+    note: str = "",
+) -> str:
     """Append one event to a resident's history."""
     return store.create(
-        ResidentEvent, resident=resident_id, kind=kind, happened_on=on, recorded_at=datetime.now().replace(microsecond=0),
-        actor=actor or load_settings().worker_name, from_household=from_household, to_household=to_household,
-        before=before, after=after, note=note,
+        ResidentEvent,
+        resident=resident_id,
+        kind=kind,
+        happened_on=on,
+        recorded_at=datetime.now().replace(microsecond=0),
+        actor=actor or load_settings().worker_name,
+        from_household=from_household,
+        to_household=to_household,
+        before=before,
+        after=after,
+        note=note,
     ).id
 
 
-def move_out(resident_id: str, *, on: date | str | None = None, to: str = "", actor: str = "",
-             note: str = "") -> str:
+def move_out(resident_id: str, *, on: date | str | None = None, to: str = "", actor: str = "", note: str = "") -> str:
     """The person has left the community (``to``: where to, if known)."""
     return _leave(resident_id, "move_out", _day(on), actor=actor, after=to, note=note)
 
@@ -87,8 +104,15 @@ def _leave(resident_id: str, kind: str, day: date, **event: Any) -> str:
         return record(resident_id, kind, day, from_household=resident.household_id, **event)
 
 
-def move(resident_id: str, household_id: str, *, relation: str | None = None, on: date | str | None = None,
-         actor: str = "", note: str = "") -> str:
+def move(
+    resident_id: str,
+    household_id: str,
+    *,
+    relation: str | None = None,
+    on: date | str | None = None,
+    actor: str = "",
+    note: str = "",
+) -> str:
     """The person now lives in another household of the community (or is back after moving out)."""
     resident = live_row(Resident, resident_id)
     if resident.status == "deceased":
@@ -107,12 +131,28 @@ def move(resident_id: str, household_id: str, *, relation: str | None = None, on
             store.update(Household, household_id, status="active")
         if before != household_id:
             _emptied(before, day)
-        return record(resident_id, "move", day, actor=actor, from_household=before, to_household=household_id,
-                      before=resident.relation, after=relation, note=note)
+        return record(
+            resident_id,
+            "move",
+            day,
+            actor=actor,
+            from_household=before,
+            to_household=household_id,
+            before=resident.relation,
+            after=relation,
+            note=note,
+        )
 
 
-def arrive(household_id: str, *, born: bool = False, on: date | str | None = None, actor: str = "",
-           note: str = "", **fields: Any) -> str:
+def arrive(
+    household_id: str,
+    *,
+    born: bool = False,
+    on: date | str | None = None,
+    actor: str = "",
+    note: str = "",
+    **fields: Any,
+) -> str:
     """A newborn (``born``) or a newcomer joins the household; returns the new resident's id.
 
     A newborn's birth date is the day unless given, their relation a child's unless given.
@@ -131,8 +171,9 @@ def arrive(household_id: str, *, born: bool = False, on: date | str | None = Non
     return resident_id
 
 
-def change_relation(resident_id: str, relation: str, *, on: date | str | None = None, actor: str = "",
-                    note: str = "") -> str:
+def change_relation(
+    resident_id: str, relation: str, *, on: date | str | None = None, actor: str = "", note: str = ""
+) -> str:
     """The person's relation to the head changes (a new head after the old one left, a marriage)."""
     resident = _present(resident_id)
     one_of("relation", relation, RELATIONS)
@@ -140,8 +181,16 @@ def change_relation(resident_id: str, relation: str, *, on: date | str | None = 
         raise GridError("life.same_relation", name=resident.name)
     with store.transaction():
         households.update_resident(resident_id, relation=relation)
-        return record(resident_id, "relation", _day(on), actor=actor, from_household=resident.household_id,
-                      before=resident.relation, after=relation, note=note)
+        return record(
+            resident_id,
+            "relation",
+            _day(on),
+            actor=actor,
+            from_household=resident.household_id,
+            before=resident.relation,
+            after=relation,
+            note=note,
+        )
 
 
 def _end_registers(resident_id: str, day: date) -> None:
@@ -149,8 +198,10 @@ def _end_registers(resident_id: str, day: date) -> None:
     entry holds) the day before."""
     last = day - timedelta(days=1)
     for entry in RegisterEntry.select(RegisterEntry.id).where(
-            (RegisterEntry.resident == resident_id) & live(RegisterEntry)
-            & (RegisterEntry.until.is_null() | (RegisterEntry.until > last))):
+        (RegisterEntry.resident == resident_id)
+        & live(RegisterEntry)
+        & (RegisterEntry.until.is_null() | (RegisterEntry.until > last))
+    ):
         store.update(RegisterEntry, entry.id, until=last)
 
 
@@ -158,26 +209,41 @@ def _end_volunteering(resident_id: str, day: date) -> None:
     """A volunteer who leaves or dies stops volunteering; needs not started go back to the board."""
     from gridtui.domain import volunteers
 
-    for (vid,) in Volunteer.select(Volunteer.id).where(
-            (Volunteer.resident == resident_id) & live(Volunteer) & Volunteer.ended_on.is_null()).tuples():
+    for (vid,) in (
+        Volunteer.select(Volunteer.id)
+        .where((Volunteer.resident == resident_id) & live(Volunteer) & Volunteer.ended_on.is_null())
+        .tuples()
+    ):
         volunteers.end_volunteer(vid, on=day, assignments="return")
 
 
 def _emptied(household_id: str, day: date) -> None:
     """A household where nobody lives any more is vacant: its own register entries (hardship,
     subsistence) end with the day and its pairings end."""
-    if Resident.select().where((Resident.household == household_id) & (Resident.status == "present")
-                               & live(Resident)).exists():
+    if (
+        Resident.select()
+        .where((Resident.household == household_id) & (Resident.status == "present") & live(Resident))
+        .exists()
+    ):
         return
     if Household.get_by_id(household_id).status == "active":
         store.update(Household, household_id, status="vacant")
     last = day - timedelta(days=1)
-    for (entry_id,) in RegisterEntry.select(RegisterEntry.id).where(
-            (RegisterEntry.household == household_id) & live(RegisterEntry)
-            & (RegisterEntry.until.is_null() | (RegisterEntry.until > last))).tuples():
+    for (entry_id,) in (
+        RegisterEntry.select(RegisterEntry.id)
+        .where(
+            (RegisterEntry.household == household_id)
+            & live(RegisterEntry)
+            & (RegisterEntry.until.is_null() | (RegisterEntry.until > last))
+        )
+        .tuples()
+    ):
         store.update(RegisterEntry, entry_id, until=last)
-    for (pairing_id,) in Pairing.select(Pairing.id).where(
-            (Pairing.household == household_id) & live(Pairing) & Pairing.until.is_null()).tuples():
+    for (pairing_id,) in (
+        Pairing.select(Pairing.id)
+        .where((Pairing.household == household_id) & live(Pairing) & Pairing.until.is_null())
+        .tuples()
+    ):
         store.update(Pairing, pairing_id, until=day)
 
 
@@ -206,13 +272,17 @@ class LifeEvent:
 
 def history(*, resident_id: str | None = None, household_id: str | None = None) -> list[LifeEvent]:
     """The events of a resident, or of everyone who lived in or came to a household, oldest first."""
-    query = (ResidentEvent.select(ResidentEvent, Resident.name.alias("name"))
-             .join(Resident, on=(ResidentEvent.resident == Resident.id)).where(live(ResidentEvent)))
+    query = (
+        ResidentEvent.select(ResidentEvent, Resident.name.alias("name"))
+        .join(Resident, on=(ResidentEvent.resident == Resident.id))
+        .where(live(ResidentEvent))
+    )
     if resident_id:
         query = query.where(ResidentEvent.resident == resident_id)
     if household_id:
-        query = query.where((ResidentEvent.from_household == household_id)
-                            | (ResidentEvent.to_household == household_id))
+        query = query.where(
+            (ResidentEvent.from_household == household_id) | (ResidentEvent.to_household == household_id)
+        )
     addresses: dict[str, str] = {}
 
     def address(hid: str | None) -> str:
@@ -221,8 +291,19 @@ def history(*, resident_id: str | None = None, household_id: str | None = None) 
         return addresses.get(hid, "") if hid else ""
 
     return [
-        LifeEvent(id=e.id, resident_id=e.resident_id, name=e.name, kind=e.kind, on=e.happened_on,
-                  recorded_at=e.recorded_at, actor=e.actor, from_address=address(e.from_household_id),
-                  to_address=address(e.to_household_id), before=e.before, after=e.after, note=e.note)
+        LifeEvent(
+            id=e.id,
+            resident_id=e.resident_id,
+            name=e.name,
+            kind=e.kind,
+            on=e.happened_on,
+            recorded_at=e.recorded_at,
+            actor=e.actor,
+            from_address=address(e.from_household_id),
+            to_address=address(e.to_household_id),
+            before=e.before,
+            after=e.after,
+            note=e.note,
+        )
         for e in query.order_by(ResidentEvent.happened_on, ResidentEvent.seq).objects()
     ]

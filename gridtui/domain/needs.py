@@ -43,10 +43,33 @@ from gridtui.errors import GridError
 from gridtui.i18n import pick, t
 
 __all__ = [
-    "ACTIVE", "IllegalTransition", "NeedAssignment", "NeedDetail", "NeedMove", "NeedRow", "SORTS", "TRANSITIONS", "URGENCY_RANK", "close",
-    "count_needs", "due_for", "find_item", "follow_up", "get_need", "list_needs", "mark_done",
-    "need_detail", "open_need", "overdue", "reopen", "resolve", "resolve_id", "running_assignment",
-    "start", "status_label", "transition",
+    "ACTIVE",
+    "IllegalTransition",
+    "NeedAssignment",
+    "NeedDetail",
+    "NeedMove",
+    "NeedRow",
+    "SORTS",
+    "TRANSITIONS",
+    "URGENCY_RANK",
+    "close",
+    "count_needs",
+    "due_for",
+    "find_item",
+    "follow_up",
+    "get_need",
+    "list_needs",
+    "mark_done",
+    "need_detail",
+    "open_need",
+    "overdue",
+    "reopen",
+    "resolve",
+    "resolve_id",
+    "running_assignment",
+    "start",
+    "status_label",
+    "transition",
 ]
 
 ACTIVE = ("open", "assigned", "in_progress")
@@ -73,8 +96,12 @@ class IllegalTransition(GridError):
         super().__init__("needs.illegal_transition", from_status=from_status, to_status=to_status)
 
     def message(self, lang: str | None = None) -> str:
-        return t(self.key, lang=lang, from_status=status_label(str(self.params["from_status"]), lang),
-                 to_status=status_label(str(self.params["to_status"]), lang))
+        return t(
+            self.key,
+            lang=lang,
+            from_status=status_label(str(self.params["from_status"]), lang),
+            to_status=status_label(str(self.params["to_status"]), lang),
+        )
 
 
 @dataclass(frozen=True)
@@ -189,8 +216,7 @@ def open_need(
     if household_id is not None and not _exists(Household, household_id):
         raise GridError("needs.unknown_household", id=household_id)
     if household_id is not None and resident_id is None:
-        head = Resident.get_or_none((Resident.household == household_id) & Resident.is_head
-                                    & (live(Resident)))
+        head = Resident.get_or_none((Resident.household == household_id) & Resident.is_head & (live(Resident)))
         resident_id = head.id if head else None
     if visit_id is not None and not _exists(Visit, visit_id):
         raise GridError("needs.unknown_visit", id=visit_id)
@@ -199,12 +225,28 @@ def open_need(
     opened = at or _now()
     with store.transaction():
         need = store.create(
-            Need, household=household_id, resident=resident_id, item=item_key, source=source,
-            urgency=urgency, status="open", opened_at=opened, due_at=due_for(urgency, opened, due_hours),
-            note=note, visit=visit_id, collective=collective_id,
+            Need,
+            household=household_id,
+            resident=resident_id,
+            item=item_key,
+            source=source,
+            urgency=urgency,
+            status="open",
+            opened_at=opened,
+            due_at=due_for(urgency, opened, due_hours),
+            note=note,
+            visit=visit_id,
+            collective=collective_id,
         )
-        store.create(NeedEvent, need=need.id, from_status=None, to_status="open", at=opened,
-                     actor=actor or load_settings().worker_name, note=note)
+        store.create(
+            NeedEvent,
+            need=need.id,
+            from_status=None,
+            to_status="open",
+            at=opened,
+            actor=actor or load_settings().worker_name,
+            note=note,
+        )
     return need.id
 
 
@@ -253,16 +295,25 @@ def resolve(model: type[Synced], text: str, not_found: str) -> str:
     if _exists(model, text):
         return text
     if len(text) >= 6:
-        found: list[str] = [n for (n,) in model.select(model.id).where(
-            (model.id.startswith(text) | model.id.endswith(text)) & (live(model))
-        ).limit(2).tuples()]
+        found: list[str] = [
+            n
+            for (n,) in model.select(model.id)
+            .where((model.id.startswith(text) | model.id.endswith(text)) & (live(model)))
+            .limit(2)
+            .tuples()
+        ]
         if len(found) == 1:
             return found[0]
     raise GridError(not_found, id=text)
 
 
 def transition(
-    need_id: str, to_status: str, *, actor: str = "", note: str = "", at: datetime | None = None,
+    need_id: str,
+    to_status: str,
+    *,
+    actor: str = "",
+    note: str = "",
+    at: datetime | None = None,
     **fields: Any,
 ) -> None:
     """Move a need to ``to_status`` if the lifecycle allows it, with its event; else refuse."""
@@ -275,15 +326,25 @@ def transition(
         if need.status == "followed_up" and to_status == "open" and need.satisfaction != "unsatisfied":
             raise GridError("needs.reopen_only_unsatisfied")
         store.update(Need, need_id, status=to_status, **fields)
-        store.create(NeedEvent, need=need_id, from_status=need.status, to_status=to_status, at=at,
-                     actor=actor or load_settings().worker_name, note=note)
+        store.create(
+            NeedEvent,
+            need=need_id,
+            from_status=need.status,
+            to_status=to_status,
+            at=at,
+            actor=actor or load_settings().worker_name,
+            note=note,
+        )
 
 
 def running_assignment(need_id: str) -> str | None:
     """The need's assignment still running (the newest), if any."""
-    found = (Assignment.select(Assignment.id).where(
-        (Assignment.need == need_id) & (Assignment.status == "assigned") & (live(Assignment)))
-        .order_by(Assignment.assigned_at.desc(), Assignment.id.desc()).first())
+    found = (
+        Assignment.select(Assignment.id)
+        .where((Assignment.need == need_id) & (Assignment.status == "assigned") & (live(Assignment)))
+        .order_by(Assignment.assigned_at.desc(), Assignment.id.desc())
+        .first()
+    )
     return found.id if found else None
 
 
@@ -300,8 +361,15 @@ def mark_done(need_id: str, *, actor: str = "", note: str = "", at: datetime | N
         transition(need_id, "done", actor=actor, note=note, at=at)
 
 
-def follow_up(need_id: str, satisfaction: str, *, actor: str = "", note: str = "",
-              due_hours: dict[str, int] | None = None, at: datetime | None = None) -> str:
+def follow_up(
+    need_id: str,
+    satisfaction: str,
+    *,
+    actor: str = "",
+    note: str = "",
+    due_hours: dict[str, int] | None = None,
+    at: datetime | None = None,
+) -> str:
     """Record the follow-up visit (回访); an unsatisfied resident reopens the need.
 
     Returns the need's status afterwards (``followed_up``, or ``open`` when reopened, due again
@@ -322,17 +390,25 @@ def close(need_id: str, *, actor: str = "", note: str = "", at: datetime | None 
     transition(need_id, "closed", actor=actor, note=note, closed_at=at, at=at)
 
 
-def reopen(need_id: str, *, actor: str = "", note: str = "", due_hours: dict[str, int] | None = None,
-           at: datetime | None = None) -> None:
+def reopen(
+    need_id: str,
+    *,
+    actor: str = "",
+    note: str = "",
+    due_hours: dict[str, int] | None = None,
+    at: datetime | None = None,
+) -> None:
     """Back to open with a fresh due time (an assignment fell through, or the resident was not
     satisfied); an assignment still running is cancelled, so dispatch starts afresh."""
     now = at or _now()
     with store.transaction():
         need = get_need(need_id)
         transition(need_id, "open", actor=actor, note=note, due_at=due_for(need.urgency, now, due_hours), at=now)
-        for (assignment_id,) in Assignment.select(Assignment.id).where(
-            (Assignment.need == need_id) & (Assignment.status == "assigned") & (live(Assignment))
-        ).tuples():
+        for (assignment_id,) in (
+            Assignment.select(Assignment.id)
+            .where((Assignment.need == need_id) & (Assignment.status == "assigned") & (live(Assignment)))
+            .tuples()
+        ):
             store.update(Assignment, assignment_id, status="cancelled")
 
 
@@ -343,17 +419,29 @@ def _base_query(*columns: Field) -> ModelSelect:
     return (
         Need.select(*columns)
         .join(NeedItem, on=(Need.item == NeedItem.key))
-        .switch(Need).join(Household, JOIN.LEFT_OUTER, on=(Need.household == Household.id))
+        .switch(Need)
+        .join(Household, JOIN.LEFT_OUTER, on=(Need.household == Household.id))
         .join(Building, JOIN.LEFT_OUTER, on=(Household.building == Building.id))
         .join(Grid, JOIN.LEFT_OUTER, on=(Building.grid == Grid.id))
-        .switch(Need).join(Resident, JOIN.LEFT_OUTER, on=(Need.resident == Resident.id))
+        .switch(Need)
+        .join(Resident, JOIN.LEFT_OUTER, on=(Need.resident == Resident.id))
     )
 
 
-def _filtered(query: ModelSelect, *, status: str | list[str] | None = None, category: str | None = None,
-              grid_id: str | None = None, urgency: str | None = None, overdue: bool | None = None,
-              source: str | None = None, household_id: str | None = None, collective_id: str | None = None,
-              grid_ids: list[str] | None = None, now: datetime | None = None) -> ModelSelect:
+def _filtered(
+    query: ModelSelect,
+    *,
+    status: str | list[str] | None = None,
+    category: str | None = None,
+    grid_id: str | None = None,
+    urgency: str | None = None,
+    overdue: bool | None = None,
+    source: str | None = None,
+    household_id: str | None = None,
+    collective_id: str | None = None,
+    grid_ids: list[str] | None = None,
+    now: datetime | None = None,
+) -> ModelSelect:
     query = query.where(live(Need))
     if status:
         query = query.where(Need.status.in_([status] if isinstance(status, str) else list(status)))
@@ -393,25 +481,48 @@ def _order(query: ModelSelect, sort: str) -> ModelSelect:
 
 
 _ROW_COLUMNS = (
-    Need.id, Need.item, Need.household, Need.urgency, Need.status, Need.source, Need.opened_at,
-    Need.due_at, Need.collective, NeedItem.zh.alias("item_zh"), NeedItem.en.alias("item_en"),
-    NeedItem.category.alias("category_key"), Household.address, Building.grid.alias("grid_id"),
-    Grid.name.alias("grid_name"), Resident.name.alias("resident_name"),
+    Need.id,
+    Need.item,
+    Need.household,
+    Need.urgency,
+    Need.status,
+    Need.source,
+    Need.opened_at,
+    Need.due_at,
+    Need.collective,
+    NeedItem.zh.alias("item_zh"),
+    NeedItem.en.alias("item_en"),
+    NeedItem.category.alias("category_key"),
+    Household.address,
+    Building.grid.alias("grid_id"),
+    Grid.name.alias("grid_name"),
+    Resident.name.alias("resident_name"),
 )
 
 
 def _rows(query: ModelSelect, now: datetime) -> list[NeedRow]:
     out = []
     for r in query.dicts():
-        out.append(NeedRow(
-            id=r["id"], item_key=r["item"], item=pick(r["item_zh"], r["item_en"]),
-            category_key=r["category_key"], household_id=r["household"], address=r["address"] or "",
-            grid_id=r["grid_id"], grid=r["grid_name"] or "", resident=r["resident_name"] or "",
-            urgency=r["urgency"], status=r["status"], source=r["source"], opened_at=r["opened_at"],
-            due_at=r["due_at"],
-            overdue=bool(r["status"] in ACTIVE and r["due_at"] is not None and r["due_at"] < now),
-            collective_id=r["collective"],
-        ))
+        out.append(
+            NeedRow(
+                id=r["id"],
+                item_key=r["item"],
+                item=pick(r["item_zh"], r["item_en"]),
+                category_key=r["category_key"],
+                household_id=r["household"],
+                address=r["address"] or "",
+                grid_id=r["grid_id"],
+                grid=r["grid_name"] or "",
+                resident=r["resident_name"] or "",
+                urgency=r["urgency"],
+                status=r["status"],
+                source=r["source"],
+                opened_at=r["opened_at"],
+                due_at=r["due_at"],
+                overdue=bool(r["status"] in ACTIVE and r["due_at"] is not None and r["due_at"] < now),
+                collective_id=r["collective"],
+            )
+        )
     return out
 
 
@@ -437,9 +548,17 @@ def list_needs(
     """
     now = now or _now()
     query = _filtered(
-        _base_query(*_ROW_COLUMNS), status=status, category=category, grid_id=grid_id,
-        urgency=urgency, overdue=overdue, source=source, household_id=household_id,
-        collective_id=collective_id, grid_ids=grid_ids, now=now,
+        _base_query(*_ROW_COLUMNS),
+        status=status,
+        category=category,
+        grid_id=grid_id,
+        urgency=urgency,
+        overdue=overdue,
+        source=source,
+        household_id=household_id,
+        collective_id=collective_id,
+        grid_ids=grid_ids,
+        now=now,
     )
     return _rows(_order(query, sort).offset(max(0, offset)).limit(max(0, limit)), now)
 
@@ -459,9 +578,17 @@ def count_needs(
 ) -> int:
     """How many needs :func:`list_needs` would page through with the same filters."""
     query = _filtered(
-        _base_query(fn.COUNT(Need.id)), status=status, category=category, grid_id=grid_id,
-        urgency=urgency, overdue=overdue, source=source, household_id=household_id,
-        collective_id=collective_id, grid_ids=grid_ids, now=now,
+        _base_query(fn.COUNT(Need.id)),
+        status=status,
+        category=category,
+        grid_id=grid_id,
+        urgency=urgency,
+        overdue=overdue,
+        source=source,
+        household_id=household_id,
+        collective_id=collective_id,
+        grid_ids=grid_ids,
+        now=now,
     )
     return query.scalar() or 0
 
@@ -488,24 +615,38 @@ def need_detail(
         record_reveal("resident", resident.id, "phone", actor=actor, where=where)
     compound = ""
     if need.household_id:
-        found = (Compound.select(Compound.name).join(Building, on=(Building.compound == Compound.id))
-                 .join(Household, on=(Household.building == Building.id))
-                 .where(Household.id == need.household_id).first())
+        found = (
+            Compound.select(Compound.name)
+            .join(Building, on=(Building.compound == Compound.id))
+            .join(Household, on=(Household.building == Building.id))
+            .where(Household.id == need.household_id)
+            .first()
+        )
         compound = found.name if found else ""
     collective = CollectiveIssue.get_or_none(CollectiveIssue.id == need.collective_id) if need.collective_id else None
     events = tuple(
         NeedMove(from_status=e.from_status, to_status=e.to_status, at=e.at, actor=e.actor, note=e.note)
-        for e in NeedEvent.select().where((NeedEvent.need == need.id) & (live(NeedEvent)))
+        for e in NeedEvent.select()
+        .where((NeedEvent.need == need.id) & (live(NeedEvent)))
         .order_by(NeedEvent.at, NeedEvent.seq)
     )
     assignments = tuple(
-        NeedAssignment(id=a.id, volunteer_id=a.volunteer_id, volunteer=a.name, status=a.status,
-                       assigned_at=a.assigned_at, done_at=a.done_at, hours=a.hours,
-                       materials=a.materials, note=a.note)
+        NeedAssignment(
+            id=a.id,
+            volunteer_id=a.volunteer_id,
+            volunteer=a.name,
+            status=a.status,
+            assigned_at=a.assigned_at,
+            done_at=a.done_at,
+            hours=a.hours,
+            materials=a.materials,
+            note=a.note,
+        )
         for a in Assignment.select(Assignment, Volunteer.name.alias("name"))
         .join(Volunteer, on=(Assignment.volunteer == Volunteer.id))
         .where((Assignment.need == need.id) & (live(Assignment)))
-        .order_by(Assignment.assigned_at, Assignment.id).objects()
+        .order_by(Assignment.assigned_at, Assignment.id)
+        .objects()
     )
     return NeedDetail(
         **{f.name: getattr(row, f.name) for f in fields_of(NeedRow)},

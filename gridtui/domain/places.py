@@ -33,10 +33,30 @@ from gridtui.domain import privacy
 from gridtui.errors import GridError
 
 __all__ = [
-    "BUILDING_REF", "LEGACY_COMMUNITY_ID", "Handover", "add_grid", "assign_buildings", "communities",
-    "community", "device_label", "end_grid", "find_building", "find_community", "find_compound", "find_grid",
-    "grid_devices", "handover_detail", "match_device", "my_grids", "own_community_id", "own_identity",
-    "remove_building", "remove_compound", "rename_compound", "set_community", "set_grid_worker",
+    "BUILDING_REF",
+    "LEGACY_COMMUNITY_ID",
+    "Handover",
+    "add_grid",
+    "assign_buildings",
+    "communities",
+    "community",
+    "device_label",
+    "end_grid",
+    "find_building",
+    "find_community",
+    "find_compound",
+    "find_grid",
+    "grid_devices",
+    "handover_detail",
+    "match_device",
+    "my_grids",
+    "own_community_id",
+    "own_identity",
+    "remove_building",
+    "remove_compound",
+    "rename_compound",
+    "set_community",
+    "set_grid_worker",
     "unassigned_buildings",
 ]
 
@@ -131,8 +151,9 @@ def add_grid(code: str, name: str, worker_name: str = "", worker_phone: str = ""
     code = code.strip()
     if Grid.select().where(live(Grid) & (Grid.code == code) & (Grid.community == found.id)).exists():
         raise GridError("places.grid_exists", grid=code)
-    return store.create(Grid, community=found.id, code=code, name=name, worker_name=worker_name,
-                        worker_phone=worker_phone).id
+    return store.create(
+        Grid, community=found.id, code=code, name=name, worker_name=worker_name, worker_phone=worker_phone
+    ).id
 
 
 BUILDING_REF = re.compile(r"^(?P<compound>.+?)[\s:：]*(?P<number>[0-9A-Za-z]+)\s*(号楼|栋|幢|号|#)?$")
@@ -144,7 +165,8 @@ def find_building(ref: str) -> Building:
     if not match:
         raise GridError("places.no_building", building=ref)
     building: Building | None = (
-        Building.select().join(Compound, on=(Building.compound == Compound.id))
+        Building.select()
+        .join(Compound, on=(Building.compound == Compound.id))
         .where(live(Building) & (Compound.name == match["compound"].strip()) & (Building.number == match["number"]))
         .first()
     )
@@ -176,8 +198,11 @@ def assign_buildings(grid_ref: str, building_refs: list[str]) -> int:
 def unassigned_buildings() -> list[str]:
     """Buildings in no grid yet (a roster import creates them so), as 凤飞园3栋."""
     rows = (
-        Building.select(Compound.name, Building.number).join(Compound, on=(Building.compound == Compound.id))
-        .where(live(Building) & Building.grid.is_null()).order_by(Compound.name, Building.number).tuples()
+        Building.select(Compound.name, Building.number)
+        .join(Compound, on=(Building.compound == Compound.id))
+        .where(live(Building) & Building.grid.is_null())
+        .order_by(Compound.name, Building.number)
+        .tuples()
     )
     return [f"{compound}{number}栋" for compound, number in rows]
 
@@ -234,8 +259,11 @@ def set_grid_worker(grid_ref: str, who: str, *, name: str | None = None, phone: 
 def handover_detail(grid: Grid, worker: str, device: str) -> str:
     """A handover as the audit log keeps it: JSON with the laptops it went from and to (which
     the office's import reads: a worker's late work in a grid it held is still its own)."""
-    return json.dumps({"grid": grid.code, "from": grid.worker_device, "to": device,
-                       "from_name": grid.worker_name, "to_name": worker}, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(
+        {"grid": grid.code, "from": grid.worker_device, "to": device, "from_name": grid.worker_name, "to_name": worker},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 def grid_devices() -> dict[str, str]:
@@ -261,8 +289,10 @@ def my_grids(configured: list[str] | None = None) -> list[str]:
 def end_grid(grid_ref: str) -> str:
     """A grid is given up (merged into others); refused while buildings or shops are in it."""
     grid = find_grid(grid_ref)
-    held = (Building.select().where(live(Building) & (Building.grid == grid.id)).count()
-            + Business.select().where(live(Business) & (Business.grid == grid.id)).count())
+    held = (
+        Building.select().where(live(Building) & (Building.grid == grid.id)).count()
+        + Business.select().where(live(Business) & (Business.grid == grid.id)).count()
+    )
     if held:
         raise GridError("places.grid_not_empty", grid=grid.code, count=held)
     store.delete(Grid, grid.id)
@@ -278,9 +308,12 @@ def rename_compound(ref: str, name: str, name_en: str | None = None) -> None:
     name = name.strip()
     with store.transaction():
         store.update(Compound, compound_id, name=name, **({"name_en": name_en} if name_en is not None else {}))
-        for hid, number, unit, door in (Household.select(Household.id, Building.number, Household.unit, Household.door)
-                                        .join(Building, on=(Household.building == Building.id))
-                                        .where((Building.compound == compound_id) & live(Household)).tuples()):
+        for hid, number, unit, door in (
+            Household.select(Household.id, Building.number, Household.unit, Household.door)
+            .join(Building, on=(Household.building == Building.id))
+            .where((Building.compound == compound_id) & live(Household))
+            .tuples()
+        ):
             store.update(Household, hid, address=address_of(name, number, unit, door))
 
 

@@ -55,8 +55,9 @@ def record(action: str, table: str = "", row_id: str = "", detail: str = "", act
     office can still tell who did it."""
     if not actor:
         actor = who()
-    store.create(AuditLog, at=datetime.now(), actor=actor, action=action, target_table=table,
-                 target_id=row_id, detail=detail)
+    store.create(
+        AuditLog, at=datetime.now(), actor=actor, action=action, target_table=table, target_id=row_id, detail=detail
+    )
 
 
 def who() -> str:
@@ -70,8 +71,9 @@ def who() -> str:
     return f"{self_device().name}/{user}"
 
 
-def audit_entries(since: date | None = None, actor: str | None = None,
-                  limit: int | None = None) -> list[dict[str, Any]]:
+def audit_entries(
+    since: date | None = None, actor: str | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
     """The audit log, newest first: from ``since`` (a day), by ``actor`` (a name, or part of
     one, as the entries name people and laptops)."""
     from gridtui.core.models import Device
@@ -85,9 +87,20 @@ def audit_entries(since: date | None = None, actor: str | None = None,
     query = query.order_by(AuditLog.at.desc(), AuditLog.id.desc())
     if limit is not None:
         query = query.limit(limit)
-    return [{"id": e.id, "at": e.at.isoformat(sep=" ", timespec="seconds"), "actor": e.actor, "action": e.action,
-             "table": e.target_table, "target": e.target_id, "detail": e.detail, "device": names.get(e.origin, e.origin),
-             "summary": _summary(e)} for e in query]
+    return [
+        {
+            "id": e.id,
+            "at": e.at.isoformat(sep=" ", timespec="seconds"),
+            "actor": e.actor,
+            "action": e.action,
+            "table": e.target_table,
+            "target": e.target_id,
+            "detail": e.detail,
+            "device": names.get(e.origin, e.origin),
+            "summary": _summary(e),
+        }
+        for e in query
+    ]
 
 
 def _summary(entry: AuditLog) -> str:

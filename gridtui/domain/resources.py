@@ -32,11 +32,34 @@ from gridtui.errors import GridError, ValidationError
 from gridtui.i18n import pick, t
 
 __all__ = [
-    "PROJECTS", "PROVIDER_KINDS", "RESOURCE_FIELDS", "UNIT_FIELDS", "UNIT_KINDS", "ResourceRow", "UnitRow",
-    "add_cobuilding_unit", "add_project", "add_resource", "add_unit", "end_resource", "end_unit",
-    "find_item", "find_resource", "find_unit", "list_cobuilding_units", "list_resources",
-    "list_units", "match_unit", "project_key", "project_label", "provider_of_unit",
-    "sign_agreement", "unit_kind", "update_resource", "update_unit", "upsert_unit",
+    "PROJECTS",
+    "PROVIDER_KINDS",
+    "RESOURCE_FIELDS",
+    "UNIT_FIELDS",
+    "UNIT_KINDS",
+    "ResourceRow",
+    "UnitRow",
+    "add_cobuilding_unit",
+    "add_project",
+    "add_resource",
+    "add_unit",
+    "end_resource",
+    "end_unit",
+    "find_item",
+    "find_resource",
+    "find_unit",
+    "list_cobuilding_units",
+    "list_resources",
+    "list_units",
+    "match_unit",
+    "project_key",
+    "project_label",
+    "provider_of_unit",
+    "sign_agreement",
+    "unit_kind",
+    "update_resource",
+    "update_unit",
+    "upsert_unit",
 ]
 
 PROVIDER_KINDS = ("organization", "business", "volunteer", "social_org")
@@ -82,7 +105,6 @@ class UnitRow:
     resources: int
 
 
-
 def add_resource(
     item_key: str,
     provider_kind: str,
@@ -99,18 +121,31 @@ def add_resource(
     as typed: it is checked here)."""
     item_key = find_item(item_key)
     if provider_kind not in PROVIDER_KINDS:
-        raise ValidationError("provider_kind", "validate.choice", value=provider_kind,
-                              allowed=" / ".join(PROVIDER_KINDS))
-    provider = {"organization": organization_id, "social_org": organization_id,
-                "business": business_id, "volunteer": volunteer_id}[provider_kind]
-    model = {"organization": Organization, "social_org": Organization, "business": Business,
-             "volunteer": Volunteer}[provider_kind]
+        raise ValidationError(
+            "provider_kind", "validate.choice", value=provider_kind, allowed=" / ".join(PROVIDER_KINDS)
+        )
+    provider = {
+        "organization": organization_id,
+        "social_org": organization_id,
+        "business": business_id,
+        "volunteer": volunteer_id,
+    }[provider_kind]
+    model = {"organization": Organization, "social_org": Organization, "business": Business, "volunteer": Volunteer}[
+        provider_kind
+    ]
     if provider is None or not model.select().where((model.id == provider) & live(model)).exists():
         raise GridError("resources.unknown_provider", kind=t(f"resources.provider.{provider_kind}"))
     return store.create(
-        Resource, item=item_key, provider_kind=provider_kind, organization=organization_id,
-        business=business_id, volunteer=volunteer_id, capacity=_capacity(capacity),
-        availability=availability, contact=contact, note=note,
+        Resource,
+        item=item_key,
+        provider_kind=provider_kind,
+        organization=organization_id,
+        business=business_id,
+        volunteer=volunteer_id,
+        capacity=_capacity(capacity),
+        availability=availability,
+        contact=contact,
+        note=note,
     ).id
 
 
@@ -168,20 +203,32 @@ def find_resource(ref: str) -> str:
 
 
 def list_resources(
-    item_key: str | None = None, category: str | None = None, provider_kind: str | None = None,
+    item_key: str | None = None,
+    category: str | None = None,
+    provider_kind: str | None = None,
     serves: str | None = None,
 ) -> list[ResourceRow]:
     """Resources with their provider's name, filtered by item, category, provider kind, or by
     the need item they serve."""
     query = (
-        Resource.select(Resource, ResourceItem.zh.alias("item_zh"), ResourceItem.en.alias("item_en"),
-                        ResourceItem.category.alias("category"), ResourceItem.serves.alias("serves"),
-                        Organization.name.alias("org"), Organization.name_en.alias("org_en"),
-                        Business.name.alias("biz"), Volunteer.name.alias("vol"))
+        Resource.select(
+            Resource,
+            ResourceItem.zh.alias("item_zh"),
+            ResourceItem.en.alias("item_en"),
+            ResourceItem.category.alias("category"),
+            ResourceItem.serves.alias("serves"),
+            Organization.name.alias("org"),
+            Organization.name_en.alias("org_en"),
+            Business.name.alias("biz"),
+            Volunteer.name.alias("vol"),
+        )
         .join(ResourceItem, on=(Resource.item == ResourceItem.key))
-        .switch(Resource).join(Organization, JOIN.LEFT_OUTER, on=(Resource.organization == Organization.id))
-        .switch(Resource).join(Business, JOIN.LEFT_OUTER, on=(Resource.business == Business.id))
-        .switch(Resource).join(Volunteer, JOIN.LEFT_OUTER, on=(Resource.volunteer == Volunteer.id))
+        .switch(Resource)
+        .join(Organization, JOIN.LEFT_OUTER, on=(Resource.organization == Organization.id))
+        .switch(Resource)
+        .join(Business, JOIN.LEFT_OUTER, on=(Resource.business == Business.id))
+        .switch(Resource)
+        .join(Volunteer, JOIN.LEFT_OUTER, on=(Resource.volunteer == Volunteer.id))
         .where(live(Resource))
     )
     if item_key:
@@ -195,12 +242,20 @@ def list_resources(
         item_serves = ResourceItem.serves.python_value(r["serves"]) if isinstance(r["serves"], str) else r["serves"]
         if serves and serves not in (item_serves or []):
             continue
-        out.append(ResourceRow(
-            id=r["id"], item_key=r["item"], item=pick(r["item_zh"], r["item_en"]),
-            category=r["category"], provider_kind=r["provider_kind"],
-            provider=pick(r["org"], r["org_en"]) if r["org"] else r["biz"] or r["vol"] or "",
-            capacity=r["capacity"], availability=r["availability"], contact=r["contact"], note=r["note"],
-        ))
+        out.append(
+            ResourceRow(
+                id=r["id"],
+                item_key=r["item"],
+                item=pick(r["item_zh"], r["item_en"]),
+                category=r["category"],
+                provider_kind=r["provider_kind"],
+                provider=pick(r["org"], r["org_en"]) if r["org"] else r["biz"] or r["vol"] or "",
+                capacity=r["capacity"],
+                availability=r["availability"],
+                contact=r["contact"],
+                note=r["note"],
+            )
+        )
     return out
 
 
@@ -208,22 +263,52 @@ def list_resources(
 
 
 def add_unit(
-    kind: str, name: str, *, name_en: str = "", contact: str = "", phone: str = "",
-    agreement_date: date | str | None = None, projects: list[str] | tuple[str, ...] = (), members: int = 0,
+    kind: str,
+    name: str,
+    *,
+    name_en: str = "",
+    contact: str = "",
+    phone: str = "",
+    agreement_date: date | str | None = None,
+    projects: list[str] | tuple[str, ...] = (),
+    members: int = 0,
 ) -> str:
     """A partner unit of the community; a name is one unit (of whatever kind)."""
-    values = _unit_values({"kind": kind, "name": name, "name_en": name_en, "contact": contact, "phone": phone,
-                           "agreement_date": agreement_date, "projects": projects, "members": members}, None)
+    values = _unit_values(
+        {
+            "kind": kind,
+            "name": name,
+            "name_en": name_en,
+            "contact": contact,
+            "phone": phone,
+            "agreement_date": agreement_date,
+            "projects": projects,
+            "members": members,
+        },
+        None,
+    )
     return store.create(Organization, **values).id
 
 
 def add_cobuilding_unit(
-    name: str, *, name_en: str = "", contact: str = "", phone: str = "",
-    agreement_date: date | str | None = None, projects: list[str] | tuple[str, ...] = (),
+    name: str,
+    *,
+    name_en: str = "",
+    contact: str = "",
+    phone: str = "",
+    agreement_date: date | str | None = None,
+    projects: list[str] | tuple[str, ...] = (),
 ) -> str:
     """A unit that signed a co-building agreement (共建协议) with the community."""
-    return add_unit("cobuilding", name, name_en=name_en, contact=contact, phone=phone,
-                    agreement_date=agreement_date, projects=projects)
+    return add_unit(
+        "cobuilding",
+        name,
+        name_en=name_en,
+        contact=contact,
+        phone=phone,
+        agreement_date=agreement_date,
+        projects=projects,
+    )
 
 
 def _unit_values(values: dict[str, Any], unit: Organization | None) -> dict[str, Any]:
@@ -270,8 +355,10 @@ def end_unit(org_id: str) -> int:
     many resources ended with it."""
     _any_unit(org_id)
     with store.transaction():
-        offered = [r for (r,) in Resource.select(Resource.id).where(
-            (Resource.organization == org_id) & live(Resource)).tuples()]
+        offered = [
+            r
+            for (r,) in Resource.select(Resource.id).where((Resource.organization == org_id) & live(Resource)).tuples()
+        ]
         for resource_id in offered:
             store.delete(Resource, resource_id)
         store.delete(Organization, org_id)
@@ -302,8 +389,12 @@ def match_unit(name: str) -> str | None:
     if not wanted:
         return None
     org_id: str
-    for org_id, zh, en in Organization.select(Organization.id, Organization.name, Organization.name_en).where(
-            live(Organization)).order_by(Organization.id).tuples():
+    for org_id, zh, en in (
+        Organization.select(Organization.id, Organization.name, Organization.name_en)
+        .where(live(Organization))
+        .order_by(Organization.id)
+        .tuples()
+    ):
         if wanted in (fold(zh), fold(en)):
             return org_id
     return None
@@ -342,18 +433,29 @@ def list_units(kind: str | None = None) -> list[UnitRow]:
 def _offered() -> dict[str, int]:
     """Unit id -> how many live resources it offers."""
     offered: dict[str, int] = {}
-    for (org,) in Resource.select(Resource.organization).where(
-            Resource.organization.is_null(False) & live(Resource)).tuples():
+    for (org,) in (
+        Resource.select(Resource.organization).where(Resource.organization.is_null(False) & live(Resource)).tuples()
+    ):
         offered[org] = offered.get(org, 0) + 1
     return offered
 
 
 def _unit_row(o: Organization, offered: dict[str, int]) -> UnitRow:
     projects = tuple(o.projects or ())
-    return UnitRow(id=o.id, kind=o.kind, name=pick(o.name, o.name_en), name_zh=o.name, name_en=o.name_en,
-                   contact=o.contact, phone=mask_phone(o.phone), agreement_date=o.agreement_date,
-                   projects=projects, project_labels=tuple(project_label(p) for p in projects),
-                   members=o.members, resources=offered.get(o.id, 0))
+    return UnitRow(
+        id=o.id,
+        kind=o.kind,
+        name=pick(o.name, o.name_en),
+        name_zh=o.name,
+        name_en=o.name_en,
+        contact=o.contact,
+        phone=mask_phone(o.phone),
+        agreement_date=o.agreement_date,
+        projects=projects,
+        project_labels=tuple(project_label(p) for p in projects),
+        members=o.members,
+        resources=offered.get(o.id, 0),
+    )
 
 
 def _unit(org_id: str) -> Organization:
@@ -387,6 +489,7 @@ def list_cobuilding_units() -> list[UnitRow]:
     offered = _offered()
     return [
         _unit_row(o, offered)
-        for o in Organization.select().where((Organization.kind == "cobuilding") & live(Organization))
+        for o in Organization.select()
+        .where((Organization.kind == "cobuilding") & live(Organization))
         .order_by(Organization.agreement_date, Organization.id)
     ]

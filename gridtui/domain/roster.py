@@ -32,12 +32,26 @@ from gridtui.core.validate import fold
 from gridtui.errors import GridError
 
 __all__ = [
-    "CREATED", "PERSON_FIELDS", "RESIDENT_FIELDS", "Roster", "address_of",
+    "CREATED",
+    "PERSON_FIELDS",
+    "RESIDENT_FIELDS",
+    "Roster",
+    "address_of",
     "buildings_without_grid",
 ]
 
-RESIDENT_FIELDS = ("household", "name", "id_number", "phone", "sex", "birth_date", "relation", "is_head",
-                   "party_member", "note")
+RESIDENT_FIELDS = (
+    "household",
+    "name",
+    "id_number",
+    "phone",
+    "sex",
+    "birth_date",
+    "relation",
+    "is_head",
+    "party_member",
+    "note",
+)
 PERSON_FIELDS = ("name", "id_number", "phone", "sex", "birth_date", "relation", "note")
 CREATED = ("compounds", "buildings", "households", "residents", "registers")
 
@@ -73,24 +87,35 @@ class Roster:
                 if label:
                     self.compounds[fold(label)] = c.id
         self.compound_names = {c.id: c.name for c in Compound.select(Compound.id, Compound.name)}
-        self.buildings = {(b.compound_id, fold(b.number)): b.id
-                          for b in Building.select().where(live(Building)).order_by(Building.id)}
+        self.buildings = {
+            (b.compound_id, fold(b.number)): b.id for b in Building.select().where(live(Building)).order_by(Building.id)
+        }
         self.building_numbers = {b.id: b.number for b in Building.select(Building.id, Building.number)}
         self.walk = Building.select(Building.walk_order).order_by(Building.walk_order.desc()).scalar() or 0
-        self.households = {(h.building_id, h.unit, fold(h.door)): h.id
-                           for h in Household.select().where(live(Household)).order_by(Household.id)}
+        self.households = {
+            (h.building_id, h.unit, fold(h.door)): h.id
+            for h in Household.select().where(live(Household)).order_by(Household.id)
+        }
         self.by_id: dict[str, str] = {}
         self.by_name: dict[tuple[str, str], tuple[str, str]] = {}
         self.current: dict[str, dict[str, Any]] = {}
         """Each live resident's stored values: an unchanged row is recognised without a query."""
-        for r in Resident.select(Resident.id, Resident.status, *(getattr(Resident, f) for f in RESIDENT_FIELDS)).where(
-                live(Resident)).order_by(Resident.id).dicts():
+        for r in (
+            Resident.select(Resident.id, Resident.status, *(getattr(Resident, f) for f in RESIDENT_FIELDS))
+            .where(live(Resident))
+            .order_by(Resident.id)
+            .dicts()
+        ):
             if r["id_number"]:
                 self.by_id.setdefault(r["id_number"], r["id"])
             self.by_name.setdefault((r["household"], r["name"]), (r["id"], r["id_number"]))
             self.current[r["id"]] = r
-        self.entries = {(e.kind_id, e.resident_id or e.household_id) for e in RegisterEntry.select().where(
-            live(RegisterEntry) & (RegisterEntry.until.is_null() | (RegisterEntry.until >= date.today())))}
+        self.entries = {
+            (e.kind_id, e.resident_id or e.household_id)
+            for e in RegisterEntry.select().where(
+                live(RegisterEntry) & (RegisterEntry.until.is_null() | (RegisterEntry.until >= date.today()))
+            )
+        }
         self.new_buildings: dict[str, dict[str, Any]] = {}
         self.new_households: list[dict[str, Any]] = []
         self.new_residents: list[dict[str, Any]] = []
@@ -112,9 +137,18 @@ class Roster:
         if found is None:
             self.walk += 1
             found = new_id()
-            self.new_buildings[found] = validate.clean(Building, {
-                "compound": compound, "grid": None, "number": number, "units": 1, "floors": 1,
-                "walk_order": self.walk}, None)
+            self.new_buildings[found] = validate.clean(
+                Building,
+                {
+                    "compound": compound,
+                    "grid": None,
+                    "number": number,
+                    "units": 1,
+                    "floors": 1,
+                    "walk_order": self.walk,
+                },
+                None,
+            )
             self.buildings[(compound, fold(number))] = found
             self.building_numbers[found] = number
             self.created["buildings"] += 1
@@ -131,11 +165,18 @@ class Roster:
         found = self.households.get(key)
         if found is None:
             number = self.building_numbers[building]
-            found = self._queue(self.new_households, Household, {
-                "building": building, "unit": values["unit"], "floor": values["floor"], "door": values["door"],
-                "address": address_of(self.compound_names[compound], number, values["unit"], values["door"]),
-                "addr_key": f"{number}-{values['unit']}-{values['door']}",
-            })
+            found = self._queue(
+                self.new_households,
+                Household,
+                {
+                    "building": building,
+                    "unit": values["unit"],
+                    "floor": values["floor"],
+                    "door": values["door"],
+                    "address": address_of(self.compound_names[compound], number, values["unit"], values["door"]),
+                    "addr_key": f"{number}-{values['unit']}-{values['door']}",
+                },
+            )
             self.households[key] = found
             self.created["households"] += 1
         return found
@@ -196,8 +237,11 @@ class Roster:
         target = household if kind.target == "household" else resident
         if (key, target) in self.entries:
             return
-        self._queue(self.new_entries, RegisterEntry, {
-            "kind": key, "household" if kind.target == "household" else "resident": target, "since": since})
+        self._queue(
+            self.new_entries,
+            RegisterEntry,
+            {"kind": key, "household" if kind.target == "household" else "resident": target, "since": since},
+        )
         self.entries.add((key, target))
         self.created["registers"] += 1
 
@@ -234,5 +278,3 @@ def buildings_without_grid() -> int:
     """Buildings in no grid yet (a roster makes them so, until ``grid assign``)."""
     count: int = Building.select().where(live(Building) & Building.grid.is_null()).count()
     return count
-
-

@@ -39,8 +39,16 @@ from gridtui.domain.visits import household_heads
 from gridtui.i18n import t
 
 __all__ = [
-    "ADDRESS_KEY", "CJK", "DIGITS", "Hit", "RANK_ADDRESS", "RANK_DOOR", "RANK_SHOP", "RANK_TAIL",
-    "TAIL", "search",
+    "ADDRESS_KEY",
+    "CJK",
+    "DIGITS",
+    "Hit",
+    "RANK_ADDRESS",
+    "RANK_DOOR",
+    "RANK_SHOP",
+    "RANK_TAIL",
+    "TAIL",
+    "search",
 ]
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -156,8 +164,13 @@ def _name_ranks(q: str) -> list[Tier]:
     start of the name's second or third character onwards, or among the few longer names)."""
     params: dict[str, Any] = {"q": q}
     prefix = _starts("r.name", "p", params, q)
-    later = " OR ".join([_starts("substr(r.name, 2)", "s2", params, q), _starts("substr(r.name, 3)", "s3", params, q),
-                         "length(r.name) > 3"])
+    later = " OR ".join(
+        [
+            _starts("substr(r.name, 2)", "s2", params, q),
+            _starts("substr(r.name, 3)", "s3", params, q),
+            "length(r.name) > 3",
+        ]
+    )
     if len(q) == 1:  # walked in the surname's own index, in pinyin order
         return [
             (0, "r.name = :q", params),
@@ -257,15 +270,17 @@ def _addresses(q: str, limit: int) -> list[tuple[int, int, Hit]]:
     condition, more = other
     if starts:
         condition += f" AND NOT {starts}"
-    return found + [(rank, len(found) + i, hit) for rank, i, hit in
-                    _households(condition, {**more, **params}, RANK_ADDRESS, limit - len(found))]
+    return found + [
+        (rank, len(found) + i, hit)
+        for rank, i, hit in _households(condition, {**more, **params}, RANK_ADDRESS, limit - len(found))
+    ]
 
 
 def _address_condition(q: str) -> tuple[str, dict[str, Any]] | None:
     """Read 凤飞园3栋2单元501, 凤飞园3栋, 3栋2单元501, 3-2-501 or 3-2 as a place and numbers."""
     first = DIGITS.search(q)
     place = (q[: first.start()] if first else q).strip("-")
-    numbers = DIGITS.findall(q[first.start():])[:3] if first else []
+    numbers = DIGITS.findall(q[first.start() :])[:3] if first else []
     if not numbers and not CJK.search(place):
         return None
     where, params = [], {}
@@ -286,7 +301,9 @@ def _address_condition(q: str) -> tuple[str, dict[str, Any]] | None:
 WALKING = "b.walk_order, b.id, h.unit, h.floor, h.door, h.id"
 
 
-def _households(condition: str, params: dict[str, Any], rank: int, limit: int, order: str = WALKING) -> list[tuple[int, int, Hit]]:
+def _households(
+    condition: str, params: dict[str, Any], rank: int, limit: int, order: str = WALKING
+) -> list[tuple[int, int, Hit]]:
     rows = database.execute_sql(
         "SELECT h.id, h.address FROM household h JOIN building b ON b.id = h.building_id "
         f"WHERE h.deleted = 0 AND b.deleted = 0 AND {condition} "
@@ -309,7 +326,19 @@ def _businesses(condition: str, params: dict[str, Any], rank: int, limit: int) -
         {**params, "limit": limit},
     ).fetchall()
     return [
-        (rank, i, Hit("business", "", None, name, f"{kind_label(kind)} · {address} · {owner}",
-                      phone_masked=mask_phone(phone), rank=rank, business_id=bid))
+        (
+            rank,
+            i,
+            Hit(
+                "business",
+                "",
+                None,
+                name,
+                f"{kind_label(kind)} · {address} · {owner}",
+                phone_masked=mask_phone(phone),
+                rank=rank,
+                business_id=bid,
+            ),
+        )
         for i, (bid, name, kind, address, owner, phone) in enumerate(rows)
     ]

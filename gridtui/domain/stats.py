@@ -98,13 +98,18 @@ def in_community(model: type[Synced], community: str) -> Expression:
         return by_place[model]()
     if not DeviceCommunity.select().exists():
         return SQL("1 = 1")
-    return model.origin.in_(DeviceCommunity.select(DeviceCommunity.device).where(DeviceCommunity.community == community))
+    return model.origin.in_(
+        DeviceCommunity.select(DeviceCommunity.device).where(DeviceCommunity.community == community)
+    )
 
 
 def _counts(community: str | None) -> dict[str, int]:
     counts = {key: _live(model, cond, community) for key, (model, cond) in LIVE_COUNTS.items()}
-    counts.update(resources=_live(Resource, None, community), visits=_live(Visit, None, community),
-                  needs=_live(Need, None, community))
+    counts.update(
+        resources=_live(Resource, None, community),
+        visits=_live(Visit, None, community),
+        needs=_live(Need, None, community),
+    )
     return counts
 
 
@@ -119,8 +124,14 @@ def stats(today: date | None = None, community: str | None = None) -> dict[str, 
     result["register_entries_by_kind"] = _grouped(RegisterEntry, RegisterEntry.kind, kinds, community)
     result["campaigns"] = [
         {
-            "id": c.id, "name": c.name, "name_en": c.name_en, "template": c.form_key, "form_version": c.version,
-            "form_title": form(c.form_id).label, "target": c.target, "coverage": coverage(c.id, today, community),
+            "id": c.id,
+            "name": c.name,
+            "name_en": c.name_en,
+            "template": c.form_key,
+            "form_version": c.version,
+            "form_title": form(c.form_id).label,
+            "target": c.target,
+            "coverage": coverage(c.id, today, community),
         }
         for c in sorted(campaigns(active_only=True), key=lambda c: (c.starts, c.name))
     ]
@@ -134,10 +145,7 @@ def _grouped(model: type[Synced], column: Field, keys: Iterable[str], community:
     """Live rows per value of ``column``, every expected key present (zeros included)."""
     counts = dict.fromkeys(keys, 0)
     query = (
-        model.select(column.alias("key"), fn.COUNT(model.id).alias("n"))
-        .where(live(model))
-        .group_by(column)
-        .tuples()
+        model.select(column.alias("key"), fn.COUNT(model.id).alias("n")).where(live(model)).group_by(column).tuples()
     )
     if community is not None:
         query = query.where(in_community(model, community))

@@ -46,10 +46,31 @@ from gridtui.forms.model import Form, FormState, Item, display, text
 from gridtui.i18n import pick, t
 
 __all__ = [
-    "FINAL_OUTCOMES", "TARGETS", "AnswerError", "AnswerLine", "BuildingInfo", "GridInfo", "UndoLog",
-    "VisitInfo", "VisitState", "answer", "answer_id", "answers", "buildings", "checklist", "grids",
-    "household_heads", "item_id", "missing_required", "open_visit", "set_outcome", "target_words", "undo_last",
-    "visit_form", "visit_history", "visit_state",
+    "FINAL_OUTCOMES",
+    "TARGETS",
+    "AnswerError",
+    "AnswerLine",
+    "BuildingInfo",
+    "GridInfo",
+    "UndoLog",
+    "VisitInfo",
+    "VisitState",
+    "answer",
+    "answer_id",
+    "answers",
+    "buildings",
+    "checklist",
+    "grids",
+    "household_heads",
+    "item_id",
+    "missing_required",
+    "open_visit",
+    "set_outcome",
+    "target_words",
+    "undo_last",
+    "visit_form",
+    "visit_history",
+    "visit_state",
 ]
 
 FINAL_OUTCOMES = ("done", "nobody_home", "refused", "moved_away")
@@ -158,8 +179,9 @@ def buildings(grid_id: str) -> list[BuildingInfo]:
         .group_by(Building.id)
         .order_by(Building.walk_order, Building.id)
     )
-    return [BuildingInfo(id=r["id"], compound=r["compound"], number=r["number"], households=r["n"])
-            for r in query.dicts()]
+    return [
+        BuildingInfo(id=r["id"], compound=r["compound"], number=r["number"], households=r["n"]) for r in query.dicts()
+    ]
 
 
 def household_heads(ids: list[str]) -> dict[str, tuple[str, int]]:
@@ -225,8 +247,16 @@ def _ensure_visit(visit_id: str, today: date | None = None) -> Visit:
     if row is None and visit_id in _pending:
         campaign_id, target, target_id, worker, at = _pending[visit_id]
         current = _campaign(campaign_id).form_id
-        row = store.create(Visit, id=visit_id, campaign=campaign_id, form=current, worker=worker, visited_at=at,
-                           outcome="in_progress", **{target: target_id})
+        row = store.create(
+            Visit,
+            id=visit_id,
+            campaign=campaign_id,
+            form=current,
+            worker=worker,
+            visited_at=at,
+            outcome="in_progress",
+            **{target: target_id},
+        )
         _write_defaults(visit_id, form_of_version(current), today)
     if row is None or row.deleted:
         raise GridError("store.not_found", table="visit", id=visit_id)
@@ -243,8 +273,14 @@ def _write_defaults(visit_id: str, form: Form, today: date | None) -> None:
     for item in form.items:
         value = state.default(item) if state.shown(item) else None
         if value is not None:
-            store.create(Answer, id=answer_id(visit_id, item_id(form, item)), visit=visit_id,
-                         item=item_id(form, item), value=value, answered_at=at)
+            store.create(
+                Answer,
+                id=answer_id(visit_id, item_id(form, item)),
+                visit=visit_id,
+                item=item_id(form, item),
+                value=value,
+                answered_at=at,
+            )
 
 
 def _written(visit_id: str) -> None:
@@ -260,15 +296,32 @@ def _visit_row(visit_id: str) -> Visit | None:
 def visit_state(visit_id: str) -> VisitState:
     row = _visit_row(visit_id)
     if row is not None:
-        return VisitState(row.id, row.campaign_id, row.household_id or "", row.outcome, row.revisit_due, row.note,
-                          saved=True, business_id=row.business_id or "", form_id=row.form_id or "")
+        return VisitState(
+            row.id,
+            row.campaign_id,
+            row.household_id or "",
+            row.outcome,
+            row.revisit_due,
+            row.note,
+            saved=True,
+            business_id=row.business_id or "",
+            form_id=row.form_id or "",
+        )
     opened = _pending.get(visit_id)
     if opened is None:
         raise GridError("store.not_found", table="visit", id=visit_id)
     campaign_id, target, target_id = opened[:3]
-    return VisitState(visit_id, campaign_id, target_id if target == "household" else "", "in_progress",
-                      None, "", saved=False, business_id=target_id if target == "business" else "",
-                      form_id=_campaign(campaign_id).form_id)
+    return VisitState(
+        visit_id,
+        campaign_id,
+        target_id if target == "household" else "",
+        "in_progress",
+        None,
+        "",
+        saved=False,
+        business_id=target_id if target == "business" else "",
+        form_id=_campaign(campaign_id).form_id,
+    )
 
 
 def target_words(target_id: str, target: str = "household") -> tuple[str, str]:
@@ -381,8 +434,15 @@ def check(state: FormState, item: str, value: Any) -> Any:
         raise AnswerError(found, item, exc.key, **{k: v for k, v in exc.params.items() if k != "field"}) from exc
 
 
-def answer(visit_id: str, item: str, value: Any, *, undo: UndoLog | None = None,
-           state: FormState | None = None, today: date | None = None) -> Any:
+def answer(
+    visit_id: str,
+    item: str,
+    value: Any,
+    *,
+    undo: UndoLog | None = None,
+    state: FormState | None = None,
+    today: date | None = None,
+) -> Any:
     """Save one answer at once, in its own committed transaction; None clears it. Returns the
     value as stored.
 
@@ -440,8 +500,9 @@ def missing_required(visit_id: str, today: date | None = None) -> list[Item]:
     return form_state(visit_id, today).missing()
 
 
-def set_outcome(visit_id: str, outcome: str, *, revisit_days: int = 3, note: str = "",
-                today: date | None = None) -> None:
+def set_outcome(
+    visit_id: str, outcome: str, *, revisit_days: int = 3, note: str = "", today: date | None = None
+) -> None:
     """Close the call: done, nobody_home (revisit due in ``revisit_days``), refused, moved_away.
 
     "done" needs every required item answered (AnswerError naming the first missing one, with
@@ -478,8 +539,11 @@ def set_outcome(visit_id: str, outcome: str, *, revisit_days: int = 3, note: str
 
 def _forms_of(form_key: str) -> list[Form]:
     """Every stored version of a form, newest first (by when it was stored)."""
-    rows = (FormVersion.select(FormVersion.id).where((FormVersion.form_key == form_key) & live(FormVersion))
-            .order_by(FormVersion.stamp.desc()))
+    rows = (
+        FormVersion.select(FormVersion.id)
+        .where((FormVersion.form_key == form_key) & live(FormVersion))
+        .order_by(FormVersion.stamp.desc())
+    )
     return [form_of_version(r.id) for r in rows]
 
 
@@ -489,8 +553,9 @@ def _answer_line(forms: list[Form], item: str, value: Any) -> AnswerLine | None:
     for form in forms:
         found = form.item(name)
         if found is not None:
-            return AnswerLine(item, text(found.label, "zh"), text(found.label, "en"), value,
-                              display(form, found, value))
+            return AnswerLine(
+                item, text(found.label, "zh"), text(found.label, "en"), value, display(form, found, value)
+            )
     return None
 
 
@@ -516,10 +581,19 @@ def visit_history(target_id: str, target: str = "household") -> list[VisitInfo]:
         values = given.get(v.id, {})
         order = {item_id(own, i): n for n, i in enumerate(own.items)}
         lines = [_answer_line(forms, key, values[key]) for key in sorted(values, key=lambda k: (order.get(k, 1e9), k))]
-        history.append(VisitInfo(
-            id=v.id, campaign_id=v.campaign.id, campaign_name=v.campaign.name,
-            campaign_name_en=v.campaign.name_en, visited_at=v.visited_at, outcome=v.outcome,
-            revisit_due=v.revisit_due, worker=v.worker, note=v.note,
-            answers=tuple(line for line in lines if line is not None), version=own.version,
-        ))
+        history.append(
+            VisitInfo(
+                id=v.id,
+                campaign_id=v.campaign.id,
+                campaign_name=v.campaign.name,
+                campaign_name_en=v.campaign.name_en,
+                visited_at=v.visited_at,
+                outcome=v.outcome,
+                revisit_due=v.revisit_due,
+                worker=v.worker,
+                note=v.note,
+                answers=tuple(line for line in lines if line is not None),
+                version=own.version,
+            )
+        )
     return history

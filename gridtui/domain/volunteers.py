@@ -44,22 +44,71 @@ from gridtui.errors import GridError, ValidationError
 from gridtui.i18n import pick
 
 __all__ = [
-    "ACTIVE_NEED", "EDITABLE", "KINDS", "OPEN_ASSIGNMENTS", "Ended", "PairedHousehold", "PairedVolunteer",
-    "PairingRow", "ServiceLine", "TeamRow", "VolunteerAssignment", "VolunteerDetail", "VolunteerRow",
+    "ACTIVE_NEED",
+    "EDITABLE",
+    "KINDS",
+    "OPEN_ASSIGNMENTS",
+    "Ended",
+    "PairedHousehold",
+    "PairedVolunteer",
+    "PairingRow",
+    "ServiceLine",
+    "TeamRow",
+    "VolunteerAssignment",
+    "VolunteerDetail",
+    "VolunteerRow",
     "assignments_of_volunteer",
-    "check_hours", "count_volunteers", "create_team", "current", "edit_volunteer", "end_pairing",
-    "end_team", "end_volunteer", "ensure_teams", "find_pairing", "find_volunteer", "get_volunteer",
-    "hours_by_team", "hours_by_volunteer", "list_pairings", "list_teams", "list_volunteers",
-    "log_service", "match_team", "open_load", "pair", "pairings_of_household",
-    "pairings_of_volunteer", "register_volunteer", "resolve_team", "reveal", "running_assignments",
-    "set_availability", "set_skills", "team_skills", "update_team", "update_volunteer",
-    "upsert_volunteer", "volunteer_detail",
+    "check_hours",
+    "count_volunteers",
+    "create_team",
+    "current",
+    "edit_volunteer",
+    "end_pairing",
+    "end_team",
+    "end_volunteer",
+    "ensure_teams",
+    "find_pairing",
+    "find_volunteer",
+    "get_volunteer",
+    "hours_by_team",
+    "hours_by_volunteer",
+    "list_pairings",
+    "list_teams",
+    "list_volunteers",
+    "log_service",
+    "match_team",
+    "open_load",
+    "pair",
+    "pairings_of_household",
+    "pairings_of_volunteer",
+    "register_volunteer",
+    "resolve_team",
+    "reveal",
+    "running_assignments",
+    "set_availability",
+    "set_skills",
+    "team_skills",
+    "update_team",
+    "update_volunteer",
+    "upsert_volunteer",
+    "volunteer_detail",
 ]
 
 KINDS = ("resident", "in_service_party", "party_volunteer", "unit_staff")
 ACTIVE_NEED = ("open", "assigned", "in_progress")
-EDITABLE = ("name", "phone", "id_number", "kind", "work_unit", "organization", "team", "available",
-            "availability", "note", "resident")
+EDITABLE = (
+    "name",
+    "phone",
+    "id_number",
+    "kind",
+    "work_unit",
+    "organization",
+    "team",
+    "available",
+    "availability",
+    "note",
+    "resident",
+)
 """Volunteer fields a person may change (skills have their own :func:`set_skills`)."""
 OPEN_ASSIGNMENTS = ("return", "keep")
 """What ending a volunteer does with the needs they still hold: back to the board, or theirs to
@@ -190,7 +239,6 @@ def current(query: ModelSelect, model: type[Volunteer] | type[Pairing] = Volunte
     return query.where(live(model) & column.is_null())
 
 
-
 # -- teams -------------------------------------------------------------------------------------
 
 
@@ -221,13 +269,16 @@ def create_team(name: str, *, name_en: str = "", key: str = "", note: str = "") 
 def list_teams() -> list[TeamRow]:
     """Teams with their member counts and total service hours."""
     members = dict(
-        Volunteer.select(Volunteer.team, fn.COUNT(Volunteer.id)).where(live(Volunteer))
-        .group_by(Volunteer.team).tuples()
+        Volunteer.select(Volunteer.team, fn.COUNT(Volunteer.id))
+        .where(live(Volunteer))
+        .group_by(Volunteer.team)
+        .tuples()
     )
     hours = hours_by_team()
     return [
-        TeamRow(id=t.id, key=t.key, name=pick(t.name, t.name_en), members=members.get(t.id, 0),
-                hours=hours.get(t.id, 0.0))
+        TeamRow(
+            id=t.id, key=t.key, name=pick(t.name, t.name_en), members=members.get(t.id, 0), hours=hours.get(t.id, 0.0)
+        )
         for t in Team.select().where(live(Team)).order_by(Team.name, Team.id)
     ]
 
@@ -271,8 +322,9 @@ def end_team(team_id: str) -> int:
     """A team disbands: its members stay volunteers, in no team; returns how many they were."""
     _team(team_id)
     with store.transaction():
-        members = [v for (v,) in Volunteer.select(Volunteer.id).where(
-            (Volunteer.team == team_id) & live(Volunteer)).tuples()]
+        members = [
+            v for (v,) in Volunteer.select(Volunteer.id).where((Volunteer.team == team_id) & live(Volunteer)).tuples()
+        ]
         for vid in members:
             store.update(Volunteer, vid, team=None)
         store.delete(Team, team_id)
@@ -307,10 +359,22 @@ def register_volunteer(
     """Add a volunteer; an in-service party member (双报到) must name their work unit. A volunteer
     whose ID number is a resident's is linked to that resident (dispatch then knows where they
     live); an ID number already on another volunteer is refused."""
-    values = _checked({"name": name, "phone": phone, "id_number": id_number, "kind": kind,
-                       "work_unit": work_unit, "team": team_id, "resident": resident_id,
-                       "organization": organization_id, "available": available,
-                       "availability": availability, "note": note}, None)
+    values = _checked(
+        {
+            "name": name,
+            "phone": phone,
+            "id_number": id_number,
+            "kind": kind,
+            "work_unit": work_unit,
+            "team": team_id,
+            "resident": resident_id,
+            "organization": organization_id,
+            "available": available,
+            "availability": availability,
+            "note": note,
+        },
+        None,
+    )
     with store.transaction():
         vid = store.create(Volunteer, **values).id
         if skills:
@@ -352,8 +416,7 @@ def update_volunteer(volunteer_id: str, **values: Any) -> list[str]:
     return store.update(Volunteer, volunteer_id, **_checked(dict(values), volunteer))
 
 
-def upsert_volunteer(values: dict[str, Any], skills: list[str] | None = None, *,
-                     new_kind: str | None = None) -> str:
+def upsert_volunteer(values: dict[str, Any], skills: list[str] | None = None, *, new_kind: str | None = None) -> str:
     """One row of the office's volunteer list: the volunteer it names is made, or brought up to
     date (found by ID number, else phone, else name and work unit). ``skills`` (need item keys)
     replace theirs when given; ``new_kind`` is the kind of someone new when the row names none.
@@ -378,8 +441,12 @@ def _known(values: dict[str, Any]) -> str | None:
         found = _match(Volunteer.phone == check_phone(values["phone"]))
         if found:
             return found[0]
-    found = _match((Volunteer.name == values.get("name", "")) & (Volunteer.work_unit == values.get("work_unit", ""))
-                   & (Volunteer.id_number == "") & (Volunteer.phone == ""))
+    found = _match(
+        (Volunteer.name == values.get("name", ""))
+        & (Volunteer.work_unit == values.get("work_unit", ""))
+        & (Volunteer.id_number == "")
+        & (Volunteer.phone == "")
+    )
     return found[0] if found else None
 
 
@@ -398,15 +465,23 @@ def edit_volunteer(volunteer_id: str, *, skills: list[str] | None = None, **valu
 
 def running_assignments(volunteer_id: str) -> list[tuple[str, str, str]]:
     """(assignment, need, need status) of the needs this volunteer holds that are not done."""
-    return list(Assignment.select(Assignment.id, Assignment.need, Need.status)
-                .join(Need, on=(Assignment.need == Need.id))
-                .where((Assignment.volunteer == volunteer_id) & (Assignment.status == "assigned")
-                       & live(Assignment) & Need.status.in_(ACTIVE_NEED))
-                .order_by(Assignment.assigned_at, Assignment.id).tuples())
+    return list(
+        Assignment.select(Assignment.id, Assignment.need, Need.status)
+        .join(Need, on=(Assignment.need == Need.id))
+        .where(
+            (Assignment.volunteer == volunteer_id)
+            & (Assignment.status == "assigned")
+            & live(Assignment)
+            & Need.status.in_(ACTIVE_NEED)
+        )
+        .order_by(Assignment.assigned_at, Assignment.id)
+        .tuples()
+    )
 
 
-def end_volunteer(volunteer_id: str, *, on: date | str | None = None, assignments: str | None = None,
-                  actor: str = "") -> Ended:
+def end_volunteer(
+    volunteer_id: str, *, on: date | str | None = None, assignments: str | None = None, actor: str = ""
+) -> Ended:
     """The volunteer stops: ended on ``on`` (today), their pairings end with them.
 
     Needs they still hold are the office's to decide: ``assignments="return"`` sends the ones
@@ -429,8 +504,9 @@ def end_volunteer(volunteer_id: str, *, on: date | str | None = None, assignment
                 returned += 1
             else:
                 kept += 1
-        for (pairing_id,) in current(Pairing.select(Pairing.id).where(Pairing.volunteer == volunteer_id),
-                                     Pairing).tuples():
+        for (pairing_id,) in current(
+            Pairing.select(Pairing.id).where(Pairing.volunteer == volunteer_id), Pairing
+        ).tuples():
             store.update(Pairing, pairing_id, until=day)
             pairings += 1
         store.update(Volunteer, volunteer_id, ended_on=day, available=False)
@@ -521,33 +597,56 @@ def list_volunteers(
 ) -> list[VolunteerRow]:
     """One page of the registry (by name), each with team, skills, open load and hours; phones masked."""
     rows = list(
-        _filter(Volunteer.select(Volunteer, Team.name.alias("team_zh"), Team.name_en.alias("team_en"))
-                .join(Team, JOIN.LEFT_OUTER, on=(Volunteer.team == Team.id)), team_id, kind)
-        .order_by(Volunteer.name, Volunteer.id).offset(max(0, offset)).limit(max(0, limit)).dicts()
+        _filter(
+            Volunteer.select(Volunteer, Team.name.alias("team_zh"), Team.name_en.alias("team_en")).join(
+                Team, JOIN.LEFT_OUTER, on=(Volunteer.team == Team.id)
+            ),
+            team_id,
+            kind,
+        )
+        .order_by(Volunteer.name, Volunteer.id)
+        .offset(max(0, offset))
+        .limit(max(0, limit))
+        .dicts()
     )
     ids = [r["id"] for r in rows]
     skills: dict[str, list[str]] = {}
-    for vid, item in (VolunteerSkill.select(VolunteerSkill.volunteer, VolunteerSkill.item)
-                      .where(VolunteerSkill.volunteer.in_(ids) & live(VolunteerSkill))
-                      .order_by(VolunteerSkill.item).tuples()):
+    for vid, item in (
+        VolunteerSkill.select(VolunteerSkill.volunteer, VolunteerSkill.item)
+        .where(VolunteerSkill.volunteer.in_(ids) & live(VolunteerSkill))
+        .order_by(VolunteerSkill.item)
+        .tuples()
+    ):
         skills.setdefault(vid, []).append(item)
     load = open_load(ids)
     hours = hours_by_volunteer(ids)
     return [
-        VolunteerRow(id=r["id"], name=r["name"], phone=mask_phone(r["phone"]), id_masked=mask_id(r["id_number"]),
-                     kind=r["kind"], work_unit=r["work_unit"], team_id=r["team"],
-                     team=pick(r["team_zh"], r["team_en"]), available=r["available"],
-                     availability=r["availability"], skills=tuple(skills.get(r["id"], ())),
-                     open_load=load.get(r["id"], 0), hours=hours.get(r["id"], 0.0))
+        VolunteerRow(
+            id=r["id"],
+            name=r["name"],
+            phone=mask_phone(r["phone"]),
+            id_masked=mask_id(r["id_number"]),
+            kind=r["kind"],
+            work_unit=r["work_unit"],
+            team_id=r["team"],
+            team=pick(r["team_zh"], r["team_en"]),
+            available=r["available"],
+            availability=r["availability"],
+            skills=tuple(skills.get(r["id"], ())),
+            open_load=load.get(r["id"], 0),
+            hours=hours.get(r["id"], 0.0),
+        )
         for r in rows
     ]
 
 
 def open_load(volunteer_ids: list[str] | None = None) -> dict[str, int]:
     """Volunteer id -> how many needs they are assigned to that are not done yet."""
-    query = (Assignment.select(Assignment.volunteer, fn.COUNT(Assignment.id))
-             .join(Need, on=(Assignment.need == Need.id))
-             .where((Assignment.status == "assigned") & live(Assignment) & Need.status.in_(ACTIVE_NEED)))
+    query = (
+        Assignment.select(Assignment.volunteer, fn.COUNT(Assignment.id))
+        .join(Need, on=(Assignment.need == Need.id))
+        .where((Assignment.status == "assigned") & live(Assignment) & Need.status.in_(ACTIVE_NEED))
+    )
     if volunteer_ids is not None:
         query = query.where(Assignment.volunteer.in_(volunteer_ids))
     return dict(query.group_by(Assignment.volunteer).tuples())
@@ -558,18 +657,32 @@ def volunteer_detail(volunteer_id: str, *, reveal: bool = False) -> VolunteerDet
     vol = get_volunteer(volunteer_id)
     team = Team.get_or_none(Team.id == vol.team_id) if vol.team_id else None
     return VolunteerDetail(
-        id=vol.id, name=vol.name, phone=vol.phone if reveal else mask_phone(vol.phone),
-        id_masked=mask_id(vol.id_number), kind=vol.kind, work_unit=vol.work_unit, team_id=vol.team_id,
-        team=pick(team.name, team.name_en) if team else "", available=vol.available,
-        availability=vol.availability, note=vol.note, resident_id=vol.resident_id,
-        skills=tuple(s for (s,) in VolunteerSkill.select(VolunteerSkill.item).where(
-            (VolunteerSkill.volunteer == vol.id) & live(VolunteerSkill)).order_by(VolunteerSkill.item).tuples()),
+        id=vol.id,
+        name=vol.name,
+        phone=vol.phone if reveal else mask_phone(vol.phone),
+        id_masked=mask_id(vol.id_number),
+        kind=vol.kind,
+        work_unit=vol.work_unit,
+        team_id=vol.team_id,
+        team=pick(team.name, team.name_en) if team else "",
+        available=vol.available,
+        availability=vol.availability,
+        note=vol.note,
+        resident_id=vol.resident_id,
+        skills=tuple(
+            s
+            for (s,) in VolunteerSkill.select(VolunteerSkill.item)
+            .where((VolunteerSkill.volunteer == vol.id) & live(VolunteerSkill))
+            .order_by(VolunteerSkill.item)
+            .tuples()
+        ),
         hours=hours_by_volunteer([vol.id]).get(vol.id, 0.0),
         open_load=open_load([vol.id]).get(vol.id, 0),
         pairings=tuple(pairings_of_volunteer(vol.id)),
         service=tuple(
             ServiceLine(date=s.date, hours=s.hours, need_id=s.need_id, activity=s.activity, note=s.note)
-            for s in ServiceLog.select().where((ServiceLog.volunteer == vol.id) & live(ServiceLog))
+            for s in ServiceLog.select()
+            .where((ServiceLog.volunteer == vol.id) & live(ServiceLog))
             .order_by(ServiceLog.date.desc(), ServiceLog.id)
         ),
     )
@@ -579,16 +692,22 @@ def volunteer_detail(volunteer_id: str, *, reveal: bool = False) -> VolunteerDet
 
 
 def log_service(
-    volunteer_id: str, hours: float | str, *, on: date | str | None = None, activity: str = "",
-    need_id: str | None = None, note: str = "",
+    volunteer_id: str,
+    hours: float | str,
+    *,
+    on: date | str | None = None,
+    activity: str = "",
+    need_id: str | None = None,
+    note: str = "",
 ) -> str:
     """One line of the ledger: a stint of volunteer work (a need, or an activity like a clean-up);
     ``hours`` as typed is checked here."""
     get_volunteer(volunteer_id)
     hours = check_hours(hours)
     day = parse_date(on, "date") if on else date.today()
-    return store.create(ServiceLog, volunteer=volunteer_id, date=day, hours=hours, need=need_id,
-                        activity=activity, note=note).id
+    return store.create(
+        ServiceLog, volunteer=volunteer_id, date=day, hours=hours, need=need_id, activity=activity, note=note
+    ).id
 
 
 def check_hours(value: Any) -> float:
@@ -612,10 +731,12 @@ def hours_by_volunteer(volunteer_ids: list[str] | None = None) -> dict[str, floa
 
 def hours_by_team() -> dict[str, float]:
     """Team id -> total service hours of its members."""
-    query = (ServiceLog.select(Volunteer.team, fn.SUM(ServiceLog.hours))
-             .join(Volunteer, on=(ServiceLog.volunteer == Volunteer.id))
-             .where(live(ServiceLog) & Volunteer.team.is_null(False))
-             .group_by(Volunteer.team))
+    query = (
+        ServiceLog.select(Volunteer.team, fn.SUM(ServiceLog.hours))
+        .join(Volunteer, on=(ServiceLog.volunteer == Volunteer.id))
+        .where(live(ServiceLog) & Volunteer.team.is_null(False))
+        .group_by(Volunteer.team)
+    )
     return {tid: float(total or 0) for tid, total in query.tuples()}
 
 
@@ -627,12 +748,18 @@ def pair(volunteer_id: str, household_id: str, *, since: date | str | None = Non
     get_volunteer(volunteer_id)
     if by_id(Household, household_id) is None:
         raise GridError("needs.unknown_household", id=household_id)
-    existing = next((p for p in live_where(Pairing, volunteer=volunteer_id, household=household_id)
-                     if p.until is None), None)
+    existing = next(
+        (p for p in live_where(Pairing, volunteer=volunteer_id, household=household_id) if p.until is None), None
+    )
     if existing:
         return existing.id
-    return store.create(Pairing, volunteer=volunteer_id, household=household_id,
-                        since=parse_date(since, "since") if since else date.today(), note=note).id
+    return store.create(
+        Pairing,
+        volunteer=volunteer_id,
+        household=household_id,
+        since=parse_date(since, "since") if since else date.today(),
+        note=note,
+    ).id
 
 
 def end_pairing(pairing_id: str, *, on: date | str | None = None) -> None:
@@ -646,8 +773,10 @@ def end_pairing(pairing_id: str, *, on: date | str | None = None) -> None:
 
 def find_pairing(volunteer_id: str, household_id: str) -> str:
     """The current pairing of this volunteer and household."""
-    found: Pairing | None = current(Pairing.select(Pairing.id).where((Pairing.volunteer == volunteer_id)
-                                                    & (Pairing.household == household_id)), Pairing).first()
+    found: Pairing | None = current(
+        Pairing.select(Pairing.id).where((Pairing.volunteer == volunteer_id) & (Pairing.household == household_id)),
+        Pairing,
+    ).first()
     if found is None:
         raise GridError("volunteers.no_pairing")
     return found.id
@@ -660,21 +789,32 @@ def pairings_of_volunteer(volunteer_id: str) -> list[PairedHousehold]:
         for p in Pairing.select(Pairing, Household.address.alias("address"))
         .join(Household, on=(Pairing.household == Household.id))
         .where((Pairing.volunteer == volunteer_id) & live(Pairing) & Pairing.until.is_null())
-        .order_by(Household.address, Pairing.id).objects()
+        .order_by(Household.address, Pairing.id)
+        .objects()
     ]
 
 
 def list_pairings(volunteer_id: str | None = None) -> list[PairingRow]:
     """Every current pairing (or one volunteer's), by volunteer then address; phones masked."""
-    query = (Pairing.select(Pairing, Volunteer.name.alias("vname"), Household.address.alias("address"))
-             .join(Volunteer, on=(Pairing.volunteer == Volunteer.id))
-             .switch(Pairing).join(Household, on=(Pairing.household == Household.id))
-             .where(live(Pairing) & Pairing.until.is_null()))
+    query = (
+        Pairing.select(Pairing, Volunteer.name.alias("vname"), Household.address.alias("address"))
+        .join(Volunteer, on=(Pairing.volunteer == Volunteer.id))
+        .switch(Pairing)
+        .join(Household, on=(Pairing.household == Household.id))
+        .where(live(Pairing) & Pairing.until.is_null())
+    )
     if volunteer_id:
         query = query.where(Pairing.volunteer == volunteer_id)
     return [
-        PairingRow(id=p.id, volunteer_id=p.volunteer_id, volunteer=p.vname, household_id=p.household_id,
-                   address=p.address, since=p.since, note=p.note)
+        PairingRow(
+            id=p.id,
+            volunteer_id=p.volunteer_id,
+            volunteer=p.vname,
+            household_id=p.household_id,
+            address=p.address,
+            since=p.since,
+            note=p.note,
+        )
         for p in query.order_by(Volunteer.name, Household.address, Pairing.id).objects()
     ]
 
@@ -682,12 +822,14 @@ def list_pairings(volunteer_id: str | None = None) -> list[PairingRow]:
 def pairings_of_household(household_id: str) -> list[PairedVolunteer]:
     """The party members paired with this household, phones masked."""
     return [
-        PairedVolunteer(id=p.id, volunteer_id=p.volunteer_id, volunteer=p.vname, phone=mask_phone(p.vphone),
-                        since=p.since)
+        PairedVolunteer(
+            id=p.id, volunteer_id=p.volunteer_id, volunteer=p.vname, phone=mask_phone(p.vphone), since=p.since
+        )
         for p in Pairing.select(Pairing, Volunteer.name.alias("vname"), Volunteer.phone.alias("vphone"))
         .join(Volunteer, on=(Pairing.volunteer == Volunteer.id))
         .where((Pairing.household == household_id) & live(Pairing) & Pairing.until.is_null())
-        .order_by(Volunteer.name, Pairing.id).objects()
+        .order_by(Volunteer.name, Pairing.id)
+        .objects()
     ]
 
 
@@ -695,14 +837,29 @@ def assignments_of_volunteer(volunteer_id: str) -> list[VolunteerAssignment]:
     """The needs this volunteer was dispatched to, newest first, with the need's item and address."""
     get_volunteer(volunteer_id)
     return [
-        VolunteerAssignment(id=a.id, need_id=a.need_id, item=pick(a.item_zh, a.item_en), address=a.address or "",
-                            need_status=a.need_status, status=a.status, assigned_at=a.assigned_at,
-                            done_at=a.done_at, hours=a.hours)
-        for a in Assignment.select(Assignment, NeedItem.zh.alias("item_zh"), NeedItem.en.alias("item_en"),
-                                   Household.address.alias("address"), Need.status.alias("need_status"))
+        VolunteerAssignment(
+            id=a.id,
+            need_id=a.need_id,
+            item=pick(a.item_zh, a.item_en),
+            address=a.address or "",
+            need_status=a.need_status,
+            status=a.status,
+            assigned_at=a.assigned_at,
+            done_at=a.done_at,
+            hours=a.hours,
+        )
+        for a in Assignment.select(
+            Assignment,
+            NeedItem.zh.alias("item_zh"),
+            NeedItem.en.alias("item_en"),
+            Household.address.alias("address"),
+            Need.status.alias("need_status"),
+        )
         .join(Need, on=(Assignment.need == Need.id))
         .join(NeedItem, on=(Need.item == NeedItem.key))
-        .switch(Need).join(Household, JOIN.LEFT_OUTER, on=(Need.household == Household.id))
+        .switch(Need)
+        .join(Household, JOIN.LEFT_OUTER, on=(Need.household == Household.id))
         .where((Assignment.volunteer == volunteer_id) & live(Assignment))
-        .order_by(Assignment.assigned_at.desc(), Assignment.id).objects()
+        .order_by(Assignment.assigned_at.desc(), Assignment.id)
+        .objects()
     ]

@@ -29,8 +29,19 @@ from gridtui.errors import ValidationError
 from gridtui.i18n import pick, t
 
 __all__ = [
-    "FILTERS", "HOUSEHOLDS", "SHOPS", "STATUSES", "BusinessRow", "RevisitRow", "ShopRevisit",
-    "WalkRow", "WalkSource", "latest_visits", "rectified", "revisits_due", "source",
+    "FILTERS",
+    "HOUSEHOLDS",
+    "SHOPS",
+    "STATUSES",
+    "BusinessRow",
+    "RevisitRow",
+    "ShopRevisit",
+    "WalkRow",
+    "WalkSource",
+    "latest_visits",
+    "rectified",
+    "revisits_due",
+    "source",
 ]
 
 STATUSES = ("not_visited", "in_progress", "done", "nobody_home", "refused", "moved_away")
@@ -101,18 +112,41 @@ class WalkSource(Protocol):
 
     target: str  # household | business
 
-    def count(self, campaign_id: str, *, grid_id: str | None = None, building_id: str | None = None,
-              filter: str | None = None, today: date | None = None) -> int: ...
+    def count(
+        self,
+        campaign_id: str,
+        *,
+        grid_id: str | None = None,
+        building_id: str | None = None,
+        filter: str | None = None,
+        today: date | None = None,
+    ) -> int: ...
 
-    def page(self, campaign_id: str, *, grid_id: str | None = None, building_id: str | None = None,
-             filter: str | None = None, offset: int = 0, limit: int = 100,
-             today: date | None = None) -> Sequence[WalkRow | BusinessRow]: ...
+    def page(
+        self,
+        campaign_id: str,
+        *,
+        grid_id: str | None = None,
+        building_id: str | None = None,
+        filter: str | None = None,
+        offset: int = 0,
+        limit: int = 100,
+        today: date | None = None,
+    ) -> Sequence[WalkRow | BusinessRow]: ...
 
-    def ids(self, campaign_id: str, *, grid_id: str | None = None, building_id: str | None = None,
-            filter: str | None = None, today: date | None = None) -> list[str]: ...
+    def ids(
+        self,
+        campaign_id: str,
+        *,
+        grid_id: str | None = None,
+        building_id: str | None = None,
+        filter: str | None = None,
+        today: date | None = None,
+    ) -> list[str]: ...
 
-    def revisits_due(self, today: date | None = None, grid_ids: list[str] | None = None,
-                     limit: int = -1) -> Sequence[RevisitRow | ShopRevisit]: ...
+    def revisits_due(
+        self, today: date | None = None, grid_ids: list[str] | None = None, limit: int = -1
+    ) -> Sequence[RevisitRow | ShopRevisit]: ...
 
 
 def source(campaign_id: str) -> WalkSource:
@@ -126,14 +160,18 @@ def source(campaign_id: str) -> WalkSource:
 def _latest_is(found: Targets, condition: str) -> str:
     """True when the target's latest visit in the campaign meets ``condition`` (on alias ``w``)."""
     column = f"{found.target}_id"
-    return (f"EXISTS (SELECT 1 FROM (SELECT w.outcome, w.revisit_due FROM visit w WHERE w.campaign_id = :campaign "
-            f"AND w.{column} = t.id AND w.deleted = 0 ORDER BY w.visited_at DESC, w.id DESC LIMIT 1) w "
-            f"WHERE {condition})")
+    return (
+        f"EXISTS (SELECT 1 FROM (SELECT w.outcome, w.revisit_due FROM visit w WHERE w.campaign_id = :campaign "
+        f"AND w.{column} = t.id AND w.deleted = 0 ORDER BY w.visited_at DESC, w.id DESC LIMIT 1) w "
+        f"WHERE {condition})"
+    )
 
 
 def _visited(found: Targets) -> str:
-    return (f"EXISTS (SELECT 1 FROM visit w WHERE w.campaign_id = :campaign AND w.{found.target}_id = t.id "
-            "AND w.deleted = 0)")
+    return (
+        f"EXISTS (SELECT 1 FROM visit w WHERE w.campaign_id = :campaign AND w.{found.target}_id = t.id "
+        "AND w.deleted = 0)"
+    )
 
 
 def _filtered(found: Targets, filter: str | None, flagged: str) -> str:
@@ -144,8 +182,10 @@ def _filtered(found: Targets, filter: str | None, flagged: str) -> str:
     if filter == "not_visited":
         where += f" AND NOT {_visited(found)}"
     elif filter == "revisit_due":  # the cheap test first: any nobody-home visit at all
-        where += (f" AND EXISTS (SELECT 1 FROM visit w WHERE w.campaign_id = :campaign AND w.{found.target}_id = t.id "
-                  f"AND w.deleted = 0 AND w.outcome = 'nobody_home') AND {_latest_is(found, revisit_due_sql('w'))}")
+        where += (
+            f" AND EXISTS (SELECT 1 FROM visit w WHERE w.campaign_id = :campaign AND w.{found.target}_id = t.id "
+            f"AND w.deleted = 0 AND w.outcome = 'nobody_home') AND {_latest_is(found, revisit_due_sql('w'))}"
+        )
     elif filter == "flagged":
         where += f" AND {flagged}"
     return where
@@ -157,7 +197,9 @@ def _in(ids: list[str], prefix: str = "id") -> tuple[str, dict[str, str]]:
     return ", ".join(f":{name}" for name in params), params
 
 
-def latest_visits(campaign_id: str, ids: list[str], target: str = "household") -> dict[str, tuple[str, str | None, str]]:
+def latest_visits(
+    campaign_id: str, ids: list[str], target: str = "household"
+) -> dict[str, tuple[str, str | None, str]]:
     """target id -> (outcome, revisit_due, visited_at) of its latest visit in the campaign."""
     if not ids:
         return {}
@@ -167,7 +209,8 @@ def latest_visits(campaign_id: str, ids: list[str], target: str = "household") -
     return {
         tid: (outcome, due, at)
         for tid, outcome, due, at in database.execute_sql(
-            f"SELECT target, outcome, revisit_due, visited_at FROM ({latest(target, dialect.hub())}) AS latest_visit WHERE target IN ({marks})", params,
+            f"SELECT target, outcome, revisit_due, visited_at FROM ({latest(target, dialect.hub())}) AS latest_visit WHERE target IN ({marks})",
+            params,
         )
     }
 
@@ -215,24 +258,41 @@ class _Households:
 
     target = "household"
 
-    def _from(self, campaign_id: str, grid_id: str | None, building_id: str | None, filter: str | None,
-              today: date | None) -> tuple[str, dict[str, Any]] | None:
+    def _from(
+        self, campaign_id: str, grid_id: str | None, building_id: str | None, filter: str | None, today: date | None
+    ) -> tuple[str, dict[str, Any]] | None:
         info = campaign(campaign_id)
         if info.target != self.target:
             return None
         found = targets(info, grid_id=grid_id, building_id=building_id, today=today)
         return f"FROM {found.table} {found.joins} WHERE {_filtered(found, filter, _FLAGGED_HOUSEHOLD)}", found.params
 
-    def count(self, campaign_id: str, *, grid_id: str | None = None, building_id: str | None = None,
-              filter: str | None = None, today: date | None = None) -> int:
+    def count(
+        self,
+        campaign_id: str,
+        *,
+        grid_id: str | None = None,
+        building_id: str | None = None,
+        filter: str | None = None,
+        today: date | None = None,
+    ) -> int:
         found = self._from(campaign_id, grid_id, building_id, filter, today)
         if found is None:
             return 0
         count: int = database.execute_sql("SELECT COUNT(*) " + found[0], found[1]).fetchone()[0]
         return count
 
-    def page(self, campaign_id: str, *, grid_id: str | None = None, building_id: str | None = None,
-             filter: str | None = None, offset: int = 0, limit: int = 100, today: date | None = None) -> list[WalkRow]:
+    def page(
+        self,
+        campaign_id: str,
+        *,
+        grid_id: str | None = None,
+        building_id: str | None = None,
+        filter: str | None = None,
+        offset: int = 0,
+        limit: int = 100,
+        today: date | None = None,
+    ) -> list[WalkRow]:
         """One page in walking order: the ids first (indexed), then the page's latest visits,
         heads and flags, so a page costs about the same whatever the grid's size."""
         found = self._from(campaign_id, grid_id, building_id, filter, today)
@@ -241,40 +301,57 @@ class _Households:
         sql, params = found
         params = {**params, "limit": max(0, int(limit)), "offset": max(0, int(offset))}
         rows = database.execute_sql(
-            "SELECT t.id, t.address, t.addr_key " + sql + _WALK_ORDER + " LIMIT :limit OFFSET :offset", params,
+            "SELECT t.id, t.address, t.addr_key " + sql + _WALK_ORDER + " LIMIT :limit OFFSET :offset",
+            params,
         ).fetchall()
         latest = latest_visits(campaign_id, [r[0] for r in rows])
         return _walk_rows([(*r, *latest.get(r[0], (None, None, None))) for r in rows], WalkRow, today)
 
-    def ids(self, campaign_id: str, *, grid_id: str | None = None, building_id: str | None = None,
-            filter: str | None = None, today: date | None = None) -> list[str]:
+    def ids(
+        self,
+        campaign_id: str,
+        *,
+        grid_id: str | None = None,
+        building_id: str | None = None,
+        filter: str | None = None,
+        today: date | None = None,
+    ) -> list[str]:
         found = self._from(campaign_id, grid_id, building_id, filter, today)
         if found is None:
             return []
         return [r[0] for r in database.execute_sql("SELECT t.id " + found[0] + _WALK_ORDER, found[1])]
 
-    def revisits_due(self, today: date | None = None, grid_ids: list[str] | None = None,
-                     limit: int = -1) -> list[RevisitRow]:
+    def revisits_due(
+        self, today: date | None = None, grid_ids: list[str] | None = None, limit: int = -1
+    ) -> list[RevisitRow]:
         """Households of active campaigns whose latest visit found nobody home and whose revisit
         date has come: oldest date first (none at all first of all), then walking order."""
         due = rules.revisits(_run, self.target, today=today, grid_ids=grid_ids, limit=limit)
         if not due:
             return []
         marks, params = _in([d[0] for d in due])
-        places = {hid: (address, addr_key, code or "") for hid, address, addr_key, code in database.execute_sql(
-            "SELECT t.id, t.address, t.addr_key, g.code FROM household t JOIN building b ON b.id = t.building_id "
-            f"LEFT JOIN grid g ON g.id = b.grid_id AND g.deleted = 0 WHERE t.id IN ({marks})", params)}
+        places = {
+            hid: (address, addr_key, code or "")
+            for hid, address, addr_key, code in database.execute_sql(
+                "SELECT t.id, t.address, t.addr_key, g.code FROM household t JOIN building b ON b.id = t.building_id "
+                f"LEFT JOIN grid g ON g.id = b.grid_id AND g.deleted = 0 WHERE t.id IN ({marks})",
+                params,
+            )
+        }
         rows = [(hid, *places[hid][:2], "nobody_home", revisit, at) for hid, revisit, at, _info in due]
-        extra = [{"campaign_id": info.id, "campaign_name": pick(info.name, info.name_en),
-                  "grid_code": places[hid][2]} for hid, _due, _at, info in due]
+        extra = [
+            {"campaign_id": info.id, "campaign_name": pick(info.name, info.name_en), "grid_code": places[hid][2]}
+            for hid, _due, _at, info in due
+        ]
         return _walk_rows(rows, RevisitRow, today, extra)
 
 
 W = TypeVar("W", bound=WalkRow)
 
 
-def _walk_rows(rows: Sequence[Row], row_type: type[W], today: date | None,
-               extra: list[dict[str, Any]] | None = None) -> list[W]:
+def _walk_rows(
+    rows: Sequence[Row], row_type: type[W], today: date | None, extra: list[dict[str, Any]] | None = None
+) -> list[W]:
     """Rows from (id, address, addr_key, outcome, revisit_due, visited_at) tuples."""
     ids = [r[0] for r in rows]
     people = household_heads(ids)
@@ -282,11 +359,20 @@ def _walk_rows(rows: Sequence[Row], row_type: type[W], today: date | None,
     made = []
     for i, (hid, address, addr_key, outcome, due, at) in enumerate(rows):
         head, size = people.get(hid, ("", 0))
-        made.append(row_type(
-            household_id=hid, address=address, addr_key=addr_key, head_name=head, size=size,
-            status=outcome or "not_visited", revisit_due=_day(due), flags=frozenset(flags.get(hid, ())),
-            visited_at=_moment(at), **(extra[i] if extra else {}),
-        ))
+        made.append(
+            row_type(
+                household_id=hid,
+                address=address,
+                addr_key=addr_key,
+                head_name=head,
+                size=size,
+                status=outcome or "not_visited",
+                revisit_due=_day(due),
+                flags=frozenset(flags.get(hid, ())),
+                visited_at=_moment(at),
+                **(extra[i] if extra else {}),
+            )
+        )
     return made
 
 
@@ -334,8 +420,10 @@ def rectified(ids: list[str]) -> set[str]:
         return set()
     marks, params = _in(ids)
     params["rectification"] = RECTIFICATION_ITEM
-    return {r[0] for r in database.execute_sql(f"SELECT t.id FROM business t WHERE t.id IN ({marks}) AND {_RECTIFIED}",
-                                               params)}
+    return {
+        r[0]
+        for r in database.execute_sql(f"SELECT t.id FROM business t WHERE t.id IN ({marks}) AND {_RECTIFIED}", params)
+    }
 
 
 class _Shops:
@@ -363,35 +451,64 @@ class _Shops:
         for bid, name, kind, owner, address, food, rectified in rows:
             outcome, due, at = latest.get(bid, (None, None, None))
             flags = frozenset(f for f, on in (("food", food), ("rectification", rectified)) if on)
-            made.append(BusinessRow(bid, name, kind, owner, address, outcome or "not_visited", _day(due), flags,
-                                    _moment(at)))
+            made.append(
+                BusinessRow(bid, name, kind, owner, address, outcome or "not_visited", _day(due), flags, _moment(at))
+            )
         return made
 
-    def count(self, campaign_id: str, *, grid_id: str | None = None, building_id: str | None = None,
-              filter: str | None = None, today: date | None = None) -> int:
+    def count(
+        self,
+        campaign_id: str,
+        *,
+        grid_id: str | None = None,
+        building_id: str | None = None,
+        filter: str | None = None,
+        today: date | None = None,
+    ) -> int:
         return len(self._rows(campaign_id, grid_id, filter, today))
 
-    def page(self, campaign_id: str, *, grid_id: str | None = None, building_id: str | None = None,
-             filter: str | None = None, offset: int = 0, limit: int = 100, today: date | None = None) -> list[BusinessRow]:
+    def page(
+        self,
+        campaign_id: str,
+        *,
+        grid_id: str | None = None,
+        building_id: str | None = None,
+        filter: str | None = None,
+        offset: int = 0,
+        limit: int = 100,
+        today: date | None = None,
+    ) -> list[BusinessRow]:
         """A page of the street-ordered list ("flagged": food shops and open rectifications);
         a shop belongs to a grid, not a building, so ``building_id`` is not a narrowing."""
         offset, limit = max(0, int(offset)), max(0, int(limit))
-        return self._made(campaign_id, self._rows(campaign_id, grid_id, filter, today)[offset:offset + limit])
+        return self._made(campaign_id, self._rows(campaign_id, grid_id, filter, today)[offset : offset + limit])
 
-    def ids(self, campaign_id: str, *, grid_id: str | None = None, building_id: str | None = None,
-            filter: str | None = None, today: date | None = None) -> list[str]:
+    def ids(
+        self,
+        campaign_id: str,
+        *,
+        grid_id: str | None = None,
+        building_id: str | None = None,
+        filter: str | None = None,
+        today: date | None = None,
+    ) -> list[str]:
         return [r[0] for r in self._rows(campaign_id, grid_id, filter, today)]
 
-    def revisits_due(self, today: date | None = None, grid_ids: list[str] | None = None,
-                     limit: int = -1) -> list[ShopRevisit]:
+    def revisits_due(
+        self, today: date | None = None, grid_ids: list[str] | None = None, limit: int = -1
+    ) -> list[ShopRevisit]:
         """Shops found closed in an active campaign whose revisit date has come, oldest date
         first (no date first of all), as households are listed."""
         due = rules.revisits(_run, self.target, today=today, grid_ids=grid_ids, limit=limit)
         if not due:
             return []
         marks, params = _in([d[0] for d in due])
-        shops = {bid: (name, owner) for bid, name, owner in database.execute_sql(
-            f"SELECT id, name, owner_name FROM business WHERE id IN ({marks})", params)}
+        shops = {
+            bid: (name, owner)
+            for bid, name, owner in database.execute_sql(
+                f"SELECT id, name, owner_name FROM business WHERE id IN ({marks})", params
+            )
+        }
         return [ShopRevisit(bid, *shops[bid], _day(revisit)) for bid, revisit, _at, _info in due]
 
 

@@ -29,7 +29,14 @@ from decimal import Decimal
 from gridtui.errors import GridError
 
 __all__ = [
-    "Env", "Expression", "ExpressionError", "FUNCTIONS", "parse", "to_bool", "to_number", "to_string",
+    "Env",
+    "Expression",
+    "ExpressionError",
+    "FUNCTIONS",
+    "parse",
+    "to_bool",
+    "to_number",
+    "to_string",
 ]
 
 Value = str | float | bool | date
@@ -291,8 +298,12 @@ class _Parser:
             self.fail()
         return run
 
-    def _binary(self, operators: tuple[str, ...], operand: Callable[[], Compiled],
-                combine: Callable[[str, Compiled, Compiled], Compiled]) -> Compiled:
+    def _binary(
+        self,
+        operators: tuple[str, ...],
+        operand: Callable[[], Compiled],
+        combine: Callable[[str, Compiled, Compiled], Compiled],
+    ) -> Compiled:
         left = operand()
         while self.token.kind == "op" and self.token.text in operators:
             op = self.take().text
@@ -315,8 +326,10 @@ class _Parser:
 
     def relational(self) -> Compiled:
         compare = {
-            "<": lambda x, y: x < y, "<=": lambda x, y: x <= y,
-            ">": lambda x, y: x > y, ">=": lambda x, y: x >= y,
+            "<": lambda x, y: x < y,
+            "<=": lambda x, y: x <= y,
+            ">": lambda x, y: x > y,
+            ">=": lambda x, y: x >= y,
         }
 
         def combine(op: str, a: Compiled, b: Compiled) -> Compiled:

@@ -26,8 +26,20 @@ from gridtui.errors import GridError, ValidationError
 from gridtui.forms.expr import Env, Expression, ExpressionError, Value, parse, to_bool
 
 __all__ = [
-    "ANSWERED_TYPES", "DATE_FORMATS", "ITEM_TYPES", "Choice", "Form", "FormErrors", "FormState",
-    "Group", "Item", "Problem", "display", "expression_value", "parse_day", "text",
+    "ANSWERED_TYPES",
+    "DATE_FORMATS",
+    "ITEM_TYPES",
+    "Choice",
+    "Form",
+    "FormErrors",
+    "FormState",
+    "Group",
+    "Item",
+    "Problem",
+    "display",
+    "expression_value",
+    "parse_day",
+    "text",
 ]
 
 FORMAT = 1
@@ -164,8 +176,16 @@ def _labels(value: Any) -> Labels:
 class Form:
     """A checked form (see the module's docstring). Build it with :meth:`from_definition`."""
 
-    def __init__(self, key: str, version: str, title: Labels, default_language: str,
-                 groups: list[Group], items: list[Item], choices: dict[str, list[Choice]]) -> None:
+    def __init__(
+        self,
+        key: str,
+        version: str,
+        title: Labels,
+        default_language: str,
+        groups: list[Group],
+        items: list[Item],
+        choices: dict[str, list[Choice]],
+    ) -> None:
         self.key, self.version, self.title = key, version, title
         self.default_language = default_language
         self.groups = {g.name: g for g in groups}
@@ -186,26 +206,40 @@ class Form:
         if definition.get("format") != FORMAT:
             raise FormErrors([Problem("forms.check.format", {"found": definition.get("format")})])
         return cls(
-            key=str(definition.get("form_key", "")), version=str(definition.get("version", "")),
-            title=_labels(definition.get("title")), default_language=definition.get("default_language", "zh"),
-            groups=[Group(**{k: _field(k, g.get(k)) for k in GROUP_FIELDS if k in g}) for g in definition.get("groups", [])],
-            items=[Item(**{k: _field(k, i.get(k)) for k in ITEM_FIELDS if k in i}) for i in definition.get("items", [])],
-            choices={name: [Choice(str(c["name"]), _labels(c.get("label")), dict(c.get("extra") or {})) for c in found]
-                     for name, found in (definition.get("choices") or {}).items()},
+            key=str(definition.get("form_key", "")),
+            version=str(definition.get("version", "")),
+            title=_labels(definition.get("title")),
+            default_language=definition.get("default_language", "zh"),
+            groups=[
+                Group(**{k: _field(k, g.get(k)) for k in GROUP_FIELDS if k in g}) for g in definition.get("groups", [])
+            ],
+            items=[
+                Item(**{k: _field(k, i.get(k)) for k in ITEM_FIELDS if k in i}) for i in definition.get("items", [])
+            ],
+            choices={
+                name: [Choice(str(c["name"]), _labels(c.get("label")), dict(c.get("extra") or {})) for c in found]
+                for name, found in (definition.get("choices") or {}).items()
+            },
         )
 
     def definition(self) -> dict[str, Any]:
         """The plain dict that is stored and synced: empty fields left out."""
+
         def compact(part: Any, names: tuple[str, ...]) -> dict[str, Any]:
             return {n: getattr(part, n) for n in names if getattr(part, n)}
 
         return {
-            "format": FORMAT, "form_key": self.key, "version": self.version, "title": self.title,
+            "format": FORMAT,
+            "form_key": self.key,
+            "version": self.version,
+            "title": self.title,
             "default_language": self.default_language,
             "groups": [compact(g, GROUP_FIELDS) for g in self.groups.values()],
             "items": [compact(i, ITEM_FIELDS) for i in self.items],
-            "choices": {name: [{"name": c.name, "label": c.label, **({"extra": c.extra} if c.extra else {})}
-                               for c in found] for name, found in self.choices.items()},
+            "choices": {
+                name: [{"name": c.name, "label": c.label, **({"extra": c.extra} if c.extra else {})} for c in found]
+                for name, found in self.choices.items()
+            },
         }
 
     @cached_property
@@ -250,8 +284,11 @@ class Form:
         for name, found in self.choices.items():
             names = [c.name for c in found]
             for dup in sorted({n for n in names if names.count(n) > 1}):
-                problems.append(Problem("forms.check.duplicate_choice", {"list": name, "choice": dup}, name,
-                                        "name", sheet="choices"))
+                problems.append(
+                    Problem(
+                        "forms.check.duplicate_choice", {"list": name, "choice": dup}, name, "name", sheet="choices"
+                    )
+                )
         if not any(i.answered for i in self.items):
             problems.append(Problem("forms.check.no_questions"))
         problems += self._check_references()
@@ -308,12 +345,22 @@ class Form:
         try:
             found = parse(source, choice_columns=column == "choice_filter")
         except ExpressionError as exc:
-            problems.append(Problem("forms.check.expression", {"name": name, "column": column,
-                                    "position": exc.position, "detail": exc.message()}, name, column, exc.position))
+            problems.append(
+                Problem(
+                    "forms.check.expression",
+                    {"name": name, "column": column, "position": exc.position, "detail": exc.message()},
+                    name,
+                    column,
+                    exc.position,
+                )
+            )
             return
         if found.uses_current and column in ("relevant", "calculation", "default"):
-            problems.append(Problem("forms.check.current_here", {"name": name, "column": column}, name, column,
-                                    source.index(".") + 1))
+            problems.append(
+                Problem(
+                    "forms.check.current_here", {"name": name, "column": column}, name, column, source.index(".") + 1
+                )
+            )
             return
         self.expressions[(name, column)] = found
 
@@ -327,12 +374,25 @@ class Form:
                 target = self.by_name.get(ref)
                 if ref in self.groups or target is None:
                     key = "forms.check.group_reference" if ref in self.groups else "forms.check.unknown_reference"
-                    problems.append(Problem(key, {"name": name, "column": column, "ref": ref, "position": position},
-                                            name, column, position))
+                    problems.append(
+                        Problem(
+                            key,
+                            {"name": name, "column": column, "ref": ref, "position": position},
+                            name,
+                            column,
+                            position,
+                        )
+                    )
                 elif target.type == "note":
-                    problems.append(Problem("forms.check.note_reference",
-                                            {"name": name, "column": column, "ref": ref, "position": position},
-                                            name, column, position))
+                    problems.append(
+                        Problem(
+                            "forms.check.note_reference",
+                            {"name": name, "column": column, "ref": ref, "position": position},
+                            name,
+                            column,
+                            position,
+                        )
+                    )
         return problems
 
     # -- the dependency graph -----------------------------------------------------------------
@@ -368,7 +428,7 @@ class Form:
             if state.get(node) == 2:
                 return
             if state.get(node) == 1:
-                raise _Cycle([*path[path.index(node):], node])
+                raise _Cycle([*path[path.index(node) :], node])
             state[node] = 1
             for before in sorted(inputs[node]):
                 visit(before, [*path, node])
@@ -459,7 +519,9 @@ class Form:
     def yes_no(self, item: Item) -> bool:
         """A single choice between "yes" and "no" (answered with one key, like a switch)."""
         return item.type == "select_one" and [c.name for c in self.choices.get(item.list, ())] in (
-            ["yes", "no"], ["no", "yes"])
+            ["yes", "no"],
+            ["no", "yes"],
+        )
 
     def choice_label(self, item: Item, name: str, lang: str | None = None) -> str:
         for choice in self.choices.get(item.list, ()):
@@ -570,13 +632,16 @@ class FormState:
         rule = form.expressions.get((node, "relevant"))
         if relevant and rule is not None:
             relevant = rule.boolean(self._env())
-        before = (self.relevant.get(node), self.required.get(node), self.calculated.get(node),
-                  self.offered.get(node))
+        before = (self.relevant.get(node), self.required.get(node), self.calculated.get(node), self.offered.get(node))
         self.relevant[node] = relevant
         if item is not None:
             self._evaluate_item(item, relevant)
-        return before != (self.relevant.get(node), self.required.get(node), self.calculated.get(node),
-                          self.offered.get(node))
+        return before != (
+            self.relevant.get(node),
+            self.required.get(node),
+            self.calculated.get(node),
+            self.offered.get(node),
+        )
 
     def _evaluate_item(self, item: Item, relevant: bool) -> None:
         form = self.form
@@ -648,8 +713,12 @@ class FormState:
             offered = {c.name for c in self.offered[item.name]}
             for name in clean if isinstance(clean, list) else [clean]:
                 if name not in offered:
-                    raise ValidationError("answer", "validate.choice", value=name,
-                                          allowed=" / ".join(c.name for c in self.offered[item.name]))
+                    raise ValidationError(
+                        "answer",
+                        "validate.choice",
+                        value=name,
+                        allowed=" / ".join(c.name for c in self.offered[item.name]),
+                    )
         rule = self.form.expressions.get((item.name, "constraint"))
         if rule is not None and not to_bool(rule(self._env(expression_value(item, clean)))):
             if item.constraint_message:

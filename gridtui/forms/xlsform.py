@@ -28,17 +28,36 @@ PYXFORM_VERSION = "4.5.0"
 """The pyxform release this adapter was written and golden-tested against (pinned in pyproject)."""
 
 PLAIN_TYPES = {
-    "integer": "integer", "int": "integer", "decimal": "decimal", "text": "text", "string": "text",
-    "date": "date", "note": "note", "calculate": "calculate",
+    "integer": "integer",
+    "int": "integer",
+    "decimal": "decimal",
+    "text": "text",
+    "string": "text",
+    "date": "date",
+    "note": "note",
+    "calculate": "calculate",
 }
 GROUP_TYPES = {"begin_group": "begin", "begin group": "begin", "end_group": "end", "end group": "end"}
-SELECT_TYPES = {"select_one": "select_one", "select one": "select_one",
-                "select_multiple": "select_multiple", "select all that apply": "select_multiple"}
+SELECT_TYPES = {
+    "select_one": "select_one",
+    "select one": "select_one",
+    "select_multiple": "select_multiple",
+    "select all that apply": "select_multiple",
+}
 PYXFORM_SELECTS = {"select one": "select_one", "select all that apply": "select_multiple"}
 
 TRANSLATED = ("label", "hint", "required_message", "constraint_message")
-SURVEY_COLUMNS = ("type", "name", *TRANSLATED, "required", "relevant", "constraint", "default",
-                  "choice_filter", "calculation")
+SURVEY_COLUMNS = (
+    "type",
+    "name",
+    *TRANSLATED,
+    "required",
+    "relevant",
+    "constraint",
+    "default",
+    "choice_filter",
+    "calculation",
+)
 SETTINGS_COLUMNS = ("form_title", "form_id", "version", "default_language")
 BIND = {"relevant": "relevant", "required": "required", "constraint": "constraint", "calculate": "calculation"}
 MESSAGES = {"jr:requiredMsg": "required_message", "jr:constraintMsg": "constraint_message"}
@@ -107,15 +126,24 @@ def _pyxform_json(raw: Any, path: Path) -> dict[str, Any]:
     from pyxform.xls2json import workbook_to_json
 
     try:
-        found: dict[str, Any] = workbook_to_json(workbook_dict=raw, form_name="data", fallback_form_name=path.stem, warnings=[])
+        found: dict[str, Any] = workbook_to_json(
+            workbook_dict=raw, form_name="data", fallback_form_name=path.stem, warnings=[]
+        )
         return found
     except PyXFormError as exc:
         message = str(exc).strip()
         row = re.search(r"\[row\s*:\s*(\d+)\]", message)
         sheet = re.search(r"sheet\s*'?(\w+)'?", message)
-        raise FormErrors([Problem("forms.check.pyxform", {"detail": message[:300]},
-                                  sheet=sheet.group(1) if sheet else "survey",
-                                  row=int(row.group(1)) if row else 0)]) from None
+        raise FormErrors(
+            [
+                Problem(
+                    "forms.check.pyxform",
+                    {"detail": message[:300]},
+                    sheet=sheet.group(1) if sheet else "survey",
+                    row=int(row.group(1)) if row else 0,
+                )
+            ]
+        ) from None
 
 
 # -- the rows, before pyxform -------------------------------------------------------------------------
@@ -152,18 +180,29 @@ class _Rows:
         for index, row in enumerate(self.survey):
             kind = " ".join((row.get("type") or "").split()).lower()
             select = next((s for s in SELECT_TYPES if kind.startswith(s + " ")), None)
-            list_name = kind[len(select):].strip() if select else ""
+            list_name = kind[len(select) :].strip() if select else ""
             if select and list_name and " " not in list_name and list_name not in self.list_rows:
                 name = (row.get("name") or "-").strip()
-                problems.append(Problem("forms.check.unknown_list", {"name": name, "list": list_name}, name, "type",
-                                        sheet="survey", row=index + 2))
+                problems.append(
+                    Problem(
+                        "forms.check.unknown_list",
+                        {"name": name, "list": list_name},
+                        name,
+                        "type",
+                        sheet="survey",
+                        row=index + 2,
+                    )
+                )
         return problems
 
     def _check_expressions(self) -> list[Problem]:
         """Every expression parsed and every ${name} looked up, row by row, so that a mistake in
         one is listed with the sheet's other problems (the form checks them again, whole)."""
-        groups = {(r.get("name") or "").strip() for r in self.survey
-                  if " ".join((r.get("type") or "").split()).lower() in GROUP_TYPES}
+        groups = {
+            (r.get("name") or "").strip()
+            for r in self.survey
+            if " ".join((r.get("type") or "").split()).lower() in GROUP_TYPES
+        }
         names = set(self.row_of) - groups
         problems = []
         for index, row in enumerate(self.survey):
@@ -179,28 +218,39 @@ class _Rows:
     def _check_columns(self) -> list[Problem]:
         problems = []
         filled = {k for row in self.survey for k, v in row.items() if v not in (None, "")} | set(self.settings)
-        for sheet, columns, allowed in (("survey", self.survey_columns, SURVEY_COLUMNS),
-                                        ("settings", self.settings_columns, SETTINGS_COLUMNS)):
+        for sheet, columns, allowed in (
+            ("survey", self.survey_columns, SURVEY_COLUMNS),
+            ("settings", self.settings_columns, SETTINGS_COLUMNS),
+        ):
             for column in columns:
                 base, _, lang = column.partition("::")
                 if base.strip().lower() not in allowed and column in filled:
-                    problems.append(Problem("forms.check.unsupported_column", {"column": column}, sheet=sheet, row=1,
-                                            column=column))
+                    problems.append(
+                        Problem("forms.check.unsupported_column", {"column": column}, sheet=sheet, row=1, column=column)
+                    )
                 elif lang and base.strip().lower() in TRANSLATED and language_of(lang) is None:
-                    problems.append(Problem("forms.check.unsupported_language", {"language": lang}, sheet=sheet,
-                                            row=1, column=column))
+                    problems.append(
+                        Problem(
+                            "forms.check.unsupported_language", {"language": lang}, sheet=sheet, row=1, column=column
+                        )
+                    )
         for column in self.choice_columns:
             base, _, lang = column.partition("::")
             if base.strip().lower() in ("label",) and lang and language_of(lang) is None:
-                problems.append(Problem("forms.check.unsupported_language", {"language": lang}, sheet="choices",
-                                        row=1, column=column))
+                problems.append(
+                    Problem(
+                        "forms.check.unsupported_language", {"language": lang}, sheet="choices", row=1, column=column
+                    )
+                )
             if base.strip().lower() in ("media", "image", "audio", "video"):
-                problems.append(Problem("forms.check.unsupported_column", {"column": column}, sheet="choices",
-                                        row=1, column=column))
+                problems.append(
+                    Problem("forms.check.unsupported_column", {"column": column}, sheet="choices", row=1, column=column)
+                )
         for needed in ("type", "name"):
             if needed not in self.survey_columns:
-                problems.append(Problem("forms.check.missing_column", {"column": needed}, sheet="survey", row=1,
-                                        column=needed))
+                problems.append(
+                    Problem("forms.check.missing_column", {"column": needed}, sheet="survey", row=1, column=needed)
+                )
         return problems
 
     def _check_survey(self) -> list[Problem]:
@@ -216,8 +266,9 @@ class _Rows:
             kind = " ".join(raw_type.split()).lower()
             name = (row.get("name") or "").strip()
             if name in self.row_of:
-                problems.append(Problem("forms.check.duplicate_name", {"name": name}, name, "name", sheet="survey",
-                                        row=number))
+                problems.append(
+                    Problem("forms.check.duplicate_name", {"name": name}, name, "name", sheet="survey", row=number)
+                )
             elif name:
                 self.row_of[name] = number
             if kind in GROUP_TYPES:
@@ -230,21 +281,37 @@ class _Rows:
                 continue
             select = next((s for s in SELECT_TYPES if kind.startswith(s + " ")), None)
             if select is not None:
-                list_name = kind[len(select):].strip()
+                list_name = kind[len(select) :].strip()
                 if " " in list_name or not list_name or list_name.startswith(("or_other",)):
-                    problems.append(Problem("forms.check.unsupported_type", {"name": name or "-", "type": raw_type},
-                                            sheet="survey", row=number, column="type"))
+                    problems.append(
+                        Problem(
+                            "forms.check.unsupported_type",
+                            {"name": name or "-", "type": raw_type},
+                            sheet="survey",
+                            row=number,
+                            column="type",
+                        )
+                    )
                 continue
             if kind not in PLAIN_TYPES:
-                problems.append(Problem("forms.check.unsupported_type", {"name": name or "-", "type": raw_type},
-                                        sheet="survey", row=number, column="type"))
+                problems.append(
+                    Problem(
+                        "forms.check.unsupported_type",
+                        {"name": name or "-", "type": raw_type},
+                        sheet="survey",
+                        row=number,
+                        column="type",
+                    )
+                )
                 continue
             if not name:
-                problems.append(Problem("forms.check.no_name", {"type": raw_type}, sheet="survey", row=number,
-                                        column="name"))
+                problems.append(
+                    Problem("forms.check.no_name", {"type": raw_type}, sheet="survey", row=number, column="name")
+                )
         for name, number in open_groups:
-            problems.append(Problem("forms.check.unmatched_begin", {"name": name or "-"}, sheet="survey",
-                                    row=number, column="type"))
+            problems.append(
+                Problem("forms.check.unmatched_begin", {"name": name or "-"}, sheet="survey", row=number, column="type")
+            )
         return problems
 
     def _check_choices(self) -> list[Problem]:
@@ -255,8 +322,15 @@ class _Rows:
             if not list_name and not name:
                 continue
             if not list_name or not name:
-                problems.append(Problem("forms.check.choice_incomplete", {}, sheet="choices", row=number,
-                                        column="list_name" if not list_name else "name"))
+                problems.append(
+                    Problem(
+                        "forms.check.choice_incomplete",
+                        {},
+                        sheet="choices",
+                        row=number,
+                        column="list_name" if not list_name else "name",
+                    )
+                )
                 continue
             self.list_rows.setdefault(list_name, number)
             self.choice_rows.setdefault((list_name, name), number)
@@ -266,12 +340,14 @@ class _Rows:
         problems = []
         for needed in ("form_id", "version"):
             if not str(self.settings.get(needed) or "").strip():
-                problems.append(Problem("forms.check.missing_setting", {"setting": needed}, sheet="settings",
-                                        row=2, column=needed))
+                problems.append(
+                    Problem("forms.check.missing_setting", {"setting": needed}, sheet="settings", row=2, column=needed)
+                )
         form_id = str(self.settings.get("form_id") or "").strip()
         if form_id and not re.fullmatch(r"[A-Za-z_][\w\-]*", form_id):
-            problems.append(Problem("forms.check.bad_form_id", {"form_id": form_id}, sheet="settings", row=2,
-                                    column="form_id"))
+            problems.append(
+                Problem("forms.check.bad_form_id", {"form_id": form_id}, sheet="settings", row=2, column="form_id")
+            )
         return problems
 
     def locate(self, problem: Problem) -> Problem:
@@ -281,9 +357,12 @@ class _Rows:
         if problem.sheet == "choices":
             row = self.list_rows.get(problem.name, 0)
             if "choice" in problem.params:
-                found = [i + 2 for i, r in enumerate(self.choices)
-                         if (r.get("list_name") or "").strip() == problem.name
-                         and (r.get("name") or "").strip() == problem.params["choice"]]
+                found = [
+                    i + 2
+                    for i, r in enumerate(self.choices)
+                    if (r.get("list_name") or "").strip() == problem.name
+                    and (r.get("name") or "").strip() == problem.params["choice"]
+                ]
                 row = found[1] if len(found) > 1 else row
             return _with(problem, row=row)
         column = problem.column
@@ -302,23 +381,35 @@ def _plain(column: str, text: str) -> bool:
     return column == "default" and "(" not in text and "${" not in text
 
 
-def _expression_problems(name: str, column: str, text: str, row: int, names: set[str], groups: set[str],
-                         choice_columns: bool) -> list[Problem]:
+def _expression_problems(
+    name: str, column: str, text: str, row: int, names: set[str], groups: set[str], choice_columns: bool
+) -> list[Problem]:
     from gridtui.forms.expr import ExpressionError, parse
 
     base = column.partition("::")[0].strip().lower()
     try:
         found = parse(text, choice_columns=choice_columns)
     except ExpressionError as exc:
-        return [Problem("forms.check.expression", {"name": name, "column": base, "position": exc.position,
-                                                   "detail": exc.message()}, name, column, exc.position, row=row)]
+        return [
+            Problem(
+                "forms.check.expression",
+                {"name": name, "column": base, "position": exc.position, "detail": exc.message()},
+                name,
+                column,
+                exc.position,
+                row=row,
+            )
+        ]
     problems = []
     for ref in sorted(found.references - names):
         marker = re.search(r"\$\{\s*" + re.escape(ref) + r"\s*\}", text)
         position = marker.start() + 1 if marker else 0
         key = "forms.check.group_reference" if ref in groups else "forms.check.unknown_reference"
-        problems.append(Problem(key, {"name": name, "column": base, "ref": ref, "position": position}, name,
-                                column, position, row=row))
+        problems.append(
+            Problem(
+                key, {"name": name, "column": base, "ref": ref, "position": position}, name, column, position, row=row
+            )
+        )
     return problems
 
 
@@ -337,27 +428,36 @@ def _definition(parsed: dict[str, Any], rows: _Rows) -> dict[str, Any]:
     groups: list[dict[str, Any]] = []
     items: list[dict[str, Any]] = []
     _walk(parsed.get("children") or [], "", default, groups, items)
-    choices = {
-        name: [_choice(c, default) for c in found]
-        for name, found in (parsed.get("choices") or {}).items()
-    }
+    choices = {name: [_choice(c, default) for c in found] for name, found in (parsed.get("choices") or {}).items()}
     title = _labels(parsed.get("title"), default)
     return {
-        "format": FORMAT, "form_key": str(parsed.get("id_string") or ""), "version": str(parsed.get("version") or ""),
-        "title": title, "default_language": default or "zh",
-        "groups": groups, "items": items, "choices": choices,
+        "format": FORMAT,
+        "form_key": str(parsed.get("id_string") or ""),
+        "version": str(parsed.get("version") or ""),
+        "title": title,
+        "default_language": default or "zh",
+        "groups": groups,
+        "items": items,
+        "choices": choices,
     }
 
 
-def _walk(children: list[dict[str, Any]], group: str, default: str, groups: list[dict[str, Any]],
-          items: list[dict[str, Any]]) -> None:
+def _walk(
+    children: list[dict[str, Any]], group: str, default: str, groups: list[dict[str, Any]], items: list[dict[str, Any]]
+) -> None:
     for child in children:
         kind = child.get("type")
         if kind == "group":
             if child.get("control", {}).get("bodyless") and child.get("name") == "meta":
                 continue  # pyxform's own instanceID, not the office's
-            groups.append({"name": child["name"], "label": _labels(child.get("label"), default),
-                           "relevant": (child.get("bind") or {}).get("relevant", ""), "parent": group})
+            groups.append(
+                {
+                    "name": child["name"],
+                    "label": _labels(child.get("label"), default),
+                    "relevant": (child.get("bind") or {}).get("relevant", ""),
+                    "parent": group,
+                }
+            )
             _walk(child.get("children") or [], child["name"], default, groups, items)
             continue
         items.append(_item(child, group, default))
@@ -366,8 +466,10 @@ def _walk(children: list[dict[str, Any]], group: str, default: str, groups: list
 def _item(child: dict[str, Any], group: str, default: str) -> dict[str, Any]:
     kind = child.get("type", "")
     item: dict[str, Any] = {
-        "name": child.get("name", ""), "type": PYXFORM_SELECTS.get(kind, PLAIN_TYPES.get(kind, kind)),
-        "label": _labels(child.get("label"), default), "hint": _labels(child.get("hint"), default),
+        "name": child.get("name", ""),
+        "type": PYXFORM_SELECTS.get(kind, PLAIN_TYPES.get(kind, kind)),
+        "label": _labels(child.get("label"), default),
+        "hint": _labels(child.get("hint"), default),
         "group": group,
     }
     bind = child.get("bind") or {}

@@ -65,9 +65,9 @@ class Dashboard:
         return (self.satisfaction.get("satisfied", 0) + self.satisfaction.get("basically", 0)) / total
 
 
-
-def dashboard(campaign_id: str | None = None, today: date | None = None, weeks: int = 12,
-              community: str | None = None) -> Dashboard:
+def dashboard(
+    campaign_id: str | None = None, today: date | None = None, weeks: int = 12, community: str | None = None
+) -> Dashboard:
     """Every number of the dashboard in one read-only pass; ``community`` (an id): only that
     community's, on a street office's hub. A hub's board of every community also breaks the
     coverage and the open needs down per community."""
@@ -88,14 +88,22 @@ def dashboard(campaign_id: str | None = None, today: date | None = None, weeks: 
     campaign_id = campaign_id or campaigns.active_campaign_id()
     per_community: dict[str, dict[str, Any]] = {}
     if community is None and len(held) > 1:
-        per_community = {c.id: {"id": c.id, "name": held_names[c.id], "total": 0, "done": 0, "share": 0.0, "open": 0}
-                         for c in held}
+        per_community = {
+            c.id: {"id": c.id, "name": held_names[c.id], "total": 0, "done": 0, "share": 0.0, "open": 0} for c in held
+        }
     if campaign_id:
         board.campaign = campaigns.campaign(campaign_id).label
         for row in campaigns.coverage(campaign_id, today=today, community=community):
-            board.coverage.append({"grid": row["grid"] or "", "name": row["grid_name"], "total": row["total"],
-                                   "done": row["done"], "share": row["done"] / row["total"] if row["total"] else 0.0,
-                                   "community": held_names.get(row["community"], "")})
+            board.coverage.append(
+                {
+                    "grid": row["grid"] or "",
+                    "name": row["grid_name"],
+                    "total": row["total"],
+                    "done": row["done"],
+                    "share": row["done"] / row["total"] if row["total"] else 0.0,
+                    "community": held_names.get(row["community"], ""),
+                }
+            )
             if row["community"] in per_community:
                 part = per_community[row["community"]]
                 part["total"] += row["total"]
@@ -106,38 +114,55 @@ def dashboard(campaign_id: str | None = None, today: date | None = None, weeks: 
     board.communities = list(per_community.values())
 
     counts: dict[str, dict[str, int]] = {}
-    for category, status, n in (Need.select(NeedItem.category, Need.status, fn.COUNT(Need.id))
-                                .join(NeedItem, on=(Need.item == NeedItem.key)).where(live(Need) & only(Need))
-                                .group_by(NeedItem.category, Need.status).tuples()):
+    for category, status, n in (
+        Need.select(NeedItem.category, Need.status, fn.COUNT(Need.id))
+        .join(NeedItem, on=(Need.item == NeedItem.key))
+        .where(live(Need) & only(Need))
+        .group_by(NeedItem.category, Need.status)
+        .tuples()
+    ):
         counts.setdefault(category, {})[status] = n
     for cat in NeedCategory.select().order_by(NeedCategory.position):
         by_status = {s: counts.get(cat.key, {}).get(s, 0) for s in NEED_STATUSES}
-        board.needs.append({"key": cat.key, "name": pick(cat.zh, cat.en), "total": sum(by_status.values()),
-                            **by_status})
+        board.needs.append(
+            {"key": cat.key, "name": pick(cat.zh, cat.en), "total": sum(by_status.values()), **by_status}
+        )
 
-    spans = [(closed - opened).total_seconds() / 86400 for opened, closed in
-             Need.select(Need.opened_at, Need.closed_at)
-             .where(live(Need) & only(Need) & (Need.closed_at >= since_at) & Need.opened_at.is_null(False))
-             .tuples()]
+    spans = [
+        (closed - opened).total_seconds() / 86400
+        for opened, closed in Need.select(Need.opened_at, Need.closed_at)
+        .where(live(Need) & only(Need) & (Need.closed_at >= since_at) & Need.opened_at.is_null(False))
+        .tuples()
+    ]
     board.closed = len(spans)
     board.median_days = round(median(spans), 1) if spans else None
 
     board.satisfaction = dict.fromkeys(SATISFACTION, 0)
-    for value, n in (Need.select(Need.satisfaction, fn.COUNT(Need.id.distinct()))
-                     .join(NeedEvent, on=(NeedEvent.need == Need.id))
-                     .where(live(Need) & only(Need) & live(NeedEvent) & (NeedEvent.to_status == "followed_up")
-                            & (NeedEvent.at >= since_at) & Need.satisfaction.is_null(False))
-                     .group_by(Need.satisfaction).tuples()):
+    for value, n in (
+        Need.select(Need.satisfaction, fn.COUNT(Need.id.distinct()))
+        .join(NeedEvent, on=(NeedEvent.need == Need.id))
+        .where(
+            live(Need)
+            & only(Need)
+            & live(NeedEvent)
+            & (NeedEvent.to_status == "followed_up")
+            & (NeedEvent.at >= since_at)
+            & Need.satisfaction.is_null(False)
+        )
+        .group_by(Need.satisfaction)
+        .tuples()
+    ):
         board.satisfaction[value] = n
 
     per_team: dict[str | None, list[float]] = {}
     names: dict[str | None, str] = {None: t("office.dashboard.no_team")}
     for day, hours, team_id, zh, en in (
-            ServiceLog.select(ServiceLog.date, ServiceLog.hours, Volunteer.team, Team.name, Team.name_en)
-            .join(Volunteer, on=(ServiceLog.volunteer == Volunteer.id))
-            .join(Team, JOIN.LEFT_OUTER, on=(Volunteer.team == Team.id))
-            .where(live(ServiceLog) & only(Volunteer) & (ServiceLog.date >= since) & (ServiceLog.date <= today))
-            .tuples()):
+        ServiceLog.select(ServiceLog.date, ServiceLog.hours, Volunteer.team, Team.name, Team.name_en)
+        .join(Volunteer, on=(ServiceLog.volunteer == Volunteer.id))
+        .join(Team, JOIN.LEFT_OUTER, on=(Volunteer.team == Team.id))
+        .where(live(ServiceLog) & only(Volunteer) & (ServiceLog.date >= since) & (ServiceLog.date <= today))
+        .tuples()
+    ):
         day = day if isinstance(day, date) else date.fromisoformat(str(day))
         week = (day - since).days // 7
         per_team.setdefault(team_id, [0.0] * weeks)[week] += float(hours or 0)

@@ -49,12 +49,12 @@ class ListSpec:
     """Returns "created", "updated" or "unchanged"."""
 
 
-def import_list(spec: ListSpec, path: str | Path, *, dry_run: bool = False,
-                defaults: dict[str, Any] | None = None) -> ImportResult:
+def import_list(
+    spec: ListSpec, path: str | Path, *, dry_run: bool = False, defaults: dict[str, Any] | None = None
+) -> ImportResult:
     """Check every row of the file, write the good ones in one transaction (or roll back)."""
     path = Path(path).expanduser()
-    table = open_table(path, header_index(spec.aliases), spec.required,
-                       field_label=lambda f: field_label(spec, f))
+    table = open_table(path, header_index(spec.aliases), spec.required, field_label=lambda f: field_label(spec, f))
     result = table.result(path, dry_run)
     result.created = {spec.name: 0}
     context: dict[str, Any] = {"seen": {}, **(defaults or {})}
@@ -120,17 +120,47 @@ VOLUNTEER_ALIASES: dict[str, tuple[str, ...]] = {
     "id_number": ROSTER_ALIASES["id_number"],
     "phone": ROSTER_ALIASES["phone"],
     "kind": ("身份", "人员类别", "类别", "类型", "志愿者类型", "人员身份", "kind", "type", "category"),
-    "work_unit": ("工作单位", "所在单位", "单位", "报到单位", "单位名称", "工作单位及职务", "work unit", "employer",
-                  "workplace", "organisation", "organization"),
+    "work_unit": (
+        "工作单位",
+        "所在单位",
+        "单位",
+        "报到单位",
+        "单位名称",
+        "工作单位及职务",
+        "work unit",
+        "employer",
+        "workplace",
+        "organisation",
+        "organization",
+    ),
     "team": ("志愿服务队", "服务队", "所属服务队", "志愿队", "队伍", "所属队伍", "team", "volunteer team"),
-    "skills": ("技能", "特长", "技能特长", "服务技能", "专长", "服务项目", "可提供服务", "擅长", "skills", "skill",
-               "services"),
+    "skills": (
+        "技能",
+        "特长",
+        "技能特长",
+        "服务技能",
+        "专长",
+        "服务项目",
+        "可提供服务",
+        "擅长",
+        "skills",
+        "skill",
+        "services",
+    ),
     "availability": ("服务时间", "可服务时间", "空闲时间", "时间", "availability", "available time", "available"),
     "note": ROSTER_ALIASES["note"],
 }
 VOLUNTEER_KINDS = {
-    "in_service_party": ("在职党员", "双报到", "双报到党员", "报到党员", "机关在职党员", "in-service party member",
-                         "in_service_party", "in service"),
+    "in_service_party": (
+        "在职党员",
+        "双报到",
+        "双报到党员",
+        "报到党员",
+        "机关在职党员",
+        "in-service party member",
+        "in_service_party",
+        "in service",
+    ),
     "party_volunteer": ("党员志愿者", "党员", "party volunteer", "party_volunteer", "party member"),
     "resident": ("居民志愿者", "志愿者", "居民", "resident volunteer", "resident", "volunteer"),
     "unit_staff": ("单位职工", "共建单位职工", "职工", "unit staff", "unit_staff", "staff"),
@@ -191,14 +221,36 @@ VOLUNTEERS = ListSpec("volunteers", VOLUNTEER_ALIASES, ("name",), check_voluntee
 # -- partner units -------------------------------------------------------------------------------
 
 UNIT_ALIASES: dict[str, tuple[str, ...]] = {
-    "name": ("单位名称", "名称", "单位", "组织名称", "共建单位", "共建单位名称", "社会组织", "驻区单位", "name",
-             "unit", "unit name", "organisation", "organization"),
+    "name": (
+        "单位名称",
+        "名称",
+        "单位",
+        "组织名称",
+        "共建单位",
+        "共建单位名称",
+        "社会组织",
+        "驻区单位",
+        "name",
+        "unit",
+        "unit name",
+        "organisation",
+        "organization",
+    ),
     "kind": ("类别", "类型", "单位类型", "单位类别", "kind", "type", "category"),
     "name_en": ("英文名称", "英文名", "english name", "name_en", "name (english)"),
     "contact": ("联系人", "负责人", "对接人", "contact", "contact person"),
     "phone": ROSTER_ALIASES["phone"],
-    "agreement_date": ("签约日期", "协议日期", "签订日期", "共建协议签订日期", "协议签订日期", "agreement date",
-                       "agreement", "signed", "signed on"),
+    "agreement_date": (
+        "签约日期",
+        "协议日期",
+        "签订日期",
+        "共建协议签订日期",
+        "协议签订日期",
+        "agreement date",
+        "agreement",
+        "signed",
+        "signed on",
+    ),
     "projects": ("共建项目", "项目", "服务项目", "合作项目", "projects", "project"),
     "members": ("成员数", "人数", "成员人数", "会员人数", "members", "member count"),
 }
@@ -243,14 +295,37 @@ UNITS = ListSpec("units", UNIT_ALIASES, ("name",), check_unit, resources.upsert_
 # -- individual businesses -----------------------------------------------------------------------
 
 BUSINESS_ALIASES: dict[str, tuple[str, ...]] = {
-    "name": ("名称", "店名", "商户名称", "个体工商户名称", "字号", "字号名称", "店铺名称", "name", "business",
-             "business name", "shop", "shop name"),
+    "name": (
+        "名称",
+        "店名",
+        "商户名称",
+        "个体工商户名称",
+        "字号",
+        "字号名称",
+        "店铺名称",
+        "name",
+        "business",
+        "business name",
+        "shop",
+        "shop name",
+    ),
     "kind": ("类型", "经营类别", "经营类型", "行业", "行业类别", "类别", "kind", "type", "category", "trade"),
     "owner_name": ("经营者", "经营者姓名", "负责人", "业主", "店主", "法定代表人", "owner", "owner name", "operator"),
     "phone": ROSTER_ALIASES["phone"],
     "address": ("经营地址", "地址", "经营场所", "门牌地址", "address", "business address"),
-    "license_no": ("统一社会信用代码", "营业执照号", "营业执照注册号", "注册号", "执照号", "信用代码",
-                   "license", "licence", "license no", "licence no", "credit code"),
+    "license_no": (
+        "统一社会信用代码",
+        "营业执照号",
+        "营业执照注册号",
+        "注册号",
+        "执照号",
+        "信用代码",
+        "license",
+        "licence",
+        "license no",
+        "licence no",
+        "credit code",
+    ),
     "food": ("食品经营", "是否食品经营", "食品", "涉及食品", "food", "food business"),
     "grid": ("网格", "所属网格", "网格编号", "grid"),
 }

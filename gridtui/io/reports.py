@@ -54,9 +54,13 @@ from gridtui.io.sheets import Column, Sheet, write
 
 KINDS = ("registers", "needs", "resources", "volunteers", "visits", "coverage", "collective")
 FILTERS: dict[str, tuple[str, ...]] = {
-    "registers": ("grid", "community"), "needs": ("grid", "community"), "resources": ("community",),
-    "volunteers": ("grid", "community"), "visits": ("grid", "campaign", "community"),
-    "coverage": ("grid", "campaign", "community"), "collective": ("community",),
+    "registers": ("grid", "community"),
+    "needs": ("grid", "community"),
+    "resources": ("community",),
+    "volunteers": ("grid", "community"),
+    "visits": ("grid", "campaign", "community"),
+    "coverage": ("grid", "campaign", "community"),
+    "collective": ("community",),
 }
 """Which of --grid / --campaign / --community each kind understands; any other is refused, not ignored."""
 
@@ -112,7 +116,6 @@ class Filters:
         return "; ".join(parts) or t("office.filter.none")
 
 
-
 def _owners(model, filters: Filters) -> dict[str, str] | None:
     """Where a hub holds several communities: row id -> community id for ``model``'s rows
     (:func:`gridtui.domain.stats.in_community` decides), only ``filters.community``'s when one
@@ -122,8 +125,9 @@ def _owners(model, filters: Filters) -> dict[str, str] | None:
     held = [filters.community.id] if filters.community is not None else list(filters.street)
     if not held or (filters.community is not None and len(places.communities()) < 2):
         return None
-    return {row_id: cid for cid in held
-            for (row_id,) in model.select(model.id).where(in_community(model, cid)).tuples()}
+    return {
+        row_id: cid for cid in held for (row_id,) in model.select(model.id).where(in_community(model, cid)).tuples()
+    }
 
 
 def _held(rows: list[tuple[str, list[Any]]], owners: dict[str, str] | None, filters: Filters) -> list[list[Any]]:
@@ -188,8 +192,9 @@ def resolve_campaign(name: str) -> Campaign:
 def _campaigns(filters: Filters) -> list[Campaign]:
     if filters.campaigns is not None:
         return filters.campaigns
-    found = list(Campaign.select().where(live(Campaign) & is_set(Campaign.active))
-                 .order_by(Campaign.starts, Campaign.name))
+    found = list(
+        Campaign.select().where(live(Campaign) & is_set(Campaign.active)).order_by(Campaign.starts, Campaign.name)
+    )
     if not found:
         raise GridError("office.no_active_campaign")
     return found
@@ -205,56 +210,107 @@ def registers(filters: Filters) -> list[Sheet]:
     moved out, not deceased) and its ``until`` has not passed.
     """
     today = filters.today or date.today()
-    place = (Household.id.alias("household_id"), Household.address, Household.unit, Household.floor,
-             Household.door, Building.walk_order,
-             Grid.code.alias("grid_code"), Grid.name.alias("grid_name"))
+    place = (
+        Household.id.alias("household_id"),
+        Household.address,
+        Household.unit,
+        Household.floor,
+        Household.door,
+        Building.walk_order,
+        Grid.code.alias("grid_code"),
+        Grid.name.alias("grid_name"),
+    )
     person = (Resident.name, Resident.sex, Resident.birth_date, Resident.id_number, Resident.phone)
     entry = (RegisterEntry.kind, RegisterEntry.since, RegisterEntry.note, RegisterEntry.household.alias("hh"))
 
     def scoped(query):
-        query = (query.join(Building, on=(Household.building == Building.id))
-                 .join(Grid, JOIN.LEFT_OUTER, on=(Building.grid == Grid.id))
-                 .where(live(RegisterEntry) & live(Household)
-                        & (RegisterEntry.until.is_null() | (RegisterEntry.until >= today))))
+        query = (
+            query.join(Building, on=(Household.building == Building.id))
+            .join(Grid, JOIN.LEFT_OUTER, on=(Building.grid == Grid.id))
+            .where(
+                live(RegisterEntry) & live(Household) & (RegisterEntry.until.is_null() | (RegisterEntry.until >= today))
+            )
+        )
         if filters.grid is not None:
             query = query.where(Building.grid == filters.grid.id)
         return query
 
-    rows = list(scoped(
-        RegisterEntry.select(*entry, *person, *place)
-        .join(Resident, on=(RegisterEntry.resident == Resident.id))
-        .join(Household, on=(Resident.household == Household.id))
-    ).where(live(Resident) & (Resident.status == "present")).dicts())
-    by_household = list(scoped(
-        RegisterEntry.select(*entry, *place)
-        .join(Household, on=(RegisterEntry.household == Household.id))
-    ).where(RegisterEntry.resident.is_null()).dicts())
+    rows = list(
+        scoped(
+            RegisterEntry.select(*entry, *person, *place)
+            .join(Resident, on=(RegisterEntry.resident == Resident.id))
+            .join(Household, on=(Resident.household == Household.id))
+        )
+        .where(live(Resident) & (Resident.status == "present"))
+        .dicts()
+    )
+    by_household = list(
+        scoped(RegisterEntry.select(*entry, *place).join(Household, on=(RegisterEntry.household == Household.id)))
+        .where(RegisterEntry.resident.is_null())
+        .dicts()
+    )
     heads = {
-        r["household"]: r for r in Resident.select(Resident.household, *person)
-        .where(live(Resident) & is_set(Resident.is_head)
-               & Resident.household.in_({r["household_id"] for r in by_household}))
-        .order_by(Resident.id.desc()).dicts()
+        r["household"]: r
+        for r in Resident.select(Resident.household, *person)
+        .where(
+            live(Resident)
+            & is_set(Resident.is_head)
+            & Resident.household.in_({r["household_id"] for r in by_household})
+        )
+        .order_by(Resident.id.desc())
+        .dicts()
     }
     for r in by_household:
         head = heads.get(r["household_id"], {})
         rows.append({**r, **{k: head.get(k) for k in ("name", "sex", "birth_date", "id_number", "phone")}})
 
-    rows.sort(key=lambda r: (_natural(r["grid_code"]), r["walk_order"], r["unit"], r["floor"], _natural(r["door"]), r["name"] or ""))
+    rows.sort(
+        key=lambda r: (
+            _natural(r["grid_code"]),
+            r["walk_order"],
+            r["unit"],
+            r["floor"],
+            _natural(r["door"]),
+            r["name"] or "",
+        )
+    )
     by_kind: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         by_kind[r["kind"]].append(r)
     mask_id, mask_phone = _maskers(filters.reveal)
-    columns = _street_cols(filters, _cols("name", "sex", "age:int", "id_number", "phone", "address", "grid",
-                                          "since:date", "note"))
+    columns = _street_cols(
+        filters, _cols("name", "sex", "age:int", "id_number", "phone", "address", "grid", "since:date", "note")
+    )
     owners = _owners(Household, filters)
     sheets = []
     for kind in RegisterKind.select().order_by(RegisterKind.position):
-        sheets.append(Sheet(pick(kind.zh, kind.en), columns, _held([
-            (r["household_id"], [r["name"] or "", _sex(r["sex"] or ""), _age(r["birth_date"], today),
-                                 mask_id(r["id_number"]), mask_phone(r["phone"]), r["address"], r["grid_name"] or "",
-                                 r["since"], r["note"]])
-            for r in by_kind.get(kind.key, [])
-        ], owners, filters)))
+        sheets.append(
+            Sheet(
+                pick(kind.zh, kind.en),
+                columns,
+                _held(
+                    [
+                        (
+                            r["household_id"],
+                            [
+                                r["name"] or "",
+                                _sex(r["sex"] or ""),
+                                _age(r["birth_date"], today),
+                                mask_id(r["id_number"]),
+                                mask_phone(r["phone"]),
+                                r["address"],
+                                r["grid_name"] or "",
+                                r["since"],
+                                r["note"],
+                            ],
+                        )
+                        for r in by_kind.get(kind.key, [])
+                    ],
+                    owners,
+                    filters,
+                ),
+            )
+        )
     return sheets
 
 
@@ -275,8 +331,11 @@ def needs(filters: Filters) -> list[Sheet]:
     grid_id = filters.grid.id if filters.grid is not None else None
     rows = list_needs(grid_id=grid_id, sort="opened", limit=count_needs(grid_id=grid_id) + 1)
     extra = {
-        r["id"]: r for r in Need.select(Need.id, Need.closed_at, Need.satisfaction, Need.note, Resident.phone)
-        .join(Resident, JOIN.LEFT_OUTER, on=(Need.resident == Resident.id)).where(live(Need)).dicts()
+        r["id"]: r
+        for r in Need.select(Need.id, Need.closed_at, Need.satisfaction, Need.note, Resident.phone)
+        .join(Resident, JOIN.LEFT_OUTER, on=(Need.resident == Resident.id))
+        .where(live(Need))
+        .dicts()
     }
     categories = {c.key: pick(c.zh, c.en) for c in NeedCategory.select()}
     issues = {i.id: i.title for i in list_issues()}
@@ -284,17 +343,49 @@ def needs(filters: Filters) -> list[Sheet]:
     out = []
     for n in rows:
         x = extra[n.id]
-        out.append((n.id, [
-            n.opened_at, categories.get(n.category_key, n.category_key), n.item,
-            t(f"needs.urgency.{n.urgency}", default=n.urgency), t(f"needs.status.{n.status}", default=n.status),
-            t(f"needs.source.{n.source}", default=n.source), n.address, n.grid, n.resident,
-            mask_phone(x["phone"]), n.due_at, x["closed_at"], _days(n.opened_at, x["closed_at"]),
-            t(f"needs.satisfaction.{x['satisfaction']}", default=x["satisfaction"]) if x["satisfaction"] else "",
-            issues.get(n.collective_id or "", ""), x["note"],
-        ]))
-    columns = _cols("opened_at:datetime", "category", "need_item", "urgency", "status", "source", "address",
-                    "grid", "resident", "phone", "due_at:datetime", "closed_at:datetime", "days_to_close:float",
-                    "satisfaction", "collective", "note")
+        out.append(
+            (
+                n.id,
+                [
+                    n.opened_at,
+                    categories.get(n.category_key, n.category_key),
+                    n.item,
+                    t(f"needs.urgency.{n.urgency}", default=n.urgency),
+                    t(f"needs.status.{n.status}", default=n.status),
+                    t(f"needs.source.{n.source}", default=n.source),
+                    n.address,
+                    n.grid,
+                    n.resident,
+                    mask_phone(x["phone"]),
+                    n.due_at,
+                    x["closed_at"],
+                    _days(n.opened_at, x["closed_at"]),
+                    t(f"needs.satisfaction.{x['satisfaction']}", default=x["satisfaction"])
+                    if x["satisfaction"]
+                    else "",
+                    issues.get(n.collective_id or "", ""),
+                    x["note"],
+                ],
+            )
+        )
+    columns = _cols(
+        "opened_at:datetime",
+        "category",
+        "need_item",
+        "urgency",
+        "status",
+        "source",
+        "address",
+        "grid",
+        "resident",
+        "phone",
+        "due_at:datetime",
+        "closed_at:datetime",
+        "days_to_close:float",
+        "satisfaction",
+        "collective",
+        "note",
+    )
     return [Sheet(t("office.kind.needs"), _street_cols(filters, columns), _held(out, _owners(Need, filters), filters))]
 
 
@@ -307,15 +398,38 @@ def resources(filters: Filters) -> list[Sheet]:
     categories = {c.key: pick(c.zh, c.en) for c in ResourceCategory.select()}
     units = {i.key: pick(i.unit_zh, i.unit_en) for i in ResourceItem.select()}
     rows = [
-        (r.id, [categories.get(r.category, r.category), r.item,
-                t(f"resources.provider.{r.provider_kind}", default=r.provider_kind), r.provider,
-                r.capacity, units.get(r.item_key, ""), r.availability, r.contact, r.note])
+        (
+            r.id,
+            [
+                categories.get(r.category, r.category),
+                r.item,
+                t(f"resources.provider.{r.provider_kind}", default=r.provider_kind),
+                r.provider,
+                r.capacity,
+                units.get(r.item_key, ""),
+                r.availability,
+                r.contact,
+                r.note,
+            ],
+        )
         for r in list_resources()
     ]
-    columns = _cols("category", "resource_item", "provider_kind", "provider", "capacity:int", "unit",
-                    "availability", "contact", "note")
-    return [Sheet(t("office.kind.resources"), _street_cols(filters, columns),
-                  _held(rows, _owners(Resource, filters), filters))]
+    columns = _cols(
+        "category",
+        "resource_item",
+        "provider_kind",
+        "provider",
+        "capacity:int",
+        "unit",
+        "availability",
+        "contact",
+        "note",
+    )
+    return [
+        Sheet(
+            t("office.kind.resources"), _street_cols(filters, columns), _held(rows, _owners(Resource, filters), filters)
+        )
+    ]
 
 
 # -- volunteers ----------------------------------------------------------------------------------
@@ -326,21 +440,37 @@ def volunteers(filters: Filters) -> list[Sheet]:
     a volunteer who stopped stays, with the day they stopped, and their hours. ID numbers and
     phones are masked unless revealed (audited), as a resident's are."""
     service = {
-        vid: (hours, stints, last) for vid, hours, stints, last in
-        ServiceLog.select(ServiceLog.volunteer, fn.SUM(ServiceLog.hours), fn.COUNT(ServiceLog.id), fn.MAX(ServiceLog.date))
-        .where(live(ServiceLog)).group_by(ServiceLog.volunteer).tuples()
+        vid: (hours, stints, last)
+        for vid, hours, stints, last in ServiceLog.select(
+            ServiceLog.volunteer, fn.SUM(ServiceLog.hours), fn.COUNT(ServiceLog.id), fn.MAX(ServiceLog.date)
+        )
+        .where(live(ServiceLog))
+        .group_by(ServiceLog.volunteer)
+        .tuples()
     }
     query = (
-        Volunteer.select(Volunteer.id, Volunteer.name, Volunteer.id_number, Volunteer.phone, Volunteer.kind,
-                         Volunteer.work_unit, Volunteer.available, Volunteer.availability, Volunteer.ended_on,
-                         Team.name.alias("team_zh"),
-                         Team.name_en.alias("team_en"), Grid.name.alias("grid_name"))
+        Volunteer.select(
+            Volunteer.id,
+            Volunteer.name,
+            Volunteer.id_number,
+            Volunteer.phone,
+            Volunteer.kind,
+            Volunteer.work_unit,
+            Volunteer.available,
+            Volunteer.availability,
+            Volunteer.ended_on,
+            Team.name.alias("team_zh"),
+            Team.name_en.alias("team_en"),
+            Grid.name.alias("grid_name"),
+        )
         .join(Team, JOIN.LEFT_OUTER, on=(Volunteer.team == Team.id))
-        .switch(Volunteer).join(Resident, JOIN.LEFT_OUTER, on=(Volunteer.resident == Resident.id))
+        .switch(Volunteer)
+        .join(Resident, JOIN.LEFT_OUTER, on=(Volunteer.resident == Resident.id))
         .join(Household, JOIN.LEFT_OUTER, on=(Resident.household == Household.id))
         .join(Building, JOIN.LEFT_OUTER, on=(Household.building == Building.id))
         .join(Grid, JOIN.LEFT_OUTER, on=(Building.grid == Grid.id))
-        .where(live(Volunteer)).order_by(Volunteer.name, Volunteer.id)
+        .where(live(Volunteer))
+        .order_by(Volunteer.name, Volunteer.id)
     )
     if filters.grid is not None:
         query = query.where(Building.grid == filters.grid.id)
@@ -348,16 +478,48 @@ def volunteers(filters: Filters) -> list[Sheet]:
     rows = []
     for v in query.dicts():
         hours, stints, last = service.get(v["id"], (0.0, 0, None))
-        rows.append((v["id"], [
-            v["name"], mask_id(v["id_number"]), mask_phone(v["phone"]),
-            t(f"volunteers.kind.{v['kind']}", default=v["kind"]), pick(v["team_zh"], v["team_en"]), v["work_unit"],
-            v["grid_name"] or "", t("office.yes") if v["available"] else t("office.no"), v["availability"],
-            float(hours or 0), stints, _as_date(last), _as_date(v["ended_on"]),
-        ]))
-    columns = _cols("name", "id_number", "phone", "volunteer_kind", "team", "work_unit", "grid", "available",
-                    "availability", "hours:float", "stints:int", "last_service:date", "ended_on:date")
-    return [Sheet(t("office.kind.volunteers"), _street_cols(filters, columns),
-                  _held(rows, _owners(Volunteer, filters), filters))]
+        rows.append(
+            (
+                v["id"],
+                [
+                    v["name"],
+                    mask_id(v["id_number"]),
+                    mask_phone(v["phone"]),
+                    t(f"volunteers.kind.{v['kind']}", default=v["kind"]),
+                    pick(v["team_zh"], v["team_en"]),
+                    v["work_unit"],
+                    v["grid_name"] or "",
+                    t("office.yes") if v["available"] else t("office.no"),
+                    v["availability"],
+                    float(hours or 0),
+                    stints,
+                    _as_date(last),
+                    _as_date(v["ended_on"]),
+                ],
+            )
+        )
+    columns = _cols(
+        "name",
+        "id_number",
+        "phone",
+        "volunteer_kind",
+        "team",
+        "work_unit",
+        "grid",
+        "available",
+        "availability",
+        "hours:float",
+        "stints:int",
+        "last_service:date",
+        "ended_on:date",
+    )
+    return [
+        Sheet(
+            t("office.kind.volunteers"),
+            _street_cols(filters, columns),
+            _held(rows, _owners(Volunteer, filters), filters),
+        )
+    ]
 
 
 def _as_date(value: Any) -> date | None:
@@ -374,10 +536,20 @@ def _latest_visits(campaign: Campaign) -> tuple[dict[str, dict], list[tuple[str,
     target = Visit.business if campaign.target == "business" else Visit.household
     latest: dict[str, dict] = {}
     order = []
-    for v in (Visit.select(Visit.id, target.alias("target"), Visit.worker, Visit.visited_at, Visit.outcome,
-                           Visit.revisit_due, Visit.note)
-              .where((Visit.campaign == campaign.id) & live(Visit) & target.is_null(False))
-              .order_by(Visit.visited_at, Visit.id).dicts()):
+    for v in (
+        Visit.select(
+            Visit.id,
+            target.alias("target"),
+            Visit.worker,
+            Visit.visited_at,
+            Visit.outcome,
+            Visit.revisit_due,
+            Visit.note,
+        )
+        .where((Visit.campaign == campaign.id) & live(Visit) & target.is_null(False))
+        .order_by(Visit.visited_at, Visit.id)
+        .dicts()
+    ):
         latest[v["target"]] = v
         order.append((v["id"], v["target"]))
     return latest, order
@@ -385,28 +557,50 @@ def _latest_visits(campaign: Campaign) -> tuple[dict[str, dict], list[tuple[str,
 
 def _households(ids: set[str] | None = None, grid: Grid | None = None) -> dict[str, dict]:
     """Live households with their place, and their head's name and phone."""
-    query = (Household.select(Household.id, Household.address, Household.unit, Household.floor, Household.door,
-                              Household.status, Building.id.alias("building_id"), Building.number,
-                              Building.walk_order, Compound.name.alias("compound"), Grid.code.alias("grid_code"),
-                              Grid.name.alias("grid_name"))
-             .join(Building, on=(Household.building == Building.id))
-             .join(Compound, on=(Building.compound == Compound.id))
-             .switch(Building).join(Grid, JOIN.LEFT_OUTER, on=(Building.grid == Grid.id))
-             .where(live(Household) & live(Building)))
+    query = (
+        Household.select(
+            Household.id,
+            Household.address,
+            Household.unit,
+            Household.floor,
+            Household.door,
+            Household.status,
+            Building.id.alias("building_id"),
+            Building.number,
+            Building.walk_order,
+            Compound.name.alias("compound"),
+            Grid.code.alias("grid_code"),
+            Grid.name.alias("grid_name"),
+        )
+        .join(Building, on=(Household.building == Building.id))
+        .join(Compound, on=(Building.compound == Compound.id))
+        .switch(Building)
+        .join(Grid, JOIN.LEFT_OUTER, on=(Building.grid == Grid.id))
+        .where(live(Household) & live(Building))
+    )
     if grid is not None:
         query = query.where(Building.grid == grid.id)
     rows = {r["id"]: r for r in query.dicts() if ids is None or r["id"] in ids}
-    for hid, name, phone in (Resident.select(Resident.household, Resident.name, Resident.phone)
-                             .where(live(Resident) & is_set(Resident.is_head))
-                             .order_by(Resident.id.desc()).tuples()):
+    for hid, name, phone in (
+        Resident.select(Resident.household, Resident.name, Resident.phone)
+        .where(live(Resident) & is_set(Resident.is_head))
+        .order_by(Resident.id.desc())
+        .tuples()
+    ):
         if hid in rows:
             rows[hid]["head"], rows[hid]["phone"] = name, phone
     return rows
 
 
 def _place_key(r: dict) -> tuple:
-    return (_natural(r.get("grid_code")), r.get("walk_order") or 0, r.get("unit") or 0, r.get("floor") or 0,
-            _natural(r.get("door")), r.get("head") or "")
+    return (
+        _natural(r.get("grid_code")),
+        r.get("walk_order") or 0,
+        r.get("unit") or 0,
+        r.get("floor") or 0,
+        _natural(r.get("door")),
+        r.get("head") or "",
+    )
 
 
 def visits(filters: Filters) -> list[Sheet]:
@@ -425,7 +619,8 @@ def visits(filters: Filters) -> list[Sheet]:
             Answer.select(Answer.visit, Visit.form, Answer.item, Answer.value)
             .join(Visit, on=(Answer.visit == Visit.id))
             .where((Visit.campaign == campaign.id) & live(Answer) & live(Visit) & Answer.value.is_null(False))
-            .order_by(Answer.answered_at, Answer.id).tuples()
+            .order_by(Answer.answered_at, Answer.id)
+            .tuples()
         ):
             answers[visit_id][item_id.partition(":")[2]] = value
             forms_of_visits[visit_id] = version or campaign.form_id
@@ -441,26 +636,51 @@ def visits(filters: Filters) -> list[Sheet]:
             v = latest[tid]
             visit = answered.get(tid, "")
             cells = _answer_cells(forms, forms_of_visits.get(visit), answers.get(visit, {}), questions, filters.today)
-            rows.append((tid, [
-                target.get("grid_name") or "", target["address"], target.get("head") or "",
-                mask_phone(target.get("phone")), t(f"visits.status.{v['outcome']}", default=v["outcome"]),
-                v["visited_at"], v["worker"], v["revisit_due"], v["note"], *cells,
-            ]))
-        columns = _cols("grid", "address", "head" if campaign.target != "business" else "business", "phone",
-                        "outcome", "visited_at:datetime", "worker", "revisit_due:date", "visit_note")
-        columns += [Column(text(item.label) or item.name, "date" if item.type == "date" else "text")
-                    for item in questions.values()]
+            rows.append(
+                (
+                    tid,
+                    [
+                        target.get("grid_name") or "",
+                        target["address"],
+                        target.get("head") or "",
+                        mask_phone(target.get("phone")),
+                        t(f"visits.status.{v['outcome']}", default=v["outcome"]),
+                        v["visited_at"],
+                        v["worker"],
+                        v["revisit_due"],
+                        v["note"],
+                        *cells,
+                    ],
+                )
+            )
+        columns = _cols(
+            "grid",
+            "address",
+            "head" if campaign.target != "business" else "business",
+            "phone",
+            "outcome",
+            "visited_at:datetime",
+            "worker",
+            "revisit_due:date",
+            "visit_note",
+        )
+        columns += [
+            Column(text(item.label) or item.name, "date" if item.type == "date" else "text")
+            for item in questions.values()
+        ]
         owners = _owners(Business if campaign.target == "business" else Household, filters)
-        sheets.append(Sheet(pick(campaign.name, campaign.name_en), _street_cols(filters, columns),
-                            _held(rows, owners, filters)))
+        sheets.append(
+            Sheet(pick(campaign.name, campaign.name_en), _street_cols(filters, columns), _held(rows, owners, filters))
+        )
     return sheets
 
 
 def _campaign_forms(campaign: Campaign, used: set[str]) -> dict[str, Form]:
     """version id -> form, for every version the campaign has been on or a visit was answered
     in, newest last."""
-    ids = list(dict.fromkeys([*(campaign.versions or []), *sorted(used - set(campaign.versions or [])),
-                              campaign.form_id]))
+    ids = list(
+        dict.fromkeys([*(campaign.versions or []), *sorted(used - set(campaign.versions or [])), campaign.form_id])
+    )
     return {vid: form_of_version(vid) for vid in ids if vid}
 
 
@@ -475,8 +695,9 @@ def _questions(forms: dict[str, Form]) -> dict[str, Item]:
     return found
 
 
-def _answer_cells(forms: dict[str, Form], version: str | None, values: dict[str, Any],
-                  questions: dict[str, Item], today: date | None) -> list[Any]:
+def _answer_cells(
+    forms: dict[str, Form], version: str | None, values: dict[str, Any], questions: dict[str, Item], today: date | None
+) -> list[Any]:
     if version is None or version not in forms:
         return [None] * len(questions)
     form = forms[version]
@@ -514,9 +735,18 @@ def _choice_label(forms: list[Form], name: str, choice: str) -> str:
 
 
 def _businesses(ids: set[str], grid: Grid | None) -> dict[str, dict]:
-    query = (Business.select(Business.id, Business.name.alias("head"), Business.phone, Business.address,
-                             Grid.code.alias("grid_code"), Grid.name.alias("grid_name"))
-             .join(Grid, JOIN.LEFT_OUTER, on=(Business.grid == Grid.id)).where(live(Business)))
+    query = (
+        Business.select(
+            Business.id,
+            Business.name.alias("head"),
+            Business.phone,
+            Business.address,
+            Grid.code.alias("grid_code"),
+            Grid.name.alias("grid_name"),
+        )
+        .join(Grid, JOIN.LEFT_OUTER, on=(Business.grid == Grid.id))
+        .where(live(Business))
+    )
     if grid is not None:
         query = query.where(Business.grid == grid.id)
     return {r["id"]: r for r in query.dicts() if r["id"] in ids}
@@ -532,8 +762,17 @@ def coverage(filters: Filters) -> list[Sheet]:
 
     names = {c.id: pick(c.name, c.name_en) for c in places.communities()}
     street = bool(filters.street)  # a hub: every row says its community
-    columns = _cols(*(["community"] if street else []), "grid", "grid_name", "compound", "building", "total:int",
-                    *(f"o_{o}:int" for o in OUTCOMES), "not_visited:int", "percent_done:percent")
+    columns = _cols(
+        *(["community"] if street else []),
+        "grid",
+        "grid_name",
+        "compound",
+        "building",
+        "total:int",
+        *(f"o_{o}:int" for o in OUTCOMES),
+        "not_visited:int",
+        "percent_done:percent",
+    )
     sheets = []
     wanted = filters.community.id if filters.community is not None else None
     for campaign in _campaigns(filters):
@@ -547,9 +786,12 @@ def coverage(filters: Filters) -> list[Sheet]:
         params, only = dict(found.params), ""
         if wanted or owner:
             params["hub_community"] = wanted or owner
-            only = (" AND t.building_id IN (SELECT b.id FROM building b JOIN compound c ON c.id = b.compound_id "
-                    "WHERE c.community_id = :hub_community)" if info.target == "household" else
-                    f" AND {found.grid} IN (SELECT id FROM grid WHERE community_id = :hub_community)")
+            only = (
+                " AND t.building_id IN (SELECT b.id FROM building b JOIN compound c ON c.id = b.compound_id "
+                "WHERE c.community_id = :hub_community)"
+                if info.target == "household"
+                else f" AND {found.grid} IN (SELECT id FROM grid WHERE community_id = :hub_community)"
+            )
         counted = database.execute_sql(
             f"WITH latest AS ({latest(info.target, dialect.hub())}) SELECT {by}, COUNT(*), {sums} "
             f"FROM {found.table} {found.joins} LEFT JOIN latest l ON l.target = t.id WHERE {found.where}{only} "
@@ -562,27 +804,50 @@ def coverage(filters: Filters) -> list[Sheet]:
             figures = [int(f or 0) for f in figures]
             place = places_of.get(key, {})
             held = names.get(place.get("community_id") or "", "")
-            rows.append([held, place.get("grid_code") or "", place.get("grid_name") or "", place.get("compound", ""),
-                         place.get("number", ""), total, *figures, total - sum(figures),
-                         figures[0] / total if total else None, place.get("order", ())])
+            rows.append(
+                [
+                    held,
+                    place.get("grid_code") or "",
+                    place.get("grid_name") or "",
+                    place.get("compound", ""),
+                    place.get("number", ""),
+                    total,
+                    *figures,
+                    total - sum(figures),
+                    figures[0] / total if total else None,
+                    place.get("order", ()),
+                ]
+            )
         rows.sort(key=lambda r: (r[0], not r[1], _natural(r[1]), r[-1]))
-        sheets.append(Sheet(pick(campaign.name, campaign.name_en), columns,
-                            [r[:-1] if street else r[1:-1] for r in rows]))
+        sheets.append(
+            Sheet(pick(campaign.name, campaign.name_en), columns, [r[:-1] if street else r[1:-1] for r in rows])
+        )
     return sheets
 
 
 def _buildings() -> dict[str, dict]:
-    query = (Building.select(Building.id, Building.number, Building.walk_order, Compound.name.alias("compound"),
-                             Grid.code.alias("grid_code"), Grid.name.alias("grid_name"),
-                             Compound.community.alias("community_id"))
-             .join(Compound, on=(Building.compound == Compound.id))
-             .switch(Building).join(Grid, JOIN.LEFT_OUTER, on=((Building.grid == Grid.id) & live(Grid))))
+    query = (
+        Building.select(
+            Building.id,
+            Building.number,
+            Building.walk_order,
+            Compound.name.alias("compound"),
+            Grid.code.alias("grid_code"),
+            Grid.name.alias("grid_name"),
+            Compound.community.alias("community_id"),
+        )
+        .join(Compound, on=(Building.compound == Compound.id))
+        .switch(Building)
+        .join(Grid, JOIN.LEFT_OUTER, on=((Building.grid == Grid.id) & live(Grid)))
+    )
     return {r["id"]: {**r, "order": (r["walk_order"], r["id"])} for r in query.dicts()}
 
 
 def _grids() -> dict[str, dict]:
-    return {g.id: {"grid_code": g.code, "grid_name": g.name, "order": (), "community_id": g.community_id}
-            for g in Grid.select().where(live(Grid))}
+    return {
+        g.id: {"grid_code": g.code, "grid_name": g.name, "order": (), "community_id": g.community_id}
+        for g in Grid.select().where(live(Grid))
+    }
 
 
 # -- collective issues ---------------------------------------------------------------------------
@@ -593,28 +858,67 @@ def collective(filters: Filters) -> list[Sheet]:
 
     buildings = dict(Building.select(Building.id, Building.number).tuples())
     rows = [
-        (i.id, [i.title, i.compound, buildings.get(i.building_id, ""),
-                t(f"collective.status.{i.status}", default=i.status), i.meeting_date, i.attendees,
-                i.decision, i.done_at, i.days_meeting_to_done, i.needs])
+        (
+            i.id,
+            [
+                i.title,
+                i.compound,
+                buildings.get(i.building_id, ""),
+                t(f"collective.status.{i.status}", default=i.status),
+                i.meeting_date,
+                i.attendees,
+                i.decision,
+                i.done_at,
+                i.days_meeting_to_done,
+                i.needs,
+            ],
+        )
         for i in list_issues()
     ]
-    columns = _cols("issue", "compound", "building", "status", "meeting_date:date", "attendees", "decision",
-                    "done_at:date", "days_meeting_to_done:int", "needs_count:int")
-    return [Sheet(t("office.kind.collective"), _street_cols(filters, columns),
-                  _held(rows, _owners(CollectiveIssue, filters), filters))]
+    columns = _cols(
+        "issue",
+        "compound",
+        "building",
+        "status",
+        "meeting_date:date",
+        "attendees",
+        "decision",
+        "done_at:date",
+        "days_meeting_to_done:int",
+        "needs_count:int",
+    )
+    return [
+        Sheet(
+            t("office.kind.collective"),
+            _street_cols(filters, columns),
+            _held(rows, _owners(CollectiveIssue, filters), filters),
+        )
+    ]
 
 
 BUILDERS = {
-    "registers": registers, "needs": needs, "resources": resources, "volunteers": volunteers,
-    "visits": visits, "coverage": coverage, "collective": collective,
+    "registers": registers,
+    "needs": needs,
+    "resources": resources,
+    "volunteers": volunteers,
+    "visits": visits,
+    "coverage": coverage,
+    "collective": collective,
 }
 
 
 # -- the report as a file ------------------------------------------------------------------------
 
 
-def build(kind: str, *, grid: str | None = None, campaign: str | None = None, reveal: bool = False,
-          today: date | None = None, community: str | None = None) -> tuple[list[Sheet], Filters]:
+def build(
+    kind: str,
+    *,
+    grid: str | None = None,
+    campaign: str | None = None,
+    reveal: bool = False,
+    today: date | None = None,
+    community: str | None = None,
+) -> tuple[list[Sheet], Filters]:
     """The sheets of one report kind, with the filters resolved (unknown names are refused)."""
     if kind not in KINDS:
         raise GridError("office.unknown_kind", kind=kind, allowed=" / ".join(KINDS))
@@ -624,10 +928,12 @@ def build(kind: str, *, grid: str | None = None, campaign: str | None = None, re
     held = places.find_community(community) if community else None
     every = places.communities() if held is None else []
     filters = Filters(
-        community=held, street={c.id: pick(c.name, c.name_en) for c in every} if len(every) > 1 else {},
+        community=held,
+        street={c.id: pick(c.name, c.name_en) for c in every} if len(every) > 1 else {},
         grid=places.find_grid(grid, held.id if held else None) if grid else None,
         campaigns=[resolve_campaign(campaign)] if campaign else None,
-        reveal=reveal and kind in PERSONAL, today=today or date.today(),
+        reveal=reveal and kind in PERSONAL,
+        today=today or date.today(),
     )
     return BUILDERS[kind](filters), filters
 
@@ -637,13 +943,26 @@ def title_line(kind: str, filters: Filters) -> str:
     name = pick(community.name, community.name_en) if community else ""
     if filters.street:  # a hub's report of every community: the street's name, else says so
         name = (community.subdistrict if community else "") or t("hub.every_community")
-    return t("office.title", community=name, report=t(f"office.kind.{kind}"),
-             date=(filters.today or date.today()).isoformat(), filters=filters.describe())
+    return t(
+        "office.title",
+        community=name,
+        report=t(f"office.kind.{kind}"),
+        date=(filters.today or date.today()).isoformat(),
+        filters=filters.describe(),
+    )
 
 
-def write_report(kind: str, out: str | Path, *, grid: str | None = None, campaign: str | None = None,
-                 reveal: bool = False, actor: str = "", today: date | None = None,
-                 community: str | None = None) -> WrittenReport:
+def write_report(
+    kind: str,
+    out: str | Path,
+    *,
+    grid: str | None = None,
+    campaign: str | None = None,
+    reveal: bool = False,
+    actor: str = "",
+    today: date | None = None,
+    community: str | None = None,
+) -> WrittenReport:
     """Build and write one report; returns what was written (path, sheets with row counts)."""
     path = Path(out).expanduser()
     if path.suffix.lower() not in (".xlsx", ".csv"):
@@ -665,7 +984,17 @@ def write_report(kind: str, out: str | Path, *, grid: str | None = None, campaig
         else:
             privacy.record("report", "report", kind, where, actor)
 
-    write(path, sheets, title_line(kind, filters), sheet_column=sheet_column,
-          before_publish=audit if kind in PERSONAL else None)
-    return WrittenReport(path=str(path), kind=kind, rows=rows, revealed=filters.reveal,
-                         sheets=tuple(WrittenSheet(name=s.name, rows=len(s.rows)) for s in sheets))
+    write(
+        path,
+        sheets,
+        title_line(kind, filters),
+        sheet_column=sheet_column,
+        before_publish=audit if kind in PERSONAL else None,
+    )
+    return WrittenReport(
+        path=str(path),
+        kind=kind,
+        rows=rows,
+        revealed=filters.reveal,
+        sheets=tuple(WrittenSheet(name=s.name, rows=len(s.rows)) for s in sheets),
+    )

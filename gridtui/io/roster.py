@@ -40,24 +40,103 @@ from gridtui.io.sheet_import import find_header as find_any_header
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("姓名", "名字", "居民姓名", "人员姓名", "成员姓名", "name", "full name", "resident name"),
-    "id_number": ("身份证号", "身份证", "身份证号码", "证件号码", "证件号", "公民身份号码", "身份证件号码",
-                  "id_number", "id number", "id no", "id", "id card", "id card number", "national id"),
-    "phone": ("手机号", "手机", "手机号码", "联系电话", "电话", "电话号码", "联系方式", "phone", "mobile",
-              "telephone", "tel", "phone number", "mobile number"),
-    "compound": ("小区", "小区名称", "所在小区", "小区名", "院落", "小区/院落", "compound", "estate",
-                 "residential compound", "community compound"),
+    "id_number": (
+        "身份证号",
+        "身份证",
+        "身份证号码",
+        "证件号码",
+        "证件号",
+        "公民身份号码",
+        "身份证件号码",
+        "id_number",
+        "id number",
+        "id no",
+        "id",
+        "id card",
+        "id card number",
+        "national id",
+    ),
+    "phone": (
+        "手机号",
+        "手机",
+        "手机号码",
+        "联系电话",
+        "电话",
+        "电话号码",
+        "联系方式",
+        "phone",
+        "mobile",
+        "telephone",
+        "tel",
+        "phone number",
+        "mobile number",
+    ),
+    "compound": (
+        "小区",
+        "小区名称",
+        "所在小区",
+        "小区名",
+        "院落",
+        "小区/院落",
+        "compound",
+        "estate",
+        "residential compound",
+        "community compound",
+    ),
     "building": ("楼栋", "楼号", "栋", "楼栋号", "栋号", "幢", "幢号", "楼", "building", "building no", "bldg"),
     "unit": ("单元", "单元号", "unit", "unit no", "stairwell"),
     "floor": ("楼层", "层", "所在楼层", "层号", "floor"),
-    "door": ("门牌号", "房号", "户号", "房间号", "门牌", "室", "房屋号", "门牌号码", "door", "door no",
-             "room", "room no", "apartment", "apt"),
-    "relation": ("与户主关系", "关系", "与户主的关系", "家庭关系", "户主关系", "relation", "relationship",
-                 "relation to head"),
+    "door": (
+        "门牌号",
+        "房号",
+        "户号",
+        "房间号",
+        "门牌",
+        "室",
+        "房屋号",
+        "门牌号码",
+        "door",
+        "door no",
+        "room",
+        "room no",
+        "apartment",
+        "apt",
+    ),
+    "relation": (
+        "与户主关系",
+        "关系",
+        "与户主的关系",
+        "家庭关系",
+        "户主关系",
+        "relation",
+        "relationship",
+        "relation to head",
+    ),
     "sex": ("性别", "sex", "gender"),
-    "birth_date": ("出生日期", "出生年月", "生日", "出生年月日", "birth_date", "birth date", "date of birth",
-                   "dob", "birthday"),
-    "register": ("人员类别", "类别", "人员类型", "台账类别", "台账", "重点人群", "register", "category",
-                 "register kind", "registers", "group"),
+    "birth_date": (
+        "出生日期",
+        "出生年月",
+        "生日",
+        "出生年月日",
+        "birth_date",
+        "birth date",
+        "date of birth",
+        "dob",
+        "birthday",
+    ),
+    "register": (
+        "人员类别",
+        "类别",
+        "人员类型",
+        "台账类别",
+        "台账",
+        "重点人群",
+        "register",
+        "category",
+        "register kind",
+        "registers",
+        "group",
+    ),
     "note": ("备注", "备注说明", "说明", "note", "notes", "remarks", "remark"),
 }
 FIELDS = tuple(ALIASES)
@@ -167,7 +246,10 @@ class _Checker:
         floor_text = row.text("floor")
         values["floor"] = _number(floor_text) if floor_text else _floor_from_door(values["door"] or "")
         if values["floor"] is None or not 1 <= values["floor"] <= MAX_FLOOR:
-            bad("floor", GridError("roster.bad_number", part=t("roster.field.floor"), value=floor_text or values["door"]))
+            bad(
+                "floor",
+                GridError("roster.bad_number", part=t("roster.field.floor"), value=floor_text or values["door"]),
+            )
             values["floor"] = None
 
         id_number = check_id_number(row, self.seen_ids)
@@ -220,8 +302,10 @@ class _Checker:
             elif id_number:
                 from_id = validate.id_birth_date(id_number)
                 if (from_id.year, from_id.month) != (year, month):
-                    bad("birth_date", ValidationError("birth_date", "validate.id_birth_mismatch",
-                                                      id_birth=from_id.isoformat()))
+                    bad(
+                        "birth_date",
+                        ValidationError("birth_date", "validate.id_birth_mismatch", id_birth=from_id.isoformat()),
+                    )
             return
         try:
             day = validate.parse_date(born, "birth_date")
@@ -231,8 +315,12 @@ class _Checker:
         if day is not None and not date(1890, 1, 1) <= day <= date.today():
             bad("birth_date", ValidationError("birth_date", "validate.date", value=text))
         elif id_number and day != validate.id_birth_date(id_number):
-            bad("birth_date", ValidationError("birth_date", "validate.id_birth_mismatch",
-                                              id_birth=validate.id_birth_date(id_number).isoformat()))
+            bad(
+                "birth_date",
+                ValidationError(
+                    "birth_date", "validate.id_birth_mismatch", id_birth=validate.id_birth_date(id_number).isoformat()
+                ),
+            )
         else:
             values["birth_date"] = day
 
@@ -300,6 +388,11 @@ def import_roster(path: str | Path, *, dry_run: bool = False) -> Result:
             result.problems.append(Problem(number, column, "name", reason.key, reason.message()))
         result.good_rows -= len(placed.left)
 
-    write_rows(good, lambda number, values: roster[0].place(values, number), dry_run=dry_run,
-               before=lambda: roster.append(Roster()), after=finish)
+    write_rows(
+        good,
+        lambda number, values: roster[0].place(values, number),
+        dry_run=dry_run,
+        before=lambda: roster.append(Roster()),
+        after=finish,
+    )
     return result

@@ -166,8 +166,9 @@ def _read_csv(path: Path, data: bytes) -> Rows:
         raise GridError("roster.not_spreadsheet", path=str(path)) from exc
 
 
-def find_header(rows: Rows, index: dict[str, str], *, key_field: str = "name",
-                error: str = "roster.no_headers") -> tuple[int, dict[int, str], list[str]]:
+def find_header(
+    rows: Rows, index: dict[str, str], *, key_field: str = "name", error: str = "roster.no_headers"
+) -> tuple[int, dict[int, str], list[str]]:
     """The header among the first rows: the one naming the most distinct known columns.
 
     Returns (its index in ``rows``, column index -> field, header texts). The first column of a
@@ -207,7 +208,9 @@ class Table:
     def result(self, path: Path, dry_run: bool, make: type[ImportResult] = ImportResult) -> ImportResult:
         """An empty result of the kind asked for (a roster's counts more), for this table."""
         return make(
-            file=str(path), sheet=self.sheet, header_row=self.rows[self.header][0],
+            file=str(path),
+            sheet=self.sheet,
+            header_row=self.rows[self.header][0],
             mapping={self.headers[col]: name for col, name in sorted(self.mapping.items())},
             ignored_columns=[h for col, h in enumerate(self.headers) if h and col not in self.mapping],
             dry_run=dry_run,
@@ -215,14 +218,21 @@ class Table:
 
     def data(self) -> Iterator[tuple[int, list[Any]]]:
         """The rows under the header that hold anything in a recognised column."""
-        for number, cells in self.rows[self.header + 1:]:
+        for number, cells in self.rows[self.header + 1 :]:
             if all(cell_text(cells[col]) == "" for col in self.mapping if col < len(cells)):
                 continue  # blank, or only a pre-printed 序号 in an unrecognised column
             yield number, cells
 
 
-def open_table(path: Path, index: dict[str, str], required: tuple[str, ...], *, key_field: str = "name",
-               no_headers: str = "roster.no_headers_in", field_label: Callable[[str], str]) -> Table:
+def open_table(
+    path: Path,
+    index: dict[str, str],
+    required: tuple[str, ...],
+    *,
+    key_field: str = "name",
+    no_headers: str = "roster.no_headers_in",
+    field_label: Callable[[str], str],
+) -> Table:
     """The file's sheet whose header names the most known columns; refused in one sentence when
     no sheet has a header or a required column is missing."""
     chosen: Table | None = None
@@ -266,9 +276,14 @@ class _DryRun(Exception):
     """Raised at the end of a dry run to roll the whole transaction back."""
 
 
-def write_rows(good: list[tuple[int, dict[str, Any]]], place: Callable[[int, dict[str, Any]], object],
-               *, dry_run: bool, before: Callable[[], None] | None = None,
-               after: Callable[[], None] | None = None) -> None:
+def write_rows(
+    good: list[tuple[int, dict[str, Any]]],
+    place: Callable[[int, dict[str, Any]], object],
+    *,
+    dry_run: bool,
+    before: Callable[[], None] | None = None,
+    after: Callable[[], None] | None = None,
+) -> None:
     """Write the good rows in one store transaction (rolled back on a dry run). A row the store
     refuses all the same (a rule the checks missed) refuses the whole import, naming its row."""
     try:

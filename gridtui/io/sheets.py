@@ -54,8 +54,14 @@ class Sheet:
     rows: list[list[Any]] = field(default_factory=list)
 
 
-def write(path: Path, sheets: list[Sheet], title: str, *, sheet_column: str = "",
-          before_publish: Callable[[], None] | None = None) -> None:
+def write(
+    path: Path,
+    sheets: list[Sheet],
+    title: str,
+    *,
+    sheet_column: str = "",
+    before_publish: Callable[[], None] | None = None,
+) -> None:
     """Write ``sheets`` to ``path``; the suffix (.xlsx or .csv) picks the format.
 
     CSV is one file: with several sheets, ``sheet_column`` names a first column holding each
@@ -164,7 +170,10 @@ def write_csv(out: BinaryIO, sheets: list[Sheet], sheet_column: str = "") -> Non
     writer.writerow(([sheet_column] if several else []) + [c.header for c in first.columns])
     for sheet in sheets:
         for row in sheet.rows:
-            writer.writerow(([sheet.name] if several else []) + [_csv_value(v, c.kind) for v, c in zip(row, sheet.columns, strict=True)])
+            writer.writerow(
+                ([sheet.name] if several else [])
+                + [_csv_value(v, c.kind) for v, c in zip(row, sheet.columns, strict=True)]
+            )
             if buffer.tell() > CSV_CHUNK:
                 _drain(buffer, out)
     _drain(buffer, out)
@@ -199,7 +208,16 @@ def column_widths(sheet: Sheet) -> list[int]:
             for row in sheet.rows:
                 value = row[i]
                 if value is not None:
-                    widest = max(widest, display_width(value if isinstance(value, str) else f"{value:g}" if isinstance(value, float) else str(value)))
+                    widest = max(
+                        widest,
+                        display_width(
+                            value
+                            if isinstance(value, str)
+                            else f"{value:g}"
+                            if isinstance(value, float)
+                            else str(value)
+                        ),
+                    )
         widths.append(min(MAX_WIDTH, widest + 2))
     return widths
 

@@ -98,63 +98,152 @@ def office_only(tables: Iterable[str]) -> bool:
 
 
 COMMANDS: dict[str, tuple[str, ...]] = {
-    "demo": ("community", "campaign"), "stats": (),
-    "community": (), "community set": ("community",),
-    "grid": (), "grid add": ("grid",), "grid list": (), "grid assign": ("building",), "grid worker": ("grid",),
+    "demo": ("community", "campaign"),
+    "stats": (),
+    "community": (),
+    "community set": ("community",),
+    "grid": (),
+    "grid add": ("grid",),
+    "grid list": (),
+    "grid assign": ("building",),
+    "grid worker": ("grid",),
     "grid end": ("grid",),
-    "compound": (), "compound rename": ("compound",), "compound remove": ("compound",),
-    "building": (), "building remove": ("building",),
-    "form": (), "form check": (), "form template": (),
-    "campaign": (), "campaign new": ("campaign", "form_version"), "campaign list": (), "campaign show": (),
-    "campaign activate": ("campaign",), "campaign close": ("campaign",),
-    "campaign update": ("campaign", "form_version"), "campaign form": (),
-    "resident": (), "resident add": ("resident", "resident_event"), "resident move": ("resident", "resident_event"),
-    "resident move-out": ("resident", "resident_event"), "resident death": ("resident", "resident_event"),
-    "resident relation": ("resident", "resident_event"), "resident edit": ("resident",), "resident show": (),
-    "household": (), "household add": ("household",), "household edit": ("household",), "household show": (),
-    "register": (), "register add": ("register_entry",), "register end": ("register_entry",),
-    "needs": (), "needs list": (), "needs show": (), "needs add": ("need", "need_event"),
-    "needs assign": ("need", "need_event", "assignment"), "needs start": ("need", "need_event"),
-    "needs done": ("need", "need_event", "assignment", "service_log"), "needs followup": ("need", "need_event"),
-    "needs close": ("need", "need_event"), "needs unassign": ("assignment",),
-    "collective": (), "collective list": (), "collective show": (), "collective open": ("collective_issue",),
-    "collective attach": ("collective_issue", "need"), "collective detach": ("collective_issue", "need"),
-    "collective meeting": ("collective_issue",), "collective close": ("collective_issue",),
+    "compound": (),
+    "compound rename": ("compound",),
+    "compound remove": ("compound",),
+    "building": (),
+    "building remove": ("building",),
+    "form": (),
+    "form check": (),
+    "form template": (),
+    "campaign": (),
+    "campaign new": ("campaign", "form_version"),
+    "campaign list": (),
+    "campaign show": (),
+    "campaign activate": ("campaign",),
+    "campaign close": ("campaign",),
+    "campaign update": ("campaign", "form_version"),
+    "campaign form": (),
+    "resident": (),
+    "resident add": ("resident", "resident_event"),
+    "resident move": ("resident", "resident_event"),
+    "resident move-out": ("resident", "resident_event"),
+    "resident death": ("resident", "resident_event"),
+    "resident relation": ("resident", "resident_event"),
+    "resident edit": ("resident",),
+    "resident show": (),
+    "household": (),
+    "household add": ("household",),
+    "household edit": ("household",),
+    "household show": (),
+    "register": (),
+    "register add": ("register_entry",),
+    "register end": ("register_entry",),
+    "needs": (),
+    "needs list": (),
+    "needs show": (),
+    "needs add": ("need", "need_event"),
+    "needs assign": ("need", "need_event", "assignment"),
+    "needs start": ("need", "need_event"),
+    "needs done": ("need", "need_event", "assignment", "service_log"),
+    "needs followup": ("need", "need_event"),
+    "needs close": ("need", "need_event"),
+    "needs unassign": ("assignment",),
+    "collective": (),
+    "collective list": (),
+    "collective show": (),
+    "collective open": ("collective_issue",),
+    "collective attach": ("collective_issue", "need"),
+    "collective detach": ("collective_issue", "need"),
+    "collective meeting": ("collective_issue",),
+    "collective close": ("collective_issue",),
     "collective rename": ("collective_issue",),
-    "dispatch": (), "dispatch suggest": (), "dispatch batch": ("assignment", "need", "need_event"), "dispatch card": (),
-    "volunteers": (), "volunteers list": (), "volunteers show": (), "volunteers import": ("volunteer",),
-    "volunteers add": ("volunteer", "volunteer_skill"), "volunteers edit": ("volunteer", "volunteer_skill"),
-    "volunteers end": ("volunteer",), "volunteers log": ("service_log",),
-    "team": (), "team add": ("team",), "team list": (), "team edit": ("team",), "team end": ("team",),
-    "pair": (), "pair add": ("pairing",), "pair end": ("pairing",), "pair list": (),
-    "units": (), "units list": (), "units import": ("organization",), "units add": ("organization",),
-    "units edit": ("organization",), "units end": ("organization",),
-    "resources": (), "resources list": (), "resources add": ("resource",), "resources edit": ("resource",),
+    "dispatch": (),
+    "dispatch suggest": (),
+    "dispatch batch": ("assignment", "need", "need_event"),
+    "dispatch card": (),
+    "volunteers": (),
+    "volunteers list": (),
+    "volunteers show": (),
+    "volunteers import": ("volunteer",),
+    "volunteers add": ("volunteer", "volunteer_skill"),
+    "volunteers edit": ("volunteer", "volunteer_skill"),
+    "volunteers end": ("volunteer",),
+    "volunteers log": ("service_log",),
+    "team": (),
+    "team add": ("team",),
+    "team list": (),
+    "team edit": ("team",),
+    "team end": ("team",),
+    "pair": (),
+    "pair add": ("pairing",),
+    "pair end": ("pairing",),
+    "pair list": (),
+    "units": (),
+    "units list": (),
+    "units import": ("organization",),
+    "units add": ("organization",),
+    "units edit": ("organization",),
+    "units end": ("organization",),
+    "resources": (),
+    "resources list": (),
+    "resources add": ("resource",),
+    "resources edit": ("resource",),
     "resources end": ("resource",),
-    "business": (), "business list": (), "business import": ("business",), "business add": ("business",),
-    "business edit": ("business",), "business end": ("business",),
+    "business": (),
+    "business list": (),
+    "business import": ("business",),
+    "business add": ("business",),
+    "business edit": ("business",),
+    "business end": ("business",),
     "report": ("audit_log",),
-    "roster": (), "roster import": ("compound", "building", "household", "resident"),
-    "device": (), "device show": (), "device card": (), "device trust": ("device", "audit_log"), "device list": (),
-    "device revoke": ("device", "audit_log"), "device role": ("device", "audit_log"), "device rename": (),
+    "roster": (),
+    "roster import": ("compound", "building", "household", "resident"),
+    "device": (),
+    "device show": (),
+    "device card": (),
+    "device trust": ("device", "audit_log"),
+    "device list": (),
+    "device revoke": ("device", "audit_log"),
+    "device role": ("device", "audit_log"),
+    "device rename": (),
     "device new-identity": (),
-    "export": (), "import": (), "conflicts": (), "conflicts resolve": ("conflict",),
-    "quarantine": (), "quarantine accept": (), "db": (), "db encrypt": (), "db passphrase": (),
-    "audit": (), "audit list": (),
+    "export": (),
+    "import": (),
+    "conflicts": (),
+    "conflicts resolve": ("conflict",),
+    "quarantine": (),
+    "quarantine accept": (),
+    "db": (),
+    "db encrypt": (),
+    "db passphrase": (),
+    "audit": (),
+    "audit list": (),
 }
 """Every command (and command group), with the synced tables it writes (and ``device``, the
 trust list): a command writing an office table is refused on a worker's laptop."""
 
 KEYS: dict[str, tuple[str, ...]] = {
-    "campaigns.activate": ("campaign",), "campaigns.close": ("campaign",),
-    "volunteers.add": ("volunteer",), "volunteers.new_team": ("team",),
-    "volunteer.available": ("volunteer",), "volunteer.edit": ("volunteer",), "volunteer.end": ("volunteer",),
-    "volunteer.pair": ("pairing",), "volunteer.unpair": ("pairing",),
-    "resources.agreement": ("organization",), "resources.new": ("resource",), "resources.new_unit": ("organization",),
-    "resources.edit": ("resource",), "resources.end": ("resource",),
-    "collective.meeting": ("collective_issue",), "collective.complete": ("collective_issue",),
-    "collective.attach": ("collective_issue",), "collective.detach": ("collective_issue",),
-    "collective.rename": ("collective_issue",), "needs.collective": ("collective_issue",),
+    "campaigns.activate": ("campaign",),
+    "campaigns.close": ("campaign",),
+    "volunteers.add": ("volunteer",),
+    "volunteers.new_team": ("team",),
+    "volunteer.available": ("volunteer",),
+    "volunteer.edit": ("volunteer",),
+    "volunteer.end": ("volunteer",),
+    "volunteer.pair": ("pairing",),
+    "volunteer.unpair": ("pairing",),
+    "resources.agreement": ("organization",),
+    "resources.new": ("resource",),
+    "resources.new_unit": ("organization",),
+    "resources.edit": ("resource",),
+    "resources.end": ("resource",),
+    "collective.meeting": ("collective_issue",),
+    "collective.complete": ("collective_issue",),
+    "collective.attach": ("collective_issue",),
+    "collective.detach": ("collective_issue",),
+    "collective.rename": ("collective_issue",),
+    "needs.collective": ("collective_issue",),
     "app.audit": ("audit_log",),
 }
 """Screen keys that write, by binding id, with their tables (keys not listed write only what a
@@ -208,9 +297,15 @@ def require_office(what: str) -> None:
 
 def offices() -> list[str]:
     """The devices this laptop trusts as the office."""
-    return [d.id for d in Device.select(Device.id).where(
-        (Device.is_self == False) & (Device.trusted == True) & (Device.revoked == False)  # noqa: E712
-        & Device.role.in_(("office", "hub")))]
+    return [
+        d.id
+        for d in Device.select(Device.id).where(
+            (Device.is_self == False)  # noqa: E712
+            & (Device.trusted == True)  # noqa: E712
+            & (Device.revoked == False)  # noqa: E712
+            & Device.role.in_(("office", "hub"))
+        )
+    ]
 
 
 def take_role(signer: str, header: dict[str, Any]) -> str | None:
@@ -233,7 +328,8 @@ def _handovers(signer: str) -> dict[str, str]:
     writers = {*offices(), *(d.id for d in Device.select(Device.id).where(Device.is_self == True))}  # noqa: E712
     found: dict[str, str] = {}
     query = AuditLog.select(AuditLog.target_id, AuditLog.detail, AuditLog.stamp, AuditLog.origin).where(
-        live(AuditLog) & (AuditLog.action == "handover") & (AuditLog.target_table == "grid"))
+        live(AuditLog) & (AuditLog.action == "handover") & (AuditLog.target_table == "grid")
+    )
     for grid, detail, stamp, origin in query.tuples():
         try:
             moved = json.loads(detail)
@@ -254,7 +350,9 @@ class Check:
         self.grids: set[str] = set()
         self.handovers: dict[str, str] = {}
         if self.worker:
-            self.grids = {g for (g,) in Grid.select(Grid.id).where(live(Grid) & (Grid.worker_device == signer)).tuples()}
+            self.grids = {
+                g for (g,) in Grid.select(Grid.id).where(live(Grid) & (Grid.worker_device == signer)).tuples()
+            }
             self.handovers = _handovers(signer)
         self.places = scope.Grids()
 

@@ -139,15 +139,26 @@ class UnknownSigner(GridError):
 # -- writing ------------------------------------------------------------------------------------
 
 
-def seal(header: dict[str, Any], chunks: Iterable[tuple[str, list[str], list[tuple]]], identity: keys.Identity, *,
-         recipients: list[str] | None = None, passphrase: str | None = None) -> tuple[bytes, dict[str, Any]]:
+def seal(
+    header: dict[str, Any],
+    chunks: Iterable[tuple[str, list[str], list[tuple]]],
+    identity: keys.Identity,
+    *,
+    recipients: list[str] | None = None,
+    passphrase: str | None = None,
+) -> tuple[bytes, dict[str, Any]]:
     """Serialise, sign and encrypt (to age recipients or a passphrase; neither = plaintext).
     ``chunks`` are (table, column names, rows); returns the file's bytes and the header written."""
     payload, raw_size, counts = _payload(chunks)
     header = {
-        **header, "format": FORMAT, "schema": SCHEMA_VERSION, "sender": identity.device.id,
-        "counts": counts, "payload_sha256": hashlib.sha256(payload).hexdigest(),
-        "payload_size": len(payload), "raw_size": raw_size,
+        **header,
+        "format": FORMAT,
+        "schema": SCHEMA_VERSION,
+        "sender": identity.device.id,
+        "counts": counts,
+        "payload_sha256": hashlib.sha256(payload).hexdigest(),
+        "payload_size": len(payload),
+        "raw_size": raw_size,
     }
     head = json.dumps(header, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
     prefix = MAGIC + identity.device.id.encode().ljust(SENDER_SIZE) + keys.raw_public(identity.signing)
@@ -182,8 +193,12 @@ def _lines_of(table: str, names: list[str], rows: list[tuple]) -> Iterator[bytes
 
 def _sized_lines(table: str, names: list[str], rows: list[tuple]) -> Iterator[bytes]:
     values = [_pack(column) for column in zip(*rows, strict=True)]
-    line = json.dumps({"table": table, "columns": names, "values": values},
-                      ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    line = (
+        json.dumps(
+            {"table": table, "columns": names, "values": values}, ensure_ascii=False, separators=(",", ":")
+        ).encode()
+        + b"\n"
+    )
     if len(line) <= LINE_TARGET or len(rows) == 1:
         yield line
         return
@@ -257,8 +272,9 @@ def envelope(inner: bytes, path: str) -> Envelope:
     if not sender.isascii() or not hlc.is_device_id(sender.decode()) or size > MAX_HEADER or len(inner) < body + size:
         raise GridError("sync.damaged", path=path)
     view = memoryview(inner)
-    return Envelope(sender.decode(), key, inner[: at + 4], inner[at + 4 : body], inner[body : body + size],
-                    view[body + size :])
+    return Envelope(
+        sender.decode(), key, inner[: at + 4], inner[at + 4 : body], inner[body : body + size], view[body + size :]
+    )
 
 
 def open_bundle(data: bytes, path: str, identity: keys.Identity | None, passphrase: str | None) -> Bundle:
@@ -306,8 +322,11 @@ def claims(found: Envelope) -> dict[str, Any]:
         return {}
     counts = header.get("counts")
     rows = sum(n for n in counts.values() if type(n) is int and n > 0) if isinstance(counts, dict) else 0
-    return {"sender_name": _text(header, "sender_name")[:80], "created": _text(header, "created")[:40],
-            "rows": min(rows, MAX_ROWS)}
+    return {
+        "sender_name": _text(header, "sender_name")[:80],
+        "created": _text(header, "created")[:40],
+        "rows": min(rows, MAX_ROWS),
+    }
 
 
 def _text(header: dict[str, Any], key: str) -> str:
@@ -334,8 +353,12 @@ def _header(found: Envelope, path: str) -> dict[str, Any]:
     _check_sizes(header, len(found.payload), path)
     _check_vectors(header, path)
     roles = header.get("roles", {})
-    if not (isinstance(roles, dict) and len(roles) <= 4096 and all(map(hlc.is_device_id, roles))
-            and all(r in ("office", "worker") for r in roles.values())):
+    if not (
+        isinstance(roles, dict)
+        and len(roles) <= 4096
+        and all(map(hlc.is_device_id, roles))
+        and all(r in ("office", "worker") for r in roles.values())
+    ):
         raise GridError("sync.malformed", path=path, detail="header")
     return header
 
@@ -347,8 +370,10 @@ def _count(value: Any) -> TypeGuard[int]:
 def _check_sizes(header: dict[str, Any], payload_size: int, path: str) -> None:
     counts, raw_size = header.get("counts"), header.get("raw_size")
     if not (
-        isinstance(counts, dict) and all(t in SYNCED_BY_TABLE for t in counts)
-        and all(map(_count, counts.values())) and _count(raw_size)
+        isinstance(counts, dict)
+        and all(t in SYNCED_BY_TABLE for t in counts)
+        and all(map(_count, counts.values()))
+        and _count(raw_size)
         and isinstance(header.get("payload_sha256"), str)
     ):
         unknown = next((t for t in counts if t not in SYNCED_BY_TABLE), None) if isinstance(counts, dict) else None
@@ -362,11 +387,19 @@ def _check_sizes(header: dict[str, Any], payload_size: int, path: str) -> None:
 def _check_vectors(header: dict[str, Any], path: str) -> None:
     """The sync bookkeeping a header carries: clocks and sequence numbers by device id."""
     base = header.get("base", {})
-    vectors = [header.get("knows", {}), header.get("have", {}), base.get("knows", {}) if isinstance(base, dict) else None]
+    vectors = [
+        header.get("knows", {}),
+        header.get("have", {}),
+        base.get("knows", {}) if isinstance(base, dict) else None,
+    ]
     if not (
-        isinstance(base, dict) and _count(base.get("seq", 0)) and _count(header.get("seq", 0))
-        and all(isinstance(v, dict) and len(v) <= 4096 and all(map(hlc.is_device_id, v))
-                and all(map(_count, v.values())) for v in vectors)
+        isinstance(base, dict)
+        and _count(base.get("seq", 0))
+        and _count(header.get("seq", 0))
+        and all(
+            isinstance(v, dict) and len(v) <= 4096 and all(map(hlc.is_device_id, v)) and all(map(_count, v.values()))
+            for v in vectors
+        )
     ):
         raise GridError("sync.malformed", path=path, detail="header")
 

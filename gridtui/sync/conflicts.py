@@ -89,10 +89,15 @@ def describe(conflict: Conflict) -> ConflictRow:
     (mine, mine_stamp), (theirs, theirs_stamp) = _sides(conflict, current)
     mask = MASKS.get(conflict.target_field, lambda value: value)
     return ConflictRow(
-        id=conflict.id, table=conflict.target_table, row=conflict.target_id,
-        field=conflict.target_field, status=conflict.status,
-        mine=mask(mine), mine_device=hlc.stamp_device(mine_stamp),
-        theirs=mask(theirs), theirs_device=hlc.stamp_device(theirs_stamp),
+        id=conflict.id,
+        table=conflict.target_table,
+        row=conflict.target_id,
+        field=conflict.target_field,
+        status=conflict.status,
+        mine=mask(mine),
+        mine_device=hlc.stamp_device(mine_stamp),
+        theirs=mask(theirs),
+        theirs_device=hlc.stamp_device(theirs_stamp),
         in_force="mine" if current == mine else "theirs",
     )
 
@@ -108,8 +113,7 @@ def duplicates() -> list[Duplicate]:
     """Live residents sharing one ID number (two laptops registered the same person offline)."""
     known = live(Resident) & (Resident.id_number != "")
     shared = (
-        Resident.select(Resident.id_number).where(known)
-        .group_by(Resident.id_number).having(fn.COUNT(Resident.id) > 1)
+        Resident.select(Resident.id_number).where(known).group_by(Resident.id_number).having(fn.COUNT(Resident.id) > 1)
     )
     rows = (
         Resident.select(Resident.id, Resident.name, Resident.id_number, Household.address)
@@ -123,7 +127,8 @@ def duplicates() -> list[Duplicate]:
         groups.setdefault(number, []).append(SameResident(id=row_id, name=name, address=address))
     return [
         Duplicate(id_number=mask_id(number), residents=tuple(people))
-        for number, people in groups.items() if len(people) > 1
+        for number, people in groups.items()
+        if len(people) > 1
     ]
 
 
@@ -170,8 +175,10 @@ def resolve(conflict_id: str, how: str, value: str | None = None) -> Conflict:
         elif how == "edit":
             _write(model, conflict.target_id, field, _typed(field, value or ""))
         for same in Conflict.select().where(
-            (Conflict.target_table == conflict.target_table) & (Conflict.target_id == conflict.target_id)
-            & (Conflict.target_field == conflict.target_field) & (Conflict.status == "open")
+            (Conflict.target_table == conflict.target_table)
+            & (Conflict.target_id == conflict.target_id)
+            & (Conflict.target_field == conflict.target_field)
+            & (Conflict.status == "open")
         ):
             store.update(Conflict, same.id, status=STATUS[how])
     return Conflict.get(Conflict.id == conflict.id)

@@ -55,11 +55,12 @@ def _pending(rows: dict[str, list[str]], me: str, acked: int) -> bool:
     cursor = database.cursor()
     for table, ids in rows.items():
         for start in range(0, len(ids), 900):
-            chunk = ids[start:start + 900]
+            chunk = ids[start : start + 900]
             marks = ", ".join("?" * len(chunk))
             found = cursor.execute(
                 f'SELECT 1 FROM "{table}" WHERE "id" IN ({marks}) AND "seq" > ? '
-                f'AND ("stamp" LIKE ? OR "stamps" LIKE ?) LIMIT 1', (*chunk, acked, f"%-{me}", f"%-{me}\"%"),
+                f'AND ("stamp" LIKE ? OR "stamps" LIKE ?) LIMIT 1',
+                (*chunk, acked, f"%-{me}", f'%-{me}"%'),
             ).fetchone()
             if found is not None:
                 return True
@@ -73,7 +74,11 @@ def _forget(rows: dict[str, list[str]]) -> None:
         table = model._meta.table_name
         if not rows.get(table):
             continue
-        unlink = [(other, f.column_name) for other in SYNCED_MODELS if other._meta.table_name not in gone
-                  for f in other._meta.sorted_fields
-                  if isinstance(f, ForeignKeyField) and f.null and f.rel_model is SYNCED_BY_TABLE[table]]
+        unlink = [
+            (other, f.column_name)
+            for other in SYNCED_MODELS
+            if other._meta.table_name not in gone
+            for f in other._meta.sorted_fields
+            if isinstance(f, ForeignKeyField) and f.null and f.rel_model is SYNCED_BY_TABLE[table]
+        ]
         store.forget(model, rows[table], unlink)

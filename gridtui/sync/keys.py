@@ -199,9 +199,11 @@ def _write_secret(path: Path, secret: bytes) -> None:
 def _become(original: Device, device_id: str, name: str) -> Device:
     """The database's rows for its new identity (inside the caller's transaction)."""
     Device.update(is_self=False, trusted=bool(original.sign_public), revoked=False).where(
-        Device.id == original.id).execute()
-    device = Device.create(id=device_id, name=name, is_self=True, trusted=True, added_at=datetime.now(),
-                           role=original.role)
+        Device.id == original.id
+    ).execute()
+    device = Device.create(
+        id=device_id, name=name, is_self=True, trusted=True, added_at=datetime.now(), role=original.role
+    )
     meta_set("device_id", device_id)
     SyncPeer.update(received_seq=0, acked_seq=0, echo=[]).execute()
     clock = int(meta_get("clock") or "0")
@@ -233,8 +235,11 @@ def make_card(identity: Identity) -> dict:
     """This device's public card, signed by itself (proves the sender holds the key)."""
     device = identity.device
     card = {
-        "format": CARD_FORMAT, "id": device.id, "name": device.name,
-        "sign_public": device.sign_public, "age_recipient": device.enc_public,
+        "format": CARD_FORMAT,
+        "id": device.id,
+        "name": device.name,
+        "sign_public": device.sign_public,
+        "age_recipient": device.enc_public,
     }
     if is_street_hub():  # a street office's hub says so: an office sending to it first takes its own community id
         card["role"] = "hub"
@@ -288,9 +293,16 @@ def trust(path: Path, role: str | None = None) -> Device:
     role = "hub" if card.get("role") == "hub" else role  # a hub says so on its card
     with store.transaction():
         put(
-            Device, id=card["id"], name=card["name"], sign_public=card["sign_public"],
-            enc_public=card["age_recipient"], is_self=False, trusted=True, revoked=False,
-            added_at=found.added_at if found else datetime.now(), role=role,
+            Device,
+            id=card["id"],
+            name=card["name"],
+            sign_public=card["sign_public"],
+            enc_public=card["age_recipient"],
+            is_self=False,
+            trusted=True,
+            revoked=False,
+            added_at=found.added_at if found else datetime.now(),
+            role=role,
         )
         privacy.record("trust", "device", card["id"], f"{card['name']} {role} {fingerprint(card['sign_public'])}")
     return Device.get(Device.id == card["id"])
@@ -360,7 +372,13 @@ def name_of(device_id: str) -> str:
 
 def describe(device: Device) -> dict:
     return {
-        "id": device.id, "name": device.name, "self": device.is_self, "trusted": device.trusted,
-        "revoked": device.revoked, "role": device.role, "sign_public": device.sign_public,
-        "age_recipient": device.enc_public, "fingerprint": fingerprint(device.sign_public),
+        "id": device.id,
+        "name": device.name,
+        "self": device.is_self,
+        "trusted": device.trusted,
+        "revoked": device.revoked,
+        "role": device.role,
+        "sign_public": device.sign_public,
+        "age_recipient": device.enc_public,
+        "fingerprint": fingerprint(device.sign_public),
     }

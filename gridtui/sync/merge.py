@@ -63,8 +63,22 @@ CONFLICT_NS = uuid.UUID("6c8a3f4e-1b2d-4c5e-9f70-8a9b0c1d2e3f")
 NOT_SET = 1 << 62
 
 __all__ = [
-    "Gap", "Held", "Merge", "Source", "Summary", "acknowledged", "canonical", "clock_limit", "collect",
-    "duplicates", "gaps", "knowledge", "learn_communities", "outside", "received", "row_stamps",
+    "Gap",
+    "Held",
+    "Merge",
+    "Source",
+    "Summary",
+    "acknowledged",
+    "canonical",
+    "clock_limit",
+    "collect",
+    "duplicates",
+    "gaps",
+    "knowledge",
+    "learn_communities",
+    "outside",
+    "received",
+    "row_stamps",
 ]
 
 
@@ -166,8 +180,9 @@ def acknowledged(peers: list[str]) -> tuple[int, list[list[int]]]:
 # ---------------------------------------------------------------------------------------------
 
 
-def collect(peers: list[str], full: bool, cut: Any = None, *,
-            to_hub: bool = False) -> tuple[dict[str, Any], Iterator[tuple[str, list[str], list[tuple]]]]:
+def collect(
+    peers: list[str], full: bool, cut: Any = None, *, to_hub: bool = False
+) -> tuple[dict[str, Any], Iterator[tuple[str, list[str], list[tuple]]]]:
     """The header fields and the rows (table by table, a chunk at a time) of a bundle for
     ``peers``: every row they have not acknowledged, or everything (``full``, or no peer named:
     a passphrase or plaintext bundle has no reader to acknowledge it). ``cut``: workers' readers
@@ -181,8 +196,13 @@ def collect(peers: list[str], full: bool, cut: Any = None, *,
     since, echo = (0, []) if full or not peers else acknowledged(peers)
     seq = store.current_seq()
     header = {
-        "created": datetime.now(UTC).isoformat(timespec="seconds"), "full": full or not peers,
-        "seq": seq, "knows": knowledge(), "have": received(), "base": {"seq": since}, "to": peers,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "full": full or not peers,
+        "seq": seq,
+        "knows": knowledge(),
+        "have": received(),
+        "base": {"seq": since},
+        "to": peers,
     }
     community = own_community_id()
     if community is not None:
@@ -197,8 +217,12 @@ def outside(peer: str) -> list[str]:
     from gridtui.core.models import DeviceCommunity
 
     mine = DeviceCommunity.get_or_none(DeviceCommunity.device == peer)
-    return [d.device for d in DeviceCommunity.select().where(
-        (DeviceCommunity.community != "") & (DeviceCommunity.community != (mine.community if mine else "")))]
+    return [
+        d.device
+        for d in DeviceCommunity.select().where(
+            (DeviceCommunity.community != "") & (DeviceCommunity.community != (mine.community if mine else ""))
+        )
+    ]
 
 
 def learn_communities(sources: list[Source], me: str) -> None:
@@ -220,8 +244,14 @@ def learn_communities(sources: list[Source], me: str) -> None:
                 put(DeviceCommunity, device=device, community=claims[device])
 
 
-def _rows(since: int, upto: int, echo: list[list[int]], cut: Any = None, skip: list[str] | None = None,
-          legacy: str | None = None) -> Iterator[tuple[str, list[str], list[tuple]]]:
+def _rows(
+    since: int,
+    upto: int,
+    echo: list[list[int]],
+    cut: Any = None,
+    skip: list[str] | None = None,
+    legacy: str | None = None,
+) -> Iterator[tuple[str, list[str], list[tuple]]]:
     """Rows changed after ``since``, less those whose change sequence lies in ``echo``, those
     made by the ``skip`` devices and the ``legacy`` community row; with a ``cut``, as it keeps
     them (older rows too, of grids new to the readers)."""
@@ -237,7 +267,10 @@ def _rows(since: int, upto: int, echo: list[list[int]], cut: Any = None, skip: l
         extra, more = ("", []) if legacy is None or table != "community" else (' AND "id" != ?', [legacy])
         query = cursor.execute(
             'SELECT {}, "seq" FROM "{}" WHERE {}{} ORDER BY "seq"'.format(
-                ", ".join(f'"{c}"' for c in names), table, where, extra), (low, *params[1:], *more))
+                ", ".join(f'"{c}"' for c in names), table, where, extra
+            ),
+            (low, *params[1:], *more),
+        )
         while rows := query.fetchmany(store.BULK_CHUNK):
             rows = [r for r in rows if not echo or not _within(echo, starts, r[-1])]
             if cut is not None:
@@ -342,8 +375,10 @@ class Merge:
         self.unchanged: dict[str, array] = {}
         self.conflicts: dict[str, tuple] = {}
         self.filled_by: dict[str, int] = {}
-        self.checks = [authority.Check(s.sender, s.header.get("knows") or {}, on_purpose=getattr(s, "on_purpose", False))
-                       for s in sources]
+        self.checks = [
+            authority.Check(s.sender, s.header.get("knows") or {}, on_purpose=getattr(s, "on_purpose", False))
+            for s in sources
+        ]
         for gap, source in zip(self.gaps, sources, strict=True):
             if gap is not None:
                 self.summary.gaps.append(gap)
@@ -391,14 +426,17 @@ class Merge:
         self._write_conflicts()
 
     # -- one chunk --------------------------------------------------------------------------
-    def _chunk(self, i: int, model: type[Synced], names: list[str], columns: list[list], loading: store.Loading) -> None:
+    def _chunk(
+        self, i: int, model: type[Synced], names: list[str], columns: list[list], loading: store.Loading
+    ) -> None:
         """Check a chunk, hold back what must wait, merge and write the rest."""
         source = self.sources[i]
         try:
             stored.check_merged(model, names, columns)
         except stored.BadValue as bad:
-            raise GridError("sync.bad_row", path=source.path, table=bad.table, id=bad.row_id,
-                            field=bad.column, reason=bad.reason) from None
+            raise GridError(
+                "sync.bad_row", path=source.path, table=bad.table, id=bad.row_id, field=bad.column, reason=bad.reason
+            ) from None
         rows = list(zip(*columns, strict=True))
         newest = _newest(columns)
         if newest >= self.limit:
@@ -471,8 +509,14 @@ class Merge:
         table = model._meta.table_name
         held = HeldRow.select().where((HeldRow.target_table == table) & (HeldRow.target_id == row[0]))
         if all(h.data != data for h in held):
-            HeldRow.create(target_table=table, target_id=row[0], data=data, sender=sender,
-                           received_at=datetime.now(), reason=reason)
+            HeldRow.create(
+                target_table=table,
+                target_id=row[0],
+                data=data,
+                sender=sender,
+                received_at=datetime.now(),
+                reason=reason,
+            )
         self._cap(row)
         self.summary.quarantined += 1
         if reason != "future":
@@ -486,8 +530,9 @@ class Merge:
             device = hlc.stamp_device(stamp)
             self.caps[device] = min(self.caps.get(device, NOT_SET), hlc.stamp_clock(stamp) - 1)
 
-    def _references(self, model: type[Synced], rows: list[tuple], columns: list[list] | None,
-                    source: Source) -> list[tuple]:
+    def _references(
+        self, model: type[Synced], rows: list[tuple], columns: list[list] | None, source: Source
+    ) -> list[tuple]:
         """Rows whose references all point at rows held here. A row pointing at a held row is
         held with it; at a row this laptop lacks: left for later from a bundle with a gap, held
         again among rows held before, else the bundle is refused."""
@@ -500,8 +545,14 @@ class Merge:
             held = _held_ids(fk.rel_model._meta.table_name, missing)
             if source.on_dangling == "refuse" and not missing <= held:
                 row = next(r for r in rows if r[at] in missing - held)
-                raise GridError("sync.dangling", path=source.path, table=model._meta.table_name, id=row[0],
-                                field=fk.column_name, target=fk.rel_model._meta.table_name)
+                raise GridError(
+                    "sync.dangling",
+                    path=source.path,
+                    table=model._meta.table_name,
+                    id=row[0],
+                    field=fk.column_name,
+                    target=fk.rel_model._meta.table_name,
+                )
             for row in (r for r in rows if r[at] in missing):
                 if row[at] in held or source.on_dangling == "hold":
                     self._hold(model, row, source.sender, _parent_reason(fk.rel_model._meta.table_name, row[at]))
@@ -536,8 +587,9 @@ class Merge:
         return as_sent, merged_rows
 
     # -- one row ----------------------------------------------------------------------------
-    def _merge_row(self, model: type[Synced], mine: tuple, theirs: tuple, knows: dict[str, int],
-                   seen: dict[str, int]) -> tuple:
+    def _merge_row(
+        self, model: type[Synced], mine: tuple, theirs: tuple, knows: dict[str, int], seen: dict[str, int]
+    ) -> tuple:
         """Field by field, the greater stamp wins, equal stamps by :func:`canonical`; the row's
         stamps are rewritten to match."""
         mine_stamps = json.loads(mine[4]) if mine[4] != "{}" else {}
@@ -561,8 +613,9 @@ class Merge:
         out[3], out[4] = base, _stamps_text({n: s for n, s in won.items() if s != base})
         return tuple(out)
 
-    def _break_tie(self, model: type[Synced], mine: tuple, theirs: tuple, stamp: str,
-                   group: list[tuple[str, int]], out: list) -> None:
+    def _break_tie(
+        self, model: type[Synced], mine: tuple, theirs: tuple, stamp: str, group: list[tuple[str, int]], out: list
+    ) -> None:
         """Two values under one stamp: the group written under it whose values are greater
         wins, on every laptop alike, and each field that differs is kept as a conflict."""
         ours, other = canonical(mine[i] for _, i in group), canonical(theirs[i] for _, i in group)
@@ -572,8 +625,16 @@ class Merge:
             if model is not Conflict and name not in model.DERIVED_FIELDS and lo[i] != hi[i]:
                 self._record(model._meta.table_name, mine[0], name, (stamp, lo[i]), (stamp, hi[i]))
 
-    def _maybe_conflict(self, model: type[Synced], row_id: str, name: str, mine: tuple, theirs: tuple,
-                        knows: dict[str, int], seen: dict[str, int]) -> None:
+    def _maybe_conflict(
+        self,
+        model: type[Synced],
+        row_id: str,
+        name: str,
+        mine: tuple,
+        theirs: tuple,
+        knows: dict[str, int],
+        seen: dict[str, int],
+    ) -> None:
         """Neither change saw the other: theirs is new to us and ours was unknown to them."""
         a, b = mine[0], theirs[0]
         if hlc.stamp_device(a) == hlc.stamp_device(b):
@@ -592,8 +653,19 @@ class Merge:
             key += "|" + hashlib.sha256(canonical([lo[1], hi[1]])).hexdigest()
         conflict_id = str(uuid.uuid5(CONFLICT_NS, key))
         self.conflicts[conflict_id] = (
-            conflict_id, 0, hlc.stamp_device(hi[0]), hi[0], "{}", table, row_id, name,
-            lo[0], json.dumps(lo[1], ensure_ascii=False), hi[0], json.dumps(hi[1], ensure_ascii=False), "open",
+            conflict_id,
+            0,
+            hlc.stamp_device(hi[0]),
+            hi[0],
+            "{}",
+            table,
+            row_id,
+            name,
+            lo[0],
+            json.dumps(lo[1], ensure_ascii=False),
+            hi[0],
+            json.dumps(hi[1], ensure_ascii=False),
+            "open",
         )
 
     def _write_conflicts(self) -> None:
@@ -648,9 +720,13 @@ class Merge:
         """Per sender: how far we hold its sequence and what it holds of ours, then which of our
         sequence came as it sent it."""
         peers = {p.device: p for p in SyncPeer.select()}
-        out = {sender: {"received_seq": max(header["seq"], peers[sender].received_seq if sender in peers else 0),
-                        "acked_seq": (header.get("have") or {}).get(self.me, 0)}
-               for sender, header in self._newest_headers().items()}
+        out = {
+            sender: {
+                "received_seq": max(header["seq"], peers[sender].received_seq if sender in peers else 0),
+                "acked_seq": (header.get("have") or {}).get(self.me, 0),
+            }
+            for sender, header in self._newest_headers().items()
+        }
         for sender in {*self.echo, *out}:
             values = out.setdefault(sender, {})
             values["echo"] = self._echo_kept(sender, peers.get(sender), values)
@@ -687,8 +763,11 @@ than one source (or not empty): only a table one source fills from empty skips t
 def _slots(model: type[Synced]) -> list[tuple[str, int]]:
     """The merged fields of a model and their positions in a stored row (deleted included)."""
     names = stored.columns(model)
-    return [(f.name, names.index(f.column_name)) for f in model._meta.sorted_fields
-            if f.name not in ("id", "origin", "stamp", "stamps", "seq")]
+    return [
+        (f.name, names.index(f.column_name))
+        for f in model._meta.sorted_fields
+        if f.name not in ("id", "origin", "stamp", "stamps", "seq")
+    ]
 
 
 def _newest(columns: list[list]) -> str:
@@ -723,15 +802,19 @@ def _missing(fk: ForeignKeyField, wanted: set[str]) -> set[str]:
     cursor = database.cursor()
     for chunk in _chunked(list(wanted)):
         marks = ", ".join("?" * len(chunk))
-        wanted = wanted - {r[0] for r in cursor.execute(f'SELECT "{key}" FROM "{target}" WHERE "{key}" IN ({marks})', chunk)}
+        wanted = wanted - {
+            r[0] for r in cursor.execute(f'SELECT "{key}" FROM "{target}" WHERE "{key}" IN ({marks})', chunk)
+        }
     return wanted
 
 
 def _parent_reason(table: str, parent: str) -> str:
     """A row pointing at a held row is held with it: for the same reason when that was its
     sender's authority (so "parent"), else as the clock guard held the parent."""
-    reasons = {h.reason for h in HeldRow.select(HeldRow.reason).where(
-        (HeldRow.target_table == table) & (HeldRow.target_id == parent))}
+    reasons = {
+        h.reason
+        for h in HeldRow.select(HeldRow.reason).where((HeldRow.target_table == table) & (HeldRow.target_id == parent))
+    }
     return "parent" if reasons - {"future"} else "future"
 
 
@@ -754,7 +837,12 @@ def _still_there(table: str, seqs: list[int]) -> int:
 
 def duplicates(since_seq: int) -> int:
     """ID numbers that live residents share, at least one of them written after ``since_seq``."""
-    return database.cursor().execute(
-        'SELECT COUNT(*) FROM (SELECT "id_number" FROM "resident" WHERE "deleted" = 0 AND "id_number" != \'\' '
-        'GROUP BY "id_number" HAVING COUNT(*) > 1 AND MAX("seq") > ?) AS shared', (since_seq,),
-    ).fetchone()[0]
+    return (
+        database.cursor()
+        .execute(
+            'SELECT COUNT(*) FROM (SELECT "id_number" FROM "resident" WHERE "deleted" = 0 AND "id_number" != \'\' '
+            'GROUP BY "id_number" HAVING COUNT(*) > 1 AND MAX("seq") > ?) AS shared',
+            (since_seq,),
+        )
+        .fetchone()[0]
+    )

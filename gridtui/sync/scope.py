@@ -73,7 +73,9 @@ class Grids:
             return dict(cursor.execute(f'SELECT "id", "{DIRECT[table]}" FROM "{table}"'))
         links = PARENTS[table]
         columns = ", ".join(f'"{column}"' for column, _parent in links)
-        return {row[0]: self._through(links, row[1:]) for row in cursor.execute(f'SELECT "id", {columns} FROM "{table}"')}
+        return {
+            row[0]: self._through(links, row[1:]) for row in cursor.execute(f'SELECT "id", {columns} FROM "{table}"')
+        }
 
     def _through(self, links: tuple[tuple[str, str], ...], values: Iterable[Any]) -> Any:
         for (_column, parent), value in zip(links, values, strict=True):
@@ -147,8 +149,11 @@ def _scoped_links(table: str, names: list[str]) -> list[tuple[int, str]]:
     """Positions of a table's nullable references to rows that live in grids (blanked when the
     row they point at is outside the cut)."""
     model = SYNCED_BY_TABLE[table]
-    return [(names.index(f.column_name), f.rel_model._meta.table_name) for f in model._meta.sorted_fields
-            if isinstance(f, ForeignKeyField) and f.null and f.rel_model._meta.table_name in SCOPED]
+    return [
+        (names.index(f.column_name), f.rel_model._meta.table_name)
+        for f in model._meta.sorted_fields
+        if isinstance(f, ForeignKeyField) and f.null and f.rel_model._meta.table_name in SCOPED
+    ]
 
 
 def rows_by_grid(grids: set[str]) -> dict[str, dict[str, list[str]]]:

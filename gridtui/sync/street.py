@@ -20,11 +20,26 @@ from gridtui.sync import keys, transfer
 
 STREET = "湖滨路街道"
 NAMES = (
-    ("湖光社区", "Huguang"), ("天河社区", "Tianhe"), ("凤鸣社区", "Fengming"), ("翠竹社区", "Cuizhu"),
-    ("文昌社区", "Wenchang"), ("桃源社区", "Taoyuan"), ("新华社区", "Xinhua"), ("金桥社区", "Jinqiao"),
-    ("松柏社区", "Songbai"), ("紫荆社区", "Zijing"), ("长青社区", "Changqing"), ("锦绣社区", "Jinxiu"),
-    ("春晖社区", "Chunhui"), ("丽水社区", "Lishui"), ("东升社区", "Dongsheng"), ("和平社区", "Heping"),
-    ("明珠社区", "Mingzhu"), ("龙泉社区", "Longquan"), ("南苑社区", "Nanyuan"), ("北辰社区", "Beichen"),
+    ("湖光社区", "Huguang"),
+    ("天河社区", "Tianhe"),
+    ("凤鸣社区", "Fengming"),
+    ("翠竹社区", "Cuizhu"),
+    ("文昌社区", "Wenchang"),
+    ("桃源社区", "Taoyuan"),
+    ("新华社区", "Xinhua"),
+    ("金桥社区", "Jinqiao"),
+    ("松柏社区", "Songbai"),
+    ("紫荆社区", "Zijing"),
+    ("长青社区", "Changqing"),
+    ("锦绣社区", "Jinxiu"),
+    ("春晖社区", "Chunhui"),
+    ("丽水社区", "Lishui"),
+    ("东升社区", "Dongsheng"),
+    ("和平社区", "Heping"),
+    ("明珠社区", "Mingzhu"),
+    ("龙泉社区", "Longquan"),
+    ("南苑社区", "Nanyuan"),
+    ("北辰社区", "Beichen"),
 )
 
 
@@ -36,8 +51,15 @@ def community_names(n: int) -> tuple[str, str, str]:
     return f"第{n + 1}社区", f"Community {n + 1}", STREET
 
 
-def offices(count: int, folder: Path, *, seed: int, scale: float, today: date | None,
-            say: Callable[[str], None] = lambda _s: None) -> list[Path]:
+def offices(
+    count: int,
+    folder: Path,
+    *,
+    seed: int,
+    scale: float,
+    today: date | None,
+    say: Callable[[str], None] = lambda _s: None,
+) -> list[Path]:
     """``count`` office databases, each a demo community, their cards beside them."""
     made = []
     for n in range(count):
@@ -66,8 +88,15 @@ def bundles_for(hub_card: Path, office_dbs: list[Path], folder: Path) -> list[Pa
     return out
 
 
-def build(target: str | Path, count: int, *, seed: int = 2026, scale: float = 1.0, today: date | None = None,
-          say: Callable[[str], None] = lambda _s: None) -> dict:
+def build(
+    target: str | Path,
+    count: int,
+    *,
+    seed: int = 2026,
+    scale: float = 1.0,
+    today: date | None = None,
+    say: Callable[[str], None] = lambda _s: None,
+) -> dict:
     """Fill ``target`` (a hub's URL, or a file) with a street of ``count`` demo communities."""
     with tempfile.TemporaryDirectory(prefix="gridtui-street-") as tmp:
         folder = Path(tmp)

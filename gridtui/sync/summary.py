@@ -32,8 +32,15 @@ def held_lines(summary: Summary) -> list[str]:
 
     lines = [t(f"sync.held_reason.{reason}", count=count) for reason, count in sorted(summary.refused.items())]
     for row in summary.held[:HELD_SHOWN]:
-        lines.append(t("sync.held_line", table=row.table, id=row.id[:8], sender=keys.name_of(row.sender),
-                       reason=t(f"sync.held_why.{row.reason}")))
+        lines.append(
+            t(
+                "sync.held_line",
+                table=row.table,
+                id=row.id[:8],
+                sender=keys.name_of(row.sender),
+                reason=t(f"sync.held_why.{row.reason}"),
+            )
+        )
     if summary.refused:
         lines.append(t("sync.held_more", count=sum(summary.refused.values())))
     if summary.role:

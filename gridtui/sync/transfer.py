@@ -39,8 +39,16 @@ from gridtui.errors import GridError, shown
 from gridtui.sync import authority, bundle, handover, keys, merge, scope
 
 __all__ = [
-    "Exported", "HeldRows", "Progress", "accept_quarantined", "export_bundle", "import_bundles", "quarantine_dir",
-    "quarantined", "read_passphrase", "worker_cut",
+    "Exported",
+    "HeldRows",
+    "Progress",
+    "accept_quarantined",
+    "export_bundle",
+    "import_bundles",
+    "quarantine_dir",
+    "quarantined",
+    "read_passphrase",
+    "worker_cut",
 ]
 
 Progress = Callable[[int, int, str], None]
@@ -82,8 +90,14 @@ class Exported:
         return asdict(self)
 
 
-def export_bundle(out: Path, *, to: list[str] | None = None, full: bool = False,
-                  passphrase: str | None = None, plaintext: bool = False) -> Exported:
+def export_bundle(
+    out: Path,
+    *,
+    to: list[str] | None = None,
+    full: bool = False,
+    passphrase: str | None = None,
+    plaintext: bool = False,
+) -> Exported:
     """Write a bundle for the named peers (everything they have not acknowledged), or for a
     passphrase or in the clear (everything: nobody can acknowledge it)."""
     to = to or []
@@ -101,13 +115,15 @@ def export_bundle(out: Path, *, to: list[str] | None = None, full: bool = False,
         header, rows = merge.collect([p.id for p in peers], full, cut, to_hub=to_hub)
         header["sender_name"] = identity.device.name
         header["roles"] = {p.id: authority.role_of(p.id) for p in peers}
-        data, header = bundle.seal(header, rows, identity, recipients=[p.enc_public for p in peers],
-                                   passphrase=passphrase)
+        data, header = bundle.seal(
+            header, rows, identity, recipients=[p.enc_public for p in peers], passphrase=passphrase
+        )
         if cut is not None:
             _remember_cut(peers, header["seq"], cut.grids)
     _write_whole(out, data)
-    return Exported(str(out), sum(header["counts"].values()), header["counts"], [p.name for p in peers],
-                    header["full"], len(data))
+    return Exported(
+        str(out), sum(header["counts"].values()), header["counts"], [p.name for p in peers], header["full"], len(data)
+    )
 
 
 def worker_cut(peers: list[Device], full: bool) -> scope.WorkerCut | None:
@@ -167,8 +183,9 @@ def _write_whole(out: Path, data: bytes, mode: int = 0o600) -> None:
 # -- import -------------------------------------------------------------------------------------
 
 
-def import_bundles(paths: list[Path], *, dry_run: bool = False, passphrase: str | None = None,
-                   progress: Progress | None = None) -> merge.Summary:
+def import_bundles(
+    paths: list[Path], *, dry_run: bool = False, passphrase: str | None = None, progress: Progress | None = None
+) -> merge.Summary:
     """Verify every file, then merge them all in one transaction (or only count, on a dry run)."""
     progress = progress or (lambda _d, _t, _w: None)
     identity = keys.load_identity()
@@ -201,8 +218,13 @@ class _DryRun(Exception):
         self.summary = summary
 
 
-def _apply(sources: list, dry_run: bool, progress: Callable[[int, str], None], now_ms: int | None = None,
-           before: Callable[[], None] | None = None) -> merge.Summary:
+def _apply(
+    sources: list,
+    dry_run: bool,
+    progress: Callable[[int, str], None],
+    now_ms: int | None = None,
+    before: Callable[[], None] | None = None,
+) -> merge.Summary:
     """Merge the sources in one write transaction; a dry run rolls it back (same work, same
     counts, nothing written)."""
     try:
@@ -239,7 +261,10 @@ def _quarantine(data: bytes, path: str, found: bundle.Envelope) -> Path:
     folder = quarantine_dir()
     name = f"{found.fingerprint.replace(' ', '')}-{hashlib.sha256(data).hexdigest()[:16]}"
     info = {
-        "id": name, "file": shown(Path(path).name, 80), "sender": found.sender, "key": found.fingerprint,
+        "id": name,
+        "file": shown(Path(path).name, 80),
+        "sender": found.sender,
+        "key": found.fingerprint,
         **{k: shown(v, 80) if isinstance(v, str) else v for k, v in bundle.claims(found).items()},
         "held_at": datetime.now().isoformat(timespec="seconds"),
     }
@@ -284,16 +309,23 @@ def quarantined() -> list[dict[str, Any]]:
     """Bundles waiting for their signer to be trusted, and rows held by the clock guard."""
     found = [{"kind": "bundle", **info, "state": _state(info)} for _path, info, _data in _entries()]
     for row in HeldRow.select().order_by(HeldRow.id):
-        found.append({
-            "kind": "row", "id": str(row.id), "table": row.target_table, "row": row.target_id,
-            "sender": row.sender, "held_at": row.received_at.isoformat(timespec="seconds"),
-            "reason": row.reason,
-        })
+        found.append(
+            {
+                "kind": "row",
+                "id": str(row.id),
+                "table": row.target_table,
+                "row": row.target_id,
+                "sender": row.sender,
+                "held_at": row.received_at.isoformat(timespec="seconds"),
+                "reason": row.reason,
+            }
+        )
     return found
 
 
-def accept_quarantined(passphrase: str | None = None, now_ms: int | None = None,
-                       only: list[str] | None = None) -> merge.Summary:
+def accept_quarantined(
+    passphrase: str | None = None, now_ms: int | None = None, only: list[str] | None = None
+) -> merge.Summary:
     """Import the quarantined bundles whose signer is now trusted with the key they were signed
     with, and the held rows whose stamps are no longer ahead of the clock (``now_ms``: the wall
     clock unless given); whatever cannot be taken yet stays where it is. Rows held because their
@@ -310,8 +342,11 @@ def accept_quarantined(passphrase: str | None = None, now_ms: int | None = None,
         except GridError:  # revoked since, another passphrase, a newer format: it waits
             continue
     limit = merge.clock_limit(now_ms)
-    ready = [h for h in HeldRow.select().order_by(HeldRow.id) if max(merge.row_stamps(_held_tuple(h))) < limit
-             and (only is None or str(h.id) in only)]
+    ready = [
+        h
+        for h in HeldRow.select().order_by(HeldRow.id)
+        if max(merge.row_stamps(_held_tuple(h))) < limit and (only is None or str(h.id) in only)
+    ]
     if only is not None and len(ready) + len(opened) < len(set(only)):
         known = {str(h.id) for h in ready} | {str(i.get("id")) for _p, i, _d in _entries()}
         raise GridError("sync.not_held", id=next(i for i in only if i not in known))

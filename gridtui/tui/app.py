@@ -104,8 +104,13 @@ class ScreenActions(Provider):
                 yield Hit(score, matcher.highlight(label), command, help=help_text)
 
 
-OPENING_IMPORTS = ("sqlcipher3.dbapi2", "gridtui.core.db", "gridtui.domain.visits", "gridtui.domain.needs",
-                   "gridtui.domain.businesses")
+OPENING_IMPORTS = (
+    "sqlcipher3.dbapi2",
+    "gridtui.core.db",
+    "gridtui.domain.visits",
+    "gridtui.domain.needs",
+    "gridtui.domain.businesses",
+)
 """What opening an encrypted database and home's first read import (:meth:`GridApp.unlock`)."""
 
 
@@ -128,7 +133,10 @@ class GridApp(App):
     TITLE = "gridtui"
     COMMANDS = App.COMMANDS | {ScreenActions}
     BINDINGS = [
-        *(bind(key, f"nav('{name}')", f"app.{name}", show=name in FOOTER_NAV, label=label) for name, key, label, _ in NAV),
+        *(
+            bind(key, f"nav('{name}')", f"app.{name}", show=name in FOOTER_NAV, label=label)
+            for name, key, label, _ in NAV
+        ),
         bind("question_mark", "keys", "app.keys"),
         bind("ctrl+p", "command_palette", "app.palette", show=False),
         bind("ctrl+q", "quit", "app.quit", priority=True),

@@ -49,8 +49,13 @@ class CachedRevisit(NamedTuple):
 def cache_key(meta: dict[str, str], app) -> list[Any]:
     """Everything the home figures depend on besides the database's content itself."""
     today = app.today or date.today()
-    return [FORMAT, *(meta.get(part, "") for part in KEY_PARTS), today.isoformat(),
-            sorted(app.settings.my_grids), app.lang]
+    return [
+        FORMAT,
+        *(meta.get(part, "") for part in KEY_PARTS),
+        today.isoformat(),
+        sorted(app.settings.my_grids),
+        app.lang,
+    ]
 
 
 def _connect(path: Path, cipher: Any = None) -> Any:
@@ -204,8 +209,10 @@ def write(meta: dict[str, str], app, data) -> None:
         "campaign": data.campaign,
         "grids": [g._asdict() for g in data.grids],
         "overdue": [CachedNeed(n.household_id, n.address, n.item)._asdict() for n in data.overdue],
-        "revisits": [CachedRevisit(r.household_id, r.address, r.head_name, getattr(r, "business_id", None))._asdict()
-                     for r in data.revisits],
+        "revisits": [
+            CachedRevisit(r.household_id, r.address, r.head_name, getattr(r, "business_id", None))._asdict()
+            for r in data.revisits
+        ],
     }
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
     try:

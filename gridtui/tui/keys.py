@@ -16,8 +16,9 @@ from textual.binding import Binding, BindingsMap
 from gridtui.i18n import t
 
 
-def bind(key: str, action: str, id: str, *, show: bool = True, priority: bool = False,
-         label: str | None = None) -> Binding:
+def bind(
+    key: str, action: str, id: str, *, show: bool = True, priority: bool = False, label: str | None = None
+) -> Binding:
     """A binding whose description is ``key.<id>`` (or ``label``) and tooltip ``key.<id>.tip``."""
     return Binding(key, action, label or f"key.{id}", show=show, priority=priority, tooltip=f"key.{id}.tip", id=id)
 

@@ -205,4 +205,3 @@ class WriteStored(Posted):
 
 class WritesStored(Posted):
     """Every queued write is stored."""
-

@@ -65,8 +65,15 @@ class DbLane:
             thread.shutdown(wait=False)
 
 
-def db_work(method: F | None = None, *, exclusive: bool = True, group: str = "db", load: bool = False,
-            open_first: bool = True, lane: str | None = None) -> Any:
+def db_work(
+    method: F | None = None,
+    *,
+    exclusive: bool = True,
+    group: str = "db",
+    load: bool = False,
+    open_first: bool = True,
+    lane: str | None = None,
+) -> Any:
     """A thread worker that opens the database first and reports a failure as a notice.
 
     A GridError becomes its one sentence; anything else is a short generic sentence (and kept
@@ -88,6 +95,7 @@ def db_work(method: F | None = None, *, exclusive: bool = True, group: str = "db
                 return None
 
         if lane is None:
+
             @wraps(fn)
             def run(self, *args, **kwargs):
                 try:
@@ -99,6 +107,7 @@ def db_work(method: F | None = None, *, exclusive: bool = True, group: str = "db
 
             start = work(thread=True, exclusive=exclusive, group=group, exit_on_error=False)(run)
         else:
+
             @wraps(fn)
             async def run_in_lane(self, *args, **kwargs):
                 return await getattr(self, lane).run(partial(call, self, *args, **kwargs))

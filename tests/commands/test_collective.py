@@ -25,8 +25,20 @@ def test_from_three_needs_to_done(run, community):
     assert run("collective", "attach", issue.id[-8:], ids[2])[0] == 0
     code, _, err = run("collective", "close", "凤飞园停车位改造")
     assert code == 1 and "meeting" in err
-    assert run("collective", "meeting", "凤飞园停车位改造", "--date", "2026-06-01", "--attendees",
-               "业委会、党员居民、共建单位", "--decision", "改造现有停车位，增加车位27个")[0] == 0
+    assert (
+        run(
+            "collective",
+            "meeting",
+            "凤飞园停车位改造",
+            "--date",
+            "2026-06-01",
+            "--attendees",
+            "业委会、党员居民、共建单位",
+            "--decision",
+            "改造现有停车位，增加车位27个",
+        )[0]
+        == 0
+    )
     code, out, err = run("collective", "close", "凤飞园停车位改造", "--on", "2026-06-26", lang="zh")
     assert code == 0, err
     code, out, _ = run("collective", "show", "凤飞园停车位改造", lang="zh")

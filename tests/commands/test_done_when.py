@@ -14,19 +14,28 @@ from gridtui.core.db import close_database, open_database, self_device
 
 from .conftest import PEOPLE, ident, write_xlsx
 
-VOLUNTEERS = (["姓名", "身份证号", "手机号", "工作单位", "志愿服务队", "技能"], [
-    ["赵在职", ident(date(1985, 1, 1), 21), "13611112222", "市交通运输局", "党员志愿队", "停车难、政策咨询"],
-    ["钱师傅", "", "13611113333", "", "家政维修志愿队", "水管及下水道维修"],
-    ["孙阿姨", "", "13611114444", "", "银发志愿队", "助餐送餐、老人陪伴"],
-    ["陈志强", PEOPLE["陈志强"][0], PEOPLE["陈志强"][1], "区财政局", "", "助餐送餐"],
-])
-UNITS = (["单位名称", "类别", "联系人", "签约日期", "共建项目"], [
-    ["市交通运输局", "共建单位", "刘科长", "2025-03-01", "公益讲座"],
-    ["美音合唱团", "社会组织", "周团长", "", ""],
-])
-SHOPS = (["名称", "经营类别", "经营者", "经营地址", "统一社会信用代码", "食品经营", "网格"], [
-    ["老王面馆", "面馆", "王师傅", "湖滨路12号", "92410400MA12345678", "是", "01"],
-])
+VOLUNTEERS = (
+    ["姓名", "身份证号", "手机号", "工作单位", "志愿服务队", "技能"],
+    [
+        ["赵在职", ident(date(1985, 1, 1), 21), "13611112222", "市交通运输局", "党员志愿队", "停车难、政策咨询"],
+        ["钱师傅", "", "13611113333", "", "家政维修志愿队", "水管及下水道维修"],
+        ["孙阿姨", "", "13611114444", "", "银发志愿队", "助餐送餐、老人陪伴"],
+        ["陈志强", PEOPLE["陈志强"][0], PEOPLE["陈志强"][1], "区财政局", "", "助餐送餐"],
+    ],
+)
+UNITS = (
+    ["单位名称", "类别", "联系人", "签约日期", "共建项目"],
+    [
+        ["市交通运输局", "共建单位", "刘科长", "2025-03-01", "公益讲座"],
+        ["美音合唱团", "社会组织", "周团长", "", ""],
+    ],
+)
+SHOPS = (
+    ["名称", "经营类别", "经营者", "经营地址", "统一社会信用代码", "食品经营", "网格"],
+    [
+        ["老王面馆", "面馆", "王师傅", "湖滨路12号", "92410400MA12345678", "是", "01"],
+    ],
+)
 
 
 def sheet_rows(path, title: str) -> list[tuple]:
@@ -54,16 +63,29 @@ async def test_a_community_built_only_through_commands(run, community, tmp_path)
         parking.append(json.loads(ok("needs", "list", "--json", "--limit", "1000"))["needs"])
     ids = sorted({n["id"] for rows in parking for n in rows})
     ok("collective", "open", "凤飞园停车位改造", *ids)
-    ok("collective", "meeting", "凤飞园停车位改造", "--date", "2026-06-01", "--attendees", "业委会、党员、共建单位",
-       "--decision", "改造现有停车位，增加车位27个")
+    ok(
+        "collective",
+        "meeting",
+        "凤飞园停车位改造",
+        "--date",
+        "2026-06-01",
+        "--attendees",
+        "业委会、党员、共建单位",
+        "--decision",
+        "改造现有停车位，增加车位27个",
+    )
     ok("collective", "close", "凤飞园停车位改造", "--on", "2026-06-26")
 
     ok("needs", "add", "--resident", PEOPLE["张爱琴"][0], "--item", "助餐送餐", "--source", "12345")
     meal = next(n["id"] for n in json.loads(ok("needs", "list", "--json", "--status", "open"))["needs"])
     suggestions = json.loads(ok("dispatch", "suggest", meal, "--json"))["candidates"]
     assert suggestions[0]["parts"]["skill"] == 40  # a volunteer who listed meal delivery comes first
-    for move in (("assign", meal), ("done", meal, "--hours", "2"), ("followup", meal, "--satisfaction", "satisfied"),
-                 ("close", meal)):
+    for move in (
+        ("assign", meal),
+        ("done", meal, "--hours", "2"),
+        ("followup", meal, "--satisfaction", "satisfied"),
+        ("close", meal),
+    ):
         ok("needs", *move)
     ok("resident", "move-out", PEOPLE["王小明"][0], "--to", "郑州")
 

@@ -11,8 +11,26 @@ from gridtui.textwidth import display_width
 
 pytestmark = pytest.mark.demo(seed=7)  # the needs' demo community
 
-NEED_KEYS = {"id", "item_key", "item", "category_key", "household_id", "address", "grid_id", "grid",
-             "resident", "urgency", "status", "source", "opened_at", "due_at", "overdue", "collective_id"}
+NEED_KEYS = {
+    "id",
+    "item_key",
+    "item",
+    "category_key",
+    "household_id",
+    "address",
+    "grid_id",
+    "grid",
+    "resident",
+    "urgency",
+    "status",
+    "source",
+    "opened_at",
+    "due_at",
+    "overdue",
+    "collective_id",
+}
+
+
 def has_cjk(text: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" for ch in text)
 
@@ -63,7 +81,14 @@ def test_needs_show(cli, demo_file):
     first = _json(cli, "--db", demo_file, "needs", "list", "--status", "closed")["needs"][0]
     detail = _json(cli, "--db", demo_file, "needs", "show", first["id"][-8:])
     assert detail["id"] == first["id"]
-    assert [e["to_status"] for e in detail["events"]] == ["open", "assigned", "in_progress", "done", "followed_up", "closed"]
+    assert [e["to_status"] for e in detail["events"]] == [
+        "open",
+        "assigned",
+        "in_progress",
+        "done",
+        "followed_up",
+        "closed",
+    ]
     assert detail["assignments"][0]["status"] == "done"
     assert "****" in detail["phone"] or detail["phone"] == ""
     code, out, _ = cli("--db", demo_file, "--lang", "zh", "needs", "show", first["id"])

@@ -44,8 +44,9 @@ def test_a_revoked_or_shared_device_name_is_refused(run, community):
 
     open_database(community)
     with models.database.atomic():
-        Device.insert(id="aaaa1111bbbb2222", name="old-laptop", revoked=True, trusted=True,
-                      added_at=datetime(2026, 1, 1)).execute()
+        Device.insert(
+            id="aaaa1111bbbb2222", name="old-laptop", revoked=True, trusted=True, added_at=datetime(2026, 1, 1)
+        ).execute()
     close_database()
     before = sha256(community)
     code, _, err = run("grid", "worker", "01", "old-laptop")
@@ -54,8 +55,11 @@ def test_a_revoked_or_shared_device_name_is_refused(run, community):
 
 def test_grids_compounds_and_buildings_end_only_when_empty(run, community):
     before = sha256(community)
-    for args, words in ((("grid", "end", "01"), "still holds"), (("compound", "remove", "凤飞园"), "still has"),
-                        (("building", "remove", "凤飞园3栋"), "still has")):
+    for args, words in (
+        (("grid", "end", "01"), "still holds"),
+        (("compound", "remove", "凤飞园"), "still has"),
+        (("building", "remove", "凤飞园3栋"), "still has"),
+    ):
         code, _, err = run(*args)
         assert code == 1 and words in err, (args, err)
     assert sha256(community) == before

@@ -89,8 +89,9 @@ def test_a_newborn_and_a_newcomer(run, community):
     baby = resident(community, "陈小宝")
     assert (str(baby.birth_date), baby.relation, baby.status) == ("2026-07-10", "child", "present")
     number = ident(date(1990, 2, 2), 41)
-    code, out, err = run("resident", "add", "凤飞园4栋1单元101", "陈妹妹", "--arrived", "--id-number", number,
-                         "--relation", "sibling")
+    code, out, err = run(
+        "resident", "add", "凤飞园4栋1单元101", "陈妹妹", "--arrived", "--id-number", number, "--relation", "sibling"
+    )
     assert code == 0, err
     code, out, _ = run("household", "show", "凤飞园4栋1单元101", "--json")
     shown = json.loads(out)
@@ -104,8 +105,10 @@ def test_a_relation_change_keeps_one_head(run, community):
     code, out, err = run("resident", "relation", PEOPLE["刘芳"][0], "head")
     assert code == 0, err
     open_database(community)
-    heads = [r.name for r in Resident.select().join(Household).where(
-        (Household.address == "凤飞园4栋1单元101") & Resident.is_head)]
+    heads = [
+        r.name
+        for r in Resident.select().join(Household).where((Household.address == "凤飞园4栋1单元101") & Resident.is_head)
+    ]
     close_database()
     assert heads == ["刘芳"]
     code, out, _ = run("resident", "show", "凤飞园4栋1单元101/陈志强", "--json")

@@ -61,7 +61,10 @@ def test_resources_belong_to_a_unit_a_volunteer_or_a_shop(run, community):
     code, _, err = run("resources", "edit", volunteers[-8:], "--capacity", "lots")
     assert code == 1 and "number" in err
     open_database(community)
-    assert (Resource.get_by_id(volunteers).capacity, Resource.get_by_id(volunteers).item_id) == (3, "volunteer.plumbing")
+    assert (Resource.get_by_id(volunteers).capacity, Resource.get_by_id(volunteers).item_id) == (
+        3,
+        "volunteer.plumbing",
+    )
     close_database()
     assert run("resources", "end", volunteers[-8:])[0] == 0
     code, out, _ = run("units", "end", "市交通运输局")

@@ -16,7 +16,17 @@ from .conftest import PEOPLE, content, ident, sha256, write_xlsx
 
 ZH_HEADER = ["序号", "姓名", "身份证号", "手机号", "工作单位", "志愿服务队", "技能特长", "服务时间", "备注"]
 GOOD = [
-    [1, "赵在职", ident(date(1985, 1, 1), 21), "13611112222", "市交通运输局", "党员志愿队", "政策咨询、停车难", "周末", ""],
+    [
+        1,
+        "赵在职",
+        ident(date(1985, 1, 1), 21),
+        "13611112222",
+        "市交通运输局",
+        "党员志愿队",
+        "政策咨询、停车难",
+        "周末",
+        "",
+    ],
     [2, "钱志愿", "", "136 1111 3333", "", "家政维修志愿队", "水管及下水道维修", "工作日晚上", "会修水管"],
     [3, "张建国", PEOPLE["张建国"][0], PEOPLE["张建国"][1], "", "银发志愿队", "助餐送餐", "随时", ""],
 ]
@@ -31,8 +41,12 @@ BAD = [  # Excel rows 6..: one problem each, in the column named
 
 
 def volunteers_file(tmp_path, rows=None):
-    return write_xlsx(tmp_path / "双报到名单.xlsx", ZH_HEADER, rows if rows is not None else GOOD + [r for r, _, _ in BAD],
-                      title="湖光社区志愿者及双报到党员名单")
+    return write_xlsx(
+        tmp_path / "双报到名单.xlsx",
+        ZH_HEADER,
+        rows if rows is not None else GOOD + [r for r, _, _ in BAD],
+        title="湖光社区志愿者及双报到党员名单",
+    )
 
 
 def test_the_offices_list_imports_good_rows_and_names_every_bad_one(run, community, tmp_path):
@@ -52,7 +66,9 @@ def test_the_offices_list_imports_good_rows_and_names_every_bad_one(run, communi
     zhao = Volunteer.get(Volunteer.name == "赵在职")
     assert (zhao.kind, zhao.work_unit, zhao.availability) == ("in_service_party", "市交通运输局", "周末")
     assert {s.item_id for s in VolunteerSkill.select().where(VolunteerSkill.volunteer == zhao.id)} == {
-        "culture_care.policy_consultation", "home_environment.parking"}
+        "culture_care.policy_consultation",
+        "home_environment.parking",
+    }
     qian = Volunteer.get(Volunteer.name == "钱志愿")
     assert (qian.kind, qian.phone, qian.note) == ("resident", "13611113333", "会修水管")
     zhang = Volunteer.get(Volunteer.name == "张建国")
@@ -71,7 +87,15 @@ def test_an_english_csv_updates_what_changed(run, community, tmp_path):
     with path.open("w", newline="", encoding="utf-8-sig") as f:
         writer = csv.writer(f)
         writer.writerow(["Phone", "Full name", "Team", "Skills", "Availability"])
-        writer.writerow(["13611113333", "钱志愿", "Home repair volunteers", "Plumbing and drain repair; Roof or wall leak", "weekends"])
+        writer.writerow(
+            [
+                "13611113333",
+                "钱志愿",
+                "Home repair volunteers",
+                "Plumbing and drain repair; Roof or wall leak",
+                "weekends",
+            ]
+        )
     code, out, err = run("volunteers", "import", path)
     assert code == 0, err
     assert "updated 1, 0 unchanged" in out
@@ -84,9 +108,23 @@ def test_an_english_csv_updates_what_changed(run, community, tmp_path):
 
 def test_ids_and_phones_are_masked_and_checked_by_hand_too(run, community):
     number = ident(date(1990, 6, 1), 31)
-    code, out, err = run("volunteers", "add", "林党员", "--id-number", number, "--phone", "13512345678",
-                         "--kind", "in_service_party", "--work-unit", "区财政局", "--team", "党员志愿队",
-                         "--skills", "政策咨询")
+    code, out, err = run(
+        "volunteers",
+        "add",
+        "林党员",
+        "--id-number",
+        number,
+        "--phone",
+        "13512345678",
+        "--kind",
+        "in_service_party",
+        "--work-unit",
+        "区财政局",
+        "--team",
+        "党员志愿队",
+        "--skills",
+        "政策咨询",
+    )
     assert code == 0, err
     code, out, _ = run("volunteers", "show", number)
     assert "4104**********" in out and number not in out and "135****5678" in out and "13512345678" not in out

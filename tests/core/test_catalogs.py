@@ -23,8 +23,12 @@ def test_need_and_resource_catalogs_match_the_article():
 
 def test_catalog_keys_are_unique_and_named_in_both_languages():
     for entries in (
-        catalogs.need_categories(), catalogs.need_items(), catalogs.resource_categories(),
-        catalogs.resource_items(), catalogs.register_kinds(), catalogs.teams(),
+        catalogs.need_categories(),
+        catalogs.need_items(),
+        catalogs.resource_categories(),
+        catalogs.resource_items(),
+        catalogs.register_kinds(),
+        catalogs.teams(),
     ):
         keys = [e["key"] for e in entries]
         assert len(keys) == len(set(keys))
@@ -43,6 +47,7 @@ def test_register_kinds_are_the_five_ledgers_and_six_care_groups():
 
 def string_files() -> dict[str, dict]:
     """Every strings/*.json, read so that a key repeated inside one file is noticed."""
+
     def no_duplicates(pairs):
         keys = [k for k, _ in pairs]
         assert len(keys) == len(set(keys)), f"repeated keys: {sorted(k for k in keys if keys.count(k) > 1)}"
@@ -51,7 +56,8 @@ def string_files() -> dict[str, dict]:
     folder = resources.files("gridtui") / "data" / "strings"
     return {
         entry.name: json.loads(entry.read_text("utf-8"), object_pairs_hook=no_duplicates)
-        for entry in folder.iterdir() if entry.name.endswith(".json")
+        for entry in folder.iterdir()
+        if entry.name.endswith(".json")
     }
 
 
@@ -81,8 +87,20 @@ def test_english_counts_agree_with_their_number():
     assert t("needs.board.count", lang="en", count=1) == "1 need"
     assert t("needs.board.count", lang="en", count=0) == "0 needs"
     assert t("businesses.walk.count", lang="en", count=2) == "2 businesses"
-    summary = t("roster.summary", lang="en", rows=1, good=1, bad=0, compounds=1, buildings=2, households=1,
-                residents=3, registers=1, updated=0, unchanged=0)
+    summary = t(
+        "roster.summary",
+        lang="en",
+        rows=1,
+        good=1,
+        bad=0,
+        compounds=1,
+        buildings=2,
+        households=1,
+        residents=3,
+        registers=1,
+        updated=0,
+        unchanged=0,
+    )
     assert "Created 1 compound, 2 buildings, 1 household, 3 residents, 1 register entry;" in summary
     assert t("needs.board.count", lang="zh", count=1) == "共 1 条"
     assert t("office.dashboard.days", lang="en", days="1") == "1 day"  # a number already formatted
@@ -134,9 +152,12 @@ def test_every_validated_field_has_a_label():
             if node.args and isinstance(node.args[0], ast.Constant):
                 fields.add(node.args[0].value)
         if isinstance(node, ast.arguments):  # def phone(value, field="phone")
-            names = [a.arg for a in node.args[-len(node.defaults):]] if node.defaults else []
-            fields |= {d.value for n, d in zip(names, node.defaults, strict=True)
-                       if n == "field" and isinstance(d, ast.Constant)}
+            names = [a.arg for a in node.args[-len(node.defaults) :]] if node.defaults else []
+            fields |= {
+                d.value
+                for n, d in zip(names, node.defaults, strict=True)
+                if n == "field" and isinstance(d, ast.Constant)
+            }
     fields |= {label for rules in validate.FIELD_RULES.values() for label, _rule in rules.values()}
     catalog = merged_catalog()
     assert sorted(f for f in fields if f"field.{f}" not in catalog) == []

@@ -15,16 +15,35 @@ from gridtui.core.db import close_database, open_database
 from gridtui.i18n import t
 from tests.test_cli import all_commands, one_sentence
 
-GROUPS = {("community",), ("grid",), ("needs",), ("dispatch",), ("volunteers",), ("roster",), ("compound",),
-          ("building",), ("resident",), ("household",), ("register",), ("collective",), ("team",), ("pair",),
-          ("units",), ("resources",), ("business",), ("db",), ("form",), ("campaign",), ("audit",)}
+GROUPS = {
+    ("community",),
+    ("grid",),
+    ("needs",),
+    ("dispatch",),
+    ("volunteers",),
+    ("roster",),
+    ("compound",),
+    ("building",),
+    ("resident",),
+    ("household",),
+    ("register",),
+    ("collective",),
+    ("team",),
+    ("pair",),
+    ("units",),
+    ("resources",),
+    ("business",),
+    ("db",),
+    ("form",),
+    ("campaign",),
+    ("audit",),
+}
 """Command groups that, bare, only print their help: they open nothing."""
 
 NO_DATABASE = {("form", "check"), ("form", "template")}
 """Commands about a workbook alone: they never open a database."""
 
-CREATORS = {("demo",), ("community", "set"), ("import",), ("device", "card"), ("device", "trust"),
-            ("device", "rename")}
+CREATORS = {("demo",), ("community", "set"), ("import",), ("device", "card"), ("device", "trust"), ("device", "rename")}
 
 
 def arguments(tmp: Path) -> dict[tuple[str, ...], list[object]]:
@@ -143,8 +162,9 @@ def test_every_command_is_listed_here_with_arguments(tmp_path):
     assert set(opening_commands()) == set(arguments(tmp_path))
 
 
-@pytest.mark.parametrize("command", [c for c in opening_commands() if c not in CREATORS],
-                         ids=lambda c: " ".join(c) or "gridtui")
+@pytest.mark.parametrize(
+    "command", [c for c in opening_commands() if c not in CREATORS], ids=lambda c: " ".join(c) or "gridtui"
+)
 def test_a_missing_path_is_never_made_into_a_database(cli, tmp_path, command):
     db = tmp_path / "nowhere" / "g.db"  # a typo in a folder that does not exist either
     code, out, err = run(cli, tmp_path, command, db)

@@ -11,14 +11,21 @@ from gridtui.core.db import close_database, open_database
 from gridtui.core.models import Community, _fixed_limit
 
 
-@pytest.mark.parametrize(("sql", "params", "expected"), [
-    ("SELECT a FROM t WHERE b = ? LIMIT ? OFFSET ?", ("x", 5, 10), ("SELECT a FROM t WHERE b = ? LIMIT 5 OFFSET 10", ("x",))),
-    ("SELECT a FROM t WHERE b = ? LIMIT ?", ["x", 1], ("SELECT a FROM t WHERE b = ? LIMIT 1", ["x"])),
-    ("SELECT a FROM t WHERE b = ? LIMIT ?", ["x", "1; DROP TABLE t"], None),  # only numbers go in
-    ("SELECT a FROM t LIMIT ?", [True], None),
-    ("SELECT a FROM t WHERE b = ?", ["x"], None),
-    ("SELECT a FROM (SELECT a FROM t LIMIT ?) WHERE b = ?", [3, "x"], None),  # not the statement's end
-])
+@pytest.mark.parametrize(
+    ("sql", "params", "expected"),
+    [
+        (
+            "SELECT a FROM t WHERE b = ? LIMIT ? OFFSET ?",
+            ("x", 5, 10),
+            ("SELECT a FROM t WHERE b = ? LIMIT 5 OFFSET 10", ("x",)),
+        ),
+        ("SELECT a FROM t WHERE b = ? LIMIT ?", ["x", 1], ("SELECT a FROM t WHERE b = ? LIMIT 1", ["x"])),
+        ("SELECT a FROM t WHERE b = ? LIMIT ?", ["x", "1; DROP TABLE t"], None),  # only numbers go in
+        ("SELECT a FROM t LIMIT ?", [True], None),
+        ("SELECT a FROM t WHERE b = ?", ["x"], None),
+        ("SELECT a FROM (SELECT a FROM t LIMIT ?) WHERE b = ?", [3, "x"], None),  # not the statement's end
+    ],
+)
 def test_only_a_trailing_numeric_limit_is_written_in(sql, params, expected):
     assert _fixed_limit(sql, params) == (expected or (sql, params))
 
@@ -31,8 +38,9 @@ def test_pages_of_rows_are_the_same_encrypted_or_not(tmp_path, encrypted):
         for n in range(12):
             store.create(Community, name=f"社区{n:02d}")
         names = [c.name for c in Community.select().order_by(Community.name)]
-        pages = [[c.name for c in Community.select().order_by(Community.name).limit(5).offset(start)]
-                 for start in (0, 5, 10)]
+        pages = [
+            [c.name for c in Community.select().order_by(Community.name).limit(5).offset(start)] for start in (0, 5, 10)
+        ]
         assert pages == [names[0:5], names[5:10], names[10:12]]
         assert Community.select().order_by(Community.name.desc()).first().name == "社区11"
         assert Community.get_or_none(Community.name == "社区07").name == "社区07"

@@ -118,8 +118,10 @@ def test_db_encrypt_keeps_everything_and_leaves_no_plaintext(cli, demo_copy, phr
     code, out, err = cli("--db", db, "--passphrase-file", phrase_file, "db", "encrypt")
     assert code == 0, err
     assert out.strip() == t("unlock.encrypted", path=db)
-    assert sorted(p.name for p in db.parent.iterdir() if p.name.startswith(("demo", ".demo"))) == \
-        ["demo.db", "demo.db.keys"]
+    assert sorted(p.name for p in db.parent.iterdir() if p.name.startswith(("demo", ".demo"))) == [
+        "demo.db",
+        "demo.db.keys",
+    ]
     assert db.read_bytes()[:16] != unlock.SQLITE_MAGIC
     assert stats_of(cli, db, "--passphrase-file", phrase_file) == before
     assert cli("--db", db, "--passphrase-file", phrase_file, "device", "show")[1] == shown  # same keys
@@ -140,8 +142,7 @@ def test_db_passphrase_changes_it_for_the_database_and_its_keys(cli, tmp_path, p
     _, shown, _ = cli("--db", db, "--passphrase-file", phrase_file, "device", "show")
     new = tmp_path / "new.txt"
     new.write_text("a longer, newer phrase\n")
-    code, _, err = cli("--db", db, "--passphrase-file", phrase_file, "db", "passphrase",
-                       "--new-passphrase-file", new)
+    code, _, err = cli("--db", db, "--passphrase-file", phrase_file, "db", "passphrase", "--new-passphrase-file", new)
     assert code == 0, err
     code, _, err = cli("--db", db, "--passphrase-file", phrase_file, "stats")
     assert code == 1 and err.strip() == t("unlock.wrong", path=db)
@@ -194,8 +195,7 @@ sys.exit(main(sys.argv[2:]))
 
 @pytest.mark.slow
 @pytest.mark.parametrize("thousands", [500, 6_000], ids=["exporting", "checking"])
-def test_db_encrypt_killed_midway_leaves_one_whole_database(demo_copy, tmp_path, phrase_file, run_gridtui,
-                                                             thousands):
+def test_db_encrypt_killed_midway_leaves_one_whole_database(demo_copy, tmp_path, phrase_file, run_gridtui, thousands):
     """The full-scale community, killed while its encrypted copy is written (or checked)."""
     db = demo_copy(seed=2026, scale=1.0, name="full.db")
     conn = sqlite3.connect(db)
@@ -203,8 +203,14 @@ def test_db_encrypt_killed_midway_leaves_one_whole_database(demo_copy, tmp_path,
     conn.close()
     work = db.with_name(f".{db.name}.encrypting")
     env = gridtui_env(tmp_path, GRIDTUI_PASSPHRASE_FILE=str(phrase_file))
-    killed = subprocess.run([sys.executable, "-c", KILLED_AT, str(thousands), "--db", str(db), "db", "encrypt"],
-                            env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_AT, str(thousands), "--db", str(db), "db", "encrypt"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert work.exists() and not unlock.encrypted(db)  # stopped half-way: the old file is still in place
     assert whole(db, households)
@@ -234,8 +240,15 @@ def on_a_terminal(tmp_path, args: list[str], answers: list[str]) -> tuple[int, s
         os.setsid()
         fcntl.ioctl(follower, termios.TIOCSCTTY, 0)
 
-    proc = subprocess.Popen([sys.executable, "-m", "gridtui", *args], stdin=follower, stdout=follower,
-                            stderr=follower, cwd=tmp_path, env=gridtui_env(tmp_path), preexec_fn=take_terminal)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gridtui", *args],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        cwd=tmp_path,
+        env=gridtui_env(tmp_path),
+        preexec_fn=take_terminal,
+    )
     os.close(follower)
     seen = b""
     for answer in answers:
@@ -258,14 +271,18 @@ def on_a_terminal(tmp_path, args: list[str], answers: list[str]) -> tuple[int, s
 
 def test_a_new_database_on_a_terminal_asks_for_its_passphrase_twice(tmp_path):
     db = tmp_path / "g.db"
-    code, shown = on_a_terminal(tmp_path, ["--db", str(db), "--lang", "en", "community", "set", "新华社区"],
-                                [PHRASE, PHRASE])
+    code, shown = on_a_terminal(
+        tmp_path, ["--db", str(db), "--lang", "en", "community", "set", "新华社区"], [PHRASE, PHRASE]
+    )
     assert code == 0, shown
-    assert t("unlock.ask_new", lang="en", path=db).strip() in shown and t("unlock.ask_again", lang="en").strip() in shown
+    assert (
+        t("unlock.ask_new", lang="en", path=db).strip() in shown and t("unlock.ask_again", lang="en").strip() in shown
+    )
     assert unlock.encrypted(db) and PHRASE not in shown
     other = tmp_path / "h.db"
-    code, shown = on_a_terminal(tmp_path, ["--db", str(other), "--lang", "en", "community", "set", "x"],
-                                [PHRASE, PHRASE + "!"])
+    code, shown = on_a_terminal(
+        tmp_path, ["--db", str(other), "--lang", "en", "community", "set", "x"], [PHRASE, PHRASE + "!"]
+    )
     assert code == 1 and t("unlock.mismatch", lang="en") in shown and not other.exists()
     code, shown = on_a_terminal(tmp_path, ["--db", str(db), "--lang", "en", "grid", "list"], [PHRASE])
     assert code == 0 and t("unlock.ask", lang="en", path=db).strip() in shown

@@ -20,8 +20,9 @@ def test_a_version_6_database_gains_roles_and_keeps_its_peers(db_path):
     open_database(db_path)
     Device.create(id="0123456789abcdef", name="office", trusted=True, added_at=datetime(2026, 7, 1))
     SyncPeer.create(device="0123456789abcdef", acked_seq=5)
-    HeldRow.create(target_table="resident", target_id="x", data={}, sender="0123456789abcdef",
-                   received_at=datetime(2026, 7, 1))
+    HeldRow.create(
+        target_table="resident", target_id="x", data={}, sender="0123456789abcdef", received_at=datetime(2026, 7, 1)
+    )
     close_database()
     conn = sqlite3.connect(db_path)
     for table, column in NEW_COLUMNS.items():

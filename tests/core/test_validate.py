@@ -31,13 +31,17 @@ def valid_id(body17: str) -> str:
 
 GOOD_ID = valid_id("11010119900307123")  # born 1990-03-07, 17th digit odd: a man
 WRONG_CHECK = GOOD_ID[:17] + ("0" if GOOD_ID[17] != "0" else "1")
-ID_WITH_X = next(valid_id(f"41010219850612{n:03d}") for n in range(1000) if valid_id(f"41010219850612{n:03d}").endswith("X"))
+ID_WITH_X = next(
+    valid_id(f"41010219850612{n:03d}") for n in range(1000) if valid_id(f"41010219850612{n:03d}").endswith("X")
+)
 
 
 @pytest.fixture
 def visit(place):
-    campaign = new_campaign("door_to_door", name="2026年大走访",  target="household", starts=date(2026, 7, 1))
-    return store.create(Visit, campaign=campaign.id, household=place["household"].id, visited_at=datetime(2026, 7, 14, 10))
+    campaign = new_campaign("door_to_door", name="2026年大走访", target="household", starts=date(2026, 7, 1))
+    return store.create(
+        Visit, campaign=campaign.id, household=place["household"].id, visited_at=datetime(2026, 7, 14, 10)
+    )
 
 
 def resident(**values):
@@ -70,8 +74,14 @@ CASES = [
 ]
 
 GOOD_COMMUNITY = {
-    "id": "01900000-0000-7000-8000-000000000001", "deleted": 0, "origin": "a" * 16,
-    "stamp": "0190000000000000-" + "a" * 16, "stamps": "{}", "name": "光明社区", "name_en": "", "subdistrict": "",
+    "id": "01900000-0000-7000-8000-000000000001",
+    "deleted": 0,
+    "origin": "a" * 16,
+    "stamp": "0190000000000000-" + "a" * 16,
+    "stamps": "{}",
+    "name": "光明社区",
+    "name_en": "",
+    "subdistrict": "",
 }
 STORED_CASES = [
     # (model, stored values replaced in a good row, column, catalog key): rows another laptop sent
@@ -108,11 +118,31 @@ STORED_CASES = [
 
 def stored_row(model, **changes) -> tuple[list[str], list[list]]:
     """A good stored row of ``model`` (column by column), with some values replaced."""
-    row = {**GOOD_COMMUNITY, "building_id": "b", "unit": 2, "floor": 5, "door": "501", "address": "",
-           "addr_key": "", "status": "active", "note": "", "household_id": "h", "name_pinyin": "", "name_initials": "",
-           "sex": "", "birth_date": None, "id_number": "", "phone": "", "relation": "head", "is_head": 0,
-           "party_member": 0, "visit_id": "v", "item": "door_to_door:moved_in_out", "value": '"yes"',
-           "answered_at": "2026-07-14 10:00:00"}
+    row = {
+        **GOOD_COMMUNITY,
+        "building_id": "b",
+        "unit": 2,
+        "floor": 5,
+        "door": "501",
+        "address": "",
+        "addr_key": "",
+        "status": "active",
+        "note": "",
+        "household_id": "h",
+        "name_pinyin": "",
+        "name_initials": "",
+        "sex": "",
+        "birth_date": None,
+        "id_number": "",
+        "phone": "",
+        "relation": "head",
+        "is_head": 0,
+        "party_member": 0,
+        "visit_id": "v",
+        "item": "door_to_door:moved_in_out",
+        "value": '"yes"',
+        "answered_at": "2026-07-14 10:00:00",
+    }
     if model is Resident:
         row["status"] = "present"
     row.update(changes)
@@ -133,24 +163,37 @@ def test_good_stored_rows_pass(visit, model):
     stored.check_merged(model, *stored_row(model, visit_id=visit.id))
 
 
-@pytest.mark.parametrize(("model", "changes", "column", "key"), STORED_CASES,
-                         ids=lambda v: getattr(v, "__name__", None))
+@pytest.mark.parametrize(
+    ("model", "changes", "column", "key"), STORED_CASES, ids=lambda v: getattr(v, "__name__", None)
+)
 def test_a_bad_stored_value_names_its_row_column_and_reason(visit, model, changes, column, key):
     with pytest.raises(stored.BadValue) as err:
         stored.check_merged(model, *stored_row(model, **{"visit_id": visit.id, **changes}))
     bad = err.value
     assert (bad.table, bad.row_id, bad.column, bad.reason.key) == (
-        model._meta.table_name, changes.get("id", GOOD_COMMUNITY["id"]), column, key)
+        model._meta.table_name,
+        changes.get("id", GOOD_COMMUNITY["id"]),
+        column,
+        key,
+    )
     for lang in ("zh", "en"):
         sentence = bad.reason.message(lang)
         assert not re.search(r"\{[a-z_]+\}", sentence) and "validate." not in sentence and sentence.isprintable()
 
 
 SHAPE_CASES = [
-    (Campaign, {"name": "走访", "target": "household", "starts": date(2026, 7, 1),
-                "scope": {"streets": ["凤凰大道"]}}, "scope", "validate.scope"),
-    (Campaign, {"name": "走访", "target": "household", "starts": date(2026, 7, 1),
-                "scope": {"ages": [16, 0]}}, "scope", "validate.scope"),
+    (
+        Campaign,
+        {"name": "走访", "target": "household", "starts": date(2026, 7, 1), "scope": {"streets": ["凤凰大道"]}},
+        "scope",
+        "validate.scope",
+    ),
+    (
+        Campaign,
+        {"name": "走访", "target": "household", "starts": date(2026, 7, 1), "scope": {"ages": [16, 0]}},
+        "scope",
+        "validate.scope",
+    ),
     (Campaign, {"name": "走访", "target": "street", "starts": date(2026, 7, 1)}, "target", "validate.choice"),
     (Organization, {"kind": "cobuilding", "name": "消防站", "projects": "消防"}, "projects", "validate.words"),
 ]
@@ -167,8 +210,9 @@ def test_a_json_value_has_the_shape_the_app_reads(place, model, values, field, k
 
 def test_a_lone_surrogate_inside_a_json_value_is_refused(place):
     with pytest.raises(ValidationError) as err:
-        new_campaign("door_to_door", name="走访", target="household", starts=date(2026, 7, 1),
-                     scope={"grids": ["\ud800"]})
+        new_campaign(
+            "door_to_door", name="走访", target="household", starts=date(2026, 7, 1), scope={"grids": ["\ud800"]}
+        )
     assert (err.value.key, err.value.field) == ("validate.encoding", "scope")
 
 
@@ -232,7 +276,10 @@ def test_phone_numbers_are_normalised(raw, stored):
 
 def test_resident_values_are_normalised_and_derived(place):
     row = store.create(
-        Resident, household=place["household"].id, name=" 王建国 ", phone="+86 138-1234-5678",
+        Resident,
+        household=place["household"].id,
+        name=" 王建国 ",
+        phone="+86 138-1234-5678",
         id_number=ID_WITH_X.lower(),
     )
     stored = Resident.get_by_id(row.id)
@@ -243,8 +290,9 @@ def test_resident_values_are_normalised_and_derived(place):
     assert stored.birth_date == date(1985, 6, 12)
     assert stored.sex == ("M" if int(ID_WITH_X[16]) % 2 else "F")
 
-    man = store.create(Resident, household=place["household"].id, name="李明", id_number=GOOD_ID,
-                       birth_date="1990/03/07")
+    man = store.create(
+        Resident, household=place["household"].id, name="李明", id_number=GOOD_ID, birth_date="1990/03/07"
+    )
     assert (man.birth_date, man.sex) == (date(1990, 3, 7), "M")
 
 
@@ -256,10 +304,48 @@ def test_good_answers_are_stored_in_their_type(visit):
     assert Answer.get_by_id(when.id).value == "2026-08-01"
 
 
-PROBES = [None, "", " ", "a", " a", "a ", "张" * 30, "张" * 31, "501", "13812345678", "138 1234 5678", "0375-1234567",
-          "03751234567", "١٣٨١٢٣٤٥٦٧٨", "2026-07-14", "20260714", "2026-02-30", "present", "head", "M", "X", "open", "active", "done", "urgent", "visit",
-          "satisfied", "household", "birth",
-          0, 1, 5, -5, -6, 200, 201, True, 2.5, GOOD_ID, WRONG_CHECK]
+PROBES = [
+    None,
+    "",
+    " ",
+    "a",
+    " a",
+    "a ",
+    "张" * 30,
+    "张" * 31,
+    "501",
+    "13812345678",
+    "138 1234 5678",
+    "0375-1234567",
+    "03751234567",
+    "١٣٨١٢٣٤٥٦٧٨",
+    "2026-07-14",
+    "20260714",
+    "2026-02-30",
+    "present",
+    "head",
+    "M",
+    "X",
+    "open",
+    "active",
+    "done",
+    "urgent",
+    "visit",
+    "satisfied",
+    "household",
+    "birth",
+    0,
+    1,
+    5,
+    -5,
+    -6,
+    200,
+    201,
+    True,
+    2.5,
+    GOOD_ID,
+    WRONG_CHECK,
+]
 
 
 def rule_cases():
@@ -284,14 +370,17 @@ def test_a_whole_column_test_says_yes_only_where_the_rule_keeps_each_value(table
     assert said_yes  # each test lets some good column through: the quick path is taken
 
 
-@pytest.mark.parametrize(("column", "good", "bad", "key"), [
-    ("phone", "13812345678", "138 1234 5678", "validate.not_stored_form"),
-    ("id_number", GOOD_ID, WRONG_CHECK, "validate.id_checksum"),
-    ("id_number", GOOD_ID, "99" + GOOD_ID[2:], "validate.id_region"),
-    ("name", "张爱琴", "张爱琴 ", "validate.not_stored_form"),
-    ("status", "present", "gone", "validate.choice"),
-    ("birth_date", "1990-03-07", "1990-02-30", "validate.date"),
-])
+@pytest.mark.parametrize(
+    ("column", "good", "bad", "key"),
+    [
+        ("phone", "13812345678", "138 1234 5678", "validate.not_stored_form"),
+        ("id_number", GOOD_ID, WRONG_CHECK, "validate.id_checksum"),
+        ("id_number", GOOD_ID, "99" + GOOD_ID[2:], "validate.id_region"),
+        ("name", "张爱琴", "张爱琴 ", "validate.not_stored_form"),
+        ("status", "present", "gone", "validate.choice"),
+        ("birth_date", "1990-03-07", "1990-02-30", "validate.date"),
+    ],
+)
 def test_one_bad_value_among_many_good_ones_is_still_found(visit, column, good, bad, key):
     names, columns = stored_row(Resident, visit_id=visit.id)
     rows = [[*values] * 1500 for values in columns]

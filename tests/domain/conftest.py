@@ -67,8 +67,13 @@ def street(db):
 
     def household(building, unit, floor, door):
         return store.create(
-            Household, building=building.id, unit=unit, floor=floor, door=door,
-            address=f"凤飞园{building.number}栋{unit}单元{door}", addr_key=f"{building.number}-{unit}-{door}",
+            Household,
+            building=building.id,
+            unit=unit,
+            floor=floor,
+            door=door,
+            address=f"凤飞园{building.number}栋{unit}单元{door}",
+            addr_key=f"{building.number}-{unit}-{door}",
         )
 
     h_2101 = household(b3, 2, 1, "101")
@@ -77,32 +82,60 @@ def street(db):
     h_102 = household(b3, 1, 1, "102")
     h_101 = household(b3, 1, 1, "101")
     h_b9 = household(b9, 1, 1, "101")
-    zhang = store.create(Resident, household=h_101.id, name="张爱琴", is_head=True, id_number=ZHANG_ID,
-                         phone=ZHANG_PHONE)
-    li = store.create(Resident, household=h_102.id, name="李国强", is_head=True, party_member=True,
-                      phone="13900001111")
+    zhang = store.create(
+        Resident, household=h_101.id, name="张爱琴", is_head=True, id_number=ZHANG_ID, phone=ZHANG_PHONE
+    )
+    li = store.create(Resident, household=h_102.id, name="李国强", is_head=True, party_member=True, phone="13900001111")
     li_wife = store.create(Resident, household=h_102.id, name="周梅", relation="spouse")
     wang = store.create(Resident, household=h_201.id, name="王芳", is_head=True)
     zhao = store.create(Resident, household=h_b1.id, name="赵磊", is_head=True)
     chen = store.create(Resident, household=h_b9.id, name="陈红", is_head=True)
     store.create(RegisterEntry, kind="elderly_alone", resident=zhang.id)
     store.create(RegisterEntry, kind="hardship", household=h_201.id)
-    store.create(Need, household=h_101.id, resident=zhang.id, item="daily_living.meal_delivery",
-                 opened_at=datetime.combine(TODAY, datetime.min.time()) - timedelta(days=2))
-    campaign = new_campaign("door_to_door", name="2026年大走访", name_en="Door-to-door 2026",
-        target="household", starts=TODAY - timedelta(days=30), active=True)
+    store.create(
+        Need,
+        household=h_101.id,
+        resident=zhang.id,
+        item="daily_living.meal_delivery",
+        opened_at=datetime.combine(TODAY, datetime.min.time()) - timedelta(days=2),
+    )
+    campaign = new_campaign(
+        "door_to_door",
+        name="2026年大走访",
+        name_en="Door-to-door 2026",
+        target="household",
+        starts=TODAY - timedelta(days=30),
+        active=True,
+    )
     return {
-        "grids": (g1, g2), "buildings": (b3, b1, b9), "campaign": campaign.id,
+        "grids": (g1, g2),
+        "buildings": (b3, b1, b9),
+        "campaign": campaign.id,
         "walk": [h_101.id, h_102.id, h_201.id, h_2101.id, h_b1.id],
-        "h101": h_101.id, "h102": h_102.id, "h201": h_201.id, "h2101": h_2101.id, "hb1": h_b1.id,
-        "hb9": h_b9.id, "zhang": zhang.id, "li": li.id, "li_wife": li_wife.id, "wang": wang.id,
-        "zhao": zhao.id, "chen": chen.id,
+        "h101": h_101.id,
+        "h102": h_102.id,
+        "h201": h_201.id,
+        "h2101": h_2101.id,
+        "hb1": h_b1.id,
+        "hb9": h_b9.id,
+        "zhang": zhang.id,
+        "li": li.id,
+        "li_wife": li_wife.id,
+        "wang": wang.id,
+        "zhao": zhao.id,
+        "chen": chen.id,
     }
 
 
 def _household(building, number: int, name: str, phone: str = "") -> dict:
-    hh = store.create(Household, building=building.id, unit=1, floor=number // 100, door=str(number),
-                      address=f"{building.number}栋1单元{number}")
+    hh = store.create(
+        Household,
+        building=building.id,
+        unit=1,
+        floor=number // 100,
+        door=str(number),
+        address=f"{building.number}栋1单元{number}",
+    )
     person = store.create(Resident, household=hh.id, name=name, phone=phone, is_head=True, relation="head")
     return {"household": hh, "resident": person}
 
@@ -123,7 +156,9 @@ def town(db):
     b_jt1 = store.create(Building, compound=jt.id, grid=g2.id, number="1")
     teams = volunteers.ensure_teams()
     return {
-        "grids": (g1, g2), "compounds": (ff, fw, jt), "teams": teams,
+        "grids": (g1, g2),
+        "compounds": (ff, fw, jt),
+        "teams": teams,
         "buildings": {"ff1": b_ff1, "ff2": b_ff2, "fw1": b_fw1, "jt1": b_jt1},
         "target": _household(b_ff1, 501, "王秀英", "13812345678"),
         "same_building": _household(b_ff1, 302, "李强"),

@@ -22,8 +22,17 @@ def shops(street):
     g1, g2 = street["grids"]
 
     def shop(name, kind, address, grid=g1, food=False):
-        return store.create(Business, name=name, kind=kind, owner_name="马" + name[:1], phone="13700001234",
-                            address=address, license_no="92410400MA00000001", food=food, grid=grid.id).id
+        return store.create(
+            Business,
+            name=name,
+            kind=kind,
+            owner_name="马" + name[:1],
+            phone="13700001234",
+            address=address,
+            license_no="92410400MA00000001",
+            food=food,
+            grid=grid.id,
+        ).id
 
     ids = {
         "mill": shop("麦香面粉厂", "flour_mill", "湖光路284号", food=True),
@@ -34,8 +43,13 @@ def shops(street):
     }
     gone = shop("已注销小店", "barber", "凤凰大道1号")
     store.delete(Business, gone)
-    check = new_campaign("business_safety", name="商户安全检查", name_en="Business safety checks",
-                         target="business", starts=TODAY - timedelta(days=10))
+    check = new_campaign(
+        "business_safety",
+        name="商户安全检查",
+        name_en="Business safety checks",
+        target="business",
+        starts=TODAY - timedelta(days=10),
+    )
     return {**street, **ids, "check": check.id, "gone": gone}
 
 
@@ -65,8 +79,13 @@ def test_rows_carry_kind_owner_and_flags(shops):
 
 
 def test_scope_by_kind_narrows_walk_and_coverage_alike(shops):
-    food_only = new_campaign("business_safety", name="食品安全",  target="business",
-                             starts=TODAY, scope={"business_kinds": ["grocery", "flour_mill"]})
+    food_only = new_campaign(
+        "business_safety",
+        name="食品安全",
+        target="business",
+        starts=TODAY,
+        scope={"business_kinds": ["grocery", "flour_mill"]},
+    )
     assert set(walk.SHOPS.ids(food_only.id)) == {shops["mill"], shops["grocery"]}
     assert sum(row["total"] for row in campaigns.coverage(food_only.id, today=TODAY)) == 2
 
@@ -127,7 +146,9 @@ def test_detail_has_history_and_a_masked_phone_revealed_with_an_audit(shops):
     assert (found.grid_code, found.food, found.rectification) == ("01", True, True)
     assert [v.id for v in found.visits] == [visit_id]
     assert {line.item_id for line in found.visits[0].answers} == {
-        "business_safety:extinguisher_count", "business_safety:rectification_issued"}
+        "business_safety:extinguisher_count",
+        "business_safety:rectification_issued",
+    }
     before = AuditLog.select().count()
     assert businesses.reveal(shops["mill"], actor="刘敏") == "13700001234"
     entry = AuditLog.select().order_by(AuditLog.at.desc()).first()
@@ -148,7 +169,12 @@ def test_search_finds_a_shop_by_name_owner_street_and_phone_tail(shops):
     assert street == [shops["grocery"], shops["barber"]]  # each shop once, in street order
     assert search.search("凤凰大道29号")[0].business_id == shops["grocery"]
     assert {h.business_id for h in search.search("1234") if h.kind == "business"} == {
-        shops["mill"], shops["barber"], shops["grocery"], shops["laundry"], shops["other_grid"]}
+        shops["mill"],
+        shops["barber"],
+        shops["grocery"],
+        shops["laundry"],
+        shops["other_grid"],
+    }
     assert search.search("已注销") == []  # a deleted shop is not found
 
 
@@ -160,10 +186,13 @@ def test_shops_found_closed_are_due_again_on_their_date(shops):
     visits.set_outcome(again, "nobody_home", revisit_days=1, today=TODAY)  # due tomorrow
     due = walk.SHOPS.revisits_due(today=TODAY)
     assert [(r.business_id, r.address, r.head_name, r.revisit_due) for r in due] == [
-        (shops["barber"], "新潮理发店", "马新", TODAY)]
+        (shops["barber"], "新潮理发店", "马新", TODAY)
+    ]
     assert walk.SHOPS.revisits_due(today=TODAY, grid_ids=[g2]) == []
     assert walk.SHOPS.revisits_due(today=TODAY, grid_ids=[]) == []
     assert {r.business_id for r in walk.SHOPS.revisits_due(today=TODAY + timedelta(days=1), grid_ids=[g1])} == {
-        shops["barber"], shops["mill"]}
+        shops["barber"],
+        shops["mill"],
+    }
     visits.set_outcome(visits.open_visit(cid, shops["barber"]), "refused", today=TODAY)
     assert walk.SHOPS.revisits_due(today=TODAY) == []  # the latest call counts

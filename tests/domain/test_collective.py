@@ -18,8 +18,10 @@ PARKING = "home_environment.parking"
 @pytest.fixture
 def parking(town):
     issue = collective.create_issue("凤飞园停车位改造", compound_id=town["compounds"][0].id)
-    ids = [needs.open_need(town[k]["household"].id, PARKING, source="meeting")
-           for k in ("target", "same_building", "same_compound")]
+    ids = [
+        needs.open_need(town[k]["household"].id, PARKING, source="meeting")
+        for k in ("target", "same_building", "same_compound")
+    ]
     return issue, ids
 
 

@@ -90,9 +90,7 @@ def dump() -> dict:
     out = {}
     for model in SYNCED_MODELS:
         fields = ["id", *model.data_fields()]
-        out[model.__name__] = sorted(
-            model.select(*[model._meta.fields[f] for f in fields]).tuples()
-        )
+        out[model.__name__] = sorted(model.select(*[model._meta.fields[f] for f in fields]).tuples())
     return out
 
 
@@ -147,8 +145,12 @@ def test_the_demo_builds_its_community_through_the_domain_functions_only():
         if not isinstance(method, ast.FunctionDef) or method.name in VISITS_SECTION:
             continue
         for node in ast.walk(method):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and getattr(node.func.value, "id", "") == "store" and node.func.attr != "transaction"):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and getattr(node.func.value, "id", "") == "store"
+                and node.func.attr != "transaction"
+            ):
                 writers.append(f"{method.name}: store.{node.func.attr}")
     assert writers == []
     section = {n.name for n in demo_class.body if isinstance(n, ast.FunctionDef)} & VISITS_SECTION

@@ -23,6 +23,7 @@ SILVER = stable_id("team", "silver")
 @pytest.fixture
 def crew(town):
     """Volunteers placed so that each score part decides one comparison."""
+
     def vol(name, where, **kw):
         resident = town[where]["resident"].id if where else None
         return volunteers.register_volunteer(name, resident_id=resident, **kw)
@@ -56,14 +57,30 @@ def test_ranking_parts_and_reasons_are_pinned(crew, need):
     ranked = dispatch.suggest(need)
     names = {v: k for k, v in crew.items()}
     assert [names[c.volunteer_id] for c in ranked] == [
-        "skilled_neighbour", "team_compound", "resource_grid", "skilled_far_busy", "partner", "stranger",
+        "skilled_neighbour",
+        "team_compound",
+        "resource_grid",
+        "skilled_far_busy",
+        "partner",
+        "stranger",
     ]
     top = ranked[0]
-    assert top.parts == {"skill": 40.0, "place": 30.0, "pairing": 0.0, "load": 0.0, "available": 10.0,
-                         "satisfaction": 5.0}
+    assert top.parts == {
+        "skill": 40.0,
+        "place": 30.0,
+        "pairing": 0.0,
+        "load": 0.0,
+        "available": 10.0,
+        "satisfaction": 5.0,
+    }
     assert top.score == 85.0
-    assert top.reasons == ["has this need item as a listed skill", "lives in the same building",
-                           "no unfinished needs at hand", "available now", "no follow-ups yet"]
+    assert top.reasons == [
+        "has this need item as a listed skill",
+        "lives in the same building",
+        "no unfinished needs at hand",
+        "available now",
+        "no follow-ups yet",
+    ]
     assert [c.score for c in ranked] == [85.0, 60.0, 55.0, 45.0, 30.0, 15.0]
     assert ranked[1].reasons[:2] == ["their team covers this kind of need", "lives in the same compound"]
     assert ranked[2].reasons[:2] == ["offers a resource that serves this need", "lives in the same grid"]
@@ -124,12 +141,23 @@ def test_assign_outcome_follow_up_close_and_the_ledger(town, crew, need):
     a = Assignment.get_by_id(aid)
     assert (a.status, a.hours, a.materials, a.note) == ("done", 1.5, "接头一个", "已修好")
     log = ServiceLog.get_by_id(log_id)
-    assert (log.volunteer_id, log.hours, log.need_id, log.activity) == (crew["skilled_neighbour"], 1.5, need, "水管及下水道维修")
+    assert (log.volunteer_id, log.hours, log.need_id, log.activity) == (
+        crew["skilled_neighbour"],
+        1.5,
+        need,
+        "水管及下水道维修",
+    )
     assert Need.get_by_id(need).status == "done"
     needs.follow_up(need, "basically")
     needs.close(need)
     assert [e.to_status for e in needs.need_detail(need).events] == [
-        "open", "assigned", "in_progress", "done", "followed_up", "closed"]
+        "open",
+        "assigned",
+        "in_progress",
+        "done",
+        "followed_up",
+        "closed",
+    ]
     with pytest.raises(GridError) as err:
         dispatch.record_outcome(aid, 1)
     assert err.value.key == "dispatch.not_active"
@@ -188,7 +216,12 @@ def test_task_card_masks_the_phone_and_speaks_both_languages(crew, need):
     assert AuditLog.select().count() == 0
     assert "13812345678" in dispatch.task_card(aid, "en", reveal=True, actor="网格员")
     audit = AuditLog.get()
-    assert (audit.action, audit.actor, audit.target_table, audit.detail) == ("reveal", "网格员", "resident", "phone task_card")
+    assert (audit.action, audit.actor, audit.target_table, audit.detail) == (
+        "reveal",
+        "网格员",
+        "resident",
+        "phone task_card",
+    )
 
 
 def test_batch_dispatch_spreads_a_collective_issue_over_people(town, crew):
@@ -211,9 +244,14 @@ def test_batch_dispatch_spreads_a_collective_issue_over_people(town, crew):
 def test_batch_dispatch_to_one_volunteer_and_campaign_needs(town, crew):
     from gridtui.core.models import Visit
 
-    campaign = new_campaign("door_to_door", name="大走访",  target="household", starts=date(2026, 7, 1))
-    visit = store.create(Visit, campaign=campaign.id, household=town["target"]["household"].id,
-                         visited_at=datetime(2026, 7, 2, 10), outcome="done")
+    campaign = new_campaign("door_to_door", name="大走访", target="household", starts=date(2026, 7, 1))
+    visit = store.create(
+        Visit,
+        campaign=campaign.id,
+        household=town["target"]["household"].id,
+        visited_at=datetime(2026, 7, 2, 10),
+        outcome="done",
+    )
     ids = [needs.open_need(town["target"]["household"].id, ITEM, visit_id=visit.id) for _ in range(2)]
     needs.open_need(town["target"]["household"].id, ITEM)  # not from the campaign
     assert sorted(dispatch.campaign_needs(campaign.id)) == sorted(ids)

@@ -33,7 +33,14 @@ def test_detail_has_address_people_registers_visits_and_needs(street):
     visits.set_outcome(visit, "nobody_home", today=TODAY)
     d = households.detail(street["h101"], today=TODAY)
     assert (d.address, d.addr_key, d.compound, d.building, d.unit, d.floor, d.door) == (
-        "凤飞园3栋1单元101", "3-1-101", "凤飞园", "3", 1, 1, "101")
+        "凤飞园3栋1单元101",
+        "3-1-101",
+        "凤飞园",
+        "3",
+        1,
+        1,
+        "101",
+    )
     assert (d.grid_code, d.grid_name, d.status) == ("01", "第1网格", "active")
     [zhang] = d.residents
     assert (zhang.name, zhang.age, zhang.sex, zhang.birth_date) == ("张爱琴", 78, "F", date(1948, 3, 12))
@@ -69,8 +76,9 @@ def test_add_resident_validates_and_writes_nothing_on_bad_input(street, db_path)
 
 
 def test_add_resident_fills_from_the_id_and_pinyin(street):
-    rid = households.add_resident(street["h102"], name="刘洋", id_number=GOOD_ID, phone="0375-1234567",
-                                  relation="parent")
+    rid = households.add_resident(
+        street["h102"], name="刘洋", id_number=GOOD_ID, phone="0375-1234567", relation="parent"
+    )
     row = Resident.get_by_id(rid)
     assert (row.birth_date, row.sex, row.phone) == (date(1949, 12, 31), "F", "0375-1234567")
     assert (row.name_pinyin, row.name_initials) == ("liuyang", "ly")
@@ -90,8 +98,9 @@ def test_update_resident_returns_changed_fields_and_keeps_one_head(street):
     households.update_resident(street["li_wife"], is_head=True)
     heads = [r.name for r in households.detail(street["h102"]).residents if r.is_head]
     assert heads == ["周美"]
-    assert {r.relation for r in Resident.select().where(Resident.household == street["h102"],
-                                                         Resident.is_head)} == {"head"}
+    assert {r.relation for r in Resident.select().where(Resident.household == street["h102"], Resident.is_head)} == {
+        "head"
+    }
     assert Resident.select().where(Resident.household == street["h102"], Resident.relation == "head").count() == 1
     # the relation alone makes a head, too, and still only one
     newcomer = households.add_resident(street["h102"], name="周小", relation="head")
@@ -118,7 +127,9 @@ def test_set_register_on_and_off_is_idempotent(street):
     households.set_register("party_registered", resident_id=street["zhao"], on=True)
     party = RegisterEntry.select().where(live(RegisterEntry), RegisterEntry.kind == "party_registered")
     assert party.count() == 1
-    assert "party" in {f for r in walk.HOUSEHOLDS.page(street["campaign"]) if r.household_id == street["hb1"] for f in r.flags}
+    assert "party" in {
+        f for r in walk.HOUSEHOLDS.page(street["campaign"]) if r.household_id == street["hb1"] for f in r.flags
+    }
     households.set_register("party_registered", resident_id=street["zhao"], on=False)
     households.set_register("party_registered", resident_id=street["zhao"], on=False)
     assert party.count() == 0
@@ -139,7 +150,11 @@ def test_reveal_gives_full_numbers_and_is_audited(street):
     assert households.reveal(street["zhang"], actor="刘敏") == (ZHANG_ID, ZHANG_PHONE)
     [entry] = AuditLog.select()
     assert (entry.actor, entry.action, entry.target_table, entry.target_id) == (
-        "刘敏", "reveal", "resident", street["zhang"])
+        "刘敏",
+        "reveal",
+        "resident",
+        street["zhang"],
+    )
     households.reveal(street["zhang"])  # no worker name set: the laptop and its user instead
     assert AuditLog.select().count() == 2
     unnamed = AuditLog.select().order_by(AuditLog.seq.desc()).first()

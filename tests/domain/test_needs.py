@@ -16,8 +16,10 @@ T0 = datetime(2026, 7, 1, 9, 0)
 
 
 def events(need_id):
-    return [(e.from_status, e.to_status, e.actor, e.note) for e in
-            NeedEvent.select().where(NeedEvent.need == need_id).order_by(NeedEvent.seq)]
+    return [
+        (e.from_status, e.to_status, e.actor, e.note)
+        for e in NeedEvent.select().where(NeedEvent.need == need_id).order_by(NeedEvent.seq)
+    ]
 
 
 def status(need_id):
@@ -45,7 +47,7 @@ def test_due_time_follows_urgency(town, urgency, hours):
 
 
 def test_due_hours_come_from_the_config_file(town, tmp_path):
-    (tmp_path / "config.toml").write_text('[due_hours]\nurgent = 4\n', encoding="utf-8")
+    (tmp_path / "config.toml").write_text("[due_hours]\nurgent = 4\n", encoding="utf-8")
     nid = needs.open_need(town["target"]["household"].id, ITEM, urgency="urgent", at=T0)
     assert Need.get_by_id(nid).due_at == T0 + timedelta(hours=4)
 
@@ -84,7 +86,10 @@ def test_unsatisfied_follow_up_reopens_with_a_new_due_time(need):
     row = Need.get_by_id(need)
     assert (row.status, row.satisfaction) == ("open", "unsatisfied")
     assert row.due_at > datetime.now()
-    assert events(need)[-2:] == [("done", "followed_up", "回访人", "还在漏"), ("followed_up", "open", "回访人", "还在漏")]
+    assert events(need)[-2:] == [
+        ("done", "followed_up", "回访人", "还在漏"),
+        ("followed_up", "open", "回访人", "还在漏"),
+    ]
 
 
 def test_a_reopened_need_is_due_by_the_callers_hours(need):
@@ -113,10 +118,14 @@ def test_assigned_can_go_back_to_open(need):
 
 
 LEGAL = [(a, b) for a, targets in needs.TRANSITIONS.items() for b in targets]
-PATH = {"open": [], "assigned": ["assigned"], "in_progress": ["assigned", "in_progress"],
-        "done": ["assigned", "in_progress", "done"],
-        "followed_up": ["assigned", "in_progress", "done", "followed_up"],
-        "closed": ["assigned", "in_progress", "done", "followed_up", "closed"]}
+PATH = {
+    "open": [],
+    "assigned": ["assigned"],
+    "in_progress": ["assigned", "in_progress"],
+    "done": ["assigned", "in_progress", "done"],
+    "followed_up": ["assigned", "in_progress", "done", "followed_up"],
+    "closed": ["assigned", "in_progress", "done", "followed_up", "closed"],
+}
 
 
 def _bring_to(need_id, target, satisfaction="unsatisfied"):
@@ -133,10 +142,20 @@ def test_every_legal_transition_is_an_event(need, start, end):
     assert events(need)[-1] == (start, end, "x", "n")
 
 
-ILLEGAL = [("open", "done"), ("open", "closed"), ("open", "followed_up"), ("open", "in_progress"),
-           ("assigned", "closed"), ("in_progress", "open"), ("in_progress", "followed_up"),
-           ("done", "closed"), ("done", "open"), ("followed_up", "done"), ("closed", "open"),
-           ("closed", "assigned")]
+ILLEGAL = [
+    ("open", "done"),
+    ("open", "closed"),
+    ("open", "followed_up"),
+    ("open", "in_progress"),
+    ("assigned", "closed"),
+    ("in_progress", "open"),
+    ("in_progress", "followed_up"),
+    ("done", "closed"),
+    ("done", "open"),
+    ("followed_up", "done"),
+    ("closed", "open"),
+    ("closed", "assigned"),
+]
 
 
 @pytest.mark.parametrize(("start", "end"), ILLEGAL)

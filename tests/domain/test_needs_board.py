@@ -72,8 +72,9 @@ def test_suggestions_over_the_demo_are_deterministic(demo_db):
     for row in needs.list_needs(status="open", limit=5):
         first = dispatch.suggest(row.id)
         again = dispatch.suggest(row.id)
-        assert [(c.volunteer_id, c.score, c.parts, c.reasons) for c in first] == \
-               [(c.volunteer_id, c.score, c.parts, c.reasons) for c in again]
+        assert [(c.volunteer_id, c.score, c.parts, c.reasons) for c in first] == [
+            (c.volunteer_id, c.score, c.parts, c.reasons) for c in again
+        ]
         keys = [(-c.score, c.volunteer_id) for c in first]
         assert keys == sorted(keys)
 

@@ -17,8 +17,11 @@ def plans(call) -> list[str]:
         call()
     finally:
         conn.set_trace_callback(None)
-    return [" / ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
-            for sql in seen if sql.lstrip().upper().startswith("SELECT")]
+    return [
+        " / ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+        for sql in seen
+        if sql.lstrip().upper().startswith("SELECT")
+    ]
 
 
 def test_shop_revisits_come_through_the_campaigns_index_not_every_visit(demo_db):

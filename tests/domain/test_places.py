@@ -66,7 +66,6 @@ def test_one_grid_lookup_for_every_command(cli, db_path, tmp_path):
         assert cli("--db", db_path, "report", "needs", "--grid", ref, "--out", tmp_path / "n.csv")[0] == 0
 
 
-
 def test_a_grid_needs_a_code_and_a_name_each_named_in_the_message(cli, tmp_path):
     db = str(tmp_path / "g.db")
     assert cli("--db", db, "community", "set", "湖光社区")[0] == 0

@@ -42,9 +42,7 @@ def test_pinyin_prefix_before_initials_before_substring(street):
     assert residents(search("zhanga")) == ["张爱琴", "钱张安"]
 
 
-@pytest.mark.parametrize(
-    "query", ["凤飞园3栋1单元101", "3-1-101", "3栋1单元101", "3 1 101", "凤飞园 3栋 1单元 101"]
-)
+@pytest.mark.parametrize("query", ["凤飞园3栋1单元101", "3-1-101", "3栋1单元101", "3 1 101", "凤飞园 3栋 1单元 101"])
 def test_full_address_in_every_form(street, query):
     hits = search(query)
     assert addresses(hits) == ["凤飞园3栋1单元101"]
@@ -53,7 +51,12 @@ def test_full_address_in_every_form(street, query):
 
 
 def test_address_fragments(street):
-    assert addresses(search("凤飞园3栋")) == ["凤飞园3栋1单元101", "凤飞园3栋1单元102", "凤飞园3栋1单元201", "凤飞园3栋2单元101"]
+    assert addresses(search("凤飞园3栋")) == [
+        "凤飞园3栋1单元101",
+        "凤飞园3栋1单元102",
+        "凤飞园3栋1单元201",
+        "凤飞园3栋2单元101",
+    ]
     assert addresses(search("3-1")) == ["凤飞园3栋1单元101", "凤飞园3栋1单元102", "凤飞园3栋1单元201"]
     assert addresses(search("3-2")) == ["凤飞园3栋2单元101"]
     assert len(addresses(search("凤飞园"))) == 6
@@ -139,11 +142,18 @@ def test_short_queries_read_a_page_through_an_index_never_every_household(demo_d
             search(query)
     finally:
         database.connection().set_trace_callback(None)
-    plans = {sql: [row[-1] for row in database.execute_sql(f"EXPLAIN QUERY PLAN {sql}").fetchall()]
-             for sql in issued if sql.lstrip().startswith(("SELECT", "WITH"))}
+    plans = {
+        sql: [row[-1] for row in database.execute_sql(f"EXPLAIN QUERY PLAN {sql}").fetchall()]
+        for sql in issued
+        if sql.lstrip().startswith(("SELECT", "WITH"))
+    }
     assert len(plans) > 10
-    scans = [(sql, line) for sql, lines in plans.items() for line in lines
-             if re.match(r"SCAN (h|r|household|resident)\b", line) and "household_gone" not in line]
+    scans = [
+        (sql, line)
+        for sql, lines in plans.items()
+        for line in lines
+        if re.match(r"SCAN (h|r|household|resident)\b", line) and "household_gone" not in line
+    ]
     assert scans == []
     assert any("household_address" in line for lines in plans.values() for line in lines)
     assert any("household_door" in line for lines in plans.values() for line in lines)

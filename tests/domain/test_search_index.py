@@ -23,18 +23,24 @@ def scanned(query: str, limit: int = 50) -> list[tuple]:
         q = q.lower()
         inside = "instr(r.name_pinyin, :q) > 0" if n >= 3 else "substr(r.name_pinyin, 1, :n) = :q"
         match = f"({inside} OR substr(r.name_initials, 1, :n) = :q)"
-        rank = ("CASE WHEN substr(r.name_pinyin, 1, :n) = :q THEN 3 "
-                "WHEN substr(r.name_initials, 1, :n) = :q THEN 4 ELSE 5 END")
+        rank = (
+            "CASE WHEN substr(r.name_pinyin, 1, :n) = :q THEN 3 "
+            "WHEN substr(r.name_initials, 1, :n) = :q THEN 4 ELSE 5 END"
+        )
     elif q.isdigit():
         match, rank = "(substr(r.phone, -:n) = :q OR substr(r.id_number, -:n) = :q)", "7"
     else:
         match = "instr(r.name, :q) > 0"
         rank = "CASE WHEN r.name = :q THEN 0 WHEN substr(r.name, 1, :n) = :q THEN 1 ELSE 2 END"
-    return [tuple(row) for row in database.execute_sql(
-        f"SELECT r.id, {rank} AS rank FROM resident r WHERE {match} AND r.deleted = 0 AND r.status = 'present' "
-        "AND r.household_id NOT IN (SELECT id FROM household WHERE deleted = 1) "
-        "ORDER BY rank, CASE WHEN rank = 4 THEN r.name_initials END, r.name_pinyin, r.id LIMIT :limit",
-        {"q": q, "n": n, "limit": limit}).fetchall()]
+    return [
+        tuple(row)
+        for row in database.execute_sql(
+            f"SELECT r.id, {rank} AS rank FROM resident r WHERE {match} AND r.deleted = 0 AND r.status = 'present' "
+            "AND r.household_id NOT IN (SELECT id FROM household WHERE deleted = 1) "
+            "ORDER BY rank, CASE WHEN rank = 4 THEN r.name_initials END, r.name_pinyin, r.id LIMIT :limit",
+            {"q": q, "n": n, "limit": limit},
+        ).fetchall()
+    ]
 
 
 def found(query: str, limit: int = 50) -> tuple[list[tuple], int]:
@@ -57,7 +63,7 @@ def test_the_indexes_find_what_a_scan_finds_in_its_order(demo_db):
         for limit in (5, 50):
             residents, hits = found(query, limit)
             expected = scanned(query, limit)
-            assert residents == expected[:len(residents)], (query, limit)
+            assert residents == expected[: len(residents)], (query, limit)
             assert len(residents) == len(expected) or hits == limit, (query, limit)  # shops took the rest
         checked += 1
     assert checked > 200
@@ -79,8 +85,9 @@ def test_a_written_name_is_found_by_a_part_of_its_pinyin_and_a_changed_one_no_lo
 
 def test_an_address_is_found_by_three_characters_or_more_after_a_new_household(street):
     building = street["buildings"][0]
-    new = store.create(Household, building=building.id, unit=5, floor=7, door="702",
-                       address="凤飞园3栋5单元702", addr_key="3-5-702")
+    new = store.create(
+        Household, building=building.id, unit=5, floor=7, door="702", address="凤飞园3栋5单元702", addr_key="3-5-702"
+    )
     assert new.id in [h.household_id for h in search.search("飞园3栋5")]
     assert new.id in [h.household_id for h in search.search("3-5")]
     store.update(Household, new.id, address="凤飞园3栋6单元702", addr_key="3-6-702")
@@ -135,8 +142,9 @@ def _household() -> Household:
     community = store.create(Community, name="湖光社区")
     compound = store.create(Compound, community=community.id, name="凤飞园")
     building = store.create(Building, compound=compound.id, number="1")
-    return store.create(Household, building=building.id, unit=1, floor=1, door="101",
-                        address="凤飞园1栋1单元101", addr_key="1-1-101")
+    return store.create(
+        Household, building=building.id, unit=1, floor=1, door="101", address="凤飞园1栋1单元101", addr_key="1-1-101"
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -170,7 +178,8 @@ def test_a_whole_community_imported_into_an_empty_database_is_found_by_search(de
         keys.trust(card, "office")
         transfer.import_bundles([bundle])
         triggers = database.execute_sql(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'resident_search_%'").fetchone()[0]
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'resident_search_%'"
+        ).fetchone()[0]
         assert triggers == 3  # put back after the load
         for query in queries:
             assert found(query)[0] == expected[query], query

@@ -45,14 +45,16 @@ def community(place):
     ]
     far = store.create(Household, building=b10.id, unit=1, floor=1, door="101")
     vacant = store.create(Household, building=b10.id, unit=1, floor=2, door="201", status="vacant")
-    campaign = new_campaign("door_to_door", name="2026年大走访", name_en="Door-to-door 2026",  target="household", starts=date(2026, 7, 1))
-    return {"grid2": grid2, "grid10": grid10, "homes": homes, "far": far, "vacant": vacant,
-            "campaign": campaign}
+    campaign = new_campaign(
+        "door_to_door", name="2026年大走访", name_en="Door-to-door 2026", target="household", starts=date(2026, 7, 1)
+    )
+    return {"grid2": grid2, "grid10": grid10, "homes": homes, "far": far, "vacant": vacant, "campaign": campaign}
 
 
 def visit(campaign, household, when, outcome, revisit_due=None):
-    return store.create(Visit, campaign=campaign.id, household=household.id, visited_at=when,
-                        outcome=outcome, revisit_due=revisit_due)
+    return store.create(
+        Visit, campaign=campaign.id, household=household.id, visited_at=when, outcome=outcome, revisit_due=revisit_due
+    )
 
 
 def test_coverage_follows_the_latest_visit(community):
@@ -71,12 +73,30 @@ def test_coverage_follows_the_latest_visit(community):
 
     assert [r["grid"] for r in rows] == ["2", "10"]
     assert rows[0] == {
-        "grid": "2", "grid_name": "第2网格", "total": 4, "done": 1, "nobody_home": 2, "refused": 1,
-        "moved_away": 0, "in_progress": 0, "revisit_due": 1, "not_visited": 0, "community": community["grid2"].community_id,
+        "grid": "2",
+        "grid_name": "第2网格",
+        "total": 4,
+        "done": 1,
+        "nobody_home": 2,
+        "refused": 1,
+        "moved_away": 0,
+        "in_progress": 0,
+        "revisit_due": 1,
+        "not_visited": 0,
+        "community": community["grid2"].community_id,
     }
     assert rows[1] == {
-        "grid": "10", "grid_name": "第10网格", "total": 2, "done": 1, "nobody_home": 0, "refused": 0,
-        "moved_away": 0, "in_progress": 0, "revisit_due": 0, "not_visited": 1, "community": community["grid2"].community_id,
+        "grid": "10",
+        "grid_name": "第10网格",
+        "total": 2,
+        "done": 1,
+        "nobody_home": 0,
+        "refused": 0,
+        "moved_away": 0,
+        "in_progress": 0,
+        "revisit_due": 0,
+        "not_visited": 1,
+        "community": community["grid2"].community_id,
     }
     for row in rows:
         outcomes = sum(row[k] for k in ("done", "nobody_home", "refused", "moved_away", "in_progress"))
@@ -84,22 +104,31 @@ def test_coverage_follows_the_latest_visit(community):
 
 
 def test_coverage_honours_the_campaign_scope(community):
-    scoped = new_campaign("door_to_door", name="第10网格专项",  target="household",
-                          starts=date(2026, 7, 1), scope={"grids": [community["grid10"].id]})
+    scoped = new_campaign(
+        "door_to_door",
+        name="第10网格专项",
+        target="household",
+        starts=date(2026, 7, 1),
+        scope={"grids": [community["grid10"].id]},
+    )
     assert [(r["grid"], r["total"]) for r in coverage(scoped.id, TODAY)] == [("10", 1)]
 
     someone = store.create(Resident, household=community["homes"][1].id, name="赵大爷")
     store.create(RegisterEntry, kind="chronic_illness", resident=someone.id)
-    chronic = new_campaign("chronic_followup", name="慢病随访",  target="household",
-                           starts=date(2026, 7, 1), scope={"registers": ["chronic_illness"]})
+    chronic = new_campaign(
+        "chronic_followup",
+        name="慢病随访",
+        target="household",
+        starts=date(2026, 7, 1),
+        scope={"registers": ["chronic_illness"]},
+    )
     assert [(r["grid"], r["total"]) for r in coverage(chronic.id, TODAY)] == [("2", 1)]
 
 
 def test_business_campaign_groups_by_the_businesses_grid(community):
     shop = store.create(Business, name="老王面馆", kind="restaurant", grid=community["grid10"].id, food=True)
     store.create(Business, name="无网格小店", kind="retail")
-    check = new_campaign("business_safety", name="食品安全检查",  target="business",
-                         starts=date(2026, 7, 1))
+    check = new_campaign("business_safety", name="食品安全检查", target="business", starts=date(2026, 7, 1))
     store.create(Visit, campaign=check.id, business=shop.id, visited_at=at(8), outcome="done")
 
     rows = coverage(check.id, TODAY)
@@ -113,11 +142,18 @@ def test_stats_counts_live_rows_and_every_status(community):
     store.delete(Resident, gone.id)
     store.create(Organization, kind="cobuilding", name="市交通运输局")
     store.create(Organization, kind="resident_unit", name="第一中学")
-    store.create(Need, household=homes[0].id, resident=kept.id, item="home_environment.roof_leak",
-                 opened_at=at(2), status="assigned")
+    store.create(
+        Need,
+        household=homes[0].id,
+        resident=kept.id,
+        item="home_environment.roof_leak",
+        opened_at=at(2),
+        status="assigned",
+    )
     store.create(RegisterEntry, kind="elderly_alone", resident=kept.id)
-    inactive = new_campaign("door_to_door", name="2025年大走访",  target="household",
-                            starts=date(2025, 7, 1), active=False)
+    inactive = new_campaign(
+        "door_to_door", name="2025年大走访", target="household", starts=date(2025, 7, 1), active=False
+    )
 
     result = stats(TODAY)
 

@@ -37,9 +37,9 @@ def stored(db_path, visit_id):
     """The visit's answers as another process would see them: a fresh connection to the file."""
     conn = sqlite3.connect(db_path)
     try:
-        return dict(conn.execute(
-            "SELECT item, value FROM answer WHERE visit_id = ? AND deleted = 0", (visit_id,)
-        ).fetchall())
+        return dict(
+            conn.execute("SELECT item, value FROM answer WHERE visit_id = ? AND deleted = 0", (visit_id,)).fetchall()
+        )
     finally:
         conn.close()
 
@@ -114,9 +114,7 @@ def _complete(visit_id):
         ("next_appointment", "2026/08/01", "2026-08-01", ["next week", "2026-13-01"]),
     ],
 )
-def test_every_item_type_validates_and_bad_values_write_nothing(
-    db_path, followup, key, good, stored_as, bad
-):
+def test_every_item_type_validates_and_bad_values_write_nothing(db_path, followup, key, good, stored_as, bad):
     """Its type, its choices, its constraint (the form's own range and length rules)."""
     condition = f"{FOLLOWUP}:condition"
     for value in ("flu", 3):
@@ -166,8 +164,10 @@ def test_answers_are_in_the_file_at_once_and_one_row_per_item(db_path, visit):
     visits.answer(visit, f"{DOOR}:gas_safety", "old_hose")
     assert stored(db_path, visit) == {item: "4", f"{DOOR}:gas_safety": '"old_hose"'}
     rows = Answer.select().where(Answer.visit == visit)
-    assert {r.id for r in rows} == {stable_id("answer", f"{visit}:{item}"),
-                                    stable_id("answer", f"{visit}:{DOOR}:gas_safety")}
+    assert {r.id for r in rows} == {
+        stable_id("answer", f"{visit}:{item}"),
+        stable_id("answer", f"{visit}:{DOOR}:gas_safety"),
+    }
 
 
 def test_none_clears_an_answer(db_path, visit):
@@ -267,11 +267,16 @@ def test_visit_history_with_display_values(street, visit, followup):
     door = by_campaign["2026年大走访"]
     assert (door.outcome, door.worker, door.campaign_id) == ("nobody_home", "刘敏", street["campaign"])
     assert [(a.item_zh, a.display) for a in door.answers] == [
-        ("家中是否有需要照料的老人或病人", "是"), ("燃气安全情况", "燃气软管老化或超期"),
+        ("家中是否有需要照料的老人或病人", "是"),
+        ("燃气安全情况", "燃气软管老化或超期"),
     ]
     shown = {a.item_id.split(":")[1]: a.display for a in by_campaign["慢病随访"].answers}
-    assert shown == {"condition": "高血压", "systolic": "135", "on_medication": "是",
-                     "adherence_issues": "经常忘记服药、药费负担重"}
+    assert shown == {
+        "condition": "高血压",
+        "systolic": "135",
+        "on_medication": "是",
+        "adherence_issues": "经常忘记服药、药费负担重",
+    }
     form = visits.checklist(street["campaign"])
     assert display(form, form.item("residents_present"), 3.0, lang="en") == "3"
     assert visits.visit_history(street["h102"]) == []

@@ -37,8 +37,9 @@ def test_dual_reporting_needs_a_work_unit(town):
     with pytest.raises(ValidationError) as err:
         volunteers.register_volunteer("赵在职", kind="in_service_party")
     assert err.value.field == "work_unit"
-    vid = volunteers.register_volunteer("赵在职", kind="in_service_party", work_unit="市交通运输局",
-                                        phone="13900001111", team_id=REPAIR)
+    vid = volunteers.register_volunteer(
+        "赵在职", kind="in_service_party", work_unit="市交通运输局", phone="13900001111", team_id=REPAIR
+    )
     row = volunteers.list_volunteers(team_id=REPAIR)[0]
     assert (row.id, row.work_unit, row.phone, row.team) == (vid, "市交通运输局", "139****1111", "家政维修志愿队")
     with pytest.raises(ValidationError):
@@ -105,8 +106,9 @@ def test_resources_and_cobuilding_units(town):
     resources.sign_agreement(unit, "2025-04-01")  # renewed
     with pytest.raises(GridError):
         resources.sign_agreement("nope", "2025-03-01")
-    resources.add_resource("volunteer.plumbing", "organization", organization_id=unit, capacity=5,
-                           availability="周末", contact="张科长")
+    resources.add_resource(
+        "volunteer.plumbing", "organization", organization_id=unit, capacity=5, availability="周末", contact="张科长"
+    )
     vid = volunteers.register_volunteer("陈")
     resources.add_resource("volunteer.meal_delivery", "volunteer", volunteer_id=vid, capacity=1)
     with pytest.raises(GridError):
@@ -117,5 +119,8 @@ def test_resources_and_cobuilding_units(town):
     assert [(r.provider, r.capacity, r.item_key) for r in serving] == [("市交通运输局", 5, "volunteer.plumbing")]
     assert [r.provider for r in resources.list_resources(provider_kind="volunteer")] == ["陈"]
     units = resources.list_cobuilding_units()
-    assert units[0].project_labels == (resources.project_label("public_lecture"), resources.project_label("fire_safety"))
+    assert units[0].project_labels == (
+        resources.project_label("public_lecture"),
+        resources.project_label("fire_safety"),
+    )
     assert units[0].resources == 1 and units[0].agreement_date == date(2025, 4, 1)

@@ -114,7 +114,11 @@ def test_filters(street):
     v102 = visits.open_visit(cid, street["h102"])
     visits.set_outcome(v102, "nobody_home", revisit_days=5, today=TODAY)
     kw = {"grid_id": g1, "today": TODAY}
-    assert ids(walk.HOUSEHOLDS.page(cid, filter="not_visited", **kw)) == [street["h201"], street["h2101"], street["hb1"]]
+    assert ids(walk.HOUSEHOLDS.page(cid, filter="not_visited", **kw)) == [
+        street["h201"],
+        street["h2101"],
+        street["hb1"],
+    ]
     assert walk.HOUSEHOLDS.count(cid, filter="not_visited", grid_id=g1) == 3
     assert ids(walk.HOUSEHOLDS.page(cid, filter="revisit_due", **kw)) == [street["h101"]]
     later = {"grid_id": g1, "today": TODAY + timedelta(days=5)}
@@ -133,11 +137,15 @@ def test_resident_need_without_household_flags_its_household(street):
 
 def test_campaign_scope_narrows_the_walk(street):
     g2 = street["grids"][1].id
-    scoped = new_campaign("door_to_door", name="专项",  target="household",
-                          starts=TODAY, scope={"grids": [g2]})
+    scoped = new_campaign("door_to_door", name="专项", target="household", starts=TODAY, scope={"grids": [g2]})
     assert walk.HOUSEHOLDS.ids(scoped.id) == [street["hb9"]]
-    by_register = new_campaign("door_to_door", name="困难户回访",  target="household",
-                               starts=TODAY, scope={"registers": ["hardship", "elderly_alone"]})
+    by_register = new_campaign(
+        "door_to_door",
+        name="困难户回访",
+        target="household",
+        starts=TODAY,
+        scope={"registers": ["hardship", "elderly_alone"]},
+    )
     assert walk.HOUSEHOLDS.ids(by_register.id) == [street["h101"], street["h201"]]
 
 
@@ -148,7 +156,7 @@ def test_vacant_households_and_deleted_buildings_are_not_walked(street):
 
 
 def test_business_campaign_has_no_household_walk_list(street):
-    shops = new_campaign("business_safety", name="安全检查",  target="business", starts=TODAY)
+    shops = new_campaign("business_safety", name="安全检查", target="business", starts=TODAY)
     assert walk.HOUSEHOLDS.page(shops.id) == []
     assert walk.HOUSEHOLDS.count(shops.id) == 0
     with pytest.raises(GridError):
@@ -165,8 +173,7 @@ def test_grids_buildings_and_mine(street):
 
 def test_active_campaign_is_local_choice_with_fallback(street):
     assert campaigns.active_campaign_id() == street["campaign"]
-    other = new_campaign("drowning_prevention", name="防溺水",  target="household",
-                         starts=TODAY - timedelta(days=90))
+    other = new_campaign("drowning_prevention", name="防溺水", target="household", starts=TODAY - timedelta(days=90))
     assert campaigns.active_campaign_id() == street["campaign"]  # newest active wins
     campaigns.set_active_campaign(other.id)
     assert campaigns.active_campaign_id() == other.id
@@ -178,8 +185,9 @@ def test_active_campaign_is_local_choice_with_fallback(street):
 
 
 def test_campaigns_list_active_first(street):
-    new_campaign("door_to_door", name="2025年大走访",  target="household",
-                 starts=TODAY - timedelta(days=400), active=False)
+    new_campaign(
+        "door_to_door", name="2025年大走访", target="household", starts=TODAY - timedelta(days=400), active=False
+    )
     assert [c.name for c in campaigns.campaigns()] == ["2026年大走访", "2025年大走访"]
     assert [c.name for c in campaigns.campaigns(active_only=True)] == ["2026年大走访"]
     info = campaigns.campaign(street["campaign"])
@@ -194,7 +202,9 @@ def test_revisits_due_across_active_campaigns(street):
     assert ids(due) == [street["h101"], street["h102"]]  # oldest date first
     assert due[0].campaign_id == cid and due[0].campaign_name and due[0].grid_code == "01"
     assert due[0].flags == {"elderly_alone", "open_needs"}
-    assert ids(walk.HOUSEHOLDS.revisits_due(today=TODAY + timedelta(days=4), grid_ids=[street["grids"][1].id])) == [street["hb9"]]
+    assert ids(walk.HOUSEHOLDS.revisits_due(today=TODAY + timedelta(days=4), grid_ids=[street["grids"][1].id])) == [
+        street["hb9"]
+    ]
     assert len(walk.HOUSEHOLDS.revisits_due(today=TODAY, limit=1)) == 1
     assert walk.HOUSEHOLDS.revisits_due(today=TODAY, grid_ids=[]) == []  # my grids match none: none of theirs
     # the revisit itself takes the household off the list
@@ -219,8 +229,11 @@ def test_demo_walk_pages_agree_with_coverage(demo_db):
     assert total == row["total"]
     assert walk.HOUSEHOLDS.count(cid, grid_id=grid.id, filter="not_visited") == row["not_visited"]
     assert walk.HOUSEHOLDS.count(cid, grid_id=grid.id, filter="revisit_due", today=TODAY) == row["revisit_due"]
-    order = [(b.walk_order, h.unit, h.floor, h.door) for h in
-             (Household.get_by_id(i) for i in walked) for b in [Building.get_by_id(h.building_id)]]
+    order = [
+        (b.walk_order, h.unit, h.floor, h.door)
+        for h in (Household.get_by_id(i) for i in walked)
+        for b in [Building.get_by_id(h.building_id)]
+    ]
     assert order == sorted(order)
     statuses = {r.status for r in walk.HOUSEHOLDS.page(cid, grid_id=grid.id, limit=total, today=TODAY)}
     assert {"not_visited", "done", "nobody_home"} <= statuses

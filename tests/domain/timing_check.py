@@ -44,11 +44,16 @@ def main(path: str) -> None:
     print(f"largest grid {grid.code}: {total} households; community: {walk.HOUSEHOLDS.count(cid)}")
     timed("walk_count (largest grid)", lambda: walk.HOUSEHOLDS.count(cid, grid_id=grid.id))
     timed("walk_page first 100 (largest grid)", lambda: walk.HOUSEHOLDS.page(cid, grid_id=grid.id))
-    timed("walk_page last 100 (largest grid)",
-          lambda: walk.HOUSEHOLDS.page(cid, grid_id=grid.id, offset=max(0, total - 100)))
+    timed(
+        "walk_page last 100 (largest grid)",
+        lambda: walk.HOUSEHOLDS.page(cid, grid_id=grid.id, offset=max(0, total - 100)),
+    )
     for name in visits.FILTERS:
         timed(f"walk_page filter={name}", lambda name=name: walk.HOUSEHOLDS.page(cid, grid_id=grid.id, filter=name))
-    timed("walk_page last 100 (whole community)", lambda: walk.HOUSEHOLDS.page(cid, offset=walk.HOUSEHOLDS.count(cid) - 100))
+    timed(
+        "walk_page last 100 (whole community)",
+        lambda: walk.HOUSEHOLDS.page(cid, offset=walk.HOUSEHOLDS.count(cid) - 100),
+    )
     timed("walk_ids (largest grid)", lambda: walk.HOUSEHOLDS.ids(cid, grid_id=grid.id))
     if hasattr(visits, "coverage"):
         timed("coverage", lambda: campaigns.coverage(cid))
@@ -57,10 +62,16 @@ def main(path: str) -> None:
     person = Resident.select().where(Resident.phone != "", live(Resident)).offset(700).first()
     home = Household.get_by_id(person.household_id)
     queries = {
-        "name": person.name, "name part": person.name[1:], "full pinyin": person.name_pinyin,
-        "pinyin prefix": person.name_pinyin[:5], "initials": person.name_initials,
-        "common surname 张": "张", "address": home.address, "address key": home.addr_key,
-        "compound + building": home.address.split("栋")[0] + "栋", "phone tail": person.phone[-4:],
+        "name": person.name,
+        "name part": person.name[1:],
+        "full pinyin": person.name_pinyin,
+        "pinyin prefix": person.name_pinyin[:5],
+        "initials": person.name_initials,
+        "common surname 张": "张",
+        "address": home.address,
+        "address key": home.addr_key,
+        "compound + building": home.address.split("栋")[0] + "栋",
+        "phone tail": person.phone[-4:],
         "ID tail": person.id_number[-6:],
     }
     for kind, query in queries.items():

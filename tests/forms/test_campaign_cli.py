@@ -98,13 +98,29 @@ def test_a_form_with_problems_lists_them_all_and_exits_1(cli, template):
 
 def test_a_campaign_from_the_template_over_a_scope(cli, community, template):
     db = community["db"]
-    code, out, err = cli("campaign", "new", template, "--name", "防溺水家访", "--name-en", "Drowning visits",
-                         "--ages", "0-16", "--activate", "--db", db, "--lang", "en", "--json")
+    code, out, err = cli(
+        "campaign",
+        "new",
+        template,
+        "--name",
+        "防溺水家访",
+        "--name-en",
+        "Drowning visits",
+        "--ages",
+        "0-16",
+        "--activate",
+        "--db",
+        db,
+        "--lang",
+        "en",
+        "--json",
+    )
     assert code == 0, err
     made = json.loads(out)
     assert (made["targets"], made["active"], made["version"]) == (1, True, "1")  # the household with a child
-    code, out, _ = cli("campaign", "new", template, "--name", "慢病随访", "--registers", "慢病患者", "--grids", "01",
-                       "--db", db)
+    code, out, _ = cli(
+        "campaign", "new", template, "--name", "慢病随访", "--registers", "慢病患者", "--grids", "01", "--db", db
+    )
     assert code == 0
     code, out, _ = cli("campaign", "list", "--json", "--db", db)
     listed = {c["name"]: c for c in json.loads(out)["campaigns"]}
@@ -141,10 +157,23 @@ def test_a_new_version_keeps_the_old_and_the_workbook_comes_back(cli, community,
     assert load_workbook(old)["survey"]["C4"].value == "目前实际居住人数"
 
 
-@pytest.mark.parametrize("case", ["same_version_new_content", "type_changed", "other_form", "bad_form",
-                                  "not_a_workbook", "password", "unknown_campaign", "unknown_grid", "bad_ages"])
-def test_each_refusal_is_one_sentence_exit_1_and_leaves_the_database_as_it_was(cli, community, template, tmp_path,
-                                                                               case):
+@pytest.mark.parametrize(
+    "case",
+    [
+        "same_version_new_content",
+        "type_changed",
+        "other_form",
+        "bad_form",
+        "not_a_workbook",
+        "password",
+        "unknown_campaign",
+        "unknown_grid",
+        "bad_ages",
+    ],
+)
+def test_each_refusal_is_one_sentence_exit_1_and_leaves_the_database_as_it_was(
+    cli, community, template, tmp_path, case
+):
     db = community["db"]
     assert cli("campaign", "new", template, "--name", "家访", "--db", db)[0] == 0
     command = ["campaign", "update", "家访", template]

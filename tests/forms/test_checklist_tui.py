@@ -40,12 +40,33 @@ async def open_visit(pilot, household: str) -> tuple[VisitScreen, Checklist]:
     return screen, screen.query_one(Checklist)
 
 
-@pytest.mark.parametrize(("lang", "words"), [
-    ("zh", {"section": "家庭情况", "note": "请核对家庭成员", "care": "照料情况", "kind": "需照料人员情况",
-            "person": "目前实际居住人数", "yes": "是"}),
-    ("en", {"section": "The household", "note": "Check the residents", "care": "Care", "kind": "Who needs care",
-            "person": "People living here now", "yes": "Yes"}),
-])
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        (
+            "zh",
+            {
+                "section": "家庭情况",
+                "note": "请核对家庭成员",
+                "care": "照料情况",
+                "kind": "需照料人员情况",
+                "person": "目前实际居住人数",
+                "yes": "是",
+            },
+        ),
+        (
+            "en",
+            {
+                "section": "The household",
+                "note": "Check the residents",
+                "care": "Care",
+                "kind": "Who needs care",
+                "person": "People living here now",
+                "yes": "Yes",
+            },
+        ),
+    ],
+)
 async def test_skip_logic_shows_and_hides_questions_in_both_languages(with_campaign, place, lang, words):
     app = GridApp(db_path=with_campaign, lang=lang, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:

@@ -46,8 +46,20 @@ def edit_in_excel(path: Path) -> None:
     """What the office does to the template: its own title and id, a question of its own with a
     skip rule, the version it publishes."""
     book = load_workbook(path)
-    book["survey"].append(["select_one yes_no", "swims", "孩子暑期是否下水游泳", "Do the children swim in summer?",
-                           None, None, None, None, None, "${residents_present} > 2"])
+    book["survey"].append(
+        [
+            "select_one yes_no",
+            "swims",
+            "孩子暑期是否下水游泳",
+            "Do the children swim in summer?",
+            None,
+            None,
+            None,
+            None,
+            None,
+            "${residents_present} > 2",
+        ]
+    )
     settings = book["settings"]
     settings["A2"], settings["B2"], settings["C2"] = "湖光社区入户走访", "huguang_visit", "2026.1"
     book.save(path)
@@ -132,9 +144,12 @@ async def test_from_an_empty_database_to_a_report(run_gridtui, tmp_path):
     assert "2026年入户走访" in gridtui("campaign", "list", db=worker)
 
     # at the doors, in Chinese and in English
-    await walk_the_grid(worker, "zh", 0, {"campaign": "2026年入户走访", "care": "照料情况", "swims": "孩子暑期是否下水游泳"})
-    await walk_the_grid(worker, "en", 1, {"campaign": "Home visits 2026", "care": "Care",
-                                           "swims": "Do the children swim in summer?"})
+    await walk_the_grid(
+        worker, "zh", 0, {"campaign": "2026年入户走访", "care": "照料情况", "swims": "孩子暑期是否下水游泳"}
+    )
+    await walk_the_grid(
+        worker, "en", 1, {"campaign": "Home visits 2026", "care": "Care", "swims": "Do the children swim in summer?"}
+    )
 
     # the answers come back, and the office reports them
     gridtui("export", "--to", "office", "--out", tmp_path / "wang-fang.bundle", db=worker)
@@ -144,7 +159,7 @@ async def test_from_an_empty_database_to_a_report(run_gridtui, tmp_path):
     sheet = load_workbook(report).worksheets[0]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     header = next(row for row in rows if "孩子暑期是否下水游泳" in row)
-    answered = [dict(zip(header, row, strict=False)) for row in rows[rows.index(header) + 1:]]
+    answered = [dict(zip(header, row, strict=False)) for row in rows[rows.index(header) + 1 :]]
     assert len(answered) == 2
     for row in answered:
         assert row["目前实际居住人数"] == 3 and row["孩子暑期是否下水游泳"] == "是"

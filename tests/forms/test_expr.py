@@ -12,8 +12,14 @@ from gridtui.forms.expr import Env, ExpressionError, parse
 
 TODAY = date(2026, 7, 14)
 ANSWERS = {
-    "age": 7.0, "none": "", "born": date(2019, 3, 1), "due": date(2026, 7, 20), "help": "meals cleaning",
-    "name": "王芳", "code": "ab12", "care": "yes",
+    "age": 7.0,
+    "none": "",
+    "born": date(2019, 3, 1),
+    "due": date(2026, 7, 20),
+    "help": "meals cleaning",
+    "name": "王芳",
+    "code": "ab12",
+    "care": "yes",
 }
 
 
@@ -21,26 +27,53 @@ def run(text: str, current="", choice=None):
     return parse(text, choice_columns=choice is not None)(Env(ANSWERS.__getitem__, current, TODAY, choice))
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    # an unanswered question is the empty string: false as a number, equal to ''
-    ("${none} > 3", False), ("${none} < 3", False), ("${none} = 0", False), ("${none} = ''", True),
-    ("not(${none})", True), ("${none} != ''", False), ("${age} > 6 and ${none} = ''", True),
-    # dates compare and subtract as days (lxml compares them as NaN)
-    ("${born} < today()", True), ("${due} > today()", True), ("today() - ${born}", float((TODAY - date(2019, 3, 1)).days)),
-    ("${due} = date('2026-07-20')", True), ("${born} < '2020-01-01'", True), ("date('2026-07-14') = today()", True),
-    ("today() - ${born} < 16 * 365", True),
-    # ODK's functions
-    ("selected(${help}, 'meals')", True), ("selected(${help}, 'meal')", False), ("selected(${none}, 'meals')", False),
-    ("count-selected(${help})", 2.0), ("count-selected(${none})", 0.0),
-    ("if(${age} >= 6, 'school', 'home')", "school"), ("if(${none} = '', 1, 2)", 1.0),
-    ("coalesce(${none}, 'n/a')", "n/a"), ("coalesce(${name}, 'n/a')", "王芳"),
-    ("string-length(${name})", 2.0), ("string-length(${none})", 0.0),
-    ("int(7.9)", 7.0), ("int(-7.9)", -7.0), ("number('12')", 12.0), ("number('1e3') = number('1e3')", False),
-    ("regex(${code}, '^[a-z]+[0-9]+$')", True), ("regex(${name}, '^[a-z]')", False),
-    ("concat(${name}, '-', ${age})", "王芳-7"), ("true() and not(false())", True),
-    ("7 div 2", 3.5), ("7 mod 2", 1.0), ("-7 mod 2", -1.0), ("1 - -1", 2.0), ("${age}-1", 6.0),
-    ("${care} = 'yes' or ${care} = 'no'", True),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an unanswered question is the empty string: false as a number, equal to ''
+        ("${none} > 3", False),
+        ("${none} < 3", False),
+        ("${none} = 0", False),
+        ("${none} = ''", True),
+        ("not(${none})", True),
+        ("${none} != ''", False),
+        ("${age} > 6 and ${none} = ''", True),
+        # dates compare and subtract as days (lxml compares them as NaN)
+        ("${born} < today()", True),
+        ("${due} > today()", True),
+        ("today() - ${born}", float((TODAY - date(2019, 3, 1)).days)),
+        ("${due} = date('2026-07-20')", True),
+        ("${born} < '2020-01-01'", True),
+        ("date('2026-07-14') = today()", True),
+        ("today() - ${born} < 16 * 365", True),
+        # ODK's functions
+        ("selected(${help}, 'meals')", True),
+        ("selected(${help}, 'meal')", False),
+        ("selected(${none}, 'meals')", False),
+        ("count-selected(${help})", 2.0),
+        ("count-selected(${none})", 0.0),
+        ("if(${age} >= 6, 'school', 'home')", "school"),
+        ("if(${none} = '', 1, 2)", 1.0),
+        ("coalesce(${none}, 'n/a')", "n/a"),
+        ("coalesce(${name}, 'n/a')", "王芳"),
+        ("string-length(${name})", 2.0),
+        ("string-length(${none})", 0.0),
+        ("int(7.9)", 7.0),
+        ("int(-7.9)", -7.0),
+        ("number('12')", 12.0),
+        ("number('1e3') = number('1e3')", False),
+        ("regex(${code}, '^[a-z]+[0-9]+$')", True),
+        ("regex(${name}, '^[a-z]')", False),
+        ("concat(${name}, '-', ${age})", "王芳-7"),
+        ("true() and not(false())", True),
+        ("7 div 2", 3.5),
+        ("7 mod 2", 1.0),
+        ("-7 mod 2", -1.0),
+        ("1 - -1", 2.0),
+        ("${age}-1", 6.0),
+        ("${care} = 'yes' or ${care} = 'no'", True),
+    ],
+)
 def test_odk_rules(text, expected):
     got = run(text)
     assert got == expected and type(got) is type(expected)
@@ -69,21 +102,24 @@ def test_references_and_today_are_known_after_parsing():
     assert parse(". > 1").uses_current
 
 
-@pytest.mark.parametrize(("text", "key", "position"), [
-    (". >", "forms.expr.ended", 4),
-    ("${age} > > 3", "forms.expr.unexpected", 10),
-    ("${age} = yes", "forms.expr.bare_name", 10),
-    ("foo(1)", "forms.expr.unknown_function", 1),
-    ("1 + if(1, 2)", "forms.expr.arguments", 5),
-    ("selected(${a})", "forms.expr.arguments", 1),
-    ("'open", "forms.expr.unterminated", 1),
-    ("regex(., '[a-')", "forms.expr.bad_pattern", 10),
-    ("${a b} = 1", "forms.expr.bad_reference", 1),
-    ("${a} | ${b}", "forms.expr.unexpected", 6),
-    ("../a", "forms.expr.unsupported", 1),
-    ("(1 + 2", "forms.expr.ended", 7),
-    ("", "forms.expr.empty", 1),
-])
+@pytest.mark.parametrize(
+    ("text", "key", "position"),
+    [
+        (". >", "forms.expr.ended", 4),
+        ("${age} > > 3", "forms.expr.unexpected", 10),
+        ("${age} = yes", "forms.expr.bare_name", 10),
+        ("foo(1)", "forms.expr.unknown_function", 1),
+        ("1 + if(1, 2)", "forms.expr.arguments", 5),
+        ("selected(${a})", "forms.expr.arguments", 1),
+        ("'open", "forms.expr.unterminated", 1),
+        ("regex(., '[a-')", "forms.expr.bad_pattern", 10),
+        ("${a b} = 1", "forms.expr.bad_reference", 1),
+        ("${a} | ${b}", "forms.expr.unexpected", 6),
+        ("../a", "forms.expr.unsupported", 1),
+        ("(1 + 2", "forms.expr.ended", 7),
+        ("", "forms.expr.empty", 1),
+    ],
+)
 def test_mistakes_are_found_at_parse_time_with_their_position(text, key, position):
     with pytest.raises(ExpressionError) as caught:
         parse(text)

@@ -57,7 +57,8 @@ def numerics(depth: int):
         lambda t: _both("({} " + t[0] + " {})", t[1], t[2])
     )
     return st.one_of(
-        base, binary,
+        base,
+        binary,
         inner.map(lambda a: _both("-{}", a)),
         strings(depth - 1).map(lambda s: _both("number({})", s)),
         strings(depth - 1).map(lambda s: _both("string-length({})", s)),
@@ -78,8 +79,14 @@ def booleans(depth: int):
         lambda t: _both("({} " + t[0] + " {})", t[1], t[2])
     )
     mixed = st.tuples(inner, operand).map(lambda t: _both("({} = {})", *t))
-    return st.one_of(base, compare, logic, mixed, inner.map(lambda b: _both("not({})", b)),
-                     operand.map(lambda a: _both("not({})", a)))
+    return st.one_of(
+        base,
+        compare,
+        logic,
+        mixed,
+        inner.map(lambda b: _both("not({})", b)),
+        operand.map(lambda a: _both("not({})", a)),
+    )
 
 
 expressions = st.integers(1, 3).flatmap(lambda d: st.one_of(booleans(d), numerics(d), strings(d)))
@@ -97,8 +104,9 @@ def same(a, b) -> bool:
     if isinstance(b, bool) or isinstance(a, bool):
         return a is b or (isinstance(a, bool) and isinstance(b, bool) and a == b)
     if isinstance(b, float):
-        return isinstance(a, float) and ((math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-12)
-                                         or a == b)
+        return isinstance(a, float) and (
+            (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-12) or a == b
+        )
     return isinstance(a, str) and str(a) == str(b)
 
 

@@ -68,8 +68,14 @@ asyncio.run(main())
 
 def test_home_shows_its_figures_before_the_models_are_loaded(demo_copy, tmp_path):
     db = demo_copy(seed=3)  # never opened by the app: no figures kept
-    done = subprocess.run([sys.executable, "-c", PROBE, str(db)], env=gridtui_env(tmp_path), cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(db)],
+        env=gridtui_env(tmp_path),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found == {"peewee_before_figures": False, "rows": found["rows"], "errors": 0} and found["rows"] > 0

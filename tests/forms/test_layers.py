@@ -18,18 +18,34 @@ print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] == "pyxform" o
 
 
 def loaded(tmp_path, names: list[str]) -> list[str]:
-    done = subprocess.run([sys.executable, "-c", f"NAMES = {names!r}\n" + PROBE], env=gridtui_env(tmp_path),
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", f"NAMES = {names!r}\n" + PROBE],
+        env=gridtui_env(tmp_path),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def test_the_app_and_a_visit_never_load_pyxform(tmp_path):
-    modules = loaded(tmp_path, [
-        "gridtui.tui.app", "gridtui.tui.screens.home", "gridtui.tui.screens.visit", "gridtui.tui.screens.campaigns",
-        "gridtui.domain.visits", "gridtui.domain.campaigns", "gridtui.domain.walk", "gridtui.io.reports",
-        "gridtui.sync.transfer", "gridtui.cli",
-    ])
+    modules = loaded(
+        tmp_path,
+        [
+            "gridtui.tui.app",
+            "gridtui.tui.screens.home",
+            "gridtui.tui.screens.visit",
+            "gridtui.tui.screens.campaigns",
+            "gridtui.domain.visits",
+            "gridtui.domain.campaigns",
+            "gridtui.domain.walk",
+            "gridtui.io.reports",
+            "gridtui.sync.transfer",
+            "gridtui.cli",
+        ],
+    )
     assert not [m for m in modules if m.startswith("pyxform")]
     assert "gridtui.forms.xlsform" not in modules
 
@@ -41,6 +57,10 @@ def test_the_form_engine_imports_nothing_of_the_layers(tmp_path):
 
 
 def test_only_the_adapter_imports_pyxform():
-    sources = [p for p in (ROOT / "gridtui").rglob("*.py") if "pyxform" in p.read_text("utf-8")
-               and ("import pyxform" in p.read_text("utf-8") or "from pyxform" in p.read_text("utf-8"))]
+    sources = [
+        p
+        for p in (ROOT / "gridtui").rglob("*.py")
+        if "pyxform" in p.read_text("utf-8")
+        and ("import pyxform" in p.read_text("utf-8") or "from pyxform" in p.read_text("utf-8"))
+    ]
     assert [p.relative_to(ROOT).as_posix() for p in sources] == ["gridtui/forms/xlsform.py"]

@@ -32,18 +32,30 @@ def as_version_3(path, household: str) -> str:
         conn.execute(f'DROP TABLE "{table}"')
     conn.executescript(V3)
     conn.execute("INSERT INTO checklist_template VALUES ('door_to_door', '大走访', 'Door-to-door', 'household', 0)")
-    for n, (key, kind) in enumerate((("moved_in_out", "yesno"), ("residents_present", "number"),
-                                     ("gas_safety", "choice"))):
-        conn.execute("INSERT INTO checklist_item VALUES (?, 'door_to_door', ?, ?, ?, ?, 1, '{}', ?)",
-                     (f"door_to_door:{key}", key, key, key, kind, n))
-    conn.execute("INSERT INTO campaign VALUES ('c3', 0, ?, ?, ?, 1, '2025年大走访', '', 'door_to_door', 'household', "
-                 "'2025-03-01', NULL, 1, '{}')", (origin, stamp, json.dumps({"template": stamp})))
-    conn.execute("INSERT INTO visit VALUES ('v3', 0, ?, ?, '{}', 2, 'c3', ?, NULL, '王芳', '2025-03-02 10:00:00', "
-                 "'in_progress', NULL, '')", (origin, stamp, household))
-    for n, (item, value) in enumerate((("moved_in_out", "true"), ("residents_present", "3"),
-                                       ("gas_safety", '"old_hose"'))):
-        conn.execute("INSERT INTO answer VALUES (?, 0, ?, ?, '{}', ?, 'v3', ?, ?, '2025-03-02 10:00:00')",
-                     (f"a{n}", origin, stamp, 3 + n, f"door_to_door:{item}", value))
+    for n, (key, kind) in enumerate(
+        (("moved_in_out", "yesno"), ("residents_present", "number"), ("gas_safety", "choice"))
+    ):
+        conn.execute(
+            "INSERT INTO checklist_item VALUES (?, 'door_to_door', ?, ?, ?, ?, 1, '{}', ?)",
+            (f"door_to_door:{key}", key, key, key, kind, n),
+        )
+    conn.execute(
+        "INSERT INTO campaign VALUES ('c3', 0, ?, ?, ?, 1, '2025年大走访', '', 'door_to_door', 'household', "
+        "'2025-03-01', NULL, 1, '{}')",
+        (origin, stamp, json.dumps({"template": stamp})),
+    )
+    conn.execute(
+        "INSERT INTO visit VALUES ('v3', 0, ?, ?, '{}', 2, 'c3', ?, NULL, '王芳', '2025-03-02 10:00:00', "
+        "'in_progress', NULL, '')",
+        (origin, stamp, household),
+    )
+    for n, (item, value) in enumerate(
+        (("moved_in_out", "true"), ("residents_present", "3"), ("gas_safety", '"old_hose"'))
+    ):
+        conn.execute(
+            "INSERT INTO answer VALUES (?, 0, ?, ?, '{}', ?, 'v3', ?, ?, '2025-03-02 10:00:00')",
+            (f"a{n}", origin, stamp, 3 + n, f"door_to_door:{item}", value),
+        )
     conn.execute("PRAGMA user_version = 3")
     conn.commit()
     conn.close()
@@ -63,11 +75,18 @@ def test_a_version_3_database_is_brought_up_to_forms(place, db_path):
         assert (campaign.form_key, version.version, campaign.stamp) == ("door_to_door", LEGACY_VERSION, stamp)
         assert campaign.stamps == {"form_key": stamp} and campaign.versions == [campaign.form_id]
         assert Visit.get_by_id("v3").form_id == campaign.form_id
-        assert visits.answers("v3") == {"door_to_door:moved_in_out": "yes", "door_to_door:residents_present": 3,
-                                        "door_to_door:gas_safety": "old_hose"}
-        tables = {r[0] for r in open_database(db_path).execute_sql("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert visits.answers("v3") == {
+            "door_to_door:moved_in_out": "yes",
+            "door_to_door:residents_present": 3,
+            "door_to_door:gas_safety": "old_hose",
+        }
+        tables = {
+            r[0] for r in open_database(db_path).execute_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
         assert not {"checklist_template", "checklist_item"} & tables
-        indexes = {r[0] for r in open_database(db_path).execute_sql("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        indexes = {
+            r[0] for r in open_database(db_path).execute_sql("SELECT name FROM sqlite_master WHERE type = 'index'")
+        }
         assert "visit_campaign_id_household_id_visited_at" not in indexes  # inside the covering one now
         assert {"visit_form_id", "resident_birth_date_household_id_status_deleted"} <= indexes
         assert open_database(db_path).execute_sql("PRAGMA foreign_key_check").fetchall() == []

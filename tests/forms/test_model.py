@@ -21,23 +21,40 @@ def label(zh: str, en: str = "") -> dict:
 def make(items: list[dict], groups: list[dict] | None = None, choices: dict | None = None) -> Form:
     for item in items:
         item.setdefault("label", label(item["name"]))
-    return Form.from_definition({
-        "format": 1, "form_key": "t", "version": "1", "title": label("测试"), "groups": groups or [],
-        "items": items, "choices": {"yes_no": YES_NO, **(choices or {})},
-    })
+    return Form.from_definition(
+        {
+            "format": 1,
+            "form_key": "t",
+            "version": "1",
+            "title": label("测试"),
+            "groups": groups or [],
+            "items": items,
+            "choices": {"yes_no": YES_NO, **(choices or {})},
+        }
+    )
 
 
 @pytest.fixture
 def household_form() -> Form:
     return make(
         [
-            {"name": "people", "type": "integer", "required": "yes", "constraint": ". >= 1 and . <= 20",
-             "constraint_message": label("人数应在1到20之间", "Between 1 and 20 people")},
+            {
+                "name": "people",
+                "type": "integer",
+                "required": "yes",
+                "constraint": ". >= 1 and . <= 20",
+                "constraint_message": label("人数应在1到20之间", "Between 1 and 20 people"),
+            },
             {"name": "child", "type": "select_one", "list": "yes_no"},
             {"name": "school", "type": "text", "group": "children", "required": "${people} > 2"},
             {"name": "age", "type": "integer", "group": "children"},
-            {"name": "grade", "type": "select_one", "list": "grade", "group": "children",
-             "choice_filter": "min_age <= ${age}"},
+            {
+                "name": "grade",
+                "type": "select_one",
+                "list": "grade",
+                "group": "children",
+                "choice_filter": "min_age <= ${age}",
+            },
             {"name": "note", "type": "note", "group": "children", "label": label("请核对户口本")},
             {"name": "older", "type": "calculate", "calculation": "if(${age} >= 12, 'yes', 'no')"},
             {"name": "help", "type": "select_multiple", "list": "help", "relevant": "${older} = 'yes'"},
@@ -45,9 +62,13 @@ def household_form() -> Form:
             {"name": "town", "type": "text", "default": "湖光"},
         ],
         groups=[{"name": "children", "label": label("孩子", "Children"), "relevant": "${child} = 'yes'"}],
-        choices={"grade": [{"name": "g1", "label": label("一年级"), "extra": {"min_age": "6"}},
-                           {"name": "g7", "label": label("七年级"), "extra": {"min_age": "12"}}],
-                 "help": [{"name": "meals", "label": label("助餐")}, {"name": "tutor", "label": label("辅导")}]},
+        choices={
+            "grade": [
+                {"name": "g1", "label": label("一年级"), "extra": {"min_age": "6"}},
+                {"name": "g7", "label": label("七年级"), "extra": {"min_age": "12"}},
+            ],
+            "help": [{"name": "meals", "label": label("助餐")}, {"name": "tutor", "label": label("辅导")}],
+        },
     )
 
 
@@ -125,26 +146,37 @@ def test_an_answer_reevaluates_only_what_depends_on_it(household_form):
 
 def test_every_problem_of_a_form_is_found_at_once():
     with pytest.raises(FormErrors) as caught:
-        make([
-            {"name": "a", "type": "integer", "relevant": "${b} > 1"},
-            {"name": "b", "type": "integer", "relevant": "${a} > 1"},  # a circle
-            {"name": "c", "type": "select_one", "list": "nowhere"},
-            {"name": "d", "type": "integer", "constraint": ". >"},
-            {"name": "e", "type": "text", "relevant": "${nobody} = 1"},
-            {"name": "f", "type": "geopoint"},
-            {"name": "a", "type": "text"},
-        ])
+        make(
+            [
+                {"name": "a", "type": "integer", "relevant": "${b} > 1"},
+                {"name": "b", "type": "integer", "relevant": "${a} > 1"},  # a circle
+                {"name": "c", "type": "select_one", "list": "nowhere"},
+                {"name": "d", "type": "integer", "constraint": ". >"},
+                {"name": "e", "type": "text", "relevant": "${nobody} = 1"},
+                {"name": "f", "type": "geopoint"},
+                {"name": "a", "type": "text"},
+            ]
+        )
     keys = sorted(p.key for p in caught.value.problems)
-    assert keys == ["forms.check.duplicate_name", "forms.check.expression", "forms.check.unknown_list",
-                    "forms.check.unknown_reference", "forms.check.unsupported_type"]
+    assert keys == [
+        "forms.check.duplicate_name",
+        "forms.check.expression",
+        "forms.check.unknown_list",
+        "forms.check.unknown_reference",
+        "forms.check.unsupported_type",
+    ]
     expression = next(p for p in caught.value.problems if p.key == "forms.check.expression")
     assert (expression.name, expression.column, expression.position) == ("d", "constraint", 4)
 
 
 def test_a_circle_of_rules_is_refused():
     with pytest.raises(FormErrors) as caught:
-        make([{"name": "a", "type": "integer", "relevant": "${b} > 1"},
-              {"name": "b", "type": "calculate", "calculation": "${a} + 1"}])
+        make(
+            [
+                {"name": "a", "type": "integer", "relevant": "${b} > 1"},
+                {"name": "b", "type": "calculate", "calculation": "${a} + 1"},
+            ]
+        )
     assert [p.key for p in caught.value.problems] == ["forms.check.cycle"]
     assert "a" in caught.value.problems[0].params["names"] and "b" in caught.value.problems[0].params["names"]
 

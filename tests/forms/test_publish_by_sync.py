@@ -71,7 +71,9 @@ def office_and_worker(tmp_path):
     compound = store.create(Compound, community=community.id, name="凤飞园")
     building = store.create(Building, compound=compound.id, grid=grid.id, number="3")
     for door in ("101", "102"):
-        home = store.create(Household, building=building.id, unit=1, floor=1, door=door, address=f"凤飞园3栋1单元{door}")
+        home = store.create(
+            Household, building=building.id, unit=1, floor=1, door=door, address=f"凤飞园3栋1单元{door}"
+        )
         store.create(Resident, household=home.id, name=f"户主{door}", birth_date=date(1970, 1, 1))
     yield office, worker
     close_database()
@@ -103,7 +105,11 @@ def test_a_campaign_reaches_the_worker_and_the_answers_come_back(office_and_work
     headers = [c.header for c in sheet.columns]
     row = dict(zip(headers, sheet.rows[0], strict=True))
     assert (row["Outcome"], row["Worker"], row["Who needs care"], row["People living here now"]) == (
-        "Done", "王芳", "Bedridden", 3)
+        "Done",
+        "王芳",
+        "Bedridden",
+        3,
+    )
     assert campaigns.coverage(campaign_id, TODAY)[0]["done"] == 1
 
 

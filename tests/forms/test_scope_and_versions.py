@@ -31,9 +31,11 @@ def street(place):
     16, a chronic patient, an adult only."""
     building = place["building"]
     second = store.create(Building, compound=place["compound"].id, grid=place["grid"].id, number="5")
-    homes = [place["household"].id] + [
-        store.create(Household, building=building.id, unit=1, floor=n, door=f"{n}01").id for n in (2, 3, 4)
-    ] + [store.create(Household, building=second.id, unit=1, floor=1, door="101").id]
+    homes = (
+        [place["household"].id]
+        + [store.create(Household, building=building.id, unit=1, floor=n, door=f"{n}01").id for n in (2, 3, 4)]
+        + [store.create(Household, building=second.id, unit=1, floor=1, door="101").id]
+    )
     for home, age in zip(homes, (9, 15, 16, 40, 70), strict=True):
         store.create(Resident, household=home, name=f"居民{age}", birth_date=years_ago(age))
     patient = Resident.get(Resident.household == homes[4])
@@ -116,8 +118,16 @@ def second_version() -> Form:
     definition = copy.deepcopy(starter().definition())
     definition["version"] = "2"
     definition["items"] = [i for i in definition["items"] if i["name"] != "monthly_income"]
-    definition["items"].insert(2, {"name": "pets", "type": "select_one", "list": "yes_no", "group": "household",
-                                   "label": {"zh": "是否养宠物", "en": "Any pets?"}})
+    definition["items"].insert(
+        2,
+        {
+            "name": "pets",
+            "type": "select_one",
+            "list": "yes_no",
+            "group": "household",
+            "label": {"zh": "是否养宠物", "en": "Any pets?"},
+        },
+    )
     definition["choices"]["care_kind"] = [c for c in definition["choices"]["care_kind"] if c["name"] != "disabled"]
     return Form.from_definition(definition)
 
@@ -127,8 +137,12 @@ def test_visits_keep_their_version_and_a_resumed_one_moves_to_the_new(street):
     cid = campaign(Scope())
     home = street["homes"][3]
     visit = visits.open_visit(cid, home)
-    for item, value in (("residents_present", 2), ("monthly_income", 3200.5), ("needs_care", "yes"),
-                        ("care_kind", "disabled")):
+    for item, value in (
+        ("residents_present", 2),
+        ("monthly_income", 3200.5),
+        ("needs_care", "yes"),
+        ("care_kind", "disabled"),
+    ):
         visits.answer(visit, f"my_checklist:{item}", value, today=TODAY)
     v1 = Visit.get_by_id(visit).form_id
     assert campaigns.update_form(cid, second_version()) is True
@@ -151,8 +165,13 @@ def test_the_visits_report_spans_versions_in_the_readers_language(street):
     i18n.set_language("en")
     cid = campaign(Scope())
     old = visits.open_visit(cid, street["homes"][0])
-    for item, value in (("residents_present", 2), ("monthly_income", 3200.5), ("needs_care", "yes"), ("care_kind", "disabled"),
-                        ("care_help", ["meals", "medical"])):
+    for item, value in (
+        ("residents_present", 2),
+        ("monthly_income", 3200.5),
+        ("needs_care", "yes"),
+        ("care_kind", "disabled"),
+        ("care_help", ["meals", "medical"]),
+    ):
         visits.answer(old, f"my_checklist:{item}", value, today=TODAY)
     visits.answer(old, "my_checklist:needs_care", "no", today=TODAY)  # care is not asked after all
     campaigns.update_form(cid, second_version())
@@ -161,11 +180,22 @@ def test_the_visits_report_spans_versions_in_the_readers_language(street):
 
     [sheet], _ = reports.build("visits", campaign=cid, today=TODAY)
     headers = [c.header for c in sheet.columns]
-    questions = headers[headers.index("Visit note") + 1:]
-    assert questions == ["People living here now", "Any pets?", "Does anyone here need care?", "Who needs care",
-                         "Help they would like", "Next visit", "Notes", "Household income a month (yuan)"]
+    questions = headers[headers.index("Visit note") + 1 :]
+    assert questions == [
+        "People living here now",
+        "Any pets?",
+        "Does anyone here need care?",
+        "Who needs care",
+        "Help they would like",
+        "Next visit",
+        "Notes",
+        "Household income a month (yuan)",
+    ]
     rows = {row[1]: dict(zip(headers, row, strict=True)) for row in sheet.rows}
-    first, second = rows[Household.get_by_id(street["homes"][0]).address], rows[Household.get_by_id(street["homes"][1]).address]
+    first, second = (
+        rows[Household.get_by_id(street["homes"][0]).address],
+        rows[Household.get_by_id(street["homes"][1]).address],
+    )
     assert first["Household income a month (yuan)"] == 3200.5  # a question version 2 no longer asks
     assert first["Does anyone here need care?"] == "No"
     assert first["Who needs care"] is None and first["Help they would like"] is None  # not relevant: blank

@@ -44,29 +44,54 @@ def test_pyxforms_spellings_read_as_one_definition(tmp_path):
     beside one in 中文, ``label::中文``, a choices sheet with an extra column."""
     book = Workbook()
     book.remove(book.active)
-    sheet(book, "survey", [
-        ["type", "name", "label", "label::English (en)", "hint::中文", "relevant", "required", "choice_filter"],
-        ["begin group", "home", "家庭", "Home", None, None, None, None],
-        ["select one yn", "alone", "独居吗", "Alone?", "问清楚", None, "yes", None],
-        ["select all that apply help", "help", "帮助", "Help", None, "${alone} = 'yes'", None, "kind != 'x'"],
-        ["end group", None, None, None, None, None, None, None],
-        ["int", "age", "年龄", "Age", None, None, "${alone} = 'yes'", None],
-        ["string", "note", "备注", None, None, None, None, None],
-    ])
-    sheet(book, "choices", [["list_name", "name", "label", "label::English (en)", "kind"],
-                            ["yn", "yes", "是", "Yes", None], ["yn", "no", "否", "No", None],
-                            ["help", "meals", "助餐", "Meals", "food"], ["help", "x", "别的", "Other", "x"]])
-    sheet(book, "settings", [["form_title", "form_id", "version", "default_language"],
-                             ["手写的表", "by_hand", "3", "中文"]])
+    sheet(
+        book,
+        "survey",
+        [
+            ["type", "name", "label", "label::English (en)", "hint::中文", "relevant", "required", "choice_filter"],
+            ["begin group", "home", "家庭", "Home", None, None, None, None],
+            ["select one yn", "alone", "独居吗", "Alone?", "问清楚", None, "yes", None],
+            ["select all that apply help", "help", "帮助", "Help", None, "${alone} = 'yes'", None, "kind != 'x'"],
+            ["end group", None, None, None, None, None, None, None],
+            ["int", "age", "年龄", "Age", None, None, "${alone} = 'yes'", None],
+            ["string", "note", "备注", None, None, None, None, None],
+        ],
+    )
+    sheet(
+        book,
+        "choices",
+        [
+            ["list_name", "name", "label", "label::English (en)", "kind"],
+            ["yn", "yes", "是", "Yes", None],
+            ["yn", "no", "否", "No", None],
+            ["help", "meals", "助餐", "Meals", "food"],
+            ["help", "x", "别的", "Other", "x"],
+        ],
+    )
+    sheet(
+        book,
+        "settings",
+        [["form_title", "form_id", "version", "default_language"], ["手写的表", "by_hand", "3", "中文"]],
+    )
     book.save(tmp_path / "hand.xlsx")
     form = read_workbook(tmp_path / "hand.xlsx")
     assert form.definition() == json.loads((GOLDEN / "by_hand.json").read_text("utf-8"))
 
 
-@pytest.mark.parametrize(("name", "code"), [
-    ("中文 (zh)", "zh"), ("English (en)", "en"), ("中文", "zh"), ("Chinese", "zh"), ("zh", "zh"),
-    ("English", "en"), ("en", "en"), ("Français (fr)", None), ("Uyghur", None),
-])
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("中文 (zh)", "zh"),
+        ("English (en)", "en"),
+        ("中文", "zh"),
+        ("Chinese", "zh"),
+        ("zh", "zh"),
+        ("English", "en"),
+        ("en", "en"),
+        ("Français (fr)", None),
+        ("Uyghur", None),
+    ],
+)
 def test_languages_are_read_from_their_usual_names(name, code):
     assert language_of(name) == code
 
@@ -74,14 +99,18 @@ def test_languages_are_read_from_their_usual_names(name, code):
 def bad_workbook(path: Path) -> Path:
     book = Workbook()
     book.remove(book.active)
-    sheet(book, "survey", [
-        ["type", "name", "label::中文 (zh)", "label::English (en)", "relevant", "constraint", "appearance"],
-        ["integer", "n", "人数", "People", None, ". >", None],
-        ["geopoint", "where", "位置", "Where", None, None, None],
-        ["select_one nowhere", "pick", "选", "Pick", "${nobody} = 1", None, None],
-        ["text", "n", "重复", "Dup", None, None, "multiline"],
-        ["begin_group", "g", "组", "Group", None, None, None],
-    ])
+    sheet(
+        book,
+        "survey",
+        [
+            ["type", "name", "label::中文 (zh)", "label::English (en)", "relevant", "constraint", "appearance"],
+            ["integer", "n", "人数", "People", None, ". >", None],
+            ["geopoint", "where", "位置", "Where", None, None, None],
+            ["select_one nowhere", "pick", "选", "Pick", "${nobody} = 1", None, None],
+            ["text", "n", "重复", "Dup", None, None, "multiline"],
+            ["begin_group", "g", "组", "Group", None, None, None],
+        ],
+    )
     sheet(book, "choices", [["list_name", "name", "label"]])
     sheet(book, "settings", [["form_title", "form_id"], ["x", "bad form"]])
     book.save(path)
@@ -111,9 +140,15 @@ def test_a_problem_the_form_finds_is_placed_on_its_row(tmp_path):
     """A circle of rules is the whole form's problem: it is still named by row and column."""
     book = Workbook()
     book.remove(book.active)
-    sheet(book, "survey", [["type", "name", "label", "relevant", "calculation"],
-                           ["integer", "a", "A", "${b} > 1", None],
-                           ["calculate", "b", None, None, "${a} + 1"]])
+    sheet(
+        book,
+        "survey",
+        [
+            ["type", "name", "label", "relevant", "calculation"],
+            ["integer", "a", "A", "${b} > 1", None],
+            ["calculate", "b", None, None, "${a} + 1"],
+        ],
+    )
     sheet(book, "settings", [["form_id", "version"], ["circle", "1"]])
     book.save(tmp_path / "circle.xlsx")
     with pytest.raises(FormErrors) as caught:
@@ -124,16 +159,21 @@ def test_a_problem_the_form_finds_is_placed_on_its_row(tmp_path):
 
 def test_what_is_no_form_at_all_is_one_sentence(tmp_path):
     protected = tmp_path / "locked.xlsx"
-    protected.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)  # how Excel saves a password-protected book
+    protected.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600
+    )  # how Excel saves a password-protected book
     text = tmp_path / "notes.xlsx"
     text.write_text("not a workbook")
     plain = Workbook()
     plain.active.title = "Sheet1"
     plain.create_sheet("户籍")
     plain.save(tmp_path / "roster.xlsx")
-    for path, key in ((protected, "forms.file.protected"), (text, "forms.file.not_workbook"),
-                      (tmp_path / "roster.xlsx", "forms.file.no_survey"),
-                      (tmp_path / "missing.xlsx", "forms.file.missing")):
+    for path, key in (
+        (protected, "forms.file.protected"),
+        (text, "forms.file.not_workbook"),
+        (tmp_path / "roster.xlsx", "forms.file.no_survey"),
+        (tmp_path / "missing.xlsx", "forms.file.missing"),
+    ):
         with pytest.raises(GridError) as caught:
             read_workbook(path)
         assert caught.value.key == key and not isinstance(caught.value, FormErrors)

@@ -15,10 +15,13 @@ from gridtui.sync import transfer
 from .conftest import dump
 
 
-@pytest.mark.parametrize("url, zh, en", [
-    ("mysql://me@host/street", "不是 gridtui 能打开的数据库地址", "is not a database address gridtui can open"),
-    ("postgresql://me@host:notaport/street", "写得不对", "is malformed"),
-])
+@pytest.mark.parametrize(
+    "url, zh, en",
+    [
+        ("mysql://me@host/street", "不是 gridtui 能打开的数据库地址", "is not a database address gridtui can open"),
+        ("postgresql://me@host:notaport/street", "写得不对", "is malformed"),
+    ],
+)
 def test_an_address_gridtui_cannot_use_is_one_sentence_and_makes_nothing(run_gridtui, tmp_path, url, zh, en):
     for lang, words in (("zh", zh), ("en", en)):
         done = run_gridtui("--db", url, "--lang", lang, "stats")

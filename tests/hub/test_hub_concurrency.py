@@ -26,8 +26,16 @@ def test_four_importers_at_once_end_as_four_one_after_the_other(big_town, tmp_pa
 
     close_database()
     env = _env(tmp_path)
-    running = [subprocess.Popen([sys.executable, "-m", "gridtui", "--db", hub_db, "import", str(b)], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for b in bundles]
+    running = [
+        subprocess.Popen(
+            [sys.executable, "-m", "gridtui", "--db", hub_db, "import", str(b)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for b in bundles
+    ]
     results = [(p.wait(timeout=300), p.stderr.read()) for p in running]
     assert all(code == 0 for code, _err in results), results
     for bundle in bundles:

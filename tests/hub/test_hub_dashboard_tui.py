@@ -33,7 +33,7 @@ async def test_the_dashboard_steps_through_the_communities(town, tmp_path):
             await pilot.press("c")
             await settle(pilot)
             title = screen_text(app).splitlines()[1]
-            shown.append(title[title.index("community: "):].strip())
+            shown.append(title[title.index("community: ") :].strip())
         assert sorted(shown[:2]) == ["community: Huguang Community", "community: Tianhe Community"]
         assert shown[2] == "community: every community"
         await pilot.press("c", "r")  # reloading keeps the community shown

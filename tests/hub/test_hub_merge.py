@@ -24,8 +24,9 @@ def test_two_communities_meet_in_the_hub_and_stay_two(town, tmp_path):
     grids = sorted((g.community_id, g.code) for g in Grid.select().where(Grid.deleted == False))  # noqa: E712
     assert len({code for _c, code in grids}) < len(grids)  # the same codes, once in each community
     result = stats.stats(today=TODAY)
-    assert [c["households"] for c in result["communities"]] and \
-        sum(c["households"] for c in result["communities"]) == result["households"]
+    assert [c["households"] for c in result["communities"]] and sum(
+        c["households"] for c in result["communities"]
+    ) == result["households"]
 
 
 def test_importing_twice_or_in_another_order_ends_alike(town, tmp_path, new_database):
@@ -48,12 +49,19 @@ def test_a_campaign_made_at_the_hub_reaches_one_communitys_laptop_and_no_other_c
     hub, (a, b) = town
     hub.import_(a.export(tmp_path / "a.bundle", hub), b.export(tmp_path / "b.bundle", hub))
     hub.become()
-    campaign = Campaign.get_by_id(campaigns.create_from_workbook(
-        builtin.workbook("drowning_prevention"), name="暑期防溺水", name_en="Summer drowning prevention",
-        starts=date(2026, 7, 1), activate=True, today=TODAY))
+    campaign = Campaign.get_by_id(
+        campaigns.create_from_workbook(
+            builtin.workbook("drowning_prevention"),
+            name="暑期防溺水",
+            name_en="Summer drowning prevention",
+            starts=date(2026, 7, 1),
+            activate=True,
+            today=TODAY,
+        )
+    )
     covered = campaigns.coverage(campaign.id, TODAY)
-    assert sum(r["total"] for r in covered) == Household.select().where(
-        (Household.deleted == False) & (Household.status == "active")).count()  # noqa: E712 - the whole street
+    street = Household.select().where((Household.deleted == False) & (Household.status == "active"))  # noqa: E712
+    assert sum(r["total"] for r in covered) == street.count()  # the whole street
     first = Grid.select().where(Grid.deleted == False).order_by(Grid.community, Grid.code).first()  # noqa: E712
     assert walk.HOUSEHOLDS.page(campaign.id, grid_id=first.id, limit=5)  # one grid's walk list on the hub
     b_households = {h.id for h in _households_of(b)}

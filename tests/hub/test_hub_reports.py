@@ -42,8 +42,18 @@ def test_the_coverage_report_names_each_rows_community_or_keeps_to_one(town, tmp
     assert code == 0, err
     every = _rows(tmp_path / "all.csv")
     assert {r["Community"] for r in every} == {"Huguang Community", "Tianhe Community"}
-    code, _, err = cli("--db", hub.where, "report", "coverage", "--out", tmp_path / "one.csv",
-                       "--community", "湖光社区", "--lang", "en")
+    code, _, err = cli(
+        "--db",
+        hub.where,
+        "report",
+        "coverage",
+        "--out",
+        tmp_path / "one.csv",
+        "--community",
+        "湖光社区",
+        "--lang",
+        "en",
+    )
     assert code == 0, err
     alone = _rows(tmp_path / "one.csv")
     assert "Community" not in alone[0]
@@ -89,8 +99,9 @@ def test_every_report_kind_names_each_rows_community_or_keeps_to_one(town, tmp_p
 def test_every_report_kind_refuses_an_unknown_community_in_one_sentence(town, tmp_path, cli):
     hub = _street(town, tmp_path)
     for kind in ("registers", "resources", "collective"):
-        code, out, err = cli("--db", hub.where, "report", kind, "--out", tmp_path / "x.xlsx",
-                             "--community", "Nowhere", "--lang", "en")
+        code, out, err = cli(
+            "--db", hub.where, "report", kind, "--out", tmp_path / "x.xlsx", "--community", "Nowhere", "--lang", "en"
+        )
         assert code == 1 and out == "" and err.strip() == "There is no community named Nowhere.", kind
         assert not (tmp_path / "x.xlsx").exists()
 
@@ -129,9 +140,14 @@ def test_a_street_campaigns_coverage_sums_each_community_or_keeps_to_one(town, t
     from gridtui.forms import builtin
 
     hub = _street(town, tmp_path)
-    made = campaigns.create_from_workbook(builtin.workbook("drowning_prevention"), name="暑期防溺水",
-                                          name_en="Summer drowning prevention", starts=date(2026, 7, 1),
-                                          activate=True, today=TODAY)
+    made = campaigns.create_from_workbook(
+        builtin.workbook("drowning_prevention"),
+        name="暑期防溺水",
+        name_en="Summer drowning prevention",
+        starts=date(2026, 7, 1),
+        activate=True,
+        today=TODAY,
+    )
     close_database()
     code, out, err = cli("--db", hub.where, "--lang", "en", "campaign", "show", made, "--json")
     assert code == 0, err
@@ -141,8 +157,11 @@ def test_a_street_campaigns_coverage_sums_each_community_or_keeps_to_one(town, t
     sums = [line.split() for line in out.splitlines() if " Total " in f" {line} "]
     assert len(sums) == 2  # one per community, each after its grids
     assert sorted(int(s[s.index("Total") + 1]) for s in sums) == sorted(
-        sum(r["total"] for r in whole if r["community"] == c) for c in {r["community"] for r in whole})
-    code, out, err = cli("--db", hub.where, "--lang", "en", "campaign", "show", made, "--json", "--community", "Tianhe Community")
+        sum(r["total"] for r in whole if r["community"] == c) for c in {r["community"] for r in whole}
+    )
+    code, out, err = cli(
+        "--db", hub.where, "--lang", "en", "campaign", "show", made, "--json", "--community", "Tianhe Community"
+    )
     assert code == 0, err
     tianhe = json.loads(out)["coverage"]
     assert tianhe and tianhe == [r for r in whole if r["community"] == tianhe[0]["community"]] != whole

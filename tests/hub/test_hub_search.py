@@ -24,8 +24,9 @@ def test_merged_residents_are_found_and_a_merged_rename_moves_them(tmp_path, new
     community = store.create(Community, name="湖光社区")
     compound = store.create(Compound, community=community.id, name="凤飞园")
     building = store.create(Building, compound=compound.id, number="3")
-    home = store.create(Household, building=building.id, unit=2, floor=5, door="501",
-                        address="凤飞园3栋2单元501", addr_key="3-2-501")
+    home = store.create(
+        Household, building=building.id, unit=2, floor=5, door="501", address="凤飞园3栋2单元501", addr_key="3-2-501"
+    )
     person = store.create(Resident, household=home.id, name="欧阳娜娜", phone="13700004321").id
     hub.import_(office.export(tmp_path / "first.bundle", hub))
     assert person in ids("yangna") and person in ids("阳娜") and person in ids("4321")
@@ -46,9 +47,11 @@ def test_a_large_import_leaves_the_hub_with_statistics_and_a_small_one_does_not(
 
     open_database(new_database("hub"))
     try:
+
         def analyzed(table: str) -> bool:
-            return database.execute_sql("SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables "
-                                        "WHERE relname = %s", (table,)).fetchone()[0]
+            return database.execute_sql(
+                "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = %s", (table,)
+            ).fetchone()[0]
 
         dialect.after_bulk_write({"household": dialect.ANALYZED_ROWS - 1})
         assert not analyzed("household")

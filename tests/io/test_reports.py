@@ -55,13 +55,19 @@ def expected_registers() -> dict[str, int]:
     """Live entries of live residents (in live households) or of live households, per kind."""
     counts = {}
     for kind in RegisterKind.select():
-        on_resident = (live(RegisterEntry).join(Resident, on=(RegisterEntry.resident == Resident.id))
-                       .join(Household, on=(Resident.household == Household.id))
-                       .where((RegisterEntry.kind == kind.key) & (~Resident.deleted) & (~Household.deleted))
-                       .count())
-        on_household = (live(RegisterEntry).join(Household, on=(RegisterEntry.household == Household.id))
-                        .where((RegisterEntry.kind == kind.key) & RegisterEntry.resident.is_null() & (~Household.deleted))
-                        .count())
+        on_resident = (
+            live(RegisterEntry)
+            .join(Resident, on=(RegisterEntry.resident == Resident.id))
+            .join(Household, on=(Resident.household == Household.id))
+            .where((RegisterEntry.kind == kind.key) & (~Resident.deleted) & (~Household.deleted))
+            .count()
+        )
+        on_household = (
+            live(RegisterEntry)
+            .join(Household, on=(RegisterEntry.household == Household.id))
+            .where((RegisterEntry.kind == kind.key) & RegisterEntry.resident.is_null() & (~Household.deleted))
+            .count()
+        )
         counts[pick(kind.zh, kind.en)] = on_resident + on_household
     return counts
 
@@ -82,14 +88,21 @@ def expected_counts(kind: str) -> dict[str, int]:
     for c in active_campaigns():
         target = Visit.business if c.target == "business" else Visit.household
         if kind == "visits":
-            n = live(Visit).where((Visit.campaign == c.id) & target.is_null(False)).select(fn.COUNT(target.distinct())).scalar()
+            n = (
+                live(Visit)
+                .where((Visit.campaign == c.id) & target.is_null(False))
+                .select(fn.COUNT(target.distinct()))
+                .scalar()
+            )
         elif c.target == "business":
             n = len(grid_coverage(c.id))
         else:  # buildings that hold at least one active household
-            n = (Household.select(fn.COUNT(Household.building.distinct()))
-                 .join(Building, on=(Household.building == Building.id))
-                 .where((~Household.deleted) & (Household.status == "active") & (~Building.deleted))
-                 .scalar())
+            n = (
+                Household.select(fn.COUNT(Household.building.distinct()))
+                .join(Building, on=(Household.building == Building.id))
+                .where((~Household.deleted) & (Household.status == "active") & (~Building.deleted))
+                .scalar()
+            )
         out[pick(c.name, c.name_en)[:31]] = n
     return out
 
@@ -148,7 +161,12 @@ def test_registers_are_masked_unless_revealed_and_a_reveal_is_audited(office_db,
     audits = list(live(AuditLog).order_by(AuditLog.seq))
     assert len(audits) == before + 1
     entry = audits[-1]
-    assert (entry.action, entry.actor, entry.target_table, entry.target_id) == ("reveal", "王主任", "report", "registers")
+    assert (entry.action, entry.actor, entry.target_table, entry.target_id) == (
+        "reveal",
+        "王主任",
+        "report",
+        "registers",
+    )
     assert "full.xlsx" in entry.detail and "id_number" in entry.detail
 
 
@@ -241,14 +259,14 @@ def test_column_widths_count_chinese_characters_twice(office_db):
 
 
 def test_cli_report_in_english_and_chinese(office_path, tmp_path, cli):
-    code, out, err = cli("--db", office_path, "--lang", "en", "report", "needs", "--out", tmp_path / "n.xlsx",
-                         "--json")
+    code, out, err = cli("--db", office_path, "--lang", "en", "report", "needs", "--out", tmp_path / "n.xlsx", "--json")
     assert code == 0, err
     assert json.loads(out)["path"] == str(tmp_path / "n.xlsx") and json.loads(out)["rows"] > 0
     ws = load_workbook(tmp_path / "n.xlsx").worksheets[0]
     assert ws.cell(2, 1).value == "Opened"
-    code, out, err = cli("--db", office_path, "--lang", "zh", "report", "registers", "--out", tmp_path / "r.csv",
-                         "--reveal-ids")
+    code, out, err = cli(
+        "--db", office_path, "--lang", "zh", "report", "registers", "--out", tmp_path / "r.csv", "--reveal-ids"
+    )
     assert code == 0, err
     assert "已导出" in out and "审计" in err
     open_database(office_path)
@@ -258,11 +276,14 @@ def test_cli_report_in_english_and_chinese(office_path, tmp_path, cli):
         close_database()
 
 
-@pytest.mark.parametrize("args, key", [
-    (["resources", "--grid", "01"], "office.filter_not_applicable"),
-    (["registers", "--grid", "没有这个网格"], "places.no_grid"),
-    (["visits", "--campaign", "nope"], "office.unknown_campaign"),
-])
+@pytest.mark.parametrize(
+    "args, key",
+    [
+        (["resources", "--grid", "01"], "office.filter_not_applicable"),
+        (["registers", "--grid", "没有这个网格"], "places.no_grid"),
+        (["visits", "--campaign", "nope"], "office.unknown_campaign"),
+    ],
+)
 def test_cli_refuses_bad_filters_in_one_sentence(office_path, tmp_path, cli, args, key):
     code, out, err = cli("--db", office_path, "--lang", "en", "report", *args, "--out", tmp_path / "x.xlsx")
     assert code == 1
@@ -277,8 +298,7 @@ def test_cli_refuses_an_unknown_suffix_and_a_missing_folder(office_path, tmp_pat
     assert code == 1 and "不存在" in err
 
 
-def test_csv_of_campaigns_with_different_checklists_is_refused_but_coverage_gets_a_campaign_column(
-        office_db, tmp_path):
+def test_csv_of_campaigns_with_different_checklists_is_refused_but_coverage_gets_a_campaign_column(office_db, tmp_path):
     with pytest.raises(GridError) as caught:
         write_report("visits", tmp_path / "v.csv", today=TODAY)
     assert caught.value.key == "report.csv_one_table" and not (tmp_path / "v.csv").exists()

@@ -19,10 +19,36 @@ from gridtui.core.models import Building, Compound, Household, RegisterEntry, Re
 from gridtui.errors import ValidationError
 from gridtui.io.roster import find_header, import_roster
 
-ZH_HEADER = ["序号", "小区", "楼号", "单元", "房号", "姓名", "性别", "身份证号码", "出生日期", "联系电话",
-             "与户主关系", "人员类别", "备注"]
-EN_HEADER = ["No.", "Compound", "Building", "Unit", "Door", "Name", "Sex", "ID number", "Date of birth", "Phone",
-             "Relationship", "Register", "Note"]
+ZH_HEADER = [
+    "序号",
+    "小区",
+    "楼号",
+    "单元",
+    "房号",
+    "姓名",
+    "性别",
+    "身份证号码",
+    "出生日期",
+    "联系电话",
+    "与户主关系",
+    "人员类别",
+    "备注",
+]
+EN_HEADER = [
+    "No.",
+    "Compound",
+    "Building",
+    "Unit",
+    "Door",
+    "Name",
+    "Sex",
+    "ID number",
+    "Date of birth",
+    "Phone",
+    "Relationship",
+    "Register",
+    "Note",
+]
 
 
 def ident(born: date, order: int) -> str:
@@ -42,12 +68,51 @@ def roster_rows(existing: Household, known: Resident) -> list[list]:
     known_place = [kp.building.compound.name, kp.building.number, kp.unit, kp.door]
     zhang = ident(date(1950, 3, 2), 1)
     return [
-        [1, "新华苑", "1栋", "1单元", "101", "张建国", "男", zhang, "1950-03-02", "13812345678", "户主",
-         "在册党员、独居老人", "腿脚不便"],
-        [2, "新华苑", "1", 1, 101, "李秀英", "女", ident(date(1952, 5, 6), 2), datetime(1952, 5, 6), "",
-         "配偶", "Subsistence allowance households", ""],
-        [3, "新华苑", "1号楼", "1", "201室", "王小明", "", ident(date(2015, 1, 1), 3), "", "", "孙子",
-         "left_behind_child", ""],
+        [
+            1,
+            "新华苑",
+            "1栋",
+            "1单元",
+            "101",
+            "张建国",
+            "男",
+            zhang,
+            "1950-03-02",
+            "13812345678",
+            "户主",
+            "在册党员、独居老人",
+            "腿脚不便",
+        ],
+        [
+            2,
+            "新华苑",
+            "1",
+            1,
+            101,
+            "李秀英",
+            "女",
+            ident(date(1952, 5, 6), 2),
+            datetime(1952, 5, 6),
+            "",
+            "配偶",
+            "Subsistence allowance households",
+            "",
+        ],
+        [
+            3,
+            "新华苑",
+            "1号楼",
+            "1",
+            "201室",
+            "王小明",
+            "",
+            ident(date(2015, 1, 1), 3),
+            "",
+            "",
+            "孙子",
+            "left_behind_child",
+            "",
+        ],
         [4, *place, "赵六", "女", "", "", "", "其他", "", ""],
         [5, *known_place, known.name, "", known.id_number, "", "13900001111", "", "", ""],
         # row 9 on: the problems
@@ -73,8 +138,12 @@ EXPECTED_CREATED = {"compounds": 1, "buildings": 1, "households": 2, "residents"
 
 def fixtures_from_db() -> tuple[Household, Resident]:
     existing = Household.select().where(live(Household)).order_by(Household.id).first()
-    known = (Resident.select().where((live(Resident)) & (Resident.id_number != "")
-                                     & (Resident.household != existing.id)).order_by(Resident.id).first())
+    known = (
+        Resident.select()
+        .where((live(Resident)) & (Resident.id_number != "") & (Resident.household != existing.id))
+        .order_by(Resident.id)
+        .first()
+    )
     return existing, known
 
 
@@ -127,8 +196,9 @@ def test_xlsx_roster_imports_good_rows_and_lists_every_bad_one(office_db, tmp_pa
     assert result.mapping["楼号"] == "building" and result.mapping["房号"] == "door"
     assert result.ignored_columns == ["序号"]
     problems = sorted((p.row, p.column, p.key) for p in result.problems)
-    assert problems == sorted([(r, ZH_HEADER[c], k) for r, c, k in EXPECTED_PROBLEMS]
-                              + [(15, "身份证号码", "roster.id_as_number")])
+    assert problems == sorted(
+        [(r, ZH_HEADER[c], k) for r, c, k in EXPECTED_PROBLEMS] + [(15, "身份证号码", "roster.id_as_number")]
+    )
     reasons = {p.row: p.reason for p in result.problems}
     assert "校验位" in reasons[9] and "1961-02-03" in reasons[10] and "第 4 行" in reasons[11]
     assert "单元" in reasons[12] and "1950-13-45" in reasons[13] and "VIP会员" in reasons[14]
@@ -142,16 +212,27 @@ def test_xlsx_roster_imports_good_rows_and_lists_every_bad_one(office_db, tmp_pa
     assert building.grid_id is None and building.number == "1"
     zhang = Resident.get(Resident.name == "张建国")
     assert (zhang.sex, zhang.birth_date, zhang.relation, zhang.is_head, zhang.party_member, zhang.note) == (
-        "M", date(1950, 3, 2), "head", True, True, "腿脚不便")
+        "M",
+        date(1950, 3, 2),
+        "head",
+        True,
+        True,
+        "腿脚不便",
+    )
     assert zhang.household.address == "新华苑1栋1单元101"
     li = Resident.get(Resident.name == "李秀英")
     assert li.household_id == zhang.household_id and li.relation == "spouse"
     assert Resident.get(Resident.name == "王小明").household.addr_key == "1-1-201"
     assert Resident.get(Resident.name == "赵六").household_id == existing.id
     assert Resident.get_by_id(known.id).phone == "13900001111"
-    kinds = {(e.kind_id, e.resident_id or e.household_id) for e in RegisterEntry.select().where(
-        RegisterEntry.resident.in_([zhang.id, li.id]) | (RegisterEntry.household == zhang.household_id)
-        | (RegisterEntry.resident == Resident.get(Resident.name == "王小明").id))}
+    kinds = {
+        (e.kind_id, e.resident_id or e.household_id)
+        for e in RegisterEntry.select().where(
+            RegisterEntry.resident.in_([zhang.id, li.id])
+            | (RegisterEntry.household == zhang.household_id)
+            | (RegisterEntry.resident == Resident.get(Resident.name == "王小明").id)
+        )
+    }
     assert {k for k, _ in kinds} == {"party_registered", "elderly_alone", "subsistence", "left_behind_child"}
     assert ("subsistence", zhang.household_id) in kinds
 
@@ -179,9 +260,27 @@ def test_english_csv_in_another_column_order(office_db, tmp_path):
     result = import_roster(path)
 
     assert result.header_row == 3
-    assert result.mapping == {h: f for h, f in zip(header, [
-        "register", "name", "id_number", "phone", "compound", "building", "unit", "door", "relation", "sex",
-        "birth_date", "note"], strict=False)}
+    assert result.mapping == {
+        h: f
+        for h, f in zip(
+            header,
+            [
+                "register",
+                "name",
+                "id_number",
+                "phone",
+                "compound",
+                "building",
+                "unit",
+                "door",
+                "relation",
+                "sex",
+                "birth_date",
+                "note",
+            ],
+            strict=False,
+        )
+    }
     check_problems(result, EN_HEADER)
     reasons = {p.row: p.reason for p in result.problems}
     assert "check digit" in reasons[9] and "row 4" in reasons[11] and "VIP会员" in reasons[14]
@@ -196,11 +295,25 @@ def test_csv_saved_by_chinese_excel_in_gb18030(office_db, tmp_path):
 
 
 def test_header_variants_are_recognised():
-    rows = [(1, ["社区花名册"]), (2, ["证件号码", "名字", "手机", "所在小区", "栋", "单元号", "层", "户号",
-                                       "关系", "出生年月", "类别", "说明"])]
+    rows = [
+        (1, ["社区花名册"]),
+        (2, ["证件号码", "名字", "手机", "所在小区", "栋", "单元号", "层", "户号", "关系", "出生年月", "类别", "说明"]),
+    ]
     _, mapping, _ = find_header(rows)
-    assert list(mapping.values()) == ["id_number", "name", "phone", "compound", "building", "unit", "floor",
-                                      "door", "relation", "birth_date", "register", "note"]
+    assert list(mapping.values()) == [
+        "id_number",
+        "name",
+        "phone",
+        "compound",
+        "building",
+        "unit",
+        "floor",
+        "door",
+        "relation",
+        "birth_date",
+        "register",
+        "note",
+    ]
 
 
 def test_dry_run_writes_nothing_and_counts_what_an_import_would_do(office_path, tmp_path, cli):
@@ -260,8 +373,14 @@ def make_file(case: str, tmp_path) -> tuple:
         return path, ("not an Excel", "不是 Excel")
     if case == "encrypted":
         path = tmp_path / "locked.xlsx"
-        path.write_bytes(compound_file({"EncryptionInfo": b"\x04\x00\x04\x00\x40\x00\x00\x00" + bytes(200),
-                                        "EncryptedPackage": bytes(range(256)) * 20}))
+        path.write_bytes(
+            compound_file(
+                {
+                    "EncryptionInfo": b"\x04\x00\x04\x00\x40\x00\x00\x00" + bytes(200),
+                    "EncryptedPackage": bytes(range(256)) * 20,
+                }
+            )
+        )
         return path, ("password", "密码")
     if case == "old_xls":
         path = tmp_path / "old.xls"
@@ -314,8 +433,14 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
 
     def entry(name: str, kind: int, left: int, right: int, child: int, first: int, size: int) -> bytes:
         raw = (name + "\0").encode("utf-16-le") if name else b""
-        return (raw.ljust(64, b"\0") + struct.pack("<HBBIII", len(raw), kind, 1, left, right, child)
-                + b"\0" * 16 + b"\0" * 4 + b"\0" * 16 + struct.pack("<IQ", first, size))
+        return (
+            raw.ljust(64, b"\0")
+            + struct.pack("<HBBIII", len(raw), kind, 1, left, right, child)
+            + b"\0" * 16
+            + b"\0" * 4
+            + b"\0" * 16
+            + struct.pack("<IQ", first, size)
+        )
 
     # Directory siblings are a tree ordered by (name length, upper-case name): a right-leaning chain.
     order = sorted(range(len(names)), key=lambda i: (len(names[i]), names[i].upper()))
@@ -325,10 +450,15 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
         entries[i] = entry(names[i], 2, nostream, right, nostream, starts[i], len(streams[names[i]]))
     directory = entry("Root Entry", 5, nostream, nostream, order[0] + 1, end, 0) + b"".join(entries)
     directory = directory.ljust(512, b"\0")
-    header = (bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 16
-              + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
-              + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
-              + struct.pack("<I", 0) + struct.pack("<I", free) * 108)
+    header = (
+        bytes.fromhex("d0cf11e0a1b11ae1")
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6
+        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
+        + struct.pack("<I", 0)
+        + struct.pack("<I", free) * 108
+    )
     return header + struct.pack("<128I", *fat) + directory + b"".join(datas)
 
 

@@ -63,6 +63,12 @@ def env(tmp_path: Path) -> dict[str, str]:
 def gridtui(tmp_path: Path, *args: str, **popen) -> subprocess.Popen:
     """``gridtui ARGS`` as a real process (stdout and stderr piped, text)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "gridtui", *map(str, args)], env=env(tmp_path), cwd=tmp_path,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", **popen,
+        [sys.executable, "-m", "gridtui", *map(str, args)],
+        env=env(tmp_path),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        **popen,
     )

@@ -39,4 +39,4 @@ if __name__ == "__main__":
     arm(int(sys.argv[1]))
     from gridtui.cli import main
 
-    raise SystemExit(main(sys.argv[split + 1:]))
+    raise SystemExit(main(sys.argv[split + 1 :]))

@@ -53,12 +53,17 @@ def test_the_hub_lines_say_how_each_figure_grows_with_the_street():
     rows = []
     for count, ms in ((1, 2.0), (5, 5.0), (20, 16.0)):
         label = f"{count} communit{'y' if count == 1 else 'ies'} at scale 0.05"
-        rows += [Row(f"hub: import {label}", "rows/s", Budget(0.5, True), figure=1000.0 * count, baseline=900.0),
-                 Row(f"hub: street-wide coverage, {label}", "ms", Budget(None, False), figure=ms, note="in-process")]
+        rows += [
+            Row(f"hub: import {label}", "rows/s", Budget(0.5, True), figure=1000.0 * count, baseline=900.0),
+            Row(f"hub: street-wide coverage, {label}", "ms", Budget(None, False), figure=ms, note="in-process"),
+        ]
     _growth(rows, [1, 5, 20])
     assert [r.note.split(";")[0] for r in rows[2:]] == [
-        "5x the line for 1 community", "2.5x the line for 1 community",
-        "20x the line for 1 community", "8x the line for 1 community"]
+        "5x the line for 1 community",
+        "2.5x the line for 1 community",
+        "20x the line for 1 community",
+        "8x the line for 1 community",
+    ]
     assert rows[0].note == "" and rows[-1].note.endswith("; in-process")
 
 

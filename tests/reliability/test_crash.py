@@ -51,8 +51,21 @@ def test_demo_killed_mid_write_leaves_nothing_half_done(tmp_path, gridtui_run):
 def test_import_killed_mid_write_leaves_nothing_half_applied(tmp_path, bundle_and_receiver, community_db, gridtui_run):
     bundle, receiver = bundle_and_receiver
     killed = subprocess.run(
-        [sys.executable, "-m", "tests.reliability.kill_driver", "2000", "--", "--db", str(receiver), "import", str(bundle)],
-        env=env(tmp_path), cwd=ROOT, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "tests.reliability.kill_driver",
+            "2000",
+            "--",
+            "--db",
+            str(receiver),
+            "import",
+            str(bundle),
+        ],
+        env=env(tmp_path),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
 
@@ -73,13 +86,28 @@ def test_roster_import_killed_mid_write_leaves_nothing_half_applied(tmp_path, co
         rows = csv.writer(fh)
         rows.writerow(["姓名", "小区", "楼栋", "单元", "门牌号", "性别"])
         for n in range(600):
-            rows.writerow([f"测试{n:03d}", "试验园", f"{n // 100 + 1}栋", n % 4 + 1, f"{n % 6 + 1}0{n % 3 + 1}", "男女"[n % 2]])
+            rows.writerow(
+                [f"测试{n:03d}", "试验园", f"{n // 100 + 1}栋", n % 4 + 1, f"{n % 6 + 1}0{n % 3 + 1}", "男女"[n % 2]]
+            )
     before = {table: count(community_db, table) for table in SYNCED_TABLES}
 
     killed = subprocess.run(
-        [sys.executable, "-m", "tests.reliability.kill_driver", "300", "--", "--db", str(community_db),
-         "roster", "import", str(roster)],
-        env=env(tmp_path), cwd=ROOT, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "tests.reliability.kill_driver",
+            "300",
+            "--",
+            "--db",
+            str(community_db),
+            "roster",
+            "import",
+            str(roster),
+        ],
+        env=env(tmp_path),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert integrity(community_db) == "ok"

@@ -27,13 +27,36 @@ from .checks import integrity, one_sentence, sha256
 FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 printable = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
-words = st.sampled_from(["凤飞园", "3栋", "2单元", "501", "户主", "配偶", "低保户", "独居老人", "男", "女",
-                         "王秀英", "张伟", "1958-03-02", "1958年3月", "三", "X", ""])
+words = st.sampled_from(
+    [
+        "凤飞园",
+        "3栋",
+        "2单元",
+        "501",
+        "户主",
+        "配偶",
+        "低保户",
+        "独居老人",
+        "男",
+        "女",
+        "王秀英",
+        "张伟",
+        "1958-03-02",
+        "1958年3月",
+        "三",
+        "X",
+        "",
+    ]
+)
 cells = st.one_of(
-    st.none(), words, st.text(printable, max_size=12),
-    st.integers(-10**6, 10**18), st.floats(allow_nan=False, allow_infinity=False),
+    st.none(),
+    words,
+    st.text(printable, max_size=12),
+    st.integers(-(10**6), 10**18),
+    st.floats(allow_nan=False, allow_infinity=False),
     st.dates(date(1900, 1, 1), date(2030, 12, 31)),
-    st.from_regex(r"\A4104\d{13}[\dX]\Z"), st.from_regex(r"\A1[3-9]\d{9}\Z"),
+    st.from_regex(r"\A4104\d{13}[\dX]\Z"),
+    st.from_regex(r"\A1[3-9]\d{9}\Z"),
 )
 known_headers = st.sampled_from([alias for aliases in ALIASES.values() for alias in aliases])
 headers = st.lists(st.one_of(known_headers, st.text(printable, min_size=1, max_size=8)), min_size=1, max_size=8)
@@ -91,8 +114,11 @@ def test_a_dry_run_of_a_random_roster_writes_nothing(community_db, run_cli, tabl
 
 
 @FUZZ
-@given(junk=st.binary(max_size=4096), suffix=st.sampled_from([".xlsx", ".csv", ".xls"]),
-       prefix=st.sampled_from([b"", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"]))
+@given(
+    junk=st.binary(max_size=4096),
+    suffix=st.sampled_from([".xlsx", ".csv", ".xls"]),
+    prefix=st.sampled_from([b"", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"]),
+)
 def test_random_bytes_as_a_roster_are_refused(community_db, run_cli, junk, suffix, prefix):
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "g.db"

@@ -42,9 +42,27 @@ def report_with_limit(tmp_path, db, report, limit: int, mode: str) -> subprocess
     scratch = tmp_path / "scratch"  # openpyxl's own streams, which a killed process leaves behind
     scratch.mkdir(exist_ok=True)
     return subprocess.run(
-        [sys.executable, "-m", "tests.reliability.report_driver", str(limit), mode, "--",
-         "--db", str(db), "--lang", "en", "report", "registers", "--out", str(report)],
-        env={**env(tmp_path), "TMPDIR": str(scratch)}, cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "tests.reliability.report_driver",
+            str(limit),
+            mode,
+            "--",
+            "--db",
+            str(db),
+            "--lang",
+            "en",
+            "report",
+            "registers",
+            "--out",
+            str(report),
+        ],
+        env={**env(tmp_path), "TMPDIR": str(scratch)},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -55,7 +73,8 @@ def test_an_unwritable_folder_is_one_sentence_and_no_file(tmp_path, community_db
     os.chmod(out, 0o555)
     report = out / f"registers.{suffix}"
     code, stdout, err = run_without_root_powers(
-        tmp_path, "--db", community_db, "--lang", "en", "report", "registers", "--out", report)
+        tmp_path, "--db", community_db, "--lang", "en", "report", "registers", "--out", report
+    )
     os.chmod(out, 0o755)
     assert code == 1 and stdout == ""
     assert err == t("report.cannot_write", lang="en", path=report, detail="Permission denied") + "\n"

@@ -40,9 +40,12 @@ def raw_insert_seconds(source: Path, empty: Path) -> tuple[float, int]:
     with sqlite3.connect(source) as conn:
         for model in SYNCED_MODELS:
             cols = [f.column_name for f in model._meta.sorted_fields]
-            rows_by_table[model._meta.table_name] = (cols, conn.execute(
-                "SELECT {} FROM \"{}\"".format(", ".join(f'"{c}"' for c in cols), model._meta.table_name)
-            ).fetchall())
+            rows_by_table[model._meta.table_name] = (
+                cols,
+                conn.execute(
+                    'SELECT {} FROM "{}"'.format(", ".join(f'"{c}"' for c in cols), model._meta.table_name)
+                ).fetchall(),
+            )
     target = empty.with_name("raw.db")
     shutil.copy(empty, target)
     conn = sqlite3.connect(target)
@@ -51,8 +54,12 @@ def raw_insert_seconds(source: Path, empty: Path) -> tuple[float, int]:
     start = time.perf_counter()
     with conn:
         for table, (cols, rows) in rows_by_table.items():
-            conn.executemany('INSERT INTO "{}" ({}) VALUES ({})'.format(
-                table, ", ".join(f'"{c}"' for c in cols), ", ".join("?" * len(cols))), rows)
+            conn.executemany(
+                'INSERT INTO "{}" ({}) VALUES ({})'.format(
+                    table, ", ".join(f'"{c}"' for c in cols), ", ".join("?" * len(cols))
+                ),
+                rows,
+            )
     elapsed = time.perf_counter() - start
     conn.close()
     return elapsed, sum(len(r) for _, r in rows_by_table.values())
@@ -70,8 +77,15 @@ def a_day_of_work() -> None:
     now = datetime.now()
     with store.transaction():
         for household in households:
-            visit = store.create(Visit, campaign=campaign.id, form=campaign.form_id, household=household,
-                                 visited_at=now, outcome="done", worker="bench")
+            visit = store.create(
+                Visit,
+                campaign=campaign.id,
+                form=campaign.form_id,
+                household=household,
+                visited_at=now,
+                outcome="done",
+                worker="bench",
+            )
             for item in items:
                 store.create(Answer, visit=visit.id, item=item, value="yes", answered_at=now)
         for household in households[:20]:
@@ -127,11 +141,18 @@ def main(scale: float, repeat: int = 3) -> dict:
         raw_s, rows = min(r[0] for r in raw), raw[0][1]
         assert summary.new == result.rows == rows, (summary.new, result.rows, rows)
         return {
-            "rows": rows, "bytes": result.bytes, "raw_s": round(raw_s, 3),
-            "export_s": round(min(export_s), 3), "import_s": round(min(import_s), 3),
-            "export_ratio": round(raw_s / min(export_s), 2), "import_ratio": round(raw_s / min(import_s), 2),
-            "day_rows": day.rows, "day_new": day_summary.new, "day_updated": day_summary.updated,
-            "day_export_s": round(day_export_s, 3), "day_import_s": round(day_import_s, 3),
+            "rows": rows,
+            "bytes": result.bytes,
+            "raw_s": round(raw_s, 3),
+            "export_s": round(min(export_s), 3),
+            "import_s": round(min(import_s), 3),
+            "export_ratio": round(raw_s / min(export_s), 2),
+            "import_ratio": round(raw_s / min(import_s), 2),
+            "day_rows": day.rows,
+            "day_new": day_summary.new,
+            "day_updated": day_summary.updated,
+            "day_export_s": round(day_export_s, 3),
+            "day_import_s": round(day_import_s, 3),
         }
     finally:
         shutil.rmtree(work, ignore_errors=True)

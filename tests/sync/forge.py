@@ -42,9 +42,18 @@ def payload_of(chunks: list[dict[str, Any]]) -> bytes:
     return b"".join(json.dumps(c).encode() + b"\n" for c in chunks)
 
 
-def forge(signing: Ed25519PrivateKey, sender: str, chunks: list[dict[str, Any]] | None = None, *,
-          header: dict[str, Any] | None = None, raw: bytes | None = None, payload: bytes | None = None,
-          head: bytes | None = None, recipient: str | None = None, prefix_sender: bytes | None = None) -> bytes:
+def forge(
+    signing: Ed25519PrivateKey,
+    sender: str,
+    chunks: list[dict[str, Any]] | None = None,
+    *,
+    header: dict[str, Any] | None = None,
+    raw: bytes | None = None,
+    payload: bytes | None = None,
+    head: bytes | None = None,
+    recipient: str | None = None,
+    prefix_sender: bytes | None = None,
+) -> bytes:
     """A bundle signed with ``signing`` in the name of ``sender``; any part may be given as is."""
     chunks = chunks or []
     raw = raw if raw is not None else payload_of(chunks)
@@ -54,10 +63,19 @@ def forge(signing: Ed25519PrivateKey, sender: str, chunks: list[dict[str, Any]] 
         if isinstance(chunk.get("table"), str):
             counts[chunk["table"]] = counts.get(chunk["table"], 0) + rows_in(chunk)
     fields = {
-        "format": bundle.FORMAT, "schema": SCHEMA_VERSION, "sender": sender, "created": CREATED,
-        "seq": 1, "knows": {}, "have": {}, "base": {"seq": 0, "knows": {}}, "counts": counts,
-        "payload_sha256": hashlib.sha256(payload).hexdigest(), "payload_size": len(payload),
-        "raw_size": len(raw), **(header or {}),
+        "format": bundle.FORMAT,
+        "schema": SCHEMA_VERSION,
+        "sender": sender,
+        "created": CREATED,
+        "seq": 1,
+        "knows": {},
+        "have": {},
+        "base": {"seq": 0, "knows": {}},
+        "counts": counts,
+        "payload_sha256": hashlib.sha256(payload).hexdigest(),
+        "payload_size": len(payload),
+        "raw_size": len(raw),
+        **(header or {}),
     }
     head = head if head is not None else json.dumps(fields, ensure_ascii=False).encode("utf-8", "surrogatepass")
     key = signing.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)

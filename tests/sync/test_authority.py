@@ -58,12 +58,24 @@ def community(tmp_path):
         grid = store.create(Grid, community=c.id, code=code, name=f"第{int(code)}网格")
         places.set_grid_worker(code, worker.name)
         building = store.create(Building, compound=compound.id, grid=grid.id, number=code[-1])
-        home = store.create(Household, building=building.id, unit=1, floor=1, door="101",
-                            address=f"凤飞园{code[-1]}栋1单元101")
-        resident = store.create(Resident, household=home.id, name=f"居民{code}", phone="13812345678",
-                                id_number="110101199003077774" if code == "01" else "")
-        ids.update({f"grid{code}": grid.id, f"building{code}": building.id, f"home{code}": home.id,
-                    f"resident{code}": resident.id})
+        home = store.create(
+            Household, building=building.id, unit=1, floor=1, door="101", address=f"凤飞园{code[-1]}栋1单元101"
+        )
+        resident = store.create(
+            Resident,
+            household=home.id,
+            name=f"居民{code}",
+            phone="13812345678",
+            id_number="110101199003077774" if code == "01" else "",
+        )
+        ids.update(
+            {
+                f"grid{code}": grid.id,
+                f"building{code}": building.id,
+                f"home{code}": home.id,
+                f"resident{code}": resident.id,
+            }
+        )
     store.create(Volunteer, name="李志愿", phone="13912345678", id_number="110101198001010010")
     form = read_workbook(write_workbook(starter(), tmp_path / "form.xlsx"))
     ids["campaign"] = campaigns.create(form, name="入户走访", activate=True, today=TODAY)
@@ -84,8 +96,12 @@ def send(src: Laptop, dst: Laptop, folder: Path):
 
 def test_every_synced_table_is_in_the_matrix():
     assert set(authority.MATRIX) == {m._meta.table_name for m in SYNCED_MODELS}
-    assert {r.kind for r in authority.MATRIX.values()} <= {authority.OFFICE, authority.GRIDS, authority.APPEND,
-                                                            authority.DERIVED}
+    assert {r.kind for r in authority.MATRIX.values()} <= {
+        authority.OFFICE,
+        authority.GRIDS,
+        authority.APPEND,
+        authority.DERIVED,
+    }
 
 
 def test_every_command_is_in_the_list_of_what_it_writes():
@@ -130,14 +146,17 @@ def w2_id(office: Laptop) -> str:
     return Device.get(Device.name == "w2").id
 
 
-@pytest.mark.parametrize(("command", "lang", "words"), [
-    (("grid", "add", "03", "第3网格"), "en", "worker's laptop"),
-    (("grid", "assign", "01", "凤飞园2栋"), "zh", "网格员的电脑"),
-    (("grid", "worker", "01", "w2"), "en", "office's to do"),
-    (("community", "set", "别的社区"), "en", "gridtui community set"),
-    (("device", "trust", "x.card"), "en", "gridtui device trust"),
-    (("campaign", "close", "x"), "zh", "办公室"),
-])
+@pytest.mark.parametrize(
+    ("command", "lang", "words"),
+    [
+        (("grid", "add", "03", "第3网格"), "en", "worker's laptop"),
+        (("grid", "assign", "01", "凤飞园2栋"), "zh", "网格员的电脑"),
+        (("grid", "worker", "01", "w2"), "en", "office's to do"),
+        (("community", "set", "别的社区"), "en", "gridtui community set"),
+        (("device", "trust", "x.card"), "en", "gridtui device trust"),
+        (("campaign", "close", "x"), "zh", "办公室"),
+    ],
+)
 def test_office_commands_are_refused_on_a_workers_laptop_in_one_sentence(community, cli, command, lang, words):
     _office, w1, _w2, _ids = community
     close_database()
@@ -165,8 +184,9 @@ def test_a_worker_bundle_that_overreaches_is_held_row_by_row_and_the_rest_applie
     visit = visits.open_visit(ids["campaign"], ids["home01"], worker="w1")  # fine
     visits.set_outcome(visit, "nobody_home", today=TODAY)
     # rows reaching into another grid, and rows in others' names, as a hostile laptop would write them
-    other = store.create(Household, building=ids["building02"], unit=1, floor=2, door="201",
-                         address="凤飞园2栋1单元201")  # a door in w2's grid
+    other = store.create(
+        Household, building=ids["building02"], unit=1, floor=2, door="201", address="凤飞园2栋1单元201"
+    )  # a door in w2's grid
     w2.become()
     store.update(Resident, ids["resident02"], note="w2写的")  # w2's own work, not yet at the office
     w1.become()
@@ -174,16 +194,26 @@ def test_a_worker_bundle_that_overreaches_is_held_row_by_row_and_the_rest_applie
     row = Household.get_by_id(ids["home01"])
     Device.update(role="office").where(Device.id == office.id).execute()
     with store.transaction() as tx:  # a field stamped in the office's name
-        store._write_fields(Household, row.id, {"note": "以办公室名义", "stamps": {"note": forged},
-                                                "seq": tx.next_seq()})
+        store._write_fields(
+            Household, row.id, {"note": "以办公室名义", "stamps": {"note": forged}, "seq": tx.next_seq()}
+        )
     summary = send(w1, office, tmp_path)
     office.become()
     assert summary.refused == {"office": 3, "grid": 1, "origin": 1}
     held = {(h.table, h.reason) for h in summary.held}
     assert summary.as_dict()["held"][0] == {  # as --json prints it
-        "table": summary.held[0].table, "id": summary.held[0].id, "sender": w1.id, "reason": summary.held[0].reason}
-    assert held == {("campaign", "office"), ("grid", "office"), ("building", "office"), ("household", "grid"),
-                    ("household", "origin")}
+        "table": summary.held[0].table,
+        "id": summary.held[0].id,
+        "sender": w1.id,
+        "reason": summary.held[0].reason,
+    }
+    assert held == {
+        ("campaign", "office"),
+        ("grid", "office"),
+        ("building", "office"),
+        ("household", "grid"),
+        ("household", "origin"),
+    }
     assert Campaign.get_by_id(ids["campaign"]).name == "入户走访"
     assert Grid.get_by_id(ids["grid01"]).name == "第1网格"
     assert Building.get_by_id(ids["building01"]).number == "1"
@@ -208,8 +238,9 @@ def test_a_visit_held_outside_the_senders_grids_holds_its_answers_and_the_rest_a
     office, w1, w2, ids = community
     w1.become()
     store.update(Resident, ids["resident01"], phone="13800002222")  # its own grid: fine
-    other = store.create(Household, building=ids["building02"], unit=1, floor=2, door="201",
-                         address="凤飞园2栋1单元201")  # a door in w2's grid
+    other = store.create(
+        Household, building=ids["building02"], unit=1, floor=2, door="201", address="凤飞园2栋1单元201"
+    )  # a door in w2's grid
     visit = visits.open_visit(ids["campaign"], other.id, worker="w1")
     form = visits.visit_form(visit)
     item = next(i for i in form.items if i.type == "select_one" and not i.relevant)
@@ -260,7 +291,9 @@ def test_an_audit_row_never_changes_whoever_sends_it(community, tmp_path):
     w1.become()
     with store.transaction() as tx:
         stamp = tx.next_stamp()
-        store._write_fields(AuditLog, entry.id, {"detail": "nothing", "stamps": {"detail": stamp}, "seq": tx.next_seq()})
+        store._write_fields(
+            AuditLog, entry.id, {"detail": "nothing", "stamps": {"detail": stamp}, "seq": tx.next_seq()}
+        )
     summary = send(w1, office, tmp_path)
     assert summary.refused == {"audit": 1}
     office.become()

@@ -23,8 +23,11 @@ from .conftest import file_digest, introduce, make_laptop
 from .forge import forge, line
 
 ROW = {
-    "id": "01900000-0000-7000-8000-000000000001", "deleted": 0, "origin": "a" * 16,
-    "stamp": "0190000000000000-" + "a" * 16, "stamps": "{}",
+    "id": "01900000-0000-7000-8000-000000000001",
+    "deleted": 0,
+    "origin": "a" * 16,
+    "stamp": "0190000000000000-" + "a" * 16,
+    "stamps": "{}",
 }
 
 
@@ -46,8 +49,14 @@ def scene(tmp_path_factory):
     stranger_identity = keys.load_identity()
     close_database()
     return {
-        "folder": folder, "a": a, "b": b, "stranger": stranger, "good": good, "identity": identity,
-        "stranger_identity": stranger_identity, "community": community.id,
+        "folder": folder,
+        "a": a,
+        "b": b,
+        "stranger": stranger,
+        "good": good,
+        "identity": identity,
+        "stranger_identity": stranger_identity,
+        "community": community.id,
         "recipient": json.loads(b.card.read_text())["age_recipient"],
     }
 
@@ -61,11 +70,31 @@ def rows(table: str, **values) -> dict:
     """One well-formed row of a table, with some values replaced."""
     good = {
         "community": {"name": "光明社区", "name_en": "", "subdistrict": ""},
-        "household": {"building_id": "01900000-0000-7000-8000-00000000b001", "unit": 2, "floor": 5, "door": "501",
-                      "address": "", "addr_key": "", "status": "active", "note": ""},
-        "need": {"household_id": None, "resident_id": None, "item_id": "elderly_meal_delivery", "source": "visit",
-                 "urgency": "normal", "status": "open", "opened_at": "2026-07-14 09:00:00", "due_at": None,
-                 "note": "", "visit_id": None, "collective_id": None, "satisfaction": None, "closed_at": None},
+        "household": {
+            "building_id": "01900000-0000-7000-8000-00000000b001",
+            "unit": 2,
+            "floor": 5,
+            "door": "501",
+            "address": "",
+            "addr_key": "",
+            "status": "active",
+            "note": "",
+        },
+        "need": {
+            "household_id": None,
+            "resident_id": None,
+            "item_id": "elderly_meal_delivery",
+            "source": "visit",
+            "urgency": "normal",
+            "status": "open",
+            "opened_at": "2026-07-14 09:00:00",
+            "due_at": None,
+            "note": "",
+            "visit_id": None,
+            "collective_id": None,
+            "satisfaction": None,
+            "closed_at": None,
+        },
     }[table]
     return {**ROW, **good, **values}
 
@@ -103,9 +132,23 @@ def _without_column(chunks, name):
 
 
 def _resident_of(household: str) -> list[dict]:
-    row = {**ROW, "id": "01900000-0000-7000-8000-000000000002", "household_id": household, "name": "张三",
-           "name_pinyin": "zhangsan", "name_initials": "zs", "sex": "", "birth_date": None, "id_number": "",
-           "phone": "", "relation": "head", "is_head": 1, "party_member": 0, "status": "present", "note": ""}
+    row = {
+        **ROW,
+        "id": "01900000-0000-7000-8000-000000000002",
+        "household_id": household,
+        "name": "张三",
+        "name_pinyin": "zhangsan",
+        "name_initials": "zs",
+        "sex": "",
+        "birth_date": None,
+        "id_number": "",
+        "phone": "",
+        "relation": "head",
+        "is_head": 1,
+        "party_member": 0,
+        "status": "present",
+        "note": "",
+    }
     return [line("resident", [row])]
 
 
@@ -122,24 +165,31 @@ CASES = {
     "not a bundle": ("not_a_bundle", lambda s: "网格员的走访记录\n".encode() * 50),
     "empty file": ("not_a_bundle", lambda s: b""),
     "age file holding something else": (
-        "not_a_bundle", lambda s: pyrage.encrypt(b"hello", [pyrage.x25519.Recipient.from_str(s["recipient"])])
+        "not_a_bundle",
+        lambda s: pyrage.encrypt(b"hello", [pyrage.x25519.Recipient.from_str(s["recipient"])]),
     ),
     "for another recipient": (
-        "not_for_us", lambda s: pyrage.encrypt(b"x", [pyrage.x25519.Identity.generate().to_public()])
+        "not_for_us",
+        lambda s: pyrage.encrypt(b"x", [pyrage.x25519.Identity.generate().to_public()]),
     ),
     "passphrase without one": ("needs_passphrase", lambda s: (s["folder"] / "pass.bundle").read_bytes()),
     "tampered plaintext payload": ("damaged", lambda s: flip((s["folder"] / "plain.bundle").read_bytes(), -5)),
     "tampered plaintext header": (
-        "bad_signature", lambda s: (s["folder"] / "plain.bundle").read_bytes().replace(b'"full":true', b'"full":null')
+        "bad_signature",
+        lambda s: (s["folder"] / "plain.bundle").read_bytes().replace(b'"full":true', b'"full":null'),
     ),
     # the fixed prefix, read before anything is verified
     "prefix cut short": ("damaged", lambda s: (s["folder"] / "plain.bundle").read_bytes()[:100]),
-    "sender id that is not one": ("damaged", lambda s: signed(s, community(), prefix_sender="../\ud800".encode(
-        "utf-8", "surrogatepass").ljust(32))),
+    "sender id that is not one": (
+        "damaged",
+        lambda s: signed(s, community(), prefix_sender="../\ud800".encode("utf-8", "surrogatepass").ljust(32)),
+    ),
     "header length beyond the cap": ("damaged", lambda s: signed(s, community(), head=b" " * (bundle.MAX_HEADER + 1))),
     "signed in a trusted device's name with another key": ("bad_signature", _foreign_key),
     "unsigned deep nesting in the header": (
-        "bad_signature", lambda s: flip(signed(s, head=b"[" * 30_000 + b"]" * 30_000, recipient=None), 60)),
+        "bad_signature",
+        lambda s: flip(signed(s, head=b"[" * 30_000 + b"]" * 30_000, recipient=None), 60),
+    ),
     # the signed header
     "deep nesting in the header": ("malformed", lambda s: signed(s, head=b"[" * 30_000 + b"]" * 30_000)),
     "header that is not an object": ("malformed", lambda s: signed(s, head=b'"hello"')),
@@ -149,32 +199,39 @@ CASES = {
     "unknown format": ("unknown_format", lambda s: signed(s, header={"format": 99})),
     "knowledge vector naming no device": ("malformed", lambda s: signed(s, header={"knows": {"\ud800": 1}})),
     "knowledge vector with a list for a clock": ("malformed", lambda s: signed(s, header={"knows": {"ab": [1]}})),
-    "decompression bomb": (
-        "too_large", lambda s: signed(s, raw=b"{}", payload=zlib.compress(b" " * 20_000_000, 9))
-    ),
+    "decompression bomb": ("too_large", lambda s: signed(s, raw=b"{}", payload=zlib.compress(b" " * 20_000_000, 9))),
     "huge declared size": ("too_large", lambda s: signed(s, header={"raw_size": 10 << 30})),
     "millions of entries": ("too_large", lambda s: signed(s, header={"counts": {"answer": 9_000_000}})),
     "path traversal as a table name": (
-        "unknown_table", lambda s: signed(s, [{"table": "../../etc/passwd", "columns": ["id"], "values": [["x"]]}])
+        "unknown_table",
+        lambda s: signed(s, [{"table": "../../etc/passwd", "columns": ["id"], "values": [["x"]]}]),
     ),
-    "unknown table": ("unknown_table", lambda s: signed(s, [{"table": "secrets", "columns": ["id"], "values": [["x"]]}])),
+    "unknown table": (
+        "unknown_table",
+        lambda s: signed(s, [{"table": "secrets", "columns": ["id"], "values": [["x"]]}]),
+    ),
     # the rows' shape
     "unknown field": ("unknown_field", lambda s: signed(s, _with_column(community(), "password", "x"))),
     "missing field": ("malformed", lambda s: signed(s, _without_column(community(), "name"))),
     "counts that do not match": ("malformed", lambda s: signed(s, community(), header={"counts": {"community": 2}})),
     "runs longer than the table": ("malformed", lambda s: signed(s, _runs(community(), "deleted", [[0, 5]]))),
-    "runs with a negative length": (
-        "malformed", lambda s: signed(s, _runs(community(), "deleted", [[0, 2], [0, -1]]))
-    ),
+    "runs with a negative length": ("malformed", lambda s: signed(s, _runs(community(), "deleted", [[0, 2], [0, -1]]))),
     "deeply nested json": ("malformed", lambda s: signed(s, raw=b"[" * 100_000 + b"]" * 100_000 + b"\n")),
     "a line that never ends": ("malformed", lambda s: signed(s, raw=b" " * (bundle.MAX_LINE + 2))),
-    "invalid UTF-8 in a line": ("malformed", lambda s: signed(
-        s, raw=b'{"table":"community","columns":["name"],"values":[["\xed\xa0\x80"]]}\n')),
-    "NaN where a number goes": ("malformed", lambda s: signed(
-        s, raw=b'{"table":"household","columns":["floor"],"values":[[NaN]]}\n')),
+    "invalid UTF-8 in a line": (
+        "malformed",
+        lambda s: signed(s, raw=b'{"table":"community","columns":["name"],"values":[["\xed\xa0\x80"]]}\n'),
+    ),
+    "NaN where a number goes": (
+        "malformed",
+        lambda s: signed(s, raw=b'{"table":"household","columns":["floor"],"values":[[NaN]]}\n'),
+    ),
     "tables out of order": ("malformed", lambda s: signed(s, _resident_of(s["community"]) + community())),
     "one record twice": ("malformed", lambda s: signed(s, community() + community())),
-    "a chunk of too many rows": ("malformed", lambda s: signed(s, _runs(community(), "deleted", [[0, bundle.CHUNK_ROWS + 1]]))),
+    "a chunk of too many rows": (
+        "malformed",
+        lambda s: signed(s, _runs(community(), "deleted", [[0, bundle.CHUNK_ROWS + 1]])),
+    ),
     # the rows' values, each held to the store's own rules
     "wrong type": ("bad_row", lambda s: signed(s, community(name=12345))),
     "boolean as text": ("bad_row", lambda s: signed(s, community(deleted="no"))),
@@ -182,15 +239,24 @@ CASES = {
     "a list in the stamps": ("bad_row", lambda s: signed(s, community(stamps="[]"))),
     "bad stamp": ("bad_row", lambda s: signed(s, community(stamp="yesterday"))),
     "stamps naming an unknown field": (
-        "bad_row", lambda s: signed(s, community(stamps='{"owner":"0190000000000000-aa"}'))
+        "bad_row",
+        lambda s: signed(s, community(stamps='{"owner":"0190000000000000-aa"}')),
     ),
     "runs of the wrong type": ("bad_row", lambda s: signed(s, _runs(community(), "deleted", [["yes", 1]]))),
     "a lone surrogate in a name": ("bad_row", lambda s: signed(s, community(name="光明\ud800社区"))),
-    "an integer beyond 64 bits": ("bad_row", lambda s: signed(s, [line("household", [rows("household", floor=1 << 70)])])),
+    "an integer beyond 64 bits": (
+        "bad_row",
+        lambda s: signed(s, [line("household", [rows("household", floor=1 << 70)])]),
+    ),
     "a floor out of range": ("bad_row", lambda s: signed(s, [line("household", [rows("household", floor=500)])])),
-    "a need status the app does not know": ("bad_row", lambda s: signed(s, [line("need", [rows(
-        "need", household_id=s["community"], status="pending_review")])])),
-    "reference to a record we lack": ("dangling", lambda s: signed(s, _resident_of("01900000-0000-7000-8000-00000000dead"))),
+    "a need status the app does not know": (
+        "bad_row",
+        lambda s: signed(s, [line("need", [rows("need", household_id=s["community"], status="pending_review")])]),
+    ),
+    "reference to a record we lack": (
+        "dangling",
+        lambda s: signed(s, _resident_of("01900000-0000-7000-8000-00000000dead")),
+    ),
 }
 
 
@@ -214,8 +280,10 @@ def test_bad_bundle_is_refused_and_the_database_untouched(scene, case, cli, tmp_
 def test_a_refused_row_is_named_by_table_id_and_field_in_both_languages(scene, cli, tmp_path):
     path = tmp_path / "need.bundle"
     path.write_bytes(CASES["a need status the app does not know"][1](scene))
-    for lang, words in (("en", ("need", ROW["id"], "pending_review", "is not one of")),
-                        ("zh", ("need", ROW["id"], "pending_review", "可选"))):
+    for lang, words in (
+        ("en", ("need", ROW["id"], "pending_review", "is not one of")),
+        ("zh", ("need", ROW["id"], "pending_review", "可选")),
+    ):
         code, _, err = cli("--db", scene["b"].path, "--lang", lang, "import", path)
         assert code == 1 and all(w in err for w in words), err
 
@@ -229,8 +297,9 @@ def test_passphrase_right_and_wrong(scene, cli, tmp_path):
     code, _, err = cli("--db", db, "--lang", "zh", "import", out, "--passphrase-file", tmp_path / "wrong")
     assert code == 1 and "口令不对" in err
     assert file_digest(db) == before
-    code, line_, _ = cli("--db", db, "--lang", "en", "import", out, "--passphrase-file", tmp_path / "right",
-                         "--dry-run")
+    code, line_, _ = cli(
+        "--db", db, "--lang", "en", "import", out, "--passphrase-file", tmp_path / "right", "--dry-run"
+    )
     assert code == 0 and "2 new" in line_  # the community, and a's trust of b in the audit log
     assert file_digest(db) == before  # a dry run writes nothing
 
@@ -282,8 +351,15 @@ def test_a_forgery_waits_under_its_own_key_and_blocks_nothing(scene, cli, tmp_pa
     stranger.export(real, to=[b])
     close_database()
     forged = tmp_path / "forged.bundle"
-    forged.write_bytes(forge(Ed25519PrivateKey.generate(), stranger_id, community(name="伪造的社区"),
-                             header={"sender_name": "stranger\ud800 \u202e"}, recipient=scene["recipient"]))
+    forged.write_bytes(
+        forge(
+            Ed25519PrivateKey.generate(),
+            stranger_id,
+            community(name="伪造的社区"),
+            header={"sender_name": "stranger\ud800 \u202e"},
+            recipient=scene["recipient"],
+        )
+    )
     db = tmp_path / "b.db"
     db.write_bytes(b.path.read_bytes())
     Path(f"{db}.keys").write_bytes(Path(f"{b.path}.keys").read_bytes())
@@ -301,14 +377,19 @@ def test_a_forgery_waits_under_its_own_key_and_blocks_nothing(scene, cli, tmp_pa
     code, listing, _ = cli("--db", db, "quarantine", "--json")
     [left] = json.loads(listing)
     assert left["state"] == "other_key" and left["key"] != keys.fingerprint(
-        json.loads(stranger.card.read_text())["sign_public"])
+        json.loads(stranger.card.read_text())["sign_public"]
+    )
     code, text, _ = cli("--db", db, "--lang", "en", "quarantine")
     assert "not that device's bundle" in text
 
 
 def test_a_bad_signature_from_a_stranger_writes_nothing_at_all(scene, cli, tmp_path):
-    data = forge(Ed25519PrivateKey.generate(), scene["stranger_identity"].device.id, community(),
-                 header={"sender_name": "\ud800" * 10})
+    data = forge(
+        Ed25519PrivateKey.generate(),
+        scene["stranger_identity"].device.id,
+        community(),
+        header={"sender_name": "\ud800" * 10},
+    )
     path = tmp_path / "in.bundle"
     path.write_bytes(flip(data, bundle.PREFIX_SIZE + 5))  # in the header: the signature fails
     db = scene["b"].path

@@ -32,8 +32,9 @@ NOTES = ("", "独居", "漏水", "已修好")
 DEVICE = st.integers(0, 2)
 STEP = st.one_of(
     st.tuples(st.just("create"), DEVICE, st.integers(0, 1), st.sampled_from(("张伟", "王芳", "李娜"))),
-    st.tuples(st.just("edit_household"), DEVICE, st.integers(0, 1),
-              st.sampled_from(("note", "status")), st.integers(0, 3)),
+    st.tuples(
+        st.just("edit_household"), DEVICE, st.integers(0, 1), st.sampled_from(("note", "status")), st.integers(0, 3)
+    ),
     st.tuples(st.just("edit_resident"), DEVICE, st.integers(0, 5), st.sampled_from(NOTES)),
     st.tuples(st.just("delete"), DEVICE, st.integers(0, 5)),
     st.tuples(st.just("sync"), DEVICE, DEVICE),
@@ -159,10 +160,28 @@ def seed(office) -> None:
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(STEP, min_size=4, max_size=14))
-@example([("tie", 1, 2, 0, "甲"), ("tie", 1, 0, 0, "乙"), ("sync", 2, 0), ("lost", 0, 1), ("malformed", 0, 2, "status"),
-          ("edit_household", 2, 0, "note", 1), ("replay", 0)])
-@example([("edit_household", 1, 0, "note", 1), ("edit_household", 2, 0, "note", 2), ("lost", 1, 0),
-          ("sync", 2, 0), ("replay", 0), ("tie", 0, 1, 0, "丙"), ("resolve", 0, "theirs")])
+@example(
+    [
+        ("tie", 1, 2, 0, "甲"),
+        ("tie", 1, 0, 0, "乙"),
+        ("sync", 2, 0),
+        ("lost", 0, 1),
+        ("malformed", 0, 2, "status"),
+        ("edit_household", 2, 0, "note", 1),
+        ("replay", 0),
+    ]
+)
+@example(
+    [
+        ("edit_household", 1, 0, "note", 1),
+        ("edit_household", 2, 0, "note", 2),
+        ("lost", 1, 0),
+        ("sync", 2, 0),
+        ("replay", 0),
+        ("tie", 0, 1, 0, "丙"),
+        ("resolve", 0, "theirs"),
+    ]
+)
 def test_every_laptop_converges_to_the_same_state(steps):
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -35,10 +35,23 @@ from gridtui.sync import bundle, keys
 
 from .forge import forge, line
 
-FUZZ = settings(max_examples=40, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-TABLES = ("household", "resident", "visit", "answer", "need", "need_event", "campaign", "assignment",
-          "organization", "register_entry", "volunteer", "conflict")
+FUZZ = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+TABLES = (
+    "household",
+    "resident",
+    "visit",
+    "answer",
+    "need",
+    "need_event",
+    "campaign",
+    "assignment",
+    "organization",
+    "register_entry",
+    "volunteer",
+    "conflict",
+)
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +79,9 @@ def scene(demo_community, tmp_path_factory):
 def one_row(sender: Path, table: str, pick: int) -> dict:
     names = columns(SYNCED_BY_TABLE[table])
     with sqlite3.connect(f"file:{sender}?mode=ro", uri=True) as conn:
-        rows = conn.execute('SELECT {} FROM "{}" ORDER BY "seq"'.format(
-            ", ".join(f'"{n}"' for n in names), table)).fetchall()
+        rows = conn.execute(
+            'SELECT {} FROM "{}" ORDER BY "seq"'.format(", ".join(f'"{n}"' for n in names), table)
+        ).fetchall()
     return dict(zip(names, rows[pick % len(rows)], strict=True)) if rows else {}
 
 
@@ -107,12 +121,16 @@ def importing(cli, scene, data: bytes, reads: list[tuple[str, ...]] = ()) -> int
 # -- before the signature -----------------------------------------------------------------------
 
 spans = st.integers(0, bundle.PREFIX_SIZE + 400)
-edits = st.lists(st.one_of(
-    st.tuples(st.just("flip"), spans, st.integers(1, 255)),
-    st.tuples(st.just("cut"), spans, st.just(0)),
-    st.tuples(st.just("stretch"), spans, st.integers(0, 255)),
-    st.tuples(st.just("length"), st.just(0), st.integers(0, 2**32 - 1)),
-), min_size=1, max_size=3)
+edits = st.lists(
+    st.one_of(
+        st.tuples(st.just("flip"), spans, st.integers(1, 255)),
+        st.tuples(st.just("cut"), spans, st.just(0)),
+        st.tuples(st.just("stretch"), spans, st.integers(0, 255)),
+        st.tuples(st.just("length"), st.just(0), st.integers(0, 2**32 - 1)),
+    ),
+    min_size=1,
+    max_size=3,
+)
 
 
 def damage(data: bytes, steps) -> bytes:
@@ -146,11 +164,28 @@ def test_a_damaged_prefix_or_header_is_refused_and_nothing_is_kept(scene, cli, s
 # -- signed rows, hostile values ----------------------------------------------------------------
 
 hostile = st.one_of(
-    st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=20), st.sampled_from(["\ud800", "a\udfffb", "\x00\n\x1b[2J", "x" * 70_000]),
-    st.sampled_from(["2026-02-30", "2026-07-14T10:00:00+08:00", "20260714", "1e400", "NaN", "[]", "{}",
-                     '{"note":"0190000000000000-zz"}', "0190000000000000-" + "f" * 40, "pending_review"]),
-    st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
+    st.sampled_from(["\ud800", "a\udfffb", "\x00\n\x1b[2J", "x" * 70_000]),
+    st.sampled_from(
+        [
+            "2026-02-30",
+            "2026-07-14T10:00:00+08:00",
+            "20260714",
+            "1e400",
+            "NaN",
+            "[]",
+            "{}",
+            '{"note":"0190000000000000-zz"}',
+            "0190000000000000-" + "f" * 40,
+            "pending_review",
+        ]
+    ),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
     st.recursive(st.integers(), lambda inner: st.lists(inner, max_size=2), max_leaves=30),
 )
 
@@ -164,8 +199,13 @@ def reads_for(table: str, row: dict) -> list[tuple[str, ...]]:
 
 
 @FUZZ
-@given(table=st.sampled_from(TABLES), pick=st.integers(0, 50), column=st.integers(0, 30), value=hostile,
-       new_id=st.booleans())
+@given(
+    table=st.sampled_from(TABLES),
+    pick=st.integers(0, 50),
+    column=st.integers(0, 30),
+    value=hostile,
+    new_id=st.booleans(),
+)
 @example(table="need", pick=0, column="status", value="pending_review", new_id=False)  # an unknown word
 @example(table="household", pick=0, column="deleted", value=[1], new_id=False)  # a list where a flag goes
 @example(table="household", pick=0, column="stamps", value="[[]]", new_id=False)  # a list in the stamps
@@ -176,8 +216,7 @@ def reads_for(table: str, row: dict) -> list[tuple[str, ...]]:
 @example(table="household", pick=0, column="origin", value="\ud7fc", new_id=False)  # unassigned, in the sentence
 @example(table="household", pick=0, column="origin", value="\xa0", new_id=False)  # a no-break space, quoted
 @example(table="campaign", pick=1, column="scope", value="1", new_id=False)  # a scope that is not one: crashed coverage
-def test_a_signed_row_with_a_hostile_value_is_merged_or_refused_cleanly(scene, cli, table, pick, column,
-                                                                        value, new_id):
+def test_a_signed_row_with_a_hostile_value_is_merged_or_refused_cleanly(scene, cli, table, pick, column, value, new_id):
     row = one_row(scene["sender"], table, pick)
     assume(row)
     name = column if isinstance(column, str) else list(row)[column % len(row)]
@@ -187,6 +226,5 @@ def test_a_signed_row_with_a_hostile_value_is_merged_or_refused_cleanly(scene, c
     if new_id and name != "id":
         row["id"] = f"01900000-0000-7000-8000-{pick:012d}"
     row[name] = value
-    data = forge(scene["identity"].signing, scene["identity"].device.id, [line(table, [row])],
-                 header={"seq": 10**6})
+    data = forge(scene["identity"].signing, scene["identity"].device.id, [line(table, [row])], header={"seq": 10**6})
     importing(cli, scene, data, reads_for(table, row))

@@ -108,8 +108,7 @@ def test_keep_mine_on_the_laptop_whose_edit_lost_restores_its_value(laptops, tmp
     w1.become()
     [listed] = conflicts.open_conflicts()
     # On w1, "mine" is what w1 wrote, even though w2's value is the one in force.
-    assert (listed.mine, listed.theirs, listed.in_force) == (
-        "独居老人，需每周探访", "老人已搬去女儿家", "theirs")
+    assert (listed.mine, listed.theirs, listed.in_force) == ("独居老人，需每周探访", "老人已搬去女儿家", "theirs")
     conflicts.resolve(listed.id, "mine")
     everyone_has_everything(tmp_path, office, [w1, w2])
     for laptop in (office, w1, w2):
@@ -288,8 +287,10 @@ def test_a_row_pointing_at_a_held_row_is_held_with_it(laptops, tmp_path):
     header, chunks = merge.collect([], True)
     ahead = hlc.make_stamp(hlc.pack(hlc.wall_ms() + 3 * 24 * 3600 * 1000, 0), w1.id)
     stamp = merge_columns(H).index("stamp")
-    chunks = [(table, names, [(*r[:stamp], ahead, *r[stamp + 1 :]) if table == "household" else r for r in rows])
-              for table, names, rows in chunks]
+    chunks = [
+        (table, names, [(*r[:stamp], ahead, *r[stamp + 1 :]) if table == "household" else r for r in rows])
+        for table, names, rows in chunks
+    ]
     recipient = json_.loads(office.card.read_text())["age_recipient"]
     data, _header = bundle.seal(header, chunks, identity, recipients=[recipient])
     (tmp_path / "w1.bundle").write_bytes(data)
@@ -313,10 +314,11 @@ def test_a_shop_check_travels_to_the_office_against_the_shop(laptops, tmp_path):
     seed(office)
     office.become()
     grid = Grid.get().id
-    shops = [store.create(Business, name=name, kind="grocery", address=address, grid=grid, phone="13700001234").id
-             for name, address in (("家乐超市", "凤凰大道29号"), ("新潮理发店", "凤凰大道79号"))]
-    check = new_campaign("business_safety", name="商户安全检查",  target="business",
-                         starts=date(2026, 7, 1)).id
+    shops = [
+        store.create(Business, name=name, kind="grocery", address=address, grid=grid, phone="13700001234").id
+        for name, address in (("家乐超市", "凤凰大道29号"), ("新潮理发店", "凤凰大道79号"))
+    ]
+    check = new_campaign("business_safety", name="商户安全检查", target="business", starts=date(2026, 7, 1)).id
     everyone_has_everything(tmp_path, office, [w1, w2])
     for laptop, shop, outcome in ((w1, shops[0], "refused"), (w2, shops[1], "nobody_home")):
         laptop.become()

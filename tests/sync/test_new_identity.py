@@ -103,6 +103,8 @@ def test_a_copy_without_its_key_file_is_told_the_way_out_and_takes_it(laptops, t
     assert shown["id"] != original.id and Path(f"{copy}.keys").stat().st_mode & 0o777 == 0o600
     code, out, _ = cli("--db", copy, "device", "list", "--json")
     assert {(d["id"], d["self"], d["trusted"]) for d in json.loads(out)} == {
-        (shown["id"], True, True), (original.id, False, True)}
+        (shown["id"], True, True),
+        (original.id, False, True),
+    }
     Laptop("copy", copy).become()
     assert Household.get_by_id(ids["household"]) and meta_get("device_id") == shown["id"]

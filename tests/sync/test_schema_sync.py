@@ -61,8 +61,10 @@ def test_a_version_3_database_starts_its_acknowledgements_afresh(tmp_path):
     close_database()
     conn = sqlite3.connect(path)
     conn.execute('DROP TABLE "sync_peer"')
-    conn.execute('CREATE TABLE "sync_peer" ("device" VARCHAR(32) NOT NULL PRIMARY KEY, '
-                 '"sent_seq" INTEGER NOT NULL, "seen_clock" INTEGER NOT NULL)')
+    conn.execute(
+        'CREATE TABLE "sync_peer" ("device" VARCHAR(32) NOT NULL PRIMARY KEY, '
+        '"sent_seq" INTEGER NOT NULL, "seen_clock" INTEGER NOT NULL)'
+    )
     conn.execute("INSERT INTO sync_peer VALUES ('ab12', 40, 99)")
     conn.execute("PRAGMA user_version = 3")
     conn.commit()
@@ -72,4 +74,5 @@ def test_a_version_3_database_starts_its_acknowledgements_afresh(tmp_path):
     assert version(path) == SCHEMA_VERSION and peer_columns(path) == PEER_COLUMNS
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT device, known_clock, received_seq, acked_seq, echo FROM sync_peer").fetchall() == [
-            ("ab12", 99, 0, 0, "[]")]
+            ("ab12", 99, 0, 0, "[]")
+        ]

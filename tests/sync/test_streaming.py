@@ -18,13 +18,20 @@ def big_bundle(laptop, rows: int) -> tuple[bytes, int]:
     """``rows`` communities with a thousand characters each, signed by the laptop."""
     laptop.become()
     identity = keys.load_identity()
-    made = [{
-        "id": f"01900000-0000-7000-8000-{n:012d}", "deleted": 0, "origin": identity.device.id,
-        "stamp": "0190000000000000-" + identity.device.id, "stamps": "{}", "name": f"社区{n}",
-        "name_en": "", "subdistrict": "x" * TEXT,
-    } for n in range(rows)]
-    chunks = [line("community", made[start : start + bundle.CHUNK_ROWS])
-              for start in range(0, rows, bundle.CHUNK_ROWS)]
+    made = [
+        {
+            "id": f"01900000-0000-7000-8000-{n:012d}",
+            "deleted": 0,
+            "origin": identity.device.id,
+            "stamp": "0190000000000000-" + identity.device.id,
+            "stamps": "{}",
+            "name": f"社区{n}",
+            "name_en": "",
+            "subdistrict": "x" * TEXT,
+        }
+        for n in range(rows)
+    ]
+    chunks = [line("community", made[start : start + bundle.CHUNK_ROWS]) for start in range(0, rows, bundle.CHUNK_ROWS)]
     return forge(identity.signing, identity.device.id, chunks), sum(len(json.dumps(c)) for c in chunks)
 
 

@@ -75,8 +75,9 @@ def test_export_needs_to_say_who_may_read_it(cli, tmp_path):
     assert code == 1 and "--insecure-plaintext" in err and has_cjk_text(err)
     assert not (tmp_path / "x.bundle").exists()
     (tmp_path / "short").write_text("abc\n")
-    code, _, err = cli("--db", db, "--lang", "en", "export", "--out", tmp_path / "x.bundle",
-                       "--passphrase-file", tmp_path / "short")
+    code, _, err = cli(
+        "--db", db, "--lang", "en", "export", "--out", tmp_path / "x.bundle", "--passphrase-file", tmp_path / "short"
+    )
     assert code == 1 and "too short" in err
 
 
@@ -99,8 +100,9 @@ def test_conflicts_listed_and_resolved_from_the_cli(laptops, cli, tmp_path):
     assert {conflict["mine"], conflict["theirs"]} == {"w1 的备注", "社区的备注"}
     code, out, _ = cli("--db", office.path, "--lang", "zh", "conflicts")
     assert code == 0 and "待处理" in out
-    code, out, _ = cli("--db", office.path, "--lang", "en", "conflicts", "resolve", conflict["id"][:8],
-                       "--value", "两人核对后的备注")
+    code, out, _ = cli(
+        "--db", office.path, "--lang", "en", "conflicts", "resolve", conflict["id"][:8], "--value", "两人核对后的备注"
+    )
     assert code == 0 and "edited" in out
     office.become()
     assert Household.get_by_id(ids["household"]).note == "两人核对后的备注"

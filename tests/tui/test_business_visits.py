@@ -59,7 +59,9 @@ async def test_walk_a_grids_shops_check_one_and_move_on(make_app):
         await settle(pilot)
         visit = Visit.get_by_id(screen.data.visit_id)
         assert (visit.business_id, visit.household_id) == (order[0], None)
-        assert Answer.get((Answer.visit == visit.id) & (Answer.item == "business_safety:license_displayed")).value == "yes"
+        assert (
+            Answer.get((Answer.visit == visit.id) & (Answer.item == "business_safety:license_displayed")).value == "yes"
+        )
 
         await pilot.press("n", "p")  # household matters (a need, the residents) are not offered at a shop
         await settle(pilot)
@@ -79,7 +81,8 @@ async def test_walk_a_grids_shops_check_one_and_move_on(make_app):
         await pilot.press("r")  # the revisit-due filter: nothing is due before its date
         await settle(pilot)
         assert app.screen.query_one(PagedList).count == len(
-            walk.SHOPS.ids(shops.id, grid_id=grid_id, filter="revisit_due", today=TODAY))
+            walk.SHOPS.ids(shops.id, grid_id=grid_id, filter="revisit_due", today=TODAY)
+        )
 
         await pilot.press("escape")
         await settle(pilot)

@@ -54,7 +54,9 @@ async def test_meeting_then_done_from_the_issue_screen(make_app):
         await settle(pilot)
         form = app.screen
         form.query_one("#form-meeting_date", Input).value = "2026-13-40"
-        await pilot.press("tab", *"residents, owners' committee, heating company", "tab", *"replace the valves", "ctrl+s")
+        await pilot.press(
+            "tab", *"residents, owners' committee, heating company", "tab", *"replace the valves", "ctrl+s"
+        )
         await settle(pilot)
         assert app.screen is form and "not a valid date" in screen_text(app)
         assert app.focused is form.query_one("#form-meeting_date", Input)

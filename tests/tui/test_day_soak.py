@@ -55,8 +55,11 @@ def expected_answers(screen: VisitScreen) -> dict:
         return form.choices[form.item(name).list][n].name
 
     return {
-        D2D + "residents_present": 3, D2D + "moved_in_out": "yes", D2D + "needs_care": "yes",
-        D2D + "care_situation": choice("care_situation", 1), D2D + "gas_safety": choice("gas_safety", 0),
+        D2D + "residents_present": 3,
+        D2D + "moved_in_out": "yes",
+        D2D + "needs_care": "yes",
+        D2D + "care_situation": choice("care_situation", 1),
+        D2D + "gas_safety": choice("gas_safety", 0),
     }
 
 
@@ -118,6 +121,9 @@ async def test_a_day_of_visits_keeps_every_answer_and_no_widget_piles_up(make_ap
             assert visits.visit_state(visit).outcome == outcomes.get(visit, "in_progress")
         for household in needs_for:
             # the demo may already hold other needs for this household: look for the one typed here
-            typed_here = Need.select().where(Need.household == household, Need.source == "visit",
-                                             Need.item_id == "daily_living.meal_delivery")
-            assert typed_here.exists(), [(n.item_id, n.source) for n in Need.select().where(Need.household == household)]
+            typed_here = Need.select().where(
+                Need.household == household, Need.source == "visit", Need.item_id == "daily_living.meal_delivery"
+            )
+            assert typed_here.exists(), [
+                (n.item_id, n.source) for n in Need.select().where(Need.household == household)
+            ]

@@ -18,8 +18,7 @@ SIZES = [(60, 20), (80, 24)]
 def region_lines(app, region) -> list[str]:
     """The screen's text inside ``region``, one string a line, cut by cells (not characters)."""
     strips = app.screen._compositor.render_strips()
-    return [strips[y].crop(region.x, region.right).text.replace("\u00a0", " ")
-            for y in range(region.y, region.bottom)]
+    return [strips[y].crop(region.x, region.right).text.replace("\u00a0", " ") for y in range(region.y, region.bottom)]
 
 
 async def open_first_visit(pilot):
@@ -36,8 +35,10 @@ def item_lines(app, checklist: Checklist, name: str, kind: str) -> list[str]:
     view = checklist.view
     view.scroll_to(y=indexes[0], animate=False, immediate=True)
     area = view.scrollable_content_region  # without the scroll bar
-    return [line.rstrip() for line in region_lines(app, area._replace(y=area.y - view.scroll_offset.y + indexes[0],
-                                                                      height=len(indexes)))]
+    return [
+        line.rstrip()
+        for line in region_lines(app, area._replace(y=area.y - view.scroll_offset.y + indexes[0], height=len(indexes)))
+    ]
 
 
 def words(lang: str, lines: list[str]) -> str:
@@ -141,8 +142,13 @@ def list_screens() -> dict:
 
     grid = visits.grids()[0]
     walk = lambda: WalkScreen(grid.id, None, grid.name)  # noqa: E731
-    return {"needs": NeedsBoard, "residents": ResidentsScreen, "volunteers": VolunteersScreen,
-            "households": walk, "shops": walk}
+    return {
+        "needs": NeedsBoard,
+        "residents": ResidentsScreen,
+        "volunteers": VolunteersScreen,
+        "households": walk,
+        "shops": walk,
+    }
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

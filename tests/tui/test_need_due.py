@@ -23,8 +23,9 @@ def test_open_need_takes_the_callers_due_hours(demo_db):
     try:
         household = Household.select().where(live(Household)).first()
         at = datetime(2026, 7, 14, 9, 0)
-        mine = needs.open_need(household.id, "home_environment.plumbing", urgency="normal", at=at,
-                               due_hours={"normal": 5})
+        mine = needs.open_need(
+            household.id, "home_environment.plumbing", urgency="normal", at=at, due_hours={"normal": 5}
+        )
         default = needs.open_need(household.id, "home_environment.plumbing", urgency="normal", at=at)
         assert Need.get_by_id(mine).due_at == at + timedelta(hours=5)
         assert Need.get_by_id(default).due_at == at + timedelta(hours=168)  # no config file: the default

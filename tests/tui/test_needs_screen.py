@@ -30,7 +30,6 @@ def make_app(demo_file):
     return make
 
 
-
 async def open_board(pilot) -> PagedList:
     await settle(pilot)
     await pilot.press("b")
@@ -169,9 +168,13 @@ async def test_a_need_recorded_on_the_visit_screen_appears_on_the_board(make_app
         from gridtui.core.models import Household, Visit
 
         # a household already called on in this campaign: the need points at that visit
-        household = (Household.select().join(Visit, on=(Visit.household == Household.id))
-                     .where((Visit.campaign == app.campaign_id) & (Visit.outcome == "done"))
-                     .order_by(Household.id).first())
+        household = (
+            Household.select()
+            .join(Visit, on=(Visit.household == Household.id))
+            .where((Visit.campaign == app.campaign_id) & (Visit.outcome == "done"))
+            .order_by(Household.id)
+            .first()
+        )
         app.open_visit([household.id])
         await settle(pilot)
         await pilot.press("n")
@@ -186,5 +189,9 @@ async def test_a_need_recorded_on_the_visit_screen_appears_on_the_board(make_app
         await settle(pilot)
         top = board.row(0)
         assert (top.item_key, top.household_id, top.source, top.status) == (
-            "daily_living.home_haircut", household.id, "visit", "open")
+            "daily_living.home_haircut",
+            household.id,
+            "visit",
+            "open",
+        )
         assert Need.get_by_id(top.id).visit_id is not None

@@ -28,11 +28,13 @@ def make_app(office_path):
     return make
 
 
-
-@pytest.mark.parametrize("lang, words", [
-    ("zh", ("各网格走访覆盖率", "需求（按类别和状态）", "天", "家政维修志愿队")),
-    ("en", ("Visit coverage per grid", "Needs by category and status", "days", "Home repair volunteers")),
-])
+@pytest.mark.parametrize(
+    "lang, words",
+    [
+        ("zh", ("各网格走访覆盖率", "需求（按类别和状态）", "天", "家政维修志愿队")),
+        ("en", ("Visit coverage per grid", "Needs by category and status", "days", "Home repair volunteers")),
+    ],
+)
 async def test_dashboard_draws_every_panel(make_app, lang, words):
     app = make_app(lang)
     async with app.run_test(size=SIZE) as pilot:

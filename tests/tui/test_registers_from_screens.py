@@ -59,8 +59,16 @@ async def test_a_volunteer_added_edited_paired_revealed_and_ended(make_app):
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, VolunteerDialog)
-        fill(dialog, "vol", name="林党员", id_number=NUMBER[:-1] + "0", phone="13512345678",
-             work_unit="区财政局", team="Party-member volunteers", note="会手语")
+        fill(
+            dialog,
+            "vol",
+            name="林党员",
+            id_number=NUMBER[:-1] + "0",
+            phone="13512345678",
+            work_unit="区财政局",
+            team="Party-member volunteers",
+            note="会手语",
+        )
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is dialog and "check digit" in screen_text(app)  # refused on the form
@@ -73,7 +81,8 @@ async def test_a_volunteer_added_edited_paired_revealed_and_ended(make_app):
         added = Volunteer.get(Volunteer.name == "林党员")
         assert (added.kind, added.id_number, added.phone) == ("in_service_party", NUMBER, "13512345678")
         assert [s.item_id for s in VolunteerSkill.select().where(VolunteerSkill.volunteer == added.id)] == [
-            "culture_care.policy_consultation"]
+            "culture_care.policy_consultation"
+        ]
 
         app.push_screen(VolunteerScreen(added.id))
         await settle(pilot)
@@ -195,8 +204,14 @@ async def test_units_and_resources_from_the_screen(make_app):
         assert isinstance(screen, ResourcesScreen)
         await pilot.press("u")
         await settle(pilot)
-        fill(app.screen, "form", organization_name="湖滨小学", kind="resident unit", contact="周校长",
-             projects="public lecture, 科普进社区")
+        fill(
+            app.screen,
+            "form",
+            organization_name="湖滨小学",
+            kind="resident unit",
+            contact="周校长",
+            projects="public lecture, 科普进社区",
+        )
         await pilot.press("ctrl+s")
         await settle(pilot)
         unit = Organization.get(Organization.name == "湖滨小学")
@@ -211,7 +226,11 @@ async def test_units_and_resources_from_the_screen(make_app):
         await pilot.press("ctrl+s")
         await settle(pilot)
         offered = Resource.get(Resource.organization == unit.id)
-        assert (offered.item_id, offered.capacity, offered.provider_kind) == ("venues.activity_room", 40, "organization")
+        assert (offered.item_id, offered.capacity, offered.provider_kind) == (
+            "venues.activity_room",
+            40,
+            "organization",
+        )
 
         units = screen.query_one("#resources-units", PagedList)
         await pilot.press("tab")
@@ -235,9 +254,13 @@ async def test_life_events_from_the_household_screen_and_the_visit(make_app):
     app = make_app(lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        household = (Household.select().join(Resident, on=(Resident.household == Household.id))
-                     .where((Household.status == "active") & (Resident.relation == "spouse"))
-                     .order_by(Household.id).first())
+        household = (
+            Household.select()
+            .join(Resident, on=(Resident.household == Household.id))
+            .where((Household.status == "active") & (Resident.relation == "spouse"))
+            .order_by(Household.id)
+            .first()
+        )
         app.open_household(household.id)
         await settle(pilot)
         assert isinstance(app.screen, HouseholdScreen)

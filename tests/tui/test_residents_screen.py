@@ -27,8 +27,12 @@ def opened(demo_db):
 
 
 def _present():
-    return (Resident.select(Resident, Household, Building).join(Household).join(Building)
-            .where((live(Resident)) & (Resident.status == "present")))
+    return (
+        Resident.select(Resident, Household, Building)
+        .join(Household)
+        .join(Building)
+        .where((live(Resident)) & (Resident.status == "present"))
+    )
 
 
 def test_pages_cover_every_present_resident_once_in_address_order(opened):
@@ -40,8 +44,15 @@ def test_pages_cover_every_present_resident_once_in_address_order(opened):
     assert len(seen) == total and len({r.id for r in seen}) == total
     order = {b.id: (b.walk_order, b.id) for b in Building.select()}
     by_id = {r.id: r for r in _present()}
-    keys = [(order[by_id[r.id].household.building_id], by_id[r.id].household.unit, by_id[r.id].household.floor,
-             by_id[r.id].household.door) for r in seen]
+    keys = [
+        (
+            order[by_id[r.id].household.building_id],
+            by_id[r.id].household.unit,
+            by_id[r.id].household.floor,
+            by_id[r.id].household.door,
+        )
+        for r in seen
+    ]
     assert keys == sorted(keys)
     first = seen[0]
     assert "*" in first.id_masked and "*" in first.phone_masked
@@ -50,8 +61,10 @@ def test_pages_cover_every_present_resident_once_in_address_order(opened):
 
 def test_register_and_grid_filters(opened):
     alone = households.residents_page(0, 500, register="elderly_alone", today=TODAY)
-    on_register = {e.resident_id for e in RegisterEntry.select().where(
-        (RegisterEntry.kind == "elderly_alone") & (live(RegisterEntry)))}
+    on_register = {
+        e.resident_id
+        for e in RegisterEntry.select().where((RegisterEntry.kind == "elderly_alone") & (live(RegisterEntry)))
+    }
     assert alone and {r.id for r in alone} <= on_register
     assert all("elderly_alone" in r.registers for r in alone)
     # a household register lists every present resident of the households on it
@@ -66,7 +79,9 @@ def test_register_and_grid_filters(opened):
         households.residents_count(register="nope")
 
 
-@pytest.mark.parametrize(("lang", "words"), [("zh", ("身份证号", "台账:全部", "人")), ("en", ("ID number", "Register:all", "residents"))])
+@pytest.mark.parametrize(
+    ("lang", "words"), [("zh", ("身份证号", "台账:全部", "人")), ("en", ("ID number", "Register:all", "residents"))]
+)
 async def test_residents_screen_filters_pages_and_opens_a_household(make_app, lang, words):
     app = make_app(lang=lang)
     async with app.run_test(size=SIZE) as pilot:

@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_sigkill_mid_visit_keeps_every_answer(demo_db, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "GRIDTUI_CONFIG": str(tmp_path / "none.toml")}
-    proc = subprocess.Popen([sys.executable, str(DRIVER), str(demo_db)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, str(DRIVER), str(demo_db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
     try:
         line = proc.stdout.readline()
         assert line, proc.stderr.read()
@@ -35,8 +36,11 @@ def test_sigkill_mid_visit_keeps_every_answer(demo_db, tmp_path):
         assert db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
         given = {k.removeprefix("door_to_door:"): v for k, v in visits.answers(report["visit"]).items()}
         assert given == {
-            "residents_present": 4, "moved_in_out": "yes", "move_details": "grandson moved in",
-            "needs_care": "yes", "care_situation": "bedridden",
+            "residents_present": 4,
+            "moved_in_out": "yes",
+            "move_details": "grandson moved in",
+            "needs_care": "yes",
+            "care_situation": "bedridden",
         }
     finally:
         close_database()

@@ -18,9 +18,15 @@ from gridtui.tui.widgets.paged_list import PagedList
 TUI = Path(__file__).resolve().parents[2] / "gridtui" / "tui"
 STRINGS = catalog()  # the merged catalog: NAV lines of other areas bring their own strings
 MODULES = [
-    "gridtui.tui.app", "gridtui.tui.screens.home", "gridtui.tui.screens.walk", "gridtui.tui.screens.visit",
-    "gridtui.tui.screens.search", "gridtui.tui.screens.household", "gridtui.tui.screens.dialogs",
-    "gridtui.tui.widgets.paged_list", "gridtui.tui.widgets.checklist",
+    "gridtui.tui.app",
+    "gridtui.tui.screens.home",
+    "gridtui.tui.screens.walk",
+    "gridtui.tui.screens.visit",
+    "gridtui.tui.screens.search",
+    "gridtui.tui.screens.household",
+    "gridtui.tui.screens.dialogs",
+    "gridtui.tui.widgets.paged_list",
+    "gridtui.tui.widgets.checklist",
 ]
 
 
@@ -64,7 +70,9 @@ def test_columns_line_up_by_cell_width_with_chinese_text():
     ]
     widths = {cell_len(line.plain) for line in lines}
     assert widths == {24 + 10 + 4 + 8 + 3}
-    starts = {cell_len(line.plain[: line.plain.index(name)]) for line, name in zip(lines, ("张", "Li", "欧"), strict=True)}
+    starts = {
+        cell_len(line.plain[: line.plain.index(name)]) for line, name in zip(lines, ("张", "Li", "欧"), strict=True)
+    }
     assert starts == {25}
 
 
@@ -107,7 +115,9 @@ def test_the_first_screen_imports_nothing_heavy():
     import subprocess
     import sys
 
-    code = ("import sys, gridtui.tui.app, gridtui.tui.screens.home; "
-            "print(sorted(m for m in ('peewee', 'pypinyin', 'openpyxl', 'stdnum') if m in sys.modules))")
+    code = (
+        "import sys, gridtui.tui.app, gridtui.tui.screens.home; "
+        "print(sorted(m for m in ('peewee', 'pypinyin', 'openpyxl', 'stdnum') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

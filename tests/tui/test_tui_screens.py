@@ -19,9 +19,17 @@ from .tui_helpers import SIZE, screen_text, settle, unvisited_households
 
 def a_resident_with_phone() -> Resident:
     """The head of a household not yet visited in the active campaign, with a phone."""
-    return (Resident.select().where((Resident.phone != "") & (live(Resident)) & Resident.is_head
-                                    & Resident.household.in_(unvisited_households()))
-            .order_by(Resident.id).first())
+    return (
+        Resident.select()
+        .where(
+            (Resident.phone != "")
+            & (live(Resident))
+            & Resident.is_head
+            & Resident.household.in_(unvisited_households())
+        )
+        .order_by(Resident.id)
+        .first()
+    )
 
 
 async def visit_household(pilot, household_id: str) -> VisitScreen:
@@ -82,8 +90,12 @@ async def test_search_finds_a_resident_every_way(make_app, how):
         person = a_resident_with_phone()
         household = Household.get_by_id(person.household_id)
         query = {
-            "name": person.name, "pinyin": person.name_pinyin, "initials": person.name_initials,
-            "address": household.address, "address_key": household.addr_key, "phone_tail": person.phone[-4:],
+            "name": person.name,
+            "pinyin": person.name_pinyin,
+            "initials": person.name_initials,
+            "address": household.address,
+            "address_key": household.addr_key,
+            "phone_tail": person.phone[-4:],
         }[how]
         await pilot.press("slash")
         await settle(pilot)
@@ -120,10 +132,13 @@ async def test_ids_and_phones_are_masked_until_an_audited_reveal(make_app):
         assert logged.target_id == person.id
 
 
-@pytest.mark.parametrize(("lang", "labels"), [
-    ("zh", ["当前专项", "我的网格", "逾期需求", "今日待复访", "搜索"]),
-    ("en", ["Campaign", "My grids", "Overdue needs", "Revisits due today", "Search"]),
-])
+@pytest.mark.parametrize(
+    ("lang", "labels"),
+    [
+        ("zh", ["当前专项", "我的网格", "逾期需求", "今日待复访", "搜索"]),
+        ("en", ["Campaign", "My grids", "Overdue needs", "Revisits due today", "Search"]),
+    ],
+)
 async def test_both_languages(make_app, lang, labels):
     app = make_app(lang=lang)
     async with app.run_test(size=SIZE) as pilot:
@@ -309,8 +324,9 @@ async def test_settings_from_the_config_file_given_to_the_app(make_app, tmp_path
     from gridtui.core.models import Visit
 
     config = tmp_path / "worker.toml"
-    config.write_text('[general]\nmy_grids = ["no such grid"]\nworker_name = "王芳"\nrevisit_days = 5\n',
-                      encoding="utf-8")
+    config.write_text(
+        '[general]\nmy_grids = ["no such grid"]\nworker_name = "王芳"\nrevisit_days = 5\n', encoding="utf-8"
+    )
     app = make_app(lang="en", config_path=config)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -100,6 +100,7 @@ def test_shop_visit_en(snap_compare, make_app):
 
 # -- every screen, in both languages and at the size a small terminal has ---------------------
 
+
 async def _push(pilot, screen) -> None:
     await settle(pilot)
     pilot.app.push_screen(screen)
@@ -139,23 +140,39 @@ def _screens() -> dict:
     from gridtui.tui.screens.unlock import UnlockScreen
     from gridtui.tui.screens.volunteers import VolunteerScreen
 
-    opened = {name: _nav(name) for name in (
-        "search", "campaigns", "campaign_admin", "needs", "dashboard", "reports", "sync",
-        "residents", "volunteers", "collective", "resources", "audit")}
-    opened.update({
-        "home": settle,
-        "buildings": _walk_to(1),
-        "walk": walk_list,
-        "visit": visit_opened,
-        "household": _screen(lambda: HouseholdScreen(_first(Household))),
-        "business": _screen(lambda: BusinessScreen(_first(Business))),
-        "need": _screen(lambda: NeedScreen(_first(Need))),
-        "volunteer": _screen(lambda: VolunteerScreen(_first(Volunteer))),
-        "issue": _screen(lambda: IssueScreen(_first(CollectiveIssue))),
-        "conflicts": _screen(ConflictInbox),
-        "keys": _keys,
-        "unlock": _screen(lambda: UnlockScreen(locking=True)),
-    })
+    opened = {
+        name: _nav(name)
+        for name in (
+            "search",
+            "campaigns",
+            "campaign_admin",
+            "needs",
+            "dashboard",
+            "reports",
+            "sync",
+            "residents",
+            "volunteers",
+            "collective",
+            "resources",
+            "audit",
+        )
+    }
+    opened.update(
+        {
+            "home": settle,
+            "buildings": _walk_to(1),
+            "walk": walk_list,
+            "visit": visit_opened,
+            "household": _screen(lambda: HouseholdScreen(_first(Household))),
+            "business": _screen(lambda: BusinessScreen(_first(Business))),
+            "need": _screen(lambda: NeedScreen(_first(Need))),
+            "volunteer": _screen(lambda: VolunteerScreen(_first(Volunteer))),
+            "issue": _screen(lambda: IssueScreen(_first(CollectiveIssue))),
+            "conflicts": _screen(ConflictInbox),
+            "keys": _keys,
+            "unlock": _screen(lambda: UnlockScreen(locking=True)),
+        }
+    )
     return opened
 
 
@@ -175,10 +192,34 @@ def _walk_to(depth: int):
     return opened
 
 
-SCREENS = sorted([
-    "search", "campaigns", "campaign_admin", "needs", "dashboard", "reports", "sync", "residents",
-    "volunteers", "collective", "resources", "home", "buildings", "walk", "visit", "household",
-    "business", "need", "volunteer", "issue", "conflicts", "keys", "unlock", "audit"])
+SCREENS = sorted(
+    [
+        "search",
+        "campaigns",
+        "campaign_admin",
+        "needs",
+        "dashboard",
+        "reports",
+        "sync",
+        "residents",
+        "volunteers",
+        "collective",
+        "resources",
+        "home",
+        "buildings",
+        "walk",
+        "visit",
+        "household",
+        "business",
+        "need",
+        "volunteer",
+        "issue",
+        "conflicts",
+        "keys",
+        "unlock",
+        "audit",
+    ]
+)
 
 
 @BOTH_LANGUAGES

@@ -90,10 +90,16 @@ async def test_full_walk_answers_every_item_type_and_coverage_follows(make_app):
 
         stored = {k.removeprefix(D2D): v for k, v in visits.answers(screen.data.visit_id).items()}
         assert stored == {
-            "residents_present": 3, "moved_in_out": "yes", "move_details": "son moved in",
-            "needs_care": "yes", "care_situation": choice("care_situation", 2),
-            "gas_safety": choice("gas_safety", 1), "electrical_wiring": choice("electrical_wiring", 2),
-            "fire_exit_blocked": "yes", "heating": choice("heating", 1), "water": choice("water", 1),
+            "residents_present": 3,
+            "moved_in_out": "yes",
+            "move_details": "son moved in",
+            "needs_care": "yes",
+            "care_situation": choice("care_situation", 2),
+            "gas_safety": choice("gas_safety", 1),
+            "electrical_wiring": choice("electrical_wiring", 2),
+            "fire_exit_blocked": "yes",
+            "heating": choice("heating", 1),
+            "water": choice("water", 1),
             "needs_heard": [choice("needs_heard", 1), choice("needs_heard", 3)],
             "policy_explained": [choice("policy_explained", 6)],
             "next_visit": "2026-08-01",
@@ -149,7 +155,9 @@ async def test_walk_list_filters(make_app):
         assert 0 < walk.count < total and all(walk.row(i).flags for i in range(walk.count))
         await pilot.press("r")
         assert 0 < walk.count < total
-        assert all(walk.row(i).status == "nobody_home" and (walk.row(i).revisit_due or TODAY) <= TODAY
-                   for i in range(walk.count))
+        assert all(
+            walk.row(i).status == "nobody_home" and (walk.row(i).revisit_due or TODAY) <= TODAY
+            for i in range(walk.count)
+        )
         await pilot.press("a")
         assert walk.count == total and "all" in screen_text(app)

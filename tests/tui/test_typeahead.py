@@ -13,8 +13,14 @@ from .tui_helpers import SIZE, settle
 
 D2D = "door_to_door:"
 
-CHARACTERS = {"space": " ", "enter": "\r", "escape": "\x1b", "backspace": "\x7f",
-              "right_square_bracket": "]", "left_square_bracket": "["}
+CHARACTERS = {
+    "space": " ",
+    "enter": "\r",
+    "escape": "\x1b",
+    "backspace": "\x7f",
+    "right_square_bracket": "]",
+    "left_square_bracket": "[",
+}
 
 
 def burst(app, *keys: str) -> None:
@@ -82,9 +88,47 @@ async def test_every_item_type_takes_a_burst_and_the_keys_after_it(make_app):
         # of several characters), yes/no by digit (which makes who needs care appear), three
         # choices, yes/no, two choices, two multiple choices, a date, an outcome: one burst,
         # with no pause for the screen
-        burst(app, "space", "j", "张", "三", "搬", "入", "enter",
-              "1", "j", "2", "j", "3", "j", "4", "j", "2", "j", "1", "j", "1", "j",
-              "1", "3", "j", "2", "j", "2", "0", "2", "6", "-", "0", "8", "-", "0", "1", "enter", "N")
+        burst(
+            app,
+            "space",
+            "j",
+            "张",
+            "三",
+            "搬",
+            "入",
+            "enter",
+            "1",
+            "j",
+            "2",
+            "j",
+            "3",
+            "j",
+            "4",
+            "j",
+            "2",
+            "j",
+            "1",
+            "j",
+            "1",
+            "j",
+            "1",
+            "3",
+            "j",
+            "2",
+            "j",
+            "2",
+            "0",
+            "2",
+            "6",
+            "-",
+            "0",
+            "8",
+            "-",
+            "0",
+            "1",
+            "enter",
+            "N",
+        )
         await settle(pilot)
         answers = saved(screen)
         form = screen.query_one(Checklist).form

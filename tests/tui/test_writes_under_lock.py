@@ -31,8 +31,9 @@ class AnotherProgram:
     """A second process holding the database's write lock, as an import does, until released."""
 
     def __init__(self, db_path) -> None:
-        self.process = subprocess.Popen([sys.executable, "-c", HOLDER, str(db_path)],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", HOLDER, str(db_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
         assert self.process.stdout.readline().strip() == "locked"
 
     def release(self) -> None:

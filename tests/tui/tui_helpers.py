@@ -31,11 +31,14 @@ def unvisited_households():
     from gridtui.core.models import Household, Visit, live
     from gridtui.domain import campaigns
 
-    called = Visit.select(Visit.household).where((Visit.campaign == campaigns.active_campaign_id())
-                                                 & Visit.household.is_null(False))
-    return (Household.select().where(Household.id.not_in(called) & (Household.status == "active")
-                                     & (live(Household)))
-            .order_by(Household.id))
+    called = Visit.select(Visit.household).where(
+        (Visit.campaign == campaigns.active_campaign_id()) & Visit.household.is_null(False)
+    )
+    return (
+        Household.select()
+        .where(Household.id.not_in(called) & (Household.status == "active") & (live(Household)))
+        .order_by(Household.id)
+    )
 
 
 class Row:

@@ -22,11 +22,15 @@ SHOWN = 5000
 
 
 def render_entry(e: dict) -> Text:
-    return columns.row([
-        (e["at"][:19], WIDTHS[0]), (e["actor"], WIDTHS[1], "bold"),
-        (t(f"audit.action.{e['action']}", default=e["action"]), WIDTHS[2]),
-        (f"{e['table']} {e['target'][:8]}".strip(), WIDTHS[3]), (e["summary"], WIDTHS[4]),
-    ])
+    return columns.row(
+        [
+            (e["at"][:19], WIDTHS[0]),
+            (e["actor"], WIDTHS[1], "bold"),
+            (t(f"audit.action.{e['action']}", default=e["action"]), WIDTHS[2]),
+            (f"{e['table']} {e['target'][:8]}".strip(), WIDTHS[3]),
+            (e["summary"], WIDTHS[4]),
+        ]
+    )
 
 
 def entries_header() -> Text:
@@ -59,4 +63,5 @@ class AuditScreen(GridScreen):
     def on_audit_loaded(self, message: AuditLoaded) -> None:
         self.query_one(PagedList).set_rows(message.entries)
         self.query_one("#audit-title", Static).update(
-            f"{t('audit.tui.title')}  {t('audit.tui.count', count=len(message.entries))}")
+            f"{t('audit.tui.title')}  {t('audit.tui.count', count=len(message.entries))}"
+        )

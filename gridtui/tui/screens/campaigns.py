@@ -42,10 +42,15 @@ class CampaignRow(NamedTuple):
 
 def render_campaign(row: CampaignRow) -> Text:
     state = t("campaigns.state.active" if row.active else "campaigns.state.closed")
-    return columns.row([
-        (row.label, WIDTHS[0], "bold"), (t(f"campaigns.target.{row.target}"), WIDTHS[1]), (row.form, WIDTHS[2], "dim"),
-        (state, WIDTHS[3], "green" if row.active else "dim"), (f"{row.done}/{row.total}", WIDTHS[4]),
-    ])
+    return columns.row(
+        [
+            (row.label, WIDTHS[0], "bold"),
+            (t(f"campaigns.target.{row.target}"), WIDTHS[1]),
+            (row.form, WIDTHS[2], "dim"),
+            (state, WIDTHS[3], "green" if row.active else "dim"),
+            (f"{row.done}/{row.total}", WIDTHS[4]),
+        ]
+    )
 
 
 def list_header() -> Text:
@@ -103,11 +108,20 @@ class CampaignsScreen(GridScreen):
         rows = []
         for info in campaigns.campaigns():
             coverage = campaigns.coverage(info.id, today=self.app.today)
-            rows.append(CampaignRow(
-                info.id, info.label, info.target, f"{info.form_key} {info.version}", info.active,
-                sum(r["done"] for r in coverage), sum(r["total"] for r in coverage),
-                campaigns.describe_scope(info), campaigns.versions(info.id), coverage,
-            ))
+            rows.append(
+                CampaignRow(
+                    info.id,
+                    info.label,
+                    info.target,
+                    f"{info.form_key} {info.version}",
+                    info.active,
+                    sum(r["done"] for r in coverage),
+                    sum(r["total"] for r in coverage),
+                    campaigns.describe_scope(info),
+                    campaigns.versions(info.id),
+                    coverage,
+                )
+            )
         self.post_message(CampaignsLoaded(rows))
 
     def on_campaigns_loaded(self, message: CampaignsLoaded) -> None:
@@ -155,5 +169,7 @@ class CampaignsScreen(GridScreen):
     def action_close_campaign(self) -> None:
         from gridtui.domain import campaigns
 
-        self._change(lambda cid: campaigns.close(cid, today=self.app.today),
-                     ("campaigns.cli.closed", "campaigns.cli.already_closed"))
+        self._change(
+            lambda cid: campaigns.close(cid, today=self.app.today),
+            ("campaigns.cli.closed", "campaigns.cli.already_closed"),
+        )

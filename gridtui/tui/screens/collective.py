@@ -47,12 +47,19 @@ def _day(value) -> str:
 
 def render_issue(i: IssueRow) -> Text:
     days = i.days_meeting_to_done
-    return columns.row([
-        (i.title, WIDTHS[0], "bold"), (i.compound or "-", WIDTHS[1]), (_day(i.meeting_date), WIDTHS[2]),
-        (t(f"collective.status.{i.status}"), WIDTHS[3], STATUS_STYLE.get(i.status, "")),
-        (i.needs, WIDTHS[4]),
-        (columns.fit("" if days is None else t("registry.col.days_value", days=days), WIDTHS[5], "right"), WIDTHS[5]),
-    ])
+    return columns.row(
+        [
+            (i.title, WIDTHS[0], "bold"),
+            (i.compound or "-", WIDTHS[1]),
+            (_day(i.meeting_date), WIDTHS[2]),
+            (t(f"collective.status.{i.status}"), WIDTHS[3], STATUS_STYLE.get(i.status, "")),
+            (i.needs, WIDTHS[4]),
+            (
+                columns.fit("" if days is None else t("registry.col.days_value", days=days), WIDTHS[5], "right"),
+                WIDTHS[5],
+            ),
+        ]
+    )
 
 
 def issues_header() -> Text:
@@ -100,8 +107,10 @@ class CollectiveScreen(GridScreen):
         issues.cursor = cursor
         out = Text()
         out.append(f"{t('registry.col.status')}:", "dim")
-        out.append(f"{t(f'collective.status.{self.status}') if self.status else t('registry.all')}  ",
-                   "bold" if self.status else "")
+        out.append(
+            f"{t(f'collective.status.{self.status}') if self.status else t('registry.all')}  ",
+            "bold" if self.status else "",
+        )
         out.append(t("registry.col.count", count=len(message.issues)))
         self.query_one("#collective-filters", Static).update(out)
 
@@ -170,8 +179,9 @@ class IssueScreen(GridScreen):
         with self.app.guarded():
             if first:
                 rows.set_source(
-                    lambda offset, limit: needs.list_needs(collective_id=self.issue_id, offset=offset,
-                                                           limit=limit, now=now),
+                    lambda offset, limit: needs.list_needs(
+                        collective_id=self.issue_id, offset=offset, limit=limit, now=now
+                    ),
                     lambda: needs.count_needs(collective_id=self.issue_id, now=now),
                 )
             else:
@@ -199,11 +209,15 @@ class IssueScreen(GridScreen):
             return t("registry.col.meeting_saved", title=issue.title)
 
         met = issue.meeting_date
-        fields = [("meeting_date", t("field.meeting_date"), f"{met}" if met else self._today()),
-                  ("attendees", t("field.attendees"), issue.attendees),
-                  ("decision", t("field.decision"), issue.decision)]
-        self.app.push_screen(FormDialog(t("registry.col.meeting_title", title=issue.title), fields, save),
-                             lambda saved: self.load() if saved else None)
+        fields = [
+            ("meeting_date", t("field.meeting_date"), f"{met}" if met else self._today()),
+            ("attendees", t("field.attendees"), issue.attendees),
+            ("decision", t("field.decision"), issue.decision),
+        ]
+        self.app.push_screen(
+            FormDialog(t("registry.col.meeting_title", title=issue.title), fields, save),
+            lambda saved: self.load() if saved else None,
+        )
 
     def action_complete(self) -> None:
         if self.issue is None:
@@ -214,15 +228,20 @@ class IssueScreen(GridScreen):
             from gridtui.domain import collective
 
             required(values, "done_at")
-            moved = collective.complete(self.issue_id, values["done_at"], actor=actor, note=values["note"],
-                                        hours=values["hours"])
+            moved = collective.complete(
+                self.issue_id, values["done_at"], actor=actor, note=values["note"], hours=values["hours"]
+            )
             return t("registry.col.done_saved", title=issue.title, count=moved)
 
-        fields = [("done_at", t("field.done_at"), self._today()), ("hours", t("registry.col.hours_each"), "0"),
-                  ("note", t("field.note"), "")]
-        self.app.push_screen(FormDialog(t("registry.col.done_title", title=issue.title), fields, save),
-                             lambda saved: self.load() if saved else None)
-
+        fields = [
+            ("done_at", t("field.done_at"), self._today()),
+            ("hours", t("registry.col.hours_each"), "0"),
+            ("note", t("field.note"), ""),
+        ]
+        self.app.push_screen(
+            FormDialog(t("registry.col.done_title", title=issue.title), fields, save),
+            lambda saved: self.load() if saved else None,
+        )
 
     def _after(self, saved: object) -> None:
         if saved:
@@ -240,8 +259,10 @@ class IssueScreen(GridScreen):
             collective.attach_needs(issue.id, [needs.resolve_id(values["need"])])
             return t("lists.collective.attached", count=1, title=issue.title)
 
-        self.app.push_screen(FormDialog(t("registry.col.attach_title", title=issue.title),
-                                        [("need", t("field.need"), "")], save), self._after)
+        self.app.push_screen(
+            FormDialog(t("registry.col.attach_title", title=issue.title), [("need", t("field.need"), "")], save),
+            self._after,
+        )
 
     def action_detach(self) -> None:
         from gridtui.domain import collective
@@ -271,8 +292,9 @@ class IssueScreen(GridScreen):
             collective.rename(issue.id, values["title"])
             return t("lists.edited", name=values["title"], fields=t("field.title"))
 
-        self.app.push_screen(FormDialog(t("registry.col.rename_title"), [("title", t("field.title"), issue.title)],
-                                        save), self._after)
+        self.app.push_screen(
+            FormDialog(t("registry.col.rename_title"), [("title", t("field.title"), issue.title)], save), self._after
+        )
 
 
 def render_issue_detail(i: IssueRow) -> Text:
@@ -282,8 +304,11 @@ def render_issue_detail(i: IssueRow) -> Text:
     out.append_text(columns.badges([(t(f"collective.status.{i.status}"), STATUS_STYLE.get(i.status, ""))]))
     out.append("\n")
     fields = [
-        ("compound", i.compound or "-"), ("meeting", _day(i.meeting_date)),
-        ("attendees", i.attendees or "-"), ("decision", i.decision or "-"), ("done", _day(i.done_at)),
+        ("compound", i.compound or "-"),
+        ("meeting", _day(i.meeting_date)),
+        ("attendees", i.attendees or "-"),
+        ("decision", i.decision or "-"),
+        ("done", _day(i.done_at)),
     ]
     for key, value in fields:
         out.append_text(columns.row([(t(f"registry.col.{key}"), 10, "dim"), Text(str(value))]))
@@ -291,4 +316,3 @@ def render_issue_detail(i: IssueRow) -> Text:
     if i.days_meeting_to_done is not None:
         out.append(t("collective.days", days=i.days_meeting_to_done) + "\n", "bold green")
     return out
-

@@ -23,8 +23,14 @@ from gridtui.tui.widgets.columns import fit
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.workers import db_work
 
-STATUS_STYLE = {"open": "red", "assigned": "dark_orange", "in_progress": "yellow", "done": "green",
-                "followed_up": "cyan", "closed": "blue"}
+STATUS_STYLE = {
+    "open": "red",
+    "assigned": "dark_orange",
+    "in_progress": "yellow",
+    "done": "green",
+    "followed_up": "cyan",
+    "closed": "blue",
+}
 SATISFACTION_STYLE = {"satisfied": "green", "basically": "yellow", "unsatisfied": "red"}
 BAR = 24
 
@@ -91,7 +97,10 @@ def outcome_picture(board) -> Text:
 def hours_picture(board) -> Text:
     out = Text(no_wrap=True, overflow="crop")
     if board.weeks:
-        out.append(t("office.dashboard.weeks", first=board.weeks[0].isoformat(), last=board.weeks[-1].isoformat()) + "\n", "dim")
+        out.append(
+            t("office.dashboard.weeks", first=board.weeks[0].isoformat(), last=board.weeks[-1].isoformat()) + "\n",
+            "dim",
+        )
     for team in board.hours:
         out.append(fit(team["team"], 22) + " ")
         out.append(sparkline(team["hours"]), "cyan")
@@ -148,19 +157,23 @@ class DashboardScreen(GridScreen):
             held = [c.id for c in communities()]
             order: list[str | None] = [None, *held] if len(held) > 1 else [None]
             community = order[(order.index(community) + 1) % len(order)] if community in order else None
-        self.post_message(DashboardLoaded(dashboard(self.app.campaign_id or None, today=self.app.today,
-                                                    community=community)))
+        self.post_message(
+            DashboardLoaded(dashboard(self.app.campaign_id or None, today=self.app.today, community=community))
+        )
 
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
         board = message.board
         self.community = board.community_id
-        title = Text.assemble((t("office.dashboard.title") + "  ", "bold"),
-                              (t("office.dashboard.campaign", campaign=board.campaign or "-"), "dim"))
+        title = Text.assemble(
+            (t("office.dashboard.title") + "  ", "bold"),
+            (t("office.dashboard.campaign", campaign=board.campaign or "-"), "dim"),
+        )
         if board.community or board.communities:
             title.append("  " + t("hub.filter.community", community=board.community or t("hub.every_community")), "dim")
         self.query_one("#dash-title", Static).update(title)
         self.query_one("#dash-coverage-title", Static).update(
-            t("office.dashboard.coverage_by_community" if board.communities else "office.dashboard.coverage"))
+            t("office.dashboard.coverage_by_community" if board.communities else "office.dashboard.coverage")
+        )
         self.query_one("#dash-coverage", Static).update(coverage_picture(board))
         self.query_one("#dash-needs", Static).update(needs_picture(board))
         self.query_one("#dash-outcomes", Static).update(outcome_picture(board))

@@ -97,11 +97,20 @@ class KeymapScreen(GridModal):
                 keys.setdefault(binding.id, []).append(self.app.get_key_display(binding))
                 described[binding.id] = binding.description
         text = Text()
-        text.append_text(columns.row([(t("tui.keys.col.key"), 14, "bold"), (t("tui.keys.col.action"), 22, "bold"),
-                                      (t("tui.keys.col.id"), 24, "bold")]))
+        text.append_text(
+            columns.row(
+                [
+                    (t("tui.keys.col.key"), 14, "bold"),
+                    (t("tui.keys.col.action"), 22, "bold"),
+                    (t("tui.keys.col.id"), 24, "bold"),
+                ]
+            )
+        )
         for ident in sorted(keys):
             text.append("\n")
-            text.append_text(columns.row([(" ".join(keys[ident]), 14, "cyan"), (described[ident], 22), (ident, 24, "dim")]))
+            text.append_text(
+                columns.row([(" ".join(keys[ident]), 14, "cyan"), (described[ident], 22), (ident, 24, "dim")])
+            )
         with Vertical(classes="dialog wide"):
             yield Static(t("tui.keys.title"), classes="dialog-title", markup=False)
             with VerticalScroll():
@@ -142,8 +151,9 @@ class NeedDialog(GridModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(t("tui.need.title_office" if self.office else "tui.need.title"), classes="dialog-title",
-                         markup=False)
+            yield Static(
+                t("tui.need.title_office" if self.office else "tui.need.title"), classes="dialog-title", markup=False
+            )
             if self.office:
                 yield Input(placeholder=t("tui.need.where_placeholder"), id="need-where")
                 with RadioSet(id="need-source"):
@@ -232,8 +242,17 @@ class NeedDialog(GridModal):
             place = household_id
             if self.office:
                 place, resident = _need_place(where)
-            return needs.open_need(place, item, urgency=urgency, note=note, source=source, visit_id=visit_id,
-                                   resident_id=resident, actor=settings.worker_name, due_hours=settings.due_hours)
+            return needs.open_need(
+                place,
+                item,
+                urgency=urgency,
+                note=note,
+                source=source,
+                visit_id=visit_id,
+                resident_id=resident,
+                actor=settings.worker_name,
+                due_hours=settings.due_hours,
+            )
 
         try:
             self.app.writes.save(write)
@@ -295,7 +314,9 @@ class ResidentDialog(GridModal):
     def compose(self) -> ComposeResult:
         r = self.resident
         with Vertical(classes="dialog wide"):
-            yield Static(t("tui.resident.edit_title" if r else "tui.resident.add_title"), classes="dialog-title", markup=False)
+            yield Static(
+                t("tui.resident.edit_title" if r else "tui.resident.add_title"), classes="dialog-title", markup=False
+            )
             if r is None:
                 with RadioSet(id="res-how"):
                     for how in self.HOW:
@@ -409,9 +430,13 @@ class LifeEventDialog(GridModal):
             with RadioSet(id="life-kind"):
                 for kind in self.KINDS:
                     yield RadioButton(t(f"tui.life.kind.{kind}"), value=kind == "move_out", name=kind)
-            for name, placeholder in (("happened_on", ""), ("household", t("tui.life.hint.household")),
-                                      ("relation", t("tui.resident.hint.relation", default="")),
-                                      ("to", t("tui.life.hint.to")), ("note", "")):
+            for name, placeholder in (
+                ("happened_on", ""),
+                ("household", t("tui.life.hint.household")),
+                ("relation", t("tui.resident.hint.relation", default="")),
+                ("to", t("tui.life.hint.to")),
+                ("note", ""),
+            ):
                 with Horizontal(classes="form-row"):
                     yield Label(t(f"field.{name}"), classes="form-label")
                     value = f"{self.app.today or date.today()}" if name == "happened_on" else ""
@@ -432,8 +457,10 @@ class LifeEventDialog(GridModal):
 
         pressed = self.query_one("#life-kind", RadioSet).pressed_button
         kind = pressed.name if pressed else "move_out"
-        value = {n: self.query_one(f"#life-{n}", Input).value.strip()
-                 for n in ("happened_on", "household", "relation", "to", "note")}
+        value = {
+            n: self.query_one(f"#life-{n}", Input).value.strip()
+            for n in ("happened_on", "household", "relation", "to", "note")
+        }
         resident, actor = self.resident.id, self.app.settings.worker_name
         relation = choice_key(value["relation"], RELATIONS, "tui.relation") if value["relation"] else None
         day = value["happened_on"] or None
@@ -446,8 +473,14 @@ class LifeEventDialog(GridModal):
             elif kind == "move":
                 if not value["household"]:
                     raise ValidationError("household", "validate.required")
-                life_events.move(resident, households.find_household(value["household"]), relation=relation,
-                                 on=day, actor=actor, note=value["note"])
+                life_events.move(
+                    resident,
+                    households.find_household(value["household"]),
+                    relation=relation,
+                    on=day,
+                    actor=actor,
+                    note=value["note"],
+                )
             else:
                 if relation is None:
                     raise ValidationError("relation", "validate.required")

@@ -92,8 +92,7 @@ class ChoiceDialog(GridModal):
 
     BINDINGS = [bind("escape", "dismiss", "dialog.close")]
 
-    def __init__(self, title: str, question: str, choices: list[tuple[str, str]],
-                 save: Callable[[str], str]) -> None:
+    def __init__(self, title: str, question: str, choices: list[tuple[str, str]], save: Callable[[str], str]) -> None:
         super().__init__()
         self.form_title, self.question, self.choices, self.save = title, question, choices, save
 

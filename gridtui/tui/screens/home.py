@@ -112,14 +112,22 @@ def render_revisit(row) -> Cells:
 def grid_columns() -> Columns:
     """My grids' columns; the bar narrows before a figure is left out, and the count of those
     left out goes on the "My grids" line (see :class:`ColumnHeader`)."""
-    labels = ("tui.home.col.grid", "tui.home.col.name", "tui.home.col.coverage", "tui.home.col.done",
-              "tui.home.col.nobody_home", "tui.home.col.refused", "tui.home.col.revisit_due")
+    labels = (
+        "tui.home.col.grid",
+        "tui.home.col.name",
+        "tui.home.col.coverage",
+        "tui.home.col.done",
+        "tui.home.col.nobody_home",
+        "tui.home.col.refused",
+        "tui.home.col.revisit_due",
+    )
     return Columns([(t(k), w) for k, w in zip(labels, GRID_WIDTHS, strict=True)], elastic=2, mark_in_header=False)
 
 
 def campaign_line(campaign: str) -> Text:
     return Text.assemble(
-        (t("tui.home.campaign") + " ", "dim"), (campaign or t("campaigns.home_none"), "bold"),
+        (t("tui.home.campaign") + " ", "dim"),
+        (campaign or t("campaigns.home_none"), "bold"),
         ("   " + t("tui.home.campaign_hint"), "dim"),
     )
 
@@ -135,10 +143,7 @@ def load_home(app) -> HomeData:
     if campaign_id:
         campaign = campaigns.campaign(campaign_id).label
         by_code = {row["grid"]: row for row in campaigns.coverage(campaign_id, today=app.today)}
-        grids = [
-            GridCoverage(g.id, g.code, g.name, *(by_code.get(g.code, {}).get(k, 0) for k in COUNTS))
-            for g in mine
-        ]
+        grids = [GridCoverage(g.id, g.code, g.name, *(by_code.get(g.code, {}).get(k, 0) for k in COUNTS)) for g in mine]
     grid_ids = [g.id for g in mine] if held else None
     revisits = walk.revisits_due(today=app.today, grid_ids=grid_ids, limit=8)  # doors and shops
     now = datetime.combine(app.today, time(12)) if app.today else None
@@ -186,8 +191,11 @@ class DueList(Translated, Widget, can_focus=True):
         self.overdue, self.revisits = list(overdue or []), list(revisits)
         none = t("tui.home.none") if overdue is not None else t("tui.home.loading")
         self._lines = [
-            Heading(t("tui.home.overdue_needs")), *(self.overdue or [none]), "",
-            Heading(t("tui.home.revisits_today")), *(self.revisits or [none]),
+            Heading(t("tui.home.overdue_needs")),
+            *(self.overdue or [none]),
+            "",
+            Heading(t("tui.home.revisits_today")),
+            *(self.revisits or [none]),
         ]
         self._rows = [i for i, line in enumerate(self._lines) if not isinstance(line, str)]
         self.cursor = min(self.cursor, max(0, len(self._rows) - 1))
@@ -260,8 +268,11 @@ class HomeScreen(GridScreen):
         campaign = campaign_line(self._stored.campaign) if self._stored else t("tui.home.loading")
         yield Static(campaign, id="home-campaign", markup=False)
         grid = grid_columns()
-        grids = PagedList(render=lambda row: render_grid(row, grid.fitted(visible_width(grids)).widths),
-                          empty=t("tui.home.no_grids"), id="grid-list")
+        grids = PagedList(
+            render=lambda row: render_grid(row, grid.fitted(visible_width(grids)).widths),
+            empty=t("tui.home.no_grids"),
+            id="grid-list",
+        )
         yield ColumnHeader(grid, grids, title=t("tui.home.my_grids"), id="home-grids-title")  # one widget, two lines
         yield DueList(id="home-due")  # the right column, both rows; the grid layout fills cells in order
         yield grids
@@ -337,10 +348,15 @@ class HomeScreen(GridScreen):
         if not self.app.campaign_id:
             self.app.set_reactive(type(self.app).campaign_id, found["campaign_id"])
         self._cached_unpainted = True
-        return HomeData(found["campaign"], [
-            GridCoverage(gid, code, name, *(found["coverage"].get(code, {}).get(k, 0) for k in COUNTS))
-            for gid, code, name, _worker in found["grids"]
-        ], None, found["revisits"])
+        return HomeData(
+            found["campaign"],
+            [
+                GridCoverage(gid, code, name, *(found["coverage"].get(code, {}).get(k, 0) for k in COUNTS))
+                for gid, code, name, _worker in found["grids"]
+            ],
+            None,
+            found["revisits"],
+        )
 
     _quick_pending = False
 

@@ -70,7 +70,11 @@ class HouseholdScreen(GridScreen):
         yield Header()
         yield Static(t("tui.home.loading"), id="household-title", classes="screen-title", markup=False)
         yield Static(t("tui.visit.residents"), classes="section-title", markup=False)
-        yield PagedList(render=lambda r: render_resident(r, self.revealed), empty=t("tui.visit.no_residents"), id="household-residents")
+        yield PagedList(
+            render=lambda r: render_resident(r, self.revealed),
+            empty=t("tui.visit.no_residents"),
+            id="household-residents",
+        )
         with VerticalScroll(id="household-more"):
             yield Static("", id="household-history", markup=False)
         yield KeyFooter()
@@ -89,7 +93,9 @@ class HouseholdScreen(GridScreen):
     def on_household_loaded(self, message: HouseholdLoaded) -> None:
         self.detail = detail = message.detail
         self.events = message.events
-        title = Text.assemble((detail.address, "bold"), ("  ·  ", "dim"), (f"{detail.grid_code} {detail.grid_name}", "dim"))
+        title = Text.assemble(
+            (detail.address, "bold"), ("  ·  ", "dim"), (f"{detail.grid_code} {detail.grid_name}", "dim")
+        )
         self.query_one("#household-title", Static).update(title)
         residents = self.query_one(PagedList)
         residents.set_rows(detail.residents)
@@ -119,8 +125,9 @@ class HouseholdScreen(GridScreen):
         for event in self.events:
             text.append(f"{event.on}  ", "dim")
             text.append(f"{event.name}  ", "bold")
-            where = " → ".join(w for w in (event.from_address, event.to_address,
-                                           event.after if event.kind == "move_out" else "") if w)
+            where = " → ".join(
+                w for w in (event.from_address, event.to_address, event.after if event.kind == "move_out" else "") if w
+            )
             text.append(f"{t('life.kind.' + event.kind)}  {where}  {event.actor}\n")
         return text
 

@@ -38,8 +38,12 @@ SOURCES = ("visit", "phone", "walk_in", "hotline", "platform", "meeting")
 SORTS = ("due", "opened", "urgency", "status")
 URGENCY_STYLE = {"urgent": "white on red", "high": "black on #d7af5f", "normal": "", "low": "dim"}
 STATUS_STYLE = {
-    "open": "black on yellow", "assigned": "black on #87afd7", "in_progress": "black on cyan",
-    "done": "black on green", "followed_up": "black on #afd7af", "closed": "dim",
+    "open": "black on yellow",
+    "assigned": "black on #87afd7",
+    "in_progress": "black on cyan",
+    "done": "black on green",
+    "followed_up": "black on #afd7af",
+    "closed": "dim",
 }
 BOARD_WIDTHS = (8, 26, 22, 12, 11, 12)
 CANDIDATE_WIDTHS = (3, 9, 14, 5)
@@ -90,19 +94,27 @@ def _number(value: float) -> int | float:
 
 
 def render_candidate(c) -> Text:
-    return columns.row([
-        (c.rank, CANDIDATE_WIDTHS[0]), (c.name, CANDIDATE_WIDTHS[1], "bold"),
-        (c.team or "-", CANDIDATE_WIDTHS[2], "dim"), (_number(c.score), CANDIDATE_WIDTHS[3], "bold"),
-        *((_number(c.parts[p]), PART_WIDTH, "" if c.parts[p] else "dim") for p in PARTS),
-    ])
+    return columns.row(
+        [
+            (c.rank, CANDIDATE_WIDTHS[0]),
+            (c.name, CANDIDATE_WIDTHS[1], "bold"),
+            (c.team or "-", CANDIDATE_WIDTHS[2], "dim"),
+            (_number(c.score), CANDIDATE_WIDTHS[3], "bold"),
+            *((_number(c.parts[p]), PART_WIDTH, "" if c.parts[p] else "dim") for p in PARTS),
+        ]
+    )
 
 
 def candidate_header() -> Text:
-    heads = [("#", CANDIDATE_WIDTHS[0]), (t("dispatch.col.name"), CANDIDATE_WIDTHS[1]),
-             (t("dispatch.col.team"), CANDIDATE_WIDTHS[2]),
-             (columns.fit(t("dispatch.col.score"), CANDIDATE_WIDTHS[3], "right"), CANDIDATE_WIDTHS[3])]
-    return columns.row([*heads, *((columns.fit(t(f"needs.part_short.{p}"), PART_WIDTH, "right"), PART_WIDTH)
-                                  for p in PARTS)])
+    heads = [
+        ("#", CANDIDATE_WIDTHS[0]),
+        (t("dispatch.col.name"), CANDIDATE_WIDTHS[1]),
+        (t("dispatch.col.team"), CANDIDATE_WIDTHS[2]),
+        (columns.fit(t("dispatch.col.score"), CANDIDATE_WIDTHS[3], "right"), CANDIDATE_WIDTHS[3]),
+    ]
+    return columns.row(
+        [*heads, *((columns.fit(t(f"needs.part_short.{p}"), PART_WIDTH, "right"), PART_WIDTH) for p in PARTS)]
+    )
 
 
 @dataclass
@@ -118,8 +130,14 @@ class Filters:
     sort: str = "due"
 
     def query(self) -> dict[str, Any]:
-        return {"status": self.status, "category": self.category, "grid_id": self.grid_id,
-                "urgency": self.urgency, "overdue": self.overdue, "source": self.source}
+        return {
+            "status": self.status,
+            "category": self.category,
+            "grid_id": self.grid_id,
+            "urgency": self.urgency,
+            "overdue": self.overdue,
+            "source": self.source,
+        }
 
 
 def _cycle(current, options: list) -> Any:
@@ -221,8 +239,10 @@ class NeedsBoard(GridScreen):
         parts = [
             (t("needs.col.status"), t(f"needs.status.{f.status}") if f.status else None),
             (t("needs.col.urgency"), t(f"needs.urgency.{f.urgency}") if f.urgency else None),
-            (t("needs.board.category"), next((pick(c["zh"], c["en"]) for c in self.categories
-                                              if c["key"] == f.category), None)),
+            (
+                t("needs.board.category"),
+                next((pick(c["zh"], c["en"]) for c in self.categories if c["key"] == f.category), None),
+            ),
             (t("needs.col.grid"), next((g.name for g in self.grids if g.id == f.grid_id), None)),
             (t("needs.col.source"), t(f"needs.source.{f.source}") if f.source else None),
         ]
@@ -376,8 +396,10 @@ class NeedScreen(GridScreen):
     def action_suggest(self) -> None:
         from gridtui.domain import dispatch
 
-        ranked = [Ranked(i + 1, c.volunteer_id, c.name, c.team, c.score, c.parts, c.reasons)
-                  for i, c in enumerate(dispatch.suggest(self.need_id, limit=10))]
+        ranked = [
+            Ranked(i + 1, c.volunteer_id, c.name, c.team, c.score, c.parts, c.reasons)
+            for i, c in enumerate(dispatch.suggest(self.need_id, limit=10))
+        ]
         self.post_message(NeedSuggested(ranked))
 
     def on_need_suggested(self, message: NeedSuggested) -> None:
@@ -410,8 +432,9 @@ class NeedScreen(GridScreen):
         self.load()
 
     def _active_assignment(self) -> NeedAssignment | None:
-        return next((a for a in reversed(self.detail.assignments if self.detail else ())
-                     if a.status == "assigned"), None)
+        return next(
+            (a for a in reversed(self.detail.assignments if self.detail else ()) if a.status == "assigned"), None
+        )
 
     def action_assign(self) -> None:
         from gridtui.domain import dispatch
@@ -446,8 +469,9 @@ class NeedScreen(GridScreen):
         from gridtui.domain import needs
 
         with self.app.guarded():
-            after = needs.follow_up(self.need_id, satisfaction, actor=self.app.settings.worker_name,
-                                    due_hours=self.app.settings.due_hours)
+            after = needs.follow_up(
+                self.need_id, satisfaction, actor=self.app.settings.worker_name, due_hours=self.app.settings.due_hours
+            )
             key = "needs.screen.reopened" if after == "open" else "needs.screen.followed_up"
             self._done(t(key, satisfaction=t(f"needs.satisfaction.{satisfaction}")))
 
@@ -484,17 +508,24 @@ def render_detail(d: NeedDetail) -> Text:
     """The need, its history and its assignments as text for the left pane."""
     out = Text()
     out.append(f"{d.item}\n", "bold")
-    out.append_text(columns.badges([
-        (t(f"needs.urgency.{d.urgency}"), URGENCY_STYLE.get(d.urgency) or "reverse"),
-        (t(f"needs.status.{d.status}"), STATUS_STYLE.get(d.status, "")),
-    ]))
+    out.append_text(
+        columns.badges(
+            [
+                (t(f"needs.urgency.{d.urgency}"), URGENCY_STYLE.get(d.urgency) or "reverse"),
+                (t(f"needs.status.{d.status}"), STATUS_STYLE.get(d.status, "")),
+            ]
+        )
+    )
     if d.overdue:
         out.append(t("needs.overdue_mark"), "bold red")
     out.append("\n\n")
     fields = [
-        ("address", d.address or "-"), ("resident", f"{d.resident or '-'} {d.phone}".strip()),
-        ("grid", d.grid or "-"), ("source", t(f"needs.source.{d.source}")),
-        ("opened", f"{d.opened_at:%Y-%m-%d %H:%M}"), ("due", _due(d.due_at)),
+        ("address", d.address or "-"),
+        ("resident", f"{d.resident or '-'} {d.phone}".strip()),
+        ("grid", d.grid or "-"),
+        ("source", t(f"needs.source.{d.source}")),
+        ("opened", f"{d.opened_at:%Y-%m-%d %H:%M}"),
+        ("due", _due(d.due_at)),
     ]
     if d.satisfaction:
         fields.append(("satisfaction", t(f"needs.satisfaction.{d.satisfaction}")))
@@ -516,8 +547,14 @@ def render_detail(d: NeedDetail) -> Text:
         for a in d.assignments:
             hours = "  " + t("needs.cli.hours", hours=f"{a.hours:g}") if a.hours else ""
             out.append(f"{a.volunteer}  {t('dispatch.assignment.' + a.status)}{hours}\n")
-    out.append("\n" + t("needs.screen.next", moves=" / ".join(t(f"needs.status.{s}") for s in d.next)
-                        if d.next else t("needs.screen.no_moves")), "italic dim")
+    out.append(
+        "\n"
+        + t(
+            "needs.screen.next",
+            moves=" / ".join(t(f"needs.status.{s}") for s in d.next) if d.next else t("needs.screen.no_moves"),
+        ),
+        "italic dim",
+    )
     return out
 
 
@@ -560,8 +597,13 @@ class OutcomeDialog(GridModal):
 
         value = {n: self.query_one(f"#outcome-{n}", Input).value for n in ("hours", "materials", "note")}
         try:
-            dispatch.record_outcome(self.assignment_id, value["hours"] or 0, value["materials"], value["note"],
-                                    actor=self.app.settings.worker_name)
+            dispatch.record_outcome(
+                self.assignment_id,
+                value["hours"] or 0,
+                value["materials"],
+                value["note"],
+                actor=self.app.settings.worker_name,
+            )
         except GridError as exc:
             error = self.query_one("#outcome-error", Static)
             error.update(exc.message())

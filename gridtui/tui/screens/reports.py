@@ -38,8 +38,9 @@ class ReportsScreen(GridScreen):
         with Vertical(id="reports-form"):
             with Horizontal(classes="report-row"):
                 yield Label(t("office.tui.kind"), classes="form-label")
-                yield Select([(t(f"office.kind.{k}"), k) for k in KINDS], value="registers", allow_blank=False,
-                             id="report-kind")
+                yield Select(
+                    [(t(f"office.kind.{k}"), k) for k in KINDS], value="registers", allow_blank=False, id="report-kind"
+                )
             with Horizontal(classes="report-row"):
                 yield Label(t("office.tui.grid"), classes="form-label")
                 yield Select([], prompt=t("office.tui.all_grids"), id="report-grid")
@@ -97,14 +98,26 @@ class ReportsScreen(GridScreen):
     def action_write(self) -> None:
         kind = self._value("#report-kind") or "registers"
         self.query_one("#report-result", Static).update(t("office.tui.writing"))
-        self.write(kind, self.query_one("#report-out", Input).value.strip(), self._value("#report-grid"),
-                   self._value("#report-campaign"), self.query_one("#report-reveal", Checkbox).value)
+        self.write(
+            kind,
+            self.query_one("#report-out", Input).value.strip(),
+            self._value("#report-grid"),
+            self._value("#report-campaign"),
+            self.query_one("#report-reveal", Checkbox).value,
+        )
 
     @db_work
     def write(self, kind: str, out: str, grid: str | None, campaign: str | None, reveal: bool) -> None:
         try:
-            result = write_report(kind, out, grid=grid, campaign=campaign, reveal=reveal,
-                                  actor=self.app.settings.worker_name, today=self.app.today)
+            result = write_report(
+                kind,
+                out,
+                grid=grid,
+                campaign=campaign,
+                reveal=reveal,
+                actor=self.app.settings.worker_name,
+                today=self.app.today,
+            )
         except GridError as exc:
             self.post_message(ReportWritten(None, exc.message()))
             return

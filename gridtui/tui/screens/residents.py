@@ -34,14 +34,17 @@ def cycle(current, options: list):
 
 def register_badges(keys, groups: dict[str, str]) -> Text:
     """Short register tags (党 独居 困难...) coloured by kind: office ledger or care group."""
-    return columns.badges([(t(f"registry.reg.{k}", default=k), REGISTER_STYLE.get(groups.get(k, ""), "reverse"))
-                           for k in keys])
+    return columns.badges(
+        [(t(f"registry.reg.{k}", default=k), REGISTER_STYLE.get(groups.get(k, ""), "reverse")) for k in keys]
+    )
 
 
 def residents_columns() -> Columns:
     keys = ("name", "sex", "age", "id", "phone", "address")
-    return Columns([(t(f"registry.res.col.{k}"), w) for k, w in zip(keys, WIDTHS, strict=True)],
-                   tail=t("registry.res.col.registers"))
+    return Columns(
+        [(t(f"registry.res.col.{k}"), w) for k, w in zip(keys, WIDTHS, strict=True)],
+        tail=t("registry.res.col.registers"),
+    )
 
 
 class ResidentsScreen(GridScreen):
@@ -92,15 +95,18 @@ class ResidentsScreen(GridScreen):
         self.reload(keep_cursor=False)
 
     def render_row(self, row) -> Text:
-        return self.columns.row([
-            (row.name, WIDTHS[0], "bold"),
-            (t(f"registry.sex.{row.sex}", default=row.sex), WIDTHS[1]),
-            (row.age if row.age is not None else "", WIDTHS[2]),
-            (row.id_masked, WIDTHS[3], "dim"),
-            (row.phone_masked, WIDTHS[4], "dim"),
-            (row.address, WIDTHS[5]),
-            register_badges(row.registers, self.groups),
-        ], visible_width(self.people))
+        return self.columns.row(
+            [
+                (row.name, WIDTHS[0], "bold"),
+                (t(f"registry.sex.{row.sex}", default=row.sex), WIDTHS[1]),
+                (row.age if row.age is not None else "", WIDTHS[2]),
+                (row.id_masked, WIDTHS[3], "dim"),
+                (row.phone_masked, WIDTHS[4], "dim"),
+                (row.address, WIDTHS[5]),
+                register_badges(row.registers, self.groups),
+            ],
+            visible_width(self.people),
+        )
 
     def reload(self, keep_cursor: bool = True) -> None:
         from gridtui.domain import households

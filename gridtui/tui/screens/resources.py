@@ -40,27 +40,35 @@ UNIT_WIDTHS = (20, 10, 10, 4)
 
 
 def render_resource(r: ResourceRow) -> Text:
-    return columns.row([
-        (r.item, RESOURCE_WIDTHS[0], "bold"),
-        (t(f"resources.provider.{r.provider_kind}", default=r.provider_kind), RESOURCE_WIDTHS[1], "dim"),
-        (r.provider or "-", RESOURCE_WIDTHS[2]),
-        (r.capacity, RESOURCE_WIDTHS[3]),
-        (r.availability or "-", RESOURCE_WIDTHS[4]),
-        Text(r.contact or "", "dim"),
-    ])
+    return columns.row(
+        [
+            (r.item, RESOURCE_WIDTHS[0], "bold"),
+            (t(f"resources.provider.{r.provider_kind}", default=r.provider_kind), RESOURCE_WIDTHS[1], "dim"),
+            (r.provider or "-", RESOURCE_WIDTHS[2]),
+            (r.capacity, RESOURCE_WIDTHS[3]),
+            (r.availability or "-", RESOURCE_WIDTHS[4]),
+            Text(r.contact or "", "dim"),
+        ]
+    )
 
 
 def render_unit(u: UnitRow) -> Text:
     day = f"{u.agreement_date:%Y-%m-%d}" if u.agreement_date else "-"
-    return columns.row([
-        (u.name, UNIT_WIDTHS[0], "bold"), (t(f"lists.units.kind.{u.kind}"), UNIT_WIDTHS[1], "dim"),
-        (day, UNIT_WIDTHS[2]), (u.resources, UNIT_WIDTHS[3]),
-        Text(t("registry.list_sep").join(u.project_labels) or "-", "italic"),
-    ])
+    return columns.row(
+        [
+            (u.name, UNIT_WIDTHS[0], "bold"),
+            (t(f"lists.units.kind.{u.kind}"), UNIT_WIDTHS[1], "dim"),
+            (day, UNIT_WIDTHS[2]),
+            (u.resources, UNIT_WIDTHS[3]),
+            Text(t("registry.list_sep").join(u.project_labels) or "-", "italic"),
+        ]
+    )
 
 
 def _header(prefix: str, keys: tuple[str, ...], widths: tuple[int, ...], last: str) -> Text:
-    return columns.row([*((t(f"{prefix}.{k}"), w) for k, w in zip(keys, widths, strict=True)), Text(t(f"{prefix}.{last}"))])
+    return columns.row(
+        [*((t(f"{prefix}.{k}"), w) for k, w in zip(keys, widths, strict=True)), Text(t(f"{prefix}.{last}"))]
+    )
 
 
 class ResourcesScreen(GridScreen):
@@ -88,12 +96,21 @@ class ResourcesScreen(GridScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(t("registry.loading"), id="resources-filters", classes="screen-title", markup=False)
-        yield Static(_header("registry.rsc.col", ("item", "provider_kind", "provider", "capacity", "availability"),
-                             RESOURCE_WIDTHS, "contact"), classes="list-header")
+        yield Static(
+            _header(
+                "registry.rsc.col",
+                ("item", "provider_kind", "provider", "capacity", "availability"),
+                RESOURCE_WIDTHS,
+                "contact",
+            ),
+            classes="list-header",
+        )
         yield PagedList(render=render_resource, empty=t("registry.rsc.empty"), id="resources-list")
         yield Static(t("registry.rsc.units"), classes="section-title", markup=False)
-        yield Static(_header("registry.rsc.unit", ("name", "kind", "agreement", "resources"), UNIT_WIDTHS, "projects"),
-                     classes="list-header")
+        yield Static(
+            _header("registry.rsc.unit", ("name", "kind", "agreement", "resources"), UNIT_WIDTHS, "projects"),
+            classes="list-header",
+        )
         yield PagedList(render=render_unit, empty=t("registry.rsc.no_units"), id="resources-units")
         yield KeyFooter()
 
@@ -105,8 +122,11 @@ class ResourcesScreen(GridScreen):
     def load(self) -> None:
         from gridtui.domain import resources
 
-        self.post_message(ResourcesLoaded(resources.list_resources(category=self.category, provider_kind=self.provider),
-                                      resources.list_units()))
+        self.post_message(
+            ResourcesLoaded(
+                resources.list_resources(category=self.category, provider_kind=self.provider), resources.list_units()
+            )
+        )
 
     def on_resources_loaded(self, message: ResourcesLoaded) -> None:
         offered = self.query_one("#resources-list", PagedList)
@@ -152,8 +172,10 @@ class ResourcesScreen(GridScreen):
 
         current = f"{unit.agreement_date}" if unit.agreement_date else f"{self.app.today or date.today()}"
         fields = [("agreement_date", t("field.agreement_date"), current)]
-        self.app.push_screen(FormDialog(t("registry.rsc.agreement_title", name=unit.name), fields, save),
-                             lambda saved: self.load() if saved else None)
+        self.app.push_screen(
+            FormDialog(t("registry.rsc.agreement_title", name=unit.name), fields, save),
+            lambda saved: self.load() if saved else None,
+        )
 
     # -- adding, editing, ending ----------------------------------------------------------------
     def _after(self, saved: object) -> None:
@@ -169,13 +191,23 @@ class ResourcesScreen(GridScreen):
 
             required(values, "item", "provider")
             provider = provider_of(values["provider"])
-            resources.add_resource(values["item"], provider[0], **provider[1], capacity=values["capacity"] or 0,
-                                   availability=values["availability"], contact=values["contact"])
+            resources.add_resource(
+                values["item"],
+                provider[0],
+                **provider[1],
+                capacity=values["capacity"] or 0,
+                availability=values["availability"],
+                contact=values["contact"],
+            )
             return t("registry.rsc.saved", item=values["item"])
 
-        fields = [("item", t("field.resource_item"), ""), ("provider", t("field.provider"), ""),
-                  ("capacity", t("field.capacity"), ""), ("availability", t("field.availability"), ""),
-                  ("contact", t("field.contact"), "")]
+        fields = [
+            ("item", t("field.resource_item"), ""),
+            ("provider", t("field.provider"), ""),
+            ("capacity", t("field.capacity"), ""),
+            ("availability", t("field.availability"), ""),
+            ("contact", t("field.contact"), ""),
+        ]
         self.app.push_screen(FormDialog(t("registry.rsc.new_title"), fields, save), self._after)
 
     def action_new_unit(self) -> None:
@@ -185,8 +217,10 @@ class ResourcesScreen(GridScreen):
         if self._on_units():
             unit = self.query_one("#resources-units", PagedList).current
             if unit is not None:
-                self.app.push_screen(FormDialog(t("registry.rsc.unit_edit_title", name=unit.name),
-                                                unit_fields(unit), save_unit(unit)), self._after)
+                self.app.push_screen(
+                    FormDialog(t("registry.rsc.unit_edit_title", name=unit.name), unit_fields(unit), save_unit(unit)),
+                    self._after,
+                )
             return
         resource = self.query_one("#resources-list", PagedList).current
         if resource is None:
@@ -198,9 +232,12 @@ class ResourcesScreen(GridScreen):
             resources.update_resource(resource.id, **values)
             return t("lists.edited", name=resource.item, fields=", ".join(values))
 
-        fields = [("capacity", t("field.capacity"), str(resource.capacity)),
-                  ("availability", t("field.availability"), resource.availability),
-                  ("contact", t("field.contact"), resource.contact), ("note", t("field.note"), resource.note)]
+        fields = [
+            ("capacity", t("field.capacity"), str(resource.capacity)),
+            ("availability", t("field.availability"), resource.availability),
+            ("contact", t("field.contact"), resource.contact),
+            ("note", t("field.note"), resource.note),
+        ]
         self.app.push_screen(FormDialog(t("registry.rsc.edit_title", item=resource.item), fields, save), self._after)
 
     def action_end(self) -> None:
@@ -222,8 +259,10 @@ class ResourcesScreen(GridScreen):
             run(row.id)
             return done
 
-        self.app.push_screen(ChoiceDialog(t("registry.rsc.end_title"), question, [("end", t("registry.rsc.end_confirm"))],
-                                          save), self._after)
+        self.app.push_screen(
+            ChoiceDialog(t("registry.rsc.end_title"), question, [("end", t("registry.rsc.end_confirm"))], save),
+            self._after,
+        )
 
 
 def provider_of(text: str) -> tuple[str, dict[str, str]]:
@@ -244,10 +283,14 @@ def provider_of(text: str) -> tuple[str, dict[str, str]]:
 
 def unit_fields(u: UnitRow | None) -> list[tuple[str, str, str]]:
     kind = t(f"lists.units.kind.{u.kind}") if u else t("lists.units.kind.cobuilding")
-    return [("organization_name", t("field.organization_name"), u.name_zh if u else ""), ("kind", t("field.kind"), kind),
-            ("contact", t("field.contact"), u.contact if u else ""), ("phone", t("field.phone"), ""),
-            ("agreement_date", t("field.agreement_date"), f"{u.agreement_date}" if u and u.agreement_date else ""),
-            ("projects", t("field.projects"), t("registry.list_sep").join(u.project_labels if u else ()))]
+    return [
+        ("organization_name", t("field.organization_name"), u.name_zh if u else ""),
+        ("kind", t("field.kind"), kind),
+        ("contact", t("field.contact"), u.contact if u else ""),
+        ("phone", t("field.phone"), ""),
+        ("agreement_date", t("field.agreement_date"), f"{u.agreement_date}" if u and u.agreement_date else ""),
+        ("projects", t("field.projects"), t("registry.list_sep").join(u.project_labels if u else ())),
+    ]
 
 
 def save_unit(unit: UnitRow | None) -> Callable[[dict[str, str]], str]:
@@ -262,11 +305,22 @@ def save_unit(unit: UnitRow | None) -> Callable[[dict[str, str]], str]:
         name, kind = values["organization_name"], choice_key(values["kind"], resources.UNIT_KINDS, "lists.units.kind")
         agreement_date, projects = values["agreement_date"] or None, split_list(values["projects"])
         if unit is None:
-            resources.add_unit(kind, name, contact=values["contact"], phone=values["phone"],
-                               agreement_date=agreement_date, projects=projects)
+            resources.add_unit(
+                kind,
+                name,
+                contact=values["contact"],
+                phone=values["phone"],
+                agreement_date=agreement_date,
+                projects=projects,
+            )
         else:
-            fields: dict[str, object] = {"name": name, "contact": values["contact"], "kind": kind,
-                                         "agreement_date": agreement_date, "projects": projects}
+            fields: dict[str, object] = {
+                "name": name,
+                "contact": values["contact"],
+                "kind": kind,
+                "agreement_date": agreement_date,
+                "projects": projects,
+            }
             if values["phone"]:
                 fields["phone"] = values["phone"]
             resources.update_unit(unit.id, **fields)

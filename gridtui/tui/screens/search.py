@@ -29,11 +29,13 @@ KIND_STYLE = {"household": "black on #87afd7", "resident": "black on #afd787", "
 
 
 def render_hit(hit) -> Text:
-    return columns.row([
-        (t(f"tui.search.kind.{hit.kind}", default=hit.kind), 6, KIND_STYLE.get(hit.kind, "")),
-        (hit.title, 26, "bold"),
-        (hit.subtitle, 60),
-    ])
+    return columns.row(
+        [
+            (t(f"tui.search.kind.{hit.kind}", default=hit.kind), 6, KIND_STYLE.get(hit.kind, "")),
+            (hit.title, 26, "bold"),
+            (hit.subtitle, 60),
+        ]
+    )
 
 
 class SearchScreen(GridScreen):

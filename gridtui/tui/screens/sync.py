@@ -68,8 +68,7 @@ class SyncScreen(GridScreen):
             self.notify(t("sync.tui.no_files"), severity="warning")
             return
         self.query_one("#sync-result", Static).update(t("sync.tui.working"))
-        self.run_import(files, self._value("#sync-passphrase") or None,
-                        self.query_one("#sync-dry-run", Checkbox).value)
+        self.run_import(files, self._value("#sync-passphrase") or None, self.query_one("#sync-dry-run", Checkbox).value)
 
     @db_work
     def run_import(self, files: list[Path], passphrase_file: str | None, dry_run: bool) -> None:
@@ -80,7 +79,10 @@ class SyncScreen(GridScreen):
             self.post_message(SyncProgress(done, total))
 
         summary = transfer.import_bundles(
-            files, dry_run=dry_run, passphrase=transfer.read_passphrase(passphrase_file), progress=progress,
+            files,
+            dry_run=dry_run,
+            passphrase=transfer.read_passphrase(passphrase_file),
+            progress=progress,
         )
         self.post_message(SyncDone(summary_line(summary, dry_run)))
 
@@ -89,16 +91,18 @@ class SyncScreen(GridScreen):
         if not out:
             self.notify(t("sync.tui.no_out"), severity="warning")
             return
-        self.run_export(Path(out), self._value("#sync-to").split(), self._value("#sync-passphrase") or None,
-                        self.query_one("#sync-full", Checkbox).value)
+        self.run_export(
+            Path(out),
+            self._value("#sync-to").split(),
+            self._value("#sync-passphrase") or None,
+            self.query_one("#sync-full", Checkbox).value,
+        )
 
     @db_work
     def run_export(self, out: Path, to: list[str], passphrase_file: str | None, full: bool) -> None:
         from gridtui.sync import transfer
 
-        result = transfer.export_bundle(
-            out, to=to, full=full, passphrase=transfer.read_passphrase(passphrase_file)
-        )
+        result = transfer.export_bundle(out, to=to, full=full, passphrase=transfer.read_passphrase(passphrase_file))
         self.post_message(SyncDone(t("sync.cli.exported", rows=result.rows, path=result.file)))
 
     def on_sync_progress(self, message: SyncProgress) -> None:
@@ -146,8 +150,9 @@ class ConflictInbox(GridScreen):
         listing = self.query_one("#inbox-list", OptionList)
         listing.clear_options()
         for c in message.conflicts:
-            text = t("sync.tui.conflict_line", table=c.table, row=c.row[:8], field=c.field,
-                     mine=c.mine, theirs=c.theirs)
+            text = t(
+                "sync.tui.conflict_line", table=c.table, row=c.row[:8], field=c.field, mine=c.mine, theirs=c.theirs
+            )
             listing.add_option(Option(text, id=c.id))
         if not message.conflicts:
             listing.add_option(Option(t("sync.tui.no_conflicts"), disabled=True))

@@ -83,7 +83,11 @@ class VisitScreen(GridScreen):
             yield Vertical(id="visit-checklist")
             with Vertical(id="visit-side"):
                 yield Static(t("tui.visit.residents"), id="visit-side-title", classes="section-title", markup=False)
-                yield PagedList(render=lambda r: render_resident(r, wide=False), empty=t("tui.visit.no_residents"), id="resident-list")
+                yield PagedList(
+                    render=lambda r: render_resident(r, wide=False),
+                    empty=t("tui.visit.no_residents"),
+                    id="resident-list",
+                )
                 yield Static("", id="visit-shop", markup=False)
         yield KeyFooter()
 
@@ -122,10 +126,20 @@ class VisitScreen(GridScreen):
         visit_id = visits.open_visit(campaign, target_id, worker=self.app.settings.worker_name)
         state = visits.form_state(visit_id, today=self.app.today)
         name, address = visits.target_words(target_id, "business" if self.shop else "household")
-        self.post_message(VisitLoaded(VisitData(
-            target_id, visit_id, state, visits.visit_state(visit_id).outcome, shop=self.shop,
-            version=state.form.version, address=address, name=name,
-        )))
+        self.post_message(
+            VisitLoaded(
+                VisitData(
+                    target_id,
+                    visit_id,
+                    state,
+                    visits.visit_state(visit_id).outcome,
+                    shop=self.shop,
+                    version=state.form.version,
+                    address=address,
+                    name=name,
+                )
+            )
+        )
         # what the side panel shows comes second: the checklist is what the door needs first
         detail = businesses.detail(target_id) if self.shop else households.detail(target_id, today=self.app.today)
         self.post_message(VisitDetailLoaded(target_id, detail))
@@ -168,11 +182,20 @@ class VisitScreen(GridScreen):
         if data.shop:
             text.append(data.name, "bold")
             text.append("  ·  ", "dim")
-        text.append_text(Text.assemble(
-            (data.address, "" if data.shop else "bold"), ("  ·  ", "dim"),
-            (t("businesses.visit.position" if data.shop else "tui.visit.position",
-               n=self.index + 1, total=len(self.target_ids)), "dim"),
-        ))
+        text.append_text(
+            Text.assemble(
+                (data.address, "" if data.shop else "bold"),
+                ("  ·  ", "dim"),
+                (
+                    t(
+                        "businesses.visit.position" if data.shop else "tui.visit.position",
+                        n=self.index + 1,
+                        total=len(self.target_ids),
+                    ),
+                    "dim",
+                ),
+            )
+        )
         if outcome:
             text.append("  ·  ", "dim")
             text.append(t(f"tui.status.{outcome}"), "bold green")
@@ -235,8 +258,10 @@ class VisitScreen(GridScreen):
             return
         visit_id, undo = self.data.visit_id, self.undo_log
         with self.app.guarded():
-            self.app.writes.save(lambda: (visits.undo_last(visit_id, undo=undo), visits.answers(visit_id)),
-                                 shown=lambda done: self._undone(visit_id, *done))
+            self.app.writes.save(
+                lambda: (visits.undo_last(visit_id, undo=undo), visits.answers(visit_id)),
+                shown=lambda done: self._undone(visit_id, *done),
+            )
 
     def _undone(self, visit_id: str, undone: str | None, answers: dict[str, Any]) -> None:
         if self.data is None or self.data.visit_id != visit_id:

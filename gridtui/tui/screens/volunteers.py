@@ -60,8 +60,7 @@ def volunteer_cells(v: VolunteerRow) -> list:
         (t(f"volunteers.kind.{v.kind}", default=v.kind), WIDTHS[1]),
         (v.team or "-", WIDTHS[2], "" if v.team else "dim"),
         (v.work_unit or "-", WIDTHS[3], "" if v.work_unit else "dim"),
-        (t("volunteers.yes") if v.available else t("volunteers.no"), WIDTHS[4],
-         "green" if v.available else "dim"),
+        (t("volunteers.yes") if v.available else t("volunteers.no"), WIDTHS[4], "green" if v.available else "dim"),
         (v.open_load, WIDTHS[5], "bold" if v.open_load else "dim"),
         (columns.fit(_hours(v.hours), WIDTHS[6], "right"), WIDTHS[6]),
     ]
@@ -136,8 +135,10 @@ class VolunteersScreen(GridScreen):
                 )
         team = next((f"{tm.name} ({tm.members})" for tm in self.teams if tm.id == self.team_id), None)
         out = Text()
-        for label, value in ((t("registry.vol.col.team"), team),
-                             (t("registry.vol.col.kind"), t(f"volunteers.kind.{kind}") if kind else None)):
+        for label, value in (
+            (t("registry.vol.col.team"), team),
+            (t("registry.vol.col.kind"), t(f"volunteers.kind.{kind}") if kind else None),
+        ):
             out.append(f"{label}:", "dim")
             out.append(f"{value or t('registry.all')}  ", "bold" if value else "")
         out.append(t("registry.vol.count", count=people.count))
@@ -164,8 +165,9 @@ class VolunteersScreen(GridScreen):
             return t("registry.vol.team_saved", team=values["team_name"])
 
         fields = [("team_name", t("field.team_name"), ""), ("team_name_en", t("field.team_name_en"), "")]
-        self.app.push_screen(FormDialog(t("registry.vol.team_title"), fields, save),
-                             lambda saved: self.load() if saved else None)
+        self.app.push_screen(
+            FormDialog(t("registry.vol.team_title"), fields, save), lambda saved: self.load() if saved else None
+        )
 
     def action_add(self) -> None:
         self.app.push_screen(VolunteerDialog(None), lambda saved: self.load() if saved else None)
@@ -181,11 +183,15 @@ def render_pairing(p: PairedHousehold) -> Text:
 
 
 def render_assignment(a: VolunteerAssignment) -> Text:
-    return columns.row([
-        (f"{a.assigned_at:%Y-%m-%d}", 10, "dim"), (a.item, 16, "bold"), (a.address or "-", 20),
-        (t(f"dispatch.assignment.{a.status}", default=a.status), 8, ASSIGNMENT_STYLE.get(a.status, "")),
-        (columns.fit(_hours(a.hours) if a.hours else "", 4, "right"), 4),
-    ])
+    return columns.row(
+        [
+            (f"{a.assigned_at:%Y-%m-%d}", 10, "dim"),
+            (a.item, 16, "bold"),
+            (a.address or "-", 20),
+            (t(f"dispatch.assignment.{a.status}", default=a.status), 8, ASSIGNMENT_STYLE.get(a.status, "")),
+            (columns.fit(_hours(a.hours) if a.hours else "", 4, "right"), 4),
+        ]
+    )
 
 
 class VolunteerScreen(GridScreen):
@@ -216,8 +222,9 @@ class VolunteerScreen(GridScreen):
                 yield Static(t("registry.vol.pairings"), classes="section-title", markup=False)
                 yield PagedList(render=render_pairing, empty=t("registry.vol.no_pairings"), id="volunteer-pairings")
                 yield Static(t("registry.vol.assignments"), classes="section-title", markup=False)
-                yield PagedList(render=render_assignment, empty=t("registry.vol.no_assignments"),
-                                id="volunteer-assignments")
+                yield PagedList(
+                    render=render_assignment, empty=t("registry.vol.no_assignments"), id="volunteer-assignments"
+                )
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -228,8 +235,11 @@ class VolunteerScreen(GridScreen):
     def load(self) -> None:
         from gridtui.domain import volunteers
 
-        self.post_message(VolunteerLoaded(volunteers.volunteer_detail(self.volunteer_id),
-                                      volunteers.assignments_of_volunteer(self.volunteer_id)))
+        self.post_message(
+            VolunteerLoaded(
+                volunteers.volunteer_detail(self.volunteer_id), volunteers.assignments_of_volunteer(self.volunteer_id)
+            )
+        )
 
     def on_volunteer_loaded(self, message: VolunteerLoaded) -> None:
         self.detail = message.detail
@@ -278,14 +288,25 @@ class VolunteerScreen(GridScreen):
         def save(choice: str) -> str:
             from gridtui.domain import volunteers
 
-            done = volunteers.end_volunteer(volunteer, on=today, assignments=None if choice == "end" else choice,
-                                            actor=self.app.settings.worker_name)
-            return t("lists.volunteers.ended", name=name, returned=done.returned, kept=done.kept,
-                     pairings=done.pairings)
+            done = volunteers.end_volunteer(
+                volunteer,
+                on=today,
+                assignments=None if choice == "end" else choice,
+                actor=self.app.settings.worker_name,
+            )
+            return t(
+                "lists.volunteers.ended", name=name, returned=done.returned, kept=done.kept, pairings=done.pairings
+            )
 
-        choices = ([("return", t("registry.vol.end_return")), ("keep", t("registry.vol.end_keep"))] if held
-                   else [("end", t("registry.vol.end_confirm"))])
-        question = t("registry.vol.end_question", name=name, count=held) if held else t("registry.vol.end_plain", name=name)
+        choices = (
+            [("return", t("registry.vol.end_return")), ("keep", t("registry.vol.end_keep"))]
+            if held
+            else [("end", t("registry.vol.end_confirm"))]
+        )
+        question = (
+            t("registry.vol.end_question", name=name, count=held) if held else t("registry.vol.end_plain", name=name)
+        )
+
         def closed(chosen: object) -> None:
             if chosen:
                 self.app.pop_screen()
@@ -304,7 +325,10 @@ class VolunteerScreen(GridScreen):
             volunteers.pair(volunteer, households.find_household(values["household"]), since=values["since"] or None)
             return t("lists.pair.added", name=name, address=values["household"])
 
-        fields = [("household", t("field.household"), ""), ("since", t("field.since"), f"{self.app.today or date.today()}")]
+        fields = [
+            ("household", t("field.household"), ""),
+            ("since", t("field.since"), f"{self.app.today or date.today()}"),
+        ]
         self.app.push_screen(FormDialog(t("registry.vol.pair_title", name=name), fields, save), self._reload)
 
     def action_unpair(self) -> None:
@@ -347,14 +371,20 @@ class VolunteerScreen(GridScreen):
             from gridtui.domain import volunteers
 
             required(values, "hours", "activity")
-            volunteers.log_service(self.volunteer_id, values["hours"], on=values["date"] or None,
-                                   activity=values["activity"])
+            volunteers.log_service(
+                self.volunteer_id, values["hours"], on=values["date"] or None, activity=values["activity"]
+            )
             return t("registry.vol.logged", hours=values["hours"], name=name)
 
-        fields = [("hours", t("field.hours"), ""), ("date", t("field.date"), f"{self.app.today or date.today()}"),
-                  ("activity", t("field.activity"), "")]
-        self.app.push_screen(FormDialog(t("registry.vol.log_title", name=name), fields, save),
-                             lambda saved: self.load() if saved else None)
+        fields = [
+            ("hours", t("field.hours"), ""),
+            ("date", t("field.date"), f"{self.app.today or date.today()}"),
+            ("activity", t("field.activity"), ""),
+        ]
+        self.app.push_screen(
+            FormDialog(t("registry.vol.log_title", name=name), fields, save),
+            lambda saved: self.load() if saved else None,
+        )
 
 
 def render_detail(d: VolunteerDetail) -> Text:
@@ -364,16 +394,26 @@ def render_detail(d: VolunteerDetail) -> Text:
     labels = {i["key"]: pick(i["zh"], i["en"]) for i in need_items()}
     out = Text()
     out.append(f"{d.name}\n", "bold")
-    out.append_text(columns.badges([
-        (t(f"volunteers.kind.{d.kind}", default=d.kind), "black on #87afd7"),
-        (t("registry.vol.available") if d.available else t("registry.vol.away"),
-         "black on green" if d.available else "reverse"),
-    ]))
+    out.append_text(
+        columns.badges(
+            [
+                (t(f"volunteers.kind.{d.kind}", default=d.kind), "black on #87afd7"),
+                (
+                    t("registry.vol.available") if d.available else t("registry.vol.away"),
+                    "black on green" if d.available else "reverse",
+                ),
+            ]
+        )
+    )
     out.append("\n\n")
     fields = [
-        ("team", d.team or "-"), ("work_unit", d.work_unit or "-"), ("id_number", d.id_masked or "-"),
+        ("team", d.team or "-"),
+        ("work_unit", d.work_unit or "-"),
+        ("id_number", d.id_masked or "-"),
         ("phone", d.phone or "-"),
-        ("availability", d.availability or "-"), ("load", d.open_load), ("hours", _hours(d.hours)),
+        ("availability", d.availability or "-"),
+        ("load", d.open_load),
+        ("hours", _hours(d.hours)),
     ]
     for key, value in fields:
         out.append_text(columns.row([(t(f"registry.vol.col.{key}"), 10, "dim"), Text(str(value))]))
@@ -411,8 +451,11 @@ class VolunteerDialog(GridModal):
     def compose(self) -> ComposeResult:
         d = self.detail
         with Vertical(classes="dialog wide"):
-            yield Static(t("registry.vol.edit_title" if d else "registry.vol.add_title", name=d.name if d else ""),
-                         classes="dialog-title", markup=False)
+            yield Static(
+                t("registry.vol.edit_title" if d else "registry.vol.add_title", name=d.name if d else ""),
+                classes="dialog-title",
+                markup=False,
+            )
             for name in self.FIELDS:
                 with Horizontal(classes="form-row"):
                     yield Label(t(f"field.{name}"), classes="form-label", markup=False)
@@ -467,8 +510,14 @@ class VolunteerDialog(GridModal):
                 volunteers.edit_volunteer(detail.id, team=team_id, skills=skills, **values)
             else:
                 volunteers.register_volunteer(
-                    values["name"], team_id=team_id, skills=skills, phone=values["phone"], id_number=values["id_number"],
-                    kind=values["kind"], work_unit=values["work_unit"], availability=values["availability"],
+                    values["name"],
+                    team_id=team_id,
+                    skills=skills,
+                    phone=values["phone"],
+                    id_number=values["id_number"],
+                    kind=values["kind"],
+                    work_unit=values["work_unit"],
+                    availability=values["availability"],
                     note=values["note"],
                 )
             return t("registry.vol.saved", name=name)

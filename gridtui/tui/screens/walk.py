@@ -24,8 +24,12 @@ STATUS_STYLE = {
     "refused": "white on red",
     "moved_away": "white on blue",
 }
-FLAG_STYLE = {"open_needs": "white on red", "party": "white on #af0000", "rectification": "white on red",
-              "food": "black on #87d787"}
+FLAG_STYLE = {
+    "open_needs": "white on red",
+    "party": "white on #af0000",
+    "rectification": "white on red",
+    "food": "black on #87d787",
+}
 FLAG_ORDER = ("elderly_alone", "disabled", "hardship", "party", "open_needs", "rectification", "food")
 """Badges always in this order (a row's flags are a set, whose order changes from run to run)."""
 WALK_WIDTHS = (24, 10, 4, 8)
@@ -64,8 +68,13 @@ def walk_cells(row) -> list:
 
 def walk_columns(shops: bool = False) -> Columns:
     if shops:
-        labels = ("businesses.col.name", "businesses.col.kind", "businesses.col.address",
-                  "businesses.col.owner", "tui.walk.col.status")
+        labels = (
+            "businesses.col.name",
+            "businesses.col.kind",
+            "businesses.col.address",
+            "businesses.col.owner",
+            "tui.walk.col.status",
+        )
         return Columns([(t(k), w) for k, w in zip(labels, SHOP_WIDTHS, strict=True)], tail=t("tui.walk.col.flags"))
     words = ("tui.walk.col.address", "tui.walk.col.head", "tui.walk.col.size", "tui.walk.col.status")
     return Columns([(t(k), w) for k, w in zip(words, WALK_WIDTHS, strict=True)], tail=t("tui.walk.col.flags"))
@@ -109,8 +118,10 @@ class BuildingsScreen(GridScreen):
         from gridtui.domain import visits
 
         rows: list[tuple[str | None, str]] = [(None, t("tui.walk.whole_grid"))]
-        rows += [(b.id, t("tui.walk.building", compound=b.compound, number=b.number, households=b.households))
-                 for b in visits.buildings(self.grid_id)]
+        rows += [
+            (b.id, t("tui.walk.building", compound=b.compound, number=b.number, households=b.households))
+            for b in visits.buildings(self.grid_id)
+        ]
         grid = Grid.get_or_none(Grid.id == self.grid_id)
         self.post_message(WalkLoaded(rows, grid.worker_name if grid else ""))
 
@@ -174,8 +185,12 @@ class WalkScreen(GridScreen):
         this list shows."""
         from gridtui.domain import walk
 
-        scope = {"grid_id": self.grid_id, "building_id": self.building_id, "filter": self.filter or None,
-                 "today": self.app.today}
+        scope = {
+            "grid_id": self.grid_id,
+            "building_id": self.building_id,
+            "filter": self.filter or None,
+            "today": self.app.today,
+        }
         return walk.source(self.app.campaign_id), scope
 
     def reload(self, keep_cursor: bool = True) -> None:
@@ -202,7 +217,10 @@ class WalkScreen(GridScreen):
         walk.empty = t("businesses.walk.empty" if shops else "tui.walk.empty")
         name = t(f"tui.walk.filter.{self.filter or 'all'}")
         title = Text.assemble(
-            (self.walk_title, "bold"), ("  ·  ", "dim"), (name, "italic"), ("  ·  ", "dim"),
+            (self.walk_title, "bold"),
+            ("  ·  ", "dim"),
+            (name, "italic"),
+            ("  ·  ", "dim"),
             (t("businesses.walk.count" if shops else "tui.walk.count", count=walk.count), ""),
         )
         if shops and self.building_id is not None:  # opened on a building, then the campaign changed

@@ -87,9 +87,17 @@ class Answered:
 class _Lines(ScrollView, can_focus=False):
     """The checklist's lines, drawn one by one (the :class:`Checklist` decides what they are)."""
 
-    COMPONENT_CLASSES = {"checklist--cursor", "checklist--section", "checklist--note", "checklist--error",
-                         "checklist--hint", "checklist--required", "checklist--dim", "checklist--picked",
-                         "checklist--number"}
+    COMPONENT_CLASSES = {
+        "checklist--cursor",
+        "checklist--section",
+        "checklist--note",
+        "checklist--error",
+        "checklist--hint",
+        "checklist--required",
+        "checklist--dim",
+        "checklist--picked",
+        "checklist--number",
+    }
 
     def __init__(self, checklist: Checklist) -> None:
         super().__init__()
@@ -139,8 +147,9 @@ class _Lines(ScrollView, can_focus=False):
         if cursor:
             base = base + Style(bgcolor=self.get_component_rich_style("checklist--cursor").bgcolor)
         text_line.truncate(width, overflow="ellipsis")
-        segments = [Segment(s.text, base + s.style if s.style else base)
-                    for s in text_line.render(self.app.console, end="")]
+        segments = [
+            Segment(s.text, base + s.style if s.style else base) for s in text_line.render(self.app.console, end="")
+        ]
         return Strip(segments).crop_extend(0, width, base)
 
     def on_mount(self) -> None:
@@ -179,7 +188,6 @@ class Checklist(Translated, Container, can_focus=True):
         bind("0,backspace,delete", "clear", "checklist.clear", show=False),
         bind("escape", "revert", "checklist.revert", show=False),
     ]
-
 
     def __init__(self, form: Form, state: FormState, save: Callable[[Answered], None], **kwargs) -> None:
         super().__init__(**kwargs)
@@ -324,7 +332,9 @@ class Checklist(Translated, Container, can_focus=True):
             elif kind == "note":
                 found = _wrap(Text(""), Text(text(item.label), self._style("note")), self.width)
             else:
-                found = _wrap(Text(" " * INDENT), Text(self.errors.get(item.name, ""), self._style("error")), self.width)
+                found = _wrap(
+                    Text(" " * INDENT), Text(self.errors.get(item.name, ""), self._style("error")), self.width
+                )
             if self.is_mounted:  # styled only once mounted: not kept before
                 self._wrapped[(kind, item.name)] = found
         return found
@@ -357,8 +367,13 @@ class Checklist(Translated, Container, can_focus=True):
         if self.typed(item):
             return [[]]
         offered = self.state.choices(item)
-        key = (item.list, self.width, self.form.yes_no(item), language(), None if item.name not in self.state.offered
-               else tuple(c.name for c in offered))
+        key = (
+            item.list,
+            self.width,
+            self.form.yes_no(item),
+            language(),
+            None if item.name not in self.state.offered else tuple(c.name for c in offered),
+        )
         found = self._shared.breaks.get(key)
         if found is None:
             found = self._shared.breaks[key] = self._shared.wrap(item.list, offered, key[2], self.width)
@@ -434,7 +449,10 @@ class Checklist(Translated, Container, can_focus=True):
         view.refresh(Region(0, span[0] - view.scroll_offset.y, view.size.width, span[1]))
 
     def on_resize(self) -> None:
-        if self.view.scrollable_content_region.width and max(20, self.view.scrollable_content_region.width) != self.width:
+        if (
+            self.view.scrollable_content_region.width
+            and max(20, self.view.scrollable_content_region.width) != self.width
+        ):
             self._wrapped.clear()
             self.view.forget()
             self._layout()

@@ -99,8 +99,15 @@ class Columns:
     :class:`ColumnHeader`'s title).
     """
 
-    def __init__(self, heads: Sequence[tuple[str, int]], *, tail: str | None = None,
-                 elastic: int | None = None, mark_in_header: bool = True, gap: int = 1) -> None:
+    def __init__(
+        self,
+        heads: Sequence[tuple[str, int]],
+        *,
+        tail: str | None = None,
+        elastic: int | None = None,
+        mark_in_header: bool = True,
+        gap: int = 1,
+    ) -> None:
         self.heads, self.tail, self.elastic = list(heads), tail, elastic
         self.mark_in_header, self.gap = mark_in_header, gap
         self._fitted: dict[int, Fitted] = {}
@@ -146,14 +153,14 @@ class Columns:
         return next((mark for mark in (long, short) if name_end + 1 <= width - cell_len(mark)), None)
 
     def mark(self, width: int) -> str:
-        """"…另有3列" when columns are left out at ``width``, else ""."""
+        """ "…另有3列" when columns are left out at ``width``, else ""."""
         return self.fitted(width).mark
 
     def cut(self, cells: Sequence[Cell], width: int) -> list[Cell]:
         """A row's cells (as :func:`row` takes them, the tail last) for the columns shown."""
         fitted = self.fitted(width)
         shown = [_sized(cell, size) for cell, size in zip(cells, fitted.widths, strict=False)]
-        return [*shown, *cells[len(self.heads):]] if fitted.tail else shown
+        return [*shown, *cells[len(self.heads) :]] if fitted.tail else shown
 
     def row(self, cells: Sequence[Cell], width: int) -> Text:
         return row(self.cut(cells, width), self.gap)
@@ -191,8 +198,9 @@ class ColumnHeader(Widget):
     ColumnHeader.-titled { height: 2; }
     """
 
-    def __init__(self, columns: Columns, over: Widget, *, title: str = "", id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self, columns: Columns, over: Widget, *, title: str = "", id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.columns, self.over, self.title = columns, over, title
         self.set_class(bool(title), "-titled")

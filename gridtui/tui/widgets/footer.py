@@ -72,8 +72,13 @@ class KeyFooter(Widget, can_focus=False):
         shown: dict[str, FooterKey] = {}
         palette = None
         for _node, binding, enabled, tooltip in screen.active_bindings.values():
-            entry = FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
-                              tooltip or binding.description, enabled)
+            entry = FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                tooltip or binding.description,
+                enabled,
+            )
             if binding.key == self.app.COMMAND_PALETTE_BINDING and self.app.ENABLE_COMMAND_PALETTE:
                 palette = entry
             elif binding.show:

@@ -89,7 +89,9 @@ class PagedList(Translated, ScrollView, can_focus=True):
         self.count = 0
 
     # -- data ----------------------------------------------------------------------------------
-    def set_source(self, fetch: Fetch, count: Callable[[], int], render: Callable[[Any], Text | Cells] | None = None) -> None:
+    def set_source(
+        self, fetch: Fetch, count: Callable[[], int], render: Callable[[Any], Text | Cells] | None = None
+    ) -> None:
         self._fetch, self._count_rows = fetch, count
         if render is not None:
             self._render_row = render
