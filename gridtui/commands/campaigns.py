@@ -8,12 +8,15 @@ record, so workers' laptops learn it from the office's next bundle.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gridtui.commands import emit_json, help_when_bare, open_db
 from gridtui.errors import GridError
 from gridtui.i18n import t
 from gridtui.textwidth import table
+
+if TYPE_CHECKING:
+    from gridtui.domain.coverage import GridFigures
 
 __all__ = ["register"]
 
@@ -146,9 +149,9 @@ def run_new(args) -> int:
     return 0
 
 
-def _row(info, coverage: list[dict[str, Any]]) -> dict[str, Any]:
-    total = sum(r["total"] for r in coverage)
-    done = sum(r["done"] for r in coverage)
+def _row(info, coverage: list[GridFigures]) -> dict[str, Any]:
+    total = sum(r.total for r in coverage)
+    done = sum(r.done for r in coverage)
     return {
         "id": info.id,
         "name": info.name,
@@ -219,7 +222,7 @@ def run_show(args) -> int:
                     }
                     for v in versions
                 ],
-                "coverage": coverage,
+                "coverage": [r.to_json() for r in coverage],
             }
         )
         return 0
@@ -255,7 +258,7 @@ def run_show(args) -> int:
     )
     print(t("campaigns.cli.coverage"))
     header = [t("stats.col.grid"), t("stats.col.grid_name"), *(t(f"stats.col.{k}") for k in COVERAGE_KEYS)]
-    body = [[r["grid"] or "-", r["grid_name"] or t("stats.no_grid"), *(r[k] for k in COVERAGE_KEYS)] for r in coverage]
+    body = [[r.grid or "-", r.grid_name or t("stats.no_grid"), *r.figures()] for r in coverage]
     if len(street) > 1:  # a hub's every community: each grid row says whose, and each community its sum
         header, body = [t("hub.col.community"), *header], _by_community(coverage, body, street)
     print(
@@ -267,17 +270,22 @@ def run_show(args) -> int:
     return 0
 
 
-def _by_community(coverage: list[dict[str, Any]], body: list[list[Any]], street: dict[str, str]) -> list[list[Any]]:
+def _by_community(coverage: list[GridFigures], body: list[list[Any]], street: dict[str, str]) -> list[list[Any]]:
     """Grid rows led by their community's name, each community's rows followed by its sum."""
-    from gridtui.domain.campaigns import COVERAGE_KEYS
-
     out: list[list[Any]] = []
     for cid, name in street.items():
-        mine = [r for r in coverage if r["community"] == cid]
-        out += [[name, *cells] for r, cells in zip(coverage, body, strict=True) if r["community"] == cid]
+        mine = [r for r in coverage if r.community == cid]
+        out += [[name, *cells] for r, cells in zip(coverage, body, strict=True) if r.community == cid]
         if mine:
-            out.append([name, t("stats.col.sum"), "", *(sum(r[k] for r in mine) for k in COVERAGE_KEYS)])
-    out += [["", *cells] for r, cells in zip(coverage, body, strict=True) if r["community"] not in street]
+            out.append(
+                [
+                    name,
+                    t("stats.col.sum"),
+                    "",
+                    *(sum(column) for column in zip(*(r.figures() for r in mine), strict=True)),
+                ]
+            )
+    out += [["", *cells] for r, cells in zip(coverage, body, strict=True) if r.community not in street]
     return out
 
 

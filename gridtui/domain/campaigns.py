@@ -36,6 +36,7 @@ from gridtui.domain.coverage import (
     ACTIVE_CAMPAIGN_KEY,
     COVERAGE_KEYS,
     OUTCOME_COLUMNS,
+    GridFigures,
     Scope,
     Targets,
 )
@@ -45,6 +46,7 @@ from gridtui.i18n import pick
 
 __all__ = [
     "COVERAGE_KEYS",
+    "GridFigures",
     "OUTCOME_COLUMNS",
     "TARGET_WORDS",
     "CampaignInfo",
@@ -368,7 +370,7 @@ def targets(
     return rules.targets(info, grid_id=grid_id, building_id=building_id, today=today)
 
 
-def coverage(campaign_id: str, today: date | None = None, community: str | None = None) -> list[dict[str, Any]]:
+def coverage(campaign_id: str, today: date | None = None, community: str | None = None) -> list[GridFigures]:
     """Visit coverage of one campaign per grid, in grid-code order (one query): its targets, by
     the outcome of their latest visit. Targets outside any grid come last, with ``grid`` None.
     On a street office's hub, a community's own campaign covers only that community, and

@@ -26,6 +26,7 @@ from gridtui.errors import ValidationError
 __all__ = [
     "ACTIVE_CAMPAIGN_KEY",
     "COVERAGE_KEYS",
+    "GridFigures",
     "LATEST",
     "LATEST_ON_SERVER",
     "latest",
@@ -255,7 +256,7 @@ def _scope(info: Any) -> dict[str, Any]:
 
 def coverage(
     run: Run, info: Any, today: date | None = None, community: str | None = None, server: bool = False
-) -> list[dict[str, Any]]:
+) -> list[GridFigures]:
     """Visit coverage of one campaign (anything with ``id``, ``target``, ``scope``) per grid, in
     grid-code order. Two indexed queries: the targets per grid, and the latest visits of those
     targets per grid (read from the visit index alone). Targets outside any live grid come last,
@@ -304,13 +305,47 @@ def coverage(
             row[key] += value
         row["revisit_due"] += due
         row["not_visited"] -= count
-    return sorted(
+    rows = sorted(
         by_grid.values(), key=lambda r: (r["grid"] is None, r["community"] or "", natural_key(r["grid"] or ""))
     )
+    return [GridFigures(**row) for row in rows]
 
 
 # -- the campaigns, as home reads them (named tuples, not dataclasses: importing dataclasses costs
 # ~10 ms, paid by the read home starts beside Textual's own imports) -------------------------------------------------------------
+
+
+class GridFigures(NamedTuple):
+    """One grid's coverage by a campaign (:data:`COVERAGE_KEYS`); ``community``: the grid's, on a
+    street office's hub of several."""
+
+    grid: str | None
+    grid_name: str
+    total: int
+    done: int
+    nobody_home: int
+    refused: int
+    moved_away: int
+    in_progress: int
+    revisit_due: int
+    not_visited: int
+    community: str | None
+
+    def figures(self) -> tuple[int, ...]:
+        """The counts in :data:`COVERAGE_KEYS` order."""
+        return (
+            self.total,
+            self.done,
+            self.nobody_home,
+            self.refused,
+            self.moved_away,
+            self.in_progress,
+            self.revisit_due,
+            self.not_visited,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return self._asdict()
 
 
 class CampaignWords(NamedTuple):

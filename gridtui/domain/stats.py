@@ -131,7 +131,7 @@ def stats(today: date | None = None, community: str | None = None) -> dict[str, 
             "form_version": c.version,
             "form_title": form(c.form_id).label,
             "target": c.target,
-            "coverage": coverage(c.id, today, community),
+            "coverage": [r.to_json() for r in coverage(c.id, today, community)],
         }
         for c in sorted(campaigns(active_only=True), key=lambda c: (c.starts, c.name))
     ]

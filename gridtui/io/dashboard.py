@@ -96,18 +96,18 @@ def dashboard(
         for row in campaigns.coverage(campaign_id, today=today, community=community):
             board.coverage.append(
                 {
-                    "grid": row["grid"] or "",
-                    "name": row["grid_name"],
-                    "total": row["total"],
-                    "done": row["done"],
-                    "share": row["done"] / row["total"] if row["total"] else 0.0,
-                    "community": held_names.get(row["community"], ""),
+                    "grid": row.grid or "",
+                    "name": row.grid_name,
+                    "total": row.total,
+                    "done": row.done,
+                    "share": row.done / row.total if row.total else 0.0,
+                    "community": held_names.get(row.community or "", ""),
                 }
             )
-            if row["community"] in per_community:
-                part = per_community[row["community"]]
-                part["total"] += row["total"]
-                part["done"] += row["done"]
+            if row.community in per_community:
+                part = per_community[row.community]
+                part["total"] += row.total
+                part["done"] += row.done
     for cid, part in per_community.items():
         part["share"] = part["done"] / part["total"] if part["total"] else 0.0
         part["open"] = Need.select().where(live(Need) & (Need.status != "closed") & in_community(Need, cid)).count()

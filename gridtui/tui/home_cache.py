@@ -115,7 +115,7 @@ def quick(app, cipher: Any = None) -> dict[str, Any] | None:
             info = coverage.campaign_words(run, campaign_id) if campaign_id else None
             if info is not None:
                 label = pick(info.name, info.name_en)
-                by_code = {row["grid"]: row for row in coverage.coverage(run, info, today)}
+                by_code = {row.grid: row._asdict() for row in coverage.coverage(run, info, today)}
             mine = [g[0] for g in grids] if held else None
             due = coverage.due_today(run, today=today, grid_ids=mine, limit=8)
         finally:

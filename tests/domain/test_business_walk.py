@@ -87,7 +87,7 @@ def test_scope_by_kind_narrows_walk_and_coverage_alike(shops):
         scope={"business_kinds": ["grocery", "flour_mill"]},
     )
     assert set(walk.SHOPS.ids(food_only.id)) == {shops["mill"], shops["grocery"]}
-    assert sum(row["total"] for row in campaigns.coverage(food_only.id, today=TODAY)) == 2
+    assert sum(row.total for row in campaigns.coverage(food_only.id, today=TODAY)) == 2
 
 
 def test_a_shop_visit_is_written_against_the_shop(shops):
@@ -102,7 +102,7 @@ def test_a_shop_visit_is_written_against_the_shop(shops):
     visits.set_outcome(visit_id, "refused", today=TODAY)
     status = {r.business_id: r.status for r in walk.SHOPS.page(shops["check"], today=TODAY)}
     assert status[shops["grocery"]] == "refused"
-    assert campaigns.coverage(shops["check"], today=TODAY)[0]["refused"] == 1
+    assert campaigns.coverage(shops["check"], today=TODAY)[0].refused == 1
 
 
 def test_a_shop_in_a_household_campaign_and_a_door_in_a_shop_campaign_are_not_found(shops):

@@ -71,8 +71,8 @@ def test_coverage_follows_the_latest_visit(community):
 
     rows = coverage(c.id, today=TODAY)
 
-    assert [r["grid"] for r in rows] == ["2", "10"]
-    assert rows[0] == {
+    assert [r.grid for r in rows] == ["2", "10"]
+    assert rows[0].to_json() == {
         "grid": "2",
         "grid_name": "第2网格",
         "total": 4,
@@ -85,7 +85,7 @@ def test_coverage_follows_the_latest_visit(community):
         "not_visited": 0,
         "community": community["grid2"].community_id,
     }
-    assert rows[1] == {
+    assert rows[1].to_json() == {
         "grid": "10",
         "grid_name": "第10网格",
         "total": 2,
@@ -99,8 +99,8 @@ def test_coverage_follows_the_latest_visit(community):
         "community": community["grid2"].community_id,
     }
     for row in rows:
-        outcomes = sum(row[k] for k in ("done", "nobody_home", "refused", "moved_away", "in_progress"))
-        assert outcomes + row["not_visited"] == row["total"]
+        outcomes = sum(getattr(row, k) for k in ("done", "nobody_home", "refused", "moved_away", "in_progress"))
+        assert outcomes + row.not_visited == row.total
 
 
 def test_coverage_honours_the_campaign_scope(community):
@@ -111,7 +111,7 @@ def test_coverage_honours_the_campaign_scope(community):
         starts=date(2026, 7, 1),
         scope={"grids": [community["grid10"].id]},
     )
-    assert [(r["grid"], r["total"]) for r in coverage(scoped.id, TODAY)] == [("10", 1)]
+    assert [(r.grid, r.total) for r in coverage(scoped.id, TODAY)] == [("10", 1)]
 
     someone = store.create(Resident, household=community["homes"][1].id, name="赵大爷")
     store.create(RegisterEntry, kind="chronic_illness", resident=someone.id)
@@ -122,7 +122,7 @@ def test_coverage_honours_the_campaign_scope(community):
         starts=date(2026, 7, 1),
         scope={"registers": ["chronic_illness"]},
     )
-    assert [(r["grid"], r["total"]) for r in coverage(chronic.id, TODAY)] == [("2", 1)]
+    assert [(r.grid, r.total) for r in coverage(chronic.id, TODAY)] == [("2", 1)]
 
 
 def test_business_campaign_groups_by_the_businesses_grid(community):
@@ -132,7 +132,7 @@ def test_business_campaign_groups_by_the_businesses_grid(community):
     store.create(Visit, campaign=check.id, business=shop.id, visited_at=at(8), outcome="done")
 
     rows = coverage(check.id, TODAY)
-    assert [(r["grid"], r["total"], r["done"], r["not_visited"]) for r in rows] == [("10", 1, 1, 0), (None, 1, 0, 1)]
+    assert [(r.grid, r.total, r.done, r.not_visited) for r in rows] == [("10", 1, 1, 0), (None, 1, 0, 1)]
 
 
 def test_stats_counts_live_rows_and_every_status(community):

@@ -225,10 +225,10 @@ def test_demo_walk_pages_agree_with_coverage(demo_db):
     for offset in range(0, total, 100):
         pages += ids(walk.HOUSEHOLDS.page(cid, grid_id=grid.id, offset=offset, limit=100, today=TODAY))
     assert pages == walked
-    row = next(r for r in campaigns.coverage(cid, today=TODAY) if r["grid"] == grid.code)
-    assert total == row["total"]
-    assert walk.HOUSEHOLDS.count(cid, grid_id=grid.id, filter="not_visited") == row["not_visited"]
-    assert walk.HOUSEHOLDS.count(cid, grid_id=grid.id, filter="revisit_due", today=TODAY) == row["revisit_due"]
+    row = next(r for r in campaigns.coverage(cid, today=TODAY) if r.grid == grid.code)
+    assert total == row.total
+    assert walk.HOUSEHOLDS.count(cid, grid_id=grid.id, filter="not_visited") == row.not_visited
+    assert walk.HOUSEHOLDS.count(cid, grid_id=grid.id, filter="revisit_due", today=TODAY) == row.revisit_due
     order = [
         (b.walk_order, h.unit, h.floor, h.door)
         for h in (Household.get_by_id(i) for i in walked)

@@ -94,6 +94,6 @@ def test_a_version_3_database_is_brought_up_to_forms(place, db_path):
         visits.answer("v3", "door_to_door:needs_care", "no")
         assert visits.missing_required("v3")[0].name == "electrical_wiring"  # the old rules hold
         visits.set_outcome("v3", "nobody_home")
-        assert campaigns.coverage("c3")[0]["nobody_home"] == 1
+        assert campaigns.coverage("c3")[0].nobody_home == 1
     finally:
         close_database()

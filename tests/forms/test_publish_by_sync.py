@@ -110,7 +110,7 @@ def test_a_campaign_reaches_the_worker_and_the_answers_come_back(office_and_work
         "Bedridden",
         3,
     )
-    assert campaigns.coverage(campaign_id, TODAY)[0]["done"] == 1
+    assert campaigns.coverage(campaign_id, TODAY)[0].done == 1
 
 
 def test_a_new_version_reaches_the_worker_and_a_resumed_visit_moves_to_it(office_and_worker, tmp_path):

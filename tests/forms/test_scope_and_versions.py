@@ -55,7 +55,7 @@ def test_a_scope_by_age_is_every_family_with_a_child_under_16(street):
     homes = street["homes"]
     children = campaign(Scope(ages=(0, 16)))
     assert targets_of(children) == {homes[0], homes[1]}  # 9 and 15; not the one just 16
-    assert campaigns.coverage(children, TODAY)[0]["total"] == 2
+    assert campaigns.coverage(children, TODAY)[0].total == 2
 
 
 def test_scopes_combine_and_every_reader_counts_the_same_targets(street):
@@ -70,7 +70,7 @@ def test_scopes_combine_and_every_reader_counts_the_same_targets(street):
     for scope, expected in cases.items():
         cid = campaign(scope)
         assert targets_of(cid) == expected, scope
-        total = sum(r["total"] for r in campaigns.coverage(cid, TODAY))
+        total = sum(r.total for r in campaigns.coverage(cid, TODAY))
         assert total == len(expected) == campaigns.target_count(cid, TODAY)
         assert walk.HOUSEHOLDS.count(cid, today=TODAY) == total
 
@@ -80,7 +80,7 @@ def test_a_household_found_moved_away_stays_counted_as_such(street):
     visit = visits.open_visit(cid, street["homes"][3])
     visits.set_outcome(visit, "moved_away", today=TODAY)
     [row] = campaigns.coverage(cid, TODAY)
-    assert (row["total"], row["moved_away"]) == (5, 1)
+    assert (row.total, row.moved_away) == (5, 1)
     assert street["homes"][3] in targets_of(cid)
 
 
@@ -96,7 +96,7 @@ def test_revisit_due_is_one_rule_for_the_walk_list_home_and_coverage(street):
     due = {homes[0]}
     assert set(walk.HOUSEHOLDS.ids(cid, filter="revisit_due", today=TODAY)) == due
     assert {r.household_id for r in walk.HOUSEHOLDS.revisits_due(today=TODAY)} == due
-    assert campaigns.coverage(cid, TODAY)[0]["revisit_due"] == len(due)
+    assert campaigns.coverage(cid, TODAY)[0].revisit_due == len(due)
 
 
 def test_shops_are_scoped_by_kind_and_grid(place):
@@ -104,7 +104,7 @@ def test_shops_are_scoped_by_kind_and_grid(place):
     store.create(Business, name="理发店", kind="barber", grid=place["grid"].id, address="银杏街2号")
     cid = campaign(Scope(business_kinds=("flour_mill",)), target="business")
     assert targets_of(cid) == {food.id}
-    assert campaigns.coverage(cid, TODAY)[0]["total"] == 1
+    assert campaigns.coverage(cid, TODAY)[0].total == 1
     with pytest.raises(Exception) as caught:
         campaign(Scope(ages=(0, 16)), target="business")
     assert caught.value.key == "campaigns.scope_not_for_shops"

@@ -61,7 +61,7 @@ def test_a_campaign_made_at_the_hub_reaches_one_communitys_laptop_and_no_other_c
     )
     covered = campaigns.coverage(campaign.id, TODAY)
     street = Household.select().where((Household.deleted == False) & (Household.status == "active"))  # noqa: E712
-    assert sum(r["total"] for r in covered) == street.count()  # the whole street
+    assert sum(r.total for r in covered) == street.count()  # the whole street
     first = Grid.select().where(Grid.deleted == False).order_by(Grid.community, Grid.code).first()  # noqa: E712
     assert walk.HOUSEHOLDS.page(campaign.id, grid_id=first.id, limit=5)  # one grid's walk list on the hub
     b_households = {h.id for h in _households_of(b)}

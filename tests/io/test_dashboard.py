@@ -23,7 +23,7 @@ def test_dashboard_numbers_match_the_tables(office_db):
 
     assert board.campaign == campaigns.campaign(campaign).label
     assert [(r["grid"], r["total"], r["done"]) for r in board.coverage] == [
-        (r["grid"] or "", r["total"], r["done"]) for r in campaigns.coverage(campaign, today=TODAY)
+        (r.grid or "", r.total, r.done) for r in campaigns.coverage(campaign, today=TODAY)
     ]
 
     needs = list(live(Need))

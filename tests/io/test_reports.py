@@ -220,7 +220,7 @@ def test_coverage_per_building_adds_up_to_the_grid_coverage(office_db, tmp_path)
         for i in range(len(keys)):
             acc[i] += row[4 + i]
         assert row[-1] == pytest.approx(row[5] / row[4])
-    assert summed == {r["grid"]: [r[k] for k in keys] for r in grid_coverage(campaign.id, TODAY)}
+    assert summed == {r.grid: [getattr(r, k) for k in keys] for r in grid_coverage(campaign.id, TODAY)}
 
 
 def test_visits_render_answers_in_words(office_db, tmp_path):

@@ -336,4 +336,4 @@ def test_a_shop_check_travels_to_the_office_against_the_shop(laptops, tmp_path):
     assert Answer.select().where(Answer.visit.in_([v.id for v in written.values()])).count() == 4
     status = {r.business_id: r.status for r in walk.SHOPS.page(check, today=date(2026, 7, 14))}
     assert status == {shops[0]: "refused", shops[1]: "nobody_home"}
-    assert campaigns.coverage(check, today=date(2026, 7, 14))[0]["refused"] == 1
+    assert campaigns.coverage(check, today=date(2026, 7, 14))[0].refused == 1

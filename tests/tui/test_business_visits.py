@@ -86,9 +86,9 @@ async def test_walk_a_grids_shops_check_one_and_move_on(make_app):
 
         await pilot.press("escape")
         await settle(pilot)
-        home = {r["grid"]: r for r in campaigns.coverage(shops.id, today=TODAY)}
+        home = {r.grid: r for r in campaigns.coverage(shops.id, today=TODAY)}
         grid_code = app.screen.query_one("#grid-list", PagedList).current.code
-        assert str(home[grid_code]["total"]) in screen_text(app)
+        assert str(home[grid_code].total) in screen_text(app)
         assert not app.errors
 
 

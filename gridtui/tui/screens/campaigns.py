@@ -6,7 +6,7 @@ closes it, Enter makes it this laptop's campaign. Forms are written in Excel and
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,6 +20,9 @@ from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.footer import KeyFooter
 from gridtui.tui.widgets.paged_list import PagedList
 from gridtui.tui.workers import db_work
+
+if TYPE_CHECKING:
+    from gridtui.domain.coverage import GridFigures
 
 WIDTHS = (24, 10, 26, 10, 9)
 COVERAGE = ("total", "done", "nobody_home", "refused", "revisit_due", "not_visited")
@@ -37,7 +40,7 @@ class CampaignRow(NamedTuple):
     total: int
     scope: dict[str, list[str]]
     versions: list[Any]
-    coverage: list[dict[str, Any]]
+    coverage: list[GridFigures]
 
 
 def render_campaign(row: CampaignRow) -> Text:
@@ -75,7 +78,7 @@ def render_detail(row: CampaignRow | None) -> Text:
     out.append_text(columns.row([(t("stats.col.grid"), 5), *((t(f"stats.col.{k}"), 7) for k in COVERAGE)]))
     out.append("\n")
     for r in row.coverage:
-        out.append_text(columns.row([(r["grid"] or "-", 5), *((r[k], 7) for k in COVERAGE)]))
+        out.append_text(columns.row([(r.grid or "-", 5), *((getattr(r, k), 7) for k in COVERAGE)]))
         out.append("\n")
     return out
 
@@ -115,8 +118,8 @@ class CampaignsScreen(GridScreen):
                     info.target,
                     f"{info.form_key} {info.version}",
                     info.active,
-                    sum(r["done"] for r in coverage),
-                    sum(r["total"] for r in coverage),
+                    sum(r.done for r in coverage),
+                    sum(r.total for r in coverage),
                     campaigns.describe_scope(info),
                     campaigns.versions(info.id),
                     coverage,

@@ -142,8 +142,13 @@ def load_home(app) -> HomeData:
     campaign, grids = "", [GridCoverage(g.id, g.code, g.name) for g in mine]
     if campaign_id:
         campaign = campaigns.campaign(campaign_id).label
-        by_code = {row["grid"]: row for row in campaigns.coverage(campaign_id, today=app.today)}
-        grids = [GridCoverage(g.id, g.code, g.name, *(by_code.get(g.code, {}).get(k, 0) for k in COUNTS)) for g in mine]
+        by_code = {row.grid: row for row in campaigns.coverage(campaign_id, today=app.today)}
+        grids = [
+            GridCoverage(
+                g.id, g.code, g.name, *((getattr(by_code[g.code], k) for k in COUNTS) if g.code in by_code else ())
+            )
+            for g in mine
+        ]
     grid_ids = [g.id for g in mine] if held else None
     revisits = walk.revisits_due(today=app.today, grid_ids=grid_ids, limit=8)  # doors and shops
     now = datetime.combine(app.today, time(12)) if app.today else None
