@@ -107,7 +107,8 @@ def grid_ready(app: App) -> bool:
 
 async def wait_for(done, limit: float = 30.0, tick: float = 0.001) -> None:
     """Poll every ``tick`` s: Pilot's own waits sleep in 20 ms steps and would blur the figures.
-    (tick=0 spins, for sub-millisecond work on the app's own thread.)"""
+    (tick=0 spins, for sub-millisecond work on the app's own thread only: a worker thread
+    would wait for the GIL behind the spin.)"""
     give_up = time.perf_counter() + limit
     while not done():
         if time.perf_counter() > give_up:
@@ -471,7 +472,9 @@ async def form_visit(db: str, runs: int) -> None:
             since = paints.count
             began = time.perf_counter()
             screen = make()
-            await wait_for(lambda: drawn(screen, since), tick=0)
+            # not a spin: the visit is read by a worker thread, which a spinning loop starves of the
+            # GIL (each of its SQLite calls waits out a switch interval: seconds, not milliseconds)
+            await wait_for(lambda: drawn(screen, since))
             return (time.perf_counter() - began) * 1000
 
         def visit(n: int):
