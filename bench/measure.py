@@ -21,6 +21,7 @@ from pathlib import Path
 
 from bench.community import ROOT, make_demo, working_copy
 from bench.table import NOT_BUILT, Budget, Row
+from bench.tui_driver import WARM_UP
 
 PAGE = 50
 """Rows in the first page of a list: more than a tall terminal shows."""
@@ -327,7 +328,8 @@ class Bench:
             row.figure = (after - before) * 1.024 / households  # KiB -> kB
             row.note = (
                 f"VmRSS after {households} households, each answered by one burst of keys and left with ], "
-                f"less VmRSS after 30 households of warm-up ({before / 1024:.1f} -> {after / 1024:.1f} MiB); "
+                f"less VmRSS after {WARM_UP} households of warm-up, which fill the bounded caches (bench/tui_driver.py "
+                f"WARM_UP) ({before / 1024:.1f} -> {after / 1024:.1f} MiB); "
                 f"live widgets {done['widgets'][0]} -> {done['widgets'][1]}"
             )
 
