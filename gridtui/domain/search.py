@@ -84,10 +84,11 @@ class Hit:
 def prepare() -> None:
     """Ready this thread's connection for a run of searches, one a keystroke.
 
-    A search reads every resident and household, more pages than the usual cache holds, so each
-    keystroke would read them all from disk again (and on an encrypted database decrypt and
-    check each one). A cache of :data:`CACHE_KIB` keeps them, and two searches (a character
-    and a number: every table a search reads) bring them in before the first key.
+    A run of keystrokes reads the same name, pinyin, address and digit indexes, more pages than
+    the usual cache holds, so each keystroke would read them from disk again (and on an
+    encrypted database decrypt and check each one). A cache of :data:`CACHE_KIB` keeps what
+    they have read, and two searches (a character and a number) bring the first pages in before
+    the first key.
     """
     if not dialect.hub():  # a server keeps its own cache
         database.execute_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
