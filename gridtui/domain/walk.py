@@ -377,30 +377,43 @@ def _walk_rows(
 
 
 def _flags_of(ids: list[str], today: date | None) -> dict[str, set[str]]:
-    """household id -> its flags, from its own and its present residents' records (3 queries)."""
+    """household id -> its flags, from its own and its present residents' records (3 queries).
+    The residents are read first and named by id in the other two: a subquery there would keep a
+    server from reading the registers and needs through their indexes (a hub's whole street)."""
     if not ids:
         return {}
     marks, params = _in(ids)
-    params["today"] = (today or date.today()).isoformat()
-    present = f"FROM resident WHERE household_id IN ({marks}) AND deleted = 0 AND status = 'present'"
-    residents = f"SELECT id {present}"
+    people: list[Row] = database.execute_sql(
+        f"SELECT id, household_id, party_member FROM resident WHERE household_id IN ({marks}) "
+        "AND deleted = 0 AND status = 'present'",
+        params,
+    ).fetchall()
     flags: dict[str, set[str]] = {}
-    for hid, flag in database.execute_sql(
-        "SELECT COALESCE(e.household_id, r.household_id), k.flag FROM register_entry e "
-        "JOIN register_kind k ON k.key = e.kind_id LEFT JOIN resident r ON r.id = e.resident_id "
+    for _rid, hid, party in people:
+        if party:
+            flags.setdefault(hid, set()).add("party")
+    home_of = {rid: hid for rid, hid, _party in people}
+    residents, named = _in(list(home_of), "r")
+    params.update(named)
+
+    def whose(alias: str) -> str:
+        mine = f"{alias}.household_id IN ({marks})"
+        return f"({mine} OR {alias}.resident_id IN ({residents}))" if home_of else mine
+
+    params["today"] = (today or date.today()).isoformat()
+    for hid, rid, flag in database.execute_sql(
+        "SELECT e.household_id, e.resident_id, k.flag FROM register_entry e JOIN register_kind k ON k.key = e.kind_id "
         "WHERE k.flag IS NOT NULL AND e.deleted = 0 AND (e.until IS NULL OR e.until >= :today) "
-        f"AND (e.household_id IN ({marks}) OR e.resident_id IN ({residents}))",
+        f"AND {whose('e')}",
         params,
     ):
-        flags.setdefault(hid, set()).add(flag)
-    for (hid,) in database.execute_sql(f"SELECT household_id {present} AND party_member = 1", params):
-        flags.setdefault(hid, set()).add("party")
-    for (hid,) in database.execute_sql(
-        "SELECT COALESCE(n.household_id, r.household_id) FROM need n LEFT JOIN resident r ON r.id = n.resident_id "
-        f"WHERE n.deleted = 0 AND n.status != 'closed' AND (n.household_id IN ({marks}) OR n.resident_id IN ({residents}))",
+        flags.setdefault(hid or home_of[rid], set()).add(flag)
+    for hid, rid in database.execute_sql(
+        "SELECT n.household_id, n.resident_id FROM need n "
+        f"WHERE n.deleted = 0 AND n.status != 'closed' AND {whose('n')}",
         params,
     ):
-        flags.setdefault(hid, set()).add("open_needs")
+        flags.setdefault(hid or home_of[rid], set()).add("open_needs")
     return flags
 
 
