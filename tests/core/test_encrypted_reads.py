@@ -8,7 +8,7 @@ import pytest
 
 from gridtui.core import store, unlock
 from gridtui.core.db import close_database, open_database
-from gridtui.core.models import Community, _fixed_limit
+from gridtui.core.models import Community, _fixed_limit, database
 
 
 @pytest.mark.parametrize(
@@ -24,9 +24,22 @@ from gridtui.core.models import Community, _fixed_limit
         ("SELECT a FROM t LIMIT ?", [True], None),
         ("SELECT a FROM t WHERE b = ?", ["x"], None),
         ("SELECT a FROM (SELECT a FROM t LIMIT ?) WHERE b = ?", [3, "x"], None),  # not the statement's end
+        (  # named: anywhere, as a search's subquery has it
+            "SELECT a FROM (SELECT a FROM t WHERE b = :b LIMIT :limit) m ORDER BY a",
+            {"b": "x", "limit": 50},
+            ("SELECT a FROM (SELECT a FROM t WHERE b = :b LIMIT 50) m ORDER BY a", {"b": "x"}),
+        ),
+        (
+            "SELECT a FROM t LIMIT :limit OFFSET :offset",
+            {"limit": 50, "offset": 100},
+            ("SELECT a FROM t LIMIT 50 OFFSET 100", {}),
+        ),
+        ("SELECT a FROM t LIMIT :limit", {"limit": "1; DROP TABLE t"}, None),
+        ("SELECT a FROM t WHERE n < :limit LIMIT :limit", {"limit": 5}, None),  # used elsewhere: stays bound
+        ("SELECT a FROM t WHERE b = :b", {"b": 1}, None),
     ],
 )
-def test_only_a_trailing_numeric_limit_is_written_in(sql, params, expected):
+def test_only_a_numeric_limit_is_written_in(sql, params, expected):
     assert _fixed_limit(sql, params) == (expected or (sql, params))
 
 
@@ -44,5 +57,9 @@ def test_pages_of_rows_are_the_same_encrypted_or_not(tmp_path, encrypted):
         assert pages == [names[0:5], names[5:10], names[10:12]]
         assert Community.select().order_by(Community.name.desc()).first().name == "社区11"
         assert Community.get_or_none(Community.name == "社区07").name == "社区07"
+        named = "SELECT name FROM (SELECT name FROM community ORDER BY name LIMIT :limit OFFSET :offset) ORDER BY name"
+        for start in (0, 5, 10):
+            rows = database.execute_sql(named, {"limit": 5, "offset": start}).fetchall()
+            assert [r[0] for r in rows] == names[start : start + 5]
     finally:
         close_database()

@@ -136,6 +136,30 @@ def test_an_encrypted_copy_searches_its_rows_where_they_now_lie(tmp_path):
         close_database()
 
 
+def test_an_encrypted_copy_finds_what_the_plain_one_finds_page_by_page(demo_file, tmp_path):
+    """On an encrypted file a search's LIMIT is written into its statements (SQLCipher's SQLite
+    prepares a bound one anew each time): the hits are the same, whatever the page's size."""
+    import shutil
+
+    from gridtui.core import unlock
+
+    sealed = tmp_path / "sealed.db"
+    shutil.copyfile(demo_file, sealed)
+    key = unlock.new_key("a long enough passphrase for the test")
+    unlock.encrypt_file(sealed, key)
+    queries = ["张", "王", "zh", "wang", "li", "zaq", "凤飞园", "凤飞园3", "3-2", "0000", "501", "明"]
+    seen: dict[str, list[list[search.Hit]]] = {}
+    for path, cipher in ((demo_file, None), (sealed, key)):
+        open_database(path, create=False, cipher=cipher)
+        try:
+            for query in queries:
+                seen.setdefault(query, []).append([h for limit in (3, 50) for h in search.search(query, limit)])
+        finally:
+            close_database()
+    assert all(plain == encrypted for plain, encrypted in seen.values())
+    assert sum(len(plain) for plain, _ in seen.values()) > 100
+
+
 def _household() -> Household:
     from gridtui.core.models import Building, Community, Compound
 
