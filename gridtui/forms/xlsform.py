@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from gridtui.errors import GridError
-from gridtui.forms.model import FORMAT, Form, FormErrors, Problem
+from gridtui.forms.model import FORMAT, NAME, Form, FormErrors, Problem
 
 __all__ = ["PYXFORM_VERSION", "read_workbook"]
 
@@ -271,6 +271,10 @@ class _Rows:
                 )
             elif name:
                 self.row_of[name] = number
+            if name and not NAME.match(name):  # said here in the user's words, not pyxform's later
+                problems.append(
+                    Problem("forms.check.bad_name", {"name": name}, name, "name", sheet="survey", row=number)
+                )
             if kind in GROUP_TYPES:
                 if GROUP_TYPES[kind] == "begin":
                     open_groups.append((name, number))
@@ -337,6 +341,8 @@ class _Rows:
         return problems
 
     def _check_settings(self) -> list[Problem]:
+        if not self.settings_columns:
+            return [Problem("forms.check.no_settings", {}, sheet="settings")]
         problems = []
         for needed in ("form_id", "version"):
             if not str(self.settings.get(needed) or "").strip():

@@ -136,6 +136,28 @@ def test_every_problem_is_listed_at_once_with_its_place(tmp_path):
     assert "geopoint" in geopoint.message("en") and "where" in geopoint.message("zh")
 
 
+def test_a_bad_name_and_a_missing_settings_sheet_are_said_in_the_users_language(tmp_path):
+    """A name Excel wrote as a number is refused with the other problems, in our own sentence (not
+    pyxform's English one, which would come alone and later); no settings sheet at all is said so."""
+    book = Workbook()
+    book.remove(book.active)
+    sheet(
+        book,
+        "survey",
+        [["type", "name", "label"], ["integer", 123, "数"], ["text", "t", "名字"], ["text", "年龄", "年龄"]],
+    )
+    book.save(tmp_path / "names.xlsx")
+    with pytest.raises(FormErrors) as caught:
+        read_workbook(tmp_path / "names.xlsx")
+    found = [(p.sheet, p.row, p.column, p.key) for p in caught.value.problems]
+    assert found == [
+        ("survey", 2, "name", "forms.check.bad_name"),
+        ("survey", 4, "name", "forms.check.bad_name"),
+        ("settings", 0, "", "forms.check.no_settings"),
+    ]
+    assert "123" in caught.value.problems[0].message("zh") and "settings" in caught.value.problems[2].message("zh")
+
+
 def test_a_problem_the_form_finds_is_placed_on_its_row(tmp_path):
     """A circle of rules is the whole form's problem: it is still named by row and column."""
     book = Workbook()
