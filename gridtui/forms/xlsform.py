@@ -487,6 +487,8 @@ def _item(child: dict[str, Any], group: str, default: str) -> dict[str, Any]:
             item[target] = _labels(bind[source], default)
     if child.get("default") is not None:
         item["default"] = str(child["default"])
+        if item["type"] == "date":  # a date Excel keeps as a date cell comes as its midnight
+            item["default"] = re.sub(r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00$", r"\1", item["default"])
     if child.get("choice_filter"):
         item["choice_filter"] = str(child["choice_filter"])
     if item["type"] in ("select_one", "select_multiple"):

@@ -158,6 +158,29 @@ def test_a_bad_name_and_a_missing_settings_sheet_are_said_in_the_users_language(
     assert "123" in caught.value.problems[0].message("zh") and "settings" in caught.value.problems[2].message("zh")
 
 
+def test_cells_excel_typed_for_the_office_read_as_written(tmp_path):
+    """Excel makes 2024-01-05 a date cell, TRUE a boolean, 3 a number: each reads as the office meant."""
+    import datetime
+
+    book = Workbook()
+    book.remove(book.active)
+    sheet(
+        book,
+        "survey",
+        [
+            ["type", "name", "label", "required", "default"],
+            ["date", "d", "日期", True, datetime.datetime(2024, 1, 5)],
+            ["integer", "n", "数", False, 3],
+        ],
+    )
+    sheet(book, "settings", [["form_id", "version"], ["typed", 20240101]])
+    book.save(tmp_path / "typed.xlsx")
+    form = read_workbook(tmp_path / "typed.xlsx")
+    date, number = form.items
+    assert (date.default, number.default, form.version) == ("2024-01-05", "3", "20240101")
+    assert date.required.lower() in ("true", "yes", "true()") and number.required.lower() in ("false", "no", "")
+
+
 def test_a_problem_the_form_finds_is_placed_on_its_row(tmp_path):
     """A circle of rules is the whole form's problem: it is still named by row and column."""
     book = Workbook()
