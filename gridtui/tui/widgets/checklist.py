@@ -158,10 +158,12 @@ class _Lines(ScrollView, can_focus=False):
     def fit(self, lines: int, shrink: bool = False) -> None:
         """Scroll as far as there are lines. An answer that hides questions leaves the height as
         it was: a changed height lays the whole screen out again (~10 ms a key), so it grows as
-        questions appear and shrinks only when the screen is laid out anyway (a resize)."""
+        questions appear and shrinks only when the screen is laid out anyway (a resize). The
+        width stays 0: lines are laid out to the view's width and never scroll sideways, so the
+        first size the view gets does not lay the screen out once more."""
         height = lines if shrink else max(lines, self.virtual_size.height)
-        if height != self.virtual_size.height or self.virtual_size.width != self.size.width:
-            self.virtual_size = Size(self.size.width, height)
+        if height != self.virtual_size.height:
+            self.virtual_size = Size(0, height)
 
     def style(self, name: str) -> Style:
         found = self._styles.get(name)
