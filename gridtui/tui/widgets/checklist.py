@@ -156,9 +156,7 @@ class _Lines(ScrollView, can_focus=False):
     def on_mount(self) -> None:
         lines = len(self.checklist.lines)  # laid out at the width the view will have
         self.fit(lines, shrink=True)
-        _width, height, bar = self.checklist._room_to_come()
-        if bar and lines > height:  # placed by the first layout: found after it, it takes another
-            self.show_vertical_scrollbar = True
+        self.checklist._sized_before_layout(lines)
 
     def fit(self, lines: int, shrink: bool = False) -> None:
         """Scroll as far as there are lines. An answer that hides questions leaves the height as
@@ -322,6 +320,21 @@ class Checklist(Translated, Container, can_focus=True):
         styles = view.styles
         bar = styles.scrollbar_size_vertical if styles.overflow_y == "auto" else 0
         return holder.size.width - styles.gutter.width, holder.size.height - styles.gutter.height, bar
+
+    def _sized_before_layout(self, lines: int) -> None:
+        """Give the checklist, and the view's scrollbar if the lines will not fit, the sizes the
+        screen's layout is about to give them. A widget whose size changes in a layout asks for
+        another layout (Textual's rule), so a checklist found new by the first one was drawn a
+        frame later than it could be, and a scrollbar found needed after it a frame later still."""
+        room, height, bar = self._room_to_come()
+        if not room or not isinstance(self.parent, Widget):
+            return
+        self.set_reactive(Widget.virtual_size, self.parent.size)
+        if bar and lines > height:
+            self.view.show_vertical_scrollbar = True
+            scrollbar = self.view.vertical_scrollbar
+            scrollbar.display = True
+            scrollbar.set_reactive(Widget.virtual_size, Size(room, height))
 
     def span(self, name: str) -> tuple[int, int] | None:
         """(first line, lines) of an item shown now."""
