@@ -334,6 +334,7 @@ class Checklist(Translated, Container, can_focus=True):
             self.view.show_vertical_scrollbar = True
             scrollbar = self.view.vertical_scrollbar
             scrollbar.display = True
+            self.app.stylesheet.apply(scrollbar)
             scrollbar.set_reactive(Widget.virtual_size, Size(room, height))
 
     def span(self, name: str) -> tuple[int, int] | None:
