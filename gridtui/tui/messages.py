@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, dataclass_transform
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from threading import Event
+
     from gridtui.domain.businesses import BusinessDetail
     from gridtui.domain.campaigns import CampaignInfo
     from gridtui.domain.collective import IssueRow
@@ -78,13 +80,15 @@ class CampaignsLoaded(Posted):
 
 
 class VisitLoaded(Posted):
-    """The checklist to draw: the visit and its form, evaluated."""
+    """The checklist to draw: the visit and its form, evaluated. ``drawn`` is set once it is on
+    screen: the worker reads the side panel's rows only then (see ``VisitScreen.load``)."""
 
     data: VisitData
+    drawn: Event
 
 
 class VisitDetailLoaded(Posted):
-    """The residents (or the shop's card), read once the checklist is on its way."""
+    """The residents (or the shop's card), read once the checklist is drawn."""
 
     target_id: str
     detail: Any

@@ -235,3 +235,26 @@ async def test_remapping_the_answer_key_moves_space_and_enter_together(make_app,
         await pilot.press("4", "enter")
         await settle(pilot)
         assert number.value == 4 and not app.errors
+
+
+async def test_a_visit_lays_its_lines_out_once_at_the_width_they_are_drawn(make_app, monkeypatch):
+    """Laid out at a guess before the first layout, the lines were laid out again at the real
+    width a frame later, and a horizontal scrollbar took a row under a long checklist."""
+    widths: list[int] = []
+    lay_out = Checklist._lay_out_lines
+
+    def recorded(self) -> None:
+        lay_out(self)
+        widths.append(self.width)
+
+    monkeypatch.setattr(Checklist, "_lay_out_lines", recorded)
+    for size, lang in (((120, 40), "en"), ((60, 20), "zh"), ((120, 80), "en")):  # 120x80: no scrollbar
+        widths.clear()
+        app = make_app(lang=lang)
+        async with app.run_test(size=size) as pilot:
+            _, checklist = await open_visit(pilot)
+            view = checklist.view
+            drawn = view.scrollable_content_region.width
+            assert widths == [drawn], size
+            assert not view.show_horizontal_scrollbar
+            assert view.show_vertical_scrollbar == (len(checklist.lines) > view.size.height)

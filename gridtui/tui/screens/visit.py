@@ -8,6 +8,7 @@ household: standing at the door with the screen open is the start of a visit.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from threading import Event
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -29,6 +30,11 @@ from gridtui.tui.workers import db_work
 
 if TYPE_CHECKING:
     from gridtui.domain.visits import UndoLog
+
+
+DRAWN_WAIT = 0.25
+"""Seconds the worker waits for the checklist to be drawn before it reads the side panel's rows
+anyway (the screen closed, or busy): the panel is never held back longer."""
 
 
 @dataclass
@@ -126,6 +132,7 @@ class VisitScreen(GridScreen):
         visit_id = visits.open_visit(campaign, target_id, worker=self.app.settings.worker_name)
         state = visits.form_state(visit_id, today=self.app.today)
         name, address = visits.target_words(target_id, "business" if self.shop else "household")
+        drawn = Event()
         self.post_message(
             VisitLoaded(
                 VisitData(
@@ -137,10 +144,14 @@ class VisitScreen(GridScreen):
                     version=state.form.version,
                     address=address,
                     name=name,
-                )
+                ),
+                drawn,
             )
         )
-        # what the side panel shows comes second: the checklist is what the door needs first
+        # what the side panel shows comes second: the checklist is what the door needs first.
+        # Read while the checklist is mounted and drawn, it took the interpreter from that
+        # thread in turns (~5 ms of reading made the first paint of a long form a frame later)
+        drawn.wait(DRAWN_WAIT)
         detail = businesses.detail(target_id) if self.shop else households.detail(target_id, today=self.app.today)
         self.post_message(VisitDetailLoaded(target_id, detail))
 
@@ -148,6 +159,7 @@ class VisitScreen(GridScreen):
         from gridtui.domain import visits
 
         if message.data.target_id != self.target_id:
+            message.drawn.set()
             return  # a load overtaken by ] or [ (its thread ran on): the screen is for another door
         self.data = message.data
         self.undo_log = visits.UndoLog()
@@ -162,6 +174,7 @@ class VisitScreen(GridScreen):
             checklist.focus_item(checklist.rows[0])
         else:
             checklist.focus()
+        self.call_after_refresh(message.drawn.set)
 
     def on_visit_detail_loaded(self, message: VisitDetailLoaded) -> None:
         if self.data is None or message.target_id != self.data.target_id:

@@ -43,6 +43,7 @@ from textual.containers import Container
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Input
 
 from gridtui.forms.model import Choice, Form, FormState, Item, text
@@ -153,15 +154,19 @@ class _Lines(ScrollView, can_focus=False):
         return Strip(segments).crop_extend(0, width, base)
 
     def on_mount(self) -> None:
-        self.fit(len(self.checklist.lines), shrink=True)
+        lines = len(self.checklist.lines)  # laid out at the width the view will have
+        self.fit(lines, shrink=True)
+        self.checklist._sized_before_layout(lines)
 
     def fit(self, lines: int, shrink: bool = False) -> None:
         """Scroll as far as there are lines. An answer that hides questions leaves the height as
         it was: a changed height lays the whole screen out again (~10 ms a key), so it grows as
-        questions appear and shrinks only when the screen is laid out anyway (a resize)."""
+        questions appear and shrinks only when the screen is laid out anyway (a resize). The
+        width stays 0: lines are laid out to the view's width and never scroll sideways, so the
+        first size the view gets does not lay the screen out once more."""
         height = lines if shrink else max(lines, self.virtual_size.height)
-        if height != self.virtual_size.height or self.virtual_size.width != self.size.width:
-            self.virtual_size = Size(self.size.width, height)
+        if height != self.virtual_size.height:
+            self.virtual_size = Size(0, height)
 
     def style(self, name: str) -> Style:
         found = self._styles.get(name)
@@ -255,12 +260,29 @@ class Checklist(Translated, Container, can_focus=True):
         return self._lines  # type: ignore[return-value]
 
     def _lay_out_lines(self) -> None:
-        """The lines of every item shown now, with a title where a group begins."""
+        """The lines of every item shown now, with a title where a group begins, at the width
+        they are drawn at. Before the view's first layout, at the width it will have: laid out
+        at a guess, they would be laid out again at the real width a frame later (~15 ms on a
+        long form), the screen laid out once more for the height."""
         drawn = self.view.scrollable_content_region.width if self.view.is_mounted else 0
-        if drawn and drawn != self.width:  # the width the lines are drawn at, once there is one
-            self.width = max(20, drawn)
+        if drawn:
+            self._at_width(drawn)
+            self._lines_now()
+            return
+        room, height, bar = self._room_to_come()
+        self._at_width(room - bar)
+        self._lines_now()
+        if room and bar and len(self._lines or ()) <= height:  # they fit: no scrollbar after all
+            self._at_width(room)
+            self._lines_now()
+
+    def _at_width(self, width: int) -> None:
+        if width and max(20, width) != self.width:
+            self.width = max(20, width)
             self._breaks.clear()
             self._wrapped.clear()
+
+    def _lines_now(self) -> None:
         lines: list[tuple[str, str, int]] = []
         open_path: list[str] = []
         self._span = {}
@@ -287,6 +309,33 @@ class Checklist(Translated, Container, can_focus=True):
             self._span[item.name] = (first, len(lines) - first)
         self._lines = lines
         self._question_line = {name: first for name, (first, _count) in self._span.items()}
+
+    def _room_to_come(self) -> tuple[int, int, int]:
+        """Before the view's first layout: the width and height it will have, from the holder's
+        (the checklist fills it), and the width of the scrollbar it shows when the lines are
+        taller (overflow-y auto); zeros if the holder has no size yet."""
+        holder, view = self.parent, self.view
+        if not isinstance(holder, Widget) or not holder.size.width or not view.is_attached:
+            return 0, 0, 0
+        styles = view.styles
+        bar = styles.scrollbar_size_vertical if styles.overflow_y == "auto" else 0
+        return holder.size.width - styles.gutter.width, holder.size.height - styles.gutter.height, bar
+
+    def _sized_before_layout(self, lines: int) -> None:
+        """Give the checklist, and the view's scrollbar if the lines will not fit, the sizes the
+        screen's layout is about to give them. A widget whose size changes in a layout asks for
+        another layout (Textual's rule), so a checklist found new by the first one was drawn a
+        frame later than it could be, and a scrollbar found needed after it a frame later still."""
+        room, height, bar = self._room_to_come()
+        if not room or not isinstance(self.parent, Widget):
+            return
+        self.set_reactive(Widget.virtual_size, self.parent.size)
+        if bar and lines > height:
+            self.view.show_vertical_scrollbar = True
+            scrollbar = self.view.vertical_scrollbar
+            scrollbar.display = True
+            self.app.stylesheet.apply(scrollbar)
+            scrollbar.set_reactive(Widget.virtual_size, Size(room, height))
 
     def span(self, name: str) -> tuple[int, int] | None:
         """(first line, lines) of an item shown now."""
