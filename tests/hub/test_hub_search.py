@@ -39,8 +39,9 @@ def test_merged_residents_are_found_and_a_merged_rename_moves_them(tmp_path, new
 
 
 @pytest.mark.parametrize("backend", ["postgres"])
-def test_a_large_import_leaves_the_hub_with_statistics_and_a_small_one_does_not(new_database):
-    """Right after twenty communities arrive the hub must not plan over tables it thinks empty."""
+def test_an_import_that_makes_statistics_stale_gathers_them_and_a_small_one_does_not(new_database):
+    """Right after twenty communities arrive the hub must not plan over tables it thinks empty,
+    small ones (1,380 buildings) included."""
     from gridtui.core import dialect
     from gridtui.core.db import close_database, open_database
     from gridtui.core.models import database
@@ -53,10 +54,10 @@ def test_a_large_import_leaves_the_hub_with_statistics_and_a_small_one_does_not(
                 "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = %s", (table,)
             ).fetchone()[0]
 
-        dialect.after_bulk_write({"household": dialect.ANALYZED_ROWS - 1})
+        dialect.after_bulk_write({"household": dialect.STALE_ROWS})
         assert not analyzed("household")
-        dialect.after_bulk_write({"household": dialect.ANALYZED_ROWS, "resident": 3})
-        assert analyzed("household") and not analyzed("resident")
+        dialect.after_bulk_write({"household": dialect.STALE_ROWS + 1, "building": 1380, "resident": 3})
+        assert analyzed("household") and analyzed("building") and not analyzed("resident")
         assert database.execute_sql("SHOW jit").fetchone()[0] == "off"  # see HubDatabase._connect
     finally:
         close_database()
