@@ -108,3 +108,18 @@ def test_the_version_before_gains_the_bounded_read_indexes_and_keeps_its_rows(ne
     held = {name for table in ("household", "resident") for name, _sql in dialect.indexes(table)}
     assert set(names) <= held and len(names) == 5
     assert dump() == before
+
+
+def test_a_hub_gains_its_own_indexes_as_it_opens_and_a_file_never_has_them(new_database, backend):
+    where = new_database("hub")
+    open_database(where)
+    places.set_community("湖光社区")
+    before = dump()
+    with dialect.write_transaction():
+        database.execute_sql('DROP INDEX IF EXISTS "building_walk"')
+    close_database()
+    open_database(where)
+    held = {name for name, _sql in dialect.indexes("building")}
+    assert (set(dialect.HUB_INDEXES) <= held) == (backend == "postgres")
+    assert "building_walk" not in held or backend == "postgres"
+    assert dialect.schema_version() == SCHEMA_VERSION and dump() == before
