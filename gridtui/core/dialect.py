@@ -458,6 +458,12 @@ HUB_INDEXES = {
     # an address key typed (3-2-, 1栋): the buildings walked in walking order, each one's households
     # looked up, stopped at a page; sorting every match instead took 20-30 ms at twenty communities
     "building_walk": 'CREATE INDEX "building_walk" ON "building" ("walk_order", "id")',
+    # a single character as a name's second or third: its people walked in pinyin order, a page
+    # and no more, where sorting all who hold it grows with the street (search._later_character)
+    "resident_second_pinyin": 'CREATE INDEX "resident_second_pinyin" ON "resident" '
+    '(substr("name", 2, 1), "name_pinyin", "id")',
+    "resident_third_pinyin": 'CREATE INDEX "resident_third_pinyin" ON "resident" '
+    '(substr("name", 3, 1), "name_pinyin", "id")',
 }
 """Indexes only the hub needs, by name: on SQLite a community sorts its few thousand matches in
 about a millisecond and its plans stay as they were measured."""
