@@ -110,7 +110,7 @@ def test_the_version_before_gains_the_bounded_read_indexes_and_keeps_its_rows(ne
     assert dump() == before
 
 
-def test_a_hub_gains_its_own_indexes_as_it_opens_and_a_file_never_has_them(new_database, backend):
+def test_a_hub_gains_its_own_indexes_and_statistics_as_it_opens_and_a_file_never_has_them(new_database, backend):
     where = new_database("hub")
     open_database(where)
     places.set_community("湖光社区")
@@ -123,4 +123,13 @@ def test_a_hub_gains_its_own_indexes_as_it_opens_and_a_file_never_has_them(new_d
     held = {name for table in ("building", "resident") for name, _sql in dialect.indexes(table)}
     assert held & set(dialect.HUB_INDEXES) == (set(dialect.HUB_INDEXES) if backend == "postgres" else set())
     assert len(dialect.HUB_INDEXES) == 3
+    if backend == "postgres":  # and the prefixes a keystroke walks are planned from a larger sample
+        targets = {
+            database.execute_sql(
+                "SELECT attstattarget FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attname = %s",
+                (f'"{table}"', column),
+            ).fetchone()[0]
+            for table, column in dialect.PREFIXED
+        }
+        assert targets == {dialect.PREFIX_STATISTICS}
     assert dialect.schema_version() == SCHEMA_VERSION and dump() == before

@@ -54,10 +54,10 @@ def test_an_import_that_makes_statistics_stale_gathers_them_and_a_small_one_does
                 "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = %s", (table,)
             ).fetchone()[0]
 
-        dialect.after_bulk_write({"household": dialect.STALE_ROWS})
-        assert not analyzed("household")
-        dialect.after_bulk_write({"household": dialect.STALE_ROWS + 1, "building": 1380, "resident": 3})
-        assert analyzed("household") and analyzed("building") and not analyzed("resident")
+        dialect.after_bulk_write({"building": dialect.STALE_ROWS})
+        assert not analyzed("building")
+        dialect.after_bulk_write({"building": 1380, "visit": dialect.STALE_ROWS + 1, "grid": 3})
+        assert analyzed("building") and analyzed("visit") and not analyzed("grid")
         assert database.execute_sql("SHOW jit").fetchone()[0] == "off"  # see HubDatabase._connect
     finally:
         close_database()
