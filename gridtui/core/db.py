@@ -480,6 +480,7 @@ def open_hub(url: str, *, create: bool = True, on_create: Callable[[Path | str],
                 hub.execute_sql(statement)
             created = version == 0
             _bring_up_to_date(None if created else version)
+            dialect.ensure_hub_planning()
     except GridError:
         close_database()
         raise

@@ -108,3 +108,28 @@ def test_the_version_before_gains_the_bounded_read_indexes_and_keeps_its_rows(ne
     held = {name for table in ("household", "resident") for name, _sql in dialect.indexes(table)}
     assert set(names) <= held and len(names) == 5
     assert dump() == before
+
+
+def test_a_hub_gains_its_own_indexes_and_statistics_as_it_opens_and_a_file_never_has_them(new_database, backend):
+    where = new_database("hub")
+    open_database(where)
+    places.set_community("湖光社区")
+    before = dump()
+    with dialect.write_transaction():
+        for name in dialect.HUB_INDEXES:
+            database.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
+    close_database()
+    open_database(where)
+    held = {name for table in ("building", "resident") for name, _sql in dialect.indexes(table)}
+    assert held & set(dialect.HUB_INDEXES) == (set(dialect.HUB_INDEXES) if backend == "postgres" else set())
+    assert len(dialect.HUB_INDEXES) == 3
+    if backend == "postgres":  # and the prefixes a keystroke walks are planned from a larger sample
+        targets = {
+            database.execute_sql(
+                "SELECT attstattarget FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attname = %s",
+                (f'"{table}"', column),
+            ).fetchone()[0]
+            for table, column in dialect.PREFIXED
+        }
+        assert targets == {dialect.PREFIX_STATISTICS}
+    assert dialect.schema_version() == SCHEMA_VERSION and dump() == before

@@ -39,8 +39,9 @@ def test_merged_residents_are_found_and_a_merged_rename_moves_them(tmp_path, new
 
 
 @pytest.mark.parametrize("backend", ["postgres"])
-def test_a_large_import_leaves_the_hub_with_statistics_and_a_small_one_does_not(new_database):
-    """Right after twenty communities arrive the hub must not plan over tables it thinks empty."""
+def test_an_import_that_makes_statistics_stale_gathers_them_and_a_small_one_does_not(new_database):
+    """Right after twenty communities arrive the hub must not plan over tables it thinks empty,
+    small ones (1,380 buildings) included."""
     from gridtui.core import dialect
     from gridtui.core.db import close_database, open_database
     from gridtui.core.models import database
@@ -53,10 +54,10 @@ def test_a_large_import_leaves_the_hub_with_statistics_and_a_small_one_does_not(
                 "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = %s", (table,)
             ).fetchone()[0]
 
-        dialect.after_bulk_write({"household": dialect.ANALYZED_ROWS - 1})
-        assert not analyzed("household")
-        dialect.after_bulk_write({"household": dialect.ANALYZED_ROWS, "resident": 3})
-        assert analyzed("household") and not analyzed("resident")
+        dialect.after_bulk_write({"building": dialect.STALE_ROWS})
+        assert not analyzed("building")
+        dialect.after_bulk_write({"building": 1380, "visit": dialect.STALE_ROWS + 1, "grid": 3})
+        assert analyzed("building") and analyzed("visit") and not analyzed("grid")
         assert database.execute_sql("SHOW jit").fetchone()[0] == "off"  # see HubDatabase._connect
     finally:
         close_database()
@@ -71,5 +72,62 @@ def test_pg_trgm_makes_chinese_trigrams_on_the_test_server(backend, new_database
     try:
         names = {name for name, _sql in dialect.indexes("household")}
         assert ("household_address_trgm" in names) == (backend == "postgres")
+    finally:
+        close_database()
+
+
+def test_a_single_character_finds_the_same_names_in_the_same_order_on_a_file_and_on_the_hub(new_database):
+    """On the hub a character further on in a name is walked per place it stands and the pages
+    merged; the hits and their order are those of the file, where one sorted read finds them."""
+    from gridtui.core.db import close_database, open_database
+
+    open_database(new_database("street"))
+    try:
+        community = store.create(Community, name="湖光社区")
+        compound = store.create(Compound, community=community.id, name="凤飞园")
+        building = store.create(Building, compound=compound.id, number="3")
+        home = store.create(
+            Household,
+            building=building.id,
+            unit=2,
+            floor=5,
+            door="501",
+            address="凤飞园3栋2单元501",
+            addr_key="3-2-501",
+        )
+        names = [
+            "丽娜",
+            "丽",
+            "王丽",
+            "王丽丽",
+            "张美丽",
+            "欧阳丽娜",
+            "司马相丽",
+            "李丽华",
+            "丽丽",
+            "周晓丽",
+            "王五",
+            "丽江",
+        ]
+        people = {name: store.create(Resident, household=home.id, name=name).id for name in names}
+        for limit in (50, 4, 2):
+            hits = [(h.title, h.rank) for h in search.search("丽", limit) if h.kind == "resident"]
+            assert (
+                hits
+                == [
+                    ("丽", 0),
+                    ("丽江", 1),
+                    ("丽丽", 1),
+                    ("丽娜", 1),
+                    ("李丽华", 2),
+                    ("欧阳丽娜", 2),
+                    ("司马相丽", 2),
+                    ("王丽", 2),
+                    ("王丽丽", 2),
+                    ("张美丽", 2),
+                    ("周晓丽", 2),
+                ][:limit]
+            )
+        assert people["王五"] not in ids("丽")
     finally:
         close_database()
