@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from gridtui.errors import ValidationError
 from gridtui.i18n import t
@@ -25,6 +25,7 @@ from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets.checklist import Answered, Checklist
 from gridtui.tui.widgets.columns import render_resident
 from gridtui.tui.widgets.footer import KeyFooter
+from gridtui.tui.widgets.header import GridHeader
 from gridtui.tui.widgets.paged_list import PagedList
 from gridtui.tui.workers import db_work
 
@@ -83,7 +84,7 @@ class VisitScreen(GridScreen):
         self.undo_log: UndoLog | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield GridHeader()
         yield Static(t("tui.home.loading"), id="visit-title", classes="screen-title", markup=False)
         with Horizontal(id="visit-body"):
             yield Vertical(id="visit-checklist")
@@ -128,9 +129,9 @@ class VisitScreen(GridScreen):
     def load(self, target_id: str) -> None:
         from gridtui.domain import businesses, households, visits
 
-        campaign = self.campaign_id
-        visit_id = visits.open_visit(campaign, target_id, worker=self.app.settings.worker_name)
-        state = visits.form_state(visit_id, today=self.app.today)
+        campaign, app = self.campaign_id, self.app
+        visit_id = visits.open_visit(campaign, target_id, worker=app.settings.worker_name)
+        state = visits.form_state(visit_id, today=app.today)
         name, address = visits.target_words(target_id, "business" if self.shop else "household")
         drawn = Event()
         self.post_message(
@@ -152,7 +153,9 @@ class VisitScreen(GridScreen):
         # Read while the checklist is mounted and drawn, it took the interpreter from that
         # thread in turns (~5 ms of reading made the first paint of a long form a frame later)
         drawn.wait(DRAWN_WAIT)
-        detail = businesses.detail(target_id) if self.shop else households.detail(target_id, today=self.app.today)
+        if not self.is_attached:  # left meanwhile (Esc at once): no panel to fill
+            return
+        detail = businesses.detail(target_id) if self.shop else households.detail(target_id, today=app.today)
         self.post_message(VisitDetailLoaded(target_id, detail))
 
     async def on_visit_loaded(self, message: VisitLoaded) -> None:
