@@ -363,10 +363,14 @@ async def walk(db: str, households: int) -> None:
 
 
 class BareScreen(Screen):
-    """The baseline screen to open: Header, Static, Footer."""
+    """The baseline screen to open: Header, Static, Footer. Its Header is the app's own, which
+    is let go of when the screen goes: Textual's, pushed once a household, kept every one alive
+    and the visits timed beside them paid for their collection."""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        from gridtui.tui.widgets.header import GridHeader
+
+        yield GridHeader()
         yield Static("bare", id="bare-body")
         yield Footer()
 

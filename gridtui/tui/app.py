@@ -49,6 +49,7 @@ from textual.screen import Screen
 from gridtui import config
 from gridtui.errors import GridError
 from gridtui.i18n import t
+from gridtui.tui.drawn import forget_drawn
 from gridtui.tui.keys import bind, translate
 from gridtui.tui.messages import WritesStored, WriteStored
 from gridtui.tui.typeahead import TypeAhead
@@ -403,6 +404,14 @@ class GridApp(App):
 
         if not isinstance(self.screen, KeymapScreen):
             self.push_screen(KeymapScreen(self.screen))
+
+    def pop_screen(self) -> Any:
+        """The screen below; the lines the popped one's widgets drew are let go of at once
+        (:func:`gridtui.tui.drawn.forget_drawn`), not when Textual's cache of them is full."""
+        going = self.screen
+        done = super().pop_screen()
+        forget_drawn(going)
+        return done
 
     def open_household(self, household_id: str) -> None:
         from gridtui.tui.screens.household import HouseholdScreen

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from textual.widget import Widget
 
-__all__ = ["remove_children"]
+__all__ = ["forget_drawn", "remove_children"]
 
 
 def _drawn_by(widget: Widget) -> Iterator[Widget]:
@@ -23,6 +23,14 @@ def _drawn_by(widget: Widget) -> Iterator[Widget]:
     for node in widget.walk_children(Widget, with_self=True):
         yield node
         yield from node._get_virtual_dom()
+
+
+def forget_drawn(screen: Widget) -> None:
+    """Empty the lines every widget of a screen that is going drew: the same cache keeps a popped
+    screen's widgets' lines as it keeps removed ones' (a visit of a long form: ~9,000 objects,
+    which the collector's full passes went over again and again)."""
+    for node in list(_drawn_by(screen)):
+        node._styles_cache.clear()
 
 
 async def remove_children(holder: Widget) -> None:

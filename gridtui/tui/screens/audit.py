@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from gridtui.i18n import t
 from gridtui.tui.keys import bind
@@ -13,6 +13,7 @@ from gridtui.tui.messages import AuditLoaded
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.footer import KeyFooter
+from gridtui.tui.widgets.header import GridHeader
 from gridtui.tui.widgets.paged_list import PagedList
 from gridtui.tui.workers import db_work
 
@@ -44,7 +45,7 @@ class AuditScreen(GridScreen):
     BINDINGS = [bind("escape", "app.pop_screen", "audit.back", show=False)]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield GridHeader()
         yield Static(t("audit.tui.title"), id="audit-title", classes="screen-title", markup=False)
         yield Static(entries_header(), classes="list-header")
         yield PagedList(render=render_entry, empty=t("audit.cli.empty"), id="audit-list")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from gridtui.i18n import t
 from gridtui.tui.keys import bind
@@ -19,6 +19,7 @@ from gridtui.tui.messages import BusinessLoaded
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.screens.household import visits_text
 from gridtui.tui.widgets.footer import KeyFooter
+from gridtui.tui.widgets.header import GridHeader
 from gridtui.tui.workers import db_work
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ class BusinessScreen(GridScreen):
         """The owner's phone once the worker chose to see it (the reveal is audited)."""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield GridHeader()
         yield Static(t("tui.home.loading"), id="business-title", classes="screen-title", markup=False)
         with VerticalScroll(id="business-more"):
             yield Static("", id="business-card", markup=False)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from gridtui.i18n import t
 from gridtui.tui.keys import bind
@@ -18,6 +18,7 @@ from gridtui.tui.messages import CampaignsLoaded
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.footer import KeyFooter
+from gridtui.tui.widgets.header import GridHeader
 from gridtui.tui.widgets.paged_list import PagedList
 from gridtui.tui.workers import db_work
 
@@ -93,7 +94,7 @@ class CampaignsScreen(GridScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield GridHeader()
         yield Static(t("campaigns.screen.title"), classes="screen-title", markup=False)
         yield Static(list_header(), classes="list-header")
         yield PagedList(render=render_campaign, empty=t("campaigns.cli.none"), id="campaigns-list")

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from gridtui.i18n import t
 from gridtui.tui.keys import bind
@@ -30,6 +30,7 @@ from gridtui.tui.screens.needs import app_now, board_header, render_need
 from gridtui.tui.screens.residents import cycle
 from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.footer import KeyFooter
+from gridtui.tui.widgets.header import GridHeader
 from gridtui.tui.widgets.paged_list import PagedList
 from gridtui.tui.workers import db_work
 
@@ -80,7 +81,7 @@ class CollectiveScreen(GridScreen):
         self.status: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield GridHeader()
         yield Static(t("registry.loading"), id="collective-filters", classes="screen-title", markup=False)
         yield Static(issues_header(), classes="list-header")
         yield PagedList(render=render_issue, empty=t("registry.col.empty"), id="collective-list")
@@ -142,7 +143,7 @@ class IssueScreen(GridScreen):
         self.issue: IssueRow | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield GridHeader()
         with VerticalScroll(id="issue-info"):
             yield Static(t("registry.loading"), id="issue-detail", markup=False)
         yield Static(t("registry.col.needs_title"), classes="section-title", markup=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from gridtui.core.validate import NEED_STATUSES
 from gridtui.domain.places import communities
@@ -21,6 +21,7 @@ from gridtui.tui.messages import DashboardLoaded
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets.columns import fit
 from gridtui.tui.widgets.footer import KeyFooter
+from gridtui.tui.widgets.header import GridHeader
 from gridtui.tui.workers import db_work
 
 STATUS_STYLE = {
@@ -119,7 +120,7 @@ class DashboardScreen(GridScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield GridHeader()
         yield Static(t("office.dashboard.loading"), id="dash-title", classes="screen-title")
         with VerticalScroll(id="dash-body"):
             with Horizontal(classes="dash-row"):

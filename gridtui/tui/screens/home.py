@@ -23,7 +23,7 @@ from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Header, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from gridtui.i18n import t
@@ -34,6 +34,7 @@ from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.columns import ColumnHeader, Columns, visible_width
 from gridtui.tui.widgets.footer import KeyFooter
+from gridtui.tui.widgets.header import GridHeader
 from gridtui.tui.widgets.paged_list import Cells, PagedList
 from gridtui.tui.workers import db_work
 
@@ -269,7 +270,7 @@ class HomeScreen(GridScreen):
         if gc.isenabled():  # see on_mount
             gc.disable()
             self._gc_paused = True
-        yield Header()
+        yield GridHeader()
         campaign = campaign_line(self._stored.campaign) if self._stored else t("tui.home.loading")
         yield Static(campaign, id="home-campaign", markup=False)
         grid = grid_columns()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from gridtui.i18n import t
 from gridtui.tui.keys import bind
@@ -22,6 +22,7 @@ from gridtui.tui.messages import HouseholdLoaded
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets.columns import render_resident
 from gridtui.tui.widgets.footer import KeyFooter
+from gridtui.tui.widgets.header import GridHeader
 from gridtui.tui.widgets.paged_list import PagedList
 from gridtui.tui.workers import db_work
 
@@ -67,7 +68,7 @@ class HouseholdScreen(GridScreen):
         """resident id -> (ID number, phone) the worker chose to see (each reveal audited)."""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield GridHeader()
         yield Static(t("tui.home.loading"), id="household-title", classes="screen-title", markup=False)
         yield Static(t("tui.visit.residents"), classes="section-title", markup=False)
         yield PagedList(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Header, Input, Static
+from textual.widgets import Input, Static
 
 from gridtui.i18n import t
 from gridtui.tui.keys import bind
@@ -26,6 +26,7 @@ from gridtui.tui.screens.base import GridModal, GridScreen
 from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.columns import Cell, ColumnHeader, Columns, visible_width
 from gridtui.tui.widgets.footer import KeyFooter
+from gridtui.tui.widgets.header import GridHeader
 from gridtui.tui.widgets.paged_list import PagedList
 from gridtui.tui.workers import db_work
 
@@ -177,7 +178,7 @@ class NeedsBoard(GridScreen):
         self.board = PagedList(render=self.render_row, empty=t("needs.board.empty"), id="needs-list")
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield GridHeader()
         yield Static(t("needs.board.loading"), id="needs-filters", classes="screen-title")
         yield ColumnHeader(self.columns, self.board, classes="list-header")
         yield self.board
@@ -367,7 +368,7 @@ class NeedScreen(GridScreen):
         self.detail: NeedDetail | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield GridHeader()
         with Horizontal(id="need-body"):
             with VerticalScroll(id="need-info"):
                 yield Static(t("needs.board.loading"), id="need-detail")

@@ -12,7 +12,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Header, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from gridtui.errors import GridError
 from gridtui.i18n import pick, t
@@ -21,6 +21,7 @@ from gridtui.tui.keys import bind
 from gridtui.tui.messages import ReportChoices, ReportWritten
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets.footer import KeyFooter
+from gridtui.tui.widgets.header import GridHeader
 from gridtui.tui.workers import db_work
 
 
@@ -33,7 +34,7 @@ class ReportsScreen(GridScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield GridHeader()
         yield Static(t("office.tui.title"), classes="screen-title")
         with Vertical(id="reports-form"):
             with Horizontal(classes="report-row"):

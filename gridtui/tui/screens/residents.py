@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from gridtui.i18n import pick, t
 from gridtui.tui.keys import bind
@@ -19,6 +19,7 @@ from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.columns import ColumnHeader, Columns, visible_width
 from gridtui.tui.widgets.footer import KeyFooter
+from gridtui.tui.widgets.header import GridHeader
 from gridtui.tui.widgets.paged_list import PagedList
 from gridtui.tui.workers import db_work
 
@@ -70,7 +71,7 @@ class ResidentsScreen(GridScreen):
         self.people = PagedList(render=self.render_row, empty=t("registry.res.empty"), id="residents-list")
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield GridHeader()
         yield Static(t("registry.loading"), id="residents-filters", classes="screen-title", markup=False)
         yield ColumnHeader(self.columns, self.people, classes="list-header")
         yield self.people

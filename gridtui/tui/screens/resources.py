@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from gridtui.errors import GridError
 from gridtui.i18n import pick, t
@@ -28,6 +28,7 @@ from gridtui.tui.screens.forms import ChoiceDialog, FormDialog, required
 from gridtui.tui.screens.residents import cycle
 from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.footer import KeyFooter
+from gridtui.tui.widgets.header import GridHeader
 from gridtui.tui.widgets.paged_list import PagedList
 from gridtui.tui.workers import db_work
 
@@ -94,7 +95,7 @@ class ResourcesScreen(GridScreen):
         self.provider: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield GridHeader()
         yield Static(t("registry.loading"), id="resources-filters", classes="screen-title", markup=False)
         yield Static(
             _header(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Header, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker
 
 from gridtui.i18n import t
@@ -22,6 +22,7 @@ from gridtui.tui.messages import SearchResults
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.footer import KeyFooter
+from gridtui.tui.widgets.header import GridHeader
 from gridtui.tui.widgets.paged_list import PagedList
 from gridtui.tui.workers import DbLane, db_work
 
@@ -55,7 +56,7 @@ class SearchScreen(GridScreen):
         self._lane = DbLane("gridtui-search")
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield GridHeader()
         yield Input(placeholder=t("tui.search.placeholder"), id="search-input")
         yield Static(t("tui.search.hint"), id="search-status", classes="list-header", markup=False)
         yield PagedList(render=render_hit, empty=t("tui.search.empty"), id="search-results")

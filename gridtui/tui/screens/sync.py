@@ -12,7 +12,7 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Header, Input, Label, OptionList, ProgressBar, Static
+from textual.widgets import Checkbox, Input, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from gridtui.i18n import t
@@ -20,6 +20,7 @@ from gridtui.tui.keys import bind
 from gridtui.tui.messages import InboxLoaded, SyncDone, SyncProgress
 from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets.footer import KeyFooter
+from gridtui.tui.widgets.header import GridHeader
 from gridtui.tui.workers import db_work
 
 
@@ -38,7 +39,7 @@ class SyncScreen(GridScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield GridHeader()
         yield Static(t("sync.tui.title"), classes="screen-title")
         with Vertical(id="sync-form"):
             yield Static(t("sync.tui.import_heading"), classes="dialog-hint")
@@ -127,7 +128,7 @@ class ConflictInbox(GridScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield GridHeader()
         yield Static(t("sync.tui.inbox_title"), classes="screen-title")
         yield OptionList(id="inbox-list")
         yield Static("", id="inbox-duplicates")

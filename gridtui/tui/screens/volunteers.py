@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Header, Input, Label, SelectionList, Static
+from textual.widgets import Input, Label, SelectionList, Static
 
 from gridtui.errors import GridError, ValidationError
 from gridtui.i18n import pick, t
@@ -33,6 +33,7 @@ from gridtui.tui.screens.residents import cycle
 from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.columns import ColumnHeader, Columns, visible_width
 from gridtui.tui.widgets.footer import KeyFooter
+from gridtui.tui.widgets.header import GridHeader
 from gridtui.tui.widgets.paged_list import PagedList
 from gridtui.tui.workers import db_work
 
@@ -93,7 +94,7 @@ class VolunteersScreen(GridScreen):
         self.people = PagedList(render=self.render_row, empty=t("registry.vol.empty"), id="volunteers-list")
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield GridHeader()
         yield Static(t("registry.loading"), id="volunteers-filters", classes="screen-title", markup=False)
         yield ColumnHeader(self.columns, self.people, classes="list-header")
         yield self.people
@@ -214,7 +215,7 @@ class VolunteerScreen(GridScreen):
         self.detail: VolunteerDetail | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield GridHeader()
         with Horizontal(id="volunteer-body"):
             with VerticalScroll(id="volunteer-info"):
                 yield Static(t("registry.loading"), id="volunteer-detail", markup=False)

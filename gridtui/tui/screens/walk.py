@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from gridtui.i18n import t
 from gridtui.tui.keys import bind
@@ -13,6 +13,7 @@ from gridtui.tui.screens.base import GridScreen
 from gridtui.tui.widgets import columns
 from gridtui.tui.widgets.columns import ColumnHeader, Columns, visible_width
 from gridtui.tui.widgets.footer import KeyFooter
+from gridtui.tui.widgets.header import GridHeader
 from gridtui.tui.widgets.paged_list import PagedList
 from gridtui.tui.workers import db_work
 
@@ -103,7 +104,7 @@ class BuildingsScreen(GridScreen):
         self.grid_id, self.grid_title = grid_id, title
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield GridHeader()
         yield Static(Text(self.grid_title, "bold"), id="buildings-title", classes="screen-title")
         yield PagedList(render=lambda b: Text(b[1]), empty=t("tui.walk.no_buildings"), id="building-list")
         yield KeyFooter()
@@ -161,7 +162,7 @@ class WalkScreen(GridScreen):
         self.walk_list = PagedList(render=self.render_row, empty=t("tui.walk.empty"), id="walk-list")
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield GridHeader()
         yield Static("", id="walk-title", classes="screen-title", markup=False)
         yield ColumnHeader(self.columns[False], self.walk_list, id="walk-header", classes="list-header")
         yield self.walk_list
