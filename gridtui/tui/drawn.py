@@ -38,8 +38,13 @@ async def remove_children(holder: Widget) -> None:
     where ``query_one`` found them."""
     gone = [node for child in holder.children for node in _drawn_by(child)]
     await holder.remove_children()
-    for node in gone:
-        node._styles_cache.clear()
+
+    def forget() -> None:
+        for node in gone:
+            node._styles_cache.clear()
+
+    forget()
+    holder.call_after_refresh(forget)  # a frame already on its way may still draw them once
     for ancestor in holder.ancestors_with_self:
         cache = getattr(ancestor, "_query_one_cache", None)
         if cache is not None:
