@@ -56,3 +56,21 @@ async def test_left_screens_keep_neither_their_header_nor_their_lines(make_app):
             headers.append(sum(isinstance(o, Header) for o in gc.get_objects()))
         assert all(not lines._cache for lines in drawn)
         assert headers[1] == headers[0] <= 2  # home's, and at most the last one left
+
+
+async def test_the_collector_held_off_for_a_first_draw_is_let_go(make_app):
+    """Home and a visit hold the collector off while they are first drawn, never longer."""
+    app = make_app(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert gc.isenabled()  # home drawn
+        first, second = unvisited(app, 2)
+        app.open_visit([first])
+        await settle(pilot)
+        assert gc.isenabled()  # drawn
+        app.pop_screen()
+        app.open_visit([second])
+        await pilot.pause()
+        app.pop_screen()  # left before its checklist was drawn
+        await settle(pilot)
+        assert gc.isenabled()

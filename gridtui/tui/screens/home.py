@@ -9,7 +9,6 @@ data arrives from one thread worker as a :class:`~gridtui.tui.messages.HomeLoade
 
 from __future__ import annotations
 
-import gc
 from datetime import datetime, time
 from typing import Any, NamedTuple
 
@@ -28,6 +27,7 @@ from textual.worker import Worker, WorkerState
 
 from gridtui.i18n import t
 from gridtui.tui import home_cache
+from gridtui.tui.collector import CollectorPause
 from gridtui.tui.keys import Translated, bind
 from gridtui.tui.messages import HomeEarlyRead, HomeLoaded
 from gridtui.tui.screens.base import GridScreen
@@ -262,14 +262,12 @@ class HomeScreen(GridScreen):
     BINDINGS = [bind("r", "reload", "home.reload")]
     AUTO_FOCUS = "#grid-list"
     _cached_unpainted = False
-    _gc_paused = False
     _shown = False
 
     def compose(self) -> ComposeResult:
         self._stored = self.stored_figures()
-        if gc.isenabled():  # see on_mount
-            gc.disable()
-            self._gc_paused = True
+        self.collector = CollectorPause()
+        self.collector.hold()  # see on_mount
         yield GridHeader()
         campaign = campaign_line(self._stored.campaign) if self._stored else t("tui.home.loading")
         yield Static(campaign, id="home-campaign", markup=False)
@@ -286,8 +284,7 @@ class HomeScreen(GridScreen):
 
     def on_mount(self) -> None:
         """The collector waits until home is painted (README: the cold start)."""
-        if self._gc_paused:
-            self.call_after_refresh(self.resume_gc)
+        self.call_after_refresh(self.collector.release)
         self.watch(self.app, "campaign_id", self.action_reload, init=False)
         if self._stored is not None:
             self.show_lists(self._stored)
@@ -314,13 +311,8 @@ class HomeScreen(GridScreen):
         else:
             self.load()
 
-    def resume_gc(self) -> None:
-        if self._gc_paused:
-            self._gc_paused = False
-            gc.enable()
-
     def on_unmount(self) -> None:
-        self.resume_gc()
+        self.collector.release()
 
     def stored_figures(self) -> HomeData | None:
         """The figures stored by the last start, if the database has not changed since: drawn

@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from gridtui.errors import ValidationError
 from gridtui.i18n import t
+from gridtui.tui.collector import LIMIT, CollectorPause
 from gridtui.tui.drawn import remove_children
 from gridtui.tui.keys import bind
 from gridtui.tui.messages import VisitDetailLoaded, VisitLoaded, VisitResidents
@@ -84,6 +85,8 @@ class VisitScreen(GridScreen):
         self.undo_log: UndoLog | None = None
 
     def compose(self) -> ComposeResult:
+        self.collector = CollectorPause()
+        self.collector.hold()  # until the first household's checklist is drawn (on_visit_loaded)
         yield GridHeader()
         yield Static(t("tui.home.loading"), id="visit-title", classes="screen-title", markup=False)
         with Horizontal(id="visit-body"):
@@ -101,6 +104,7 @@ class VisitScreen(GridScreen):
     def on_mount(self) -> None:
         from gridtui.domain import campaigns
 
+        self.set_timer(LIMIT, self.collector.release)  # a load that fails draws nothing
         self.campaign_id = self.app.campaign_id
         with self.app.guarded() as guard:
             self.shop = campaigns.campaign(self.campaign_id).target == "business"
@@ -158,6 +162,9 @@ class VisitScreen(GridScreen):
         detail = businesses.detail(target_id) if self.shop else households.detail(target_id, today=app.today)
         self.post_message(VisitDetailLoaded(target_id, detail))
 
+    def on_unmount(self) -> None:
+        self.collector.release()
+
     async def on_visit_loaded(self, message: VisitLoaded) -> None:
         from gridtui.domain import visits
 
@@ -178,6 +185,7 @@ class VisitScreen(GridScreen):
         else:
             checklist.focus()
         self.call_after_refresh(message.drawn.set)
+        self.call_after_refresh(self.collector.release)
 
     def on_visit_detail_loaded(self, message: VisitDetailLoaded) -> None:
         if self.data is None or message.target_id != self.data.target_id:
