@@ -8,6 +8,7 @@ alive, and the collector's full passes over them grew through the day."""
 from __future__ import annotations
 
 import gc
+import sqlite3
 
 from textual.widgets import Header
 
@@ -23,16 +24,25 @@ def unvisited(app, count: int) -> list[str]:
     return walk.HOUSEHOLDS.ids(app.campaign_id, filter="not_visited", today=app.today)[:count]
 
 
-async def test_a_visit_left_before_it_is_drawn_reports_nothing(make_app):
+async def test_a_visit_left_before_it_is_drawn_reports_nothing(make_app, demo_db):
+    """The visit's load is held at its first write by another connection's lock, the screen is
+    left meanwhile, then the lock goes: the load finishes for a screen no longer there."""
     app = make_app(lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        for household in unvisited(app, 3):
+        [household] = unvisited(app, 1)
+        other = sqlite3.connect(demo_db, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # the office's import, say
             app.open_visit([household])
-            await pilot.pause()  # the screen up, its load's thread still reading
+            await pilot.pause()
             app.pop_screen()
-            await app.workers.wait_for_complete()
-            await settle(pilot)
+            await pilot.pause()
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await app.workers.wait_for_complete()
+        await settle(pilot)
         assert app.errors == []
 
 
