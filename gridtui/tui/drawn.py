@@ -25,12 +25,16 @@ def _drawn_by(widget: Widget) -> Iterator[Widget]:
         yield from node._get_virtual_dom()
 
 
+def _empty(nodes: list[Widget]) -> None:
+    for node in nodes:
+        node._styles_cache.clear()
+
+
 def forget_drawn(screen: Widget) -> None:
     """Empty the lines every widget of a screen that is going drew: the same cache keeps a popped
     screen's widgets' lines as it keeps removed ones' (a visit of a long form: ~9,000 objects,
     which the collector's full passes went over again and again)."""
-    for node in list(_drawn_by(screen)):
-        node._styles_cache.clear()
+    _empty(list(_drawn_by(screen)))
 
 
 async def remove_children(holder: Widget) -> None:
@@ -38,13 +42,8 @@ async def remove_children(holder: Widget) -> None:
     where ``query_one`` found them."""
     gone = [node for child in holder.children for node in _drawn_by(child)]
     await holder.remove_children()
-
-    def forget() -> None:
-        for node in gone:
-            node._styles_cache.clear()
-
-    forget()
-    holder.call_after_refresh(forget)  # a frame already on its way may still draw them once
+    _empty(gone)
+    holder.call_after_refresh(_empty, gone)  # a frame already on its way may still draw them once
     for ancestor in holder.ancestors_with_self:
         cache = getattr(ancestor, "_query_one_cache", None)
         if cache is not None:
