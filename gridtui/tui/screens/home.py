@@ -286,6 +286,11 @@ class HomeScreen(GridScreen):
         """The collector waits until home is painted (README: the cold start)."""
         self.call_after_refresh(self.collector.release)
         self.watch(self.app, "campaign_id", self.action_reload, init=False)
+        if self._stored is None and self.app.early_home.done.is_set():  # read since compose
+            self._stored = self.stored_figures()
+            if self._stored is not None:
+                campaign = campaign_line(self._stored.campaign)
+                self.query_one("#home-campaign", Static).update(campaign, layout=False)
         if self._stored is not None:
             self.show_lists(self._stored)
         elif not self.app.early_home.done.is_set():  # its figures come as soon as they are read
