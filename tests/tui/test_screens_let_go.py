@@ -1,6 +1,6 @@
 """A screen that is left lets go of what it drew, and a visit left at once leaves no error.
 
-A day opens hundreds of screens (a visit, a household from search). Textual's Header stays
+A day opens hundreds of screens (a visit, a household from search). Textual's Header stayed
 watched by the app until its title changes (never, here), and Textual's styles cache keeps every
 widget's drawn lines until 1,024 later widgets push them out: each kept a left screen's objects
 alive, and the collector's full passes over them grew through the day."""
@@ -10,11 +10,10 @@ from __future__ import annotations
 import gc
 import sqlite3
 
-from textual.widgets import Header
-
 from gridtui.domain import walk
 from gridtui.tui.screens.visit import VisitScreen
 from gridtui.tui.widgets.footer import KeyFooter
+from gridtui.tui.widgets.header import GridHeader
 
 from .tui_helpers import SIZE, settle
 
@@ -63,7 +62,7 @@ async def test_left_screens_keep_neither_their_header_nor_their_lines(make_app):
                 app.pop_screen()
                 await settle(pilot)
             gc.collect()
-            headers.append(sum(isinstance(o, Header) for o in gc.get_objects()))
+            headers.append(sum(isinstance(o, GridHeader) for o in gc.get_objects()))
         assert all(not lines._cache for lines in drawn)
         assert headers[1] == headers[0] <= 2  # home's, and at most the last one left
 
