@@ -121,6 +121,22 @@ def freeze_startup_objects() -> None:
         gc.freeze()
 
 
+STYLESHEET = Path(__file__).with_name("app.tcss")
+HOME_RULES_END = "/* ==== Home's rules end here."
+"""The line of app.tcss after which nothing is needed to draw home (see :meth:`GridApp.style_the_rest`)."""
+
+REST_OF_STYLESHEET_AFTER = 0.25
+"""Seconds after start at which the rules past home's are read, if no other screen needed them sooner."""
+
+
+def stylesheet_parts() -> tuple[str, str]:
+    """app.tcss cut where home's rules end: parsing the whole of it costs the first start ~5 ms.
+    The rest keeps its line numbers (blank lines before it), so an error in it names its line."""
+    text = STYLESHEET.read_text(encoding="utf-8")
+    home, marker, rest = text.partition(HOME_RULES_END)
+    return (home, "\n" * home.count("\n") + marker + rest) if marker else (text, "")
+
+
 class Guard:
     """What :meth:`GridApp.guarded` yields: whether its block failed (and was reported)."""
 
@@ -130,7 +146,8 @@ class Guard:
 class GridApp(App):
     """Home, walk list, visit, search, household detail and campaign picker over one database."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = None
+    """app.tcss, read in two parts: home's rules as the app is made, the rest when first needed."""
     TITLE = "gridtui"
     COMMANDS = App.COMMANDS | {ScreenActions}
     BINDINGS = [
@@ -162,6 +179,8 @@ class GridApp(App):
         self.settings = config.load_settings(Path(config_path) if config_path else None)
         self.lang = chosen_language(lang, self.settings)
         super().__init__()
+        home_rules, self._rest_of_stylesheet = stylesheet_parts()
+        self.stylesheet.add_source(home_rules, read_from=(str(STYLESHEET), ""), is_default_css=False)
         self._bindings = translate(self._bindings)
         self.db_path = config.resolve_db_path(db_path)
         self.today = today
@@ -227,6 +246,7 @@ class GridApp(App):
 
     def on_mount(self) -> None:
         """An encrypted database: the passphrase screen over home, before home reads anything."""
+        self.set_timer(REST_OF_STYLESHEET_AFTER, self.style_the_rest, name="rest of the stylesheet")
         if self.locked:
             from gridtui.core import unlock
             from gridtui.tui.screens.unlock import UnlockScreen
@@ -404,6 +424,19 @@ class GridApp(App):
 
         if not isinstance(self.screen, KeymapScreen):
             self.push_screen(KeymapScreen(self.screen))
+
+    def style_the_rest(self) -> None:
+        """The stylesheet's rules past home's, added once: before any other screen (or dialog) is
+        shown, else a moment after start, when nobody waits for them."""
+        rest, self._rest_of_stylesheet = self._rest_of_stylesheet, ""
+        if rest:
+            self.stylesheet.add_source(rest, read_from=(str(STYLESHEET), "past home"), is_default_css=False)
+            self.stylesheet.update(self)
+
+    def push_screen(self, *args: Any, **kwargs: Any) -> Any:
+        """Textual's, with the whole stylesheet read first (:meth:`style_the_rest`)."""
+        self.style_the_rest()
+        return super().push_screen(*args, **kwargs)
 
     def pop_screen(self) -> Any:
         """The screen below; the lines the popped one's widgets drew are let go of at once
