@@ -95,9 +95,12 @@ def read(app, cipher: Any = None) -> dict[str, Any] | None:
 
 def quick(app, cipher: Any = None) -> dict[str, Any] | None:
     """Home's figures read straight from the file when none are kept (the first start of a day,
-    or after an import): the campaign, the grids' coverage and the revisits due, by the rules
-    of :mod:`gridtui.domain.coverage` on a read-only sqlite3 connection (SQLCipher's, keyed with
-    ``cipher``, for an encrypted file), so they appear before Peewee and the models are imported. Overdue needs come with the full read after it.
+    or after an import): the campaign and the grids' coverage, by the rules of
+    :mod:`gridtui.domain.coverage` on a read-only sqlite3 connection (SQLCipher's, keyed with
+    ``cipher``, for an encrypted file), so they appear before Peewee and the models are imported.
+    The lists beside them (overdue needs, revisits due) come with the full read just after the
+    first frame: read here too, they would be read twice, and on a machine whose two cores share
+    one (a virtual machine's often do) every millisecond read here is one Textual's import waits.
     None when the file cannot be read this way (the full read then says why)."""
     from gridtui.domain import coverage
     from gridtui.i18n import pick
@@ -116,13 +119,11 @@ def quick(app, cipher: Any = None) -> dict[str, Any] | None:
             if info is not None:
                 label = pick(info.name, info.name_en)
                 by_code = {row.grid: row._asdict() for row in coverage.coverage(run, info, today)}
-            mine = [g[0] for g in grids] if held else None
-            due = coverage.due_today(run, today=today, grid_ids=mine, limit=8)
         finally:
             conn.close()
     except (sqlite3.Error, ValueError, OSError, KeyError):
         return None
-    return {"campaign_id": campaign_id or "", "campaign": label, "grids": grids, "coverage": by_code, "revisits": due}
+    return {"campaign_id": campaign_id or "", "campaign": label, "grids": grids, "coverage": by_code}
 
 
 class EarlyRead:

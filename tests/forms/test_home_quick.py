@@ -42,7 +42,7 @@ def test_the_quick_figures_are_the_full_reads(demo_copy):
         for grid in full.grids:
             assert quick["coverage"][grid.code]["done"] == grid.done
             assert quick["coverage"][grid.code]["revisit_due"] == grid.revisit_due
-        assert quick["revisits"] == full.revisits
+        assert "revisits" not in quick  # the lists beside the grids come with the full read
 
 
 PROBE = """
@@ -101,4 +101,4 @@ def test_a_laptop_given_a_grid_shows_that_grid_from_the_first_frame(demo_copy):
     finally:
         close_database()
     assert [g[1] for g in quick["grids"]] == [g.code for g in full.grids] == ["99"]
-    assert quick["revisits"] == full.revisits == []
+    assert full.revisits == []

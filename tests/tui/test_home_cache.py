@@ -76,3 +76,27 @@ async def test_stored_figures_of_another_shape_do_not_stop_the_start(make_app, d
         await settle(pilot)
         assert await grids_shown(second)  # from the worker's own read
     assert not second.errors
+
+
+async def test_a_first_start_shows_the_grids_at_once_and_both_lists_with_the_full_read(make_app, monkeypatch):
+    """No stored figures: the early read gives the campaign and the grids; overdue needs and
+    revisits due come with the full read (read early too, they would be read twice)."""
+    from gridtui.i18n import t
+    from gridtui.tui.screens.home import DueList
+
+    def no_queries(app):
+        raise RuntimeError("home read the database")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(home, "load_home", no_queries)  # only the early read can fill home
+        app = make_app(lang="en")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert [g for g in await grids_shown(app) if g.done]  # coverage, from the early read
+            due = app.screen.query_one(DueList)
+            assert due._lines.count(t("tui.home.loading", lang="en")) == 2 and not due._rows
+    full = make_app(lang="en")
+    async with full.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        due = full.screen.query_one(DueList)
+        assert t("tui.home.loading", lang="en") not in due._lines and due.revisits

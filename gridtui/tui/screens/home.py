@@ -65,7 +65,8 @@ class HomeData(NamedTuple):
     grids: list[GridCoverage]
     overdue: list[Any] | None
     """None: not read yet (home's quick figures come without it)."""
-    revisits: list[Any]
+    revisits: list[Any] | None
+    """None: not read yet, as ``overdue``."""
 
 
 GAP: tuple[str, None] = (" ", None)
@@ -192,16 +193,16 @@ class DueList(Translated, Widget, can_focus=True):
         self.cursor = 0  # into _rows
         self._line_style: Style | None = None
 
-    def show(self, overdue: list[Any] | None, revisits: list[Any]) -> None:
-        """``overdue`` None: not read yet (home's quick figures come without it)."""
-        self.overdue, self.revisits = list(overdue or []), list(revisits)
-        none = t("tui.home.none") if overdue is not None else t("tui.home.loading")
+    def show(self, overdue: list[Any] | None, revisits: list[Any] | None) -> None:
+        """Either None: not read yet (home's quick figures come without them)."""
+        self.overdue, self.revisits = list(overdue or []), list(revisits or [])
+        none, loading = t("tui.home.none"), t("tui.home.loading")
         self._lines = [
             Heading(t("tui.home.overdue_needs")),
-            *(self.overdue or [none]),
+            *(self.overdue or [none if overdue is not None else loading]),
             "",
             Heading(t("tui.home.revisits_today")),
-            *(self.revisits or [none]),
+            *(self.revisits or [none if revisits is not None else loading]),
         ]
         self._rows = [i for i, line in enumerate(self._lines) if not isinstance(line, str)]
         self.cursor = min(self.cursor, max(0, len(self._rows) - 1))
@@ -358,7 +359,7 @@ class HomeScreen(GridScreen):
                 for gid, code, name, _worker in found["grids"]
             ],
             None,
-            found["revisits"],
+            None,
         )
 
     _quick_pending = False
