@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -58,6 +59,8 @@ DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 ALWAYS = ("yes", "true", "true()")
 NEVER = ("", "no", "false", "false()")
 NAME = re.compile(r"[A-Za-z_][\w.\-]*\Z")
+SHOWN_VALUE = re.compile(r"\$\{\s*([A-Za-z_][\w.\-]*)\s*\}")
+"""``${name}`` in a label or hint: that item's answer, shown where it stands (as ODK shows it)."""
 
 Labels = dict[str, str]
 
@@ -198,6 +201,8 @@ class Form:
             raise FormErrors(problems)
         self.order = self._order()
         self._affected: dict[str, tuple[str, ...]] = {}
+        self.label_readers = self._label_readers()
+        """name -> the items whose label or hint show its answer (``${name}``)."""
 
     # -- definitions --------------------------------------------------------------------------
     @classmethod
@@ -409,6 +414,15 @@ class Form:
         if parent:
             inputs.add(parent)
         return inputs
+
+    def _label_readers(self) -> dict[str, tuple[str, ...]]:
+        readers: dict[str, list[str]] = {}
+        for item in self.items:
+            words = " ".join([*item.label.values(), *item.hint.values()])
+            for ref in dict.fromkeys(SHOWN_VALUE.findall(words)):
+                if ref in self.by_name:  # a workbook's unknown names are refused by its reader
+                    readers.setdefault(ref, []).append(item.name)
+        return {name: tuple(found) for name, found in readers.items()}
 
     def _check_cycles(self) -> list[Problem]:
         try:
@@ -678,7 +692,35 @@ class FormState:
         for node in self.form.affected(name):
             if self._evaluate(node):
                 changed.append(node)
+        readers = self.form.label_readers
+        for node in changed[:] if readers else ():
+            changed += [reader for reader in readers.get(node, ()) if reader not in changed]
         return changed
+
+    def words(self, labels: Labels, lang: str | None = None) -> str:
+        """A label or hint in the reader's language, each ``${name}`` in it shown as that
+        item's answer now: choices by their labels, blank while unanswered or not asked."""
+        found = text(labels, lang)
+        if "${" not in found:
+            return found
+        return SHOWN_VALUE.sub(
+            lambda m: self._shown(m.group(1), lang) if m.group(1) in self.form.by_name else m.group(0), found
+        )
+
+    def _shown(self, name: str, lang: str | None) -> str:
+        if not self.relevant.get(name, True):
+            return ""
+        item = self.form.by_name[name]
+        if item.type != "calculate":
+            return display(self.form, item, self.values.get(name), lang)
+        value = self.calculated.get(name, "")
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                return ""  # a sum over blank answers is NaN: shown blank, not "nan"
+            return str(int(value)) if value.is_integer() else f"{value:g}"
+        return str(value)
 
     def choices(self, item: Item) -> tuple[Any, ...]:
         """The choices offered now: all of the list, or those its choice_filter lets through."""

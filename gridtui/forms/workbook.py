@@ -127,7 +127,7 @@ def write_workbook(form: Form, path: str | Path) -> Path:
 def starter() -> Form:
     """The form ``gridtui form template`` writes: every supported type, a group with a skip
     rule, a required rule, a constraint with its message, a choice filter, a default and a
-    calculation, in Chinese and English."""
+    calculation (shown in a hint by ``${care_count}``), in Chinese and English."""
 
     def labels(zh: str, en: str) -> dict[str, str]:
         return {"zh": zh, "en": en}
@@ -194,6 +194,7 @@ def starter() -> Form:
                     "list": "care_help",
                     "group": "care",
                     "label": labels("希望得到的帮助", "Help they would like"),
+                    "hint": labels("已选 ${care_count} 项", "${care_count} chosen"),
                 },
                 {"name": "care_count", "type": "calculate", "calculation": "count-selected(${care_help})"},
                 {

@@ -157,3 +157,19 @@ async def test_with_no_campaign_every_screen_says_what_to_do(place, db_path):
         app.open_visit([place["household"].id])
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen) and not app.errors
+
+
+@pytest.mark.parametrize(("lang", "none", "two"), [("zh", "已选 0 项", "已选 2 项"), ("en", "0 chosen", "2 chosen")])
+async def test_a_hint_shows_the_answer_it_names_as_answers_are_given(with_campaign, place, lang, none, two):
+    """The starter's ``${care_count}`` (a calculation over the help chosen) in a hint, drawn
+    again as each choice is ticked."""
+    app = GridApp(db_path=with_campaign, lang=lang, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        _, checklist = await open_visit(pilot, place["household"].id)
+        await pilot.press("j", "j", "space", "j", "1", "j")  # needs care: yes; a kind; on to the help
+        await settle(pilot)
+        assert checklist.current.name == "care_help" and none in text_of(app)
+        await pilot.press("1", "3")
+        await settle(pilot)
+        assert checklist.state.values["care_help"] == ["meals", "medical"]
+        assert two in text_of(app) and not app.errors

@@ -201,3 +201,32 @@ def test_the_definition_round_trips_and_the_digest_ignores_the_version(household
     changed = household_form.definition()
     changed["items"][0]["constraint"] = ". >= 1"
     assert Form.from_definition(changed).digest != household_form.digest
+
+
+def test_a_label_or_hint_shows_the_answers_it_names_and_follows_them():
+    """``${name}`` in a label or hint, as ODK shows it: the answer (choices by their labels, in
+    the reader's language), a calculation's value, blank while unanswered or not asked."""
+    form = make(
+        [
+            {"name": "kids", "type": "integer"},
+            {"name": "home", "type": "select_one", "list": "yes_no", "label": label("在家吗（${kids}个孩子）")},
+            {"name": "twice", "type": "calculate", "calculation": "${kids} * 2"},
+            {"name": "total", "type": "note", "label": label("共 ${twice} 份", "${twice} in all")},
+            {"name": "why", "type": "text", "relevant": "${home} = 'no'", "hint": label("答：${home}", "said ${home}")},
+            {"name": "echo", "type": "text", "label": label("${why}|${ nothing }")},
+        ]
+    )
+    state = FormState(form, {}, TODAY)
+    home, total, why, echo = (form.item(n) for n in ("home", "total", "why", "echo"))
+    assert state.words(home.label, "zh") == "在家吗（个孩子）"
+    assert state.words(total.label, "en") == " in all"
+    changed = state.set("kids", 3)
+    assert {"home", "total"} <= set(changed) and changed[0] == "kids"  # repainted with the new value
+    assert state.words(home.label, "zh") == "在家吗（3个孩子）"
+    assert state.words(total.label, "zh") == "共 6 份" and state.words(total.label, "en") == "6 in all"
+    assert "why" in state.set("home", "no")
+    assert state.words(why.hint, "zh") == "答：否" and state.words(why.hint, "en") == "said No"
+    state.set("why", "上班")
+    assert state.words(echo.label) == "上班|${ nothing }"  # a name the form lacks stays as written
+    state.set("home", "yes")
+    assert state.words(echo.label) == "|${ nothing }"  # not asked now: blank

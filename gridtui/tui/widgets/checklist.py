@@ -379,7 +379,7 @@ class Checklist(Translated, Container, can_focus=True):
                 number = f"{self.numbers.get(item.name, 0):>2}. "
                 found = _wrap(Text(number, self._style("dim")), self._question(item), self.width)
             elif kind == "note":
-                found = _wrap(Text(""), Text(text(item.label), self._style("note")), self.width)
+                found = _wrap(Text(""), Text(self.state.words(item.label), self._style("note")), self.width)
             else:
                 found = _wrap(
                     Text(" " * INDENT), Text(self.errors.get(item.name, ""), self._style("error")), self.width
@@ -397,10 +397,10 @@ class Checklist(Translated, Container, can_focus=True):
 
     def _question(self, item: Item) -> Text:
         line = Text()
-        line.append(text(item.label) or item.name, "bold")
+        line.append(self.state.words(item.label) or item.name, "bold")
         if self.state.required.get(item.name):
             line.append(" *", self._style("required"))
-        hint = text(item.hint)
+        hint = self.state.words(item.hint)
         if hint:
             line.append("  " + hint, self._style("hint"))
         return line
@@ -480,6 +480,7 @@ class Checklist(Translated, Container, can_focus=True):
         for name in names:
             self._breaks.pop(name, None)
             self._wrapped.pop(("question", name), None)  # a question may have become required
+            self._wrapped.pop(("note", name), None)  # or show another answer (${name} in its words)
         self.view.forget(names)
         shown = [i.name for i in self.rows]
         self._layout()
