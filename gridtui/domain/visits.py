@@ -517,7 +517,7 @@ def set_outcome(
         if missing:
             first = missing[0]
             key = "visits.missing_required_message" if first.required_message else "visits.missing_required"
-            raise AnswerError(first, item_id(state.form, first), key, message=first.required_message)
+            raise AnswerError(first, item_id(state.form, first), key, message=state.worded(first.required_message))
     due = (today or date.today()) + timedelta(days=revisit_days) if outcome == "nobody_home" else None
     with store.transaction():
         row = _ensure_visit(visit_id, today)

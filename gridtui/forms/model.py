@@ -418,7 +418,7 @@ class Form:
     def _label_readers(self) -> dict[str, tuple[str, ...]]:
         readers: dict[str, list[str]] = {}
         for item in self.items:
-            words = " ".join([*item.label.values(), *item.hint.values()])
+            words = " ".join([*item.label.values(), *item.hint.values()])  # messages are worded when raised
             for ref in dict.fromkeys(SHOWN_VALUE.findall(words)):
                 if ref in self.by_name:  # a workbook's unknown names are refused by its reader
                     readers.setdefault(ref, []).append(item.name)
@@ -707,6 +707,11 @@ class FormState:
             lambda m: self._shown(m.group(1), lang) if m.group(1) in self.form.by_name else m.group(0), found
         )
 
+    def worded(self, labels: Labels) -> Labels:
+        """:meth:`words` in each language the labels have (a message shown later, in the
+        language its reader chooses then)."""
+        return {lang: self.words(labels, lang) for lang in labels}
+
     def _shown(self, name: str, lang: str | None) -> str:
         if not self.relevant.get(name, True):
             return ""
@@ -764,7 +769,9 @@ class FormState:
         rule = self.form.expressions.get((item.name, "constraint"))
         if rule is not None and not to_bool(rule(self._env(expression_value(item, clean)))):
             if item.constraint_message:
-                raise ValidationError("answer", "validate.constraint_message", message=item.constraint_message)
+                raise ValidationError(
+                    "answer", "validate.constraint_message", message=self.worded(item.constraint_message)
+                )
             raise ValidationError("answer", "validate.constraint", rule=item.constraint)
         return clean
 

@@ -230,3 +230,21 @@ def test_a_label_or_hint_shows_the_answers_it_names_and_follows_them():
     assert state.words(echo.label) == "上班|${ nothing }"  # a name the form lacks stays as written
     state.set("home", "yes")
     assert state.words(echo.label) == "|${ nothing }"  # not asked now: blank
+
+
+def test_the_forms_own_messages_show_the_answers_they_name():
+    form = make(
+        [
+            {"name": "people", "type": "integer"},
+            {
+                "name": "rooms",
+                "type": "integer",
+                "constraint": ". <= ${people}",
+                "constraint_message": label("不能多于 ${people} 间", "At most ${people}"),
+            },
+        ]
+    )
+    state = FormState(form, {"people": 2}, TODAY)
+    with pytest.raises(ValidationError) as refused:
+        state.check(form.item("rooms"), 5)
+    assert "不能多于 2 间" in refused.value.message("zh") and "At most 2" in refused.value.message("en")
