@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from gridtui.errors import GridError
 
@@ -219,6 +219,67 @@ def _date(value: Value) -> Value:
     return found if found is not None else ""
 
 
+def _round(args: list[Value]) -> float:
+    """XPath's round (half up: floor(x + 0.5)); ODK's second argument: that many decimals,
+    half away from zero as JavaRosa's BigDecimal rounds."""
+    number = to_number(args[0])
+    if not math.isfinite(number):
+        return number
+    if len(args) == 1:
+        return float(math.floor(number + 0.5))
+    places = to_number(args[1])
+    if not math.isfinite(places):
+        return math.nan
+    try:
+        step = Decimal(1).scaleb(-int(places))
+        return float(Decimal(repr(number)).quantize(step, rounding=ROUND_HALF_UP))
+    except InvalidOperation:  # more digits than a decimal holds: nothing to round
+        return number
+
+
+def _substr(args: list[Value]) -> str:
+    """ODK's substr(text, start[, end]): from ``start`` (counted from 0) to before ``end``."""
+    text = to_string(args[0])
+    bounds = [to_number(a) for a in args[1:]]
+    if not all(math.isfinite(b) for b in bounds):
+        return ""
+    start = max(0, int(bounds[0]))
+    end = int(bounds[1]) if len(bounds) > 1 else len(text)
+    return text[start:end]
+
+
+def _extreme(pick: Callable[..., float]) -> Callable[[list[Value]], float]:
+    """min() and max() over numbers, as ODK's: NaN if any is not a number (an empty answer)."""
+
+    def found(args: list[Value]) -> float:
+        numbers = [to_number(a) for a in args]
+        return math.nan if any(math.isnan(n) for n in numbers) else float(pick(numbers))
+
+    return found
+
+
+DATE_PARTS = ("%Y", "%y", "%m", "%d", "%H", "%M", "%S")
+"""format-date's parts that are strftime's own; %n and %e (month and day unpadded) are ODK's."""
+
+
+def _format_date(args: list[Value]) -> str:
+    """ODK's format-date(date, pattern) for its numeric parts; blank for a value that is not
+    a date. Any other part is left as written."""
+    day = to_date(args[0])
+    if day is None:
+        return ""
+
+    def part(found: re.Match[str]) -> str:
+        code = found.group(0)
+        if code == "%n":
+            return str(day.month)
+        if code == "%e":
+            return str(day.day)
+        return day.strftime(code) if code in DATE_PARTS else code
+
+    return re.sub(r"%[a-zA-Z]", part, to_string(args[1]))
+
+
 FUNCTIONS: dict[str, tuple[int, int | None, Callable[[list[Value]], Value]]] = {
     "selected": (2, 2, lambda a: to_string(a[1]).strip() in to_string(a[0]).split()),
     "count-selected": (1, 1, lambda a: float(len(to_string(a[0]).split()))),
@@ -232,6 +293,20 @@ FUNCTIONS: dict[str, tuple[int, int | None, Callable[[list[Value]], Value]]] = {
     "concat": (1, None, lambda a: "".join(map(to_string, a))),
     "true": (0, 0, lambda a: True),
     "false": (0, 0, lambda a: False),
+    "string": (1, 1, lambda a: to_string(a[0])),
+    "boolean": (1, 1, lambda a: to_bool(a[0])),
+    "contains": (2, 2, lambda a: to_string(a[1]) in to_string(a[0])),
+    "starts-with": (2, 2, lambda a: to_string(a[0]).startswith(to_string(a[1]))),
+    "ends-with": (2, 2, lambda a: to_string(a[0]).endswith(to_string(a[1]))),
+    "substr": (2, 3, _substr),
+    "normalize-space": (1, 1, lambda a: " ".join(to_string(a[0]).split())),
+    "round": (1, 2, _round),
+    "floor": (1, 1, lambda a: float(math.floor(n)) if math.isfinite(n := to_number(a[0])) else n),
+    "ceiling": (1, 1, lambda a: float(math.ceil(n)) if math.isfinite(n := to_number(a[0])) else n),
+    "abs": (1, 1, lambda a: abs(to_number(a[0]))),
+    "min": (1, None, _extreme(min)),
+    "max": (1, None, _extreme(max)),
+    "format-date": (2, 2, _format_date),
 }
 """name -> (fewest arguments, most (None: any), the function over evaluated arguments).
 ``if()`` and ``today()`` are handled by the compiler (lazy branches; the day from the Env)."""

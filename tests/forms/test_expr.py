@@ -72,6 +72,28 @@ def run(text: str, current="", choice=None):
         ("1 - -1", 2.0),
         ("${age}-1", 6.0),
         ("${care} = 'yes' or ${care} = 'no'", True),
+        # more of ODK's: text, rounding, extremes, dates written out
+        ("string(${age})", "7"),
+        ("boolean(${none})", False),
+        ("contains(${name}, '芳')", True),
+        ("starts-with(${code}, 'ab')", True),
+        ("ends-with(${code}, '12')", True),
+        ("substr('3-2-501', 4)", "501"),
+        ("substr('3-2-501', 0, 1)", "3"),
+        ("normalize-space('  湖滨  新村 ')", "湖滨 新村"),
+        ("round(2.5)", 3.0),
+        ("round(-2.5)", -2.0),
+        ("round(2.675, 2)", 2.68),
+        ("round(1234.5, -2)", 1200.0),
+        ("floor(-1.5)", -2.0),
+        ("ceiling(1.2)", 2.0),
+        ("abs(-3)", 3.0),
+        ("min(3, ${age}, 9)", 3.0),
+        ("max(3, ${age}, 9)", 9.0),
+        ("max(${none}, 1) = max(${none}, 1)", False),  # NaN: an empty answer among them
+        ("format-date(${born}, '%Y年%n月%e日')", "2019年3月1日"),
+        ("format-date(${born}, '%d/%m/%y')", "01/03/19"),
+        ("format-date(${none}, '%Y')", ""),
     ],
 )
 def test_odk_rules(text, expected):

@@ -63,6 +63,7 @@ def numerics(depth: int):
         strings(depth - 1).map(lambda s: _both("number({})", s)),
         strings(depth - 1).map(lambda s: _both("string-length({})", s)),
         booleans(depth - 1).map(lambda b: _both("({} + 0)", b)),
+        st.tuples(st.sampled_from(["floor", "ceiling", "round"]), inner).map(lambda t: _both(t[0] + "({})", t[1])),
     )
 
 
@@ -86,6 +87,9 @@ def booleans(depth: int):
         mixed,
         inner.map(lambda b: _both("not({})", b)),
         operand.map(lambda a: _both("not({})", a)),
+        st.tuples(st.sampled_from(["contains", "starts-with"]), strings(depth - 1), strings(depth - 1)).map(
+            lambda t: _both(t[0] + "({}, {})", t[1], t[2])
+        ),
     )
 
 
