@@ -67,8 +67,11 @@ def _connect(path: Path, cipher: Any = None) -> Any:
     if cipher is not None:
         from gridtui.core import unlock
 
-        return unlock.connect_keyed(uri, cipher, uri=True, timeout=0.05, check_same_thread=False)
-    return sqlite3.connect(uri, uri=True, timeout=0.05, check_same_thread=False)
+        conn = unlock.connect_keyed(uri, cipher, uri=True, timeout=0.05, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(uri, uri=True, timeout=0.05, check_same_thread=False)
+    conn.execute("PRAGMA temp_store = MEMORY")  # as the app's own connections: coverage groups in memory
+    return conn
 
 
 def read(app, cipher: Any = None) -> dict[str, Any] | None:
