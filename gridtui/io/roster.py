@@ -196,8 +196,16 @@ def building_number(text: str) -> str:
     return re.sub(r"(号楼|栋|幢|号|楼|座|#)$", "", text.replace(" ", "")) or text
 
 
-def door_number(text: str) -> str:
-    return re.sub(r"(室|号|户)$", "", text.replace(" ", "")) or text
+def door_number(text: str, unit: int | None = None) -> str:
+    """501, 501室, 501号 -> "501"; the unit written before a door number that carries its floor
+    (1-501, 1单元501 in unit 1) -> "501", so the door is found by its number and its floor read
+    from it. 2-1 stays: it may be the second floor's first door."""
+    door = re.sub(r"(室|号|户)$", "", text.replace(" ", "")) or text
+    if unit is not None:
+        found = re.fullmatch(rf"0*{unit}(?:-|－|—|单元)(\d{{3,}}[A-Za-z]?)", door)
+        if found:
+            door = found.group(1)
+    return door
 
 
 def _floor_from_door(door: str) -> int:
@@ -235,14 +243,14 @@ class _Checker:
             values[part] = text
         if values["building"]:
             values["building"] = building_number(values["building"])
-        if values["door"]:
-            values["door"] = door_number(values["door"])
         if values["unit"]:
             unit = _number(values["unit"])
             if unit is None or not 1 <= unit <= MAX_UNIT:
                 bad("unit", GridError("roster.bad_number", part=t("roster.field.unit"), value=values["unit"]))
                 unit = None
             values["unit"] = unit
+        if values["door"]:
+            values["door"] = door_number(values["door"], values["unit"])
         floor_text = row.text("floor")
         values["floor"] = _number(floor_text) if floor_text else _floor_from_door(values["door"] or "")
         if values["floor"] is None or not 1 <= values["floor"] <= MAX_FLOOR:

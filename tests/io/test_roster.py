@@ -474,3 +474,31 @@ def test_a_resident_found_by_id_at_a_new_address_moves_there(office_db, tmp_path
     moved = Resident.get_by_id(known.id)
     assert moved.household.address == "新华苑5栋1单元101" and moved.is_head
     assert Resident.select().count() == residents
+
+
+def test_a_door_written_with_its_unit_is_the_door_alone(office_db, tmp_path):
+    """1-501 or 1单元501 in unit 1 is door 501 on floor 5, found by 501; 2-1 may be the second
+    floor's first door, and stays as written."""
+    from gridtui.domain.search import search
+
+    def person_id(serial: str) -> str:
+        base = f"41040219700101{serial}"
+        return base + ric.calc_check_digit(base + "0")
+
+    header = ["小区", "楼号", "单元", "房号", "姓名", "身份证号码"]
+    rows = [
+        ["新河苑", "9", "1", "1-501", "门一", person_id("101")],
+        ["新河苑", "9", "2", "2单元1203室", "门二", person_id("102")],
+        ["新河苑", "9", "2", "2-1", "门三", person_id("103")],
+    ]
+    result = import_roster(write_xlsx(tmp_path / "doors.xlsx", header, rows))
+    assert not result.problems, [p.reason for p in result.problems]
+    doors = {
+        r.name: (r.household.door, r.household.floor, r.household.address)
+        for r in Resident.select()
+        if r.name.startswith("门")
+    }
+    assert doors["门一"] == ("501", 5, "新河苑9栋1单元501")
+    assert doors["门二"] == ("1203", 12, "新河苑9栋2单元1203")
+    assert doors["门三"][0] == "2-1"
+    assert "新河苑9栋1单元501" in {hit.title for hit in search("501")}
