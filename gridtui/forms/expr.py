@@ -150,6 +150,10 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _NCNAME = re.compile(r"[A-Za-z_][\w.\-]*\Z")
+FULL_WIDTH = dict(zip("＝（），‘’“”＞＜！＋－＊／｛｝＄．＇＂", "=(),''\"\"><!+-*/{}$.'\"", strict=True))
+"""What a Chinese input method types for an expression's symbols, and the symbol meant."""
+CHINESE_WORDS = {"和": "and", "且": "and", "并且": "and", "或": "or", "或者": "or", "非": "not()"}
+"""Chinese words written where an expression's operator belongs."""
 _WORD_OPERATORS = ("and", "or", "div", "mod")
 
 
@@ -175,6 +179,13 @@ def _tokens(text: str) -> list[Token]:
                 raise ExpressionError("forms.expr.unterminated", position)
             if value == "$":
                 raise ExpressionError("forms.expr.bad_reference", position)
+            if value in FULL_WIDTH:
+                raise ExpressionError("forms.expr.full_width", position, text=value, ascii=FULL_WIDTH[value])
+            word = next(
+                (w for w in sorted(CHINESE_WORDS, key=len, reverse=True) if text.startswith(w, found.start())), ""
+            )
+            if word:
+                raise ExpressionError("forms.expr.chinese_word", position, text=word, ascii=CHINESE_WORDS[word])
             raise ExpressionError("forms.expr.unexpected", position, text=value)
         if kind == "ref":
             name = found.group("refname").strip()

@@ -140,6 +140,12 @@ def test_references_and_today_are_known_after_parsing():
         ("../a", "forms.expr.unsupported", 1),
         ("(1 + 2", "forms.expr.ended", 7),
         ("", "forms.expr.empty", 1),
+        # what a Chinese input method types: each named, with what to type instead
+        ("${a} ＝ 'yes'", "forms.expr.full_width", 6),
+        ("${a} = ‘yes’", "forms.expr.full_width", 8),
+        ("selected(${a}，'x')", "forms.expr.full_width", 14),
+        ("${a} = 'yes' 和 ${b} > 1", "forms.expr.chinese_word", 14),
+        ("${a} = 1 或者 ${b} > 1", "forms.expr.chinese_word", 10),
     ],
 )
 def test_mistakes_are_found_at_parse_time_with_their_position(text, key, position):
@@ -148,3 +154,13 @@ def test_mistakes_are_found_at_parse_time_with_their_position(text, key, positio
     assert (caught.value.key, caught.value.position) == (key, position)
     for lang in ("zh", "en"):
         assert "{" not in caught.value.message(lang) or "${" in caught.value.message(lang)
+
+
+def test_a_full_width_symbol_is_named_with_the_one_to_type():
+    with pytest.raises(ExpressionError) as found:
+        parse("${a} ＞ 1")
+    assert "“＞”" in found.value.message("zh") and "“>”" in found.value.message("zh")
+    assert "“>”" in found.value.message("en")
+    with pytest.raises(ExpressionError) as found:
+        parse("${a} > 1 或 ${b} > 1")
+    assert "or" in found.value.message("zh") and "“或”" in found.value.message("zh")
