@@ -149,7 +149,7 @@ _TOKEN = re.compile(
       | (?P<other>.)""",
     re.VERBOSE | re.DOTALL,
 )
-_NCNAME = re.compile(r"[A-Za-z_][\w.\-]*\Z")
+_NCNAME = re.compile(r"[^\W\d][\w.\-]*\Z")  # a question's name: Chinese too (家庭人数)
 FULL_WIDTH = dict(zip("＝（），‘’“”＞＜！＋－＊／｛｝＄．＇＂", "=(),''\"\"><!+-*/{}$.'\"", strict=True))
 """What a Chinese input method types for an expression's symbols, and the symbol meant."""
 CHINESE_WORDS = {"和": "and", "且": "and", "并且": "and", "或": "or", "或者": "or", "非": "not()"}

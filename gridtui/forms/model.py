@@ -58,8 +58,9 @@ DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 
 ALWAYS = ("yes", "true", "true()")
 NEVER = ("", "no", "false", "false()")
-NAME = re.compile(r"[A-Za-z_][\w.\-]*\Z")
-SHOWN_VALUE = re.compile(r"\$\{\s*([A-Za-z_][\w.\-]*)\s*\}")
+NAME = re.compile(r"[^\W\d][\w.\-]*\Z")
+"""An XML name, as XLSForm's: a letter (a Chinese character is one) or underscore first."""
+SHOWN_VALUE = re.compile(r"\$\{\s*([^\W\d][\w.\-]*)\s*\}")
 """``${name}`` in a label or hint: that item's answer, shown where it stands (as ODK shows it)."""
 
 Labels = dict[str, str]

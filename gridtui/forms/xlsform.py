@@ -115,6 +115,9 @@ def _read(path: Path) -> Any:
         raw = get_xlsform(xlsform=str(path))
     except (PyXFormReadError, PyXFormError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise GridError("forms.file.unreadable", path=str(path), detail=str(exc).strip()[:200]) from exc
+    for row in raw.survey or []:  # a Chinese input method's full-width space (select_one　yn) is a space
+        if isinstance(row.get("type"), str):
+            row["type"] = " ".join(row["type"].split())
     names = [n.lower() for n in raw.sheet_names or []]
     if "survey" not in names:
         raise GridError("forms.file.no_survey", path=str(path), sheets="、".join(raw.sheet_names or []) or "-")

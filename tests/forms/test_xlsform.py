@@ -5,6 +5,7 @@ refusals of what is not a form at all."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from importlib.metadata import version
 from pathlib import Path
 
@@ -144,7 +145,7 @@ def test_a_bad_name_and_a_missing_settings_sheet_are_said_in_the_users_language(
     sheet(
         book,
         "survey",
-        [["type", "name", "label"], ["integer", 123, "数"], ["text", "t", "名字"], ["text", "年龄", "年龄"]],
+        [["type", "name", "label"], ["integer", 123, "数"], ["text", "t", "名字"], ["text", "年 龄", "年龄"]],
     )
     book.save(tmp_path / "names.xlsx")
     with pytest.raises(FormErrors) as caught:
@@ -222,3 +223,47 @@ def test_what_is_no_form_at_all_is_one_sentence(tmp_path):
         with pytest.raises(GridError) as caught:
             read_workbook(path)
         assert caught.value.key == key and not isinstance(caught.value, FormErrors)
+
+
+def test_chinese_names_and_a_full_width_space_read_as_the_office_wrote_them(tmp_path):
+    """Questions named in Chinese (XML names may be), referred to in a rule and a label, and a
+    type typed with the input method's full-width space."""
+    from gridtui.forms.model import FormState
+
+    book = Workbook()
+    book.remove(book.active)
+    sheet(
+        book,
+        "survey",
+        [
+            ["type", "name", "label::中文", "relevant"],
+            ["integer", "家庭人数", "家庭人数", None],
+            ["select_one\u3000是否", "在家", "在家吗（${家庭人数}人）", None],
+            ["text", "原因", "原因", "${在家} = 'no'"],
+        ],
+    )
+    sheet(book, "choices", [["list_name", "name", "label::中文"], ["是否", "yes", "是"], ["是否", "no", "否"]])
+    sheet(book, "settings", [["form_title", "form_id", "version"], ["中文名", "cn_names", "1"]])
+    book.save(tmp_path / "cn.xlsx")
+    form = read_workbook(tmp_path / "cn.xlsx")
+    assert [(i.name, i.type, i.list) for i in form.items] == [
+        ("家庭人数", "integer", ""),
+        ("在家", "select_one", "是否"),
+        ("原因", "text", ""),
+    ]
+    state = FormState(form, {"家庭人数": 3}, date(2026, 7, 14))
+    assert not state.relevant["原因"] and state.words(form.item("在家").label, "zh") == "在家吗（3人）"
+    state.set("在家", "no")
+    assert state.relevant["原因"]
+
+
+@pytest.mark.parametrize("bad", ["1楼", "门 牌", "a/b"])
+def test_a_name_that_is_no_xml_name_is_refused_in_the_users_words(tmp_path, bad):
+    book = Workbook()
+    book.remove(book.active)
+    sheet(book, "survey", [["type", "name", "label"], ["text", bad, "问"]])
+    sheet(book, "settings", [["form_id", "version"], ["bad_names", "1"]])
+    book.save(tmp_path / "bad.xlsx")
+    with pytest.raises(FormErrors) as found:
+        read_workbook(tmp_path / "bad.xlsx")
+    assert [p.key for p in found.value.problems] == ["forms.check.bad_name"]
