@@ -37,6 +37,21 @@ PLAIN_TYPES = {
     "note": "note",
     "calculate": "calculate",
 }
+METADATA_TYPES = (
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "username",
+    "phonenumber",
+    "simserial",
+    "subscriberid",
+    "email",
+    "audit",
+    "start-geopoint",
+)
+"""What ODK records by itself (KoboToolbox puts start and end in every new form): a visit
+records its own time, device and worker, so these rows are refused with that said."""
 GROUP_TYPES = {"begin_group": "begin", "begin group": "begin", "end_group": "end", "end group": "end"}
 SELECT_TYPES = {
     "select_one": "select_one",
@@ -299,6 +314,11 @@ class _Rows:
                             column="type",
                         )
                     )
+                continue
+            if kind in METADATA_TYPES:
+                problems.append(
+                    Problem("forms.check.metadata_type", {"type": raw_type}, sheet="survey", row=number, column="type")
+                )
                 continue
             if kind not in PLAIN_TYPES:
                 problems.append(

@@ -267,3 +267,25 @@ def test_a_name_that_is_no_xml_name_is_refused_in_the_users_words(tmp_path, bad)
     with pytest.raises(FormErrors) as found:
         read_workbook(tmp_path / "bad.xlsx")
     assert [p.key for p in found.value.problems] == ["forms.check.bad_name"]
+
+
+def test_rows_odk_records_by_itself_are_refused_with_why(tmp_path):
+    """KoboToolbox puts start and end in every new form: each is named, with why to delete it."""
+    book = Workbook()
+    book.remove(book.active)
+    sheet(
+        book,
+        "survey",
+        [["type", "name", "label"], ["start", "start", None], ["end", "end", None], ["integer", "n", "人数"]],
+    )
+    sheet(book, "settings", [["form_id", "version"], ["kobo_copy", "1"]])
+    book.save(tmp_path / "kobo.xlsx")
+    with pytest.raises(FormErrors) as found:
+        read_workbook(tmp_path / "kobo.xlsx")
+    assert [(p.row, p.key) for p in found.value.problems] == [
+        (2, "forms.check.metadata_type"),
+        (3, "forms.check.metadata_type"),
+    ]
+    assert "删掉这一行" in found.value.problems[0].message("zh") and "delete this row" in found.value.problems[
+        1
+    ].message("en")
