@@ -418,11 +418,13 @@ class Form:
 
     def _label_readers(self) -> dict[str, tuple[str, ...]]:
         readers: dict[str, list[str]] = {}
-        for item in self.items:
-            words = " ".join([*item.label.values(), *item.hint.values()])  # messages are worded when raised
+        parts: list[Group | Item] = [*self.groups.values(), *self.items]
+        for part in parts:
+            hint = part.hint.values() if isinstance(part, Item) else ()
+            words = " ".join([*part.label.values(), *hint])  # messages are worded when raised
             for ref in dict.fromkeys(SHOWN_VALUE.findall(words)):
                 if ref in self.by_name:  # a workbook's unknown names are refused by its reader
-                    readers.setdefault(ref, []).append(item.name)
+                    readers.setdefault(ref, []).append(part.name)
         return {name: tuple(found) for name, found in readers.items()}
 
     def _check_cycles(self) -> list[Problem]:

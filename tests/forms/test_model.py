@@ -248,3 +248,13 @@ def test_the_forms_own_messages_show_the_answers_they_name():
     with pytest.raises(ValidationError) as refused:
         state.check(form.item("rooms"), 5)
     assert "不能多于 2 间" in refused.value.message("zh") and "At most 2" in refused.value.message("en")
+
+
+def test_a_sections_title_shows_the_answer_it_names():
+    form = make(
+        [{"name": "kids", "type": "integer"}, {"name": "school", "type": "text", "group": "each"}],
+        groups=[{"name": "each", "label": label("孩子（${kids}个）", "Children (${kids})")}],
+    )
+    state = FormState(form, {}, TODAY)
+    assert "each" in state.set("kids", 2)  # the section is drawn again
+    assert state.words(form.groups["each"].label, "zh") == "孩子（2个）"

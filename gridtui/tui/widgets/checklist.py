@@ -393,7 +393,8 @@ class Checklist(Translated, Container, can_focus=True):
         while group.parent:
             depth += 1
             group = self.form.groups[group.parent]
-        return Text("  " * depth + "■ " + (text(self.form.groups[name].label) or name), self.view.style("section"))
+        words = self.state.words(self.form.groups[name].label) or name
+        return Text("  " * depth + "■ " + words, self.view.style("section"))
 
     def _question(self, item: Item) -> Text:
         line = Text()
