@@ -40,6 +40,18 @@ def sheet(book: Workbook, title: str, rows: list[list]) -> None:
         ws.append(row)
 
 
+def saved(path: Path, survey: list[list], settings: list[list], choices: list[list] | None = None) -> Path:
+    """A workbook of these sheets (choices only if given), saved at ``path``."""
+    book = Workbook()
+    book.remove(book.active)
+    sheet(book, "survey", survey)
+    if choices is not None:
+        sheet(book, "choices", choices)
+    sheet(book, "settings", settings)
+    book.save(path)
+    return path
+
+
 def test_pyxforms_spellings_read_as_one_definition(tmp_path):
     """What offices write by hand: "select one", "begin group", a label without a language
     beside one in 中文, ``label::中文``, a choices sheet with an extra column."""
@@ -230,22 +242,18 @@ def test_chinese_names_and_a_full_width_space_read_as_the_office_wrote_them(tmp_
     type typed with the input method's full-width space."""
     from gridtui.forms.model import FormState
 
-    book = Workbook()
-    book.remove(book.active)
-    sheet(
-        book,
-        "survey",
+    path = saved(
+        tmp_path / "cn.xlsx",
         [
             ["type", "name", "label::中文", "relevant"],
             ["integer", "家庭人数", "家庭人数", None],
             ["select_one\u3000是否", "在家", "在家吗（${家庭人数}人）", None],
             ["text", "原因", "原因", "${在家} = 'no'"],
         ],
+        [["form_title", "form_id", "version"], ["中文名", "cn_names", "1"]],
+        [["list_name", "name", "label::中文"], ["是否", "yes", "是"], ["是否", "no", "否"]],
     )
-    sheet(book, "choices", [["list_name", "name", "label::中文"], ["是否", "yes", "是"], ["是否", "no", "否"]])
-    sheet(book, "settings", [["form_title", "form_id", "version"], ["中文名", "cn_names", "1"]])
-    book.save(tmp_path / "cn.xlsx")
-    form = read_workbook(tmp_path / "cn.xlsx")
+    form = read_workbook(path)
     assert [(i.name, i.type, i.list) for i in form.items] == [
         ("家庭人数", "integer", ""),
         ("在家", "select_one", "是否"),
@@ -259,29 +267,25 @@ def test_chinese_names_and_a_full_width_space_read_as_the_office_wrote_them(tmp_
 
 @pytest.mark.parametrize("bad", ["1楼", "门 牌", "a/b"])
 def test_a_name_that_is_no_xml_name_is_refused_in_the_users_words(tmp_path, bad):
-    book = Workbook()
-    book.remove(book.active)
-    sheet(book, "survey", [["type", "name", "label"], ["text", bad, "问"]])
-    sheet(book, "settings", [["form_id", "version"], ["bad_names", "1"]])
-    book.save(tmp_path / "bad.xlsx")
+    path = saved(
+        tmp_path / "bad.xlsx",
+        [["type", "name", "label"], ["text", bad, "问"]],
+        [["form_id", "version"], ["bad_names", "1"]],
+    )
     with pytest.raises(FormErrors) as found:
-        read_workbook(tmp_path / "bad.xlsx")
+        read_workbook(path)
     assert [p.key for p in found.value.problems] == ["forms.check.bad_name"]
 
 
 def test_rows_odk_records_by_itself_are_refused_with_why(tmp_path):
     """KoboToolbox puts start and end in every new form: each is named, with why to delete it."""
-    book = Workbook()
-    book.remove(book.active)
-    sheet(
-        book,
-        "survey",
+    path = saved(
+        tmp_path / "kobo.xlsx",
         [["type", "name", "label"], ["start", "start", None], ["end", "end", None], ["integer", "n", "人数"]],
+        [["form_id", "version"], ["kobo_copy", "1"]],
     )
-    sheet(book, "settings", [["form_id", "version"], ["kobo_copy", "1"]])
-    book.save(tmp_path / "kobo.xlsx")
     with pytest.raises(FormErrors) as found:
-        read_workbook(tmp_path / "kobo.xlsx")
+        read_workbook(path)
     assert [(p.row, p.key) for p in found.value.problems] == [
         (2, "forms.check.metadata_type"),
         (3, "forms.check.metadata_type"),
