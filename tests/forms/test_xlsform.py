@@ -40,14 +40,15 @@ def sheet(book: Workbook, title: str, rows: list[list]) -> None:
         ws.append(row)
 
 
-def saved(path: Path, survey: list[list], settings: list[list], choices: list[list] | None = None) -> Path:
-    """A workbook of these sheets (choices only if given), saved at ``path``."""
+def saved(path: Path, survey: list[list], settings: list[list] | None, choices: list[list] | None = None) -> Path:
+    """A workbook of these sheets (choices and settings only if given), saved at ``path``."""
     book = Workbook()
     book.remove(book.active)
     sheet(book, "survey", survey)
     if choices is not None:
         sheet(book, "choices", choices)
-    sheet(book, "settings", settings)
+    if settings is not None:
+        sheet(book, "settings", settings)
     book.save(path)
     return path
 
@@ -152,16 +153,9 @@ def test_every_problem_is_listed_at_once_with_its_place(tmp_path):
 def test_a_bad_name_and_a_missing_settings_sheet_are_said_in_the_users_language(tmp_path):
     """A name Excel wrote as a number is refused with the other problems, in our own sentence (not
     pyxform's English one, which would come alone and later); no settings sheet at all is said so."""
-    book = Workbook()
-    book.remove(book.active)
-    sheet(
-        book,
-        "survey",
-        [["type", "name", "label"], ["integer", 123, "数"], ["text", "t", "名字"], ["text", "年 龄", "年龄"]],
-    )
-    book.save(tmp_path / "names.xlsx")
+    survey = [["type", "name", "label"], ["integer", 123, "数"], ["text", "t", "名字"], ["text", "年 龄", "年龄"]]
     with pytest.raises(FormErrors) as caught:
-        read_workbook(tmp_path / "names.xlsx")
+        read_workbook(saved(tmp_path / "names.xlsx", survey, None))
     found = [(p.sheet, p.row, p.column, p.key) for p in caught.value.problems]
     assert found == [
         ("survey", 2, "name", "forms.check.bad_name"),
@@ -175,42 +169,26 @@ def test_cells_excel_typed_for_the_office_read_as_written(tmp_path):
     """Excel makes 2024-01-05 a date cell, TRUE a boolean, 3 a number: each reads as the office meant."""
     import datetime
 
-    book = Workbook()
-    book.remove(book.active)
-    sheet(
-        book,
-        "survey",
-        [
-            ["type", "name", "label", "required", "default"],
-            ["date", "d", "日期", True, datetime.datetime(2024, 1, 5)],
-            ["integer", "n", "数", False, 3],
-        ],
-    )
-    sheet(book, "settings", [["form_id", "version"], ["typed", 20240101]])
-    book.save(tmp_path / "typed.xlsx")
-    form = read_workbook(tmp_path / "typed.xlsx")
-    date, number = form.items
-    assert (date.default, number.default, form.version) == ("2024-01-05", "3", "20240101")
-    assert date.required.lower() in ("true", "yes", "true()") and number.required.lower() in ("false", "no", "")
+    survey = [
+        ["type", "name", "label", "required", "default"],
+        ["date", "d", "日期", True, datetime.datetime(2024, 1, 5)],
+        ["integer", "n", "数", False, 3],
+    ]
+    form = read_workbook(saved(tmp_path / "typed.xlsx", survey, [["form_id", "version"], ["typed", 20240101]]))
+    day, number = form.items
+    assert (day.default, number.default, form.version) == ("2024-01-05", "3", "20240101")
+    assert day.required.lower() in ("true", "yes", "true()") and number.required.lower() in ("false", "no", "")
 
 
 def test_a_problem_the_form_finds_is_placed_on_its_row(tmp_path):
     """A circle of rules is the whole form's problem: it is still named by row and column."""
-    book = Workbook()
-    book.remove(book.active)
-    sheet(
-        book,
-        "survey",
-        [
-            ["type", "name", "label", "relevant", "calculation"],
-            ["integer", "a", "A", "${b} > 1", None],
-            ["calculate", "b", None, None, "${a} + 1"],
-        ],
-    )
-    sheet(book, "settings", [["form_id", "version"], ["circle", "1"]])
-    book.save(tmp_path / "circle.xlsx")
+    survey = [
+        ["type", "name", "label", "relevant", "calculation"],
+        ["integer", "a", "A", "${b} > 1", None],
+        ["calculate", "b", None, None, "${a} + 1"],
+    ]
     with pytest.raises(FormErrors) as caught:
-        read_workbook(tmp_path / "circle.xlsx")
+        read_workbook(saved(tmp_path / "circle.xlsx", survey, [["form_id", "version"], ["circle", "1"]]))
     [problem] = caught.value.problems
     assert (problem.key, problem.sheet, problem.row, problem.column) == ("forms.check.cycle", "survey", 2, "relevant")
 
