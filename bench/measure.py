@@ -747,7 +747,9 @@ class Bench:
 
         def measure_keys(row: Row) -> None:
             plain, db, env = sealed()
-            processes, presses = max(2, self.runs // 2), 20
+            # many short processes rather than two long ones: a press is ~4 ms, and a process that
+            # lands in a slow spell of the machine moved one side's median by 10-25% with only two
+            processes, presses = max(4, self.runs), 10
             ours: list[float] = []
             theirs: list[float] = []
             for _ in range(processes):  # interleaved, fresh copies, so drift hits both sides alike
