@@ -216,7 +216,8 @@ class Bench:
             rss: dict[str, list[int]] = {k: [] for k in kinds}
             stages: dict[str, list[list[float]]] = {k: [] for k in kinds}
 
-            unopened = [self.copy(f"first{n}.db") for n in range(self.runs + 1)]
+            starts = max(self.runs, 9)  # a start is ~0.25 s: enough of them that one slow spell moves no median
+            unopened = [self.copy(f"first{n}.db") for n in range(starts + 1)]
             os.sync()  # copied before the clock starts: their writing-back is no part of a start
 
             def run(kind: str) -> None:
@@ -232,7 +233,7 @@ class Bench:
                 run(kind)  # for an installed gridtui that has run before on this database
                 for found in (times, rss, stages):
                     found[kind].clear()
-            for _ in range(self.runs):  # interleaved, so drift hits every side alike
+            for _ in range(starts):  # interleaved, so drift hits every side alike
                 for kind in kinds:
                     run(kind)
 
@@ -248,7 +249,7 @@ class Bench:
             memory.baseline = statistics.median(rss["bare"]) / 1024
             start.note = (
                 f"process start until the home screen's grid list shows the community's figures (bare app: its "
-                f"Static mounted); headless, median of {self.runs} fresh processes a side, interleaved, after "
+                f"Static mounted); headless, median of {starts} fresh processes a side, interleaved, after "
                 f"one untimed start. Stages in ms, gridtui: {split('grid')}; bare app: {split('bare')}"
             )
             first.note = (
