@@ -201,9 +201,9 @@ class ColumnHeader(Widget):
     def __init__(
         self, columns: Columns, over: Widget, *, title: str = "", id: str | None = None, classes: str | None = None
     ) -> None:
-        super().__init__(id=id, classes=classes)
+        titled = "-titled" if title else ""  # a class set after __init__ would style the widget twice
+        super().__init__(id=id, classes=" ".join(c for c in (classes, titled) if c) or None)
         self.columns, self.over, self.title = columns, over, title
-        self.set_class(bool(title), "-titled")
 
     def on_mount(self) -> None:
         """The list's width changes with the terminal, and with a scrollbar that comes and goes."""
