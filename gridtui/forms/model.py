@@ -24,7 +24,7 @@ from functools import cached_property
 from typing import Any
 
 from gridtui.errors import GridError, ValidationError
-from gridtui.forms.expr import Env, Expression, ExpressionError, Value, parse, to_bool
+from gridtui.forms.expr import Env, Expression, ExpressionError, Value, parse, to_bool, to_string
 
 __all__ = [
     "ANSWERED_TYPES",
@@ -722,13 +722,9 @@ class FormState:
         if item.type != "calculate":
             return display(self.form, item, self.values.get(name), lang)
         value = self.calculated.get(name, "")
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, float):
-            if not math.isfinite(value):
-                return ""  # a sum over blank answers is NaN: shown blank, not "nan"
-            return str(int(value)) if value.is_integer() else f"{value:g}"
-        return str(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            return ""  # a sum over blank answers is NaN: shown blank, not "NaN"
+        return to_string(value)  # as XPath writes it: 3, 2.5, true, 2026-07-14
 
     def choices(self, item: Item) -> tuple[Any, ...]:
         """The choices offered now: all of the list, or those its choice_filter lets through."""
